@@ -1,0 +1,39 @@
+package database
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/xerrors"
+)
+
+// Open connects a pool to url and waits until the database answers, so that a
+// wrong URL fails at start with a clear error rather than on the first request.
+func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, xerrors.Errorf("parse postgres url: %w", err)
+	}
+	cfg.MaxConnIdleTime = 5 * time.Minute
+	if cfg.MaxConns < 10 {
+		cfg.MaxConns = 10
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, xerrors.Errorf("create pool: %w", err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := pool.Ping(pingCtx); err != nil {
+		pool.Close()
+		return nil, xerrors.Errorf("connect to postgres at %s: %w", redactURL(cfg), err)
+	}
+	return pool, nil
+}
+
+func redactURL(cfg *pgxpool.Config) string {
+	c := cfg.ConnConfig
+	return c.User + "@" + c.Host + ":" + strconv.Itoa(int(c.Port)) + "/" + c.Database
+}
