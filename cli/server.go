@@ -1,0 +1,247 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"cdr.dev/slog"
+	"cdr.dev/slog/sloggers/sloghuman"
+	"cdr.dev/slog/sloggers/slogjson"
+	"github.com/coder/serpent"
+	"golang.org/x/xerrors"
+	"gopkg.in/yaml.v3"
+
+	"github.com/devplane/devplane/buildinfo"
+	"github.com/devplane/devplane/coderd"
+	"github.com/devplane/devplane/coderd/apidoc"
+	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/migrations"
+	"github.com/devplane/devplane/database/postgres"
+)
+
+// StartedLinePrefix starts the line the server prints once it accepts
+// requests; scripts and tests wait for it.
+const StartedLinePrefix = "Started HTTP listener at "
+
+func serverCmd() *serpent.Command {
+	vals := &codersdk.DeploymentValues{}
+	return &serpent.Command{
+		Use:     "server",
+		Short:   "Start the API server. With no --postgres-url it runs a built-in PostgreSQL under the config directory.",
+		Options: vals.Options(),
+		Handler: func(inv *serpent.Invocation) error {
+			if vals.WriteConfig.Value() {
+				return writeConfig(inv.Stdout, inv.Command.Options)
+			}
+			ctx, stop := inv.SignalNotifyContext(inv.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runServer(ctx, inv, vals)
+		},
+	}
+}
+
+func writeConfig(w io.Writer, opts serpent.OptionSet) error {
+	n, err := opts.MarshalYAML()
+	if err != nil {
+		return xerrors.Errorf("render config: %w", err)
+	}
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	if err := enc.Encode(n); err != nil {
+		return err
+	}
+	return enc.Close()
+}
+
+func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.DeploymentValues) error {
+	logger, closeLogs, err := buildLogger(inv, vals)
+	if err != nil {
+		return err
+	}
+	defer closeLogs()
+	logger.Info(ctx, "starting", slog.F("version", buildinfo.Version()))
+
+	if err := fillDirectoryDefaults(vals); err != nil {
+		return err
+	}
+
+	// Start listening before the database is ready so that a taken port fails
+	// at once, not after PostgreSQL has been started for nothing.
+	listener, err := net.Listen("tcp", vals.HTTPAddress.Value())
+	if err != nil {
+		return xerrors.Errorf("listen on %s: %w", vals.HTTPAddress.Value(), err)
+	}
+	defer listener.Close()
+	if vals.AccessURL.String() == "" {
+		u, _ := url.Parse("http://" + listener.Addr().String())
+		vals.AccessURL = serpent.URL(*u)
+	}
+
+	pgURL := vals.PostgresURL.Value()
+	if pgURL == "" {
+		pg, err := postgres.Start(ctx, postgres.Options{
+			Dir:    filepath.Join(vals.ConfigDir.Value(), "postgres"),
+			Logger: logger.Named("postgres"),
+		})
+		if err != nil {
+			return xerrors.Errorf("start built-in postgres: %w", err)
+		}
+		defer func() {
+			if err := pg.Stop(); err != nil {
+				logger.Error(context.Background(), "stop built-in postgres", slog.Error(err))
+			}
+		}()
+		pgURL = pg.URL()
+		logger.Info(ctx, "built-in postgres is running", slog.F("port", pg.Port()))
+	}
+
+	pool, err := database.Open(ctx, pgURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := migrations.Up(ctx, pool); err != nil {
+		return xerrors.Errorf("migrate database: %w", err)
+	}
+
+	api, err := coderd.New(ctx, &coderd.Options{
+		Logger:           logger,
+		Database:         database.NewStore(pool),
+		AccessURL:        vals.AccessURL.Value(),
+		DeploymentValues: vals,
+		SwaggerDoc:       apidoc.SwaggerJSON,
+	})
+	if err != nil {
+		return err
+	}
+
+	srv := &http.Server{
+		Handler:           api,
+		ReadHeaderTimeout: 30 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(listener) }()
+
+	_, _ = fmt.Fprintf(inv.Stdout, "%shttp://%s\n", StartedLinePrefix, listener.Addr())
+	_, _ = fmt.Fprintf(inv.Stdout, "View the API at %s\n", vals.AccessURL.String())
+	logger.Info(ctx, "server started", slog.F("address", listener.Addr().String()), slog.F("access_url", vals.AccessURL.String()))
+
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return xerrors.Errorf("serve http: %w", err)
+		}
+	}
+
+	logger.Info(context.Background(), "shutting down: draining in-flight requests", slog.F("grace", vals.ShutdownGrace.String()))
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), vals.ShutdownGrace.Value())
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		logger.Warn(context.Background(), "grace period over, closing remaining connections", slog.Error(err))
+		_ = srv.Close()
+	}
+	logger.Info(context.Background(), "stopped")
+	return nil
+}
+
+// fillDirectoryDefaults picks per-user state directories. Root gets
+// /var/lib/coderv2 because the built-in PostgreSQL runs as the postgres user,
+// which cannot enter /root.
+func fillDirectoryDefaults(vals *codersdk.DeploymentValues) error {
+	if vals.ConfigDir.Value() == "" {
+		dir := "/var/lib/coderv2"
+		if os.Geteuid() != 0 {
+			base, err := os.UserConfigDir()
+			if err != nil {
+				return xerrors.Errorf("find a config directory (set --config-dir): %w", err)
+			}
+			dir = filepath.Join(base, "coderv2")
+		}
+		if err := vals.ConfigDir.Set(dir); err != nil {
+			return err
+		}
+	}
+	if vals.CacheDir.Value() == "" {
+		dir := "/var/cache/coder"
+		if os.Geteuid() != 0 {
+			base, err := os.UserCacheDir()
+			if err != nil {
+				return xerrors.Errorf("find a cache directory (set --cache-dir): %w", err)
+			}
+			dir = filepath.Join(base, "coder")
+		}
+		if err := vals.CacheDir.Set(dir); err != nil {
+			return err
+		}
+	}
+	for _, d := range []string{vals.ConfigDir.Value(), vals.CacheDir.Value()} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return xerrors.Errorf("create %s: %w", d, err)
+		}
+	}
+	return nil
+}
+
+// buildLogger writes human logs unless only JSON was asked for.
+func buildLogger(inv *serpent.Invocation, vals *codersdk.DeploymentValues) (slog.Logger, func(), error) {
+	var (
+		sinks   []slog.Sink
+		closers []io.Closer
+	)
+	open := func(path string) (io.Writer, error) {
+		switch path {
+		case "/dev/stderr":
+			return inv.Stderr, nil
+		case "/dev/stdout":
+			return inv.Stdout, nil
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+		if err != nil {
+			return nil, xerrors.Errorf("open log file: %w", err)
+		}
+		closers = append(closers, f)
+		return f, nil
+	}
+
+	humanOpt := inv.Command.Options.ByFlag("log-human")
+	humanPath := vals.Logging.Human.Value()
+	jsonPath := vals.Logging.JSON.Value()
+	if jsonPath != "" && humanOpt != nil && humanOpt.ValueSource == serpent.ValueSourceDefault {
+		humanPath = ""
+	}
+	if humanPath != "" {
+		w, err := open(humanPath)
+		if err != nil {
+			return slog.Logger{}, nil, err
+		}
+		sinks = append(sinks, sloghuman.Sink(w))
+	}
+	if jsonPath != "" {
+		w, err := open(jsonPath)
+		if err != nil {
+			return slog.Logger{}, nil, err
+		}
+		sinks = append(sinks, slogjson.Sink(w))
+	}
+	logger := slog.Make(sinks...)
+	if vals.Verbose.Value() {
+		logger = logger.Leveled(slog.LevelDebug)
+	}
+	return logger, func() {
+		for _, c := range closers {
+			_ = c.Close()
+		}
+	}, nil
+}

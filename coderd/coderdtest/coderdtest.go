@@ -1,0 +1,73 @@
+// Package coderdtest starts an in-process API server on a fresh database and
+// hands tests a client for it, so tests drive the API as users do.
+package coderdtest
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+
+	"cdr.dev/slog"
+	"cdr.dev/slog/sloggers/slogtest"
+
+	"github.com/devplane/devplane/coderd"
+	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database/dbtestutil"
+)
+
+// Options change the server a test gets; the zero value is a sensible server.
+type Options struct {
+	DeploymentValues *codersdk.DeploymentValues
+	SwaggerDoc       []byte
+	// Logger defaults to one that fails the test on error logs.
+	Logger *slog.Logger
+}
+
+// New starts a server on a fresh migrated database and returns an
+// unauthenticated client for it.
+func New(t testing.TB, opts *Options) *codersdk.Client {
+	t.Helper()
+	client, _ := NewWithAPI(t, opts)
+	return client
+}
+
+// NewWithAPI is New that also returns the server, for tests that inspect it.
+func NewWithAPI(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API) {
+	t.Helper()
+	if opts == nil {
+		opts = &Options{}
+	}
+	logger := slogtest.Make(t, nil).Leveled(slog.LevelDebug)
+	if opts.Logger != nil {
+		logger = *opts.Logger
+	}
+	db, _ := dbtestutil.NewDB(t)
+
+	// Listen first: the API needs its own URL before it can be built.
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	serverURL := &url.URL{Scheme: "http", Host: listener.Addr().String()}
+
+	api, err := coderd.New(context.Background(), &coderd.Options{
+		Logger:           logger,
+		Database:         db,
+		AccessURL:        serverURL,
+		DeploymentValues: opts.DeploymentValues,
+		SwaggerDoc:       opts.SwaggerDoc,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &httptest.Server{Listener: listener, Config: &http.Server{Handler: api}}
+	srv.Start()
+	t.Cleanup(srv.Close)
+
+	client := codersdk.New(serverURL)
+	t.Cleanup(client.HTTPClient.CloseIdleConnections)
+	return client, api
+}

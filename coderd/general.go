@@ -1,0 +1,102 @@
+package coderd
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/google/uuid"
+	"golang.org/x/mod/semver"
+	"golang.org/x/xerrors"
+
+	"github.com/devplane/devplane/buildinfo"
+	"github.com/devplane/devplane/coderd/httpapi"
+	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
+)
+
+// API versions of the agent and provisioner protocols this server speaks.
+// They are reported so that clients can refuse to talk to a server that is
+// too old for them.
+const (
+	agentAPIVersion       = "2.0"
+	provisionerAPIVersion = "1.0"
+)
+
+// ensureDeploymentID reads the deployment id, creating it on the very first
+// start. Replicas starting together agree, because only one insert wins.
+func ensureDeploymentID(ctx context.Context, db database.Store) (string, error) {
+	if err := db.InsertDeploymentID(ctx, uuid.NewString()); err != nil {
+		return "", xerrors.Errorf("insert deployment id: %w", err)
+	}
+	id, err := db.GetDeploymentID(ctx)
+	if err != nil {
+		return "", xerrors.Errorf("get deployment id: %w", err)
+	}
+	return id, nil
+}
+
+// healthz answers load balancers: 200 while the database answers.
+func (api *API) healthz(rw http.ResponseWriter, r *http.Request) {
+	if _, err := api.Database.Ping(r.Context()); err != nil {
+		rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		rw.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = rw.Write([]byte("database unreachable\n"))
+		return
+	}
+	rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = rw.Write([]byte("OK"))
+}
+
+// @Summary API root handler
+// @ID api-root-handler
+// @Produce json
+// @Tags General
+// @Success 200 {object} codersdk.Response
+// @Router / [get]
+func (*API) apiRoot(rw http.ResponseWriter, r *http.Request) {
+	httpapi.Write(r.Context(), rw, http.StatusOK, codersdk.Response{
+		//nolint:gosmopolitan // the greeting is part of the wire contract
+		Message: "👋",
+	})
+}
+
+// @Summary Build info
+// @ID build-info
+// @Produce json
+// @Tags General
+// @Success 200 {object} codersdk.BuildInfoResponse
+// @Router /buildinfo [get]
+func (api *API) buildInfo(rw http.ResponseWriter, r *http.Request) {
+	httpapi.Write(r.Context(), rw, http.StatusOK, codersdk.BuildInfoResponse{
+		ExternalURL:           buildinfo.ExternalURL(),
+		Version:               buildinfo.Version(),
+		DashboardURL:          api.AccessURL.String(),
+		Telemetry:             false,
+		WorkspaceProxy:        false,
+		AgentAPIVersion:       agentAPIVersion,
+		ProvisionerAPIVersion: provisionerAPIVersion,
+		UpgradeMessage:        "",
+		DeploymentID:          api.DeploymentID,
+	})
+}
+
+// @Summary Update check
+// @ID update-check
+// @Produce json
+// @Tags General
+// @Success 200 {object} codersdk.UpdateCheckResponse
+// @Router /updatecheck [get]
+func (api *API) updateCheck(rw http.ResponseWriter, r *http.Request) {
+	running := buildinfo.Version()
+	latest := api.DeploymentValues.LatestVersion.Value()
+	resp := codersdk.UpdateCheckResponse{Current: true, Version: running}
+	// The server never calls out; it only knows what the operator told it.
+	if latest != "" && semver.IsValid(latest) && semver.Compare(latest, semver.Canonical(running)) > 0 {
+		resp = codersdk.UpdateCheckResponse{
+			Current: false,
+			Version: latest,
+			URL:     buildinfo.ReleaseURL(latest),
+		}
+	}
+	httpapi.Write(r.Context(), rw, http.StatusOK, resp)
+}

@@ -1,0 +1,290 @@
+package codersdk
+
+import (
+	"time"
+
+	"github.com/coder/serpent"
+)
+
+// DeploymentValues is the whole server configuration. Every field is bound to
+// one serpent option (flag, CODER_ env var and YAML key) by Options, so the
+// same struct is parsed from the command line, served by
+// GET /deployment/config and decoded by clients.
+type DeploymentValues struct {
+	Verbose       serpent.Bool           `json:"verbose,omitempty"`
+	AccessURL     serpent.URL            `json:"access_url,omitempty"`
+	HTTPAddress   serpent.String         `json:"http_address,omitempty" typescript:",notnull"`
+	PostgresURL   serpent.String         `json:"pg_connection_url,omitempty" typescript:",notnull"`
+	ConfigDir     serpent.String         `json:"config_directory,omitempty"`
+	CacheDir      serpent.String         `json:"cache_directory,omitempty"`
+	Logging       LoggingConfig          `json:"logging,omitempty"`
+	Swagger       SwaggerConfig          `json:"swagger,omitempty"`
+	Experiments   serpent.StringArray    `json:"experiments,omitempty"`
+	SessionConfig SessionLifetime        `json:"session_lifetime,omitempty"`
+	RateLimit     RateLimitConfig        `json:"rate_limit,omitempty"`
+	LatestVersion serpent.String         `json:"latest_version,omitempty"`
+	ShutdownGrace serpent.Duration       `json:"shutdown_grace_period,omitempty"`
+	Config        serpent.YAMLConfigPath `json:"config,omitempty"`
+	WriteConfig   serpent.Bool           `json:"write_config,omitempty"`
+}
+
+// LoggingConfig says where logs go and in which format.
+type LoggingConfig struct {
+	Human serpent.String `json:"human,omitempty"`
+	JSON  serpent.String `json:"json,omitempty"`
+}
+
+// SwaggerConfig controls the /swagger API explorer.
+type SwaggerConfig struct {
+	Enable serpent.Bool `json:"enable,omitempty"`
+}
+
+// SessionLifetime bounds how long API keys live.
+type SessionLifetime struct {
+	DisableExpiryRefresh serpent.Bool     `json:"disable_expiry_refresh,omitempty"`
+	DefaultDuration      serpent.Duration `json:"default_duration,omitempty"`
+	MaximumTokenDuration serpent.Duration `json:"max_token_lifetime,omitempty"`
+}
+
+// RateLimitConfig limits requests per user per minute.
+type RateLimitConfig struct {
+	DisableAll serpent.Bool  `json:"disable_all,omitempty"`
+	API        serpent.Int64 `json:"api,omitempty"`
+}
+
+// DeploymentConfig is the body of GET /deployment/config: the values and the
+// option set that says where each value came from.
+type DeploymentConfig struct {
+	Values  *DeploymentValues `json:"config,omitempty"`
+	Options serpent.OptionSet `json:"options,omitempty"`
+}
+
+// AnnotationSecret marks an option whose value is never shown to clients.
+const AnnotationSecret = "secret"
+
+// IsSecret reports whether opt carries a secret value.
+func IsSecret(opt serpent.Option) bool {
+	return opt.Annotations.IsSet(AnnotationSecret)
+}
+
+var (
+	groupNetworking = &serpent.Group{
+		Name:        "Networking",
+		YAML:        "networking",
+		Description: "How the server is reached.",
+	}
+	groupHTTP = &serpent.Group{
+		Parent:      groupNetworking,
+		Name:        "HTTP",
+		YAML:        "http",
+		Description: "The HTTP listener.",
+	}
+	groupLogging = &serpent.Group{
+		Name:        "Logging",
+		YAML:        "logging",
+		Description: "Where and how the server logs.",
+	}
+	groupDatabase = &serpent.Group{
+		Name:        "Database",
+		YAML:        "database",
+		Description: "The PostgreSQL database that holds all state.",
+	}
+	groupAuth = &serpent.Group{
+		Name:        "Authentication",
+		YAML:        "authentication",
+		Description: "Sessions and API tokens.",
+	}
+	groupRateLimit = &serpent.Group{
+		Name:        "Rate Limiting",
+		YAML:        "rateLimiting",
+		Description: "Per-user request limits.",
+	}
+	groupIntrospection = &serpent.Group{
+		Name:        "Introspection",
+		YAML:        "introspection",
+		Description: "Ways to look inside the running server.",
+	}
+)
+
+// DefaultHTTPAddress is where the server listens unless told otherwise.
+const DefaultHTTPAddress = "127.0.0.1:3000"
+
+// Options binds every field of c to its flag, env var and YAML key. Defaults
+// that depend on the machine (directories) are passed in by the caller so the
+// option set stays deterministic for documentation.
+func (c *DeploymentValues) Options() serpent.OptionSet {
+	secret := serpent.Annotations{}.Mark(AnnotationSecret, "true")
+	return serpent.OptionSet{
+		{
+			Name:        "Access URL",
+			Description: "The URL that users use to reach this deployment. Defaults to http:// plus the HTTP address.",
+			Flag:        "access-url",
+			Env:         "CODER_ACCESS_URL",
+			YAML:        "accessURL",
+			Value:       &c.AccessURL,
+			Group:       groupNetworking,
+		},
+		{
+			Name:        "HTTP Address",
+			Description: "HTTP bind address of the server. Unset to disable the HTTP endpoint.",
+			Flag:        "http-address",
+			Env:         "CODER_HTTP_ADDRESS",
+			YAML:        "httpAddress",
+			Default:     DefaultHTTPAddress,
+			Value:       &c.HTTPAddress,
+			Group:       groupHTTP,
+		},
+		{
+			Name:        "Postgres Connection URL",
+			Description: "URL of a PostgreSQL database. If empty, a built-in PostgreSQL is started under the config directory (needs the PostgreSQL server binaries).",
+			Flag:        "postgres-url",
+			Env:         "CODER_PG_CONNECTION_URL",
+			YAML:        "pgConnectionURL",
+			Value:       &c.PostgresURL,
+			Group:       groupDatabase,
+			Annotations: secret,
+		},
+		{
+			Name:        "Config Directory",
+			Description: "Where the server keeps its state, including the built-in PostgreSQL cluster. Defaults to ~/.config/coderv2, or /var/lib/coderv2 when running as root (the built-in database runs as the postgres user, which cannot enter root's home).",
+			Flag:        "config-dir",
+			Env:         "CODER_CONFIG_DIR",
+			YAML:        "configDir",
+			Value:       &c.ConfigDir,
+		},
+		{
+			Name:        "Cache Directory",
+			Description: "Where the server keeps data that can be rebuilt, such as provisioner working directories and the Terraform provider mirror. Defaults to ~/.cache/coder.",
+			Flag:        "cache-dir",
+			Env:         "CODER_CACHE_DIRECTORY",
+			YAML:        "cacheDir",
+			Value:       &c.CacheDir,
+		},
+		{
+			Name:          "Config Path",
+			Description:   "Path to a YAML file with option values. Flags and environment variables override it.",
+			Flag:          "config",
+			FlagShorthand: "c",
+			Env:           "CODER_CONFIG_PATH",
+			Value:         &c.Config,
+		},
+		{
+			Name:        "Write Config",
+			Description: "Print the effective configuration as YAML and exit.",
+			Flag:        "write-config",
+			Value:       &c.WriteConfig,
+		},
+		{
+			Name:          "Verbose",
+			Description:   "Log debug messages.",
+			Flag:          "verbose",
+			FlagShorthand: "v",
+			Env:           "CODER_VERBOSE",
+			YAML:          "verbose",
+			Value:         &c.Verbose,
+			Group:         groupLogging,
+		},
+		{
+			Name:        "Human Log Location",
+			Description: "Where to write human-readable logs. \"/dev/stderr\" and \"/dev/stdout\" name the standard streams; empty disables them. When --log-json is given and this is not, human logs are off.",
+			Flag:        "log-human",
+			Env:         "CODER_LOGGING_HUMAN",
+			YAML:        "humanPath",
+			Default:     "/dev/stderr",
+			Value:       &c.Logging.Human,
+			Group:       groupLogging,
+		},
+		{
+			Name:        "JSON Log Location",
+			Description: "Where to write JSON logs, one object per line. \"/dev/stderr\" and \"/dev/stdout\" name the standard streams.",
+			Flag:        "log-json",
+			Env:         "CODER_LOGGING_JSON",
+			YAML:        "jsonPath",
+			Value:       &c.Logging.JSON,
+			Group:       groupLogging,
+		},
+		{
+			Name:        "Swagger Enable",
+			Description: "Serve the Swagger API explorer at /swagger and the spec at /swagger/doc.json.",
+			Flag:        "swagger-enable",
+			Env:         "CODER_SWAGGER_ENABLE",
+			YAML:        "enableSwagger",
+			Value:       &c.Swagger.Enable,
+			Group:       groupIntrospection,
+		},
+		{
+			Name:        "Experiments",
+			Description: "Comma-separated experiments to enable; '*' enables all safe ones.",
+			Flag:        "experiments",
+			Env:         "CODER_EXPERIMENTS",
+			YAML:        "experiments",
+			Value:       &c.Experiments,
+		},
+		{
+			Name:        "Session Duration",
+			Description: "How long a browser or CLI login session stays valid without use.",
+			Flag:        "session-duration",
+			Env:         "CODER_SESSION_DURATION",
+			YAML:        "sessionDuration",
+			Default:     (24 * time.Hour).String(),
+			Value:       &c.SessionConfig.DefaultDuration,
+			Group:       groupAuth,
+		},
+		{
+			Name:        "Maximum Token Lifetime",
+			Description: "The longest lifetime a user may give an API token.",
+			Flag:        "max-token-lifetime",
+			Env:         "CODER_MAX_TOKEN_LIFETIME",
+			YAML:        "maxTokenLifetime",
+			Default:     (30 * 24 * time.Hour).String(),
+			Value:       &c.SessionConfig.MaximumTokenDuration,
+			Group:       groupAuth,
+		},
+		{
+			Name:        "Disable Session Expiry Refresh",
+			Description: "Do not extend a session's expiry when it is used.",
+			Flag:        "disable-session-expiry-refresh",
+			Env:         "CODER_DISABLE_SESSION_EXPIRY_REFRESH",
+			YAML:        "disableSessionExpiryRefresh",
+			Value:       &c.SessionConfig.DisableExpiryRefresh,
+			Group:       groupAuth,
+		},
+		{
+			Name:        "Disable All Rate Limits",
+			Description: "Turn off every rate limit. Only for load testing.",
+			Flag:        "dangerous-disable-rate-limits",
+			Env:         "CODER_DANGEROUS_DISABLE_RATE_LIMITS",
+			Value:       &c.RateLimit.DisableAll,
+			Group:       groupRateLimit,
+			Hidden:      true,
+		},
+		{
+			Name:        "API Rate Limit",
+			Description: "Requests per minute allowed to each user (or IP when unauthenticated); negative disables the limit.",
+			Flag:        "api-rate-limit",
+			Env:         "CODER_API_RATE_LIMIT",
+			YAML:        "apiRateLimit",
+			Default:     "512",
+			Value:       &c.RateLimit.API,
+			Group:       groupRateLimit,
+		},
+		{
+			Name:        "Latest Version",
+			Description: "The newest release this deployment's operators know of. GET /updatecheck reports the running version as out of date when this is newer; empty means the running version is current (the server never calls out to check).",
+			Flag:        "latest-version",
+			Env:         "CODER_LATEST_VERSION",
+			YAML:        "latestVersion",
+			Value:       &c.LatestVersion,
+		},
+		{
+			Name:        "Shutdown Grace Period",
+			Description: "How long a stopping server waits for in-flight requests before closing them.",
+			Flag:        "shutdown-grace-period",
+			Env:         "CODER_SHUTDOWN_GRACE_PERIOD",
+			YAML:        "shutdownGracePeriod",
+			Default:     (15 * time.Second).String(),
+			Value:       &c.ShutdownGrace,
+			Group:       groupHTTP,
+		},
+	}
+}
