@@ -1,0 +1,56 @@
+# One entry point for everything a developer or CI does. Targets that need the
+# PostgreSQL server binaries install them first (see scripts/ensure-postgres.sh).
+
+GO       ?= go
+TOOLS    := $(GO) tool -modfile=$(CURDIR)/tools/go.mod
+VERSION  ?=
+LDFLAGS  := $(if $(VERSION),-X github.com/devplane/devplane/buildinfo.tag=$(VERSION))
+BIN      := build/coder
+ARGS     ?=
+
+.PHONY: all run build test test-short gen gen-check lint bench deps clean
+
+all: build
+
+deps:
+	@scripts/ensure-postgres.sh
+
+build:
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/coder
+
+## run: start the server on the built-in PostgreSQL (extra flags: make run ARGS='--swagger-enable')
+run: deps build
+	$(BIN) server $(ARGS)
+
+## test: every test, race detector on, against real PostgreSQL
+test: deps
+	$(GO) test -race -count=1 ./...
+
+## gen: regenerate everything generated (sqlc, swagger.json, Markdown API docs)
+gen:
+	cd database && $(TOOLS) sqlc generate
+	$(TOOLS) swag init --quiet --generalInfo coderd.go --dir coderd,codersdk --parseDependencyLevel 0 \
+		--outputTypes json --output coderd/apidoc
+	$(GO) run ./scripts/apidocgen -swagger coderd/apidoc/swagger.json -out docs/reference/api
+
+## gen-check: fail when generated files are stale
+gen-check: gen
+	@if [ -n "$$(git status --porcelain -- database coderd/apidoc docs/reference)" ]; then \
+		echo "Generated files are stale; run 'make gen' and commit:"; \
+		git status --porcelain -- database coderd/apidoc docs/reference; \
+		git --no-pager diff --stat -- database coderd/apidoc docs/reference; \
+		exit 1; \
+	fi
+
+lint:
+	$(GO) vet ./...
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+
+## bench: Go benchmarks and the start-up measurement (numbers go in docs/performance.md)
+bench: deps build
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+	scripts/startup-bench.sh
+
+clean:
+	rm -rf build
