@@ -139,3 +139,13 @@ func TestHealthz(t *testing.T) {
 	defer res.Body.Close()
 	assert.Equal(t, http.StatusOK, res.StatusCode)
 }
+
+func TestMethodNotAllowedListsAllowedMethods(t *testing.T) {
+	t.Parallel()
+	client := coderdtest.New(t, nil)
+	res, err := client.Request(context.Background(), http.MethodDelete, "/api/v2/buildinfo", nil)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, http.StatusMethodNotAllowed, res.StatusCode)
+	assert.Contains(t, res.Header.Values("Allow"), http.MethodGet)
+}

@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/devplane/devplane/codersdk"
 )
 
@@ -65,8 +67,18 @@ func RouteNotFound(rw http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// MethodNotAllowed answers requests whose path exists for other methods.
+// MethodNotAllowed answers requests whose path exists for other methods,
+// listing those methods in the Allow header as RFC 9110 asks.
 func MethodNotAllowed(rw http.ResponseWriter, r *http.Request) {
+	if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.Routes != nil {
+		// rctx.Routes is the top-level router, so match the full path.
+		path := r.URL.Path
+		for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			if rctx.Routes.Match(chi.NewRouteContext(), m, path) {
+				rw.Header().Add("Allow", m)
+			}
+		}
+	}
 	Write(r.Context(), rw, http.StatusMethodNotAllowed, codersdk.Response{
 		Message: fmt.Sprintf("Method %s is not allowed on %s.", r.Method, r.URL.Path),
 		Detail:  "Allowed methods are listed in the Allow header.",

@@ -77,7 +77,7 @@ func Logger(log slog.Logger) func(http.Handler) http.Handler {
 				log.Warn(r.Context(), "http request", fields...)
 				return
 			}
-			log.Debug(r.Context(), "http request", fields...)
+			log.Info(r.Context(), "http request", fields...)
 		})
 	}
 }
