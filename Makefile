@@ -29,7 +29,7 @@ test: deps
 ## gen: regenerate everything generated (sqlc, swagger.json, Markdown API docs)
 gen:
 	cd database && $(TOOLS) sqlc generate
-	$(TOOLS) swag init --quiet --generalInfo coderd.go --dir coderd,codersdk --parseDependencyLevel 0 \
+	$(TOOLS) swag init --quiet --generalInfo coderd.go --dir coderd,codersdk --parseDependencyLevel 1 \
 		--outputTypes json --output coderd/apidoc
 	$(GO) run ./scripts/apidocgen -swagger coderd/apidoc/swagger.json -out docs/reference/api
 

@@ -118,8 +118,9 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 		Logger:           logger,
 		Database:         database.NewStore(pool),
 		AccessURL:        vals.AccessURL.Value(),
-		DeploymentValues: vals,
-		SwaggerDoc:       apidoc.SwaggerJSON,
+		DeploymentValues:  vals,
+		DeploymentOptions: inv.Command.Options,
+		SwaggerDoc:        apidoc.SwaggerJSON,
 	})
 	if err != nil {
 		return err

@@ -14,7 +14,6 @@ import (
 
 	"github.com/devplane/devplane/coderd/apidoc"
 	"github.com/devplane/devplane/coderd/coderdtest"
-	"github.com/devplane/devplane/codersdk"
 )
 
 type swaggerDoc struct {
@@ -89,7 +88,7 @@ func TestSwaggerPage(t *testing.T) {
 
 	t.Run("Enabled", func(t *testing.T) {
 		t.Parallel()
-		vals := &codersdk.DeploymentValues{}
+		vals, _ := coderdtest.DeploymentValues(t)
 		require.NoError(t, vals.Swagger.Enable.Set("true"))
 		client := coderdtest.New(t, &coderdtest.Options{DeploymentValues: vals, SwaggerDoc: apidoc.SwaggerJSON})
 

@@ -6,16 +6,21 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"time"
 
 	"cdr.dev/slog"
+	"github.com/coder/serpent"
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/httprate"
 	"golang.org/x/xerrors"
 
+	"github.com/devplane/devplane/coderd/apikey"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/swaggerui"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/dbauthz"
 )
 
 // @title devplane API
@@ -35,8 +40,10 @@ type Options struct {
 	// AccessURL is the URL users reach the deployment at.
 	AccessURL *url.URL
 	// DeploymentValues is the parsed configuration, served (redacted) by
-	// GET /deployment/config.
-	DeploymentValues *codersdk.DeploymentValues
+	// GET /deployment/config, and DeploymentOptions its option set, which
+	// knows where each value came from.
+	DeploymentValues  *codersdk.DeploymentValues
+	DeploymentOptions serpent.OptionSet
 	// SwaggerDoc is the generated OpenAPI document; /swagger is served when it
 	// is set and DeploymentValues.Swagger.Enable is on.
 	SwaggerDoc []byte
@@ -48,7 +55,8 @@ type API struct {
 	// DeploymentID identifies this deployment's database for ever.
 	DeploymentID string
 
-	handler http.Handler
+	loginLimiter *loginLimiter
+	handler      http.Handler
 }
 
 // New prepares the API: it records the deployment id on first start and
@@ -61,11 +69,22 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 		return nil, xerrors.New("coderd: an access URL is required")
 	}
 	if opts.DeploymentValues == nil {
-		opts.DeploymentValues = &codersdk.DeploymentValues{}
+		vals, optSet, err := codersdk.NewDeploymentValues()
+		if err != nil {
+			return nil, err
+		}
+		opts.DeploymentValues, opts.DeploymentOptions = vals, optSet
 	}
-	api := &API{Options: opts}
+	// From here on every query is authorized: handlers never see the raw
+	// store.
+	opts.Database = dbauthz.New(opts.Database, nil)
+	api := &API{
+		Options: opts,
+		// Ten failures per client IP or email in ten minutes.
+		loginLimiter: newLoginLimiter(10, 10*time.Minute),
+	}
 
-	id, err := ensureDeploymentID(ctx, opts.Database)
+	id, err := ensureDeploymentID(dbauthz.AsStartup(ctx), opts.Database)
 	if err != nil {
 		return nil, err
 	}
@@ -98,10 +117,70 @@ func (api *API) routes() http.Handler {
 	r.Route("/api/v2", func(r chi.Router) {
 		r.NotFound(httpapi.RouteNotFound)
 		r.MethodNotAllowed(httpapi.MethodNotAllowed)
+		r.Use(api.rateLimit())
+
+		apiKey := httpmw.ExtractAPIKey(httpmw.ExtractAPIKeyConfig{
+			DB:                          api.Database,
+			Logger:                      api.Logger,
+			DisableSessionExpiryRefresh: api.DeploymentValues.SessionConfig.DisableExpiryRefresh.Value(),
+		})
 
 		r.Get("/", api.apiRoot)
 		r.Get("/buildinfo", api.buildInfo)
 		r.Get("/updatecheck", api.updateCheck)
+
+		r.Group(func(r chi.Router) {
+			r.Use(apiKey)
+			r.Post("/csp/reports", api.cspReport)
+			r.Get("/deployment/config", api.deploymentConfig)
+			r.Get("/deployment/ssh", api.sshConfig)
+			r.Get("/deployment/stats", api.deploymentStats)
+			r.Get("/experiments", api.experiments)
+			r.Get("/experiments/available", api.safeExperiments)
+		})
+
+		r.Route("/users", func(r chi.Router) {
+			r.Get("/first", api.firstUser)
+			r.Post("/first", api.postFirstUser)
+			r.Get("/authmethods", api.userAuthMethods)
+			r.Post("/login", api.postLogin)
+			r.Post("/validate-password", api.validateUserPassword)
+
+			r.Group(func(r chi.Router) {
+				r.Use(apiKey)
+				r.Post("/logout", api.postLogout)
+				r.Get("/", api.users)
+				r.Post("/", api.postUser)
+				r.Get("/roles", api.assignableSiteRoles)
+				r.Route("/{user}", func(r chi.Router) {
+					r.Use(httpmw.ExtractUserParam(api.Database))
+					r.Get("/", api.userByName)
+					r.Delete("/", api.deleteUser)
+					r.Put("/profile", api.putUserProfile)
+					r.Put("/password", api.putUserPassword)
+					r.Put("/status/activate", api.putUserActivate)
+					r.Put("/status/suspend", api.putUserSuspend)
+					r.Get("/roles", api.userRoles)
+					r.Put("/roles", api.putUserRoles)
+					r.Get("/login-type", api.userLoginType)
+					r.Get("/appearance", api.userAppearanceSettings)
+					r.Put("/appearance", api.putUserAppearanceSettings)
+					r.Get("/gitsshkey", api.gitSSHKey)
+					r.Put("/gitsshkey", api.regenerateGitSSHKey)
+					r.Route("/keys", func(r chi.Router) {
+						r.Post("/", api.postAPIKey)
+						r.Route("/tokens", func(r chi.Router) {
+							r.Post("/", api.postToken)
+							r.Get("/", api.tokens)
+							r.Get("/tokenconfig", api.tokenConfig)
+							r.Get("/{keyname}", api.apiKeyByName)
+						})
+						r.Get("/{keyid}", api.apiKeyByID)
+						r.Delete("/{keyid}", api.deleteAPIKey)
+					})
+				})
+			})
+		})
 	})
 	return r
 }
@@ -110,4 +189,29 @@ func (api *API) routes() http.Handler {
 func (api *API) Routes() chi.Routes {
 	routes, _ := api.handler.(chi.Routes)
 	return routes
+}
+
+// rateLimit limits each caller (by session token, else by IP) to the
+// configured requests per minute. A negative limit or --dangerous-disable-
+// rate-limits turns it off.
+func (api *API) rateLimit() func(http.Handler) http.Handler {
+	limit := api.DeploymentValues.RateLimit.API.Value()
+	if api.DeploymentValues.RateLimit.DisableAll.Value() || limit <= 0 {
+		return func(next http.Handler) http.Handler { return next }
+	}
+	return httprate.Limit(int(limit), time.Minute,
+		httprate.WithKeyFuncs(func(r *http.Request) (string, error) {
+			if token := httpmw.TokenFromRequest(r); token != "" {
+				if id, _, err := apikey.Parse(token); err == nil {
+					return "key:" + id, nil
+				}
+			}
+			return "ip:" + remoteIP(r), nil
+		}),
+		httprate.WithLimitHandler(func(rw http.ResponseWriter, r *http.Request) {
+			httpapi.Write(r.Context(), rw, http.StatusTooManyRequests, codersdk.Response{
+				Message: "You have made too many requests. Slow down and try again shortly.",
+			})
+		}),
+	)
 }

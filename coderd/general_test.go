@@ -84,7 +84,7 @@ func TestUpdateCheck(t *testing.T) {
 	})
 	t.Run("NewerConfigured", func(t *testing.T) {
 		t.Parallel()
-		vals := &codersdk.DeploymentValues{}
+		vals, _ := coderdtest.DeploymentValues(t)
 		require.NoError(t, vals.LatestVersion.Set("v99.0.0"))
 		client := coderdtest.New(t, &coderdtest.Options{DeploymentValues: vals})
 		resp, err := client.UpdateCheck(context.Background())
@@ -95,7 +95,7 @@ func TestUpdateCheck(t *testing.T) {
 	})
 	t.Run("OlderConfigured", func(t *testing.T) {
 		t.Parallel()
-		vals := &codersdk.DeploymentValues{}
+		vals, _ := coderdtest.DeploymentValues(t)
 		require.NoError(t, vals.LatestVersion.Set("v0.0.0-alpha"))
 		client := coderdtest.New(t, &coderdtest.Options{DeploymentValues: vals})
 		resp, err := client.UpdateCheck(context.Background())

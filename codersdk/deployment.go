@@ -11,21 +11,29 @@ import (
 // same struct is parsed from the command line, served by
 // GET /deployment/config and decoded by clients.
 type DeploymentValues struct {
-	Verbose       serpent.Bool           `json:"verbose,omitempty"`
-	AccessURL     serpent.URL            `json:"access_url,omitempty"`
-	HTTPAddress   serpent.String         `json:"http_address,omitempty" typescript:",notnull"`
-	PostgresURL   serpent.String         `json:"pg_connection_url,omitempty" typescript:",notnull"`
-	ConfigDir     serpent.String         `json:"config_directory,omitempty"`
-	CacheDir      serpent.String         `json:"cache_directory,omitempty"`
-	Logging       LoggingConfig          `json:"logging,omitempty"`
-	Swagger       SwaggerConfig          `json:"swagger,omitempty"`
-	Experiments   serpent.StringArray    `json:"experiments,omitempty"`
-	SessionConfig SessionLifetime        `json:"session_lifetime,omitempty"`
-	RateLimit     RateLimitConfig        `json:"rate_limit,omitempty"`
-	LatestVersion serpent.String         `json:"latest_version,omitempty"`
-	ShutdownGrace serpent.Duration       `json:"shutdown_grace_period,omitempty"`
-	Config        serpent.YAMLConfigPath `json:"config,omitempty"`
-	WriteConfig   serpent.Bool           `json:"write_config,omitempty"`
+	Verbose        serpent.Bool           `json:"verbose,omitempty"`
+	AccessURL      serpent.URL            `json:"access_url,omitempty"`
+	HTTPAddress    serpent.String         `json:"http_address,omitempty" typescript:",notnull"`
+	PostgresURL    serpent.String         `json:"pg_connection_url,omitempty" typescript:",notnull"`
+	ConfigDir      serpent.String         `json:"config_directory,omitempty"`
+	CacheDir       serpent.String         `json:"cache_directory,omitempty"`
+	Logging        LoggingConfig          `json:"logging,omitempty"`
+	Swagger        SwaggerConfig          `json:"swagger,omitempty"`
+	Experiments    serpent.StringArray    `json:"experiments,omitempty"`
+	SessionConfig  SessionLifetime        `json:"session_lifetime,omitempty"`
+	RateLimit      RateLimitConfig        `json:"rate_limit,omitempty"`
+	LatestVersion  serpent.String         `json:"latest_version,omitempty"`
+	ShutdownGrace  serpent.Duration       `json:"shutdown_grace_period,omitempty"`
+	SSHConfig      SSHConfig              `json:"config_ssh,omitempty"`
+	HostnameSuffix serpent.String         `json:"workspace_hostname_suffix,omitempty"`
+	Config         serpent.YAMLConfigPath `json:"config,omitempty"`
+	WriteConfig    serpent.Bool           `json:"write_config,omitempty"`
+}
+
+// SSHConfig is what `coder config-ssh` writes into users' SSH configs.
+type SSHConfig struct {
+	DeploymentName   serpent.String      `json:"deploymentName,omitempty"`
+	SSHConfigOptions serpent.StringArray `json:"sshconfigOptions,omitempty"`
 }
 
 // LoggingConfig says where logs go and in which format.
@@ -98,6 +106,11 @@ var (
 		Name:        "Rate Limiting",
 		YAML:        "rateLimiting",
 		Description: "Per-user request limits.",
+	}
+	groupClient = &serpent.Group{
+		Name:        "Client",
+		YAML:        "client",
+		Description: "Settings the server hands to clients.",
 	}
 	groupIntrospection = &serpent.Group{
 		Name:        "Introspection",
@@ -250,6 +263,35 @@ func (c *DeploymentValues) Options() serpent.OptionSet {
 			Group:       groupAuth,
 		},
 		{
+			Name:        "SSH Host Prefix",
+			Description: "The SSH host name prefix clients put before workspace names (coder.<workspace>).",
+			Flag:        "ssh-hostname-prefix",
+			Env:         "CODER_SSH_HOSTNAME_PREFIX",
+			YAML:        "sshHostnamePrefix",
+			Default:     "coder.",
+			Value:       &c.SSHConfig.DeploymentName,
+			Group:       groupClient,
+		},
+		{
+			Name:        "SSH Config Options",
+			Description: "Extra SSH options (key=value) clients add to every workspace host entry.",
+			Flag:        "ssh-config-options",
+			Env:         "CODER_SSH_CONFIG_OPTIONS",
+			YAML:        "sshConfigOptions",
+			Value:       &c.SSHConfig.SSHConfigOptions,
+			Group:       groupClient,
+		},
+		{
+			Name:        "Workspace Hostname Suffix",
+			Description: "The SSH host name suffix clients put after workspace names (<workspace>.<suffix>).",
+			Flag:        "workspace-hostname-suffix",
+			Env:         "CODER_WORKSPACE_HOSTNAME_SUFFIX",
+			YAML:        "workspaceHostnameSuffix",
+			Default:     "coder",
+			Value:       &c.HostnameSuffix,
+			Group:       groupClient,
+		},
+		{
 			Name:        "Disable All Rate Limits",
 			Description: "Turn off every rate limit. Only for load testing.",
 			Flag:        "dangerous-disable-rate-limits",
@@ -287,4 +329,15 @@ func (c *DeploymentValues) Options() serpent.OptionSet {
 			Group:       groupHTTP,
 		},
 	}
+}
+
+// NewDeploymentValues returns values with every default applied, and their
+// option set. Tests and embedders start from it and change what they need.
+func NewDeploymentValues() (*DeploymentValues, serpent.OptionSet, error) {
+	vals := &DeploymentValues{}
+	opts := vals.Options()
+	if err := opts.SetDefaults(); err != nil {
+		return nil, nil, err
+	}
+	return vals, opts, nil
 }

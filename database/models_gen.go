@@ -4,7 +4,264 @@
 
 package database
 
+import (
+	"database/sql/driver"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+type APIKeyScope string
+
+const (
+	ApiKeyScopeAll                APIKeyScope = "all"
+	ApiKeyScopeApplicationConnect APIKeyScope = "application_connect"
+)
+
+func (e *APIKeyScope) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = APIKeyScope(s)
+	case string:
+		*e = APIKeyScope(s)
+	default:
+		return fmt.Errorf("unsupported scan type for APIKeyScope: %T", src)
+	}
+	return nil
+}
+
+type NullAPIKeyScope struct {
+	APIKeyScope APIKeyScope
+	Valid       bool // Valid is true if APIKeyScope is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullAPIKeyScope) Scan(value interface{}) error {
+	if value == nil {
+		ns.APIKeyScope, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.APIKeyScope.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullAPIKeyScope) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.APIKeyScope), nil
+}
+
+func (e APIKeyScope) Valid() bool {
+	switch e {
+	case ApiKeyScopeAll,
+		ApiKeyScopeApplicationConnect:
+		return true
+	}
+	return false
+}
+
+func AllAPIKeyScopeValues() []APIKeyScope {
+	return []APIKeyScope{
+		ApiKeyScopeAll,
+		ApiKeyScopeApplicationConnect,
+	}
+}
+
+type LoginType string
+
+const (
+	LoginTypePassword LoginType = "password"
+	LoginTypeGithub   LoginType = "github"
+	LoginTypeOidc     LoginType = "oidc"
+	LoginTypeToken    LoginType = "token"
+	LoginTypeNone     LoginType = "none"
+)
+
+func (e *LoginType) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = LoginType(s)
+	case string:
+		*e = LoginType(s)
+	default:
+		return fmt.Errorf("unsupported scan type for LoginType: %T", src)
+	}
+	return nil
+}
+
+type NullLoginType struct {
+	LoginType LoginType
+	Valid     bool // Valid is true if LoginType is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullLoginType) Scan(value interface{}) error {
+	if value == nil {
+		ns.LoginType, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.LoginType.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullLoginType) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.LoginType), nil
+}
+
+func (e LoginType) Valid() bool {
+	switch e {
+	case LoginTypePassword,
+		LoginTypeGithub,
+		LoginTypeOidc,
+		LoginTypeToken,
+		LoginTypeNone:
+		return true
+	}
+	return false
+}
+
+func AllLoginTypeValues() []LoginType {
+	return []LoginType{
+		LoginTypePassword,
+		LoginTypeGithub,
+		LoginTypeOidc,
+		LoginTypeToken,
+		LoginTypeNone,
+	}
+}
+
+type UserStatus string
+
+const (
+	UserStatusActive    UserStatus = "active"
+	UserStatusDormant   UserStatus = "dormant"
+	UserStatusSuspended UserStatus = "suspended"
+)
+
+func (e *UserStatus) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = UserStatus(s)
+	case string:
+		*e = UserStatus(s)
+	default:
+		return fmt.Errorf("unsupported scan type for UserStatus: %T", src)
+	}
+	return nil
+}
+
+type NullUserStatus struct {
+	UserStatus UserStatus
+	Valid      bool // Valid is true if UserStatus is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullUserStatus) Scan(value interface{}) error {
+	if value == nil {
+		ns.UserStatus, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.UserStatus.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullUserStatus) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.UserStatus), nil
+}
+
+func (e UserStatus) Valid() bool {
+	switch e {
+	case UserStatusActive,
+		UserStatusDormant,
+		UserStatusSuspended:
+		return true
+	}
+	return false
+}
+
+func AllUserStatusValues() []UserStatus {
+	return []UserStatus{
+		UserStatusActive,
+		UserStatusDormant,
+		UserStatusSuspended,
+	}
+}
+
+type APIKey struct {
+	ID              string
+	HashedSecret    []byte
+	UserID          uuid.UUID
+	LastUsed        time.Time
+	ExpiresAt       time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	LoginType       LoginType
+	LifetimeSeconds int64
+	IpAddress       string
+	Scope           APIKeyScope
+	TokenName       string
+}
+
+type GitSSHKey struct {
+	UserID     uuid.UUID
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	PrivateKey string
+	PublicKey  string
+}
+
+type Organization struct {
+	ID          uuid.UUID
+	Name        string
+	DisplayName string
+	Description string
+	Icon        string
+	IsDefault   bool
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+type OrganizationMember struct {
+	UserID         uuid.UUID
+	OrganizationID uuid.UUID
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	Roles          []string
+}
+
 type SiteConfig struct {
 	Key   string
 	Value string
+}
+
+type User struct {
+	ID              uuid.UUID
+	Email           string
+	Username        string
+	Name            string
+	HashedPassword  string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	Status          UserStatus
+	RbacRoles       []string
+	LoginType       LoginType
+	AvatarUrl       string
+	Deleted         bool
+	LastSeenAt      time.Time
+	ThemePreference string
+	TerminalFont    string
+	ThemeMode       string
+	ThemeLight      string
+	ThemeDark       string
 }

@@ -6,12 +6,47 @@ package database
 
 import (
 	"context"
+
+	"github.com/google/uuid"
 )
 
 type Querier interface {
+	DeleteAPIKeyByID(ctx context.Context, id string) error
+	DeleteAPIKeysByUserID(ctx context.Context, userID uuid.UUID) error
+	GetAPIKeyByID(ctx context.Context, id string) (APIKey, error)
+	GetAPIKeyByName(ctx context.Context, arg GetAPIKeyByNameParams) (APIKey, error)
+	GetAPIKeysByUserID(ctx context.Context, arg GetAPIKeysByUserIDParams) ([]APIKey, error)
+	// Everything the API key middleware needs to build the RBAC subject.
+	GetAuthorizationUserRoles(ctx context.Context, userID uuid.UUID) (GetAuthorizationUserRolesRow, error)
+	GetDefaultOrganization(ctx context.Context) (Organization, error)
 	GetDeploymentID(ctx context.Context) (string, error)
+	GetGitSSHKey(ctx context.Context, userID uuid.UUID) (GitSSHKey, error)
+	GetOrganizationByID(ctx context.Context, id uuid.UUID) (Organization, error)
+	GetOrganizationIDsByMemberIDs(ctx context.Context, userIds []uuid.UUID) ([]GetOrganizationIDsByMemberIDsRow, error)
+	// Logins and uniqueness checks ignore case, as the unique indexes do.
+	GetUserByEmailOrUsername(ctx context.Context, arg GetUserByEmailOrUsernameParams) (User, error)
+	GetUserByID(ctx context.Context, id uuid.UUID) (User, error)
+	GetUserCount(ctx context.Context) (int64, error)
+	// One page of users in username order with the total that matched. The
+	// auth_* parameters are the caller's RBAC filter (rbac.Filter), so rows the
+	// caller may not read never leave PostgreSQL.
+	GetUsers(ctx context.Context, arg GetUsersParams) ([]GetUsersRow, error)
+	InsertAPIKey(ctx context.Context, arg InsertAPIKeyParams) (APIKey, error)
 	// Only the first server to start ever sets it; replicas racing here agree.
 	InsertDeploymentID(ctx context.Context, deploymentID string) error
+	InsertGitSSHKey(ctx context.Context, arg InsertGitSSHKeyParams) (GitSSHKey, error)
+	InsertOrganization(ctx context.Context, arg InsertOrganizationParams) (Organization, error)
+	InsertOrganizationMember(ctx context.Context, arg InsertOrganizationMemberParams) (OrganizationMember, error)
+	InsertUser(ctx context.Context, arg InsertUserParams) (User, error)
+	UpdateAPIKeyByID(ctx context.Context, arg UpdateAPIKeyByIDParams) error
+	UpdateGitSSHKey(ctx context.Context, arg UpdateGitSSHKeyParams) (GitSSHKey, error)
+	UpdateUserAppearanceSettings(ctx context.Context, arg UpdateUserAppearanceSettingsParams) (User, error)
+	UpdateUserDeletedByID(ctx context.Context, arg UpdateUserDeletedByIDParams) error
+	UpdateUserHashedPassword(ctx context.Context, arg UpdateUserHashedPasswordParams) error
+	UpdateUserLastSeenAt(ctx context.Context, arg UpdateUserLastSeenAtParams) error
+	UpdateUserProfile(ctx context.Context, arg UpdateUserProfileParams) (User, error)
+	UpdateUserRoles(ctx context.Context, arg UpdateUserRolesParams) (User, error)
+	UpdateUserStatus(ctx context.Context, arg UpdateUserStatusParams) (User, error)
 }
 
 var _ Querier = (*Queries)(nil)

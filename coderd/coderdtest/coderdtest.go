@@ -12,11 +12,23 @@ import (
 
 	"cdr.dev/slog"
 	"cdr.dev/slog/sloggers/slogtest"
+	"github.com/coder/serpent"
 
 	"github.com/devplane/devplane/coderd"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database/dbtestutil"
 )
+
+// DeploymentValues returns the defaults of every option, for a test to
+// change before passing them in Options.
+func DeploymentValues(t testing.TB) (*codersdk.DeploymentValues, serpent.OptionSet) {
+	t.Helper()
+	vals, opts, err := codersdk.NewDeploymentValues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vals, opts
+}
 
 // Options change the server a test gets; the zero value is a sensible server.
 type Options struct {
@@ -53,12 +65,21 @@ func NewWithAPI(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API) {
 	}
 	serverURL := &url.URL{Scheme: "http", Host: listener.Addr().String()}
 
+	vals, optSet := opts.DeploymentValues, serpent.OptionSet(nil)
+	if vals == nil {
+		vals, optSet = DeploymentValues(t)
+	} else {
+		optSet = vals.Options()
+	}
+	// Tests make many requests from one IP; the limiter has its own tests.
+	_ = vals.RateLimit.DisableAll.Set("true")
 	api, err := coderd.New(context.Background(), &coderd.Options{
-		Logger:           logger,
-		Database:         db,
-		AccessURL:        serverURL,
-		DeploymentValues: opts.DeploymentValues,
-		SwaggerDoc:       opts.SwaggerDoc,
+		Logger:            logger,
+		Database:          db,
+		AccessURL:         serverURL,
+		DeploymentValues:  vals,
+		DeploymentOptions: optSet,
+		SwaggerDoc:        opts.SwaggerDoc,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -14,8 +14,10 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database/dbauthz"
 )
 
 // maxBodyBytes bounds JSON request bodies; file uploads have their own limit.
@@ -155,4 +157,10 @@ func Read(ctx context.Context, rw http.ResponseWriter, r *http.Request, v any) b
 		})
 	}
 	return false
+}
+
+// IsUnauthorizedOrNotFound reports whether err means "the caller cannot see
+// this": a missing row or an authorization refusal. Both answer 404.
+func IsUnauthorizedOrNotFound(err error) bool {
+	return errors.Is(err, pgx.ErrNoRows) || dbauthz.IsNotAuthorizedError(err)
 }

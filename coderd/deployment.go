@@ -1,0 +1,171 @@
+package coderd
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"cdr.dev/slog"
+
+	"github.com/devplane/devplane/coderd/httpapi"
+	"github.com/devplane/devplane/coderd/httpmw"
+	"github.com/devplane/devplane/coderd/rbac"
+	"github.com/devplane/devplane/codersdk"
+)
+
+// authorize checks an action that touches no database row (configuration
+// held in memory). Row-level checks happen in dbauthz.
+func (*API) authorize(r *http.Request, action rbac.Action, object rbac.Object) bool {
+	return httpmw.APIKeyAuthorization(r).Actor.Authorize(action, object) == nil
+}
+
+// @Summary Get deployment config
+// @ID get-deployment-config
+// @Security CoderSessionToken
+// @Produce json
+// @Tags General
+// @Success 200 {object} codersdk.DeploymentConfig
+// @Router /deployment/config [get]
+func (api *API) deploymentConfig(rw http.ResponseWriter, r *http.Request) {
+	if !api.authorize(r, rbac.ActionRead, rbac.ResourceDeploymentConfig) {
+		httpapi.Forbidden(rw)
+		return
+	}
+	httpapi.Write(r.Context(), rw, http.StatusOK, api.redactedConfig())
+}
+
+// redactedConfig copies the configuration with every secret blanked, in the
+// values and in the option list alike, keeping where each value came from.
+func (api *API) redactedConfig() codersdk.DeploymentConfig {
+	vals := *api.DeploymentValues
+	opts := vals.Options()
+	for i := range opts {
+		if i < len(api.DeploymentOptions) && api.DeploymentOptions[i].Name == opts[i].Name {
+			opts[i].ValueSource = api.DeploymentOptions[i].ValueSource
+		}
+		if codersdk.IsSecret(opts[i]) {
+			// The option's Value points into vals, so this blanks both.
+			_ = opts[i].Value.Set("")
+		}
+	}
+	return codersdk.DeploymentConfig{Values: &vals, Options: opts}
+}
+
+// @Summary SSH Config
+// @ID ssh-config
+// @Security CoderSessionToken
+// @Produce json
+// @Tags General
+// @Success 200 {object} codersdk.SSHConfigResponse
+// @Router /deployment/ssh [get]
+func (api *API) sshConfig(rw http.ResponseWriter, r *http.Request) {
+	options := map[string]string{}
+	for _, kv := range api.DeploymentValues.SSHConfig.SSHConfigOptions.Value() {
+		k, v, _ := strings.Cut(kv, "=")
+		options[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	httpapi.Write(r.Context(), rw, http.StatusOK, codersdk.SSHConfigResponse{
+		HostnamePrefix:   api.DeploymentValues.SSHConfig.DeploymentName.Value(),
+		HostnameSuffix:   api.DeploymentValues.HostnameSuffix.Value(),
+		SSHConfigOptions: options,
+	})
+}
+
+// @Summary Get deployment stats
+// @ID get-deployment-stats
+// @Security CoderSessionToken
+// @Produce json
+// @Tags General
+// @Success 200 {object} codersdk.DeploymentStats
+// @Router /deployment/stats [get]
+func (api *API) deploymentStats(rw http.ResponseWriter, r *http.Request) {
+	if !api.authorize(r, rbac.ActionRead, rbac.ResourceDeploymentStats) {
+		httpapi.Forbidden(rw)
+		return
+	}
+	// Nothing reports workspace or session activity yet: no workspace
+	// exists before the workspaces feature, so every count is truly zero.
+	now := time.Now().UTC()
+	httpapi.Write(r.Context(), rw, http.StatusOK, codersdk.DeploymentStats{
+		AggregatedFrom: now,
+		CollectedAt:    now,
+		NextUpdateAt:   now,
+		SessionCount:   codersdk.SessionCountDeploymentStats{Apps: map[string]codersdk.SessionCountApp{}},
+	})
+}
+
+// @Summary Get enabled experiments
+// @ID get-enabled-experiments
+// @Security CoderSessionToken
+// @Produce json
+// @Tags General
+// @Success 200 {array} codersdk.Experiment
+// @Router /experiments [get]
+func (api *API) experiments(rw http.ResponseWriter, r *http.Request) {
+	httpapi.Write(r.Context(), rw, http.StatusOK, api.enabledExperiments())
+}
+
+// enabledExperiments resolves --experiments: "*" means every safe one.
+func (api *API) enabledExperiments() codersdk.Experiments {
+	out := codersdk.Experiments{}
+	for _, name := range api.DeploymentValues.Experiments.Value() {
+		for _, part := range strings.Split(name, ",") {
+			part = strings.TrimSpace(part)
+			switch {
+			case part == "":
+			case part == "*":
+				for _, e := range codersdk.ExperimentsSafe {
+					if !slices.Contains(out, e) {
+						out = append(out, e)
+					}
+				}
+			case !slices.Contains(out, codersdk.Experiment(part)):
+				out = append(out, codersdk.Experiment(part))
+			}
+		}
+	}
+	return out
+}
+
+// @Summary Get safe experiments
+// @ID get-safe-experiments
+// @Security CoderSessionToken
+// @Produce json
+// @Tags General
+// @Success 200 {object} codersdk.AvailableExperiments
+// @Router /experiments/available [get]
+func (*API) safeExperiments(rw http.ResponseWriter, r *http.Request) {
+	safe := append([]codersdk.Experiment{}, codersdk.ExperimentsSafe...)
+	httpapi.Write(r.Context(), rw, http.StatusOK, codersdk.AvailableExperiments{Safe: safe})
+}
+
+// cspViolation is what browsers send to a report-uri.
+type cspViolation struct {
+	Report map[string]any `json:"csp-report"`
+}
+
+// @Summary Report CSP violations
+// @ID report-csp-violations
+// @Security CoderSessionToken
+// @Accept json
+// @Tags General
+// @Param request body cspViolation true "Violation report"
+// @Success 200
+// @Router /csp/reports [post]
+func (api *API) cspReport(rw http.ResponseWriter, r *http.Request) {
+	var v cspViolation
+	// Browsers send application/csp-report; decode leniently.
+	if err := json.NewDecoder(http.MaxBytesReader(rw, r.Body, 64<<10)).Decode(&v); err != nil {
+		httpapi.Write(r.Context(), rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid CSP report.", Detail: err.Error()})
+		return
+	}
+	fields := []any{slog.F("user", httpmw.APIKeyAuthorization(r).Subject.FriendlyName)}
+	for k, val := range v.Report {
+		fields = append(fields, slog.F(k, val))
+	}
+	api.Logger.Warn(r.Context(), "content security policy violation", fields...)
+	rw.WriteHeader(http.StatusOK)
+}
+

@@ -1,0 +1,243 @@
+package httpmw
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"cdr.dev/slog"
+	"github.com/google/uuid"
+
+	"github.com/devplane/devplane/coderd/apikey"
+	"github.com/devplane/devplane/coderd/httpapi"
+	"github.com/devplane/devplane/coderd/rbac"
+	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/dbauthz"
+	"github.com/devplane/devplane/database/dbtime"
+)
+
+// usageWriteInterval throttles last_used / last_seen_at writes: a busy client
+// costs at most one write per key per interval, not one per request.
+const usageWriteInterval = time.Minute
+
+// expiryRefreshInterval throttles sliding-expiry writes the same way.
+const expiryRefreshInterval = time.Hour
+
+type apiKeyContextKey struct{}
+
+// Authorization is what the API key middleware learned about the caller.
+type Authorization struct {
+	Key     database.APIKey
+	Actor   *rbac.PreparedSubject
+	Subject rbac.Subject
+}
+
+// APIKeyAuthorization returns the caller's authorization. It panics when the
+// route is not behind ExtractAPIKey: that is a routing bug, not a user error.
+func APIKeyAuthorization(r *http.Request) Authorization {
+	a, ok := r.Context().Value(apiKeyContextKey{}).(Authorization)
+	if !ok {
+		panic("developer error: route is not behind the API key middleware")
+	}
+	return a
+}
+
+// APIKeyAuthorizationOptional returns the caller's authorization if any.
+func APIKeyAuthorizationOptional(r *http.Request) (Authorization, bool) {
+	a, ok := r.Context().Value(apiKeyContextKey{}).(Authorization)
+	return a, ok
+}
+
+// ExtractAPIKeyConfig configures ExtractAPIKey.
+type ExtractAPIKeyConfig struct {
+	DB     database.Store // the dbauthz-wrapped store
+	Logger slog.Logger
+	// DisableSessionExpiryRefresh keeps expiries fixed instead of sliding.
+	DisableSessionExpiryRefresh bool
+	// Optional lets requests without a token through unauthenticated.
+	Optional bool
+	// Now is the clock; nil means dbtime.Now.
+	Now func() time.Time
+}
+
+// TokenFromRequest finds the session token in the header, the cookie, or the
+// query parameter (for websockets, which cannot send headers), in that order.
+func TokenFromRequest(r *http.Request) string {
+	if t := r.Header.Get(codersdk.SessionTokenHeader); t != "" {
+		return t
+	}
+	if c, err := r.Cookie(codersdk.SessionTokenCookie); err == nil && c.Value != "" {
+		return c.Value
+	}
+	return r.URL.Query().Get(codersdk.SessionTokenQueryParam)
+}
+
+// ExtractAPIKey authenticates the request and puts the caller's RBAC actor in
+// the context, so every dbauthz query below runs as the caller.
+func ExtractAPIKey(cfg ExtractAPIKeyConfig) func(http.Handler) http.Handler {
+	now := cfg.Now
+	if now == nil {
+		now = dbtime.Now
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			ctx := r.Context()
+			token := TokenFromRequest(r)
+			if token == "" {
+				if cfg.Optional {
+					next.ServeHTTP(rw, r)
+					return
+				}
+				unauthorized(rw, r, "You must be logged in: send the session token in the Coder-Session-Token header.", "")
+				return
+			}
+			auth, status, msg, detail := authenticate(ctx, cfg, now(), token, r)
+			if status != 0 {
+				if status == http.StatusInternalServerError {
+					httpapi.Write(ctx, rw, status, codersdk.Response{Message: msg, Detail: detail})
+					return
+				}
+				unauthorized(rw, r, msg, detail)
+				return
+			}
+			ctx = context.WithValue(ctx, apiKeyContextKey{}, auth)
+			ctx = dbauthz.As(ctx, auth.Actor)
+			next.ServeHTTP(rw, r.WithContext(ctx))
+		})
+	}
+}
+
+func unauthorized(rw http.ResponseWriter, r *http.Request, msg, detail string) {
+	httpapi.Write(r.Context(), rw, http.StatusUnauthorized, codersdk.Response{Message: msg, Detail: detail})
+}
+
+// authenticate returns the caller's authorization, or a non-zero status with
+// the message to answer.
+func authenticate(ctx context.Context, cfg ExtractAPIKeyConfig, now time.Time, token string, r *http.Request) (Authorization, int, string, string) {
+	const invalid = "Invalid session token."
+	id, secret, err := apikey.Parse(token)
+	if err != nil {
+		return Authorization{}, http.StatusUnauthorized, invalid, err.Error()
+	}
+	sysCtx := dbauthz.AsAPIKeyAuthenticator(ctx)
+	key, err := cfg.DB.GetAPIKeyByID(sysCtx, id)
+	if errors.Is(err, database.ErrNoRows) {
+		return Authorization{}, http.StatusUnauthorized, invalid, "The API key does not exist or was deleted."
+	}
+	if err != nil {
+		return Authorization{}, http.StatusInternalServerError, "Internal error fetching the API key.", err.Error()
+	}
+	if !apikey.SecretMatches(secret, key.HashedSecret) {
+		return Authorization{}, http.StatusUnauthorized, invalid, "The API key secret does not match."
+	}
+	if !now.Before(key.ExpiresAt) {
+		return Authorization{}, http.StatusUnauthorized, "Your session has expired.",
+			fmt.Sprintf("The API key expired at %s.", key.ExpiresAt.Format(time.RFC3339))
+	}
+
+	roles, err := cfg.DB.GetAuthorizationUserRoles(sysCtx, key.UserID)
+	if errors.Is(err, database.ErrNoRows) {
+		return Authorization{}, http.StatusUnauthorized, invalid, "The user of this API key no longer exists."
+	}
+	if err != nil {
+		return Authorization{}, http.StatusInternalServerError, "Internal error fetching the user's roles.", err.Error()
+	}
+	if roles.Status == database.UserStatusSuspended {
+		return Authorization{}, http.StatusUnauthorized,
+			"Your account is suspended. Contact an administrator to reactivate it.", ""
+	}
+
+	subject, err := SubjectFromRoles(roles, key.Scope)
+	if err != nil {
+		return Authorization{}, http.StatusInternalServerError, "Internal error building the authorization subject.", err.Error()
+	}
+
+	refreshUsage(sysCtx, cfg, now, &key, r)
+	return Authorization{Key: key, Actor: rbac.Prepare(subject), Subject: subject}, 0, "", ""
+}
+
+// refreshUsage slides the expiry and records use, at most once per interval.
+// A failure here must not fail the request: it is bookkeeping.
+func refreshUsage(ctx context.Context, cfg ExtractAPIKeyConfig, now time.Time, key *database.APIKey, r *http.Request) {
+	changed := false
+	if now.Sub(key.LastUsed) > usageWriteInterval {
+		key.LastUsed = now
+		key.IpAddress = clientIP(r)
+		changed = true
+	}
+	lifetime := time.Duration(key.LifetimeSeconds) * time.Second
+	// Tokens have a fixed expiry chosen by their owner; sessions slide.
+	if !cfg.DisableSessionExpiryRefresh && key.LoginType != database.LoginTypeToken &&
+		key.ExpiresAt.Sub(now) < lifetime-expiryRefreshInterval {
+		key.ExpiresAt = now.Add(lifetime)
+		changed = true
+	}
+	if !changed {
+		return
+	}
+	if err := cfg.DB.UpdateAPIKeyByID(ctx, database.UpdateAPIKeyByIDParams{
+		ID: key.ID, LastUsed: key.LastUsed, ExpiresAt: key.ExpiresAt, IpAddress: key.IpAddress,
+	}); err != nil {
+		cfg.Logger.Warn(ctx, "refresh api key", slog.Error(err))
+	}
+	if err := cfg.DB.UpdateUserLastSeenAt(ctx, database.UpdateUserLastSeenAtParams{
+		ID: key.UserID, LastSeenAt: now,
+	}); err != nil {
+		cfg.Logger.Warn(ctx, "update user last seen", slog.Error(err))
+	}
+}
+
+// SubjectFromRoles expands a user's stored role names into the RBAC subject.
+// Every user is a site "member" and an "organization-member" of each of its
+// organizations; those roles are implicit and never stored.
+func SubjectFromRoles(row database.GetAuthorizationUserRolesRow, scope database.APIKeyScope) (rbac.Subject, error) {
+	ids := []rbac.RoleIdentifier{rbac.RoleMember()}
+	for _, name := range row.RbacRoles {
+		ids = append(ids, rbac.RoleIdentifier{Name: name})
+	}
+	for _, orgID := range row.MemberOrgIds {
+		ids = append(ids, rbac.ScopedRoleOrgMember(orgID))
+	}
+	for _, s := range row.OrgRoles {
+		name, org, ok := strings.Cut(s, ":")
+		orgID, err := uuid.Parse(org)
+		if !ok || err != nil {
+			return rbac.Subject{}, fmt.Errorf("malformed organization role %q", s)
+		}
+		ids = append(ids, rbac.RoleIdentifier{Name: name, OrganizationID: orgID})
+	}
+	roles := make([]rbac.Role, 0, len(ids))
+	for _, id := range ids {
+		role, err := rbac.BuiltinRole(id)
+		if err != nil {
+			// A role removed from the system no longer grants anything; it
+			// must not lock the user out.
+			continue
+		}
+		roles = append(roles, role)
+	}
+	scopeRole, err := rbac.ScopeRole(string(scope))
+	if err != nil {
+		return rbac.Subject{}, err
+	}
+	return rbac.Subject{
+		ID:           row.ID,
+		FriendlyName: row.Username,
+		Email:        row.Email,
+		Roles:        roles,
+		Scope:        scopeRole,
+	}, nil
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

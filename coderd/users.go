@@ -1,0 +1,820 @@
+package coderd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/google/uuid"
+	"golang.org/x/xerrors"
+
+	"github.com/devplane/devplane/coderd/gitsshkey"
+	"github.com/devplane/devplane/coderd/httpapi"
+	"github.com/devplane/devplane/coderd/httpmw"
+	"github.com/devplane/devplane/coderd/rbac"
+	"github.com/devplane/devplane/coderd/searchquery"
+	"github.com/devplane/devplane/coderd/userpassword"
+	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/dbauthz"
+	"github.com/devplane/devplane/database/dbtime"
+)
+
+// defaultOrganizationName names the organization the first user creates.
+const defaultOrganizationName = "coder"
+
+// @Summary Check initial user created
+// @ID check-initial-user-created
+// @Produce json
+// @Tags Users
+// @Success 200 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /users/first [get]
+func (api *API) firstUser(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	count, err := api.Database.GetUserCount(dbauthz.AsFirstUser(ctx))
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	if count == 0 {
+		httpapi.Write(ctx, rw, http.StatusNotFound, codersdk.Response{Message: "The initial user has not been created!"})
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, codersdk.Response{Message: "The initial user has already been created!"})
+}
+
+// @Summary Create initial user
+// @ID create-initial-user
+// @Accept json
+// @Produce json
+// @Tags Users
+// @Param request body codersdk.CreateFirstUserRequest true "First user request"
+// @Success 201 {object} codersdk.CreateFirstUserResponse
+// @Failure 400 {object} codersdk.Response
+// @Failure 409 {object} codersdk.Response
+// @Router /users/first [post]
+func (api *API) postFirstUser(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	var req codersdk.CreateFirstUserRequest
+	if !httpapi.Read(ctx, rw, r, &req) {
+		return
+	}
+	var v httpapi.Validations
+	v.Check("email", httpapi.EmailValid(req.Email))
+	v.Check("username", httpapi.NameValid(req.Username))
+	v.Check("name", httpapi.DisplayNameValid(req.Name))
+	v.Check("password", passwordProblem(req.Password))
+	if len(v) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid first user.", Validations: v})
+		return
+	}
+	hashed, err := userpassword.Hash(req.Password)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+
+	sysCtx := dbauthz.AsFirstUser(ctx)
+	var resp codersdk.CreateFirstUserResponse
+	errAlreadyCreated := errors.New("already created")
+	// Serializable: two racing requests cannot both see zero users.
+	err = api.Database.InTx(sysCtx, func(tx database.Store) error {
+		count, err := tx.GetUserCount(sysCtx)
+		if err != nil {
+			return err
+		}
+		if count > 0 {
+			return errAlreadyCreated
+		}
+		org, err := tx.GetDefaultOrganization(sysCtx)
+		if errors.Is(err, database.ErrNoRows) {
+			now := dbtime.Now()
+			org, err = tx.InsertOrganization(sysCtx, database.InsertOrganizationParams{
+				ID: uuid.New(), Name: defaultOrganizationName, DisplayName: "Coder",
+				Description: "Builtin default organization.", IsDefault: true, CreatedAt: now, UpdatedAt: now,
+			})
+		}
+		if err != nil {
+			return err
+		}
+		user, err := insertUser(sysCtx, tx, insertUserParams{
+			Email: req.Email, Username: req.Username, Name: req.Name, HashedPassword: hashed,
+			LoginType: database.LoginTypePassword, Status: database.UserStatusActive,
+			SiteRoles: []string{rbac.RoleOwner().Name}, OrganizationIDs: []uuid.UUID{org.ID},
+		})
+		if err != nil {
+			return err
+		}
+		resp = codersdk.CreateFirstUserResponse{UserID: user.ID, OrganizationID: org.ID}
+		return nil
+	}, &database.TxOptions{Isolation: "serializable"})
+	if errors.Is(err, errAlreadyCreated) {
+		httpapi.Write(ctx, rw, http.StatusConflict, codersdk.Response{Message: "The initial user has already been created."})
+		return
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusCreated, resp)
+}
+
+type insertUserParams struct {
+	Email, Username, Name, HashedPassword string
+	LoginType                             database.LoginType
+	Status                                database.UserStatus
+	SiteRoles                             []string
+	OrganizationIDs                       []uuid.UUID
+}
+
+// insertUser creates a user with its memberships and git SSH key. Run it in
+// a transaction: a user without its key or memberships must not exist.
+func insertUser(ctx context.Context, tx database.Store, p insertUserParams) (database.User, error) {
+	now := dbtime.Now()
+	if p.SiteRoles == nil {
+		p.SiteRoles = []string{}
+	}
+	user, err := tx.InsertUser(ctx, database.InsertUserParams{
+		ID: uuid.New(), Email: p.Email, Username: p.Username, Name: p.Name, HashedPassword: p.HashedPassword,
+		CreatedAt: now, UpdatedAt: now, RbacRoles: p.SiteRoles, LoginType: p.LoginType, Status: p.Status,
+	})
+	if err != nil {
+		return database.User{}, err
+	}
+	for _, orgID := range p.OrganizationIDs {
+		if _, err := tx.InsertOrganizationMember(ctx, database.InsertOrganizationMemberParams{
+			OrganizationID: orgID, UserID: user.ID, CreatedAt: now, UpdatedAt: now, Roles: []string{},
+		}); err != nil {
+			return database.User{}, xerrors.Errorf("add to organization %s: %w", orgID, err)
+		}
+	}
+	private, public, err := gitsshkey.Generate()
+	if err != nil {
+		return database.User{}, err
+	}
+	if _, err := tx.InsertGitSSHKey(ctx, database.InsertGitSSHKeyParams{
+		UserID: user.ID, CreatedAt: now, UpdatedAt: now, PrivateKey: private, PublicKey: public,
+	}); err != nil {
+		return database.User{}, xerrors.Errorf("insert git ssh key: %w", err)
+	}
+	return user, nil
+}
+
+// passwordProblem explains why a new password is refused, or returns "".
+func passwordProblem(password string) string {
+	if err := userpassword.Validate(password); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// @Summary Create new user
+// @ID create-new-user
+// @Security CoderSessionToken
+// @Accept json
+// @Produce json
+// @Tags Users
+// @Param request body codersdk.CreateUserRequestWithOrgs true "Create user request"
+// @Success 201 {object} codersdk.User
+// @Failure 400 {object} codersdk.Response
+// @Failure 409 {object} codersdk.Response
+// @Router /users [post]
+func (api *API) postUser(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	var req codersdk.CreateUserRequestWithOrgs
+	if !httpapi.Read(ctx, rw, r, &req) {
+		return
+	}
+	if req.UserLoginType == "" {
+		req.UserLoginType = codersdk.LoginTypePassword
+	}
+	status := database.UserStatusDormant
+	if req.UserStatus != nil {
+		status = database.UserStatus(*req.UserStatus)
+	}
+
+	var v httpapi.Validations
+	v.Check("email", httpapi.EmailValid(req.Email))
+	v.Check("username", httpapi.NameValid(req.Username))
+	v.Check("name", httpapi.DisplayNameValid(req.Name))
+	switch req.UserLoginType {
+	case codersdk.LoginTypePassword:
+		v.Check("password", passwordProblem(req.Password))
+	case codersdk.LoginTypeNone:
+		if req.Password != "" {
+			v.Check("password", "must be empty for login_type \"none\"")
+		}
+	default:
+		v.Check("login_type", fmt.Sprintf("%q is not supported: use \"password\" or \"none\"", req.UserLoginType))
+	}
+	if !status.Valid() || status == database.UserStatusSuspended && req.UserStatus == nil {
+		v.Check("user_status", "must be \"active\", \"dormant\" or \"suspended\"")
+	}
+	if req.ServiceAccount {
+		v.Check("service_account", "service accounts are not supported")
+	}
+	if len(req.Roles) > 0 {
+		v.Check("roles", "assign roles with PUT /users/{user}/roles after creating the user")
+	}
+	if len(v) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid user.", Validations: v})
+		return
+	}
+
+	orgIDs := req.OrganizationIDs
+	if len(orgIDs) == 0 {
+		org, err := api.Database.GetDefaultOrganization(ctx)
+		if err != nil {
+			httpapi.InternalServerError(rw, xerrors.Errorf("get default organization: %w", err))
+			return
+		}
+		orgIDs = []uuid.UUID{org.ID}
+	}
+	for _, id := range orgIDs {
+		if _, err := api.Database.GetOrganizationByID(ctx, id); err != nil {
+			if httpapi.IsUnauthorizedOrNotFound(err) {
+				httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
+					Message:     "Invalid user.",
+					Validations: []codersdk.ValidationError{{Field: "organization_ids", Detail: fmt.Sprintf("organization %s does not exist", id)}},
+				})
+				return
+			}
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+	}
+
+	hashed := ""
+	if req.UserLoginType == codersdk.LoginTypePassword {
+		var err error
+		if hashed, err = userpassword.Hash(req.Password); err != nil {
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+	}
+
+	var user database.User
+	err := api.Database.InTx(ctx, func(tx database.Store) error {
+		var err error
+		user, err = insertUser(ctx, tx, insertUserParams{
+			Email: req.Email, Username: req.Username, Name: req.Name, HashedPassword: hashed,
+			LoginType: database.LoginType(req.UserLoginType), Status: status, OrganizationIDs: orgIDs,
+		})
+		return err
+	}, nil)
+	switch {
+	case database.IsUniqueViolation(err, "users_email_lower_idx"):
+		httpapi.Write(ctx, rw, http.StatusConflict, codersdk.Response{
+			Message:     "A user with that email already exists.",
+			Validations: []codersdk.ValidationError{{Field: "email", Detail: "is taken"}},
+		})
+		return
+	case database.IsUniqueViolation(err, "users_username_lower_idx"):
+		httpapi.Write(ctx, rw, http.StatusConflict, codersdk.Response{
+			Message:     "A user with that username already exists.",
+			Validations: []codersdk.ValidationError{{Field: "username", Detail: "is taken"}},
+		})
+		return
+	case dbauthz.IsNotAuthorizedError(err):
+		httpapi.Forbidden(rw)
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusCreated, convertUser(user, orgIDs))
+}
+
+// @Summary Get users
+// @ID get-users
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Users
+// @Param q query string false "Search query: free text on username and email, and status:, role:, login_type:, created_before:, created_after:, last_seen_before:, last_seen_after:"
+// @Param after_id query string false "After ID" format(uuid)
+// @Param limit query int false "Page limit"
+// @Param offset query int false "Page offset"
+// @Success 200 {object} codersdk.GetUsersResponse
+// @Failure 400 {object} codersdk.Response
+// @Router /users [get]
+func (api *API) users(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	filter, errs := searchquery.Users(r.URL.Query().Get("q"), dbtime.Now())
+	page, pageErrs := httpapi.ParsePagination(r)
+	for _, e := range errs {
+		pageErrs = append(pageErrs, codersdk.ValidationError{Field: e.Field, Detail: e.Detail})
+	}
+	if len(pageErrs) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid users query.", Validations: pageErrs})
+		return
+	}
+	rows, err := api.Database.GetUsers(ctx, database.GetUsersParams{
+		Search: filter.Search, Status: filter.Status, RbacRole: filter.RBACRole, LoginType: filter.LoginType,
+		CreatedBefore: filter.CreatedBefore, CreatedAfter: filter.CreatedAfter,
+		LastSeenBefore: filter.LastSeenBefore, LastSeenAfter: filter.LastSeenAfter,
+		AfterID: page.AfterID, OffsetOpt: page.Offset, LimitOpt: page.Limit,
+	})
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	users := make([]database.User, 0, len(rows))
+	count := 0
+	for _, row := range rows {
+		users = append(users, row.User)
+		count = int(row.Count)
+	}
+	converted, err := convertUsers(ctx, api.Database, users)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, codersdk.GetUsersResponse{Users: converted, Count: count})
+}
+
+// @Summary Get user by name
+// @ID get-user-by-name
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Users
+// @Param user path string true "User ID, username, or me"
+// @Success 200 {object} codersdk.User
+// @Router /users/{user} [get]
+func (api *API) userByName(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	users, err := convertUsers(ctx, api.Database, []database.User{httpmw.UserParam(r)})
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, users[0])
+}
+
+// writeUser answers with the user as it is now.
+func (api *API) writeUser(rw http.ResponseWriter, r *http.Request, user database.User) {
+	users, err := convertUsers(r.Context(), api.Database, []database.User{user})
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	httpapi.Write(r.Context(), rw, http.StatusOK, users[0])
+}
+
+// @Summary Delete user
+// @ID delete-user
+// @Security CoderSessionToken
+// @Tags Users
+// @Param user path string true "User ID, username, or me"
+// @Success 200
+// @Router /users/{user} [delete]
+func (api *API) deleteUser(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	user := httpmw.UserParam(r)
+	if user.ID == httpmw.APIKeyAuthorization(r).Key.UserID {
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You cannot delete yourself."})
+		return
+	}
+	err := api.Database.InTx(ctx, func(tx database.Store) error {
+		if err := tx.UpdateUserDeletedByID(ctx, database.UpdateUserDeletedByIDParams{ID: user.ID, UpdatedAt: dbtime.Now()}); err != nil {
+			return err
+		}
+		// Sessions and tokens of a deleted user die with it.
+		return tx.DeleteAPIKeysByUserID(ctx, user.ID)
+	}, nil)
+	if dbauthz.IsNotAuthorizedError(err) {
+		httpapi.Forbidden(rw)
+		return
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	rw.WriteHeader(http.StatusOK)
+}
+
+// @Summary Update user profile
+// @ID update-user-profile
+// @Security CoderSessionToken
+// @Accept json
+// @Produce json
+// @Tags Users
+// @Param user path string true "User ID, username, or me"
+// @Param request body codersdk.UpdateUserProfileRequest true "Updated profile"
+// @Success 200 {object} codersdk.User
+// @Failure 400 {object} codersdk.Response
+// @Failure 409 {object} codersdk.Response
+// @Router /users/{user}/profile [put]
+func (api *API) putUserProfile(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	user := httpmw.UserParam(r)
+	var req codersdk.UpdateUserProfileRequest
+	if !httpapi.Read(ctx, rw, r, &req) {
+		return
+	}
+	var v httpapi.Validations
+	v.Check("username", httpapi.NameValid(req.Username))
+	v.Check("name", httpapi.DisplayNameValid(req.Name))
+	if len(v) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid profile.", Validations: v})
+		return
+	}
+	avatar := user.AvatarUrl
+	if req.AvatarURL != "" {
+		avatar = req.AvatarURL
+	}
+	updated, err := api.Database.UpdateUserProfile(ctx, database.UpdateUserProfileParams{
+		ID: user.ID, Username: req.Username, Name: req.Name, AvatarUrl: avatar, UpdatedAt: dbtime.Now(),
+	})
+	switch {
+	case database.IsUniqueViolation(err, "users_username_lower_idx"):
+		httpapi.Write(ctx, rw, http.StatusConflict, codersdk.Response{
+			Message:     "A user with that username already exists.",
+			Validations: []codersdk.ValidationError{{Field: "username", Detail: "is taken"}},
+		})
+		return
+	case dbauthz.IsNotAuthorizedError(err):
+		httpapi.Forbidden(rw)
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	api.writeUser(rw, r, updated)
+}
+
+// @Summary Update user password
+// @ID update-user-password
+// @Security CoderSessionToken
+// @Accept json
+// @Tags Users
+// @Param user path string true "User ID, username, or me"
+// @Param request body codersdk.UpdateUserPasswordRequest true "Update password request"
+// @Success 204
+// @Failure 400 {object} codersdk.Response
+// @Router /users/{user}/password [put]
+func (api *API) putUserPassword(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	user := httpmw.UserParam(r)
+	auth := httpmw.APIKeyAuthorization(r)
+	var req codersdk.UpdateUserPasswordRequest
+	if !httpapi.Read(ctx, rw, r, &req) {
+		return
+	}
+	if user.LoginType != database.LoginTypePassword {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
+			Message: fmt.Sprintf("This user logs in with %q, not with a password.", user.LoginType),
+		})
+		return
+	}
+	var v httpapi.Validations
+	self := user.ID == auth.Key.UserID
+	if self {
+		// Someone holding a stolen session must not be able to lock the
+		// owner out, so changing one's own password needs the old one.
+		ok, err := userpassword.Compare(user.HashedPassword, req.OldPassword)
+		if err != nil {
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+		if req.OldPassword == "" {
+			v.Check("old_password", "is required to change your own password")
+		} else if !ok {
+			v.Check("old_password", "is incorrect")
+		}
+	}
+	v.Check("password", passwordProblem(req.Password))
+	if len(v) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid password change.", Validations: v})
+		return
+	}
+	hashed, err := userpassword.Hash(req.Password)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	err = api.Database.InTx(ctx, func(tx database.Store) error {
+		if err := tx.UpdateUserHashedPassword(ctx, database.UpdateUserHashedPasswordParams{
+			ID: user.ID, HashedPassword: hashed, UpdatedAt: dbtime.Now(),
+		}); err != nil {
+			return err
+		}
+		// Every other session of the user ends with the old password.
+		keys, err := tx.GetAPIKeysByUserID(ctx, database.GetAPIKeysByUserIDParams{UserID: user.ID, LoginType: database.LoginTypePassword})
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if k.ID == auth.Key.ID {
+				continue
+			}
+			if err := tx.DeleteAPIKeyByID(ctx, k.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil)
+	if dbauthz.IsNotAuthorizedError(err) {
+		httpapi.Forbidden(rw)
+		return
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	rw.WriteHeader(http.StatusNoContent)
+}
+
+// @Summary Activate user account
+// @ID activate-user-account
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Users
+// @Param user path string true "User ID, username, or me"
+// @Success 200 {object} codersdk.User
+// @Router /users/{user}/status/activate [put]
+func (api *API) putUserActivate(rw http.ResponseWriter, r *http.Request) {
+	api.putUserStatus(rw, r, database.UserStatusActive)
+}
+
+// @Summary Suspend user account
+// @ID suspend-user-account
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Users
+// @Param user path string true "User ID, username, or me"
+// @Success 200 {object} codersdk.User
+// @Failure 400 {object} codersdk.Response
+// @Router /users/{user}/status/suspend [put]
+func (api *API) putUserSuspend(rw http.ResponseWriter, r *http.Request) {
+	api.putUserStatus(rw, r, database.UserStatusSuspended)
+}
+
+func (api *API) putUserStatus(rw http.ResponseWriter, r *http.Request, status database.UserStatus) {
+	ctx := r.Context()
+	user := httpmw.UserParam(r)
+	if status == database.UserStatusSuspended && user.ID == httpmw.APIKeyAuthorization(r).Key.UserID {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "You cannot suspend yourself."})
+		return
+	}
+	updated, err := api.Database.UpdateUserStatus(ctx, database.UpdateUserStatusParams{ID: user.ID, Status: status, UpdatedAt: dbtime.Now()})
+	if dbauthz.IsNotAuthorizedError(err) {
+		httpapi.Forbidden(rw)
+		return
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	api.writeUser(rw, r, updated)
+}
+
+// @Summary Get user roles
+// @ID get-user-roles
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Users
+// @Param user path string true "User ID, username, or me"
+// @Success 200 {object} codersdk.UserRoles
+// @Router /users/{user}/roles [get]
+func (api *API) userRoles(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	user := httpmw.UserParam(r)
+	resp := codersdk.UserRoles{
+		Roles:             append([]string{}, user.RbacRoles...),
+		OrganizationRoles: map[uuid.UUID][]string{},
+	}
+	rows, err := api.Database.GetOrganizationIDsByMemberIDs(ctx, []uuid.UUID{user.ID})
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	for _, row := range rows {
+		for _, orgID := range row.OrganizationIds {
+			resp.OrganizationRoles[orgID] = []string{}
+		}
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, resp)
+}
+
+// @Summary Assign role to user
+// @ID assign-role-to-user
+// @Security CoderSessionToken
+// @Accept json
+// @Produce json
+// @Tags Users
+// @Param user path string true "User ID, username, or me"
+// @Param request body codersdk.UpdateRoles true "Update roles request"
+// @Success 200 {object} codersdk.User
+// @Failure 400 {object} codersdk.Response
+// @Router /users/{user}/roles [put]
+func (api *API) putUserRoles(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	user := httpmw.UserParam(r)
+	auth := httpmw.APIKeyAuthorization(r)
+	var req codersdk.UpdateRoles
+	if !httpapi.Read(ctx, rw, r, &req) {
+		return
+	}
+	if user.ID == auth.Key.UserID {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "You cannot change your own roles."})
+		return
+	}
+
+	var v httpapi.Validations
+	wanted := []string{}
+	for _, name := range req.Roles {
+		if name == rbac.RoleMember().Name {
+			continue // implicit for everyone; never stored
+		}
+		if _, err := rbac.BuiltinRole(rbac.RoleIdentifier{Name: name}); err != nil {
+			v.Check("roles", fmt.Sprintf("%q is not a site role", name))
+			continue
+		}
+		if !slices.Contains(wanted, name) {
+			wanted = append(wanted, name)
+		}
+	}
+	if len(v) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid roles.", Validations: v})
+		return
+	}
+
+	// Every role added or removed must be one the actor may assign: granting
+	// is bounded by what the actor holds, so no one escalates.
+	actorRoles := roleIdentifiers(auth.Subject)
+	for _, name := range symmetricDifference(user.RbacRoles, wanted) {
+		if !rbac.CanAssignRole(actorRoles, rbac.RoleIdentifier{Name: name}) {
+			httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{
+				Message: fmt.Sprintf("You are not allowed to assign or remove the role %q.", name),
+			})
+			return
+		}
+	}
+
+	updated, err := api.Database.UpdateUserRoles(ctx, database.UpdateUserRolesParams{ID: user.ID, RbacRoles: wanted, UpdatedAt: dbtime.Now()})
+	if dbauthz.IsNotAuthorizedError(err) {
+		httpapi.Forbidden(rw)
+		return
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	api.writeUser(rw, r, updated)
+}
+
+func roleIdentifiers(s rbac.Subject) []rbac.RoleIdentifier {
+	out := make([]rbac.RoleIdentifier, 0, len(s.Roles))
+	for _, r := range s.Roles {
+		out = append(out, r.Identifier)
+	}
+	return out
+}
+
+// symmetricDifference lists the names in exactly one of a and b.
+func symmetricDifference(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	for _, x := range b {
+		if !slices.Contains(a, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// @Summary Get user login type
+// @ID get-user-login-type
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Users
+// @Param user path string true "User ID, username, or me"
+// @Success 200 {object} codersdk.UserLoginType
+// @Router /users/{user}/login-type [get]
+func (*API) userLoginType(rw http.ResponseWriter, r *http.Request) {
+	user := httpmw.UserParam(r)
+	httpapi.Write(r.Context(), rw, http.StatusOK, codersdk.UserLoginType{LoginType: codersdk.LoginType(user.LoginType)})
+}
+
+// @Summary Get user appearance settings
+// @ID get-user-appearance-settings
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Users
+// @Param user path string true "User ID, username, or me"
+// @Success 200 {object} codersdk.UserAppearanceSettings
+// @Router /users/{user}/appearance [get]
+func (*API) userAppearanceSettings(rw http.ResponseWriter, r *http.Request) {
+	httpapi.Write(r.Context(), rw, http.StatusOK, convertAppearance(httpmw.UserParam(r)))
+}
+
+func convertAppearance(u database.User) codersdk.UserAppearanceSettings {
+	return codersdk.UserAppearanceSettings{
+		ThemePreference: u.ThemePreference,
+		TerminalFont:    codersdk.TerminalFontName(u.TerminalFont),
+		ThemeMode:       codersdk.ThemeMode(u.ThemeMode),
+		ThemeLight:      u.ThemeLight,
+		ThemeDark:       u.ThemeDark,
+	}
+}
+
+// @Summary Update user appearance settings
+// @ID update-user-appearance-settings
+// @Security CoderSessionToken
+// @Accept json
+// @Produce json
+// @Tags Users
+// @Param user path string true "User ID, username, or me"
+// @Param request body codersdk.UpdateUserAppearanceSettingsRequest true "New appearance settings"
+// @Success 200 {object} codersdk.UserAppearanceSettings
+// @Failure 400 {object} codersdk.Response
+// @Router /users/{user}/appearance [put]
+func (api *API) putUserAppearanceSettings(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	user := httpmw.UserParam(r)
+	var req codersdk.UpdateUserAppearanceSettingsRequest
+	if !httpapi.Read(ctx, rw, r, &req) {
+		return
+	}
+	var v httpapi.Validations
+	if req.ThemePreference == "" {
+		v.Check("theme_preference", "must not be empty")
+	}
+	if req.TerminalFont != "" && !slices.Contains(codersdk.TerminalFontNames, req.TerminalFont) {
+		v.Check("terminal_font", fmt.Sprintf("%q is not a known font", req.TerminalFont))
+	}
+	if len(v) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid appearance settings.", Validations: v})
+		return
+	}
+	updated, err := api.Database.UpdateUserAppearanceSettings(ctx, database.UpdateUserAppearanceSettingsParams{
+		ID: user.ID, ThemePreference: req.ThemePreference, TerminalFont: string(req.TerminalFont),
+		ThemeMode: string(req.ThemeMode), ThemeLight: req.ThemeLight, ThemeDark: req.ThemeDark, UpdatedAt: dbtime.Now(),
+	})
+	if dbauthz.IsNotAuthorizedError(err) {
+		httpapi.Forbidden(rw)
+		return
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, convertAppearance(updated))
+}
+
+// @Summary Get site member roles
+// @ID get-site-member-roles
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Members
+// @Success 200 {array} codersdk.AssignableRoles
+// @Router /users/roles [get]
+func (*API) assignableSiteRoles(rw http.ResponseWriter, r *http.Request) {
+	auth := httpmw.APIKeyAuthorization(r)
+	actorRoles := roleIdentifiers(auth.Subject)
+	roles := rbac.SiteBuiltinRoles()
+	out := make([]codersdk.AssignableRoles, 0, len(roles))
+	for _, role := range roles {
+		out = append(out, codersdk.AssignableRoles{
+			Role:       convertRole(role),
+			Assignable: rbac.CanAssignRole(actorRoles, role.Identifier),
+			BuiltIn:    true,
+		})
+	}
+	httpapi.Write(r.Context(), rw, http.StatusOK, out)
+}
+
+func convertPermissions(perms []rbac.Permission) []codersdk.Permission {
+	out := make([]codersdk.Permission, 0, len(perms))
+	for _, p := range perms {
+		out = append(out, codersdk.Permission{
+			Negate: p.Negate, ResourceType: codersdk.RBACResource(p.ResourceType), Action: codersdk.RBACAction(p.Action),
+		})
+	}
+	return out
+}
+
+func convertRole(role rbac.Role) codersdk.Role {
+	r := codersdk.Role{
+		Name:                          role.Identifier.Name,
+		DisplayName:                   role.DisplayName,
+		SitePermissions:               convertPermissions(role.Site),
+		UserPermissions:               convertPermissions(role.User),
+		OrganizationPermissions:       []codersdk.Permission{},
+		OrganizationMemberPermissions: []codersdk.Permission{},
+	}
+	if role.Identifier.OrganizationID != uuid.Nil {
+		r.OrganizationID = role.Identifier.OrganizationID.String()
+		perms := role.ByOrgID[role.Identifier.OrganizationID]
+		r.OrganizationPermissions = convertPermissions(perms.Org)
+		r.OrganizationMemberPermissions = convertPermissions(perms.Member)
+	}
+	return r
+}

@@ -1,0 +1,63 @@
+package dbauthz
+
+import (
+	"context"
+
+	"github.com/devplane/devplane/coderd/rbac"
+)
+
+// The named system actors. Code that must act before there is a user (start
+// up, first-user setup, login, authenticating a key) runs as one of these,
+// each allowed exactly what its job needs and nothing else.
+
+func perm(resource rbac.Object, actions ...rbac.Action) []rbac.Permission {
+	out := make([]rbac.Permission, 0, len(actions))
+	for _, a := range actions {
+		out = append(out, rbac.Permission{ResourceType: resource.Type, Action: a})
+	}
+	return out
+}
+
+func systemActor(name string, perms ...[]rbac.Permission) *rbac.PreparedSubject {
+	var all []rbac.Permission
+	for _, p := range perms {
+		all = append(all, p...)
+	}
+	return rbac.Prepare(rbac.SystemSubject(name, all...))
+}
+
+var (
+	startupActor = systemActor("startup",
+		perm(rbac.ResourceSystem, rbac.ActionRead, rbac.ActionCreate),
+	)
+	apiKeyAuthenticatorActor = systemActor("apikey-authenticator",
+		perm(rbac.ResourceApiKey, rbac.ActionRead, rbac.ActionUpdate),
+		perm(rbac.ResourceSystem, rbac.ActionRead),
+		perm(rbac.ResourceUser, rbac.ActionUpdate),
+	)
+	firstUserActor = systemActor("first-user",
+		perm(rbac.ResourceSystem, rbac.ActionRead),
+		perm(rbac.ResourceUser, rbac.ActionCreate, rbac.ActionRead, rbac.ActionUpdatePersonal),
+		perm(rbac.ResourceOrganization, rbac.ActionCreate, rbac.ActionRead),
+		perm(rbac.ResourceOrganizationMember, rbac.ActionCreate),
+	)
+	loginActor = systemActor("login",
+		perm(rbac.ResourceUser, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionUpdatePersonal),
+		perm(rbac.ResourceApiKey, rbac.ActionCreate),
+	)
+)
+
+// AsStartup is for the server's own start: the deployment id.
+func AsStartup(ctx context.Context) context.Context { return As(ctx, startupActor) }
+
+// AsAPIKeyAuthenticator looks up and refreshes API keys and builds actors.
+func AsAPIKeyAuthenticator(ctx context.Context) context.Context {
+	return As(ctx, apiKeyAuthenticatorActor)
+}
+
+// AsFirstUser creates the first user and the default organization, before
+// anyone can log in.
+func AsFirstUser(ctx context.Context) context.Context { return As(ctx, firstUserActor) }
+
+// AsLogin finds a user by email, checks the password and issues a session.
+func AsLogin(ctx context.Context) context.Context { return As(ctx, loginActor) }

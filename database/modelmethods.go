@@ -1,0 +1,28 @@
+package database
+
+import (
+	"github.com/devplane/devplane/coderd/rbac"
+)
+
+// RBACObject: each row says which RBAC object it is, so dbauthz can check
+// the row it fetched without knowing the table.
+
+func (u User) RBACObject() rbac.Object {
+	return rbac.ResourceUser.WithID(u.ID).WithOwner(u.ID)
+}
+
+func (k APIKey) RBACObject() rbac.Object {
+	return rbac.ResourceApiKey.WithOwner(k.UserID)
+}
+
+func (o Organization) RBACObject() rbac.Object {
+	return rbac.ResourceOrganization.WithID(o.ID).InOrg(o.ID)
+}
+
+func (m OrganizationMember) RBACObject() rbac.Object {
+	return rbac.ResourceOrganizationMember.WithID(m.UserID).InOrg(m.OrganizationID).WithOwner(m.UserID)
+}
+
+func (k GitSSHKey) RBACObject() rbac.Object {
+	return rbac.ResourceUser.WithID(k.UserID).WithOwner(k.UserID)
+}
