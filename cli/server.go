@@ -115,9 +115,9 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 	}
 
 	api, err := coderd.New(ctx, &coderd.Options{
-		Logger:           logger,
-		Database:         database.NewStore(pool),
-		AccessURL:        vals.AccessURL.Value(),
+		Logger:            logger,
+		Database:          database.NewStore(pool),
+		AccessURL:         vals.AccessURL.Value(),
 		DeploymentValues:  vals,
 		DeploymentOptions: inv.Command.Options,
 		SwaggerDoc:        apidoc.SwaggerJSON,

@@ -168,4 +168,3 @@ func (api *API) cspReport(rw http.ResponseWriter, r *http.Request) {
 	api.Logger.Warn(r.Context(), "content security policy violation", fields...)
 	rw.WriteHeader(http.StatusOK)
 }
-

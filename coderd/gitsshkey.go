@@ -63,4 +63,3 @@ func (api *API) regenerateGitSSHKey(rw http.ResponseWriter, r *http.Request) {
 func convertGitSSHKey(k database.GitSSHKey) codersdk.GitSSHKey {
 	return codersdk.GitSSHKey{UserID: k.UserID, CreatedAt: k.CreatedAt, UpdatedAt: k.UpdatedAt, PublicKey: k.PublicKey}
 }
-
