@@ -21,6 +21,10 @@ type swaggerDoc struct {
 	Paths    map[string]map[string]json.RawMessage `json:"paths"`
 }
 
+type swaggerOperation struct {
+	Security []map[string][]string `json:"security"`
+}
+
 // TestEveryRouteIsDocumented walks the router and the generated spec and
 // fails on any operation that is in one but not the other.
 func TestEveryRouteIsDocumented(t *testing.T) {
@@ -106,4 +110,39 @@ func TestSwaggerPage(t *testing.T) {
 		assert.Equal(t, http.StatusOK, page.StatusCode)
 		assert.Contains(t, page.Header.Get("Content-Type"), "text/html")
 	})
+}
+
+// TestAuthenticationMatchesDocs calls every documented operation without a
+// token: exactly the operations documented as needing CoderSessionToken must
+// answer 401.
+func TestAuthenticationMatchesDocs(t *testing.T) {
+	t.Parallel()
+	client := coderdtest.New(t, nil)
+	var doc swaggerDoc
+	require.NoError(t, json.Unmarshal(apidoc.SwaggerJSON, &doc))
+
+	fill := strings.NewReplacer("{user}", "me", "{keyid}", "abcdefghij", "{keyname}", "none")
+	for path, ops := range doc.Paths {
+		for method, raw := range ops {
+			var op swaggerOperation
+			require.NoError(t, json.Unmarshal(raw, &op))
+			secured := len(op.Security) > 0
+			method := strings.ToUpper(method)
+			target := doc.BasePath + fill.Replace(path)
+			require.NotContains(t, target, "{", "add a value for the path parameter of %s", path)
+
+			var body any
+			if method != http.MethodGet && method != http.MethodDelete {
+				body = map[string]any{}
+			}
+			res, err := client.Request(context.Background(), method, target, body)
+			require.NoError(t, err)
+			_ = res.Body.Close()
+			if secured {
+				assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "%s %s is documented as authenticated", method, path)
+			} else {
+				assert.NotEqual(t, http.StatusUnauthorized, res.StatusCode, "%s %s is documented as public", method, path)
+			}
+		}
+	}
 }

@@ -29,7 +29,8 @@ type Querier interface {
 	GetUserCount(ctx context.Context) (int64, error)
 	// One page of users in username order with the total that matched. The
 	// auth_* parameters are the caller's RBAC filter (rbac.Filter), so rows the
-	// caller may not read never leave PostgreSQL.
+	// caller may not read never leave PostgreSQL. Empty filter arrays may arrive
+	// as NULL (a nil Go slice), hence COALESCE around cardinality.
 	GetUsers(ctx context.Context, arg GetUsersParams) ([]GetUsersRow, error)
 	InsertAPIKey(ctx context.Context, arg InsertAPIKeyParams) (APIKey, error)
 	// Only the first server to start ever sets it; replicas racing here agree.

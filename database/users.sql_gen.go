@@ -135,11 +135,11 @@ WHERE NOT deleted
     AND ($1::text = ''
         OR position(lower($1::text) IN lower(username)) > 0
         OR position(lower($1::text) IN lower(email)) > 0)
-    AND (cardinality($2::text[]) = 0 OR status::text = ANY($2::text[]))
-    AND (cardinality($3::text[]) = 0
+    AND (COALESCE(cardinality($2::text[]), 0) = 0 OR status::text = ANY($2::text[]))
+    AND (COALESCE(cardinality($3::text[]), 0) = 0
         OR rbac_roles && $3::text[]
         OR 'member' = ANY($3::text[]))
-    AND (cardinality($4::text[]) = 0 OR login_type::text = ANY($4::text[]))
+    AND (COALESCE(cardinality($4::text[]), 0) = 0 OR login_type::text = ANY($4::text[]))
     AND ($5::timestamptz = '0001-01-01 00:00:00+00' OR created_at < $5)
     AND ($6::timestamptz = '0001-01-01 00:00:00+00' OR created_at > $6)
     AND ($7::timestamptz = '0001-01-01 00:00:00+00' OR last_seen_at < $7)
@@ -175,7 +175,8 @@ type GetUsersRow struct {
 
 // One page of users in username order with the total that matched. The
 // auth_* parameters are the caller's RBAC filter (rbac.Filter), so rows the
-// caller may not read never leave PostgreSQL.
+// caller may not read never leave PostgreSQL. Empty filter arrays may arrive
+// as NULL (a nil Go slice), hence COALESCE around cardinality.
 func (q *Queries) GetUsers(ctx context.Context, arg GetUsersParams) ([]GetUsersRow, error) {
 	rows, err := q.db.Query(ctx, getUsers,
 		arg.Search,

@@ -18,18 +18,19 @@ LIMIT 1;
 -- name: GetUsers :many
 -- One page of users in username order with the total that matched. The
 -- auth_* parameters are the caller's RBAC filter (rbac.Filter), so rows the
--- caller may not read never leave PostgreSQL.
+-- caller may not read never leave PostgreSQL. Empty filter arrays may arrive
+-- as NULL (a nil Go slice), hence COALESCE around cardinality.
 SELECT sqlc.embed(users), COUNT(*) OVER () AS count
 FROM users
 WHERE NOT deleted
     AND (@search::text = ''
         OR position(lower(@search::text) IN lower(username)) > 0
         OR position(lower(@search::text) IN lower(email)) > 0)
-    AND (cardinality(@status::text[]) = 0 OR status::text = ANY(@status::text[]))
-    AND (cardinality(@rbac_role::text[]) = 0
+    AND (COALESCE(cardinality(@status::text[]), 0) = 0 OR status::text = ANY(@status::text[]))
+    AND (COALESCE(cardinality(@rbac_role::text[]), 0) = 0
         OR rbac_roles && @rbac_role::text[]
         OR 'member' = ANY(@rbac_role::text[]))
-    AND (cardinality(@login_type::text[]) = 0 OR login_type::text = ANY(@login_type::text[]))
+    AND (COALESCE(cardinality(@login_type::text[]), 0) = 0 OR login_type::text = ANY(@login_type::text[]))
     AND (@created_before::timestamptz = '0001-01-01 00:00:00+00' OR created_at < @created_before)
     AND (@created_after::timestamptz = '0001-01-01 00:00:00+00' OR created_at > @created_after)
     AND (@last_seen_before::timestamptz = '0001-01-01 00:00:00+00' OR last_seen_at < @last_seen_before)

@@ -1,0 +1,456 @@
+package dbauthz_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"sync"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/devplane/devplane/coderd/rbac"
+	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/dbauthz"
+	"github.com/devplane/devplane/database/dbtestutil"
+	"github.com/devplane/devplane/database/dbtime"
+)
+
+func TestMain(m *testing.M) { dbtestutil.Main(m) }
+
+// check is one authorization question a method must ask.
+type check struct {
+	Action rbac.Action
+	Type   string
+	Owner  uuid.UUID
+	Org    uuid.UUID
+	Filter bool // asked through Filter, not Authorize
+}
+
+func (c check) String() string {
+	kind := "authorize"
+	if c.Filter {
+		kind = "filter"
+	}
+	return fmt.Sprintf("%s %s %s owner=%s org=%s", kind, c.Action, c.Type, c.Owner, c.Org)
+}
+
+// recorder is an Authorizer that writes down every question and answers
+// allow, or deny when told to.
+type recorder struct {
+	mu     sync.Mutex
+	deny   bool
+	checks []check
+}
+
+var errDenied = errors.New("denied by test")
+
+func (r *recorder) Authorize(_ context.Context, _ *rbac.PreparedSubject, action rbac.Action, o rbac.Object) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.checks = append(r.checks, check{Action: action, Type: o.Type, Owner: o.Owner, Org: o.OrgID})
+	if r.deny {
+		return errDenied
+	}
+	return nil
+}
+
+func (r *recorder) Filter(_ context.Context, _ *rbac.PreparedSubject, action rbac.Action, typ string) rbac.Filter {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.checks = append(r.checks, check{Action: action, Type: typ, Filter: true})
+	if r.deny {
+		return rbac.Filter{Action: action, ResourceType: typ}
+	}
+	return rbac.Filter{Action: action, ResourceType: typ, All: true}
+}
+
+// seed is a small, complete data set each case starts from.
+type seed struct {
+	org      database.Organization
+	user     database.User
+	bare     database.User // a user with no git SSH key yet
+	session  database.APIKey
+	token    database.APIKey
+	raw      database.Store
+	newAPIID string
+}
+
+func makeSeed(t *testing.T) seed {
+	t.Helper()
+	raw, _ := dbtestutil.NewDB(t)
+	ctx := context.Background()
+	now := dbtime.Now()
+	require.NoError(t, raw.InsertDeploymentID(ctx, uuid.NewString()))
+	org, err := raw.InsertOrganization(ctx, database.InsertOrganizationParams{
+		ID: uuid.New(), Name: "org", DisplayName: "Org", IsDefault: true, CreatedAt: now, UpdatedAt: now,
+	})
+	require.NoError(t, err)
+	mkUser := func(name string) database.User {
+		u, err := raw.InsertUser(ctx, database.InsertUserParams{
+			ID: uuid.New(), Email: name + "@example.com", Username: name, CreatedAt: now, UpdatedAt: now,
+			RbacRoles: []string{}, LoginType: database.LoginTypePassword, Status: database.UserStatusActive,
+		})
+		require.NoError(t, err)
+		_, err = raw.InsertOrganizationMember(ctx, database.InsertOrganizationMemberParams{
+			OrganizationID: org.ID, UserID: u.ID, CreatedAt: now, UpdatedAt: now, Roles: []string{},
+		})
+		require.NoError(t, err)
+		return u
+	}
+	user := mkUser("alice")
+	bare := mkUser("bob")
+	_, err = raw.InsertGitSSHKey(ctx, database.InsertGitSSHKeyParams{UserID: user.ID, CreatedAt: now, UpdatedAt: now, PrivateKey: "p", PublicKey: "k"})
+	require.NoError(t, err)
+	mkKey := func(id string, lt database.LoginType, name string) database.APIKey {
+		k, err := raw.InsertAPIKey(ctx, database.InsertAPIKeyParams{
+			ID: id, HashedSecret: []byte("h"), UserID: user.ID, LastUsed: now, ExpiresAt: now.Add(1e12),
+			CreatedAt: now, UpdatedAt: now, LoginType: lt, LifetimeSeconds: 1000, Scope: database.ApiKeyScopeAll, TokenName: name,
+		})
+		require.NoError(t, err)
+		return k
+	}
+	return seed{
+		org: org, user: user, bare: bare, raw: raw,
+		session:  mkKey("sessionkey", database.LoginTypePassword, ""),
+		token:    mkKey("tokenkey01", database.LoginTypeToken, "ci"),
+		newAPIID: "newkey0001",
+	}
+}
+
+// testCase calls one Store method with arguments built from a seed and says
+// which questions it must ask, in order.
+type testCase struct {
+	args   func(s seed) []any
+	checks func(s seed) []check
+}
+
+func authz(action rbac.Action, o rbac.Object) check {
+	return check{Action: action, Type: o.Type, Owner: o.Owner, Org: o.OrgID}
+}
+
+func userObj(id uuid.UUID) rbac.Object { return rbac.ResourceUser.WithID(id).WithOwner(id) }
+
+var cases = map[string]testCase{
+	"GetDeploymentID": {
+		args:   func(seed) []any { return nil },
+		checks: func(seed) []check { return []check{authz(rbac.ActionRead, rbac.ResourceSystem)} },
+	},
+	"InsertDeploymentID": {
+		args:   func(seed) []any { return []any{"id"} },
+		checks: func(seed) []check { return []check{authz(rbac.ActionCreate, rbac.ResourceSystem)} },
+	},
+	"GetUserCount": {
+		args:   func(seed) []any { return nil },
+		checks: func(seed) []check { return []check{authz(rbac.ActionRead, rbac.ResourceSystem)} },
+	},
+	"InsertUser": {
+		args: func(seed) []any {
+			return []any{database.InsertUserParams{
+				ID: uuid.New(), Email: "new@example.com", Username: "new", RbacRoles: []string{},
+				LoginType: database.LoginTypePassword, Status: database.UserStatusActive,
+			}}
+		},
+		checks: func(seed) []check { return []check{authz(rbac.ActionCreate, rbac.ResourceUser)} },
+	},
+	"GetUserByID": {
+		args:   func(s seed) []any { return []any{s.user.ID} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, userObj(s.user.ID))} },
+	},
+	"GetUserByEmailOrUsername": {
+		args: func(s seed) []any {
+			return []any{database.GetUserByEmailOrUsernameParams{Email: s.user.Email}}
+		},
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, userObj(s.user.ID))} },
+	},
+	"GetUsers": {
+		args: func(seed) []any { return []any{database.GetUsersParams{}} },
+		checks: func(seed) []check {
+			return []check{{Action: rbac.ActionRead, Type: rbac.ResourceUser.Type, Filter: true}}
+		},
+	},
+	"UpdateUserProfile": {
+		args: func(s seed) []any {
+			return []any{database.UpdateUserProfileParams{ID: s.user.ID, Username: "alice2"}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, userObj(s.user.ID)), authz(rbac.ActionUpdatePersonal, userObj(s.user.ID))}
+		},
+	},
+	"UpdateUserHashedPassword": {
+		args: func(s seed) []any { return []any{database.UpdateUserHashedPasswordParams{ID: s.user.ID}} },
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, userObj(s.user.ID)), authz(rbac.ActionUpdatePersonal, userObj(s.user.ID))}
+		},
+	},
+	"UpdateUserStatus": {
+		args: func(s seed) []any {
+			return []any{database.UpdateUserStatusParams{ID: s.user.ID, Status: database.UserStatusSuspended}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, userObj(s.user.ID)), authz(rbac.ActionUpdate, userObj(s.user.ID))}
+		},
+	},
+	"UpdateUserRoles": {
+		args: func(s seed) []any {
+			return []any{database.UpdateUserRolesParams{ID: s.user.ID, RbacRoles: []string{"auditor"}}}
+		},
+		checks: func(s seed) []check {
+			return []check{
+				authz(rbac.ActionAssign, rbac.ResourceAssignRole),
+				authz(rbac.ActionRead, userObj(s.user.ID)),
+				authz(rbac.ActionUpdate, userObj(s.user.ID)),
+			}
+		},
+	},
+	"UpdateUserDeletedByID": {
+		args: func(s seed) []any { return []any{database.UpdateUserDeletedByIDParams{ID: s.user.ID}} },
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, userObj(s.user.ID)), authz(rbac.ActionDelete, userObj(s.user.ID))}
+		},
+	},
+	"UpdateUserLastSeenAt": {
+		args: func(s seed) []any {
+			return []any{database.UpdateUserLastSeenAtParams{ID: s.user.ID, LastSeenAt: dbtime.Now()}}
+		},
+		checks: func(s seed) []check { return []check{authz(rbac.ActionUpdate, userObj(s.user.ID))} },
+	},
+	"UpdateUserAppearanceSettings": {
+		args: func(s seed) []any {
+			return []any{database.UpdateUserAppearanceSettingsParams{ID: s.user.ID, ThemePreference: "dark"}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, userObj(s.user.ID)), authz(rbac.ActionUpdatePersonal, userObj(s.user.ID))}
+		},
+	},
+	"GetAuthorizationUserRoles": {
+		args:   func(s seed) []any { return []any{s.user.ID} },
+		checks: func(seed) []check { return []check{authz(rbac.ActionRead, rbac.ResourceSystem)} },
+	},
+	"GetGitSSHKey": {
+		args:   func(s seed) []any { return []any{s.user.ID} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionReadPersonal, userObj(s.user.ID))} },
+	},
+	"InsertGitSSHKey": {
+		args: func(s seed) []any {
+			return []any{database.InsertGitSSHKeyParams{UserID: s.bare.ID, PrivateKey: "p", PublicKey: "k"}}
+		},
+		checks: func(s seed) []check { return []check{authz(rbac.ActionUpdatePersonal, userObj(s.bare.ID))} },
+	},
+	"UpdateGitSSHKey": {
+		args: func(s seed) []any {
+			return []any{database.UpdateGitSSHKeyParams{UserID: s.user.ID, PrivateKey: "p2", PublicKey: "k2"}}
+		},
+		checks: func(s seed) []check { return []check{authz(rbac.ActionUpdatePersonal, userObj(s.user.ID))} },
+	},
+	"InsertAPIKey": {
+		args: func(s seed) []any {
+			return []any{database.InsertAPIKeyParams{
+				ID: s.newAPIID, HashedSecret: []byte("h"), UserID: s.user.ID, LoginType: database.LoginTypePassword,
+				LifetimeSeconds: 1, Scope: database.ApiKeyScopeAll,
+			}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionCreate, rbac.ResourceApiKey.WithOwner(s.user.ID))}
+		},
+	},
+	"GetAPIKeyByID": {
+		args: func(s seed) []any { return []any{s.session.ID} },
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, rbac.ResourceApiKey.WithOwner(s.user.ID))}
+		},
+	},
+	"GetAPIKeyByName": {
+		args: func(s seed) []any {
+			return []any{database.GetAPIKeyByNameParams{UserID: s.user.ID, TokenName: s.token.TokenName}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, rbac.ResourceApiKey.WithOwner(s.user.ID))}
+		},
+	},
+	"GetAPIKeysByUserID": {
+		args: func(s seed) []any {
+			return []any{database.GetAPIKeysByUserIDParams{UserID: s.user.ID, LoginType: database.LoginTypeToken}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, rbac.ResourceApiKey.WithOwner(s.user.ID))}
+		},
+	},
+	"UpdateAPIKeyByID": {
+		args: func(s seed) []any {
+			return []any{database.UpdateAPIKeyByIDParams{ID: s.session.ID, LastUsed: dbtime.Now(), ExpiresAt: dbtime.Now()}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionUpdate, rbac.ResourceApiKey.WithOwner(s.user.ID))}
+		},
+	},
+	"DeleteAPIKeyByID": {
+		args: func(s seed) []any { return []any{s.session.ID} },
+		checks: func(s seed) []check {
+			return []check{
+				authz(rbac.ActionRead, rbac.ResourceApiKey.WithOwner(s.user.ID)),
+				authz(rbac.ActionDelete, rbac.ResourceApiKey.WithOwner(s.user.ID)),
+			}
+		},
+	},
+	"DeleteAPIKeysByUserID": {
+		args: func(s seed) []any { return []any{s.user.ID} },
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionDelete, rbac.ResourceApiKey.WithOwner(s.user.ID))}
+		},
+	},
+	"InsertOrganization": {
+		args: func(seed) []any {
+			return []any{database.InsertOrganizationParams{ID: uuid.New(), Name: "other", DisplayName: "Other"}}
+		},
+		checks: func(seed) []check { return []check{authz(rbac.ActionCreate, rbac.ResourceOrganization)} },
+	},
+	"GetDefaultOrganization": {
+		args: func(seed) []any { return nil },
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, rbac.ResourceOrganization.WithID(s.org.ID).InOrg(s.org.ID))}
+		},
+	},
+	"GetOrganizationByID": {
+		args: func(s seed) []any { return []any{s.org.ID} },
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, rbac.ResourceOrganization.WithID(s.org.ID).InOrg(s.org.ID))}
+		},
+	},
+	"InsertOrganizationMember": {
+		args: func(s seed) []any {
+			other, err := s.raw.InsertOrganization(context.Background(), database.InsertOrganizationParams{
+				ID: uuid.New(), Name: "second", DisplayName: "Second", CreatedAt: dbtime.Now(), UpdatedAt: dbtime.Now(),
+			})
+			if err != nil {
+				panic(err)
+			}
+			return []any{database.InsertOrganizationMemberParams{OrganizationID: other.ID, UserID: s.user.ID, Roles: []string{}}}
+		},
+		checks: func(s seed) []check {
+			// The organization is created inside args, so match on type
+			// and owner; the org id is checked by the rbac tests.
+			return []check{{Action: rbac.ActionCreate, Type: rbac.ResourceOrganizationMember.Type, Owner: s.user.ID, Org: anyOrg}}
+		},
+	},
+	"GetOrganizationIDsByMemberIDs": {
+		args: func(s seed) []any { return []any{[]uuid.UUID{s.user.ID}} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, userObj(s.user.ID))} },
+	},
+}
+
+// anyOrg in an expected check matches whatever organization was asked about.
+var anyOrg = uuid.Max
+
+// exempt methods ask no authorization question, each for a stated reason.
+var exempt = map[string]string{
+	"InTx": "wraps the transaction's store in dbauthz; covered by TestInTxStaysAuthorized",
+	"Ping": "reveals only reachability; health checks call it without an actor",
+}
+
+// TestEveryMethodIsAuthorized fails for any Store method without a case, so
+// a new query cannot skip authorization unnoticed.
+func TestEveryMethodIsAuthorized(t *testing.T) {
+	t.Parallel()
+	storeType := reflect.TypeOf((*database.Store)(nil)).Elem()
+	var missing []string
+	for i := 0; i < storeType.NumMethod(); i++ {
+		name := storeType.Method(i).Name
+		if _, ok := exempt[name]; ok {
+			continue
+		}
+		if _, ok := cases[name]; !ok {
+			missing = append(missing, name)
+		}
+	}
+	sort.Strings(missing)
+	require.Empty(t, missing, "Store methods without an authorization case in dbauthz_test.go")
+
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			require.True(t, func() bool { _, ok := storeType.MethodByName(name); return ok }(), "case for a method Store does not have")
+
+			t.Run("AsksExpectedQuestions", func(t *testing.T) {
+				t.Parallel()
+				s := makeSeed(t)
+				rec := &recorder{}
+				_, err := call(dbauthz.New(s.raw, rec), name, tc.args(s))
+				require.NoError(t, err)
+				want := tc.checks(s)
+				require.Len(t, rec.checks, len(want), "questions asked: %v", rec.checks)
+				for i, w := range want {
+					got := rec.checks[i]
+					if w.Org == anyOrg {
+						w.Org = got.Org
+					}
+					assert.Equal(t, w.String(), got.String())
+				}
+			})
+
+			t.Run("RefusesWhenDenied", func(t *testing.T) {
+				t.Parallel()
+				s := makeSeed(t)
+				rec := &recorder{deny: true}
+				out, err := call(dbauthz.New(s.raw, rec), name, tc.args(s))
+				require.NotEmpty(t, rec.checks, "no authorization question was asked")
+				if rec.checks[0].Filter || name == "GetOrganizationIDsByMemberIDs" {
+					// Filtered reads answer with no rows rather than an error.
+					require.NoError(t, err)
+					assert.Equal(t, 0, reflect.ValueOf(out).Len(), "denied filter must return no rows")
+					return
+				}
+				require.Error(t, err)
+				assert.True(t, dbauthz.IsNotAuthorizedError(err), "got %v", err)
+			})
+		})
+	}
+}
+
+func TestNoActorIsRefused(t *testing.T) {
+	t.Parallel()
+	s := makeSeed(t)
+	db := dbauthz.New(s.raw, nil)
+	_, err := db.GetUserByID(context.Background(), s.user.ID)
+	assert.True(t, dbauthz.IsNotAuthorizedError(err))
+	_, err = db.GetUsers(context.Background(), database.GetUsersParams{})
+	assert.True(t, dbauthz.IsNotAuthorizedError(err))
+}
+
+func TestInTxStaysAuthorized(t *testing.T) {
+	t.Parallel()
+	s := makeSeed(t)
+	rec := &recorder{deny: true}
+	db := dbauthz.New(s.raw, rec)
+	ctx := dbauthz.As(context.Background(), rbac.Prepare(rbac.Subject{ID: uuid.New()}))
+	err := db.InTx(ctx, func(tx database.Store) error {
+		_, err := tx.GetUserByID(ctx, s.user.ID)
+		return err
+	}, nil)
+	assert.True(t, dbauthz.IsNotAuthorizedError(err))
+	assert.NotEmpty(t, rec.checks)
+}
+
+// call invokes Store.name(ctx, args...) and returns its first result (if it
+// has one) and its error.
+func call(db database.Store, name string, args []any) (any, error) {
+	ctx := dbauthz.As(context.Background(), rbac.Prepare(rbac.Subject{ID: uuid.New()}))
+	in := []reflect.Value{reflect.ValueOf(ctx)}
+	for _, a := range args {
+		in = append(in, reflect.ValueOf(a))
+	}
+	out := reflect.ValueOf(db).MethodByName(name).Call(in)
+	errV := out[len(out)-1]
+	var err error
+	if !errV.IsNil() {
+		err = errV.Interface().(error)
+	}
+	if len(out) == 2 {
+		return out[0].Interface(), err
+	}
+	return nil, err
+}
