@@ -134,7 +134,7 @@ func AllAPIKeyScopes() []APIKeyScope {
 // string "<type>:<id>" is accepted as input too.
 type APIAllowListTarget struct {
 	Type RBACResource `json:"type"`
-	ID   string       `json:"id"`
+	ID   string       `json:"id" format:"uuid"`
 }
 
 // AllowAllTarget allows every resource.

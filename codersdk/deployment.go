@@ -12,7 +12,7 @@ import (
 // GET /deployment/config and decoded by clients.
 type DeploymentValues struct {
 	Verbose        serpent.Bool           `json:"verbose,omitempty"`
-	AccessURL      serpent.URL            `json:"access_url,omitempty"`
+	AccessURL      serpent.URL            `json:"access_url,omitempty" swaggertype:"string" format:"uri"`
 	HTTPAddress    serpent.String         `json:"http_address,omitempty" typescript:",notnull"`
 	PostgresURL    serpent.String         `json:"pg_connection_url,omitempty" typescript:",notnull"`
 	ConfigDir      serpent.String         `json:"config_directory,omitempty"`

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/devplane/devplane/codersdk"
+)
+
+// responseTypes maps each schema that an operation of the real API answers
+// with to a fresh value of the Go type clients decode it into.
+var responseTypes = map[string]func() any{
+	"codersdk.APIKey":                       func() any { return &codersdk.APIKey{} },
+	"codersdk.APIKeyWithOwner":              func() any { return &codersdk.APIKeyWithOwner{} },
+	"codersdk.AssignableRoles":              func() any { return &codersdk.AssignableRoles{} },
+	"codersdk.AuthMethods":                  func() any { return &codersdk.AuthMethods{} },
+	"codersdk.AvailableExperiments":         func() any { return &codersdk.AvailableExperiments{} },
+	"codersdk.BuildInfoResponse":            func() any { return &codersdk.BuildInfoResponse{} },
+	"codersdk.CreateFirstUserResponse":      func() any { return &codersdk.CreateFirstUserResponse{} },
+	"codersdk.DeploymentStats":              func() any { return &codersdk.DeploymentStats{} },
+	"codersdk.Experiment":                   func() any { return new(codersdk.Experiment) },
+	"codersdk.GenerateAPIKeyResponse":       func() any { return &codersdk.GenerateAPIKeyResponse{} },
+	"codersdk.GetUsersResponse":             func() any { return &codersdk.GetUsersResponse{} },
+	"codersdk.GitSSHKey":                    func() any { return &codersdk.GitSSHKey{} },
+	"codersdk.LoginWithPasswordResponse":    func() any { return &codersdk.LoginWithPasswordResponse{} },
+	"codersdk.Response":                     func() any { return &codersdk.Response{} },
+	"codersdk.SSHConfigResponse":            func() any { return &codersdk.SSHConfigResponse{} },
+	"codersdk.TokenConfig":                  func() any { return &codersdk.TokenConfig{} },
+	"codersdk.UpdateCheckResponse":          func() any { return &codersdk.UpdateCheckResponse{} },
+	"codersdk.User":                         func() any { return &codersdk.User{} },
+	"codersdk.UserAppearanceSettings":       func() any { return &codersdk.UserAppearanceSettings{} },
+	"codersdk.UserLoginType":                func() any { return &codersdk.UserLoginType{} },
+	"codersdk.UserRoles":                    func() any { return &codersdk.UserRoles{} },
+	"codersdk.ValidateUserPasswordResponse": func() any { return &codersdk.ValidateUserPasswordResponse{} },
+	"codersdk.DeploymentConfig": func() any {
+		// serpent decodes option values into an option set it is given.
+		vals := &codersdk.DeploymentValues{}
+		return &codersdk.DeploymentConfig{Values: vals, Options: vals.Options()}
+	},
+}
+
+// exampleGaps are schemas whose examples cannot decode for a reason the
+// document format itself imposes.
+var exampleGaps = map[string]string{
+	"codersdk.UserRoles": "organization_roles is keyed by organization UUID; Swagger 2.0 cannot type map keys, so the example keys are property1/property2",
+}
+
+// TestGeneratedExamplesDecode generates the example of every response the
+// real API documents and decodes it, strictly, into the codersdk type: an
+// example a client could not read is a documentation bug.
+func TestGeneratedExamplesDecode(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile("../../coderd/apidoc/swagger.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := loadSpec(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen := &exampleGen{spec: spec}
+
+	seen := map[string]bool{}
+	var missing []string
+	for path, item := range spec.Paths {
+		for method, op := range item.Operations {
+			for status, resp := range op.Responses {
+				if !strings.HasPrefix(status, "2") || resp == nil || resp.Schema == nil {
+					continue
+				}
+				schema := resp.Schema
+				isArray := schema.Type == "array" && schema.Items != nil
+				ref := singleRef(schema)
+				if isArray {
+					ref = singleRef(schema.Items)
+				}
+				name := refName(ref)
+				if name == "" {
+					continue
+				}
+				newValue, ok := responseTypes[name]
+				if !ok {
+					missing = append(missing, name+" ("+method+" "+path+")")
+					continue
+				}
+				seen[name] = true
+				if _, ok := exampleGaps[name]; ok {
+					continue
+				}
+				example := formatJSON(gen.example(schema))
+				dec := json.NewDecoder(bytes.NewReader([]byte(example)))
+				dec.DisallowUnknownFields()
+				var target any = newValue()
+				if isArray {
+					var items []json.RawMessage
+					if err := json.Unmarshal([]byte(example), &items); err != nil || len(items) == 0 {
+						t.Errorf("%s %s: example is not a non-empty array: %s", method, path, example)
+						continue
+					}
+					dec = json.NewDecoder(bytes.NewReader(items[0]))
+					dec.DisallowUnknownFields()
+				}
+				if err := dec.Decode(target); err != nil {
+					t.Errorf("%s %s %s: example does not decode into %s: %v\n%s", method, path, status, name, err, example)
+				}
+			}
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Errorf("add these response schemas to responseTypes: %v", missing)
+	}
+	for name := range responseTypes {
+		if !seen[name] {
+			t.Errorf("responseTypes lists %s, which no operation answers with any more", name)
+		}
+	}
+}
