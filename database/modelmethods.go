@@ -26,3 +26,7 @@ func (m OrganizationMember) RBACObject() rbac.Object {
 func (k GitSSHKey) RBACObject() rbac.Object {
 	return rbac.ResourceUser.WithID(k.UserID).WithOwner(k.UserID)
 }
+
+func (g Group) RBACObject() rbac.Object {
+	return rbac.ResourceGroup.WithID(g.ID).InOrg(g.OrganizationID)
+}

@@ -6,6 +6,7 @@ package database
 
 import (
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -213,12 +214,43 @@ type APIKey struct {
 	TokenName       string
 }
 
+type CustomRole struct {
+	ID                uuid.UUID
+	OrganizationID    uuid.UUID
+	Name              string
+	DisplayName       string
+	OrgPermissions    json.RawMessage
+	MemberPermissions json.RawMessage
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
 type GitSSHKey struct {
 	UserID     uuid.UUID
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	PrivateKey string
 	PublicKey  string
+}
+
+type Group struct {
+	ID             uuid.UUID
+	OrganizationID uuid.UUID
+	Name           string
+	DisplayName    string
+	AvatarUrl      string
+	QuotaAllowance int32
+	Source         string
+}
+
+type GroupMember struct {
+	GroupID uuid.UUID
+	UserID  uuid.UUID
+}
+
+type GroupMembersExpanded struct {
+	GroupID uuid.UUID
+	UserID  uuid.UUID
 }
 
 type Organization struct {

@@ -12,6 +12,30 @@ import (
 	"github.com/google/uuid"
 )
 
+const deleteOrganization = `-- name: DeleteOrganization :exec
+DELETE FROM organizations WHERE id = $1 AND NOT is_default
+`
+
+// The default organization is never deleted.
+func (q *Queries) DeleteOrganization(ctx context.Context, id uuid.UUID) error {
+	_, err := q.db.Exec(ctx, deleteOrganization, id)
+	return err
+}
+
+const deleteOrganizationMember = `-- name: DeleteOrganizationMember :exec
+DELETE FROM organization_members WHERE organization_id = $1 AND user_id = $2
+`
+
+type DeleteOrganizationMemberParams struct {
+	OrganizationID uuid.UUID
+	UserID         uuid.UUID
+}
+
+func (q *Queries) DeleteOrganizationMember(ctx context.Context, arg DeleteOrganizationMemberParams) error {
+	_, err := q.db.Exec(ctx, deleteOrganizationMember, arg.OrganizationID, arg.UserID)
+	return err
+}
+
 const getDefaultOrganization = `-- name: GetDefaultOrganization :one
 SELECT id, name, display_name, description, icon, is_default, created_at, updated_at FROM organizations WHERE is_default
 `
@@ -52,6 +76,26 @@ func (q *Queries) GetOrganizationByID(ctx context.Context, id uuid.UUID) (Organi
 	return i, err
 }
 
+const getOrganizationByName = `-- name: GetOrganizationByName :one
+SELECT id, name, display_name, description, icon, is_default, created_at, updated_at FROM organizations WHERE lower(name) = lower($1)
+`
+
+func (q *Queries) GetOrganizationByName(ctx context.Context, name string) (Organization, error) {
+	row := q.db.QueryRow(ctx, getOrganizationByName, name)
+	var i Organization
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.DisplayName,
+		&i.Description,
+		&i.Icon,
+		&i.IsDefault,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
 const getOrganizationIDsByMemberIDs = `-- name: GetOrganizationIDsByMemberIDs :many
 SELECT user_id, array_agg(organization_id ORDER BY organization_id)::uuid[] AS organization_ids
 FROM organization_members
@@ -74,6 +118,256 @@ func (q *Queries) GetOrganizationIDsByMemberIDs(ctx context.Context, userIds []u
 	for rows.Next() {
 		var i GetOrganizationIDsByMemberIDsRow
 		if err := rows.Scan(&i.UserID, &i.OrganizationIds); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const getOrganizationMember = `-- name: GetOrganizationMember :one
+SELECT user_id, organization_id, created_at, updated_at, roles FROM organization_members WHERE organization_id = $1 AND user_id = $2
+`
+
+type GetOrganizationMemberParams struct {
+	OrganizationID uuid.UUID
+	UserID         uuid.UUID
+}
+
+func (q *Queries) GetOrganizationMember(ctx context.Context, arg GetOrganizationMemberParams) (OrganizationMember, error) {
+	row := q.db.QueryRow(ctx, getOrganizationMember, arg.OrganizationID, arg.UserID)
+	var i OrganizationMember
+	err := row.Scan(
+		&i.UserID,
+		&i.OrganizationID,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Roles,
+	)
+	return i, err
+}
+
+const getOrganizationMembers = `-- name: GetOrganizationMembers :many
+SELECT organization_members.user_id, organization_members.organization_id, organization_members.created_at, organization_members.updated_at, organization_members.roles, u.username, u.name, u.email, u.avatar_url,
+    u.rbac_roles AS global_roles, u.status, u.last_seen_at, u.login_type, COUNT(*) OVER () AS count
+FROM organization_members
+JOIN users u ON u.id = organization_members.user_id AND NOT u.deleted
+WHERE organization_members.organization_id = $1
+    AND ($2::uuid = '00000000-0000-0000-0000-000000000000' OR organization_members.user_id = $2)
+    AND ($3::bool
+        OR organization_members.organization_id = ANY($4::uuid[])
+        OR (organization_members.user_id = $5::uuid
+            AND organization_members.organization_id = ANY($6::uuid[])))
+ORDER BY lower(u.username)
+OFFSET $7::int
+LIMIT NULLIF($8::int, 0)
+`
+
+type GetOrganizationMembersParams struct {
+	OrganizationID  uuid.UUID
+	UserID          uuid.UUID
+	AuthAll         bool
+	AuthOrgIds      []uuid.UUID
+	AuthOwnerID     uuid.UUID
+	AuthOwnerOrgIds []uuid.UUID
+	OffsetOpt       int32
+	LimitOpt        int32
+}
+
+type GetOrganizationMembersRow struct {
+	OrganizationMember OrganizationMember
+	Username           string
+	Name               string
+	Email              string
+	AvatarUrl          string
+	GlobalRoles        []string
+	Status             UserStatus
+	LastSeenAt         time.Time
+	LoginType          LoginType
+	Count              int64
+}
+
+// Members with their user rows, filtered by the caller's read filter on
+// organization_member (by organization, or only the caller's own rows).
+func (q *Queries) GetOrganizationMembers(ctx context.Context, arg GetOrganizationMembersParams) ([]GetOrganizationMembersRow, error) {
+	rows, err := q.db.Query(ctx, getOrganizationMembers,
+		arg.OrganizationID,
+		arg.UserID,
+		arg.AuthAll,
+		arg.AuthOrgIds,
+		arg.AuthOwnerID,
+		arg.AuthOwnerOrgIds,
+		arg.OffsetOpt,
+		arg.LimitOpt,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []GetOrganizationMembersRow
+	for rows.Next() {
+		var i GetOrganizationMembersRow
+		if err := rows.Scan(
+			&i.OrganizationMember.UserID,
+			&i.OrganizationMember.OrganizationID,
+			&i.OrganizationMember.CreatedAt,
+			&i.OrganizationMember.UpdatedAt,
+			&i.OrganizationMember.Roles,
+			&i.Username,
+			&i.Name,
+			&i.Email,
+			&i.AvatarUrl,
+			&i.GlobalRoles,
+			&i.Status,
+			&i.LastSeenAt,
+			&i.LoginType,
+			&i.Count,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const getOrganizations = `-- name: GetOrganizations :many
+SELECT id, name, display_name, description, icon, is_default, created_at, updated_at FROM organizations
+WHERE ($1::text = '' OR lower(name) = lower($1::text))
+    AND ($2::bool OR id = ANY($3::uuid[]))
+ORDER BY created_at, id
+`
+
+type GetOrganizationsParams struct {
+	Name       string
+	AuthAll    bool
+	AuthOrgIds []uuid.UUID
+}
+
+// Organizations the caller may read (rbac.Filter: all, or these ids).
+func (q *Queries) GetOrganizations(ctx context.Context, arg GetOrganizationsParams) ([]Organization, error) {
+	rows, err := q.db.Query(ctx, getOrganizations, arg.Name, arg.AuthAll, arg.AuthOrgIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Organization
+	for rows.Next() {
+		var i Organization
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.DisplayName,
+			&i.Description,
+			&i.Icon,
+			&i.IsDefault,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const getOrganizationsByUserID = `-- name: GetOrganizationsByUserID :many
+SELECT o.id, o.name, o.display_name, o.description, o.icon, o.is_default, o.created_at, o.updated_at FROM organizations o
+JOIN organization_members om ON om.organization_id = o.id
+WHERE om.user_id = $1
+ORDER BY o.created_at, o.id
+`
+
+func (q *Queries) GetOrganizationsByUserID(ctx context.Context, userID uuid.UUID) ([]Organization, error) {
+	rows, err := q.db.Query(ctx, getOrganizationsByUserID, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Organization
+	for rows.Next() {
+		var i Organization
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.DisplayName,
+			&i.Description,
+			&i.Icon,
+			&i.IsDefault,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const getWorkspaceOwnerCandidates = `-- name: GetWorkspaceOwnerCandidates :many
+SELECT u.id, u.username, u.name, u.avatar_url
+FROM organization_members om
+JOIN users u ON u.id = om.user_id AND NOT u.deleted AND u.status <> 'suspended'
+WHERE om.organization_id = $1
+    AND ($2::uuid = '00000000-0000-0000-0000-000000000000' OR u.id = $2)
+    AND ($3::text = ''
+        OR position(lower($3::text) IN lower(u.username)) > 0
+        OR position(lower($3::text) IN lower(u.name)) > 0
+        OR position(lower($3::text) IN lower(u.email)) > 0)
+ORDER BY lower(u.username)
+OFFSET $4::int
+LIMIT NULLIF($5::int, 0)
+`
+
+type GetWorkspaceOwnerCandidatesParams struct {
+	OrganizationID uuid.UUID
+	OnlyUserID     uuid.UUID
+	Search         string
+	OffsetOpt      int32
+	LimitOpt       int32
+}
+
+type GetWorkspaceOwnerCandidatesRow struct {
+	ID        uuid.UUID
+	Username  string
+	Name      string
+	AvatarUrl string
+}
+
+// Members of an organization as minimal users, for "create a workspace for
+// whom?". dbauthz decides whether all members or only the caller may appear.
+func (q *Queries) GetWorkspaceOwnerCandidates(ctx context.Context, arg GetWorkspaceOwnerCandidatesParams) ([]GetWorkspaceOwnerCandidatesRow, error) {
+	rows, err := q.db.Query(ctx, getWorkspaceOwnerCandidates,
+		arg.OrganizationID,
+		arg.OnlyUserID,
+		arg.Search,
+		arg.OffsetOpt,
+		arg.LimitOpt,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []GetWorkspaceOwnerCandidatesRow
+	for rows.Next() {
+		var i GetWorkspaceOwnerCandidatesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Username,
+			&i.Name,
+			&i.AvatarUrl,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -155,6 +449,76 @@ func (q *Queries) InsertOrganizationMember(ctx context.Context, arg InsertOrgani
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Roles,
+	)
+	return i, err
+}
+
+const updateMemberRoles = `-- name: UpdateMemberRoles :one
+UPDATE organization_members SET roles = $1::text[], updated_at = $2
+WHERE organization_id = $3 AND user_id = $4
+RETURNING user_id, organization_id, created_at, updated_at, roles
+`
+
+type UpdateMemberRolesParams struct {
+	Roles          []string
+	UpdatedAt      time.Time
+	OrganizationID uuid.UUID
+	UserID         uuid.UUID
+}
+
+func (q *Queries) UpdateMemberRoles(ctx context.Context, arg UpdateMemberRolesParams) (OrganizationMember, error) {
+	row := q.db.QueryRow(ctx, updateMemberRoles,
+		arg.Roles,
+		arg.UpdatedAt,
+		arg.OrganizationID,
+		arg.UserID,
+	)
+	var i OrganizationMember
+	err := row.Scan(
+		&i.UserID,
+		&i.OrganizationID,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Roles,
+	)
+	return i, err
+}
+
+const updateOrganization = `-- name: UpdateOrganization :one
+UPDATE organizations
+SET name = $1, display_name = $2, description = $3, icon = $4, updated_at = $5
+WHERE id = $6
+RETURNING id, name, display_name, description, icon, is_default, created_at, updated_at
+`
+
+type UpdateOrganizationParams struct {
+	Name        string
+	DisplayName string
+	Description string
+	Icon        string
+	UpdatedAt   time.Time
+	ID          uuid.UUID
+}
+
+func (q *Queries) UpdateOrganization(ctx context.Context, arg UpdateOrganizationParams) (Organization, error) {
+	row := q.db.QueryRow(ctx, updateOrganization,
+		arg.Name,
+		arg.DisplayName,
+		arg.Description,
+		arg.Icon,
+		arg.UpdatedAt,
+		arg.ID,
+	)
+	var i Organization
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.DisplayName,
+		&i.Description,
+		&i.Icon,
+		&i.IsDefault,
+		&i.CreatedAt,
+		&i.UpdatedAt,
 	)
 	return i, err
 }

@@ -13,16 +13,40 @@ import (
 type Querier interface {
 	DeleteAPIKeyByID(ctx context.Context, id string) error
 	DeleteAPIKeysByUserID(ctx context.Context, userID uuid.UUID) error
+	DeleteCustomRole(ctx context.Context, arg DeleteCustomRoleParams) error
+	DeleteGroupByID(ctx context.Context, id uuid.UUID) error
+	DeleteGroupMember(ctx context.Context, arg DeleteGroupMemberParams) error
+	// The default organization is never deleted.
+	DeleteOrganization(ctx context.Context, id uuid.UUID) error
+	DeleteOrganizationMember(ctx context.Context, arg DeleteOrganizationMemberParams) error
 	GetAPIKeyByID(ctx context.Context, id string) (APIKey, error)
 	GetAPIKeyByName(ctx context.Context, arg GetAPIKeyByNameParams) (APIKey, error)
 	GetAPIKeysByUserID(ctx context.Context, arg GetAPIKeysByUserIDParams) ([]APIKey, error)
 	// Everything the API key middleware needs to build the RBAC subject.
 	GetAuthorizationUserRoles(ctx context.Context, userID uuid.UUID) (GetAuthorizationUserRolesRow, error)
+	// Custom roles of one organization, and/or the ones named by "name:org_id"
+	// strings (the form GetAuthorizationUserRoles returns).
+	GetCustomRoles(ctx context.Context, arg GetCustomRolesParams) ([]CustomRole, error)
 	GetDefaultOrganization(ctx context.Context) (Organization, error)
 	GetDeploymentID(ctx context.Context) (string, error)
 	GetGitSSHKey(ctx context.Context, userID uuid.UUID) (GitSSHKey, error)
+	GetGroupByID(ctx context.Context, id uuid.UUID) (Group, error)
+	GetGroupByOrgAndName(ctx context.Context, arg GetGroupByOrgAndNameParams) (Group, error)
+	// Members of a group, the implicit ones of "Everyone" included.
+	GetGroupMembers(ctx context.Context, groupID uuid.UUID) ([]User, error)
+	// Groups the caller may read in one organization (or all organizations),
+	// optionally only those a user belongs to.
+	GetGroups(ctx context.Context, arg GetGroupsParams) ([]Group, error)
 	GetOrganizationByID(ctx context.Context, id uuid.UUID) (Organization, error)
+	GetOrganizationByName(ctx context.Context, name string) (Organization, error)
 	GetOrganizationIDsByMemberIDs(ctx context.Context, userIds []uuid.UUID) ([]GetOrganizationIDsByMemberIDsRow, error)
+	GetOrganizationMember(ctx context.Context, arg GetOrganizationMemberParams) (OrganizationMember, error)
+	// Members with their user rows, filtered by the caller's read filter on
+	// organization_member (by organization, or only the caller's own rows).
+	GetOrganizationMembers(ctx context.Context, arg GetOrganizationMembersParams) ([]GetOrganizationMembersRow, error)
+	// Organizations the caller may read (rbac.Filter: all, or these ids).
+	GetOrganizations(ctx context.Context, arg GetOrganizationsParams) ([]Organization, error)
+	GetOrganizationsByUserID(ctx context.Context, userID uuid.UUID) ([]Organization, error)
 	// Logins and uniqueness checks ignore case, as the unique indexes do.
 	GetUserByEmailOrUsername(ctx context.Context, arg GetUserByEmailOrUsernameParams) (User, error)
 	GetUserByID(ctx context.Context, id uuid.UUID) (User, error)
@@ -32,15 +56,27 @@ type Querier interface {
 	// caller may not read never leave PostgreSQL. Empty filter arrays may arrive
 	// as NULL (a nil Go slice), hence COALESCE around cardinality.
 	GetUsers(ctx context.Context, arg GetUsersParams) ([]GetUsersRow, error)
+	// Members of an organization as minimal users, for "create a workspace for
+	// whom?". dbauthz decides whether all members or only the caller may appear.
+	GetWorkspaceOwnerCandidates(ctx context.Context, arg GetWorkspaceOwnerCandidatesParams) ([]GetWorkspaceOwnerCandidatesRow, error)
 	InsertAPIKey(ctx context.Context, arg InsertAPIKeyParams) (APIKey, error)
+	InsertCustomRole(ctx context.Context, arg InsertCustomRoleParams) (CustomRole, error)
 	// Only the first server to start ever sets it; replicas racing here agree.
 	InsertDeploymentID(ctx context.Context, deploymentID string) error
 	InsertGitSSHKey(ctx context.Context, arg InsertGitSSHKeyParams) (GitSSHKey, error)
+	InsertGroup(ctx context.Context, arg InsertGroupParams) (Group, error)
+	InsertGroupMember(ctx context.Context, arg InsertGroupMemberParams) error
 	InsertOrganization(ctx context.Context, arg InsertOrganizationParams) (Organization, error)
 	InsertOrganizationMember(ctx context.Context, arg InsertOrganizationMemberParams) (OrganizationMember, error)
 	InsertUser(ctx context.Context, arg InsertUserParams) (User, error)
+	// A deleted role stops applying: it is removed from every member holding it.
+	RemoveRoleFromMembers(ctx context.Context, arg RemoveRoleFromMembersParams) error
 	UpdateAPIKeyByID(ctx context.Context, arg UpdateAPIKeyByIDParams) error
+	UpdateCustomRole(ctx context.Context, arg UpdateCustomRoleParams) (CustomRole, error)
 	UpdateGitSSHKey(ctx context.Context, arg UpdateGitSSHKeyParams) (GitSSHKey, error)
+	UpdateGroupByID(ctx context.Context, arg UpdateGroupByIDParams) (Group, error)
+	UpdateMemberRoles(ctx context.Context, arg UpdateMemberRolesParams) (OrganizationMember, error)
+	UpdateOrganization(ctx context.Context, arg UpdateOrganizationParams) (Organization, error)
 	UpdateUserAppearanceSettings(ctx context.Context, arg UpdateUserAppearanceSettingsParams) (User, error)
 	UpdateUserDeletedByID(ctx context.Context, arg UpdateUserDeletedByIDParams) error
 	UpdateUserHashedPassword(ctx context.Context, arg UpdateUserHashedPasswordParams) error

@@ -18,7 +18,8 @@ SELECT
     ARRAY(SELECT om.organization_id FROM organization_members om WHERE om.user_id = users.id ORDER BY 1)::uuid[] AS member_org_ids,
     ARRAY(SELECT r || ':' || om.organization_id::text
           FROM organization_members om, unnest(om.roles) AS r
-          WHERE om.user_id = users.id ORDER BY 1)::text[] AS org_roles
+          WHERE om.user_id = users.id ORDER BY 1)::text[] AS org_roles,
+    ARRAY(SELECT gme.group_id FROM group_members_expanded gme WHERE gme.user_id = users.id ORDER BY 1)::uuid[] AS group_ids
 FROM users
 WHERE id = $1 AND NOT deleted
 `
@@ -31,6 +32,7 @@ type GetAuthorizationUserRolesRow struct {
 	RbacRoles    []string
 	MemberOrgIds []uuid.UUID
 	OrgRoles     []string
+	GroupIds     []uuid.UUID
 }
 
 // Everything the API key middleware needs to build the RBAC subject.
@@ -45,6 +47,7 @@ func (q *Queries) GetAuthorizationUserRoles(ctx context.Context, userID uuid.UUI
 		&i.RbacRoles,
 		&i.MemberOrgIds,
 		&i.OrgRoles,
+		&i.GroupIds,
 	)
 	return i, err
 }

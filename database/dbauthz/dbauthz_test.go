@@ -72,6 +72,9 @@ func (r *recorder) Filter(_ context.Context, _ *rbac.PreparedSubject, action rba
 // seed is a small, complete data set each case starts from.
 type seed struct {
 	org      database.Organization
+	second   database.Organization // not the default: deletable
+	group    database.Group
+	role     database.CustomRole
 	user     database.User
 	bare     database.User // a user with no git SSH key yet
 	session  database.APIKey
@@ -114,8 +117,19 @@ func makeSeed(t *testing.T) seed {
 		require.NoError(t, err)
 		return k
 	}
+	second, err := raw.InsertOrganization(ctx, database.InsertOrganizationParams{
+		ID: uuid.New(), Name: "second", DisplayName: "Second", CreatedAt: now, UpdatedAt: now,
+	})
+	require.NoError(t, err)
+	group, err := raw.InsertGroup(ctx, database.InsertGroupParams{ID: uuid.New(), OrganizationID: org.ID, Name: "devs", Source: "user"})
+	require.NoError(t, err)
+	role, err := raw.InsertCustomRole(ctx, database.InsertCustomRoleParams{
+		ID: uuid.New(), OrganizationID: org.ID, Name: "custom", OrgPermissions: []byte("[]"), MemberPermissions: []byte("[]"),
+		CreatedAt: now, UpdatedAt: now,
+	})
+	require.NoError(t, err)
 	return seed{
-		org: org, user: user, bare: bare, raw: raw,
+		org: org, second: second, group: group, role: role, user: user, bare: bare, raw: raw,
 		session:  mkKey("sessionkey", database.LoginTypePassword, ""),
 		token:    mkKey("tokenkey01", database.LoginTypeToken, "ci"),
 		newAPIID: "newkey0001",
@@ -323,28 +337,193 @@ var cases = map[string]testCase{
 	},
 	"InsertOrganizationMember": {
 		args: func(s seed) []any {
-			other, err := s.raw.InsertOrganization(context.Background(), database.InsertOrganizationParams{
-				ID: uuid.New(), Name: "second", DisplayName: "Second", CreatedAt: dbtime.Now(), UpdatedAt: dbtime.Now(),
-			})
-			if err != nil {
-				panic(err)
-			}
-			return []any{database.InsertOrganizationMemberParams{OrganizationID: other.ID, UserID: s.user.ID, Roles: []string{}}}
+			return []any{database.InsertOrganizationMemberParams{OrganizationID: s.second.ID, UserID: s.user.ID, Roles: []string{}}}
 		},
 		checks: func(s seed) []check {
-			// The organization is created inside args, so match on type
-			// and owner; the org id is checked by the rbac tests.
-			return []check{{Action: rbac.ActionCreate, Type: rbac.ResourceOrganizationMember.Type, Owner: s.user.ID, Org: anyOrg}}
+			return []check{authz(rbac.ActionCreate, memberObj(s.second.ID, s.user.ID))}
 		},
 	},
 	"GetOrganizationIDsByMemberIDs": {
 		args: func(s seed) []any { return []any{[]uuid.UUID{s.user.ID}} },
 		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, userObj(s.user.ID))} },
 	},
+
+	"GetOrganizations": {
+		args: func(seed) []any { return []any{database.GetOrganizationsParams{}} },
+		checks: func(seed) []check {
+			return []check{{Action: rbac.ActionRead, Type: rbac.ResourceOrganization.Type, Filter: true}}
+		},
+	},
+	"GetOrganizationByName": {
+		args:   func(s seed) []any { return []any{s.org.Name} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, orgObj(s.org.ID))} },
+	},
+	"GetOrganizationsByUserID": {
+		args:   func(s seed) []any { return []any{s.user.ID} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, orgObj(s.org.ID))} },
+	},
+	"UpdateOrganization": {
+		args: func(s seed) []any {
+			return []any{database.UpdateOrganizationParams{ID: s.org.ID, Name: "renamed", DisplayName: "Renamed"}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, orgObj(s.org.ID)), authz(rbac.ActionUpdate, orgObj(s.org.ID))}
+		},
+	},
+	"DeleteOrganization": {
+		args: func(s seed) []any { return []any{s.second.ID} },
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, orgObj(s.second.ID)), authz(rbac.ActionDelete, orgObj(s.second.ID))}
+		},
+	},
+	"GetOrganizationMember": {
+		args: func(s seed) []any {
+			return []any{database.GetOrganizationMemberParams{OrganizationID: s.org.ID, UserID: s.user.ID}}
+		},
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, memberObj(s.org.ID, s.user.ID))} },
+	},
+	"GetOrganizationMembers": {
+		args: func(s seed) []any { return []any{database.GetOrganizationMembersParams{OrganizationID: s.org.ID}} },
+		checks: func(seed) []check {
+			return []check{{Action: rbac.ActionRead, Type: rbac.ResourceOrganizationMember.Type, Filter: true}}
+		},
+	},
+	"UpdateMemberRoles": {
+		args: func(s seed) []any {
+			return []any{database.UpdateMemberRolesParams{OrganizationID: s.org.ID, UserID: s.user.ID, Roles: []string{"custom"}}}
+		},
+		checks: func(s seed) []check {
+			return []check{
+				authz(rbac.ActionRead, memberObj(s.org.ID, s.user.ID)),
+				authz(rbac.ActionAssign, rbac.ResourceAssignOrgRole.InOrg(s.org.ID)),
+				authz(rbac.ActionUpdate, memberObj(s.org.ID, s.user.ID)),
+			}
+		},
+	},
+	"DeleteOrganizationMember": {
+		args: func(s seed) []any {
+			return []any{database.DeleteOrganizationMemberParams{OrganizationID: s.org.ID, UserID: s.user.ID}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, memberObj(s.org.ID, s.user.ID)), authz(rbac.ActionDelete, memberObj(s.org.ID, s.user.ID))}
+		},
+	},
+	"GetWorkspaceOwnerCandidates": {
+		args: func(s seed) []any {
+			return []any{database.GetWorkspaceOwnerCandidatesParams{OrganizationID: s.org.ID}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionCreate, rbac.ResourceWorkspace.InOrg(s.org.ID))}
+		},
+	},
+	"InsertCustomRole": {
+		args: func(s seed) []any {
+			return []any{database.InsertCustomRoleParams{
+				ID: uuid.New(), OrganizationID: s.org.ID, Name: "another", OrgPermissions: []byte("[]"), MemberPermissions: []byte("[]"),
+			}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionCreate, rbac.ResourceAssignOrgRole.InOrg(s.org.ID))}
+		},
+	},
+	"UpdateCustomRole": {
+		args: func(s seed) []any {
+			return []any{database.UpdateCustomRoleParams{
+				OrganizationID: s.org.ID, Name: s.role.Name, DisplayName: "Custom", OrgPermissions: []byte("[]"), MemberPermissions: []byte("[]"),
+			}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionUpdate, rbac.ResourceAssignOrgRole.InOrg(s.org.ID))}
+		},
+	},
+	"GetCustomRoles": {
+		args: func(s seed) []any { return []any{database.GetCustomRolesParams{OrganizationID: s.org.ID}} },
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, rbac.ResourceAssignOrgRole.InOrg(s.org.ID))}
+		},
+	},
+	"DeleteCustomRole": {
+		args: func(s seed) []any {
+			return []any{database.DeleteCustomRoleParams{OrganizationID: s.org.ID, Name: s.role.Name}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionDelete, rbac.ResourceAssignOrgRole.InOrg(s.org.ID))}
+		},
+	},
+	"RemoveRoleFromMembers": {
+		args: func(s seed) []any {
+			return []any{database.RemoveRoleFromMembersParams{OrganizationID: s.org.ID, Name: s.role.Name}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionUpdate, rbac.ResourceOrganizationMember.InOrg(s.org.ID))}
+		},
+	},
+	"InsertGroup": {
+		args: func(s seed) []any {
+			return []any{database.InsertGroupParams{ID: uuid.New(), OrganizationID: s.org.ID, Name: "ops", Source: "user"}}
+		},
+		checks: func(s seed) []check { return []check{authz(rbac.ActionCreate, rbac.ResourceGroup.InOrg(s.org.ID))} },
+	},
+	"GetGroupByID": {
+		args:   func(s seed) []any { return []any{s.group.ID} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.group.RBACObject())} },
+	},
+	"GetGroupByOrgAndName": {
+		args: func(s seed) []any {
+			return []any{database.GetGroupByOrgAndNameParams{OrganizationID: s.org.ID, Name: s.group.Name}}
+		},
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.group.RBACObject())} },
+	},
+	"GetGroups": {
+		args: func(s seed) []any { return []any{database.GetGroupsParams{OrganizationID: s.org.ID}} },
+		checks: func(seed) []check {
+			return []check{{Action: rbac.ActionRead, Type: rbac.ResourceGroup.Type, Filter: true}}
+		},
+	},
+	"UpdateGroupByID": {
+		args: func(s seed) []any { return []any{database.UpdateGroupByIDParams{ID: s.group.ID, Name: "devs2"}} },
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, s.group.RBACObject()), authz(rbac.ActionUpdate, s.group.RBACObject())}
+		},
+	},
+	"DeleteGroupByID": {
+		args: func(s seed) []any { return []any{s.group.ID} },
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, s.group.RBACObject()), authz(rbac.ActionDelete, s.group.RBACObject())}
+		},
+	},
+	"InsertGroupMember": {
+		args: func(s seed) []any { return []any{database.InsertGroupMemberParams{GroupID: s.group.ID, UserID: s.user.ID}} },
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, s.group.RBACObject()), authz(rbac.ActionUpdate, s.group.RBACObject())}
+		},
+	},
+	"DeleteGroupMember": {
+		args: func(s seed) []any { return []any{database.DeleteGroupMemberParams{GroupID: s.group.ID, UserID: s.user.ID}} },
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, s.group.RBACObject()), authz(rbac.ActionUpdate, s.group.RBACObject())}
+		},
+	},
+	"GetGroupMembers": {
+		args: func(s seed) []any { return []any{s.group.ID} },
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, s.group.RBACObject()), authz(rbac.ActionRead, rbac.ResourceGroupMember.InOrg(s.org.ID))}
+		},
+	},
 }
 
-// anyOrg in an expected check matches whatever organization was asked about.
-var anyOrg = uuid.Max
+func orgObj(id uuid.UUID) rbac.Object { return rbac.ResourceOrganization.WithID(id).InOrg(id) }
+
+func memberObj(org, user uuid.UUID) rbac.Object {
+	return rbac.ResourceOrganizationMember.WithID(user).InOrg(org).WithOwner(user)
+}
+
+// postFiltered methods drop rows the actor may not read instead of failing.
+var postFiltered = map[string]bool{
+	"GetOrganizationIDsByMemberIDs": true,
+	"GetOrganizationsByUserID":      true,
+	"GetCustomRoles":                true,
+}
 
 // exempt methods ask no authorization question, each for a stated reason.
 var exempt = map[string]string{
@@ -385,9 +564,6 @@ func TestEveryMethodIsAuthorized(t *testing.T) {
 				require.Len(t, rec.checks, len(want), "questions asked: %v", rec.checks)
 				for i, w := range want {
 					got := rec.checks[i]
-					if w.Org == anyOrg {
-						w.Org = got.Org
-					}
 					assert.Equal(t, w.String(), got.String())
 				}
 			})
@@ -398,7 +574,7 @@ func TestEveryMethodIsAuthorized(t *testing.T) {
 				rec := &recorder{deny: true}
 				out, err := call(dbauthz.New(s.raw, rec), name, tc.args(s))
 				require.NotEmpty(t, rec.checks, "no authorization question was asked")
-				if rec.checks[0].Filter || name == "GetOrganizationIDsByMemberIDs" {
+				if rec.checks[0].Filter || postFiltered[name] {
 					// Filtered reads answer with no rows rather than an error.
 					require.NoError(t, err)
 					assert.Equal(t, 0, reflect.ValueOf(out).Len(), "denied filter must return no rows")

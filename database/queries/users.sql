@@ -75,6 +75,7 @@ SELECT
     ARRAY(SELECT om.organization_id FROM organization_members om WHERE om.user_id = users.id ORDER BY 1)::uuid[] AS member_org_ids,
     ARRAY(SELECT r || ':' || om.organization_id::text
           FROM organization_members om, unnest(om.roles) AS r
-          WHERE om.user_id = users.id ORDER BY 1)::text[] AS org_roles
+          WHERE om.user_id = users.id ORDER BY 1)::text[] AS org_roles,
+    ARRAY(SELECT gme.group_id FROM group_members_expanded gme WHERE gme.user_id = users.id ORDER BY 1)::uuid[] AS group_ids
 FROM users
 WHERE id = @user_id AND NOT deleted;
