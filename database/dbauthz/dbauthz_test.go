@@ -344,7 +344,7 @@ var cases = map[string]testCase{
 		},
 	},
 	"GetOrganizationIDsByMemberIDs": {
-		args: func(s seed) []any { return []any{[]uuid.UUID{s.user.ID}} },
+		args:   func(s seed) []any { return []any{[]uuid.UUID{s.user.ID}} },
 		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, userObj(s.user.ID))} },
 	},
 
@@ -493,13 +493,17 @@ var cases = map[string]testCase{
 		},
 	},
 	"InsertGroupMember": {
-		args: func(s seed) []any { return []any{database.InsertGroupMemberParams{GroupID: s.group.ID, UserID: s.user.ID}} },
+		args: func(s seed) []any {
+			return []any{database.InsertGroupMemberParams{GroupID: s.group.ID, UserID: s.user.ID}}
+		},
 		checks: func(s seed) []check {
 			return []check{authz(rbac.ActionRead, s.group.RBACObject()), authz(rbac.ActionUpdate, s.group.RBACObject())}
 		},
 	},
 	"DeleteGroupMember": {
-		args: func(s seed) []any { return []any{database.DeleteGroupMemberParams{GroupID: s.group.ID, UserID: s.user.ID}} },
+		args: func(s seed) []any {
+			return []any{database.DeleteGroupMemberParams{GroupID: s.group.ID, UserID: s.user.ID}}
+		},
 		checks: func(s seed) []check {
 			return []check{authz(rbac.ActionRead, s.group.RBACObject()), authz(rbac.ActionUpdate, s.group.RBACObject())}
 		},
