@@ -2,6 +2,8 @@ package coderd
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -112,6 +114,16 @@ func (api *API) postToken(rw http.ResponseWriter, r *http.Request) {
 		scope = codersdk.APIKeyScopeAll
 	}
 
+	if req.TokenName == "" {
+		// Upstream names unnamed tokens itself; clients (coder tokens
+		// create without --name) rely on it.
+		name, err := randomTokenName()
+		if err != nil {
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+		req.TokenName = name
+	}
 	var v httpapi.Validations
 	v.Check("token_name", httpapi.NameValid(req.TokenName))
 	switch {
@@ -153,6 +165,16 @@ func (api *API) postToken(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusCreated, codersdk.GenerateAPIKeyResponse{Key: token})
+}
+
+// randomTokenName names a token created without a name: "token-" and eight
+// hex digits, a valid name that is unique per user in practice.
+func randomTokenName() (string, error) {
+	b := make([]byte, 4)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return "token-" + hex.EncodeToString(b), nil
 }
 
 // @Summary Get user tokens

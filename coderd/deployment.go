@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"cdr.dev/slog"
 
@@ -63,14 +64,29 @@ func (api *API) redactedConfig() codersdk.DeploymentConfig {
 func (api *API) sshConfig(rw http.ResponseWriter, r *http.Request) {
 	options := map[string]string{}
 	for _, kv := range api.DeploymentValues.SSHConfig.SSHConfigOptions.Value() {
-		k, v, _ := strings.Cut(kv, "=")
-		options[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		k, v := parseSSHConfigOption(kv)
+		options[k] = v
 	}
 	httpapi.Write(r.Context(), rw, http.StatusOK, codersdk.SSHConfigResponse{
 		HostnamePrefix:   api.DeploymentValues.SSHConfig.DeploymentName.Value(),
 		HostnameSuffix:   api.DeploymentValues.HostnameSuffix.Value(),
 		SSHConfigOptions: options,
 	})
+}
+
+// parseSSHConfigOption splits an ssh_config line the way OpenSSH does: the
+// keyword ends at the first white space or '=', and an '=' between keyword
+// and value may be surrounded by white space ("ForwardAgent yes",
+// "ForwardAgent=yes" and "ForwardAgent = yes" are the same option).
+func parseSSHConfigOption(opt string) (key, value string) {
+	opt = strings.TrimSpace(opt)
+	i := strings.IndexFunc(opt, func(r rune) bool { return r == '=' || unicode.IsSpace(r) })
+	if i < 0 {
+		return opt, ""
+	}
+	value = strings.TrimSpace(opt[i:])
+	value = strings.TrimSpace(strings.TrimPrefix(value, "="))
+	return opt[:i], value
 }
 
 // @Summary Get deployment stats

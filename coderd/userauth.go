@@ -2,8 +2,10 @@ package coderd
 
 import (
 	"errors"
+	"math"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -77,7 +79,9 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 
 	limitKeys := []string{"ip:" + remoteIP(r), "email:" + strings.ToLower(req.Email)}
 	if wait := api.loginLimiter.blocked(limitKeys, time.Now()); wait > 0 {
-		rw.Header().Set("Retry-After", strings.TrimSuffix(wait.Round(time.Second).String(), "s"))
+		// Retry-After is whole seconds (RFC 9110), rounded up so a client
+		// that waits exactly that long is let in.
+		rw.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		httpapi.Write(ctx, rw, http.StatusTooManyRequests, codersdk.Response{
 			Message: "Too many failed login attempts. Try again later.",
 		})
@@ -148,7 +152,16 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 func (api *API) postLogout(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	auth := httpmw.APIKeyAuthorization(r)
-	if err := api.Database.DeleteAPIKeyByID(ctx, auth.Key.ID); err != nil && !errors.Is(err, database.ErrNoRows) {
+	err := api.Database.DeleteAPIKeyByID(ctx, auth.Key.ID)
+	if dbauthz.IsNotAuthorizedError(err) {
+		// A key whose scope excludes API keys (application_connect)
+		// cannot end itself; that is a refusal, not a server error.
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{
+			Message: "This API key's scope does not allow logging out; delete it with a full session.",
+		})
+		return
+	}
+	if err != nil && !errors.Is(err, database.ErrNoRows) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}

@@ -227,6 +227,12 @@ func (api *API) postUser(rw http.ResponseWriter, r *http.Request) {
 	orgIDs := req.OrganizationIDs
 	if len(orgIDs) == 0 {
 		org, err := api.Database.GetDefaultOrganization(ctx)
+		if dbauthz.IsNotAuthorizedError(err) {
+			// An actor that cannot even see the organization (a key
+			// scoped to application_connect) cannot create users in it.
+			httpapi.Forbidden(rw)
+			return
+		}
 		if err != nil {
 			httpapi.InternalServerError(rw, xerrors.Errorf("get default organization: %w", err))
 			return
@@ -373,8 +379,15 @@ func (api *API) writeUser(rw http.ResponseWriter, r *http.Request, user database
 func (api *API) deleteUser(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	user := httpmw.UserParam(r)
-	if user.ID == httpmw.APIKeyAuthorization(r).Key.UserID {
+	auth := httpmw.APIKeyAuthorization(r)
+	if user.ID == auth.Key.UserID {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You cannot delete yourself."})
+		return
+	}
+	if role, ok := outranks(user, auth.Subject); ok {
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{
+			Message: fmt.Sprintf("You cannot delete a user with the %q role: you could not assign it.", role),
+		})
 		return
 	}
 	err := api.Database.InTx(ctx, func(tx database.Store) error {
@@ -469,8 +482,16 @@ func (api *API) putUserPassword(rw http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	var v httpapi.Validations
 	self := user.ID == auth.Key.UserID
+	if role, ok := outranks(user, auth.Subject); ok && !self {
+		// Setting someone's password is taking over their account, so it
+		// must not hand the actor roles it could not assign.
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{
+			Message: fmt.Sprintf("You cannot change the password of a user with the %q role: you could not assign it.", role),
+		})
+		return
+	}
+	var v httpapi.Validations
 	if self {
 		// Someone holding a stolen session must not be able to lock the
 		// owner out, so changing one's own password needs the old one.
@@ -501,17 +522,26 @@ func (api *API) putUserPassword(rw http.ResponseWriter, r *http.Request) {
 		}); err != nil {
 			return err
 		}
-		// Every other session of the user ends with the old password.
-		keys, err := tx.GetAPIKeysByUserID(ctx, database.GetAPIKeysByUserIDParams{UserID: user.ID, LoginType: database.LoginTypePassword})
-		if err != nil {
-			return err
+		if !self {
+			// An administrator's reset ends every session and token of
+			// the user, as upstream does.
+			return tx.DeleteAPIKeysByUserID(ctx, user.ID)
 		}
-		for _, k := range keys {
-			if k.ID == auth.Key.ID {
-				continue
-			}
-			if err := tx.DeleteAPIKeyByID(ctx, k.ID); err != nil {
+		// Every other session and token of the user ends with the old
+		// password: a token minted with a stolen session must not outlive
+		// the change. The session making the change survives.
+		for _, lt := range database.AllLoginTypeValues() {
+			keys, err := tx.GetAPIKeysByUserID(ctx, database.GetAPIKeysByUserIDParams{UserID: user.ID, LoginType: lt})
+			if err != nil {
 				return err
+			}
+			for _, k := range keys {
+				if k.ID == auth.Key.ID {
+					continue
+				}
+				if err := tx.DeleteAPIKeyByID(ctx, k.ID); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -557,6 +587,13 @@ func (api *API) putUserStatus(rw http.ResponseWriter, r *http.Request, status da
 	user := httpmw.UserParam(r)
 	if status == database.UserStatusSuspended && user.ID == httpmw.APIKeyAuthorization(r).Key.UserID {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "You cannot suspend yourself."})
+		return
+	}
+	if status == database.UserStatusSuspended && slices.Contains(user.RbacRoles, rbac.RoleOwner().Name) {
+		// As upstream: nobody locks an owner out; remove the role first.
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
+			Message: fmt.Sprintf("You cannot suspend a user with the %q role. You must remove the role first.", rbac.RoleOwner().Name),
+		})
 		return
 	}
 	updated, err := api.Database.UpdateUserStatus(ctx, database.UpdateUserStatusParams{ID: user.ID, Status: status, UpdatedAt: dbtime.Now()})
@@ -674,6 +711,20 @@ func roleIdentifiers(s rbac.Subject) []rbac.RoleIdentifier {
 	return out
 }
 
+// outranks returns a site role of target that actor could not assign, if
+// any. Taking over or removing such a user would let the actor escalate
+// (reset an owner's password, then log in as the owner) or lock out those
+// above it.
+func outranks(target database.User, actor rbac.Subject) (string, bool) {
+	actorRoles := roleIdentifiers(actor)
+	for _, name := range target.RbacRoles {
+		if !rbac.CanAssignRole(actorRoles, rbac.RoleIdentifier{Name: name}) {
+			return name, true
+		}
+	}
+	return "", false
+}
+
 // symmetricDifference lists the names in exactly one of a and b.
 func symmetricDifference(a, b []string) []string {
 	var out []string
@@ -782,6 +833,9 @@ func (*API) assignableSiteRoles(rw http.ResponseWriter, r *http.Request) {
 	roles := rbac.SiteBuiltinRoles()
 	out := make([]codersdk.AssignableRoles, 0, len(roles))
 	for _, role := range roles {
+		if role.Identifier == rbac.RoleMember() {
+			continue // implied for everyone and never assigned, as upstream
+		}
 		out = append(out, codersdk.AssignableRoles{
 			Role:       convertRole(role),
 			Assignable: rbac.CanAssignRole(actorRoles, role.Identifier),

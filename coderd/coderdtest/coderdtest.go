@@ -16,6 +16,7 @@ import (
 
 	"github.com/devplane/devplane/coderd"
 	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbtestutil"
 )
 
@@ -33,7 +34,10 @@ func DeploymentValues(t testing.TB) (*codersdk.DeploymentValues, serpent.OptionS
 // Options change the server a test gets; the zero value is a sensible server.
 type Options struct {
 	DeploymentValues *codersdk.DeploymentValues
-	SwaggerDoc       []byte
+	// DeploymentOptions is the option set of DeploymentValues, which knows
+	// where each value came from; nil derives one that knows nothing.
+	DeploymentOptions serpent.OptionSet
+	SwaggerDoc        []byte
 	// Logger defaults to one that fails the test on error logs.
 	Logger *slog.Logger
 }
@@ -48,6 +52,16 @@ func New(t testing.TB, opts *Options) *codersdk.Client {
 
 // NewWithAPI is New that also returns the server, for tests that inspect it.
 func NewWithAPI(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API) {
+	t.Helper()
+	client, api, _ := NewWithDatabase(t, opts)
+	return client, api
+}
+
+// NewWithDatabase is NewWithAPI that also returns the raw, unauthorized
+// store under the server. Tests use it only to arrange what no API can (an
+// expired key, say) and never to assert through it what the API should
+// show.
+func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API, database.Store) {
 	t.Helper()
 	if opts == nil {
 		opts = &Options{}
@@ -68,7 +82,7 @@ func NewWithAPI(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API) {
 	vals, optSet := opts.DeploymentValues, serpent.OptionSet(nil)
 	if vals == nil {
 		vals, optSet = DeploymentValues(t)
-	} else {
+	} else if optSet = opts.DeploymentOptions; optSet == nil {
 		optSet = vals.Options()
 	}
 	// Tests make many requests from one IP; the limiter has its own tests.
@@ -90,5 +104,5 @@ func NewWithAPI(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API) {
 
 	client := codersdk.New(serverURL)
 	t.Cleanup(client.HTTPClient.CloseIdleConnections)
-	return client, api
+	return client, api, db
 }

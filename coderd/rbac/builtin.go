@@ -205,6 +205,9 @@ var (
 			ResourceOrganization.Type:       {ActionRead},
 			ResourceOrganizationMember.Type: {ActionCreate, ActionRead, ActionUpdate, ActionDelete},
 			ResourceIdpsyncSettings.Type:    {ActionRead, ActionUpdate},
+			// Deleting a user or resetting its password ends its
+			// sessions; reading or minting keys stays with the owner.
+			ResourceApiKey.Type: {ActionDelete},
 		}),
 	}
 )

@@ -34,12 +34,15 @@ var (
 		perm(rbac.ResourceApiKey, rbac.ActionRead, rbac.ActionUpdate),
 		perm(rbac.ResourceSystem, rbac.ActionRead),
 		perm(rbac.ResourceUser, rbac.ActionUpdate),
+		// Custom organization roles are expanded into the actor.
+		perm(rbac.ResourceAssignOrgRole, rbac.ActionRead),
 	)
 	firstUserActor = systemActor("first-user",
 		perm(rbac.ResourceSystem, rbac.ActionRead),
 		perm(rbac.ResourceUser, rbac.ActionCreate, rbac.ActionRead, rbac.ActionUpdatePersonal),
 		perm(rbac.ResourceOrganization, rbac.ActionCreate, rbac.ActionRead),
 		perm(rbac.ResourceOrganizationMember, rbac.ActionCreate),
+		perm(rbac.ResourceGroup, rbac.ActionCreate), // the Everyone group
 	)
 	loginActor = systemActor("login",
 		perm(rbac.ResourceUser, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionUpdatePersonal),
