@@ -121,7 +121,9 @@ func TestAuthenticationMatchesDocs(t *testing.T) {
 	var doc swaggerDoc
 	require.NoError(t, json.Unmarshal(apidoc.SwaggerJSON, &doc))
 
-	fill := strings.NewReplacer("{user}", "me", "{keyid}", "abcdefghij", "{keyname}", "none")
+	fill := strings.NewReplacer("{user}", "me", "{keyid}", "abcdefghij", "{keyname}", "none",
+		"{organization}", "default", "{organizationname}", "coder", "{roleName}", "none",
+		"{group}", "00000000-0000-0000-0000-000000000000", "{groupName}", "Everyone")
 	for path, ops := range doc.Paths {
 		for method, raw := range ops {
 			var op swaggerOperation

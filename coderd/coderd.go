@@ -139,6 +139,57 @@ func (api *API) routes() http.Handler {
 			r.Get("/experiments/available", api.safeExperiments)
 		})
 
+		r.Group(func(r chi.Router) {
+			r.Use(apiKey)
+			r.Post("/authcheck", api.checkAuthorization)
+			r.Get("/auth/scopes", api.authScopes)
+		})
+
+		r.Route("/organizations", func(r chi.Router) {
+			r.Use(apiKey)
+			r.Get("/", api.organizations)
+			r.Post("/", api.postOrganization)
+			r.Route("/{organization}", func(r chi.Router) {
+				r.Use(httpmw.ExtractOrganizationParam(api.Database))
+				r.Get("/", api.organization)
+				r.Patch("/", api.patchOrganization)
+				r.Delete("/", api.deleteOrganization)
+				r.Get("/paginated-members", api.paginatedMembers)
+				r.Route("/members", func(r chi.Router) {
+					r.Get("/", api.listMembers)
+					r.Route("/roles", func(r chi.Router) {
+						r.Get("/", api.listOrganizationRoles)
+						r.Post("/", api.postOrganizationRole)
+						r.Put("/", api.putOrganizationRole)
+						r.Delete("/{roleName}", api.deleteOrganizationRole)
+					})
+					r.Route("/{user}", func(r chi.Router) {
+						r.Use(httpmw.ExtractUserParam(api.Database))
+						r.Post("/", api.postOrganizationMember)
+						r.Delete("/", api.deleteOrganizationMember)
+						r.Put("/roles", api.putMemberRoles)
+						r.Get("/workspaces/available-users", api.workspaceAvailableUsers)
+					})
+				})
+				r.Route("/groups", func(r chi.Router) {
+					r.Get("/", api.organizationGroups)
+					r.Post("/", api.postGroupByOrganization)
+					r.Get("/{groupName}", api.groupByOrganization)
+				})
+			})
+		})
+
+		r.Route("/groups", func(r chi.Router) {
+			r.Use(apiKey)
+			r.Get("/", api.groups)
+			r.Route("/{group}", func(r chi.Router) {
+				r.Use(httpmw.ExtractGroupParam(api.Database))
+				r.Get("/", api.group)
+				r.Patch("/", api.patchGroup)
+				r.Delete("/", api.deleteGroup)
+			})
+		})
+
 		r.Route("/users", func(r chi.Router) {
 			r.Get("/first", api.firstUser)
 			r.Post("/first", api.postFirstUser)
@@ -165,6 +216,8 @@ func (api *API) routes() http.Handler {
 					r.Get("/login-type", api.userLoginType)
 					r.Get("/appearance", api.userAppearanceSettings)
 					r.Put("/appearance", api.putUserAppearanceSettings)
+					r.Get("/organizations", api.organizationsByUser)
+					r.Get("/organizations/{organizationname}", api.organizationByUserAndName)
 					r.Get("/gitsshkey", api.gitSSHKey)
 					r.Put("/gitsshkey", api.regenerateGitSSHKey)
 					r.Route("/keys", func(r chi.Router) {

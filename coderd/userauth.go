@@ -137,6 +137,10 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	if err := api.Database.UpdateUserLastSeenAt(sysCtx, database.UpdateUserLastSeenAtParams{ID: user.ID, LastSeenAt: dbtime.Now()}); err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
 	api.loginLimiter.succeed(limitKeys)
 	http.SetCookie(rw, api.sessionCookie(token, time.Now().Add(api.DeploymentValues.SessionConfig.DefaultDuration.Value())))
 	httpapi.Write(ctx, rw, http.StatusCreated, codersdk.LoginWithPasswordResponse{SessionToken: token})

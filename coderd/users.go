@@ -96,6 +96,9 @@ func (api *API) postFirstUser(rw http.ResponseWriter, r *http.Request) {
 				ID: uuid.New(), Name: defaultOrganizationName, DisplayName: "Coder",
 				Description: "Builtin default organization.", IsDefault: true, CreatedAt: now, UpdatedAt: now,
 			})
+			if err == nil {
+				_, err = tx.InsertGroup(sysCtx, everyoneGroup(org.ID))
+			}
 		}
 		if err != nil {
 			return err
@@ -120,6 +123,13 @@ func (api *API) postFirstUser(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusCreated, resp)
+}
+
+// everyoneGroup is the group every organization has: its id is the
+// organization's id, so group ACLs can name "everyone in the organization",
+// and its members are the organization's members.
+func everyoneGroup(orgID uuid.UUID) database.InsertGroupParams {
+	return database.InsertGroupParams{ID: orgID, OrganizationID: orgID, Name: codersdk.EveryoneGroup, Source: "user"}
 }
 
 type insertUserParams struct {

@@ -77,6 +77,21 @@ func (q *Queries) GetGroupByOrgAndName(ctx context.Context, arg GetGroupByOrgAnd
 	return i, err
 }
 
+const getGroupMemberCount = `-- name: GetGroupMemberCount :one
+SELECT COUNT(*) FROM group_members_expanded gme
+JOIN users u ON u.id = gme.user_id AND NOT u.deleted
+WHERE gme.group_id = $1
+`
+
+// How many members a group has, for callers who may see the group but not
+// who is in it.
+func (q *Queries) GetGroupMemberCount(ctx context.Context, groupID uuid.UUID) (int64, error) {
+	row := q.db.QueryRow(ctx, getGroupMemberCount, groupID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const getGroupMembers = `-- name: GetGroupMembers :many
 SELECT u.id, u.email, u.username, u.name, u.hashed_password, u.created_at, u.updated_at, u.status, u.rbac_roles, u.login_type, u.avatar_url, u.deleted, u.last_seen_at, u.theme_preference, u.terminal_font, u.theme_mode, u.theme_light, u.theme_dark FROM group_members_expanded gme
 JOIN users u ON u.id = gme.user_id AND NOT u.deleted

@@ -152,7 +152,8 @@ func (q *Queries) GetOrganizationMember(ctx context.Context, arg GetOrganization
 
 const getOrganizationMembers = `-- name: GetOrganizationMembers :many
 SELECT organization_members.user_id, organization_members.organization_id, organization_members.created_at, organization_members.updated_at, organization_members.roles, u.username, u.name, u.email, u.avatar_url,
-    u.rbac_roles AS global_roles, u.status, u.last_seen_at, u.login_type, COUNT(*) OVER () AS count
+    u.rbac_roles AS global_roles, u.status, u.last_seen_at, u.login_type,
+    u.created_at AS user_created_at, u.updated_at AS user_updated_at, COUNT(*) OVER () AS count
 FROM organization_members
 JOIN users u ON u.id = organization_members.user_id AND NOT u.deleted
 WHERE organization_members.organization_id = $1
@@ -187,6 +188,8 @@ type GetOrganizationMembersRow struct {
 	Status             UserStatus
 	LastSeenAt         time.Time
 	LoginType          LoginType
+	UserCreatedAt      time.Time
+	UserUpdatedAt      time.Time
 	Count              int64
 }
 
@@ -224,6 +227,8 @@ func (q *Queries) GetOrganizationMembers(ctx context.Context, arg GetOrganizatio
 			&i.Status,
 			&i.LastSeenAt,
 			&i.LoginType,
+			&i.UserCreatedAt,
+			&i.UserUpdatedAt,
 			&i.Count,
 		); err != nil {
 			return nil, err

@@ -32,6 +32,9 @@ type Querier interface {
 	GetGitSSHKey(ctx context.Context, userID uuid.UUID) (GitSSHKey, error)
 	GetGroupByID(ctx context.Context, id uuid.UUID) (Group, error)
 	GetGroupByOrgAndName(ctx context.Context, arg GetGroupByOrgAndNameParams) (Group, error)
+	// How many members a group has, for callers who may see the group but not
+	// who is in it.
+	GetGroupMemberCount(ctx context.Context, groupID uuid.UUID) (int64, error)
 	// Members of a group, the implicit ones of "Everyone" included.
 	GetGroupMembers(ctx context.Context, groupID uuid.UUID) ([]User, error)
 	// Groups the caller may read in one organization (or all organizations),

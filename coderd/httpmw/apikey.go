@@ -152,7 +152,7 @@ func authenticate(ctx context.Context, cfg ExtractAPIKeyConfig, now time.Time, t
 			"Your account is suspended. Contact an administrator to reactivate it.", ""
 	}
 
-	subject, err := SubjectFromRoles(roles, key.Scope)
+	subject, err := SubjectFromRoles(sysCtx, cfg.DB, roles, key.Scope)
 	if err != nil {
 		return Authorization{}, http.StatusInternalServerError, "Internal error building the authorization subject.", err.Error()
 	}
@@ -194,32 +194,50 @@ func refreshUsage(ctx context.Context, cfg ExtractAPIKeyConfig, now time.Time, k
 
 // SubjectFromRoles expands a user's stored role names into the RBAC subject.
 // Every user is a site "member" and an "organization-member" of each of its
-// organizations; those roles are implicit and never stored.
-func SubjectFromRoles(row database.GetAuthorizationUserRolesRow, scope database.APIKeyScope) (rbac.Subject, error) {
-	ids := []rbac.RoleIdentifier{rbac.RoleMember()}
+// organizations; those roles are implicit and never stored. Custom
+// organization roles and group memberships are read on every request, so a
+// change applies to the very next one.
+func SubjectFromRoles(ctx context.Context, db database.Store, row database.GetAuthorizationUserRolesRow, scope database.APIKeyScope) (rbac.Subject, error) {
+	roles := []rbac.Role{}
+	add := func(id rbac.RoleIdentifier) {
+		// A role removed from the system no longer grants anything; it
+		// must not lock the user out.
+		if role, err := rbac.BuiltinRole(id); err == nil {
+			roles = append(roles, role)
+		}
+	}
+	add(rbac.RoleMember())
 	for _, name := range row.RbacRoles {
-		ids = append(ids, rbac.RoleIdentifier{Name: name})
+		add(rbac.RoleIdentifier{Name: name})
 	}
 	for _, orgID := range row.MemberOrgIds {
-		ids = append(ids, rbac.ScopedRoleOrgMember(orgID))
+		add(rbac.ScopedRoleOrgMember(orgID))
 	}
+	var custom []string
 	for _, s := range row.OrgRoles {
 		name, org, ok := strings.Cut(s, ":")
 		orgID, err := uuid.Parse(org)
 		if !ok || err != nil {
 			return rbac.Subject{}, fmt.Errorf("malformed organization role %q", s)
 		}
-		ids = append(ids, rbac.RoleIdentifier{Name: name, OrganizationID: orgID})
-	}
-	roles := make([]rbac.Role, 0, len(ids))
-	for _, id := range ids {
-		role, err := rbac.BuiltinRole(id)
-		if err != nil {
-			// A role removed from the system no longer grants anything; it
-			// must not lock the user out.
+		if rbac.IsBuiltinRole(name) {
+			add(rbac.RoleIdentifier{Name: name, OrganizationID: orgID})
 			continue
 		}
-		roles = append(roles, role)
+		custom = append(custom, s)
+	}
+	if len(custom) > 0 {
+		rows, err := db.GetCustomRoles(ctx, database.GetCustomRolesParams{Lookup: custom})
+		if err != nil {
+			return rbac.Subject{}, fmt.Errorf("load custom roles: %w", err)
+		}
+		for _, r := range rows {
+			role, err := dbauthz.CustomRole(r)
+			if err != nil {
+				return rbac.Subject{}, err
+			}
+			roles = append(roles, role)
+		}
 	}
 	scopeRole, err := rbac.ScopeRole(string(scope))
 	if err != nil {
@@ -230,6 +248,7 @@ func SubjectFromRoles(row database.GetAuthorizationUserRolesRow, scope database.
 		FriendlyName: row.Username,
 		Email:        row.Email,
 		Roles:        roles,
+		Groups:       row.GroupIds,
 		Scope:        scopeRole,
 	}, nil
 }

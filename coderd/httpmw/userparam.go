@@ -4,45 +4,22 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
-	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 )
 
-type userParamContextKey struct{}
-
 // UserParam returns the user named by the {user} URL parameter.
 func UserParam(r *http.Request) database.User {
-	u, ok := r.Context().Value(userParamContextKey{}).(database.User)
-	if !ok {
-		panic("developer error: route is not behind ExtractUserParam")
-	}
-	return u
+	return paramValue[database.User](r, "ExtractUserParam")
 }
 
-// ExtractUserParam loads {user} — a UUID, a username, or "me" — through
-// dbauthz, so a user the caller may not read is a 404 like a missing one.
+// ExtractUserParam loads {user}: a UUID, a username, or "me".
 func ExtractUserParam(db database.Store) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-			ctx := r.Context()
-			user, err := lookupUser(ctx, db, chi.URLParam(r, "user"), APIKeyAuthorization(r).Key.UserID)
-			if httpapi.IsUnauthorizedOrNotFound(err) {
-				httpapi.ResourceNotFound(rw)
-				return
-			}
-			if err != nil {
-				httpapi.Write(ctx, rw, http.StatusInternalServerError, codersdk.Response{
-					Message: "Internal error fetching user.", Detail: err.Error(),
-				})
-				return
-			}
-			next.ServeHTTP(rw, r.WithContext(context.WithValue(ctx, userParamContextKey{}, user)))
-		})
-	}
+	return extractParam("user", "user", func(ctx context.Context, r *http.Request, param string) (database.User, error) {
+		return lookupUser(ctx, db, param, APIKeyAuthorization(r).Key.UserID)
+	})
 }
 
 func lookupUser(ctx context.Context, db database.Store, param string, me uuid.UUID) (database.User, error) {

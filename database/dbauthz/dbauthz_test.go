@@ -508,6 +508,10 @@ var cases = map[string]testCase{
 			return []check{authz(rbac.ActionRead, s.group.RBACObject()), authz(rbac.ActionUpdate, s.group.RBACObject())}
 		},
 	},
+	"GetGroupMemberCount": {
+		args:   func(s seed) []any { return []any{s.group.ID} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.group.RBACObject())} },
+	},
 	"GetGroupMembers": {
 		args: func(s seed) []any { return []any{s.group.ID} },
 		checks: func(s seed) []check {

@@ -74,3 +74,11 @@ func (q *querier) GetGroupMembers(ctx context.Context, groupID uuid.UUID) ([]dat
 		return q.db.GetGroupMembers(ctx, groupID)
 	})
 }
+
+// GetGroupMemberCount needs only the group readable: a count names no one.
+func (q *querier) GetGroupMemberCount(ctx context.Context, groupID uuid.UUID) (int64, error) {
+	if _, err := q.GetGroupByID(ctx, groupID); err != nil {
+		return 0, err
+	}
+	return q.db.GetGroupMemberCount(ctx, groupID)
+}

@@ -39,3 +39,10 @@ SELECT u.* FROM group_members_expanded gme
 JOIN users u ON u.id = gme.user_id AND NOT u.deleted
 WHERE gme.group_id = @group_id
 ORDER BY lower(u.username);
+
+-- name: GetGroupMemberCount :one
+-- How many members a group has, for callers who may see the group but not
+-- who is in it.
+SELECT COUNT(*) FROM group_members_expanded gme
+JOIN users u ON u.id = gme.user_id AND NOT u.deleted
+WHERE gme.group_id = @group_id;

@@ -53,7 +53,8 @@ SELECT * FROM organization_members WHERE organization_id = @organization_id AND 
 -- Members with their user rows, filtered by the caller's read filter on
 -- organization_member (by organization, or only the caller's own rows).
 SELECT sqlc.embed(organization_members), u.username, u.name, u.email, u.avatar_url,
-    u.rbac_roles AS global_roles, u.status, u.last_seen_at, u.login_type, COUNT(*) OVER () AS count
+    u.rbac_roles AS global_roles, u.status, u.last_seen_at, u.login_type,
+    u.created_at AS user_created_at, u.updated_at AS user_updated_at, COUNT(*) OVER () AS count
 FROM organization_members
 JOIN users u ON u.id = organization_members.user_id AND NOT u.deleted
 WHERE organization_members.organization_id = @organization_id
