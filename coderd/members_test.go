@@ -397,3 +397,48 @@ func TestWorkspaceAvailableUsers(t *testing.T) {
 	_, err = list(banned, f.orgA.ID, "", codersdk.Pagination{})
 	requireSDKError(t, err, http.StatusForbidden)
 }
+
+// TestWorkspaceAvailableUsersCustomRole is seed 002's motivating case: a
+// custom role that may create workspaces for other owners lists the
+// organization's users without being granted user:read.
+func TestWorkspaceAvailableUsersCustomRole(t *testing.T) {
+	t.Parallel()
+	f := newOrgsFixture(t)
+	ctx := t.Context()
+
+	_, err := f.owner.CreateOrganizationRole(ctx, codersdk.Role{
+		Name: "workspace-creator", OrganizationID: f.orgA.ID.String(),
+		OrganizationPermissions: []codersdk.Permission{
+			{ResourceType: codersdk.ResourceWorkspace, Action: codersdk.ActionCreate},
+		},
+	})
+	require.NoError(t, err)
+	creator, creatorUser := coderdtest.CreateAnotherUser(t, f.owner, f.orgA.ID)
+
+	// Before the role: only itself.
+	users, err := creator.WorkspaceAvailableUsers(ctx, f.orgA.ID, codersdk.Me, "", codersdk.Pagination{})
+	require.NoError(t, err)
+	assert.Equal(t, []uuid.UUID{creatorUser.ID}, minimalUserIDs(users))
+
+	_, err = f.owner.UpdateOrganizationMemberRoles(ctx, f.orgA.ID, creatorUser.ID.String(),
+		codersdk.UpdateRoles{Roles: []string{"workspace-creator"}})
+	require.NoError(t, err)
+
+	// On the next request: every member of the organization.
+	users, err = creator.WorkspaceAvailableUsers(ctx, f.orgA.ID, codersdk.Me, "", codersdk.Pagination{})
+	require.NoError(t, err)
+	assert.ElementsMatch(t,
+		[]uuid.UUID{f.ownerUser.ID, f.adminUser.ID, f.memberUser.ID, creatorUser.ID},
+		minimalUserIDs(users))
+
+	// ...and still no user:read: other users stay invisible elsewhere.
+	_, err = creator.User(ctx, f.memberUser.ID.String())
+	requireSDKError(t, err, http.StatusNotFound)
+	list, err := creator.Users(ctx, codersdk.UsersRequest{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, list.Count)
+
+	// Nor does the role reach another organization.
+	_, err = creator.WorkspaceAvailableUsers(ctx, f.orgB.ID, codersdk.Me, "", codersdk.Pagination{})
+	requireSDKError(t, err, http.StatusNotFound)
+}
