@@ -387,7 +387,15 @@ func lockDir(dir string) (*os.File, error) {
 	if err != nil {
 		return nil, xerrors.Errorf("open built-in postgres lock: %w", err)
 	}
-	if err := flockExclusive(f); err != nil {
+	err = flockExclusive(f)
+	// A child that another goroutine of this process is forking holds a
+	// copy of every descriptor until its exec closes them, the lock's
+	// included; give such a window a moment before calling the lock taken.
+	for deadline := time.Now().Add(2 * time.Second); errors.Is(err, errWouldBlock) && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		err = flockExclusive(f)
+	}
+	if err != nil {
 		if errors.Is(err, errWouldBlock) {
 			b, _ := io.ReadAll(io.LimitReader(f, 64))
 			pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
