@@ -30,3 +30,16 @@ func (k GitSSHKey) RBACObject() rbac.Object {
 func (g Group) RBACObject() rbac.Object {
 	return rbac.ResourceGroup.WithID(g.ID).InOrg(g.OrganizationID)
 }
+
+func (f File) RBACObject() rbac.Object {
+	return rbac.ResourceFile.WithID(f.ID).WithOwner(f.CreatedBy)
+}
+
+// RBACObject of a template version is its template's, or — before it is
+// attached to one — "a template in this organization".
+func (v TemplateVersion) RBACObject() rbac.Object {
+	if v.TemplateID.Valid {
+		return rbac.ResourceTemplate.WithID(v.TemplateID.UUID).InOrg(v.OrganizationID)
+	}
+	return rbac.ResourceTemplate.InOrg(v.OrganizationID)
+}

@@ -71,6 +71,131 @@ func AllAPIKeyScopeValues() []APIKeyScope {
 	}
 }
 
+type LogLevel string
+
+const (
+	LogLevelTrace LogLevel = "trace"
+	LogLevelDebug LogLevel = "debug"
+	LogLevelInfo  LogLevel = "info"
+	LogLevelWarn  LogLevel = "warn"
+	LogLevelError LogLevel = "error"
+)
+
+func (e *LogLevel) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = LogLevel(s)
+	case string:
+		*e = LogLevel(s)
+	default:
+		return fmt.Errorf("unsupported scan type for LogLevel: %T", src)
+	}
+	return nil
+}
+
+type NullLogLevel struct {
+	LogLevel LogLevel
+	Valid    bool // Valid is true if LogLevel is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullLogLevel) Scan(value interface{}) error {
+	if value == nil {
+		ns.LogLevel, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.LogLevel.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullLogLevel) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.LogLevel), nil
+}
+
+func (e LogLevel) Valid() bool {
+	switch e {
+	case LogLevelTrace,
+		LogLevelDebug,
+		LogLevelInfo,
+		LogLevelWarn,
+		LogLevelError:
+		return true
+	}
+	return false
+}
+
+func AllLogLevelValues() []LogLevel {
+	return []LogLevel{
+		LogLevelTrace,
+		LogLevelDebug,
+		LogLevelInfo,
+		LogLevelWarn,
+		LogLevelError,
+	}
+}
+
+type LogSource string
+
+const (
+	LogSourceProvisionerDaemon LogSource = "provisioner_daemon"
+	LogSourceProvisioner       LogSource = "provisioner"
+)
+
+func (e *LogSource) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = LogSource(s)
+	case string:
+		*e = LogSource(s)
+	default:
+		return fmt.Errorf("unsupported scan type for LogSource: %T", src)
+	}
+	return nil
+}
+
+type NullLogSource struct {
+	LogSource LogSource
+	Valid     bool // Valid is true if LogSource is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullLogSource) Scan(value interface{}) error {
+	if value == nil {
+		ns.LogSource, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.LogSource.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullLogSource) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.LogSource), nil
+}
+
+func (e LogSource) Valid() bool {
+	switch e {
+	case LogSourceProvisionerDaemon,
+		LogSourceProvisioner:
+		return true
+	}
+	return false
+}
+
+func AllLogSourceValues() []LogSource {
+	return []LogSource{
+		LogSourceProvisionerDaemon,
+		LogSourceProvisioner,
+	}
+}
+
 type LoginType string
 
 const (
@@ -138,6 +263,125 @@ func AllLoginTypeValues() []LoginType {
 	}
 }
 
+type ProvisionerJobType string
+
+const (
+	ProvisionerJobTypeTemplateVersionImport ProvisionerJobType = "template_version_import"
+	ProvisionerJobTypeWorkspaceBuild        ProvisionerJobType = "workspace_build"
+	ProvisionerJobTypeTemplateVersionDryRun ProvisionerJobType = "template_version_dry_run"
+)
+
+func (e *ProvisionerJobType) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = ProvisionerJobType(s)
+	case string:
+		*e = ProvisionerJobType(s)
+	default:
+		return fmt.Errorf("unsupported scan type for ProvisionerJobType: %T", src)
+	}
+	return nil
+}
+
+type NullProvisionerJobType struct {
+	ProvisionerJobType ProvisionerJobType
+	Valid              bool // Valid is true if ProvisionerJobType is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullProvisionerJobType) Scan(value interface{}) error {
+	if value == nil {
+		ns.ProvisionerJobType, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.ProvisionerJobType.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullProvisionerJobType) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.ProvisionerJobType), nil
+}
+
+func (e ProvisionerJobType) Valid() bool {
+	switch e {
+	case ProvisionerJobTypeTemplateVersionImport,
+		ProvisionerJobTypeWorkspaceBuild,
+		ProvisionerJobTypeTemplateVersionDryRun:
+		return true
+	}
+	return false
+}
+
+func AllProvisionerJobTypeValues() []ProvisionerJobType {
+	return []ProvisionerJobType{
+		ProvisionerJobTypeTemplateVersionImport,
+		ProvisionerJobTypeWorkspaceBuild,
+		ProvisionerJobTypeTemplateVersionDryRun,
+	}
+}
+
+type ProvisionerType string
+
+const (
+	ProvisionerTypeEcho      ProvisionerType = "echo"
+	ProvisionerTypeTerraform ProvisionerType = "terraform"
+)
+
+func (e *ProvisionerType) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = ProvisionerType(s)
+	case string:
+		*e = ProvisionerType(s)
+	default:
+		return fmt.Errorf("unsupported scan type for ProvisionerType: %T", src)
+	}
+	return nil
+}
+
+type NullProvisionerType struct {
+	ProvisionerType ProvisionerType
+	Valid           bool // Valid is true if ProvisionerType is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullProvisionerType) Scan(value interface{}) error {
+	if value == nil {
+		ns.ProvisionerType, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.ProvisionerType.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullProvisionerType) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.ProvisionerType), nil
+}
+
+func (e ProvisionerType) Valid() bool {
+	switch e {
+	case ProvisionerTypeEcho,
+		ProvisionerTypeTerraform:
+		return true
+	}
+	return false
+}
+
+func AllProvisionerTypeValues() []ProvisionerType {
+	return []ProvisionerType{
+		ProvisionerTypeEcho,
+		ProvisionerTypeTerraform,
+	}
+}
+
 type UserStatus string
 
 const (
@@ -199,6 +443,67 @@ func AllUserStatusValues() []UserStatus {
 	}
 }
 
+type WorkspaceTransition string
+
+const (
+	WorkspaceTransitionStart  WorkspaceTransition = "start"
+	WorkspaceTransitionStop   WorkspaceTransition = "stop"
+	WorkspaceTransitionDelete WorkspaceTransition = "delete"
+)
+
+func (e *WorkspaceTransition) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = WorkspaceTransition(s)
+	case string:
+		*e = WorkspaceTransition(s)
+	default:
+		return fmt.Errorf("unsupported scan type for WorkspaceTransition: %T", src)
+	}
+	return nil
+}
+
+type NullWorkspaceTransition struct {
+	WorkspaceTransition WorkspaceTransition
+	Valid               bool // Valid is true if WorkspaceTransition is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullWorkspaceTransition) Scan(value interface{}) error {
+	if value == nil {
+		ns.WorkspaceTransition, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.WorkspaceTransition.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullWorkspaceTransition) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.WorkspaceTransition), nil
+}
+
+func (e WorkspaceTransition) Valid() bool {
+	switch e {
+	case WorkspaceTransitionStart,
+		WorkspaceTransitionStop,
+		WorkspaceTransitionDelete:
+		return true
+	}
+	return false
+}
+
+func AllWorkspaceTransitionValues() []WorkspaceTransition {
+	return []WorkspaceTransition{
+		WorkspaceTransitionStart,
+		WorkspaceTransitionStop,
+		WorkspaceTransitionDelete,
+	}
+}
+
 type APIKey struct {
 	ID              string
 	HashedSecret    []byte
@@ -223,6 +528,15 @@ type CustomRole struct {
 	MemberPermissions json.RawMessage
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+}
+
+type File struct {
+	ID        uuid.UUID
+	Hash      string
+	CreatedAt time.Time
+	CreatedBy uuid.UUID
+	Mimetype  string
+	Data      []byte
 }
 
 type GitSSHKey struct {
@@ -272,9 +586,138 @@ type OrganizationMember struct {
 	Roles          []string
 }
 
+type ProvisionerDaemon struct {
+	ID             uuid.UUID
+	OrganizationID uuid.UUID
+	Name           string
+	CreatedAt      time.Time
+	LastSeenAt     *time.Time
+	Provisioners   []string
+	Tags           json.RawMessage
+	Version        string
+	ApiVersion     string
+}
+
+type ProvisionerJob struct {
+	ID             uuid.UUID
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	StartedAt      *time.Time
+	CanceledAt     *time.Time
+	CompletedAt    *time.Time
+	Error          *string
+	ErrorCode      *string
+	OrganizationID uuid.UUID
+	InitiatorID    uuid.UUID
+	Provisioner    ProvisionerType
+	Type           ProvisionerJobType
+	FileID         uuid.UUID
+	Input          json.RawMessage
+	Tags           json.RawMessage
+	WorkerID       uuid.NullUUID
+}
+
+type ProvisionerJobLog struct {
+	ID        int64
+	JobID     uuid.UUID
+	CreatedAt time.Time
+	Source    LogSource
+	Level     LogLevel
+	Stage     string
+	Output    string
+}
+
 type SiteConfig struct {
 	Key   string
 	Value string
+}
+
+type Template struct {
+	ID                            uuid.UUID
+	CreatedAt                     time.Time
+	UpdatedAt                     time.Time
+	OrganizationID                uuid.UUID
+	Deleted                       bool
+	Name                          string
+	DisplayName                   string
+	Description                   string
+	Icon                          string
+	Provisioner                   ProvisionerType
+	ActiveVersionID               uuid.UUID
+	CreatedBy                     uuid.UUID
+	DefaultTtl                    int64
+	ActivityBump                  int64
+	AutostopRequirementDaysOfWeek int16
+	AutostopRequirementWeeks      int64
+	AutostartBlockDaysOfWeek      int16
+	AllowUserAutostart            bool
+	AllowUserAutostop             bool
+	AllowUserCancelWorkspaceJobs  bool
+	FailureTtl                    int64
+	TimeTilDormant                int64
+	TimeTilDormantAutodelete      int64
+	RequireActiveVersion          bool
+	Deprecated                    string
+	MaxPortSharingLevel           string
+	UserAcl                       json.RawMessage
+	GroupAcl                      json.RawMessage
+}
+
+type TemplateVersion struct {
+	ID                    uuid.UUID
+	TemplateID            uuid.NullUUID
+	OrganizationID        uuid.UUID
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
+	Name                  string
+	Message               string
+	Readme                string
+	JobID                 uuid.UUID
+	CreatedBy             uuid.UUID
+	Archived              bool
+	ExternalAuthProviders json.RawMessage
+	SourceExampleID       *string
+}
+
+type TemplateVersionParameter struct {
+	TemplateVersionID   uuid.UUID
+	Name                string
+	DisplayName         string
+	Description         string
+	Type                string
+	FormType            string
+	Mutable             bool
+	Ephemeral           bool
+	Required            bool
+	DefaultValue        string
+	Icon                string
+	Options             json.RawMessage
+	ValidationRegex     string
+	ValidationError     string
+	ValidationMin       *int32
+	ValidationMax       *int32
+	ValidationMonotonic string
+	DisplayOrder        int32
+}
+
+type TemplateVersionPreset struct {
+	ID                uuid.UUID
+	TemplateVersionID uuid.UUID
+	Name              string
+	IsDefault         bool
+	Parameters        json.RawMessage
+	CreatedAt         time.Time
+}
+
+type TemplateVersionVariable struct {
+	TemplateVersionID uuid.UUID
+	Name              string
+	Description       string
+	Type              string
+	Value             string
+	DefaultValue      string
+	Required          bool
+	Sensitive         bool
 }
 
 type User struct {
@@ -296,4 +739,60 @@ type User struct {
 	ThemeMode       string
 	ThemeLight      string
 	ThemeDark       string
+}
+
+type WorkspaceAgent struct {
+	ID                       uuid.UUID
+	ResourceID               uuid.UUID
+	CreatedAt                time.Time
+	UpdatedAt                time.Time
+	Name                     string
+	OperatingSystem          string
+	Architecture             string
+	Directory                string
+	EnvironmentVariables     json.RawMessage
+	AuthToken                uuid.UUID
+	AuthInstanceID           *string
+	ConnectionTimeoutSeconds int32
+	TroubleshootingUrl       string
+	MotdFile                 string
+	DisplayApps              []string
+	DisplayOrder             int32
+	FirstConnectedAt         *time.Time
+	LastConnectedAt          *time.Time
+	DisconnectedAt           *time.Time
+}
+
+type WorkspaceApp struct {
+	ID                   uuid.UUID
+	AgentID              uuid.UUID
+	CreatedAt            time.Time
+	Slug                 string
+	DisplayName          string
+	Icon                 string
+	Command              string
+	Url                  string
+	External             bool
+	Subdomain            bool
+	Hidden               bool
+	SharingLevel         string
+	HealthcheckUrl       string
+	HealthcheckInterval  int32
+	HealthcheckThreshold int32
+	OpenIn               string
+	DisplayOrder         int32
+}
+
+type WorkspaceResource struct {
+	ID           uuid.UUID
+	JobID        uuid.UUID
+	CreatedAt    time.Time
+	Transition   WorkspaceTransition
+	Type         string
+	Name         string
+	Hide         bool
+	Icon         string
+	InstanceType string
+	DailyCost    int32
+	Metadata     json.RawMessage
 }

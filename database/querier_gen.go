@@ -6,11 +6,16 @@ package database
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 )
 
 type Querier interface {
+	// Takes the oldest pending job this daemon can run. SKIP LOCKED lets many
+	// daemons acquire at once without waiting on each other or taking one job
+	// twice. A job's tags must all be offered by the daemon.
+	AcquireProvisionerJob(ctx context.Context, arg AcquireProvisionerJobParams) (ProvisionerJob, error)
 	DeleteAPIKeyByID(ctx context.Context, id string) error
 	DeleteAPIKeysByUserID(ctx context.Context, userID uuid.UUID) error
 	DeleteCustomRole(ctx context.Context, arg DeleteCustomRoleParams) error
@@ -29,6 +34,8 @@ type Querier interface {
 	GetCustomRoles(ctx context.Context, arg GetCustomRolesParams) ([]CustomRole, error)
 	GetDefaultOrganization(ctx context.Context) (Organization, error)
 	GetDeploymentID(ctx context.Context) (string, error)
+	GetFileByHashAndCreator(ctx context.Context, arg GetFileByHashAndCreatorParams) (File, error)
+	GetFileByID(ctx context.Context, id uuid.UUID) (File, error)
 	GetGitSSHKey(ctx context.Context, userID uuid.UUID) (GitSSHKey, error)
 	GetGroupByID(ctx context.Context, id uuid.UUID) (Group, error)
 	GetGroupByOrgAndName(ctx context.Context, arg GetGroupByOrgAndNameParams) (Group, error)
@@ -40,6 +47,7 @@ type Querier interface {
 	// Groups the caller may read in one organization (or all organizations),
 	// optionally only those a user belongs to.
 	GetGroups(ctx context.Context, arg GetGroupsParams) ([]Group, error)
+	GetHungProvisionerJobs(ctx context.Context, updatedBefore time.Time) ([]ProvisionerJob, error)
 	GetOrganizationByID(ctx context.Context, id uuid.UUID) (Organization, error)
 	GetOrganizationByName(ctx context.Context, name string) (Organization, error)
 	GetOrganizationIDsByMemberIDs(ctx context.Context, userIds []uuid.UUID) ([]GetOrganizationIDsByMemberIDsRow, error)
@@ -50,6 +58,19 @@ type Querier interface {
 	// Organizations the caller may read (rbac.Filter: all, or these ids).
 	GetOrganizations(ctx context.Context, arg GetOrganizationsParams) ([]Organization, error)
 	GetOrganizationsByUserID(ctx context.Context, userID uuid.UUID) ([]Organization, error)
+	GetPresetsByTemplateVersionID(ctx context.Context, templateVersionID uuid.UUID) ([]TemplateVersionPreset, error)
+	// Daemons with the job each is running, if any.
+	GetProvisionerDaemonsByOrganization(ctx context.Context, organizationID uuid.UUID) ([]GetProvisionerDaemonsByOrganizationRow, error)
+	GetProvisionerJobByID(ctx context.Context, id uuid.UUID) (ProvisionerJob, error)
+	// Jobs with their place in their organization's pending queue (1 = next),
+	// 0 when not pending.
+	GetProvisionerJobsByIDsWithQueuePosition(ctx context.Context, ids []uuid.UUID) ([]GetProvisionerJobsByIDsWithQueuePositionRow, error)
+	GetProvisionerJobsByOrganization(ctx context.Context, arg GetProvisionerJobsByOrganizationParams) ([]ProvisionerJob, error)
+	GetProvisionerLogsAfterID(ctx context.Context, arg GetProvisionerLogsAfterIDParams) ([]ProvisionerJobLog, error)
+	GetTemplateVersionByID(ctx context.Context, id uuid.UUID) (TemplateVersion, error)
+	GetTemplateVersionByJobID(ctx context.Context, jobID uuid.UUID) (TemplateVersion, error)
+	GetTemplateVersionParameters(ctx context.Context, templateVersionID uuid.UUID) ([]TemplateVersionParameter, error)
+	GetTemplateVersionVariables(ctx context.Context, templateVersionID uuid.UUID) ([]TemplateVersionVariable, error)
 	// Logins and uniqueness checks ignore case, as the unique indexes do.
 	GetUserByEmailOrUsername(ctx context.Context, arg GetUserByEmailOrUsernameParams) (User, error)
 	GetUserByID(ctx context.Context, id uuid.UUID) (User, error)
@@ -59,19 +80,32 @@ type Querier interface {
 	// caller may not read never leave PostgreSQL. Empty filter arrays may arrive
 	// as NULL (a nil Go slice), hence COALESCE around cardinality.
 	GetUsers(ctx context.Context, arg GetUsersParams) ([]GetUsersRow, error)
+	GetWorkspaceAgentsByJobID(ctx context.Context, jobID uuid.UUID) ([]WorkspaceAgent, error)
+	GetWorkspaceAppsByJobID(ctx context.Context, jobID uuid.UUID) ([]WorkspaceApp, error)
 	// Members of an organization as minimal users, for "create a workspace for
 	// whom?". dbauthz decides whether all members or only the caller may appear.
 	GetWorkspaceOwnerCandidates(ctx context.Context, arg GetWorkspaceOwnerCandidatesParams) ([]GetWorkspaceOwnerCandidatesRow, error)
+	GetWorkspaceResourcesByJobID(ctx context.Context, jobID uuid.UUID) ([]WorkspaceResource, error)
 	InsertAPIKey(ctx context.Context, arg InsertAPIKeyParams) (APIKey, error)
 	InsertCustomRole(ctx context.Context, arg InsertCustomRoleParams) (CustomRole, error)
 	// Only the first server to start ever sets it; replicas racing here agree.
 	InsertDeploymentID(ctx context.Context, deploymentID string) error
+	InsertFile(ctx context.Context, arg InsertFileParams) (File, error)
 	InsertGitSSHKey(ctx context.Context, arg InsertGitSSHKeyParams) (GitSSHKey, error)
 	InsertGroup(ctx context.Context, arg InsertGroupParams) (Group, error)
 	InsertGroupMember(ctx context.Context, arg InsertGroupMemberParams) error
 	InsertOrganization(ctx context.Context, arg InsertOrganizationParams) (Organization, error)
 	InsertOrganizationMember(ctx context.Context, arg InsertOrganizationMemberParams) (OrganizationMember, error)
+	InsertProvisionerJob(ctx context.Context, arg InsertProvisionerJobParams) (ProvisionerJob, error)
+	InsertProvisionerJobLogs(ctx context.Context, arg InsertProvisionerJobLogsParams) ([]ProvisionerJobLog, error)
+	InsertTemplateVersion(ctx context.Context, arg InsertTemplateVersionParams) (TemplateVersion, error)
+	InsertTemplateVersionParameter(ctx context.Context, arg InsertTemplateVersionParameterParams) (TemplateVersionParameter, error)
+	InsertTemplateVersionPreset(ctx context.Context, arg InsertTemplateVersionPresetParams) (TemplateVersionPreset, error)
+	InsertTemplateVersionVariable(ctx context.Context, arg InsertTemplateVersionVariableParams) (TemplateVersionVariable, error)
 	InsertUser(ctx context.Context, arg InsertUserParams) (User, error)
+	InsertWorkspaceAgent(ctx context.Context, arg InsertWorkspaceAgentParams) (WorkspaceAgent, error)
+	InsertWorkspaceApp(ctx context.Context, arg InsertWorkspaceAppParams) (WorkspaceApp, error)
+	InsertWorkspaceResource(ctx context.Context, arg InsertWorkspaceResourceParams) (WorkspaceResource, error)
 	// A deleted role stops applying: it is removed from every member holding it.
 	RemoveRoleFromMembers(ctx context.Context, arg RemoveRoleFromMembersParams) error
 	UpdateAPIKeyByID(ctx context.Context, arg UpdateAPIKeyByIDParams) error
@@ -80,6 +114,17 @@ type Querier interface {
 	UpdateGroupByID(ctx context.Context, arg UpdateGroupByIDParams) (Group, error)
 	UpdateMemberRoles(ctx context.Context, arg UpdateMemberRolesParams) (OrganizationMember, error)
 	UpdateOrganization(ctx context.Context, arg UpdateOrganizationParams) (Organization, error)
+	UpdateProvisionerDaemonLastSeenAt(ctx context.Context, arg UpdateProvisionerDaemonLastSeenAtParams) error
+	// A running job's heartbeat: the hang detector looks at updated_at.
+	UpdateProvisionerJobByID(ctx context.Context, arg UpdateProvisionerJobByIDParams) error
+	// A pending job is done the moment it is canceled; a running one completes
+	// when its daemon stops it.
+	UpdateProvisionerJobWithCancelByID(ctx context.Context, arg UpdateProvisionerJobWithCancelByIDParams) error
+	UpdateProvisionerJobWithCompleteByID(ctx context.Context, arg UpdateProvisionerJobWithCompleteByIDParams) error
+	UpdateTemplateVersionArchived(ctx context.Context, arg UpdateTemplateVersionArchivedParams) (TemplateVersion, error)
+	UpdateTemplateVersionByID(ctx context.Context, arg UpdateTemplateVersionByIDParams) (TemplateVersion, error)
+	// What an import learned about the version, written by the daemon.
+	UpdateTemplateVersionImportResultByJobID(ctx context.Context, arg UpdateTemplateVersionImportResultByJobIDParams) error
 	UpdateUserAppearanceSettings(ctx context.Context, arg UpdateUserAppearanceSettingsParams) (User, error)
 	UpdateUserDeletedByID(ctx context.Context, arg UpdateUserDeletedByIDParams) error
 	UpdateUserHashedPassword(ctx context.Context, arg UpdateUserHashedPasswordParams) error
@@ -87,6 +132,7 @@ type Querier interface {
 	UpdateUserProfile(ctx context.Context, arg UpdateUserProfileParams) (User, error)
 	UpdateUserRoles(ctx context.Context, arg UpdateUserRolesParams) (User, error)
 	UpdateUserStatus(ctx context.Context, arg UpdateUserStatusParams) (User, error)
+	UpsertProvisionerDaemon(ctx context.Context, arg UpsertProvisionerDaemonParams) (ProvisionerDaemon, error)
 }
 
 var _ Querier = (*Queries)(nil)

@@ -181,6 +181,7 @@ var (
 			ResourceWorkspaceDormant.Type:   {ActionRead},
 			ResourcePrebuiltWorkspace.Type:  {ActionUpdate, ActionDelete},
 			ResourceProvisionerDaemon.Type:  {ActionCreate, ActionRead, ActionUpdate, ActionDelete},
+			ResourceProvisionerJobs.Type:    {ActionCreate, ActionRead, ActionUpdate},
 			ResourceAssignOrgRole.Type:      {ActionRead},
 			ResourceUser.Type:               {ActionRead},
 			ResourceGroup.Type:              {ActionRead},

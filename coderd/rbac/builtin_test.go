@@ -160,7 +160,7 @@ func TestBuiltinRoleMatrix(t *testing.T) {
 		{"read provisioner daemons", ActionRead, ResourceProvisionerDaemon.InOrg(orgA), all},
 		{"create org provisioner daemon", ActionCreate, ResourceProvisionerDaemon.InOrg(orgA), []string{"owner", "tadmin", "oadmin", "otadmin"}},
 		{"create own provisioner daemon", ActionCreate, ResourceProvisionerDaemon.InOrg(orgA).WithOwner(me), all},
-		{"read provisioner jobs", ActionRead, ResourceProvisionerJobs.InOrg(orgA), []string{"owner", "oadmin", "otadmin"}},
+		{"read provisioner jobs", ActionRead, ResourceProvisionerJobs.InOrg(orgA), []string{"owner", "tadmin", "oadmin", "otadmin"}},
 	}
 
 	for _, row := range rows {

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -75,6 +76,12 @@ type seed struct {
 	second   database.Organization // not the default: deletable
 	group    database.Group
 	role     database.CustomRole
+	file     database.File
+	job      database.ProvisionerJob
+	version  database.TemplateVersion
+	resource database.WorkspaceResource
+	agent    database.WorkspaceAgent
+	daemon   database.ProvisionerDaemon
 	user     database.User
 	bare     database.User // a user with no git SSH key yet
 	session  database.APIKey
@@ -128,7 +135,37 @@ func makeSeed(t *testing.T) seed {
 		CreatedAt: now, UpdatedAt: now,
 	})
 	require.NoError(t, err)
+	file, err := raw.InsertFile(ctx, database.InsertFileParams{
+		ID: uuid.New(), Hash: "abc", CreatedAt: now, CreatedBy: user.ID, Mimetype: "application/x-tar", Data: []byte("x"),
+	})
+	require.NoError(t, err)
+	job, err := raw.InsertProvisionerJob(ctx, database.InsertProvisionerJobParams{
+		ID: uuid.New(), CreatedAt: now, UpdatedAt: now, OrganizationID: org.ID, InitiatorID: user.ID,
+		Provisioner: database.ProvisionerTypeEcho, Type: database.ProvisionerJobTypeTemplateVersionImport,
+		FileID: file.ID, Input: []byte("{}"), Tags: []byte("{}"),
+	})
+	require.NoError(t, err)
+	version, err := raw.InsertTemplateVersion(ctx, database.InsertTemplateVersionParams{
+		ID: uuid.New(), OrganizationID: org.ID, CreatedAt: now, UpdatedAt: now, Name: "v1", JobID: job.ID, CreatedBy: user.ID,
+	})
+	require.NoError(t, err)
+	resource, err := raw.InsertWorkspaceResource(ctx, database.InsertWorkspaceResourceParams{
+		ID: uuid.New(), JobID: job.ID, CreatedAt: now, Transition: database.WorkspaceTransitionStart,
+		Type: "docker_container", Name: "dev", Metadata: []byte("[]"),
+	})
+	require.NoError(t, err)
+	agent, err := raw.InsertWorkspaceAgent(ctx, database.InsertWorkspaceAgentParams{
+		ID: uuid.New(), ResourceID: resource.ID, CreatedAt: now, UpdatedAt: now, Name: "main",
+		EnvironmentVariables: []byte("{}"), AuthToken: uuid.New(), DisplayApps: []string{},
+	})
+	require.NoError(t, err)
+	daemon, err := raw.UpsertProvisionerDaemon(ctx, database.UpsertProvisionerDaemonParams{
+		ID: uuid.New(), OrganizationID: org.ID, Name: "d1", CreatedAt: now,
+		Provisioners: []string{"echo"}, Tags: []byte("{}"),
+	})
+	require.NoError(t, err)
 	return seed{
+		file: file, job: job, version: version, resource: resource, agent: agent, daemon: daemon,
 		org: org, second: second, group: group, role: role, user: user, bare: bare, raw: raw,
 		session:  mkKey("sessionkey", database.LoginTypePassword, ""),
 		token:    mkKey("tokenkey01", database.LoginTypeToken, "ci"),
@@ -518,6 +555,234 @@ var cases = map[string]testCase{
 			return []check{authz(rbac.ActionRead, s.group.RBACObject()), authz(rbac.ActionRead, rbac.ResourceGroupMember.InOrg(s.org.ID))}
 		},
 	},
+
+	"InsertFile": {
+		args: func(s seed) []any {
+			return []any{database.InsertFileParams{ID: uuid.New(), Hash: "def", CreatedBy: s.user.ID, Mimetype: "application/zip", Data: []byte("y")}}
+		},
+		checks: func(s seed) []check { return []check{authz(rbac.ActionCreate, rbac.ResourceFile.WithOwner(s.user.ID))} },
+	},
+	"GetFileByID": {
+		args:   func(s seed) []any { return []any{s.file.ID} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.file.RBACObject())} },
+	},
+	"GetFileByHashAndCreator": {
+		args: func(s seed) []any {
+			return []any{database.GetFileByHashAndCreatorParams{Hash: s.file.Hash, CreatedBy: s.user.ID}}
+		},
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.file.RBACObject())} },
+	},
+	"InsertProvisionerJob": {
+		args: func(s seed) []any {
+			return []any{database.InsertProvisionerJobParams{
+				ID: uuid.New(), OrganizationID: s.org.ID, InitiatorID: s.user.ID, Provisioner: database.ProvisionerTypeEcho,
+				Type: database.ProvisionerJobTypeTemplateVersionImport, FileID: s.file.ID, Input: []byte("{}"), Tags: []byte("{}"),
+			}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionCreate, rbac.ResourceProvisionerJobs.InOrg(s.org.ID))}
+		},
+	},
+	"GetProvisionerJobByID": {
+		args:   func(s seed) []any { return []any{s.job.ID} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.version.RBACObject())} },
+	},
+	"GetProvisionerJobsByIDsWithQueuePosition": {
+		args:   func(s seed) []any { return []any{[]uuid.UUID{s.job.ID}} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.version.RBACObject())} },
+	},
+	"AcquireProvisionerJob": {
+		args: func(s seed) []any {
+			now := dbtime.Now()
+			return []any{database.AcquireProvisionerJobParams{
+				StartedAt: &now, WorkerID: uuid.NullUUID{UUID: s.daemon.ID, Valid: true}, OrganizationID: s.org.ID,
+				Types: []string{"echo"}, Tags: []byte("{}"),
+			}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionUpdate, rbac.ResourceProvisionerJobs.InOrg(s.org.ID))}
+		},
+	},
+	"UpdateProvisionerJobByID": {
+		args: func(s seed) []any {
+			return []any{database.UpdateProvisionerJobByIDParams{ID: s.job.ID, UpdatedAt: dbtime.Now()}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionUpdate, rbac.ResourceProvisionerJobs.InOrg(s.org.ID))}
+		},
+	},
+	"UpdateProvisionerJobWithCompleteByID": {
+		args: func(s seed) []any {
+			now := dbtime.Now()
+			return []any{database.UpdateProvisionerJobWithCompleteByIDParams{ID: s.job.ID, CompletedAt: &now}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionUpdate, rbac.ResourceProvisionerJobs.InOrg(s.org.ID))}
+		},
+	},
+	"InsertProvisionerJobLogs": {
+		args: func(s seed) []any {
+			return []any{database.InsertProvisionerJobLogsParams{
+				JobID: s.job.ID, CreatedAt: []time.Time{dbtime.Now()}, Source: []string{"provisioner"},
+				Level: []string{"info"}, Stage: []string{"Planning"}, Output: []string{"hello"},
+			}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionUpdate, rbac.ResourceProvisionerJobs.InOrg(s.org.ID))}
+		},
+	},
+	"UpdateProvisionerJobWithCancelByID": {
+		args: func(s seed) []any {
+			now := dbtime.Now()
+			return []any{database.UpdateProvisionerJobWithCancelByIDParams{ID: s.job.ID, CanceledAt: &now}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, s.version.RBACObject()), authz(rbac.ActionUpdate, s.version.RBACObject())}
+		},
+	},
+	"GetHungProvisionerJobs": {
+		args:   func(seed) []any { return []any{dbtime.Now()} },
+		checks: func(seed) []check { return []check{authz(rbac.ActionRead, rbac.ResourceProvisionerJobs)} },
+	},
+	"GetProvisionerJobsByOrganization": {
+		args: func(s seed) []any {
+			return []any{database.GetProvisionerJobsByOrganizationParams{OrganizationID: s.org.ID}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, rbac.ResourceProvisionerJobs.InOrg(s.org.ID))}
+		},
+	},
+	"GetProvisionerLogsAfterID": {
+		args:   func(s seed) []any { return []any{database.GetProvisionerLogsAfterIDParams{JobID: s.job.ID}} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.version.RBACObject())} },
+	},
+	"UpsertProvisionerDaemon": {
+		args: func(s seed) []any {
+			return []any{database.UpsertProvisionerDaemonParams{
+				ID: uuid.New(), OrganizationID: s.org.ID, Name: "d2",
+				Provisioners: []string{"echo"}, Tags: []byte("{}"),
+			}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionCreate, rbac.ResourceProvisionerDaemon.InOrg(s.org.ID))}
+		},
+	},
+	"UpdateProvisionerDaemonLastSeenAt": {
+		args: func(s seed) []any {
+			now := dbtime.Now()
+			return []any{database.UpdateProvisionerDaemonLastSeenAtParams{ID: s.daemon.ID, LastSeenAt: &now}}
+		},
+		checks: func(s seed) []check { return []check{authz(rbac.ActionUpdate, rbac.ResourceProvisionerDaemon)} },
+	},
+	"GetProvisionerDaemonsByOrganization": {
+		args: func(s seed) []any { return []any{s.org.ID} },
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, rbac.ResourceProvisionerDaemon.InOrg(s.org.ID))}
+		},
+	},
+	"InsertTemplateVersion": {
+		args: func(s seed) []any {
+			return []any{database.InsertTemplateVersionParams{ID: uuid.New(), OrganizationID: s.org.ID, Name: "v2", JobID: s.job.ID, CreatedBy: s.user.ID}}
+		},
+		checks: func(s seed) []check { return []check{authz(rbac.ActionCreate, rbac.ResourceTemplate.InOrg(s.org.ID))} },
+	},
+	"GetTemplateVersionByID": {
+		args:   func(s seed) []any { return []any{s.version.ID} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.version.RBACObject())} },
+	},
+	"GetTemplateVersionByJobID": {
+		args:   func(s seed) []any { return []any{s.job.ID} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.version.RBACObject())} },
+	},
+	"UpdateTemplateVersionByID": {
+		args: func(s seed) []any {
+			return []any{database.UpdateTemplateVersionByIDParams{ID: s.version.ID, Name: "renamed"}}
+		},
+		checks: versionReadUpdate,
+	},
+	"UpdateTemplateVersionArchived": {
+		args: func(s seed) []any {
+			return []any{database.UpdateTemplateVersionArchivedParams{ID: s.version.ID, Archived: true}}
+		},
+		checks: versionReadUpdate,
+	},
+	"UpdateTemplateVersionImportResultByJobID": {
+		args: func(s seed) []any {
+			return []any{database.UpdateTemplateVersionImportResultByJobIDParams{JobID: s.job.ID, ExternalAuthProviders: []byte("[]")}}
+		},
+		checks: versionReadUpdate,
+	},
+	"InsertTemplateVersionParameter": {
+		args: func(s seed) []any {
+			return []any{database.InsertTemplateVersionParameterParams{TemplateVersionID: s.version.ID, Name: "region", Type: "string", Options: []byte("[]")}}
+		},
+		checks: versionReadUpdate,
+	},
+	"InsertTemplateVersionVariable": {
+		args: func(s seed) []any {
+			return []any{database.InsertTemplateVersionVariableParams{TemplateVersionID: s.version.ID, Name: "image", Type: "string"}}
+		},
+		checks: versionReadUpdate,
+	},
+	"InsertTemplateVersionPreset": {
+		args: func(s seed) []any {
+			return []any{database.InsertTemplateVersionPresetParams{ID: uuid.New(), TemplateVersionID: s.version.ID, Name: "small", Parameters: []byte("[]")}}
+		},
+		checks: versionReadUpdate,
+	},
+	"GetTemplateVersionParameters": {
+		args:   func(s seed) []any { return []any{s.version.ID} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.version.RBACObject())} },
+	},
+	"GetTemplateVersionVariables": {
+		args:   func(s seed) []any { return []any{s.version.ID} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.version.RBACObject())} },
+	},
+	"GetPresetsByTemplateVersionID": {
+		args:   func(s seed) []any { return []any{s.version.ID} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.version.RBACObject())} },
+	},
+	"InsertWorkspaceResource": {
+		args: func(s seed) []any {
+			return []any{database.InsertWorkspaceResourceParams{
+				ID: uuid.New(), JobID: s.job.ID, Transition: database.WorkspaceTransitionStop, Type: "x", Name: "y", Metadata: []byte("[]"),
+			}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionUpdate, rbac.ResourceProvisionerJobs.InOrg(s.org.ID))}
+		},
+	},
+	"InsertWorkspaceAgent": {
+		args: func(s seed) []any {
+			return []any{database.InsertWorkspaceAgentParams{
+				ID: uuid.New(), ResourceID: s.resource.ID, Name: "second", EnvironmentVariables: []byte("{}"),
+				AuthToken: uuid.New(), DisplayApps: []string{},
+			}}
+		},
+		checks: func(seed) []check { return []check{authz(rbac.ActionUpdate, rbac.ResourceProvisionerJobs)} },
+	},
+	"InsertWorkspaceApp": {
+		args: func(s seed) []any {
+			return []any{database.InsertWorkspaceAppParams{ID: uuid.New(), AgentID: s.agent.ID, Slug: "code"}}
+		},
+		checks: func(seed) []check { return []check{authz(rbac.ActionUpdate, rbac.ResourceProvisionerJobs)} },
+	},
+	"GetWorkspaceResourcesByJobID": {
+		args:   func(s seed) []any { return []any{s.job.ID} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.version.RBACObject())} },
+	},
+	"GetWorkspaceAgentsByJobID": {
+		args:   func(s seed) []any { return []any{s.job.ID} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.version.RBACObject())} },
+	},
+	"GetWorkspaceAppsByJobID": {
+		args:   func(s seed) []any { return []any{s.job.ID} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.version.RBACObject())} },
+	},
+}
+
+func versionReadUpdate(s seed) []check {
+	return []check{authz(rbac.ActionRead, s.version.RBACObject()), authz(rbac.ActionUpdate, s.version.RBACObject())}
 }
 
 func orgObj(id uuid.UUID) rbac.Object { return rbac.ResourceOrganization.WithID(id).InOrg(id) }
@@ -528,9 +793,10 @@ func memberObj(org, user uuid.UUID) rbac.Object {
 
 // postFiltered methods drop rows the actor may not read instead of failing.
 var postFiltered = map[string]bool{
-	"GetOrganizationIDsByMemberIDs": true,
-	"GetOrganizationsByUserID":      true,
-	"GetCustomRoles":                true,
+	"GetOrganizationIDsByMemberIDs":            true,
+	"GetOrganizationsByUserID":                 true,
+	"GetCustomRoles":                           true,
+	"GetProvisionerJobsByIDsWithQueuePosition": true,
 }
 
 // exempt methods ask no authorization question, each for a stated reason.

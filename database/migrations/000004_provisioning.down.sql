@@ -1,0 +1,18 @@
+DROP TABLE workspace_apps;
+DROP TABLE workspace_agents;
+DROP TABLE workspace_resources;
+DROP TYPE workspace_transition;
+DROP TABLE template_version_presets;
+DROP TABLE template_version_variables;
+DROP TABLE template_version_parameters;
+ALTER TABLE templates DROP CONSTRAINT templates_active_version_id_fkey;
+DROP TABLE template_versions;
+DROP TABLE templates;
+DROP TABLE provisioner_job_logs;
+DROP TABLE provisioner_jobs;
+DROP TABLE provisioner_daemons;
+DROP TYPE log_source;
+DROP TYPE log_level;
+DROP TYPE provisioner_job_type;
+DROP TYPE provisioner_type;
+DROP TABLE files;
