@@ -1,0 +1,256 @@
+// Package pubsub carries change notifications between goroutines and
+// between server replicas through PostgreSQL LISTEN/NOTIFY, so replicas
+// sharing one database hear each other without another moving part.
+package pubsub
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"cdr.dev/slog"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/xerrors"
+)
+
+// Listener receives one message of an event. It runs on the delivery
+// goroutine: keep it short (signal a channel, do not block).
+type Listener func(ctx context.Context, message []byte)
+
+// Pubsub publishes and subscribes to named events.
+type Pubsub interface {
+	Publish(event string, message []byte) error
+	// Subscribe returns a function that ends the subscription.
+	Subscribe(event string, listener Listener) (cancel func(), err error)
+	Close() error
+}
+
+// maxMessageBytes is PostgreSQL's NOTIFY payload limit (less one byte).
+const maxMessageBytes = 7999
+
+// PG is a Pubsub over one dedicated LISTEN connection and the pool for
+// NOTIFY. Only the loop goroutine touches the listening connection (pgx
+// connections are not safe for concurrent use); Subscribe hands it LISTEN
+// commands over a channel and interrupts its wait. The connection reconnects
+// by itself; messages sent while it was down are lost, which is why
+// subscribers treat a message as "look again", never as the data itself.
+type PG struct {
+	log  slog.Logger
+	pool *pgxpool.Pool
+	cfg  *pgx.ConnConfig
+
+	mu        sync.Mutex
+	listeners map[string]map[*Listener]struct{}
+
+	commands chan command
+	wake     chan struct{}
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+type command struct {
+	sql  string
+	done chan error
+}
+
+var _ Pubsub = (*PG)(nil)
+
+// New starts listening. connURL is the database's URL (LISTEN needs a
+// connection of its own, outside the pool).
+func New(ctx context.Context, log slog.Logger, pool *pgxpool.Pool, connURL string) (*PG, error) {
+	cfg, err := pgx.ParseConfig(connURL)
+	if err != nil {
+		return nil, xerrors.Errorf("parse pubsub url: %w", err)
+	}
+	// Interrupting a wait must leave the connection usable and be quick:
+	// a deadline does both (the default sends a cancel request first).
+	cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.DeadlineContextWatcherHandler{Conn: c.Conn()}
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, xerrors.Errorf("connect pubsub listener: %w", err)
+	}
+	loopCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	p := &PG{
+		log: log, pool: pool, cfg: cfg,
+		listeners: map[string]map[*Listener]struct{}{},
+		commands:  make(chan command),
+		wake:      make(chan struct{}, 1),
+		ctx:       loopCtx, cancel: cancel,
+		done: make(chan struct{}),
+	}
+	go p.loop(conn)
+	return p, nil
+}
+
+// Publish sends message to every subscriber of event, on every replica.
+func (p *PG) Publish(event string, message []byte) error {
+	if len(message) > maxMessageBytes {
+		return xerrors.Errorf("pubsub message of %d bytes is over the %d byte limit", len(message), maxMessageBytes)
+	}
+	_, err := p.pool.Exec(context.Background(), "SELECT pg_notify($1, $2)", event, string(message))
+	if err != nil {
+		return xerrors.Errorf("publish %s: %w", event, err)
+	}
+	return nil
+}
+
+// Subscribe calls listener for every message of event until canceled. The
+// subscription is active when Subscribe returns.
+func (p *PG) Subscribe(event string, listener Listener) (func(), error) {
+	p.mu.Lock()
+	set, listening := p.listeners[event]
+	if !listening {
+		set = map[*Listener]struct{}{}
+		p.listeners[event] = set
+	}
+	key := &listener
+	set[key] = struct{}{}
+	p.mu.Unlock()
+
+	if !listening {
+		if err := p.run("LISTEN " + pgx.Identifier{event}.Sanitize()); err != nil {
+			p.remove(event, key)
+			return nil, err
+		}
+	}
+	var once sync.Once
+	return func() { once.Do(func() { p.remove(event, key) }) }, nil
+}
+
+func (p *PG) remove(event string, key *Listener) {
+	p.mu.Lock()
+	set := p.listeners[event]
+	delete(set, key)
+	last := len(set) == 0
+	if last {
+		delete(p.listeners, event)
+	}
+	p.mu.Unlock()
+	if last {
+		_ = p.run("UNLISTEN " + pgx.Identifier{event}.Sanitize())
+	}
+}
+
+// run has the loop execute sql on the listening connection.
+func (p *PG) run(sql string) error {
+	cmd := command{sql: sql, done: make(chan error, 1)}
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+	select {
+	case p.commands <- cmd:
+	case <-p.ctx.Done():
+		return xerrors.New("pubsub is closed")
+	}
+	return <-cmd.done
+}
+
+func (p *PG) loop(conn *pgx.Conn) {
+	defer close(p.done)
+	defer func() {
+		if conn != nil {
+			_ = conn.Close(context.Background())
+		}
+	}()
+	for p.ctx.Err() == nil {
+		if conn == nil {
+			conn = p.reconnect()
+			continue
+		}
+		// Commands first: a LISTEN must be in place before Subscribe
+		// returns.
+		select {
+		case cmd := <-p.commands:
+			_, err := conn.Exec(p.ctx, cmd.sql)
+			cmd.done <- err
+			continue
+		default:
+		}
+
+		waitCtx, cancel := context.WithCancel(p.ctx)
+		stop := make(chan struct{})
+		go func() {
+			select {
+			case <-p.wake:
+				cancel()
+			case <-stop:
+			}
+		}()
+		n, err := conn.WaitForNotification(waitCtx)
+		close(stop)
+		interrupted := waitCtx.Err() != nil
+		cancel()
+		switch {
+		case err == nil:
+			p.deliver(n)
+		case p.ctx.Err() != nil:
+			return
+		case interrupted:
+			// Woken for a command; serve it on the next turn.
+		default:
+			p.log.Warn(p.ctx, "pubsub connection lost; reconnecting", slog.Error(err))
+			_ = conn.Close(context.Background())
+			conn = nil
+		}
+	}
+}
+
+// reconnect dials until it has a connection listening to every event that
+// has subscribers, or the pubsub closes.
+func (p *PG) reconnect() *pgx.Conn {
+	for backoff := 50 * time.Millisecond; p.ctx.Err() == nil; backoff = min(backoff*2, 5*time.Second) {
+		conn, err := pgx.ConnectConfig(p.ctx, p.cfg)
+		if err == nil {
+			p.mu.Lock()
+			events := make([]string, 0, len(p.listeners))
+			for e := range p.listeners {
+				events = append(events, e)
+			}
+			p.mu.Unlock()
+			for _, e := range events {
+				if _, err = conn.Exec(p.ctx, "LISTEN "+pgx.Identifier{e}.Sanitize()); err != nil {
+					break
+				}
+			}
+			if err == nil {
+				p.log.Info(p.ctx, "pubsub reconnected", slog.F("events", len(events)))
+				return conn
+			}
+			_ = conn.Close(context.Background())
+		}
+		p.log.Warn(p.ctx, "pubsub reconnect failed", slog.Error(err), slog.F("retry_in", backoff.String()))
+		select {
+		case <-time.After(backoff):
+		case <-p.ctx.Done():
+		}
+	}
+	return nil
+}
+
+func (p *PG) deliver(n *pgconn.Notification) {
+	p.mu.Lock()
+	set := p.listeners[n.Channel]
+	fns := make([]Listener, 0, len(set))
+	for l := range set {
+		fns = append(fns, *l)
+	}
+	p.mu.Unlock()
+	for _, fn := range fns {
+		fn(p.ctx, []byte(n.Payload))
+	}
+}
+
+// Close stops listening. Publish keeps working until the pool closes.
+func (p *PG) Close() error {
+	p.cancel()
+	<-p.done
+	return nil
+}

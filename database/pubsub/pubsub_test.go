@@ -1,0 +1,92 @@
+package pubsub_test
+
+import (
+	"context"
+	"testing"
+
+	"cdr.dev/slog/sloggers/slogtest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/dbtestutil"
+	"github.com/devplane/devplane/database/pubsub"
+)
+
+func TestMain(m *testing.M) { dbtestutil.Main(m) }
+
+func newPubsub(t *testing.T) *pubsub.PG {
+	t.Helper()
+	url := dbtestutil.Open(t)
+	pool, err := database.Open(context.Background(), url)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	ps, err := pubsub.New(context.Background(), slogtest.Make(t, nil), pool, url)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = ps.Close() })
+	return ps
+}
+
+func TestPublishSubscribe(t *testing.T) {
+	t.Parallel()
+	ps := newPubsub(t)
+	got := make(chan string, 10)
+	cancel, err := ps.Subscribe("jobs", func(_ context.Context, msg []byte) { got <- string(msg) })
+	require.NoError(t, err)
+
+	require.NoError(t, ps.Publish("jobs", []byte("one")))
+	require.NoError(t, ps.Publish("other", []byte("not for us")))
+	require.NoError(t, ps.Publish("jobs", []byte("two")))
+	assert.Equal(t, "one", <-got)
+	assert.Equal(t, "two", <-got)
+
+	// After cancel, nothing more arrives; a second subscriber still hears.
+	cancel()
+	again := make(chan string, 10)
+	cancel2, err := ps.Subscribe("jobs", func(_ context.Context, msg []byte) { again <- string(msg) })
+	require.NoError(t, err)
+	defer cancel2()
+	require.NoError(t, ps.Publish("jobs", []byte("three")))
+	assert.Equal(t, "three", <-again)
+	assert.Empty(t, got)
+}
+
+func TestTwoReplicasHearEachOther(t *testing.T) {
+	t.Parallel()
+	url := dbtestutil.Open(t)
+	open := func() *pubsub.PG {
+		pool, err := database.Open(context.Background(), url)
+		require.NoError(t, err)
+		t.Cleanup(pool.Close)
+		ps, err := pubsub.New(context.Background(), slogtest.Make(t, nil), pool, url)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = ps.Close() })
+		return ps
+	}
+	a, b := open(), open()
+	got := make(chan string, 1)
+	cancel, err := b.Subscribe("wake", func(_ context.Context, msg []byte) { got <- string(msg) })
+	require.NoError(t, err)
+	defer cancel()
+	require.NoError(t, a.Publish("wake", []byte("from a")))
+	assert.Equal(t, "from a", <-got)
+}
+
+func TestMessageTooLarge(t *testing.T) {
+	t.Parallel()
+	ps := newPubsub(t)
+	require.ErrorContains(t, ps.Publish("x", make([]byte, 9000)), "limit")
+}
+
+func TestManySubscribeCancelCycles(t *testing.T) {
+	t.Parallel()
+	ps := newPubsub(t)
+	for range 50 {
+		got := make(chan struct{}, 1)
+		cancel, err := ps.Subscribe("cycle", func(context.Context, []byte) { got <- struct{}{} })
+		require.NoError(t, err)
+		require.NoError(t, ps.Publish("cycle", nil))
+		<-got
+		cancel()
+	}
+}
