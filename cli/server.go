@@ -27,6 +27,7 @@ import (
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/migrations"
 	"github.com/devplane/devplane/database/postgres"
+	"github.com/devplane/devplane/database/pubsub"
 )
 
 // StartedLinePrefix starts the line the server prints once it accepts
@@ -114,9 +115,16 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 		return xerrors.Errorf("migrate database: %w", err)
 	}
 
+	ps, err := pubsub.New(ctx, logger.Named("pubsub"), pool, pgURL)
+	if err != nil {
+		return err
+	}
+	defer ps.Close()
+
 	api, err := coderd.New(ctx, &coderd.Options{
 		Logger:            logger,
 		Database:          database.NewStore(pool),
+		Pubsub:            ps,
 		AccessURL:         vals.AccessURL.Value(),
 		DeploymentValues:  vals,
 		DeploymentOptions: inv.Command.Options,

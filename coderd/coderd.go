@@ -21,6 +21,7 @@ import (
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
+	"github.com/devplane/devplane/database/pubsub"
 )
 
 // @title devplane API
@@ -37,6 +38,8 @@ import (
 type Options struct {
 	Logger   slog.Logger
 	Database database.Store
+	// Pubsub carries change notifications between goroutines and replicas.
+	Pubsub pubsub.Pubsub
 	// AccessURL is the URL users reach the deployment at.
 	AccessURL *url.URL
 	// DeploymentValues is the parsed configuration, served (redacted) by
@@ -64,6 +67,9 @@ type API struct {
 func New(ctx context.Context, opts *Options) (*API, error) {
 	if opts.Database == nil {
 		return nil, xerrors.New("coderd: a database is required")
+	}
+	if opts.Pubsub == nil {
+		return nil, xerrors.New("coderd: a pubsub is required")
 	}
 	if opts.AccessURL == nil {
 		return nil, xerrors.New("coderd: an access URL is required")

@@ -70,7 +70,7 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 	if opts.Logger != nil {
 		logger = *opts.Logger
 	}
-	db, _ := dbtestutil.NewDB(t)
+	db, ps := dbtestutil.NewDBWithPubsub(t)
 
 	// Listen first: the API needs its own URL before it can be built.
 	listener, err := net.Listen("tcp", "127.0.0.1:0")
@@ -90,6 +90,7 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 	api, err := coderd.New(context.Background(), &coderd.Options{
 		Logger:            logger,
 		Database:          db,
+		Pubsub:            ps,
 		AccessURL:         serverURL,
 		DeploymentValues:  vals,
 		DeploymentOptions: optSet,

@@ -28,6 +28,7 @@ import (
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/migrations"
 	"github.com/devplane/devplane/database/postgres"
+	"github.com/devplane/devplane/database/pubsub"
 )
 
 // EnvPostgresURL points tests at an existing server instead of a private
@@ -225,6 +226,24 @@ func NewDB(t testing.TB) (database.Store, *pgxpool.Pool) {
 	}
 	t.Cleanup(pool.Close)
 	return database.NewStore(pool), pool
+}
+
+// NewDBWithPubsub is NewDB plus a pubsub on the same database.
+func NewDBWithPubsub(t testing.TB) (database.Store, pubsub.Pubsub) {
+	t.Helper()
+	url := Open(t)
+	pool, err := database.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	ps, err := pubsub.New(context.Background(), slog.Make(), pool, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Registered after the pool's cleanup, so it runs first.
+	t.Cleanup(func() { _ = ps.Close() })
+	return database.NewStore(pool), ps
 }
 
 // AdminURL returns the URL of the test server's maintenance database.

@@ -254,3 +254,13 @@ func (p *PG) Close() error {
 	<-p.done
 	return nil
 }
+
+// Events shared across packages.
+const (
+	// EventProvisionerJobPosted wakes idle daemons: a job was enqueued.
+	EventProvisionerJobPosted = "provisioner_job_posted"
+)
+
+// EventProvisionerJobLogs is published (with no payload) when new logs of a
+// job are stored or the job's state changes, for log followers.
+func EventProvisionerJobLogs(jobID string) string { return "provisioner_job_logs:" + jobID }
