@@ -19,7 +19,7 @@ SET started_at = $1, updated_at = $1, worker_id = $2
 WHERE id = (
     SELECT nested.id FROM provisioner_jobs AS nested
     WHERE nested.started_at IS NULL AND nested.canceled_at IS NULL
-        AND nested.organization_id = $3
+        AND ($3::uuid = '00000000-0000-0000-0000-000000000000' OR nested.organization_id = $3)
         AND nested.provisioner::text = ANY($4::text[])
         AND nested.tags <@ $5::jsonb
     ORDER BY nested.created_at, nested.id
@@ -39,7 +39,8 @@ type AcquireProvisionerJobParams struct {
 
 // Takes the oldest pending job this daemon can run. SKIP LOCKED lets many
 // daemons acquire at once without waiting on each other or taking one job
-// twice. A job's tags must all be offered by the daemon.
+// twice. A job's tags must all be offered by the daemon. A nil organization
+// means any: the server's own daemons serve every organization.
 func (q *Queries) AcquireProvisionerJob(ctx context.Context, arg AcquireProvisionerJobParams) (ProvisionerJob, error) {
 	row := q.db.QueryRow(ctx, acquireProvisionerJob,
 		arg.StartedAt,

@@ -14,7 +14,8 @@ import (
 type Querier interface {
 	// Takes the oldest pending job this daemon can run. SKIP LOCKED lets many
 	// daemons acquire at once without waiting on each other or taking one job
-	// twice. A job's tags must all be offered by the daemon.
+	// twice. A job's tags must all be offered by the daemon. A nil organization
+	// means any: the server's own daemons serve every organization.
 	AcquireProvisionerJob(ctx context.Context, arg AcquireProvisionerJobParams) (ProvisionerJob, error)
 	DeleteAPIKeyByID(ctx context.Context, id string) error
 	DeleteAPIKeysByUserID(ctx context.Context, userID uuid.UUID) error

@@ -44,6 +44,12 @@ var (
 		perm(rbac.ResourceOrganizationMember, rbac.ActionCreate),
 		perm(rbac.ResourceGroup, rbac.ActionCreate), // the Everyone group
 	)
+	provisionerdActor = systemActor("provisionerd",
+		perm(rbac.ResourceProvisionerJobs, rbac.ActionRead, rbac.ActionUpdate),
+		perm(rbac.ResourceProvisionerDaemon, rbac.ActionCreate, rbac.ActionRead, rbac.ActionUpdate),
+		perm(rbac.ResourceTemplate, rbac.ActionRead, rbac.ActionUpdate),
+		perm(rbac.ResourceFile, rbac.ActionRead),
+	)
 	loginActor = systemActor("login",
 		perm(rbac.ResourceUser, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionUpdatePersonal),
 		perm(rbac.ResourceApiKey, rbac.ActionCreate),
@@ -61,6 +67,10 @@ func AsAPIKeyAuthenticator(ctx context.Context) context.Context {
 // AsFirstUser creates the first user and the default organization, before
 // anyone can log in.
 func AsFirstUser(ctx context.Context) context.Context { return As(ctx, firstUserActor) }
+
+// AsProvisionerd runs jobs: it acquires them, reads their files, writes
+// logs, results and completion, and detects hung ones.
+func AsProvisionerd(ctx context.Context) context.Context { return As(ctx, provisionerdActor) }
 
 // AsLogin finds a user by email, checks the password and issues a session.
 func AsLogin(ctx context.Context) context.Context { return As(ctx, loginActor) }

@@ -93,8 +93,14 @@ func (q *querier) InsertProvisionerJob(ctx context.Context, arg database.InsertP
 	})
 }
 
+// AcquireProvisionerJob with a nil organization takes jobs of any
+// organization, which needs update on jobs site-wide.
 func (q *querier) AcquireProvisionerJob(ctx context.Context, arg database.AcquireProvisionerJobParams) (database.ProvisionerJob, error) {
-	return act(ctx, q, rbac.ActionUpdate, rbac.ResourceProvisionerJobs.InOrg(arg.OrganizationID), func() (database.ProvisionerJob, error) {
+	obj := rbac.ResourceProvisionerJobs
+	if arg.OrganizationID != uuid.Nil {
+		obj = obj.InOrg(arg.OrganizationID)
+	}
+	return act(ctx, q, rbac.ActionUpdate, obj, func() (database.ProvisionerJob, error) {
 		return q.db.AcquireProvisionerJob(ctx, arg)
 	})
 }

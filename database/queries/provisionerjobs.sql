@@ -27,13 +27,14 @@ ORDER BY provisioner_jobs.created_at;
 -- name: AcquireProvisionerJob :one
 -- Takes the oldest pending job this daemon can run. SKIP LOCKED lets many
 -- daemons acquire at once without waiting on each other or taking one job
--- twice. A job's tags must all be offered by the daemon.
+-- twice. A job's tags must all be offered by the daemon. A nil organization
+-- means any: the server's own daemons serve every organization.
 UPDATE provisioner_jobs
 SET started_at = @started_at, updated_at = @started_at, worker_id = @worker_id
 WHERE id = (
     SELECT nested.id FROM provisioner_jobs AS nested
     WHERE nested.started_at IS NULL AND nested.canceled_at IS NULL
-        AND nested.organization_id = @organization_id
+        AND (@organization_id::uuid = '00000000-0000-0000-0000-000000000000' OR nested.organization_id = @organization_id)
         AND nested.provisioner::text = ANY(@types::text[])
         AND nested.tags <@ @tags::jsonb
     ORDER BY nested.created_at, nested.id
