@@ -44,9 +44,12 @@ type PG struct {
 
 	mu        sync.Mutex
 	listeners map[string]map[*Listener]struct{}
+	// queued LISTEN/UNLISTEN commands, drained by the loop before each
+	// wait. A command is queued before the wake is sent, so a wake lost to
+	// a wait that had already ended cannot strand it.
+	queued []command
 
-	commands chan command
-	wake     chan struct{}
+	wake chan struct{}
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -80,7 +83,6 @@ func New(ctx context.Context, log slog.Logger, pool *pgxpool.Pool, connURL strin
 	p := &PG{
 		log: log, pool: pool, cfg: cfg,
 		listeners: map[string]map[*Listener]struct{}{},
-		commands:  make(chan command),
 		wake:      make(chan struct{}, 1),
 		ctx:       loopCtx, cancel: cancel,
 		done: make(chan struct{}),
@@ -141,16 +143,19 @@ func (p *PG) remove(event string, key *Listener) {
 // run has the loop execute sql on the listening connection.
 func (p *PG) run(sql string) error {
 	cmd := command{sql: sql, done: make(chan error, 1)}
+	p.mu.Lock()
+	p.queued = append(p.queued, cmd)
+	p.mu.Unlock()
 	select {
 	case p.wake <- struct{}{}:
 	default:
 	}
 	select {
-	case p.commands <- cmd:
+	case err := <-cmd.done:
+		return err
 	case <-p.ctx.Done():
 		return xerrors.New("pubsub is closed")
 	}
-	return <-cmd.done
 }
 
 func (p *PG) loop(conn *pgx.Conn) {
@@ -167,12 +172,16 @@ func (p *PG) loop(conn *pgx.Conn) {
 		}
 		// Commands first: a LISTEN must be in place before Subscribe
 		// returns.
-		select {
-		case cmd := <-p.commands:
-			_, err := conn.Exec(p.ctx, cmd.sql)
-			cmd.done <- err
+		p.mu.Lock()
+		cmds := p.queued
+		p.queued = nil
+		p.mu.Unlock()
+		if len(cmds) > 0 {
+			for _, cmd := range cmds {
+				_, err := conn.Exec(p.ctx, cmd.sql)
+				cmd.done <- err
+			}
 			continue
-		default:
 		}
 
 		waitCtx, cancel := context.WithCancel(p.ctx)
