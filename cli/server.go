@@ -134,6 +134,14 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 		return err
 	}
 
+	stopDaemons, err := api.StartProvisionerDaemons(ctx, int(vals.Provisioner.Daemons.Value()),
+		filepath.Join(vals.CacheDir.Value(), "provisioner"))
+	if err != nil {
+		return err
+	}
+	// Deferred after the pool's Close, so it runs first.
+	defer stopDaemons()
+
 	srv := &http.Server{
 		Handler:           api,
 		ReadHeaderTimeout: 30 * time.Second,

@@ -123,7 +123,9 @@ func TestAuthenticationMatchesDocs(t *testing.T) {
 
 	fill := strings.NewReplacer("{user}", "me", "{keyid}", "abcdefghij", "{keyname}", "none",
 		"{organization}", "default", "{organizationname}", "coder", "{roleName}", "none",
-		"{group}", "00000000-0000-0000-0000-000000000000", "{groupName}", "Everyone")
+		"{group}", "00000000-0000-0000-0000-000000000000", "{groupName}", "Everyone",
+		"{fileID}", "00000000-0000-0000-0000-000000000000", "{templateversion}", "00000000-0000-0000-0000-000000000000",
+		"{job}", "00000000-0000-0000-0000-000000000000")
 	for path, ops := range doc.Paths {
 		for method, raw := range ops {
 			var op swaggerOperation

@@ -94,6 +94,9 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, err := ensureDefaultOrganization(dbauthz.AsStartup(ctx), opts.Database); err != nil {
+		return nil, err
+	}
 	api.DeploymentID = id
 	api.handler = api.routes()
 	return api, nil
@@ -182,7 +185,34 @@ func (api *API) routes() http.Handler {
 					r.Post("/", api.postGroupByOrganization)
 					r.Get("/{groupName}", api.groupByOrganization)
 				})
+				r.Post("/templateversions", api.postTemplateVersionsByOrganization)
+				r.Route("/provisionerjobs", func(r chi.Router) {
+					r.Get("/", api.provisionerJobs)
+					r.Get("/{job}", api.provisionerJob)
+				})
+				r.Get("/provisionerdaemons", api.provisionerDaemons)
 			})
+		})
+
+		r.Route("/files", func(r chi.Router) {
+			r.Use(apiKey)
+			r.Post("/", api.postFile)
+			r.Get("/{fileID}", api.fileByID)
+		})
+
+		r.Route("/templateversions/{templateversion}", func(r chi.Router) {
+			r.Use(apiKey, httpmw.ExtractTemplateVersionParam(api.Database))
+			r.Get("/", api.templateVersion)
+			r.Patch("/", api.patchTemplateVersion)
+			r.Patch("/cancel", api.patchCancelTemplateVersion)
+			r.Post("/archive", api.postArchiveTemplateVersion)
+			r.Post("/unarchive", api.postUnarchiveTemplateVersion)
+			r.Get("/logs", api.templateVersionLogs)
+			r.Get("/resources", api.templateVersionResources)
+			r.Get("/rich-parameters", api.templateVersionRichParameters)
+			r.Get("/variables", api.templateVersionVariables)
+			r.Get("/presets", api.templateVersionPresets)
+			r.Get("/external-auth", api.templateVersionExternalAuth)
 		})
 
 		r.Route("/groups", func(r chi.Router) {

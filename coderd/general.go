@@ -2,6 +2,7 @@ package coderd
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/google/uuid"
@@ -12,6 +13,7 @@ import (
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/dbtime"
 )
 
 // API versions of the agent and provisioner protocols this server speaks.
@@ -33,6 +35,39 @@ func ensureDeploymentID(ctx context.Context, db database.Store) (string, error) 
 		return "", xerrors.Errorf("get deployment id: %w", err)
 	}
 	return id, nil
+}
+
+// ensureDefaultOrganization creates the default organization and its
+// Everyone group on the very first start, so that daemons and the first
+// user find it. Replicas racing here agree: one insert wins, the others
+// read it.
+func ensureDefaultOrganization(ctx context.Context, db database.Store) (database.Organization, error) {
+	org, err := db.GetDefaultOrganization(ctx)
+	if err == nil {
+		return org, nil
+	}
+	if !errors.Is(err, database.ErrNoRows) {
+		return database.Organization{}, xerrors.Errorf("get default organization: %w", err)
+	}
+	err = db.InTx(ctx, func(tx database.Store) error {
+		now := dbtime.Now()
+		org, err = tx.InsertOrganization(ctx, database.InsertOrganizationParams{
+			ID: uuid.New(), Name: defaultOrganizationName, DisplayName: "Coder",
+			Description: "Builtin default organization.", IsDefault: true, CreatedAt: now, UpdatedAt: now,
+		})
+		if err != nil {
+			return err
+		}
+		_, err = tx.InsertGroup(ctx, everyoneGroup(org.ID))
+		return err
+	}, nil)
+	if database.IsUniqueViolation(err) {
+		return db.GetDefaultOrganization(ctx)
+	}
+	if err != nil {
+		return database.Organization{}, xerrors.Errorf("create default organization: %w", err)
+	}
+	return org, nil
 }
 
 // healthz answers load balancers: 200 while the database answers.

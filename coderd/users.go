@@ -89,19 +89,10 @@ func (api *API) postFirstUser(rw http.ResponseWriter, r *http.Request) {
 		if count > 0 {
 			return errAlreadyCreated
 		}
+		// The server creates the default organization when it starts.
 		org, err := tx.GetDefaultOrganization(sysCtx)
-		if errors.Is(err, database.ErrNoRows) {
-			now := dbtime.Now()
-			org, err = tx.InsertOrganization(sysCtx, database.InsertOrganizationParams{
-				ID: uuid.New(), Name: defaultOrganizationName, DisplayName: "Coder",
-				Description: "Builtin default organization.", IsDefault: true, CreatedAt: now, UpdatedAt: now,
-			})
-			if err == nil {
-				_, err = tx.InsertGroup(sysCtx, everyoneGroup(org.ID))
-			}
-		}
 		if err != nil {
-			return err
+			return xerrors.Errorf("get default organization: %w", err)
 		}
 		user, err := insertUser(sysCtx, tx, insertUserParams{
 			Email: req.Email, Username: req.Username, Name: req.Name, HashedPassword: hashed,

@@ -24,10 +24,17 @@ type DeploymentValues struct {
 	RateLimit      RateLimitConfig        `json:"rate_limit,omitempty"`
 	LatestVersion  serpent.String         `json:"latest_version,omitempty"`
 	ShutdownGrace  serpent.Duration       `json:"shutdown_grace_period,omitempty"`
+	Provisioner    ProvisionerConfig      `json:"provisioner,omitempty"`
 	SSHConfig      SSHConfig              `json:"config_ssh,omitempty"`
 	HostnameSuffix serpent.String         `json:"workspace_hostname_suffix,omitempty"`
 	Config         serpent.YAMLConfigPath `json:"config,omitempty"`
 	WriteConfig    serpent.Bool           `json:"write_config,omitempty"`
+}
+
+// ProvisionerConfig sizes the server's own provisioner daemons.
+type ProvisionerConfig struct {
+	Daemons            serpent.Int64    `json:"daemons,omitempty"`
+	DaemonPollInterval serpent.Duration `json:"daemon_poll_interval,omitempty"`
 }
 
 // SSHConfig is what `coder config-ssh` writes into users' SSH configs.
@@ -106,6 +113,11 @@ var (
 		Name:        "Rate Limiting",
 		YAML:        "rateLimiting",
 		Description: "Per-user request limits.",
+	}
+	groupProvisioning = &serpent.Group{
+		Name:        "Provisioning",
+		YAML:        "provisioning",
+		Description: "The daemons that run template imports and workspace builds.",
 	}
 	groupClient = &serpent.Group{
 		Name:        "Client",
@@ -261,6 +273,26 @@ func (c *DeploymentValues) Options() serpent.OptionSet {
 			YAML:        "disableSessionExpiryRefresh",
 			Value:       &c.SessionConfig.DisableExpiryRefresh,
 			Group:       groupAuth,
+		},
+		{
+			Name:        "Provisioner Daemons",
+			Description: "Number of provisioner daemons to run inside the server; each runs one job at a time. 0 leaves jobs to external daemons.",
+			Flag:        "provisioner-daemons",
+			Env:         "CODER_PROVISIONER_DAEMONS",
+			YAML:        "daemons",
+			Default:     "3",
+			Value:       &c.Provisioner.Daemons,
+			Group:       groupProvisioning,
+		},
+		{
+			Name:        "Poll Interval",
+			Description: "How often an idle daemon looks for jobs in case it missed the notification that wakes it (normally jobs start within milliseconds).",
+			Flag:        "provisioner-daemon-poll-interval",
+			Env:         "CODER_PROVISIONER_DAEMON_POLL_INTERVAL",
+			YAML:        "daemonPollInterval",
+			Default:     time.Second.String(),
+			Value:       &c.Provisioner.DaemonPollInterval,
+			Group:       groupProvisioning,
 		},
 		{
 			Name:        "SSH Host Prefix",

@@ -38,6 +38,9 @@ type Options struct {
 	// where each value came from; nil derives one that knows nothing.
 	DeploymentOptions serpent.OptionSet
 	SwaggerDoc        []byte
+	// IncludeProvisionerDaemon runs one in-process daemon with the echo
+	// provisioner, so template imports complete.
+	IncludeProvisionerDaemon bool
 	// Logger defaults to one that fails the test on error logs.
 	Logger *slog.Logger
 }
@@ -98,6 +101,13 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if opts.IncludeProvisionerDaemon {
+		stop, err := api.StartProvisionerDaemons(context.Background(), 1, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(stop)
 	}
 	srv := &httptest.Server{Listener: listener, Config: &http.Server{Handler: api}}
 	srv.Start()

@@ -29,6 +29,8 @@ func systemActor(name string, perms ...[]rbac.Permission) *rbac.PreparedSubject 
 var (
 	startupActor = systemActor("startup",
 		perm(rbac.ResourceSystem, rbac.ActionRead, rbac.ActionCreate),
+		perm(rbac.ResourceOrganization, rbac.ActionRead, rbac.ActionCreate),
+		perm(rbac.ResourceGroup, rbac.ActionCreate),
 	)
 	apiKeyAuthenticatorActor = systemActor("apikey-authenticator",
 		perm(rbac.ResourceApiKey, rbac.ActionRead, rbac.ActionUpdate),
@@ -40,9 +42,8 @@ var (
 	firstUserActor = systemActor("first-user",
 		perm(rbac.ResourceSystem, rbac.ActionRead),
 		perm(rbac.ResourceUser, rbac.ActionCreate, rbac.ActionRead, rbac.ActionUpdatePersonal),
-		perm(rbac.ResourceOrganization, rbac.ActionCreate, rbac.ActionRead),
+		perm(rbac.ResourceOrganization, rbac.ActionRead),
 		perm(rbac.ResourceOrganizationMember, rbac.ActionCreate),
-		perm(rbac.ResourceGroup, rbac.ActionCreate), // the Everyone group
 	)
 	provisionerdActor = systemActor("provisionerd",
 		perm(rbac.ResourceProvisionerJobs, rbac.ActionRead, rbac.ActionUpdate),
@@ -56,7 +57,8 @@ var (
 	)
 )
 
-// AsStartup is for the server's own start: the deployment id.
+// AsStartup is for the server's own start: the deployment id and the
+// default organization.
 func AsStartup(ctx context.Context) context.Context { return As(ctx, startupActor) }
 
 // AsAPIKeyAuthenticator looks up and refreshes API keys and builds actors.

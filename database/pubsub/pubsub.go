@@ -186,7 +186,9 @@ func (p *PG) loop(conn *pgx.Conn) {
 
 		waitCtx, cancel := context.WithCancel(p.ctx)
 		stop := make(chan struct{})
+		waiterDone := make(chan struct{})
 		go func() {
+			defer close(waiterDone)
 			select {
 			case <-p.wake:
 				cancel()
@@ -195,6 +197,8 @@ func (p *PG) loop(conn *pgx.Conn) {
 		}()
 		n, err := conn.WaitForNotification(waitCtx)
 		close(stop)
+		// Join the waiter so it cannot take a wake meant for the next wait.
+		<-waiterDone
 		interrupted := waitCtx.Err() != nil
 		cancel()
 		switch {

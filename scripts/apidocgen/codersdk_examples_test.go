@@ -45,6 +45,16 @@ var responseTypes = map[string]func() any{
 	"codersdk.UserLoginType":                  func() any { return &codersdk.UserLoginType{} },
 	"codersdk.UserRoles":                      func() any { return &codersdk.UserRoles{} },
 	"codersdk.ValidateUserPasswordResponse":   func() any { return &codersdk.ValidateUserPasswordResponse{} },
+	"codersdk.Preset":                         func() any { return &codersdk.Preset{} },
+	"codersdk.ProvisionerDaemon":              func() any { return &codersdk.ProvisionerDaemon{} },
+	"codersdk.ProvisionerJob":                 func() any { return &codersdk.ProvisionerJob{} },
+	"codersdk.ProvisionerJobLog":              func() any { return &codersdk.ProvisionerJobLog{} },
+	"codersdk.TemplateVersion":                func() any { return &codersdk.TemplateVersion{} },
+	"codersdk.TemplateVersionExternalAuth":    func() any { return &codersdk.TemplateVersionExternalAuth{} },
+	"codersdk.TemplateVersionParameter":       func() any { return &codersdk.TemplateVersionParameter{} },
+	"codersdk.TemplateVersionVariable":        func() any { return &codersdk.TemplateVersionVariable{} },
+	"codersdk.UploadResponse":                 func() any { return &codersdk.UploadResponse{} },
+	"codersdk.WorkspaceResource":              func() any { return &codersdk.WorkspaceResource{} },
 	"codersdk.DeploymentConfig": func() any {
 		// serpent decodes option values into an option set it is given.
 		vals := &codersdk.DeploymentValues{}

@@ -1,0 +1,157 @@
+package coderd
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
+
+	"github.com/devplane/devplane/coderd/httpapi"
+	"github.com/devplane/devplane/coderd/httpmw"
+	"github.com/devplane/devplane/coderd/provisionerd/archive"
+	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/dbauthz"
+	"github.com/devplane/devplane/database/dbtime"
+)
+
+// maxFileBytes bounds an uploaded archive. Templates are mostly text; the
+// expanded size is bounded separately by archive.Validate.
+const maxFileBytes = 10 << 20
+
+// @Summary Upload file
+// @Description Stores a template source archive. Uploading bytes you have
+// @Description uploaded before answers 200 with the existing file's ID.
+// @ID upload-file
+// @Security CoderSessionToken
+// @Accept application/x-tar,application/zip
+// @Produce json
+// @Tags Files
+// @Param Content-Type header string true "Content-Type must be `application/x-tar` or `application/zip`" default(application/x-tar)
+// @Param file formData file true "File to be uploaded. If using tar format, file must conform to ustar (pax may cause problems)."
+// @Success 201 {object} codersdk.UploadResponse
+// @Success 200 {object} codersdk.UploadResponse
+// @Failure 400 {object} codersdk.Response
+// @Failure 413 {object} codersdk.Response
+// @Failure 415 {object} codersdk.Response
+// @Router /files [post]
+func (api *API) postFile(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	auth := httpmw.APIKeyAuthorization(r)
+
+	contentType := r.Header.Get("Content-Type")
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	if err != nil || (mediaType != codersdk.ContentTypeTar && mediaType != codersdk.ContentTypeZip) {
+		httpapi.Write(ctx, rw, http.StatusUnsupportedMediaType, codersdk.Response{
+			Message: fmt.Sprintf("Unsupported content type %q.", contentType),
+			Detail:  fmt.Sprintf("Upload a template archive as %s or %s.", codersdk.ContentTypeTar, codersdk.ContentTypeZip),
+		})
+		return
+	}
+
+	data, err := io.ReadAll(http.MaxBytesReader(rw, r.Body, maxFileBytes))
+	var maxErr *http.MaxBytesError
+	switch {
+	case errors.As(err, &maxErr):
+		httpapi.Write(ctx, rw, http.StatusRequestEntityTooLarge, codersdk.Response{
+			Message: "File is too large.",
+			Detail:  "The limit is " + strconv.Itoa(maxFileBytes) + " bytes.",
+		})
+		return
+	case err != nil:
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Failed to read the request body.", Detail: err.Error()})
+		return
+	}
+	if err := archive.Validate(data, mediaType); err != nil {
+		if !archive.IsInvalid(err) {
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
+			Message: "The archive is corrupt: " + err.Error(),
+			Detail:  fmt.Sprintf("The body must be a well-formed %s archive of a template.", mediaType),
+		})
+		return
+	}
+
+	sum := sha256.Sum256(data)
+	hash := hex.EncodeToString(sum[:])
+	existing := func() (database.File, bool, error) {
+		f, err := api.Database.GetFileByHashAndCreator(ctx, database.GetFileByHashAndCreatorParams{Hash: hash, CreatedBy: auth.Key.UserID})
+		if errors.Is(err, database.ErrNoRows) {
+			return database.File{}, false, nil
+		}
+		return f, err == nil, err
+	}
+	if f, ok, err := existing(); err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	} else if ok {
+		httpapi.Write(ctx, rw, http.StatusOK, codersdk.UploadResponse{ID: f.ID})
+		return
+	}
+
+	file, err := api.Database.InsertFile(ctx, database.InsertFileParams{
+		ID: uuid.New(), Hash: hash, CreatedAt: dbtime.Now(), CreatedBy: auth.Key.UserID,
+		Mimetype: mediaType, Data: data,
+	})
+	switch {
+	case database.IsUniqueViolation(err):
+		// The same bytes arrived in a concurrent request.
+		f, ok, err := existing()
+		if err != nil || !ok {
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+		httpapi.Write(ctx, rw, http.StatusOK, codersdk.UploadResponse{ID: f.ID})
+		return
+	case dbauthz.IsNotAuthorizedError(err):
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to upload files."})
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusCreated, codersdk.UploadResponse{ID: file.ID})
+}
+
+// @Summary Get file by ID
+// @ID get-file-by-id
+// @Security CoderSessionToken
+// @Tags Files
+// @Param fileID path string true "File ID" format(uuid)
+// @Success 200
+// @Failure 400 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /files/{fileID} [get]
+func (api *API) fileByID(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err := uuid.Parse(chi.URLParam(r, "fileID"))
+	if err != nil {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
+			Message:     "Invalid file.",
+			Validations: []codersdk.ValidationError{{Field: "fileID", Detail: "must be a file ID (a UUID)"}},
+		})
+		return
+	}
+	file, err := api.Database.GetFileByID(ctx, id)
+	if httpapi.IsUnauthorizedOrNotFound(err) {
+		httpapi.ResourceNotFound(rw)
+		return
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	rw.Header().Set("Content-Type", file.Mimetype)
+	rw.Header().Set("Content-Length", strconv.Itoa(len(file.Data)))
+	rw.WriteHeader(http.StatusOK)
+	_, _ = rw.Write(file.Data)
+}

@@ -1,0 +1,146 @@
+package provisionerd
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"cdr.dev/slog"
+	"github.com/jackc/pgx/v5"
+	"golang.org/x/xerrors"
+
+	"github.com/devplane/devplane/coderd/provisionerd/provisioner"
+	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/dbauthz"
+	"github.com/devplane/devplane/database/dbtime"
+	"github.com/devplane/devplane/database/pubsub"
+)
+
+// ErrorCodeHung is the error_code of a job the hang detector failed.
+const ErrorCodeHung = "HUNG"
+
+// Hang detector defaults.
+const (
+	DefaultHangThreshold = 5 * time.Minute
+	DefaultHangInterval  = time.Minute
+)
+
+// HangDetectorOptions configures RunHangDetector.
+type HangDetectorOptions struct {
+	Logger slog.Logger
+	// DB must be dbauthz-wrapped; the detector acts as
+	// dbauthz.AsProvisionerd.
+	DB     database.Store
+	Pubsub pubsub.Pubsub
+	// Threshold is how long a running job may go without a heartbeat
+	// (default 5m). Keep it well above the daemons' HeartbeatInterval.
+	Threshold time.Duration
+	// Interval between passes (default 1m).
+	Interval time.Duration
+}
+
+// RunHangDetector fails running jobs whose daemon stopped heartbeating
+// (crashed, lost its database connection, was killed), at once and then
+// every Interval, until ctx is done.
+func RunHangDetector(ctx context.Context, opts HangDetectorOptions) {
+	if opts.Threshold <= 0 {
+		opts.Threshold = DefaultHangThreshold
+	}
+	if opts.Interval <= 0 {
+		opts.Interval = DefaultHangInterval
+	}
+	log := opts.Logger.Named("hang_detector")
+	t := time.NewTicker(opts.Interval)
+	defer t.Stop()
+	for {
+		n, err := DetectHungJobs(ctx, opts.DB, opts.Pubsub, dbtime.Now(), opts.Threshold)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error(ctx, "detect hung provisioner jobs", slog.Error(err))
+		case n > 0:
+			log.Warn(ctx, "failed hung provisioner jobs", slog.F("count", n), slog.F("threshold", opts.Threshold.String()))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// DetectHungJobs fails every running job not heartbeated since
+// now-threshold: it adds a log line saying why, completes the job with
+// error_code ErrorCodeHung and publishes EventProvisionerJobLogs. It returns
+// how many jobs it failed. A job whose heartbeat lands while it is being
+// failed is left running.
+func DetectHungJobs(ctx context.Context, db database.Store, ps pubsub.Pubsub, now time.Time, threshold time.Duration) (int, error) {
+	ctx = dbauthz.AsProvisionerd(ctx)
+	now = dbtime.Time(now)
+	cutoff := now.Add(-threshold)
+	jobs, err := db.GetHungProvisionerJobs(ctx, cutoff)
+	if err != nil {
+		return 0, xerrors.Errorf("get hung jobs: %w", err)
+	}
+	reason := "no heartbeat from its provisioner daemon for " + shortDuration(threshold)
+	message := "the job is hung: " + reason
+	code := ErrorCodeHung
+	failed := 0
+	var firstErr error
+	for _, job := range jobs {
+		var hung bool
+		// Repeatable read: if the daemon heartbeats after our snapshot, the
+		// completing UPDATE fails to serialize and the retry sees the
+		// fresh updated_at.
+		err := db.InTx(ctx, func(tx database.Store) error {
+			current, err := tx.GetProvisionerJobByID(ctx, job.ID)
+			if err != nil {
+				return err
+			}
+			hung = current.CompletedAt == nil && current.StartedAt != nil && current.UpdatedAt.Before(cutoff)
+			if !hung {
+				return nil
+			}
+			if err := tx.UpdateProvisionerJobWithCompleteByID(ctx, database.UpdateProvisionerJobWithCompleteByIDParams{
+				ID: job.ID, CompletedAt: &now, Error: &message, ErrorCode: &code,
+			}); err != nil {
+				return err
+			}
+			_, err = tx.InsertProvisionerJobLogs(ctx, database.InsertProvisionerJobLogsParams{
+				JobID:     job.ID,
+				CreatedAt: []time.Time{now},
+				Source:    []string{string(database.LogSourceProvisionerDaemon)},
+				Level:     []string{string(provisioner.LogLevelError)},
+				Stage:     []string{stageCleaningUp},
+				Output:    []string{fmt.Sprintf("Job marked as failed: %s.", reason)},
+			})
+			return err
+		}, &database.TxOptions{Isolation: pgx.RepeatableRead})
+		if err != nil {
+			if ctx.Err() != nil {
+				return failed, ctx.Err()
+			}
+			if firstErr == nil {
+				firstErr = xerrors.Errorf("fail hung job %s: %w", job.ID, err)
+			}
+			continue
+		}
+		if hung {
+			failed++
+			publishJobLogs(ps, slog.Make(), job.ID)
+		}
+	}
+	return failed, firstErr
+}
+
+// shortDuration formats d without trailing zero units: 5m, 1h, 90s → 1m30s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}

@@ -1,0 +1,987 @@
+package coderd
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+
+	"cdr.dev/slog"
+	"github.com/google/uuid"
+	"golang.org/x/xerrors"
+
+	"github.com/devplane/devplane/coderd/httpapi"
+	"github.com/devplane/devplane/coderd/httpmw"
+	"github.com/devplane/devplane/coderd/rbac"
+	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/dbauthz"
+	"github.com/devplane/devplane/database/dbtime"
+	"github.com/devplane/devplane/database/pubsub"
+)
+
+// Template version names allow what Coder's do: letters and digits, with
+// single '_', '.' or '-' between them.
+var templateVersionNameRegex = regexp.MustCompile(`^[a-zA-Z0-9]+(?:[_.-][a-zA-Z0-9]+)*$`)
+
+const (
+	maxTemplateVersionNameLength    = 64
+	maxTemplateVersionMessageLength = 1 << 20
+)
+
+// templateVersionNameProblem explains why name cannot name a version, or
+// returns "".
+func templateVersionNameProblem(name string) string {
+	switch {
+	case len(name) > maxTemplateVersionNameLength:
+		return fmt.Sprintf("must be at most %d characters", maxTemplateVersionNameLength)
+	case !templateVersionNameRegex.MatchString(name):
+		return `must be letters and digits with single "_", "." or "-" between them (e.g. "v1.2-beta")`
+	}
+	return ""
+}
+
+func templateVersionMessageProblem(message string) string {
+	if len(message) > maxTemplateVersionMessageLength {
+		return fmt.Sprintf("must be at most %d bytes", maxTemplateVersionMessageLength)
+	}
+	return ""
+}
+
+// Words for generated version names: "brave_turing3".
+var (
+	nameAdjectives = []string{
+		"agile", "amber", "bold", "brave", "bright", "calm", "clever", "cosmic", "crisp", "eager",
+		"fancy", "gentle", "happy", "jolly", "keen", "kind", "lively", "lucid", "merry", "nimble",
+		"noble", "plucky", "proud", "quick", "quiet", "rapid", "serene", "sharp", "shiny", "silent",
+		"snappy", "steady", "sunny", "swift", "tidy", "upbeat", "vivid", "witty", "zany", "zen",
+	}
+	nameScientists = []string{
+		"babbage", "bardeen", "bohr", "curie", "darwin", "dijkstra", "einstein", "euler", "faraday", "fermi",
+		"feynman", "franklin", "galileo", "gauss", "goodall", "hamilton", "hopper", "hypatia", "johnson", "kepler",
+		"knuth", "lamarr", "lovelace", "maxwell", "meitner", "mendel", "newton", "noether", "pascal", "planck",
+		"ritchie", "sagan", "shannon", "somerville", "tesla", "thompson", "turing", "volta", "wilson", "wozniak",
+	}
+)
+
+// friendlyVersionName generates a name such as "brave_turing3".
+func friendlyVersionName() string {
+	//nolint:gosec // Names need variety, not secrecy.
+	return fmt.Sprintf("%s_%s%d", nameAdjectives[rand.IntN(len(nameAdjectives))],
+		nameScientists[rand.IntN(len(nameScientists))], rand.IntN(10))
+}
+
+// provisionerJobTags completes the tags a job is enqueued with, as Coder
+// does: without a scope a job is the organization's; a user-scoped job
+// belongs to its initiator; an organization-scoped job has no owner.
+func provisionerJobTags(in map[string]string, initiator uuid.UUID) map[string]string {
+	tags := make(map[string]string, len(in)+1)
+	for k, v := range in {
+		tags[k] = v
+	}
+	if tags["scope"] == "" {
+		tags["scope"] = "organization"
+	}
+	switch tags["scope"] {
+	case "user":
+		tags["owner"] = initiator.String()
+	case "organization":
+		delete(tags, "owner")
+	}
+	return tags
+}
+
+// templateVersionImportInput is the input of a template_version_import
+// job, read by the provisioner daemon.
+type templateVersionImportInput struct {
+	TemplateVersionID  uuid.UUID                `json:"template_version_id"`
+	UserVariableValues []codersdk.VariableValue `json:"user_variable_values"`
+}
+
+// jobPosting is the message of pubsub.EventProvisionerJobPosted. Daemons
+// take any message as "look for work".
+type jobPosting struct {
+	OrganizationID  uuid.UUID         `json:"organization_id"`
+	ProvisionerType string            `json:"provisioner_type"`
+	Tags            map[string]string `json:"tags"`
+}
+
+// publishJobPosted wakes idle daemons. Failing to is not fatal: daemons
+// also poll.
+func (api *API) publishJobPosted(ctx context.Context, job database.ProvisionerJob) {
+	msg, err := json.Marshal(jobPosting{
+		OrganizationID: job.OrganizationID, ProvisionerType: string(job.Provisioner), Tags: jsonStringMap(job.Tags),
+	})
+	if err == nil {
+		err = api.Pubsub.Publish(pubsub.EventProvisionerJobPosted, msg)
+	}
+	if err != nil {
+		api.Logger.Warn(ctx, "publish provisioner job posted", slog.F("job_id", job.ID), slog.Error(err))
+	}
+}
+
+// publishJobLogs tells log followers (and the daemon running the job) to
+// look at the job again.
+func (api *API) publishJobLogs(ctx context.Context, jobID uuid.UUID) {
+	if err := api.Pubsub.Publish(pubsub.EventProvisionerJobLogs(jobID.String()), nil); err != nil {
+		api.Logger.Warn(ctx, "publish provisioner job logs", slog.F("job_id", jobID), slog.Error(err))
+	}
+}
+
+func convertTemplateVersion(v database.TemplateVersion, job codersdk.ProvisionerJob, createdBy codersdk.MinimalUser, matched *codersdk.MatchedProvisioners) codersdk.TemplateVersion {
+	out := codersdk.TemplateVersion{
+		ID:                  v.ID,
+		OrganizationID:      v.OrganizationID,
+		CreatedAt:           v.CreatedAt,
+		UpdatedAt:           v.UpdatedAt,
+		Name:                v.Name,
+		Message:             v.Message,
+		Job:                 job,
+		Readme:              v.Readme,
+		CreatedBy:           createdBy,
+		Archived:            v.Archived,
+		MatchedProvisioners: matched,
+	}
+	if v.TemplateID.Valid {
+		id := v.TemplateID.UUID
+		out.TemplateID = &id
+	}
+	return out
+}
+
+// matchedProvisioners counts the organization's daemons that could run
+// job. It is best effort: nil when the caller may not list daemons.
+func (api *API) matchedProvisioners(ctx context.Context, job database.ProvisionerJob) *codersdk.MatchedProvisioners {
+	rows, err := api.Database.GetProvisionerDaemonsByOrganization(ctx, job.OrganizationID)
+	if err != nil {
+		return nil
+	}
+	jobTags := jsonStringMap(job.Tags)
+	now := dbtime.Now()
+	out := &codersdk.MatchedProvisioners{}
+	for _, row := range rows {
+		d := row.ProvisionerDaemon
+		if !slices.Contains(d.Provisioners, string(job.Provisioner)) {
+			continue
+		}
+		daemonTags := jsonStringMap(d.Tags)
+		fits := true
+		for k, v := range jobTags {
+			if daemonTags[k] != v {
+				fits = false
+				break
+			}
+		}
+		if !fits {
+			continue
+		}
+		out.Count++
+		if d.LastSeenAt == nil {
+			continue
+		}
+		if now.Sub(*d.LastSeenAt) <= provisionerDaemonStaleAfter {
+			out.Available++
+		}
+		if out.MostRecentlySeen == nil || d.LastSeenAt.After(*out.MostRecentlySeen) {
+			seen := *d.LastSeenAt
+			out.MostRecentlySeen = &seen
+		}
+	}
+	return out
+}
+
+// minimalUser returns the user as other resources show it. A creator the
+// caller may not read shows as its ID alone.
+func (api *API) minimalUser(ctx context.Context, id uuid.UUID) (codersdk.MinimalUser, error) {
+	u, err := api.Database.GetUserByID(ctx, id)
+	if httpapi.IsUnauthorizedOrNotFound(err) {
+		return codersdk.MinimalUser{ID: id}, nil
+	}
+	if err != nil {
+		return codersdk.MinimalUser{}, err
+	}
+	return codersdk.MinimalUser{ID: u.ID, Username: u.Username, Name: u.Name, AvatarURL: u.AvatarUrl}, nil
+}
+
+// templateVersionResponse converts a version with its job (and queue
+// position), creator and, while pending, the daemons that could take it.
+func (api *API) templateVersionResponse(ctx context.Context, v database.TemplateVersion) (codersdk.TemplateVersion, error) {
+	jobs, err := api.loadJobs(ctx, []uuid.UUID{v.JobID})
+	if err != nil {
+		return codersdk.TemplateVersion{}, err
+	}
+	row, ok := jobs[v.JobID]
+	if !ok {
+		return codersdk.TemplateVersion{}, xerrors.Errorf("the import job %s of template version %s is not readable", v.JobID, v.ID)
+	}
+	job := convertProvisionerJob(row.ProvisionerJob, jobExtras{
+		queuePosition: row.QueuePosition, queueSize: row.QueueSize, version: &v,
+	})
+	if job.WorkerID != nil {
+		job.WorkerName = api.daemonNames(ctx, v.OrganizationID)[*job.WorkerID]
+	}
+	createdBy, err := api.minimalUser(ctx, v.CreatedBy)
+	if err != nil {
+		return codersdk.TemplateVersion{}, err
+	}
+	var matched *codersdk.MatchedProvisioners
+	if job.Status == codersdk.ProvisionerJobPending {
+		matched = api.matchedProvisioners(ctx, row.ProvisionerJob)
+	}
+	return convertTemplateVersion(v, job, createdBy, matched), nil
+}
+
+// writeTemplateVersion answers with the version as the API shows it.
+func (api *API) writeTemplateVersion(rw http.ResponseWriter, r *http.Request, status int, v database.TemplateVersion) {
+	out, err := api.templateVersionResponse(r.Context(), v)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	httpapi.Write(r.Context(), rw, status, out)
+}
+
+// @Summary Create template version by organization
+// @Description Stores a template version and enqueues the job that imports it.
+// @ID create-template-version-by-organization
+// @Security CoderSessionToken
+// @Accept json
+// @Produce json
+// @Tags Templates
+// @Param organization path string true "Organization ID or name"
+// @Param request body codersdk.CreateTemplateVersionRequest true "Create template version request"
+// @Success 201 {object} codersdk.TemplateVersion
+// @Failure 400 {object} codersdk.Response
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /organizations/{organization}/templateversions [post]
+func (api *API) postTemplateVersionsByOrganization(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	auth := httpmw.APIKeyAuthorization(r)
+	org := httpmw.OrganizationParam(r)
+	var req codersdk.CreateTemplateVersionRequest
+	if !httpapi.Read(ctx, rw, r, &req) {
+		return
+	}
+	// dbauthz enforces this too; checking first answers 403 before any
+	// field-level feedback about files the caller could not use anyway.
+	if auth.Actor.Authorize(rbac.ActionCreate, rbac.ResourceTemplate.InOrg(org.ID)) != nil {
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to create template versions in this organization."})
+		return
+	}
+
+	var v httpapi.Validations
+	switch {
+	case req.ExampleID != "":
+		v.Check("example_id", "examples are not available yet; upload the template with POST /files and pass file_id")
+	case req.FileID == uuid.Nil:
+		v.Check("file_id", "is required (upload the template with POST /files first)")
+	}
+	if req.StorageMethod != "" && req.StorageMethod != codersdk.ProvisionerStorageMethodFile {
+		v.Check("storage_method", `must be "file"`)
+	}
+	if req.Provisioner != codersdk.ProvisionerTypeEcho && req.Provisioner != codersdk.ProvisionerTypeTerraform {
+		v.Check("provisioner", `must be "terraform" or "echo"`)
+	}
+	if req.TemplateID != uuid.Nil {
+		v.Check("template_id", "templates arrive with a later change; create the version without template_id")
+	}
+	if req.Name != "" {
+		v.Check("name", templateVersionNameProblem(req.Name))
+	}
+	v.Check("message", templateVersionMessageProblem(req.Message))
+	for i, vv := range req.UserVariableValues {
+		if vv.Name == "" {
+			v.Check(fmt.Sprintf("user_variable_values[%d].name", i), "must not be empty")
+		}
+	}
+	for k := range req.ProvisionerTags {
+		if k == "" {
+			v.Check("tags", "tag names must not be empty")
+			break
+		}
+	}
+	if len(v) == 0 {
+		// The file must be one the caller may read.
+		_, err := api.Database.GetFileByID(ctx, req.FileID)
+		if httpapi.IsUnauthorizedOrNotFound(err) {
+			v.Check("file_id", "no file with this ID exists that you may read")
+		} else if err != nil {
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+	}
+	if len(v) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid template version.", Validations: v})
+		return
+	}
+	name := req.Name
+	if name == "" {
+		name = friendlyVersionName()
+	}
+	vars := req.UserVariableValues
+	if vars == nil {
+		vars = []codersdk.VariableValue{}
+	}
+
+	versionID := uuid.New()
+	input, err := json.Marshal(templateVersionImportInput{TemplateVersionID: versionID, UserVariableValues: vars})
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	tags, err := json.Marshal(provisionerJobTags(req.ProvisionerTags, auth.Key.UserID))
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+
+	var (
+		job     database.ProvisionerJob
+		version database.TemplateVersion
+	)
+	err = api.Database.InTx(ctx, func(tx database.Store) error {
+		now := dbtime.Now()
+		var err error
+		job, err = tx.InsertProvisionerJob(ctx, database.InsertProvisionerJobParams{
+			ID: uuid.New(), CreatedAt: now, UpdatedAt: now, OrganizationID: org.ID, InitiatorID: auth.Key.UserID,
+			Provisioner: database.ProvisionerType(req.Provisioner), Type: database.ProvisionerJobTypeTemplateVersionImport,
+			FileID: req.FileID, Input: input, Tags: tags,
+		})
+		if err != nil {
+			return err
+		}
+		version, err = tx.InsertTemplateVersion(ctx, database.InsertTemplateVersionParams{
+			ID: versionID, OrganizationID: org.ID, CreatedAt: now, UpdatedAt: now,
+			Name: name, Message: req.Message, JobID: job.ID, CreatedBy: auth.Key.UserID,
+		})
+		return err
+	}, nil)
+	switch {
+	case dbauthz.IsNotAuthorizedError(err):
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to create template versions in this organization."})
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	api.publishJobPosted(ctx, job)
+	api.writeTemplateVersion(rw, r, http.StatusCreated, version)
+}
+
+// @Summary Get template version by ID
+// @ID get-template-version-by-id
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param templateversion path string true "Template version ID" format(uuid)
+// @Success 200 {object} codersdk.TemplateVersion
+// @Failure 404 {object} codersdk.Response
+// @Router /templateversions/{templateversion} [get]
+func (api *API) templateVersion(rw http.ResponseWriter, r *http.Request) {
+	api.writeTemplateVersion(rw, r, http.StatusOK, httpmw.TemplateVersionParam(r))
+}
+
+// @Summary Patch template version by ID
+// @ID patch-template-version-by-id
+// @Security CoderSessionToken
+// @Accept json
+// @Produce json
+// @Tags Templates
+// @Param templateversion path string true "Template version ID" format(uuid)
+// @Param request body codersdk.PatchTemplateVersionRequest true "Patch template version request"
+// @Success 200 {object} codersdk.TemplateVersion
+// @Failure 400 {object} codersdk.Response
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Failure 409 {object} codersdk.Response
+// @Router /templateversions/{templateversion} [patch]
+func (api *API) patchTemplateVersion(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	version := httpmw.TemplateVersionParam(r)
+	var req codersdk.PatchTemplateVersionRequest
+	if !httpapi.Read(ctx, rw, r, &req) {
+		return
+	}
+	var v httpapi.Validations
+	if req.Name != "" {
+		v.Check("name", templateVersionNameProblem(req.Name))
+	}
+	if req.Message != nil {
+		v.Check("message", templateVersionMessageProblem(*req.Message))
+	}
+	if len(v) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid template version update.", Validations: v})
+		return
+	}
+	p := database.UpdateTemplateVersionByIDParams{
+		ID: version.ID, Name: version.Name, Message: version.Message, TemplateID: version.TemplateID,
+		UpdatedAt: dbtime.Now(),
+	}
+	if req.Name != "" {
+		p.Name = req.Name
+	}
+	if req.Message != nil {
+		p.Message = *req.Message
+	}
+	updated, err := api.Database.UpdateTemplateVersionByID(ctx, p)
+	switch {
+	case database.IsUniqueViolation(err, "template_versions_template_name_lower_idx"):
+		httpapi.Write(ctx, rw, http.StatusConflict, codersdk.Response{
+			Message:     fmt.Sprintf("The template already has a version named %q.", req.Name),
+			Validations: []codersdk.ValidationError{{Field: "name", Detail: "This value is already in use and should be unique."}},
+		})
+		return
+	case dbauthz.IsNotAuthorizedError(err):
+		httpapi.Forbidden(rw)
+		return
+	case httpapi.IsUnauthorizedOrNotFound(err):
+		httpapi.ResourceNotFound(rw)
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	api.writeTemplateVersion(rw, r, http.StatusOK, updated)
+}
+
+// templateVersionJob loads the version's import job, answering the error
+// itself when it cannot.
+func (api *API) templateVersionJob(rw http.ResponseWriter, r *http.Request, v database.TemplateVersion) (database.ProvisionerJob, bool) {
+	job, err := api.Database.GetProvisionerJobByID(r.Context(), v.JobID)
+	if httpapi.IsUnauthorizedOrNotFound(err) {
+		httpapi.ResourceNotFound(rw)
+		return job, false
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return job, false
+	}
+	return job, true
+}
+
+// @Summary Cancel template version by ID
+// @Description A pending import is canceled at once; a running one is
+// @Description marked canceling and its daemon stops it.
+// @ID cancel-template-version-by-id
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param templateversion path string true "Template version ID" format(uuid)
+// @Success 200 {object} codersdk.Response
+// @Failure 400 {object} codersdk.Response
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /templateversions/{templateversion}/cancel [patch]
+func (api *API) patchCancelTemplateVersion(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	auth := httpmw.APIKeyAuthorization(r)
+	version := httpmw.TemplateVersionParam(r)
+	if auth.Actor.Authorize(rbac.ActionUpdate, version.RBACObject()) != nil {
+		httpapi.Forbidden(rw)
+		return
+	}
+	job, ok := api.templateVersionJob(rw, r, version)
+	if !ok {
+		return
+	}
+	switch {
+	case job.CompletedAt != nil:
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "The job has already completed."})
+		return
+	case job.CanceledAt != nil:
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "The job has already been marked as canceled."})
+		return
+	}
+	now := dbtime.Now()
+	err := api.Database.UpdateProvisionerJobWithCancelByID(ctx, database.UpdateProvisionerJobWithCancelByIDParams{ID: job.ID, CanceledAt: &now})
+	switch {
+	case dbauthz.IsNotAuthorizedError(err):
+		httpapi.Forbidden(rw)
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	api.publishJobLogs(ctx, job.ID)
+	httpapi.Write(ctx, rw, http.StatusOK, codersdk.Response{Message: "Job has been marked as canceled."})
+}
+
+// @Summary Archive template version
+// @Description Archived versions are hidden from version lists and cannot
+// @Description be used for new workspaces. An import still in progress
+// @Description cannot be archived.
+// @ID archive-template-version
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param templateversion path string true "Template version ID" format(uuid)
+// @Success 200 {object} codersdk.Response
+// @Failure 400 {object} codersdk.Response
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /templateversions/{templateversion}/archive [post]
+func (api *API) postArchiveTemplateVersion(rw http.ResponseWriter, r *http.Request) {
+	api.setArchiveTemplateVersion(rw, r, true)
+}
+
+// @Summary Unarchive template version
+// @ID unarchive-template-version
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param templateversion path string true "Template version ID" format(uuid)
+// @Success 200 {object} codersdk.Response
+// @Failure 400 {object} codersdk.Response
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /templateversions/{templateversion}/unarchive [post]
+func (api *API) postUnarchiveTemplateVersion(rw http.ResponseWriter, r *http.Request) {
+	api.setArchiveTemplateVersion(rw, r, false)
+}
+
+func (api *API) setArchiveTemplateVersion(rw http.ResponseWriter, r *http.Request, archive bool) {
+	ctx := r.Context()
+	auth := httpmw.APIKeyAuthorization(r)
+	version := httpmw.TemplateVersionParam(r)
+	word := "unarchived"
+	if archive {
+		word = "archived"
+	}
+	if auth.Actor.Authorize(rbac.ActionUpdate, version.RBACObject()) != nil {
+		httpapi.Forbidden(rw)
+		return
+	}
+	if version.Archived == archive {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: fmt.Sprintf("The template version is already %s.", word)})
+		return
+	}
+	if archive {
+		job, ok := api.templateVersionJob(rw, r, version)
+		if !ok {
+			return
+		}
+		if status := provisionerJobStatus(job); status.Active() {
+			httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
+				Message: "A template version cannot be archived while its import is " + string(status) + ".",
+				Detail:  "Wait for the import to finish, or cancel it first.",
+			})
+			return
+		}
+	}
+	_, err := api.Database.UpdateTemplateVersionArchived(ctx, database.UpdateTemplateVersionArchivedParams{
+		ID: version.ID, Archived: archive, UpdatedAt: dbtime.Now(),
+	})
+	switch {
+	case dbauthz.IsNotAuthorizedError(err):
+		httpapi.Forbidden(rw)
+		return
+	case httpapi.IsUnauthorizedOrNotFound(err):
+		httpapi.ResourceNotFound(rw)
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, codersdk.Response{Message: "Template version has been " + word + "."})
+}
+
+// @Summary Get logs by template version
+// @Description With follow, the request must be a websocket upgrade: each
+// @Description log is sent as a JSON text message as it is stored, and the
+// @Description server closes the socket normally once the import completes.
+// @ID get-logs-by-template-version
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param templateversion path string true "Template version ID" format(uuid)
+// @Param after query int false "Only logs with an ID greater than this"
+// @Param follow query bool false "Stream logs over a websocket until the import completes"
+// @Success 200 {array} codersdk.ProvisionerJobLog
+// @Failure 400 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /templateversions/{templateversion}/logs [get]
+func (api *API) templateVersionLogs(rw http.ResponseWriter, r *http.Request) {
+	version := httpmw.TemplateVersionParam(r)
+	job, ok := api.templateVersionJob(rw, r, version)
+	if !ok {
+		return
+	}
+	api.provisionerJobLogs(rw, r, job)
+}
+
+// @Summary Get resources by template version
+// @Description The resources the import found for starting a workspace.
+// @ID get-resources-by-template-version
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param templateversion path string true "Template version ID" format(uuid)
+// @Success 200 {array} codersdk.WorkspaceResource
+// @Failure 404 {object} codersdk.Response
+// @Router /templateversions/{templateversion}/resources [get]
+func (api *API) templateVersionResources(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	version := httpmw.TemplateVersionParam(r)
+	resources, err := api.jobResources(ctx, version.JobID)
+	if httpapi.IsUnauthorizedOrNotFound(err) {
+		httpapi.ResourceNotFound(rw)
+		return
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	start := make([]codersdk.WorkspaceResource, 0, len(resources))
+	for _, res := range resources {
+		if res.Transition == codersdk.WorkspaceTransitionStart {
+			start = append(start, res)
+		}
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, start)
+}
+
+// jobResources converts the resources a job produced, with their agents
+// and apps.
+func (api *API) jobResources(ctx context.Context, jobID uuid.UUID) ([]codersdk.WorkspaceResource, error) {
+	resources, err := api.Database.GetWorkspaceResourcesByJobID(ctx, jobID)
+	if err != nil {
+		return nil, err
+	}
+	agents, err := api.Database.GetWorkspaceAgentsByJobID(ctx, jobID)
+	if err != nil {
+		return nil, err
+	}
+	apps, err := api.Database.GetWorkspaceAppsByJobID(ctx, jobID)
+	if err != nil {
+		return nil, err
+	}
+	appsByAgent := map[uuid.UUID][]codersdk.WorkspaceApp{}
+	for _, app := range apps {
+		appsByAgent[app.AgentID] = append(appsByAgent[app.AgentID], convertWorkspaceApp(app))
+	}
+	agentsByResource := map[uuid.UUID][]codersdk.WorkspaceAgent{}
+	for _, a := range agents {
+		agentsByResource[a.ResourceID] = append(agentsByResource[a.ResourceID], convertWorkspaceAgent(a, appsByAgent[a.ID]))
+	}
+	out := make([]codersdk.WorkspaceResource, 0, len(resources))
+	for _, res := range resources {
+		out = append(out, convertWorkspaceResource(res, agentsByResource[res.ID]))
+	}
+	return out, nil
+}
+
+func convertWorkspaceResource(res database.WorkspaceResource, agents []codersdk.WorkspaceAgent) codersdk.WorkspaceResource {
+	var metadata []codersdk.WorkspaceResourceMetadata
+	if len(res.Metadata) > 0 {
+		_ = json.Unmarshal(res.Metadata, &metadata)
+	}
+	return codersdk.WorkspaceResource{
+		ID:         res.ID,
+		CreatedAt:  res.CreatedAt,
+		JobID:      res.JobID,
+		Transition: codersdk.WorkspaceTransition(res.Transition),
+		Type:       res.Type,
+		Name:       res.Name,
+		Hide:       res.Hide,
+		Icon:       res.Icon,
+		Agents:     agents,
+		Metadata:   metadata,
+		DailyCost:  res.DailyCost,
+	}
+}
+
+// agentStatus derives an agent's connection state from its timestamps.
+// Agents do not connect yet (they arrive with a later change), so in
+// practice this is "connecting".
+func agentStatus(a database.WorkspaceAgent) codersdk.WorkspaceAgentStatus {
+	switch {
+	case a.FirstConnectedAt == nil:
+		return codersdk.WorkspaceAgentConnecting
+	case a.DisconnectedAt != nil && (a.LastConnectedAt == nil || a.DisconnectedAt.After(*a.LastConnectedAt)):
+		return codersdk.WorkspaceAgentDisconnected
+	default:
+		return codersdk.WorkspaceAgentConnected
+	}
+}
+
+func convertWorkspaceAgent(a database.WorkspaceAgent, apps []codersdk.WorkspaceApp) codersdk.WorkspaceAgent {
+	env := jsonStringMap(a.EnvironmentVariables)
+	displayApps := make([]codersdk.DisplayApp, 0, len(a.DisplayApps))
+	for _, d := range a.DisplayApps {
+		displayApps = append(displayApps, codersdk.DisplayApp(d))
+	}
+	if apps == nil {
+		apps = []codersdk.WorkspaceApp{}
+	}
+	out := codersdk.WorkspaceAgent{
+		ID:                       a.ID,
+		CreatedAt:                a.CreatedAt,
+		UpdatedAt:                a.UpdatedAt,
+		FirstConnectedAt:         a.FirstConnectedAt,
+		LastConnectedAt:          a.LastConnectedAt,
+		DisconnectedAt:           a.DisconnectedAt,
+		Status:                   agentStatus(a),
+		LifecycleState:           codersdk.WorkspaceAgentLifecycleCreated,
+		Name:                     a.Name,
+		ResourceID:               a.ResourceID,
+		Architecture:             a.Architecture,
+		EnvironmentVariables:     env,
+		OperatingSystem:          a.OperatingSystem,
+		Directory:                a.Directory,
+		Apps:                     apps,
+		ConnectionTimeoutSeconds: a.ConnectionTimeoutSeconds,
+		TroubleshootingURL:       a.TroubleshootingUrl,
+		Subsystems:               []codersdk.AgentSubsystem{},
+		DisplayApps:              displayApps,
+		LogSources:               []codersdk.WorkspaceAgentLogSource{},
+		Scripts:                  []codersdk.WorkspaceAgentScript{},
+		StartupScriptBehavior:    codersdk.WorkspaceAgentStartupScriptBehaviorNonBlocking,
+	}
+	if a.AuthInstanceID != nil {
+		out.InstanceID = *a.AuthInstanceID
+	}
+	if out.Status == codersdk.WorkspaceAgentConnected {
+		out.Health.Healthy = true
+	} else {
+		out.Health.Reason = "agent is not connected"
+	}
+	return out
+}
+
+func convertWorkspaceApp(app database.WorkspaceApp) codersdk.WorkspaceApp {
+	health := codersdk.WorkspaceAppHealthDisabled
+	if app.HealthcheckUrl != "" {
+		health = codersdk.WorkspaceAppHealthInitializing
+	}
+	return codersdk.WorkspaceApp{
+		ID:           app.ID,
+		URL:          app.Url,
+		External:     app.External,
+		Slug:         app.Slug,
+		DisplayName:  app.DisplayName,
+		Command:      app.Command,
+		Icon:         app.Icon,
+		Subdomain:    app.Subdomain,
+		SharingLevel: codersdk.WorkspaceAppSharingLevel(app.SharingLevel),
+		Healthcheck: codersdk.Healthcheck{
+			URL: app.HealthcheckUrl, Interval: app.HealthcheckInterval, Threshold: app.HealthcheckThreshold,
+		},
+		Health:   health,
+		Hidden:   app.Hidden,
+		OpenIn:   codersdk.WorkspaceAppOpenIn(app.OpenIn),
+		Statuses: []codersdk.WorkspaceAppStatus{},
+	}
+}
+
+// Markdown syntax removed for description_plaintext.
+var (
+	markdownLink     = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
+	markdownEmphasis = regexp.MustCompile("(\\*\\*|__|\\*|_|~~|`)")
+	markdownHeading  = regexp.MustCompile(`(?m)^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+)`)
+)
+
+// markdownPlaintext reduces a parameter description to plain text: links
+// become their text and emphasis, headings and list marks go.
+func markdownPlaintext(s string) string {
+	s = markdownLink.ReplaceAllString(s, "$1")
+	s = markdownHeading.ReplaceAllString(s, "")
+	s = markdownEmphasis.ReplaceAllString(s, "")
+	return strings.TrimSpace(s)
+}
+
+func convertTemplateVersionParameter(p database.TemplateVersionParameter) codersdk.TemplateVersionParameter {
+	options := []codersdk.TemplateVersionParameterOption{}
+	if len(p.Options) > 0 {
+		_ = json.Unmarshal(p.Options, &options)
+		if options == nil {
+			options = []codersdk.TemplateVersionParameterOption{}
+		}
+	}
+	return codersdk.TemplateVersionParameter{
+		Name:                 p.Name,
+		DisplayName:          p.DisplayName,
+		Description:          p.Description,
+		DescriptionPlaintext: markdownPlaintext(p.Description),
+		Type:                 p.Type,
+		FormType:             p.FormType,
+		Mutable:              p.Mutable,
+		DefaultValue:         p.DefaultValue,
+		Icon:                 p.Icon,
+		Options:              options,
+		ValidationError:      p.ValidationError,
+		ValidationRegex:      p.ValidationRegex,
+		ValidationMin:        p.ValidationMin,
+		ValidationMax:        p.ValidationMax,
+		ValidationMonotonic:  codersdk.ValidationMonotonicOrder(p.ValidationMonotonic),
+		Required:             p.Required,
+		Ephemeral:            p.Ephemeral,
+	}
+}
+
+// @Summary Get rich parameters by template version
+// @ID get-rich-parameters-by-template-version
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param templateversion path string true "Template version ID" format(uuid)
+// @Success 200 {array} codersdk.TemplateVersionParameter
+// @Failure 404 {object} codersdk.Response
+// @Router /templateversions/{templateversion}/rich-parameters [get]
+func (api *API) templateVersionRichParameters(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	version := httpmw.TemplateVersionParam(r)
+	params, err := api.Database.GetTemplateVersionParameters(ctx, version.ID)
+	if httpapi.IsUnauthorizedOrNotFound(err) {
+		httpapi.ResourceNotFound(rw)
+		return
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	out := make([]codersdk.TemplateVersionParameter, 0, len(params))
+	for _, p := range params {
+		out = append(out, convertTemplateVersionParameter(p))
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, out)
+}
+
+// redacted replaces sensitive variable values.
+const redacted = "*redacted*"
+
+func convertTemplateVersionVariable(v database.TemplateVersionVariable) codersdk.TemplateVersionVariable {
+	out := codersdk.TemplateVersionVariable{
+		Name: v.Name, Description: v.Description, Type: v.Type, Value: v.Value,
+		DefaultValue: v.DefaultValue, Required: v.Required, Sensitive: v.Sensitive,
+	}
+	if out.Sensitive {
+		if out.Value != "" {
+			out.Value = redacted
+		}
+		if out.DefaultValue != "" {
+			out.DefaultValue = redacted
+		}
+	}
+	return out
+}
+
+// @Summary Get template variables by template version
+// @Description Values of sensitive variables are redacted.
+// @ID get-template-variables-by-template-version
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param templateversion path string true "Template version ID" format(uuid)
+// @Success 200 {array} codersdk.TemplateVersionVariable
+// @Failure 404 {object} codersdk.Response
+// @Router /templateversions/{templateversion}/variables [get]
+func (api *API) templateVersionVariables(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	version := httpmw.TemplateVersionParam(r)
+	vars, err := api.Database.GetTemplateVersionVariables(ctx, version.ID)
+	if httpapi.IsUnauthorizedOrNotFound(err) {
+		httpapi.ResourceNotFound(rw)
+		return
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	out := make([]codersdk.TemplateVersionVariable, 0, len(vars))
+	for _, v := range vars {
+		out = append(out, convertTemplateVersionVariable(v))
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, out)
+}
+
+func convertPreset(p database.TemplateVersionPreset) codersdk.Preset {
+	params := []codersdk.PresetParameter{}
+	if len(p.Parameters) > 0 {
+		_ = json.Unmarshal(p.Parameters, &params)
+		if params == nil {
+			params = []codersdk.PresetParameter{}
+		}
+	}
+	return codersdk.Preset{ID: p.ID, Name: p.Name, Parameters: params, Default: p.IsDefault}
+}
+
+// @Summary Get template version presets
+// @ID get-template-version-presets
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param templateversion path string true "Template version ID" format(uuid)
+// @Success 200 {array} codersdk.Preset
+// @Failure 404 {object} codersdk.Response
+// @Router /templateversions/{templateversion}/presets [get]
+func (api *API) templateVersionPresets(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	version := httpmw.TemplateVersionParam(r)
+	presets, err := api.Database.GetPresetsByTemplateVersionID(ctx, version.ID)
+	if httpapi.IsUnauthorizedOrNotFound(err) {
+		httpapi.ResourceNotFound(rw)
+		return
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	out := make([]codersdk.Preset, 0, len(presets))
+	for _, p := range presets {
+		out = append(out, convertPreset(p))
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, out)
+}
+
+// externalAuthProvider is one entry of template_versions.external_auth_providers.
+// The import stores either objects or, in the simplest form, bare IDs.
+type externalAuthProvider struct {
+	ID       string `json:"id"`
+	Optional bool   `json:"optional"`
+}
+
+func (p *externalAuthProvider) UnmarshalJSON(b []byte) error {
+	var id string
+	if err := json.Unmarshal(b, &id); err == nil {
+		*p = externalAuthProvider{ID: id}
+		return nil
+	}
+	type plain externalAuthProvider
+	return json.Unmarshal(b, (*plain)(p))
+}
+
+// @Summary Get external auth by template version
+// @Description The external auth providers the import found the template
+// @Description uses. No provider is configured on this deployment yet, so
+// @Description none is authenticated.
+// @ID get-external-auth-by-template-version
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param templateversion path string true "Template version ID" format(uuid)
+// @Success 200 {array} codersdk.TemplateVersionExternalAuth
+// @Failure 404 {object} codersdk.Response
+// @Router /templateversions/{templateversion}/external-auth [get]
+func (*API) templateVersionExternalAuth(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	version := httpmw.TemplateVersionParam(r)
+	var providers []externalAuthProvider
+	if len(version.ExternalAuthProviders) > 0 {
+		if err := json.Unmarshal(version.ExternalAuthProviders, &providers); err != nil {
+			httpapi.InternalServerError(rw, xerrors.Errorf("decode external auth providers: %w", err))
+			return
+		}
+	}
+	out := make([]codersdk.TemplateVersionExternalAuth, 0, len(providers))
+	for _, p := range providers {
+		out = append(out, codersdk.TemplateVersionExternalAuth{
+			ID: p.ID, Type: p.ID, DisplayName: p.ID, Authenticated: false, Optional: p.Optional,
+		})
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, out)
+}
