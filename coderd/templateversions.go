@@ -833,22 +833,8 @@ func convertTemplateVersionParameter(p database.TemplateVersionParameter) coders
 // @Failure 404 {object} codersdk.Response
 // @Router /templateversions/{templateversion}/rich-parameters [get]
 func (api *API) templateVersionRichParameters(rw http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	version := httpmw.TemplateVersionParam(r)
-	params, err := api.Database.GetTemplateVersionParameters(ctx, version.ID)
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	out := make([]codersdk.TemplateVersionParameter, 0, len(params))
-	for _, p := range params {
-		out = append(out, convertTemplateVersionParameter(p))
-	}
-	httpapi.Write(ctx, rw, http.StatusOK, out)
+	params, err := api.Database.GetTemplateVersionParameters(r.Context(), httpmw.TemplateVersionParam(r).ID)
+	httpapi.WriteList(rw, r, params, err, convertTemplateVersionParameter)
 }
 
 // redacted replaces sensitive variable values.
@@ -881,22 +867,8 @@ func convertTemplateVersionVariable(v database.TemplateVersionVariable) codersdk
 // @Failure 404 {object} codersdk.Response
 // @Router /templateversions/{templateversion}/variables [get]
 func (api *API) templateVersionVariables(rw http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	version := httpmw.TemplateVersionParam(r)
-	vars, err := api.Database.GetTemplateVersionVariables(ctx, version.ID)
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	out := make([]codersdk.TemplateVersionVariable, 0, len(vars))
-	for _, v := range vars {
-		out = append(out, convertTemplateVersionVariable(v))
-	}
-	httpapi.Write(ctx, rw, http.StatusOK, out)
+	vars, err := api.Database.GetTemplateVersionVariables(r.Context(), httpmw.TemplateVersionParam(r).ID)
+	httpapi.WriteList(rw, r, vars, err, convertTemplateVersionVariable)
 }
 
 func convertPreset(p database.TemplateVersionPreset) codersdk.Preset {
@@ -920,22 +892,8 @@ func convertPreset(p database.TemplateVersionPreset) codersdk.Preset {
 // @Failure 404 {object} codersdk.Response
 // @Router /templateversions/{templateversion}/presets [get]
 func (api *API) templateVersionPresets(rw http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	version := httpmw.TemplateVersionParam(r)
-	presets, err := api.Database.GetPresetsByTemplateVersionID(ctx, version.ID)
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	out := make([]codersdk.Preset, 0, len(presets))
-	for _, p := range presets {
-		out = append(out, convertPreset(p))
-	}
-	httpapi.Write(ctx, rw, http.StatusOK, out)
+	presets, err := api.Database.GetPresetsByTemplateVersionID(r.Context(), httpmw.TemplateVersionParam(r).ID)
+	httpapi.WriteList(rw, r, presets, err, convertPreset)
 }
 
 // externalAuthProvider is one entry of template_versions.external_auth_providers.

@@ -164,3 +164,21 @@ func Read(ctx context.Context, rw http.ResponseWriter, r *http.Request, v any) b
 func IsUnauthorizedOrNotFound(err error) bool {
 	return errors.Is(err, pgx.ErrNoRows) || dbauthz.IsNotAuthorizedError(err)
 }
+
+// WriteList answers a list read: the rows converted for the wire, a 404 when
+// the caller may not see them, or a 500.
+func WriteList[T, U any](rw http.ResponseWriter, r *http.Request, rows []T, err error, convert func(T) U) {
+	if IsUnauthorizedOrNotFound(err) {
+		ResourceNotFound(rw)
+		return
+	}
+	if err != nil {
+		InternalServerError(rw, err)
+		return
+	}
+	out := make([]U, 0, len(rows))
+	for _, row := range rows {
+		out = append(out, convert(row))
+	}
+	Write(r.Context(), rw, http.StatusOK, out)
+}
