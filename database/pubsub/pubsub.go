@@ -106,18 +106,24 @@ func (p *PG) Publish(event string, message []byte) error {
 // Subscribe calls listener for every message of event until canceled. The
 // subscription is active when Subscribe returns.
 func (p *PG) Subscribe(event string, listener Listener) (func(), error) {
+	key := &listener
 	p.mu.Lock()
 	set, listening := p.listeners[event]
 	if !listening {
 		set = map[*Listener]struct{}{}
 		p.listeners[event] = set
 	}
-	key := &listener
 	set[key] = struct{}{}
+	var cmd *command
+	if !listening {
+		// Queued under the same lock that changed the set, so LISTEN and
+		// UNLISTEN reach the connection in the order the set changed.
+		cmd = p.enqueueLocked("LISTEN " + pgx.Identifier{event}.Sanitize())
+	}
 	p.mu.Unlock()
 
-	if !listening {
-		if err := p.run("LISTEN " + pgx.Identifier{event}.Sanitize()); err != nil {
+	if cmd != nil {
+		if err := p.await(cmd); err != nil {
 			p.remove(event, key)
 			return nil, err
 		}
@@ -130,22 +136,26 @@ func (p *PG) remove(event string, key *Listener) {
 	p.mu.Lock()
 	set := p.listeners[event]
 	delete(set, key)
-	last := len(set) == 0
-	if last {
+	var cmd *command
+	if len(set) == 0 {
 		delete(p.listeners, event)
+		cmd = p.enqueueLocked("UNLISTEN " + pgx.Identifier{event}.Sanitize())
 	}
 	p.mu.Unlock()
-	if last {
-		_ = p.run("UNLISTEN " + pgx.Identifier{event}.Sanitize())
+	if cmd != nil {
+		_ = p.await(cmd)
 	}
 }
 
-// run has the loop execute sql on the listening connection.
-func (p *PG) run(sql string) error {
-	cmd := command{sql: sql, done: make(chan error, 1)}
-	p.mu.Lock()
-	p.queued = append(p.queued, cmd)
-	p.mu.Unlock()
+// enqueueLocked queues sql for the loop; the caller holds p.mu.
+func (p *PG) enqueueLocked(sql string) *command {
+	cmd := &command{sql: sql, done: make(chan error, 1)}
+	p.queued = append(p.queued, *cmd)
+	return cmd
+}
+
+// await wakes the loop and waits until it has run cmd.
+func (p *PG) await(cmd *command) error {
 	select {
 	case p.wake <- struct{}{}:
 	default:

@@ -2,7 +2,10 @@ package pubsub_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
+	"time"
 
 	"cdr.dev/slog/sloggers/slogtest"
 	"github.com/stretchr/testify/assert"
@@ -86,6 +89,45 @@ func TestManySubscribeCancelCycles(t *testing.T) {
 		cancel, err := ps.Subscribe("cycle", func(context.Context, []byte) { got <- struct{}{} })
 		require.NoError(t, err)
 		require.NoError(t, ps.Publish("cycle", nil))
+		<-got
+		cancel()
+	}
+}
+
+// TestSubscribeDuringChurn: while others subscribe and cancel the same event,
+// a subscriber that stays must keep hearing it. (The last canceller's
+// UNLISTEN must never land after a newcomer's LISTEN.)
+func TestSubscribeDuringChurn(t *testing.T) {
+	t.Parallel()
+	ps := newPubsub(t)
+	for round := range 200 {
+		event := fmt.Sprintf("churn-%d", round)
+		var wg sync.WaitGroup
+		for range 3 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range 20 {
+					cancel, err := ps.Subscribe(event, func(context.Context, []byte) {})
+					assert.NoError(t, err)
+					if cancel != nil {
+						cancel()
+					}
+				}
+			}()
+		}
+		// Join in the middle of the churn, not before it starts.
+		time.Sleep(time.Millisecond)
+		got := make(chan struct{}, 1)
+		cancel, err := ps.Subscribe(event, func(context.Context, []byte) {
+			select {
+			case got <- struct{}{}:
+			default:
+			}
+		})
+		require.NoError(t, err)
+		wg.Wait()
+		require.NoError(t, ps.Publish(event, nil))
 		<-got
 		cancel()
 	}
