@@ -125,7 +125,8 @@ func TestAuthenticationMatchesDocs(t *testing.T) {
 		"{organization}", "default", "{organizationname}", "coder", "{roleName}", "none",
 		"{group}", "00000000-0000-0000-0000-000000000000", "{groupName}", "Everyone",
 		"{fileID}", "00000000-0000-0000-0000-000000000000", "{templateversion}", "00000000-0000-0000-0000-000000000000",
-		"{job}", "00000000-0000-0000-0000-000000000000")
+		"{job}", "00000000-0000-0000-0000-000000000000", "{template}", "00000000-0000-0000-0000-000000000000",
+		"{templatename}", "none", "{templateversionname}", "none")
 	for path, ops := range doc.Paths {
 		for method, raw := range ops {
 			var op swaggerOperation

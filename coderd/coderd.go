@@ -186,6 +186,16 @@ func (api *API) routes() http.Handler {
 					r.Get("/{groupName}", api.groupByOrganization)
 				})
 				r.Post("/templateversions", api.postTemplateVersionsByOrganization)
+				r.Route("/templates", func(r chi.Router) {
+					r.Get("/", api.templatesByOrganization)
+					r.Post("/", api.postTemplateByOrganization)
+					r.Get("/examples", api.templateExamplesByOrganization)
+					r.Route("/{templatename}", func(r chi.Router) {
+						r.Get("/", api.templateByOrganizationAndName)
+						r.Get("/versions/{templateversionname}", api.templateVersionByOrganizationTemplateAndName)
+						r.Get("/versions/{templateversionname}/previous", api.previousTemplateVersionByOrganizationTemplateAndName)
+					})
+				})
 				r.Route("/provisionerjobs", func(r chi.Router) {
 					r.Get("/", api.provisionerJobs)
 					r.Get("/{job}", api.provisionerJob)
@@ -198,6 +208,28 @@ func (api *API) routes() http.Handler {
 			r.Use(apiKey)
 			r.Post("/", api.postFile)
 			r.Get("/{fileID}", api.fileByID)
+		})
+
+		r.Route("/templates", func(r chi.Router) {
+			r.Use(apiKey)
+			r.Get("/", api.fetchTemplates)
+			r.Get("/examples", api.templateExamples)
+			r.Route("/{template}", func(r chi.Router) {
+				r.Use(httpmw.ExtractTemplateParam(api.Database))
+				r.Get("/", api.template)
+				r.Patch("/", api.patchTemplateMeta)
+				r.Delete("/", api.deleteTemplate)
+				r.Get("/daus", api.templateDAUs)
+				r.Get("/acl", api.templateACL)
+				r.Patch("/acl", api.patchTemplateACL)
+				r.Get("/acl/available", api.templateACLAvailable)
+				r.Route("/versions", func(r chi.Router) {
+					r.Get("/", api.templateVersionsByTemplate)
+					r.Patch("/", api.patchActiveTemplateVersion)
+					r.Post("/archive", api.postArchiveTemplateVersions)
+					r.Get("/{templateversionname}", api.templateVersionByName)
+				})
+			})
 		})
 
 		r.Route("/templateversions/{templateversion}", func(r chi.Router) {

@@ -1,6 +1,7 @@
 package coderd
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
+	"golang.org/x/xerrors"
 
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
@@ -81,37 +83,8 @@ func (api *API) postFile(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	sum := sha256.Sum256(data)
-	hash := hex.EncodeToString(sum[:])
-	existing := func() (database.File, bool, error) {
-		f, err := api.Database.GetFileByHashAndCreator(ctx, database.GetFileByHashAndCreatorParams{Hash: hash, CreatedBy: auth.Key.UserID})
-		if errors.Is(err, database.ErrNoRows) {
-			return database.File{}, false, nil
-		}
-		return f, err == nil, err
-	}
-	if f, ok, err := existing(); err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	} else if ok {
-		httpapi.Write(ctx, rw, http.StatusOK, codersdk.UploadResponse{ID: f.ID})
-		return
-	}
-
-	file, err := api.Database.InsertFile(ctx, database.InsertFileParams{
-		ID: uuid.New(), Hash: hash, CreatedAt: dbtime.Now(), CreatedBy: auth.Key.UserID,
-		Mimetype: mediaType, Data: data,
-	})
+	id, created, err := api.storeFile(ctx, auth.Key.UserID, mediaType, data)
 	switch {
-	case database.IsUniqueViolation(err):
-		// The same bytes arrived in a concurrent request.
-		f, ok, err := existing()
-		if err != nil || !ok {
-			httpapi.InternalServerError(rw, err)
-			return
-		}
-		httpapi.Write(ctx, rw, http.StatusOK, codersdk.UploadResponse{ID: f.ID})
-		return
 	case dbauthz.IsNotAuthorizedError(err):
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to upload files."})
 		return
@@ -119,7 +92,45 @@ func (api *API) postFile(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
-	httpapi.Write(ctx, rw, http.StatusCreated, codersdk.UploadResponse{ID: file.ID})
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	httpapi.Write(ctx, rw, status, codersdk.UploadResponse{ID: id})
+}
+
+// storeFile stores data as a file of userID, or finds the copy that user
+// stored before (files are deduplicated per uploader by hash). created
+// says which.
+func (api *API) storeFile(ctx context.Context, userID uuid.UUID, mediaType string, data []byte) (id uuid.UUID, created bool, err error) {
+	sum := sha256.Sum256(data)
+	hash := hex.EncodeToString(sum[:])
+	existing := func() (uuid.UUID, bool, error) {
+		f, err := api.Database.GetFileByHashAndCreator(ctx, database.GetFileByHashAndCreatorParams{Hash: hash, CreatedBy: userID})
+		if errors.Is(err, database.ErrNoRows) {
+			return uuid.Nil, false, nil
+		}
+		return f.ID, err == nil, err
+	}
+	if id, ok, err := existing(); err != nil || ok {
+		return id, false, err
+	}
+	file, err := api.Database.InsertFile(ctx, database.InsertFileParams{
+		ID: uuid.New(), Hash: hash, CreatedAt: dbtime.Now(), CreatedBy: userID,
+		Mimetype: mediaType, Data: data,
+	})
+	if database.IsUniqueViolation(err) {
+		// The same bytes arrived in a concurrent request.
+		id, ok, err := existing()
+		if err == nil && !ok {
+			err = xerrors.New("a file with this hash conflicted but cannot be found")
+		}
+		return id, false, err
+	}
+	if err != nil {
+		return uuid.Nil, false, err
+	}
+	return file.ID, true, nil
 }
 
 // @Summary Get file by ID

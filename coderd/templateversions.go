@@ -3,6 +3,7 @@ package coderd
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -22,6 +23,7 @@ import (
 	"github.com/devplane/devplane/database/dbauthz"
 	"github.com/devplane/devplane/database/dbtime"
 	"github.com/devplane/devplane/database/pubsub"
+	"github.com/devplane/devplane/examples"
 )
 
 // Template version names allow what Coder's do: letters and digits, with
@@ -276,10 +278,10 @@ func (api *API) postTemplateVersionsByOrganization(rw http.ResponseWriter, r *ht
 
 	var v httpapi.Validations
 	switch {
-	case req.ExampleID != "":
-		v.Check("example_id", "examples are not available yet; upload the template with POST /files and pass file_id")
-	case req.FileID == uuid.Nil:
-		v.Check("file_id", "is required (upload the template with POST /files first)")
+	case req.ExampleID != "" && req.FileID != uuid.Nil:
+		v.Check("example_id", "give either file_id or example_id, not both")
+	case req.ExampleID == "" && req.FileID == uuid.Nil:
+		v.Check("file_id", "is required (upload the template with POST /files first, or name a built-in example with example_id)")
 	}
 	if req.StorageMethod != "" && req.StorageMethod != codersdk.ProvisionerStorageMethodFile {
 		v.Check("storage_method", `must be "file"`)
@@ -287,8 +289,18 @@ func (api *API) postTemplateVersionsByOrganization(rw http.ResponseWriter, r *ht
 	if req.Provisioner != codersdk.ProvisionerTypeEcho && req.Provisioner != codersdk.ProvisionerTypeTerraform {
 		v.Check("provisioner", `must be "terraform" or "echo"`)
 	}
+	var template *database.Template
 	if req.TemplateID != uuid.Nil {
-		v.Check("template_id", "templates arrive with a later change; create the version without template_id")
+		t, err := api.Database.GetTemplateByID(ctx, req.TemplateID)
+		switch {
+		case httpapi.IsUnauthorizedOrNotFound(err) || (err == nil && (t.Deleted || t.OrganizationID != org.ID)):
+			v.Check("template_id", "no template with this ID exists in this organization")
+		case err != nil:
+			httpapi.InternalServerError(rw, err)
+			return
+		default:
+			template = &t
+		}
 	}
 	if req.Name != "" {
 		v.Check("name", templateVersionNameProblem(req.Name))
@@ -305,7 +317,24 @@ func (api *API) postTemplateVersionsByOrganization(rw http.ResponseWriter, r *ht
 			break
 		}
 	}
-	if len(v) == 0 {
+	if len(v) == 0 && template != nil && auth.Actor.Authorize(rbac.ActionUpdate, template.RBACObject()) != nil {
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to add versions to this template."})
+		return
+	}
+	if len(v) == 0 && req.ExampleID != "" {
+		fileID, err := api.exampleFile(ctx, req.ExampleID, auth.Key.UserID)
+		switch {
+		case errors.Is(err, examples.ErrNotFound):
+			v.Check("example_id", fmt.Sprintf("no built-in example %q exists (see GET /templates/examples)", req.ExampleID))
+		case dbauthz.IsNotAuthorizedError(err):
+			httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to upload files."})
+			return
+		case err != nil:
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+		req.FileID = fileID
+	} else if len(v) == 0 {
 		// The file must be one the caller may read.
 		_, err := api.Database.GetFileByID(ctx, req.FileID)
 		if httpapi.IsUnauthorizedOrNotFound(err) {
@@ -355,13 +384,27 @@ func (api *API) postTemplateVersionsByOrganization(rw http.ResponseWriter, r *ht
 		if err != nil {
 			return err
 		}
+		var templateID uuid.NullUUID
+		if template != nil {
+			templateID = uuid.NullUUID{UUID: template.ID, Valid: true}
+		}
+		var sourceExample *string
+		if req.ExampleID != "" {
+			sourceExample = &req.ExampleID
+		}
 		version, err = tx.InsertTemplateVersion(ctx, database.InsertTemplateVersionParams{
-			ID: versionID, OrganizationID: org.ID, CreatedAt: now, UpdatedAt: now,
-			Name: name, Message: req.Message, JobID: job.ID, CreatedBy: auth.Key.UserID,
+			ID: versionID, TemplateID: templateID, OrganizationID: org.ID, CreatedAt: now, UpdatedAt: now,
+			Name: name, Message: req.Message, JobID: job.ID, CreatedBy: auth.Key.UserID, SourceExampleID: sourceExample,
 		})
 		return err
 	}, nil)
 	switch {
+	case database.IsUniqueViolation(err, "template_versions_template_name_lower_idx"):
+		httpapi.Write(ctx, rw, http.StatusConflict, codersdk.Response{
+			Message:     fmt.Sprintf("The template already has a version named %q.", name),
+			Validations: []codersdk.ValidationError{{Field: "name", Detail: "This value is already in use and should be unique."}},
+		})
+		return
 	case dbauthz.IsNotAuthorizedError(err):
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to create template versions in this organization."})
 		return
@@ -449,6 +492,19 @@ func (api *API) patchTemplateVersion(rw http.ResponseWriter, r *http.Request) {
 	api.writeTemplateVersion(rw, r, http.StatusOK, updated)
 }
 
+// templateVersionObject is the RBAC object of a version the caller has
+// read: its template's, ACL included, once attached.
+func (api *API) templateVersionObject(ctx context.Context, v database.TemplateVersion) (rbac.Object, error) {
+	if !v.TemplateID.Valid {
+		return v.RBACObject(), nil
+	}
+	t, err := api.Database.GetTemplateByID(ctx, v.TemplateID.UUID)
+	if err != nil {
+		return rbac.Object{}, err
+	}
+	return t.RBACObject(), nil
+}
+
 // templateVersionJob loads the version's import job, answering the error
 // itself when it cannot.
 func (api *API) templateVersionJob(rw http.ResponseWriter, r *http.Request, v database.TemplateVersion) (database.ProvisionerJob, bool) {
@@ -481,7 +537,12 @@ func (api *API) patchCancelTemplateVersion(rw http.ResponseWriter, r *http.Reque
 	ctx := r.Context()
 	auth := httpmw.APIKeyAuthorization(r)
 	version := httpmw.TemplateVersionParam(r)
-	if auth.Actor.Authorize(rbac.ActionUpdate, version.RBACObject()) != nil {
+	obj, err := api.templateVersionObject(ctx, version)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	if auth.Actor.Authorize(rbac.ActionUpdate, obj) != nil {
 		httpapi.Forbidden(rw)
 		return
 	}
@@ -498,7 +559,7 @@ func (api *API) patchCancelTemplateVersion(rw http.ResponseWriter, r *http.Reque
 		return
 	}
 	now := dbtime.Now()
-	err := api.Database.UpdateProvisionerJobWithCancelByID(ctx, database.UpdateProvisionerJobWithCancelByIDParams{ID: job.ID, CanceledAt: &now})
+	err = api.Database.UpdateProvisionerJobWithCancelByID(ctx, database.UpdateProvisionerJobWithCancelByIDParams{ID: job.ID, CanceledAt: &now})
 	switch {
 	case dbauthz.IsNotAuthorizedError(err):
 		httpapi.Forbidden(rw)
@@ -552,13 +613,32 @@ func (api *API) setArchiveTemplateVersion(rw http.ResponseWriter, r *http.Reques
 	if archive {
 		word = "archived"
 	}
-	if auth.Actor.Authorize(rbac.ActionUpdate, version.RBACObject()) != nil {
+	obj, err := api.templateVersionObject(ctx, version)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	if auth.Actor.Authorize(rbac.ActionUpdate, obj) != nil {
 		httpapi.Forbidden(rw)
 		return
 	}
 	if version.Archived == archive {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: fmt.Sprintf("The template version is already %s.", word)})
 		return
+	}
+	if archive && version.TemplateID.Valid {
+		t, err := api.Database.GetTemplateByID(ctx, version.TemplateID.UUID)
+		if err != nil {
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+		if t.ActiveVersionID == version.ID {
+			httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
+				Message: "The active version of a template cannot be archived.",
+				Detail:  "Promote another version first (PATCH /templates/{template}/versions).",
+			})
+			return
+		}
 	}
 	if archive {
 		job, ok := api.templateVersionJob(rw, r, version)
@@ -573,7 +653,7 @@ func (api *API) setArchiveTemplateVersion(rw http.ResponseWriter, r *http.Reques
 			return
 		}
 	}
-	_, err := api.Database.UpdateTemplateVersionArchived(ctx, database.UpdateTemplateVersionArchivedParams{
+	_, err = api.Database.UpdateTemplateVersionArchived(ctx, database.UpdateTemplateVersionArchivedParams{
 		ID: version.ID, Archived: archive, UpdatedAt: dbtime.Now(),
 	})
 	switch {

@@ -40,8 +40,15 @@ type provFixture struct {
 
 func newProvFixture(t *testing.T) *provFixture {
 	t.Helper()
+	return newProvFixtureWith(t, nil)
+}
+
+// newProvFixtureWith is newProvFixture on a server started with opts (for
+// instance with a provisioner daemon).
+func newProvFixtureWith(t *testing.T, opts *coderdtest.Options) *provFixture {
+	t.Helper()
 	ctx := t.Context()
-	client, api, db := coderdtest.NewWithDatabase(t, nil)
+	client, api, db := coderdtest.NewWithDatabase(t, opts)
 	first := coderdtest.CreateFirstUser(t, client)
 	ownerUser, err := client.User(ctx, codersdk.Me)
 	require.NoError(t, err)

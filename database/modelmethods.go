@@ -1,6 +1,10 @@
 package database
 
 import (
+	"encoding/json"
+
+	"github.com/google/uuid"
+
 	"github.com/devplane/devplane/coderd/rbac"
 )
 
@@ -35,11 +39,36 @@ func (f File) RBACObject() rbac.Object {
 	return rbac.ResourceFile.WithID(f.ID).WithOwner(f.CreatedBy)
 }
 
-// RBACObject of a template version is its template's, or — before it is
-// attached to one — "a template in this organization".
+// RBACObject of a template version is its template's without the ACL (dbauthz
+// adds it from the template row), or — before it is attached to one — "a
+// template in this organization".
 func (v TemplateVersion) RBACObject() rbac.Object {
 	if v.TemplateID.Valid {
 		return rbac.ResourceTemplate.WithID(v.TemplateID.UUID).InOrg(v.OrganizationID)
 	}
 	return rbac.ResourceTemplate.InOrg(v.OrganizationID)
+}
+
+// TemplateACL is a template's user_acl or group_acl column: the actions
+// granted to each user or group ID.
+type TemplateACL map[uuid.UUID][]rbac.Action
+
+// ParseTemplateACL reads an ACL column. A malformed column grants nothing.
+func ParseTemplateACL(raw []byte) TemplateACL {
+	acl := TemplateACL{}
+	if len(raw) == 0 {
+		return acl
+	}
+	if err := json.Unmarshal(raw, &acl); err != nil {
+		return TemplateACL{}
+	}
+	return acl
+}
+
+// RBACObject of a template carries its ACL: members see a template through
+// a user or group entry (the organization's Everyone group by default).
+func (t Template) RBACObject() rbac.Object {
+	return rbac.ResourceTemplate.WithID(t.ID).InOrg(t.OrganizationID).
+		WithACLUserList(ParseTemplateACL(t.UserAcl)).
+		WithGroupACL(ParseTemplateACL(t.GroupAcl))
 }

@@ -661,6 +661,55 @@ type Template struct {
 	MaxPortSharingLevel           string
 	UserAcl                       json.RawMessage
 	GroupAcl                      json.RawMessage
+	UseClassicParameterFlow       bool
+	CorsBehavior                  string
+	AllowWorkspaceRenames         bool
+	CreatedByUsername             string
+	CreatedByAvatarUrl            string
+	OrganizationName              string
+	OrganizationDisplayName       string
+	OrganizationIcon              string
+	ActiveUserCount               int32
+}
+
+type TemplateDailyUser struct {
+	TemplateID uuid.UUID
+	UserID     uuid.UUID
+	Day        time.Time
+}
+
+type TemplateTable struct {
+	ID                            uuid.UUID
+	CreatedAt                     time.Time
+	UpdatedAt                     time.Time
+	OrganizationID                uuid.UUID
+	Deleted                       bool
+	Name                          string
+	DisplayName                   string
+	Description                   string
+	Icon                          string
+	Provisioner                   ProvisionerType
+	ActiveVersionID               uuid.UUID
+	CreatedBy                     uuid.UUID
+	DefaultTtl                    int64
+	ActivityBump                  int64
+	AutostopRequirementDaysOfWeek int16
+	AutostopRequirementWeeks      int64
+	AutostartBlockDaysOfWeek      int16
+	AllowUserAutostart            bool
+	AllowUserAutostop             bool
+	AllowUserCancelWorkspaceJobs  bool
+	FailureTtl                    int64
+	TimeTilDormant                int64
+	TimeTilDormantAutodelete      int64
+	RequireActiveVersion          bool
+	Deprecated                    string
+	MaxPortSharingLevel           string
+	UserAcl                       json.RawMessage
+	GroupAcl                      json.RawMessage
+	UseClassicParameterFlow       bool
+	CorsBehavior                  string
+	AllowWorkspaceRenames         bool
 }
 
 type TemplateVersion struct {

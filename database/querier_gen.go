@@ -17,6 +17,10 @@ type Querier interface {
 	// twice. A job's tags must all be offered by the daemon. A nil organization
 	// means any: the server's own daemons serve every organization.
 	AcquireProvisionerJob(ctx context.Context, arg AcquireProvisionerJobParams) (ProvisionerJob, error)
+	// Archives a template's versions that are not active and whose import did
+	// not end in one of the kept states: with only_failed, versions whose import
+	// failed or was canceled; otherwise every finished one.
+	ArchiveUnusedTemplateVersions(ctx context.Context, arg ArchiveUnusedTemplateVersionsParams) ([]uuid.UUID, error)
 	DeleteAPIKeyByID(ctx context.Context, id string) error
 	DeleteAPIKeysByUserID(ctx context.Context, userID uuid.UUID) error
 	DeleteCustomRole(ctx context.Context, arg DeleteCustomRoleParams) error
@@ -30,6 +34,11 @@ type Querier interface {
 	GetAPIKeysByUserID(ctx context.Context, arg GetAPIKeysByUserIDParams) ([]APIKey, error)
 	// Everything the API key middleware needs to build the RBAC subject.
 	GetAuthorizationUserRoles(ctx context.Context, userID uuid.UUID) (GetAuthorizationUserRolesRow, error)
+	// Templates the caller may read, filtered. The auth_* parameters come from
+	// an rbac.Filter: organization-wide grants, then the template's own ACL
+	// (a user entry, or an entry for one of the caller's groups, listing the
+	// action or "*").
+	GetAuthorizedTemplates(ctx context.Context, arg GetAuthorizedTemplatesParams) ([]Template, error)
 	// Custom roles of one organization, and/or the ones named by "name:org_id"
 	// strings (the form GetAuthorizationUserRoles returns).
 	GetCustomRoles(ctx context.Context, arg GetCustomRolesParams) ([]CustomRole, error)
@@ -60,6 +69,8 @@ type Querier interface {
 	GetOrganizations(ctx context.Context, arg GetOrganizationsParams) ([]Organization, error)
 	GetOrganizationsByUserID(ctx context.Context, userID uuid.UUID) ([]Organization, error)
 	GetPresetsByTemplateVersionID(ctx context.Context, templateVersionID uuid.UUID) ([]TemplateVersionPreset, error)
+	// The version of the same template created just before this one.
+	GetPreviousTemplateVersion(ctx context.Context, id uuid.UUID) (TemplateVersion, error)
 	// Daemons with the job each is running, if any.
 	GetProvisionerDaemonsByOrganization(ctx context.Context, organizationID uuid.UUID) ([]GetProvisionerDaemonsByOrganizationRow, error)
 	GetProvisionerJobByID(ctx context.Context, id uuid.UUID) (ProvisionerJob, error)
@@ -68,10 +79,19 @@ type Querier interface {
 	GetProvisionerJobsByIDsWithQueuePosition(ctx context.Context, ids []uuid.UUID) ([]GetProvisionerJobsByIDsWithQueuePositionRow, error)
 	GetProvisionerJobsByOrganization(ctx context.Context, arg GetProvisionerJobsByOrganizationParams) ([]ProvisionerJob, error)
 	GetProvisionerLogsAfterID(ctx context.Context, arg GetProvisionerLogsAfterIDParams) ([]ProvisionerJobLog, error)
+	GetTemplateByID(ctx context.Context, id uuid.UUID) (Template, error)
+	GetTemplateByOrganizationAndName(ctx context.Context, arg GetTemplateByOrganizationAndNameParams) (Template, error)
+	// Distinct users per day for the template, days in the caller's time zone
+	// (hour offset from UTC), oldest first.
+	GetTemplateDailyUsers(ctx context.Context, arg GetTemplateDailyUsersParams) ([]GetTemplateDailyUsersRow, error)
 	GetTemplateVersionByID(ctx context.Context, id uuid.UUID) (TemplateVersion, error)
 	GetTemplateVersionByJobID(ctx context.Context, jobID uuid.UUID) (TemplateVersion, error)
+	GetTemplateVersionByTemplateIDAndName(ctx context.Context, arg GetTemplateVersionByTemplateIDAndNameParams) (TemplateVersion, error)
 	GetTemplateVersionParameters(ctx context.Context, templateVersionID uuid.UUID) ([]TemplateVersionParameter, error)
 	GetTemplateVersionVariables(ctx context.Context, templateVersionID uuid.UUID) ([]TemplateVersionVariable, error)
+	// A template's versions oldest first, paginated by after_id (a version of
+	// the template) and/or offset; limit 0 means all.
+	GetTemplateVersionsByTemplateID(ctx context.Context, arg GetTemplateVersionsByTemplateIDParams) ([]TemplateVersion, error)
 	// Logins and uniqueness checks ignore case, as the unique indexes do.
 	GetUserByEmailOrUsername(ctx context.Context, arg GetUserByEmailOrUsernameParams) (User, error)
 	GetUserByID(ctx context.Context, id uuid.UUID) (User, error)
@@ -99,6 +119,8 @@ type Querier interface {
 	InsertOrganizationMember(ctx context.Context, arg InsertOrganizationMemberParams) (OrganizationMember, error)
 	InsertProvisionerJob(ctx context.Context, arg InsertProvisionerJobParams) (ProvisionerJob, error)
 	InsertProvisionerJobLogs(ctx context.Context, arg InsertProvisionerJobLogsParams) ([]ProvisionerJobLog, error)
+	InsertTemplate(ctx context.Context, arg InsertTemplateParams) error
+	InsertTemplateDailyUser(ctx context.Context, arg InsertTemplateDailyUserParams) error
 	InsertTemplateVersion(ctx context.Context, arg InsertTemplateVersionParams) (TemplateVersion, error)
 	InsertTemplateVersionParameter(ctx context.Context, arg InsertTemplateVersionParameterParams) (TemplateVersionParameter, error)
 	InsertTemplateVersionPreset(ctx context.Context, arg InsertTemplateVersionPresetParams) (TemplateVersionPreset, error)
@@ -122,6 +144,10 @@ type Querier interface {
 	// when its daemon stops it.
 	UpdateProvisionerJobWithCancelByID(ctx context.Context, arg UpdateProvisionerJobWithCancelByIDParams) error
 	UpdateProvisionerJobWithCompleteByID(ctx context.Context, arg UpdateProvisionerJobWithCompleteByIDParams) error
+	UpdateTemplateACLByID(ctx context.Context, arg UpdateTemplateACLByIDParams) error
+	UpdateTemplateActiveVersionByID(ctx context.Context, arg UpdateTemplateActiveVersionByIDParams) error
+	UpdateTemplateDeletedByID(ctx context.Context, arg UpdateTemplateDeletedByIDParams) error
+	UpdateTemplateMetaByID(ctx context.Context, arg UpdateTemplateMetaByIDParams) error
 	UpdateTemplateVersionArchived(ctx context.Context, arg UpdateTemplateVersionArchivedParams) (TemplateVersion, error)
 	UpdateTemplateVersionByID(ctx context.Context, arg UpdateTemplateVersionByIDParams) (TemplateVersion, error)
 	// What an import learned about the version, written by the daemon.

@@ -13,6 +13,47 @@ import (
 	"github.com/google/uuid"
 )
 
+const archiveUnusedTemplateVersions = `-- name: ArchiveUnusedTemplateVersions :many
+UPDATE template_versions v SET archived = true, updated_at = $1
+FROM provisioner_jobs j
+WHERE v.template_id = $2::uuid
+    AND v.job_id = j.id
+    AND NOT v.archived
+    AND v.id <> (SELECT t.active_version_id FROM templates t WHERE t.id = $2::uuid)
+    AND j.completed_at IS NOT NULL
+    AND (NOT $3::boolean OR j.error IS NOT NULL OR j.canceled_at IS NOT NULL)
+RETURNING v.id
+`
+
+type ArchiveUnusedTemplateVersionsParams struct {
+	UpdatedAt  time.Time
+	TemplateID uuid.UUID
+	OnlyFailed bool
+}
+
+// Archives a template's versions that are not active and whose import did
+// not end in one of the kept states: with only_failed, versions whose import
+// failed or was canceled; otherwise every finished one.
+func (q *Queries) ArchiveUnusedTemplateVersions(ctx context.Context, arg ArchiveUnusedTemplateVersionsParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, archiveUnusedTemplateVersions, arg.UpdatedAt, arg.TemplateID, arg.OnlyFailed)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []uuid.UUID
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const getPresetsByTemplateVersionID = `-- name: GetPresetsByTemplateVersionID :many
 SELECT id, template_version_id, name, is_default, parameters, created_at FROM template_version_presets WHERE template_version_id = $1 ORDER BY name
 `
@@ -42,6 +83,36 @@ func (q *Queries) GetPresetsByTemplateVersionID(ctx context.Context, templateVer
 		return nil, err
 	}
 	return items, nil
+}
+
+const getPreviousTemplateVersion = `-- name: GetPreviousTemplateVersion :one
+SELECT p.id, p.template_id, p.organization_id, p.created_at, p.updated_at, p.name, p.message, p.readme, p.job_id, p.created_by, p.archived, p.external_auth_providers, p.source_example_id FROM template_versions p
+JOIN template_versions v ON v.id = $1
+WHERE p.template_id = v.template_id AND (p.created_at, p.id) < (v.created_at, v.id)
+ORDER BY p.created_at DESC, p.id DESC
+LIMIT 1
+`
+
+// The version of the same template created just before this one.
+func (q *Queries) GetPreviousTemplateVersion(ctx context.Context, id uuid.UUID) (TemplateVersion, error) {
+	row := q.db.QueryRow(ctx, getPreviousTemplateVersion, id)
+	var i TemplateVersion
+	err := row.Scan(
+		&i.ID,
+		&i.TemplateID,
+		&i.OrganizationID,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Name,
+		&i.Message,
+		&i.Readme,
+		&i.JobID,
+		&i.CreatedBy,
+		&i.Archived,
+		&i.ExternalAuthProviders,
+		&i.SourceExampleID,
+	)
+	return i, err
 }
 
 const getTemplateVersionByID = `-- name: GetTemplateVersionByID :one
@@ -75,6 +146,36 @@ SELECT id, template_id, organization_id, created_at, updated_at, name, message, 
 
 func (q *Queries) GetTemplateVersionByJobID(ctx context.Context, jobID uuid.UUID) (TemplateVersion, error) {
 	row := q.db.QueryRow(ctx, getTemplateVersionByJobID, jobID)
+	var i TemplateVersion
+	err := row.Scan(
+		&i.ID,
+		&i.TemplateID,
+		&i.OrganizationID,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Name,
+		&i.Message,
+		&i.Readme,
+		&i.JobID,
+		&i.CreatedBy,
+		&i.Archived,
+		&i.ExternalAuthProviders,
+		&i.SourceExampleID,
+	)
+	return i, err
+}
+
+const getTemplateVersionByTemplateIDAndName = `-- name: GetTemplateVersionByTemplateIDAndName :one
+SELECT id, template_id, organization_id, created_at, updated_at, name, message, readme, job_id, created_by, archived, external_auth_providers, source_example_id FROM template_versions WHERE template_id = $1::uuid AND lower(name) = lower($2)
+`
+
+type GetTemplateVersionByTemplateIDAndNameParams struct {
+	TemplateID uuid.UUID
+	Name       string
+}
+
+func (q *Queries) GetTemplateVersionByTemplateIDAndName(ctx context.Context, arg GetTemplateVersionByTemplateIDAndNameParams) (TemplateVersion, error) {
+	row := q.db.QueryRow(ctx, getTemplateVersionByTemplateIDAndName, arg.TemplateID, arg.Name)
 	var i TemplateVersion
 	err := row.Scan(
 		&i.ID,
@@ -159,6 +260,67 @@ func (q *Queries) GetTemplateVersionVariables(ctx context.Context, templateVersi
 			&i.DefaultValue,
 			&i.Required,
 			&i.Sensitive,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const getTemplateVersionsByTemplateID = `-- name: GetTemplateVersionsByTemplateID :many
+SELECT tv.id, tv.template_id, tv.organization_id, tv.created_at, tv.updated_at, tv.name, tv.message, tv.readme, tv.job_id, tv.created_by, tv.archived, tv.external_auth_providers, tv.source_example_id FROM template_versions tv
+WHERE tv.template_id = $1::uuid
+    AND ($2::boolean OR NOT tv.archived)
+    AND ($3::uuid = '00000000-0000-0000-0000-000000000000'
+        OR (tv.created_at, tv.id) > (SELECT a.created_at, a.id FROM template_versions a WHERE a.id = $3::uuid))
+ORDER BY tv.created_at, tv.id
+OFFSET $4::int
+LIMIT NULLIF($5::int, 0)
+`
+
+type GetTemplateVersionsByTemplateIDParams struct {
+	TemplateID      uuid.UUID
+	IncludeArchived bool
+	AfterID         uuid.UUID
+	OffsetOpt       int32
+	LimitOpt        int32
+}
+
+// A template's versions oldest first, paginated by after_id (a version of
+// the template) and/or offset; limit 0 means all.
+func (q *Queries) GetTemplateVersionsByTemplateID(ctx context.Context, arg GetTemplateVersionsByTemplateIDParams) ([]TemplateVersion, error) {
+	rows, err := q.db.Query(ctx, getTemplateVersionsByTemplateID,
+		arg.TemplateID,
+		arg.IncludeArchived,
+		arg.AfterID,
+		arg.OffsetOpt,
+		arg.LimitOpt,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TemplateVersion
+	for rows.Next() {
+		var i TemplateVersion
+		if err := rows.Scan(
+			&i.ID,
+			&i.TemplateID,
+			&i.OrganizationID,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Name,
+			&i.Message,
+			&i.Readme,
+			&i.JobID,
+			&i.CreatedBy,
+			&i.Archived,
+			&i.ExternalAuthProviders,
+			&i.SourceExampleID,
 		); err != nil {
 			return nil, err
 		}

@@ -79,6 +79,9 @@ type seed struct {
 	file     database.File
 	job      database.ProvisionerJob
 	version  database.TemplateVersion
+	template database.Template
+	tversion database.TemplateVersion // the template's active version
+	newer    database.TemplateVersion // attached, after tversion
 	resource database.WorkspaceResource
 	agent    database.WorkspaceAgent
 	daemon   database.ProvisionerDaemon
@@ -149,6 +152,42 @@ func makeSeed(t *testing.T) seed {
 		ID: uuid.New(), OrganizationID: org.ID, CreatedAt: now, UpdatedAt: now, Name: "v1", JobID: job.ID, CreatedBy: user.ID,
 	})
 	require.NoError(t, err)
+	tjob, err := raw.InsertProvisionerJob(ctx, database.InsertProvisionerJobParams{
+		ID: uuid.New(), CreatedAt: now, UpdatedAt: now, OrganizationID: org.ID, InitiatorID: user.ID,
+		Provisioner: database.ProvisionerTypeEcho, Type: database.ProvisionerJobTypeTemplateVersionImport,
+		FileID: file.ID, Input: []byte("{}"), Tags: []byte("{}"),
+	})
+	require.NoError(t, err)
+	templateID := uuid.New()
+	tversion, err := raw.InsertTemplateVersion(ctx, database.InsertTemplateVersionParams{
+		ID: uuid.New(), OrganizationID: org.ID, CreatedAt: now, UpdatedAt: now, Name: "t1", JobID: tjob.ID, CreatedBy: user.ID,
+	})
+	require.NoError(t, err)
+	require.NoError(t, raw.InsertTemplate(ctx, database.InsertTemplateParams{
+		ID: templateID, CreatedAt: now, UpdatedAt: now, OrganizationID: org.ID, Name: "tpl",
+		Provisioner: database.ProvisionerTypeEcho, ActiveVersionID: tversion.ID, CreatedBy: user.ID,
+		MaxPortSharingLevel: "owner", CorsBehavior: "simple", UserAcl: []byte("{}"),
+		GroupAcl: []byte(`{"` + org.ID.String() + `": ["read", "use"]}`),
+	}))
+	tversion, err = raw.UpdateTemplateVersionByID(ctx, database.UpdateTemplateVersionByIDParams{
+		ID: tversion.ID, Name: tversion.Name, TemplateID: uuid.NullUUID{UUID: templateID, Valid: true}, UpdatedAt: now,
+	})
+	require.NoError(t, err)
+	template, err := raw.GetTemplateByID(ctx, templateID)
+	require.NoError(t, err)
+	// A version made after the active one, so the active one is its
+	// previous version.
+	njob, err := raw.InsertProvisionerJob(ctx, database.InsertProvisionerJobParams{
+		ID: uuid.New(), CreatedAt: now, UpdatedAt: now, OrganizationID: org.ID, InitiatorID: user.ID,
+		Provisioner: database.ProvisionerTypeEcho, Type: database.ProvisionerJobTypeTemplateVersionImport,
+		FileID: file.ID, Input: []byte("{}"), Tags: []byte("{}"),
+	})
+	require.NoError(t, err)
+	newer, err := raw.InsertTemplateVersion(ctx, database.InsertTemplateVersionParams{
+		ID: uuid.New(), TemplateID: uuid.NullUUID{UUID: templateID, Valid: true}, OrganizationID: org.ID,
+		CreatedAt: now.Add(time.Second), UpdatedAt: now, Name: "t2", JobID: njob.ID, CreatedBy: user.ID,
+	})
+	require.NoError(t, err)
 	resource, err := raw.InsertWorkspaceResource(ctx, database.InsertWorkspaceResourceParams{
 		ID: uuid.New(), JobID: job.ID, CreatedAt: now, Transition: database.WorkspaceTransitionStart,
 		Type: "docker_container", Name: "dev", Metadata: []byte("[]"),
@@ -165,7 +204,7 @@ func makeSeed(t *testing.T) seed {
 	})
 	require.NoError(t, err)
 	return seed{
-		file: file, job: job, version: version, resource: resource, agent: agent, daemon: daemon,
+		file: file, job: job, version: version, template: template, tversion: tversion, newer: newer, resource: resource, agent: agent, daemon: daemon,
 		org: org, second: second, group: group, role: role, user: user, bare: bare, raw: raw,
 		session:  mkKey("sessionkey", database.LoginTypePassword, ""),
 		token:    mkKey("tokenkey01", database.LoginTypeToken, "ci"),
@@ -742,6 +781,88 @@ var cases = map[string]testCase{
 		args:   func(s seed) []any { return []any{s.version.ID} },
 		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.version.RBACObject())} },
 	},
+	"InsertTemplate": {
+		args: func(s seed) []any {
+			return []any{database.InsertTemplateParams{
+				ID: uuid.New(), OrganizationID: s.org.ID, Name: "tpl2", Provisioner: database.ProvisionerTypeEcho,
+				ActiveVersionID: s.version.ID, CreatedBy: s.user.ID, MaxPortSharingLevel: "owner", CorsBehavior: "simple",
+				UserAcl: []byte("{}"), GroupAcl: []byte("{}"),
+			}}
+		},
+		checks: func(s seed) []check { return []check{authz(rbac.ActionCreate, rbac.ResourceTemplate.InOrg(s.org.ID))} },
+	},
+	"GetTemplateByID": {
+		args:   func(s seed) []any { return []any{s.template.ID} },
+		checks: templateRead,
+	},
+	"GetTemplateByOrganizationAndName": {
+		args: func(s seed) []any {
+			return []any{database.GetTemplateByOrganizationAndNameParams{OrganizationID: s.org.ID, Name: "TPL"}}
+		},
+		checks: templateRead,
+	},
+	"GetAuthorizedTemplates": {
+		args: func(s seed) []any { return []any{database.GetAuthorizedTemplatesParams{}} },
+		checks: func(seed) []check {
+			return []check{{Action: rbac.ActionRead, Type: rbac.ResourceTemplate.Type, Filter: true}}
+		},
+	},
+	"UpdateTemplateMetaByID": {
+		args: func(s seed) []any {
+			return []any{database.UpdateTemplateMetaByIDParams{ID: s.template.ID, Name: "tpl3", MaxPortSharingLevel: "owner", CorsBehavior: "simple"}}
+		},
+		checks: templateReadThen(rbac.ActionUpdate),
+	},
+	"UpdateTemplateActiveVersionByID": {
+		args: func(s seed) []any {
+			return []any{database.UpdateTemplateActiveVersionByIDParams{ID: s.template.ID, ActiveVersionID: s.tversion.ID}}
+		},
+		checks: templateReadThen(rbac.ActionUpdate),
+	},
+	"UpdateTemplateACLByID": {
+		args: func(s seed) []any {
+			return []any{database.UpdateTemplateACLByIDParams{ID: s.template.ID, UserAcl: []byte("{}"), GroupAcl: []byte("{}")}}
+		},
+		checks: templateReadThen(rbac.ActionUpdate),
+	},
+	"UpdateTemplateDeletedByID": {
+		args:   func(s seed) []any { return []any{database.UpdateTemplateDeletedByIDParams{ID: s.template.ID}} },
+		checks: templateReadThen(rbac.ActionDelete),
+	},
+	"InsertTemplateDailyUser": {
+		args: func(s seed) []any {
+			return []any{database.InsertTemplateDailyUserParams{TemplateID: s.template.ID, UserID: s.user.ID, Day: dbtime.Now()}}
+		},
+		checks: func(seed) []check { return []check{authz(rbac.ActionCreate, rbac.ResourceSystem)} },
+	},
+	"GetTemplateDailyUsers": {
+		args: func(s seed) []any {
+			return []any{database.GetTemplateDailyUsersParams{TemplateID: s.template.ID, Since: dbtime.Now()}}
+		},
+		checks: templateReadThen(rbac.ActionViewInsights),
+	},
+	"GetTemplateVersionsByTemplateID": {
+		args: func(s seed) []any {
+			return []any{database.GetTemplateVersionsByTemplateIDParams{TemplateID: s.template.ID}}
+		},
+		checks: templateRead,
+	},
+	"GetTemplateVersionByTemplateIDAndName": {
+		args: func(s seed) []any {
+			return []any{database.GetTemplateVersionByTemplateIDAndNameParams{TemplateID: s.template.ID, Name: "t1"}}
+		},
+		checks: templateRead,
+	},
+	"GetPreviousTemplateVersion": {
+		args:   func(s seed) []any { return []any{s.newer.ID} },
+		checks: templateRead,
+	},
+	"ArchiveUnusedTemplateVersions": {
+		args: func(s seed) []any {
+			return []any{database.ArchiveUnusedTemplateVersionsParams{TemplateID: s.template.ID}}
+		},
+		checks: templateReadThen(rbac.ActionUpdate),
+	},
 	"InsertWorkspaceResource": {
 		args: func(s seed) []any {
 			return []any{database.InsertWorkspaceResourceParams{
@@ -779,6 +900,14 @@ var cases = map[string]testCase{
 		args:   func(s seed) []any { return []any{s.job.ID} },
 		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.version.RBACObject())} },
 	},
+}
+
+func templateRead(s seed) []check { return []check{authz(rbac.ActionRead, s.template.RBACObject())} }
+
+func templateReadThen(action rbac.Action) func(s seed) []check {
+	return func(s seed) []check {
+		return []check{authz(rbac.ActionRead, s.template.RBACObject()), authz(action, s.template.RBACObject())}
+	}
 }
 
 func versionReadUpdate(s seed) []check {

@@ -2,9 +2,11 @@ package dbauthz
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/xerrors"
 
 	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/database"
@@ -26,19 +28,64 @@ func (q *querier) GetFileByHashAndCreator(ctx context.Context, arg database.GetF
 	return fetch(ctx, q, func() (database.File, error) { return q.db.GetFileByHashAndCreator(ctx, arg) })
 }
 
-// A job is authorized through the thing it works on: an import or dry-run
-// job through its template version. Daemons act on jobs as such.
+// A job is authorized through the thing it works on: an import job through
+// its template version, a dry run through the version it plans (named in
+// its input). Daemons act on jobs as such.
 func (q *querier) jobObject(ctx context.Context, job database.ProvisionerJob) (rbac.Object, error) {
 	switch job.Type {
-	case database.ProvisionerJobTypeTemplateVersionImport, database.ProvisionerJobTypeTemplateVersionDryRun:
+	case database.ProvisionerJobTypeTemplateVersionImport:
 		v, err := q.db.GetTemplateVersionByJobID(ctx, job.ID)
 		if err != nil {
 			return rbac.Object{}, err
 		}
-		return v.RBACObject(), nil
+		return q.versionObject(ctx, v)
+	case database.ProvisionerJobTypeTemplateVersionDryRun:
+		var input struct {
+			TemplateVersionID uuid.UUID `json:"template_version_id"`
+		}
+		if err := json.Unmarshal(job.Input, &input); err != nil {
+			return rbac.Object{}, xerrors.Errorf("dry-run job %s input: %w", job.ID, err)
+		}
+		v, err := q.db.GetTemplateVersionByID(ctx, input.TemplateVersionID)
+		if err != nil {
+			return rbac.Object{}, err
+		}
+		return q.versionObject(ctx, v)
 	default:
 		return rbac.ResourceProvisionerJobs.WithID(job.ID).InOrg(job.OrganizationID), nil
 	}
+}
+
+// versionObject is the RBAC object of a template version: its template's,
+// ACL included, once attached.
+func (q *querier) versionObject(ctx context.Context, v database.TemplateVersion) (rbac.Object, error) {
+	if !v.TemplateID.Valid {
+		return v.RBACObject(), nil
+	}
+	t, err := q.db.GetTemplateByID(ctx, v.TemplateID.UUID)
+	if err != nil {
+		return rbac.Object{}, xerrors.Errorf("template of version %s: %w", v.ID, err)
+	}
+	return t.RBACObject(), nil
+}
+
+// fetchVersion loads a version and checks that the actor may read it.
+func (q *querier) fetchVersion(ctx context.Context, load func() (database.TemplateVersion, error)) (database.TemplateVersion, error) {
+	if _, ok := ActorFromContext(ctx); !ok {
+		return database.TemplateVersion{}, errNoActor
+	}
+	v, err := load()
+	if err != nil {
+		return database.TemplateVersion{}, err
+	}
+	obj, err := q.versionObject(ctx, v)
+	if err != nil {
+		return database.TemplateVersion{}, err
+	}
+	if err := q.authorize(ctx, rbac.ActionRead, obj); err != nil {
+		return database.TemplateVersion{}, err
+	}
+	return v, nil
 }
 
 func (q *querier) authorizeJob(ctx context.Context, action rbac.Action, job database.ProvisionerJob) error {
@@ -186,20 +233,26 @@ func (q *querier) GetProvisionerDaemonsByOrganization(ctx context.Context, orgID
 // templates in the organization; with a template, update on it.
 
 func (q *querier) InsertTemplateVersion(ctx context.Context, arg database.InsertTemplateVersionParams) (database.TemplateVersion, error) {
-	obj := database.TemplateVersion{TemplateID: arg.TemplateID, OrganizationID: arg.OrganizationID}.RBACObject()
+	if _, ok := ActorFromContext(ctx); !ok {
+		return database.TemplateVersion{}, errNoActor
+	}
 	action := rbac.ActionCreate
 	if arg.TemplateID.Valid {
 		action = rbac.ActionUpdate
+	}
+	obj, err := q.versionObject(ctx, database.TemplateVersion{TemplateID: arg.TemplateID, OrganizationID: arg.OrganizationID})
+	if err != nil {
+		return database.TemplateVersion{}, err
 	}
 	return act(ctx, q, action, obj, func() (database.TemplateVersion, error) { return q.db.InsertTemplateVersion(ctx, arg) })
 }
 
 func (q *querier) GetTemplateVersionByID(ctx context.Context, id uuid.UUID) (database.TemplateVersion, error) {
-	return fetch(ctx, q, func() (database.TemplateVersion, error) { return q.db.GetTemplateVersionByID(ctx, id) })
+	return q.fetchVersion(ctx, func() (database.TemplateVersion, error) { return q.db.GetTemplateVersionByID(ctx, id) })
 }
 
 func (q *querier) GetTemplateVersionByJobID(ctx context.Context, jobID uuid.UUID) (database.TemplateVersion, error) {
-	return fetch(ctx, q, func() (database.TemplateVersion, error) { return q.db.GetTemplateVersionByJobID(ctx, jobID) })
+	return q.fetchVersion(ctx, func() (database.TemplateVersion, error) { return q.db.GetTemplateVersionByJobID(ctx, jobID) })
 }
 
 // versionAct loads the version (which must be readable) and checks action.
@@ -209,7 +262,11 @@ func versionAct[T any](ctx context.Context, q *querier, load func() (database.Te
 	if err != nil {
 		return zero, err
 	}
-	return act(ctx, q, action, v.RBACObject(), run)
+	obj, err := q.versionObject(ctx, v)
+	if err != nil {
+		return zero, err
+	}
+	return act(ctx, q, action, obj, run)
 }
 
 func (q *querier) UpdateTemplateVersionByID(ctx context.Context, arg database.UpdateTemplateVersionByIDParams) (database.TemplateVersion, error) {

@@ -49,3 +49,40 @@ RETURNING *;
 
 -- name: GetPresetsByTemplateVersionID :many
 SELECT * FROM template_version_presets WHERE template_version_id = @template_version_id ORDER BY name;
+
+-- name: GetTemplateVersionsByTemplateID :many
+-- A template's versions oldest first, paginated by after_id (a version of
+-- the template) and/or offset; limit 0 means all.
+SELECT tv.* FROM template_versions tv
+WHERE tv.template_id = @template_id::uuid
+    AND (@include_archived::boolean OR NOT tv.archived)
+    AND (@after_id::uuid = '00000000-0000-0000-0000-000000000000'
+        OR (tv.created_at, tv.id) > (SELECT a.created_at, a.id FROM template_versions a WHERE a.id = @after_id::uuid))
+ORDER BY tv.created_at, tv.id
+OFFSET @offset_opt::int
+LIMIT NULLIF(@limit_opt::int, 0);
+
+-- name: GetTemplateVersionByTemplateIDAndName :one
+SELECT * FROM template_versions WHERE template_id = @template_id::uuid AND lower(name) = lower(@name);
+
+-- name: GetPreviousTemplateVersion :one
+-- The version of the same template created just before this one.
+SELECT p.* FROM template_versions p
+JOIN template_versions v ON v.id = @id
+WHERE p.template_id = v.template_id AND (p.created_at, p.id) < (v.created_at, v.id)
+ORDER BY p.created_at DESC, p.id DESC
+LIMIT 1;
+
+-- name: ArchiveUnusedTemplateVersions :many
+-- Archives a template's versions that are not active and whose import did
+-- not end in one of the kept states: with only_failed, versions whose import
+-- failed or was canceled; otherwise every finished one.
+UPDATE template_versions v SET archived = true, updated_at = @updated_at
+FROM provisioner_jobs j
+WHERE v.template_id = @template_id::uuid
+    AND v.job_id = j.id
+    AND NOT v.archived
+    AND v.id <> (SELECT t.active_version_id FROM templates t WHERE t.id = @template_id::uuid)
+    AND j.completed_at IS NOT NULL
+    AND (NOT @only_failed::boolean OR j.error IS NOT NULL OR j.canceled_at IS NOT NULL)
+RETURNING v.id;

@@ -1,0 +1,248 @@
+package coderd
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+
+	"github.com/google/uuid"
+
+	"github.com/devplane/devplane/coderd/httpapi"
+	"github.com/devplane/devplane/coderd/httpmw"
+	"github.com/devplane/devplane/coderd/rbac"
+	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/dbauthz"
+)
+
+// @Summary Get template ACLs
+// @Description The users and groups a template's ACL names, with their
+// @Description role. Only those who may change the template may read it.
+// @ID get-template-acls
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param template path string true "Template ID" format(uuid)
+// @Success 200 {object} codersdk.TemplateACL
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /templates/{template}/acl [get]
+func (api *API) templateACL(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	auth := httpmw.APIKeyAuthorization(r)
+	t := httpmw.TemplateParam(r)
+	if auth.Actor.Authorize(rbac.ActionUpdate, t.RBACObject()) != nil {
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to read this template's permissions."})
+		return
+	}
+	out := codersdk.TemplateACL{Users: []codersdk.TemplateUser{}, Groups: []codersdk.TemplateGroup{}}
+
+	userACL := database.ParseTemplateACL(t.UserAcl)
+	users := make([]database.User, 0, len(userACL))
+	for id := range userACL {
+		u, err := api.Database.GetUserByID(ctx, id)
+		if httpapi.IsUnauthorizedOrNotFound(err) || (err == nil && u.Deleted) {
+			continue // a deleted user keeps no access worth showing
+		}
+		if err != nil {
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+		users = append(users, u)
+	}
+	converted, err := convertUsers(ctx, api.Database, users)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	for _, u := range converted {
+		out.Users = append(out.Users, codersdk.TemplateUser{User: u, Role: templateRoleOf(userACL[u.ID])})
+	}
+	sort.Slice(out.Users, func(i, j int) bool { return out.Users[i].Username < out.Users[j].Username })
+
+	groupACL := database.ParseTemplateACL(t.GroupAcl)
+	conv := api.newGroupConverter(ctx)
+	for id, actions := range groupACL {
+		g, err := api.Database.GetGroupByID(ctx, id)
+		if httpapi.IsUnauthorizedOrNotFound(err) {
+			continue
+		}
+		if err != nil {
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+		cg, err := conv.convert(g)
+		if err != nil {
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+		out.Groups = append(out.Groups, codersdk.TemplateGroup{Group: cg, Role: templateRoleOf(actions)})
+	}
+	sort.Slice(out.Groups, func(i, j int) bool { return out.Groups[i].Name < out.Groups[j].Name })
+	httpapi.Write(ctx, rw, http.StatusOK, out)
+}
+
+// @Summary Update template ACL
+// @Description Sets or removes entries: keys are user or group IDs, values
+// @Description "use", "admin", or "" to remove. Users must be members of
+// @Description the template's organization and groups must belong to it.
+// @ID update-template-acl
+// @Security CoderSessionToken
+// @Accept json
+// @Produce json
+// @Tags Templates
+// @Param template path string true "Template ID" format(uuid)
+// @Param request body codersdk.UpdateTemplateACL true "Update template ACL request"
+// @Success 200 {object} codersdk.Response
+// @Failure 400 {object} codersdk.Response
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /templates/{template}/acl [patch]
+func (api *API) patchTemplateACL(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	auth := httpmw.APIKeyAuthorization(r)
+	t := httpmw.TemplateParam(r)
+	var req codersdk.UpdateTemplateACL
+	if !httpapi.Read(ctx, rw, r, &req) {
+		return
+	}
+	if auth.Actor.Authorize(rbac.ActionUpdate, t.RBACObject()) != nil {
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template's permissions."})
+		return
+	}
+	userACL := database.ParseTemplateACL(t.UserAcl)
+	groupACL := database.ParseTemplateACL(t.GroupAcl)
+	var v httpapi.Validations
+	apply := func(field string, perms map[string]codersdk.TemplateRole, acl database.TemplateACL, exists func(uuid.UUID) (string, error)) bool {
+		keys := make([]string, 0, len(perms))
+		for k := range perms {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys) // deterministic validation order
+		for _, k := range keys {
+			role := perms[k]
+			f := field + "." + k
+			id, err := uuid.Parse(k)
+			if err != nil {
+				v.Check(f, "must be a UUID")
+				continue
+			}
+			switch role {
+			case codersdk.TemplateRoleDeleted:
+				delete(acl, id)
+				continue
+			case codersdk.TemplateRoleUse, codersdk.TemplateRoleAdmin:
+			default:
+				v.Check(f, fmt.Sprintf(`role %q must be "use", "admin", or "" to remove the entry`, role))
+				continue
+			}
+			problem, err := exists(id)
+			if err != nil {
+				httpapi.InternalServerError(rw, err)
+				return false
+			}
+			if problem != "" {
+				v.Check(f, problem)
+				continue
+			}
+			acl[id] = templateRoleActions(role)
+		}
+		return true
+	}
+	userOK := func(id uuid.UUID) (string, error) {
+		_, err := api.Database.GetOrganizationMember(ctx, database.GetOrganizationMemberParams{OrganizationID: t.OrganizationID, UserID: id})
+		if httpapi.IsUnauthorizedOrNotFound(err) {
+			return "no member of the template's organization has this ID", nil
+		}
+		return "", err
+	}
+	groupOK := func(id uuid.UUID) (string, error) {
+		g, err := api.Database.GetGroupByID(ctx, id)
+		if httpapi.IsUnauthorizedOrNotFound(err) || (err == nil && g.OrganizationID != t.OrganizationID) {
+			return "no group of the template's organization has this ID", nil
+		}
+		return "", err
+	}
+	if !apply("user_perms", req.UserPerms, userACL, userOK) || !apply("group_perms", req.GroupPerms, groupACL, groupOK) {
+		return
+	}
+	if len(v) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid template permissions.", Validations: v})
+		return
+	}
+	users, err := json.Marshal(userACL)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	groups, err := json.Marshal(groupACL)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	err = api.Database.UpdateTemplateACLByID(ctx, database.UpdateTemplateACLByIDParams{ID: t.ID, UserAcl: users, GroupAcl: groups})
+	switch {
+	case dbauthz.IsNotAuthorizedError(err):
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template's permissions."})
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, codersdk.Response{Message: "Successfully updated template ACL list."})
+}
+
+// @Summary Get template available acl users/groups
+// @Description Members and groups of the template's organization that may
+// @Description be added to its ACL.
+// @ID get-template-available-acl-usersgroups
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param template path string true "Template ID" format(uuid)
+// @Success 200 {object} codersdk.ACLAvailable
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /templates/{template}/acl/available [get]
+func (api *API) templateACLAvailable(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	auth := httpmw.APIKeyAuthorization(r)
+	t := httpmw.TemplateParam(r)
+	if auth.Actor.Authorize(rbac.ActionUpdate, t.RBACObject()) != nil {
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template's permissions."})
+		return
+	}
+	members, err := api.Database.GetOrganizationMembers(ctx, database.GetOrganizationMembersParams{OrganizationID: t.OrganizationID})
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	out := codersdk.ACLAvailable{Users: make([]codersdk.ReducedUser, 0, len(members)), Groups: []codersdk.Group{}}
+	for _, m := range members {
+		u, err := api.Database.GetUserByID(ctx, m.OrganizationMember.UserID)
+		if httpapi.IsUnauthorizedOrNotFound(err) {
+			continue
+		}
+		if err != nil {
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+		out.Users = append(out.Users, convertReducedUser(u))
+	}
+	groups, err := api.Database.GetGroups(ctx, database.GetGroupsParams{OrganizationID: t.OrganizationID})
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	conv := api.newGroupConverter(ctx)
+	for _, g := range groups {
+		cg, err := conv.convert(g)
+		if err != nil {
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+		out.Groups = append(out.Groups, cg)
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, out)
+}

@@ -1,0 +1,1107 @@
+package coderd
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
+
+	"github.com/devplane/devplane/coderd/httpapi"
+	"github.com/devplane/devplane/coderd/httpmw"
+	"github.com/devplane/devplane/coderd/rbac"
+	"github.com/devplane/devplane/coderd/searchquery"
+	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/dbauthz"
+	"github.com/devplane/devplane/database/dbtime"
+	"github.com/devplane/devplane/examples"
+)
+
+// Limits on template fields, as Coder's.
+const (
+	maxTemplateDisplayNameLength = 64
+	maxTemplateDescriptionLength = 128
+	maxAutostopRequirementWeeks  = 16
+	// maxTemplateDuration bounds every template duration setting.
+	maxTemplateDuration = 365 * 24 * time.Hour
+	// minCleanupDuration: failure, dormancy and deletion timers are either
+	// off (0) or at least this long, so a typo cannot delete workspaces
+	// within seconds.
+	minCleanupDuration = time.Minute
+	// Defaults of a new template.
+	defaultActivityBump = time.Hour
+)
+
+// Template ACL roles as stored in the ACL columns.
+var (
+	templateUseActions   = []rbac.Action{rbac.ActionRead, rbac.ActionUse}
+	templateAdminActions = []rbac.Action{rbac.WildcardSymbol}
+)
+
+func templateRoleActions(role codersdk.TemplateRole) []rbac.Action {
+	if role == codersdk.TemplateRoleAdmin {
+		return templateAdminActions
+	}
+	return templateUseActions
+}
+
+// templateRoleOf reads a role back from stored actions.
+func templateRoleOf(actions []rbac.Action) codersdk.TemplateRole {
+	if slices.Contains(actions, rbac.WildcardSymbol) {
+		return codersdk.TemplateRoleAdmin
+	}
+	return codersdk.TemplateRoleUse
+}
+
+func millis(ns int64) int64 { return ns / int64(time.Millisecond) }
+
+func convertTemplate(t database.Template) codersdk.Template {
+	return codersdk.Template{
+		ID:                      t.ID,
+		CreatedAt:               t.CreatedAt,
+		UpdatedAt:               t.UpdatedAt,
+		OrganizationID:          t.OrganizationID,
+		OrganizationName:        t.OrganizationName,
+		OrganizationDisplayName: t.OrganizationDisplayName,
+		OrganizationIcon:        t.OrganizationIcon,
+		Name:                    t.Name,
+		DisplayName:             t.DisplayName,
+		Provisioner:             codersdk.ProvisionerType(t.Provisioner),
+		ActiveVersionID:         t.ActiveVersionID,
+		ActiveUserCount:         int(t.ActiveUserCount),
+		BuildTimeStats:          emptyBuildTimeStats(),
+		Description:             t.Description,
+		Deprecated:              t.Deprecated != "",
+		DeprecationMessage:      t.Deprecated,
+		Deleted:                 t.Deleted,
+		Icon:                    t.Icon,
+		DefaultTTLMillis:        millis(t.DefaultTtl),
+		ActivityBumpMillis:      millis(t.ActivityBump),
+		AutostopRequirement: codersdk.TemplateAutostopRequirement{
+			DaysOfWeek: codersdk.BitmapToWeekdays(uint8(t.AutostopRequirementDaysOfWeek)),
+			Weeks:      t.AutostopRequirementWeeks,
+		},
+		AutostartRequirement: codersdk.TemplateAutostartRequirement{
+			// Stored as the days autostart is blocked, so that the
+			// column's zero value allows every day.
+			DaysOfWeek: codersdk.BitmapToWeekdays(^uint8(t.AutostartBlockDaysOfWeek) & 0x7f),
+		},
+		CreatedByID:                    t.CreatedBy,
+		CreatedByName:                  t.CreatedByUsername,
+		AllowUserAutostart:             t.AllowUserAutostart,
+		AllowUserAutostop:              t.AllowUserAutostop,
+		AllowUserCancelWorkspaceJobs:   t.AllowUserCancelWorkspaceJobs,
+		AllowWorkspaceRenames:          t.AllowWorkspaceRenames,
+		FailureTTLMillis:               millis(t.FailureTtl),
+		TimeTilDormantMillis:           millis(t.TimeTilDormant),
+		TimeTilDormantAutoDeleteMillis: millis(t.TimeTilDormantAutodelete),
+		RequireActiveVersion:           t.RequireActiveVersion,
+		MaxPortShareLevel:              codersdk.WorkspaceAgentPortShareLevel(t.MaxPortSharingLevel),
+		CORSBehavior:                   codersdk.CORSBehavior(t.CorsBehavior),
+		UseClassicParameterFlow:        t.UseClassicParameterFlow,
+	}
+}
+
+// emptyBuildTimeStats: no workspace has been built from the template, so
+// every transition has no durations yet.
+func emptyBuildTimeStats() codersdk.TemplateBuildTimeStats {
+	return codersdk.TemplateBuildTimeStats{
+		codersdk.WorkspaceTransitionStart:  {},
+		codersdk.WorkspaceTransitionStop:   {},
+		codersdk.WorkspaceTransitionDelete: {},
+	}
+}
+
+// templateSchedule holds the settings create and patch validate alike, in
+// the units the database stores.
+type templateSchedule struct {
+	defaultTTL, activityBump, failureTTL, timeTilDormant, timeTilDormantAutodelete time.Duration
+	autostopDays                                                                   uint8
+	autostopWeeks                                                                  int64
+	autostartDays                                                                  uint8
+	maxPortShareLevel                                                              codersdk.WorkspaceAgentPortShareLevel
+	corsBehavior                                                                   codersdk.CORSBehavior
+}
+
+// checkMillis converts a millisecond setting, reporting negative or
+// out-of-range values; cleanup timers must also be 0 or at least a minute.
+func checkMillis(v *httpapi.Validations, field string, ms int64, cleanup bool) time.Duration {
+	switch {
+	case ms < 0:
+		v.Check(field, "must not be negative")
+	case ms > maxTemplateDuration.Milliseconds():
+		v.Check(field, fmt.Sprintf("must be at most %d (365 days)", maxTemplateDuration.Milliseconds()))
+	case cleanup && ms > 0 && ms < minCleanupDuration.Milliseconds():
+		v.Check(field, fmt.Sprintf("must be 0 (off) or at least %d (one minute)", minCleanupDuration.Milliseconds()))
+	default:
+		return time.Duration(ms) * time.Millisecond
+	}
+	return 0
+}
+
+func checkWeekdays(v *httpapi.Validations, field string, days []string) uint8 {
+	bitmap, err := codersdk.WeekdaysToBitmap(days)
+	if err != nil {
+		v.Check(field, err.Error()+" (use monday … sunday, each at most once)")
+	}
+	return bitmap
+}
+
+func (s *templateSchedule) validate(v *httpapi.Validations) {
+	if s.autostopWeeks < 0 || s.autostopWeeks > maxAutostopRequirementWeeks {
+		v.Check("autostop_requirement.weeks", fmt.Sprintf("must be between 0 and %d (0 and 1 mean every week)", maxAutostopRequirementWeeks))
+	}
+	if !s.maxPortShareLevel.ValidMaxLevel() {
+		v.Check("max_port_share_level", `must be "owner", "authenticated", "organization" or "public"`)
+	}
+	if s.corsBehavior != codersdk.CORSBehaviorSimple && s.corsBehavior != codersdk.CORSBehaviorPassthru {
+		v.Check("cors_behavior", `must be "simple" or "passthru"`)
+	}
+}
+
+func checkTemplateDisplay(v *httpapi.Validations, displayName, description string) {
+	if len(displayName) > maxTemplateDisplayNameLength {
+		v.Check("display_name", fmt.Sprintf("must be at most %d characters", maxTemplateDisplayNameLength))
+	} else {
+		v.Check("display_name", httpapi.DisplayNameValid(displayName))
+	}
+	if len([]rune(description)) > maxTemplateDescriptionLength {
+		v.Check("description", fmt.Sprintf("must be at most %d characters", maxTemplateDescriptionLength))
+	}
+}
+
+func writeTemplateConflict(ctx context.Context, rw http.ResponseWriter, name string) {
+	httpapi.Write(ctx, rw, http.StatusConflict, codersdk.Response{
+		Message:     fmt.Sprintf("Template with name %q already exists in this organization.", name),
+		Validations: []codersdk.ValidationError{{Field: "name", Detail: "This value is already in use and should be unique."}},
+	})
+}
+
+// @Summary Create template by organization
+// @Description The version must have been imported successfully and not be
+// @Description attached to a template yet; it becomes the active version.
+// @Description The Everyone group may use the template unless
+// @Description disable_everyone_group_access is set.
+// @ID create-template-by-organization
+// @Security CoderSessionToken
+// @Accept json
+// @Produce json
+// @Tags Templates
+// @Param organization path string true "Organization ID or name"
+// @Param request body codersdk.CreateTemplateRequest true "Request body"
+// @Success 201 {object} codersdk.Template
+// @Failure 400 {object} codersdk.Response
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Failure 409 {object} codersdk.Response
+// @Router /organizations/{organization}/templates [post]
+func (api *API) postTemplateByOrganization(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	auth := httpmw.APIKeyAuthorization(r)
+	org := httpmw.OrganizationParam(r)
+	var req codersdk.CreateTemplateRequest
+	if !httpapi.Read(ctx, rw, r, &req) {
+		return
+	}
+	if auth.Actor.Authorize(rbac.ActionCreate, rbac.ResourceTemplate.InOrg(org.ID)) != nil {
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to create templates in this organization."})
+		return
+	}
+
+	var v httpapi.Validations
+	v.Check("name", httpapi.NameValid(req.Name))
+	checkTemplateDisplay(&v, req.DisplayName, req.Description)
+	ms := func(field string, p *int64, def time.Duration, cleanup bool) time.Duration {
+		if p == nil {
+			return def
+		}
+		return checkMillis(&v, field, *p, cleanup)
+	}
+	s := templateSchedule{
+		defaultTTL:               ms("default_ttl_ms", req.DefaultTTLMillis, 0, false),
+		activityBump:             ms("activity_bump_ms", req.ActivityBumpMillis, defaultActivityBump, false),
+		failureTTL:               ms("failure_ttl_ms", req.FailureTTLMillis, 0, true),
+		timeTilDormant:           ms("dormant_ttl_ms", req.TimeTilDormantMillis, 0, true),
+		timeTilDormantAutodelete: ms("delete_ttl_ms", req.TimeTilDormantAutoDeleteMillis, 0, true),
+		autostopWeeks:            1,
+		autostartDays:            0x7f,
+		maxPortShareLevel:        codersdk.WorkspaceAgentPortShareLevelOwner,
+		corsBehavior:             codersdk.CORSBehaviorSimple,
+	}
+	if req.AutostopRequirement != nil {
+		s.autostopDays = checkWeekdays(&v, "autostop_requirement.days_of_week", req.AutostopRequirement.DaysOfWeek)
+		s.autostopWeeks = max(req.AutostopRequirement.Weeks, 1)
+		if req.AutostopRequirement.Weeks < 0 {
+			s.autostopWeeks = req.AutostopRequirement.Weeks
+		}
+	}
+	if req.AutostartRequirement != nil {
+		s.autostartDays = checkWeekdays(&v, "autostart_requirement.days_of_week", req.AutostartRequirement.DaysOfWeek)
+	}
+	if req.MaxPortShareLevel != nil {
+		s.maxPortShareLevel = *req.MaxPortShareLevel
+	}
+	if req.CORSBehavior != nil {
+		s.corsBehavior = *req.CORSBehavior
+	}
+	s.validate(&v)
+	if req.VersionID == uuid.Nil {
+		v.Check("template_version_id", "is required")
+	}
+
+	var version database.TemplateVersion
+	if len(v) == 0 {
+		var err error
+		version, err = api.Database.GetTemplateVersionByID(ctx, req.VersionID)
+		switch {
+		case httpapi.IsUnauthorizedOrNotFound(err) || (err == nil && version.OrganizationID != org.ID):
+			v.Check("template_version_id", "no template version with this ID exists in this organization")
+		case err != nil:
+			httpapi.InternalServerError(rw, err)
+			return
+		case version.TemplateID.Valid:
+			v.Check("template_version_id", "the version already belongs to a template; upload the template again to make a new version")
+		case version.Archived:
+			v.Check("template_version_id", "the version is archived")
+		}
+	}
+	var job database.ProvisionerJob
+	if len(v) == 0 {
+		var ok bool
+		job, ok = api.templateVersionJob(rw, r, version)
+		if !ok {
+			return
+		}
+		if status := provisionerJobStatus(job); status != codersdk.ProvisionerJobSucceeded {
+			v.Check("template_version_id", fmt.Sprintf("the version's import is %s; only a successfully imported version can start a template", status))
+		}
+	}
+	if len(v) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid template.", Validations: v})
+		return
+	}
+
+	groupACL := database.TemplateACL{}
+	if !req.DisableEveryoneGroupAccess {
+		// The Everyone group's ID is the organization's.
+		groupACL[org.ID] = templateUseActions
+	}
+	groupACLJSON, err := json.Marshal(groupACL)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	boolOr := func(p *bool, def bool) bool {
+		if p == nil {
+			return def
+		}
+		return *p
+	}
+	templateID := uuid.New()
+	err = api.Database.InTx(ctx, func(tx database.Store) error {
+		now := dbtime.Now()
+		err := tx.InsertTemplate(ctx, database.InsertTemplateParams{
+			ID: templateID, CreatedAt: now, UpdatedAt: now, OrganizationID: org.ID,
+			Name: req.Name, DisplayName: req.DisplayName, Description: req.Description, Icon: req.Icon,
+			Provisioner: job.Provisioner, ActiveVersionID: version.ID, CreatedBy: auth.Key.UserID,
+			DefaultTtl: int64(s.defaultTTL), ActivityBump: int64(s.activityBump),
+			AutostopRequirementDaysOfWeek: int16(s.autostopDays), AutostopRequirementWeeks: s.autostopWeeks,
+			AutostartBlockDaysOfWeek:     int16(^s.autostartDays & 0x7f),
+			AllowUserAutostart:           boolOr(req.AllowUserAutostart, true),
+			AllowUserAutostop:            boolOr(req.AllowUserAutostop, true),
+			AllowUserCancelWorkspaceJobs: boolOr(req.AllowUserCancelWorkspaceJobs, true),
+			FailureTtl:                   int64(s.failureTTL), TimeTilDormant: int64(s.timeTilDormant),
+			TimeTilDormantAutodelete: int64(s.timeTilDormantAutodelete),
+			RequireActiveVersion:     req.RequireActiveVersion,
+			MaxPortSharingLevel:      string(s.maxPortShareLevel),
+			UseClassicParameterFlow:  boolOr(req.UseClassicParameterFlow, false),
+			CorsBehavior:             string(s.corsBehavior),
+			UserAcl:                  []byte("{}"), GroupAcl: groupACLJSON,
+		})
+		if err != nil {
+			return err
+		}
+		_, err = tx.UpdateTemplateVersionByID(ctx, database.UpdateTemplateVersionByIDParams{
+			ID: version.ID, Name: version.Name, Message: version.Message,
+			TemplateID: uuid.NullUUID{UUID: templateID, Valid: true}, UpdatedAt: now,
+		})
+		return err
+	}, nil)
+	switch {
+	case database.IsUniqueViolation(err, "templates_organization_name_lower_idx"):
+		writeTemplateConflict(ctx, rw, req.Name)
+		return
+	case database.IsUniqueViolation(err, "template_versions_template_name_lower_idx"):
+		// Cannot happen for a fresh template; kept for a clear answer.
+		httpapi.InternalServerError(rw, err)
+		return
+	case dbauthz.IsNotAuthorizedError(err):
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to create templates in this organization."})
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	created, err := api.Database.GetTemplateByID(ctx, templateID)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusCreated, convertTemplate(created))
+}
+
+// templatesQuery turns q= into query parameters, resolving the organization
+// and author. ok is false when the answer has been written.
+func (api *API) templatesQuery(rw http.ResponseWriter, r *http.Request, orgID uuid.UUID) (database.GetAuthorizedTemplatesParams, bool) {
+	ctx := r.Context()
+	filter, errs := searchquery.Templates(r.URL.Query().Get("q"))
+	var v httpapi.Validations
+	for _, e := range errs {
+		v.Check(e.Field, e.Detail)
+	}
+	p := database.GetAuthorizedTemplatesParams{
+		OrganizationID: orgID, ExactName: filter.ExactName, FuzzyName: filter.FuzzyName,
+	}
+	if filter.Deprecated != nil {
+		p.Deprecated = filter.Deprecated
+	}
+	if filter.Organization != "" {
+		var (
+			org database.Organization
+			err error
+		)
+		if id, perr := uuid.Parse(filter.Organization); perr == nil {
+			org, err = api.Database.GetOrganizationByID(ctx, id)
+		} else {
+			org, err = api.Database.GetOrganizationByName(ctx, filter.Organization)
+		}
+		switch {
+		case httpapi.IsUnauthorizedOrNotFound(err):
+			v.Check("organization", fmt.Sprintf("no organization %q exists that you may read", filter.Organization))
+		case err != nil:
+			httpapi.InternalServerError(rw, err)
+			return p, false
+		case orgID != uuid.Nil && org.ID != orgID:
+			v.Check("organization", "does not match the organization in the path")
+		default:
+			p.OrganizationID = org.ID
+		}
+	}
+	if filter.Author != "" {
+		var (
+			u   database.User
+			err error
+		)
+		switch id, perr := uuid.Parse(filter.Author); {
+		case filter.Author == codersdk.Me:
+			u, err = api.Database.GetUserByID(ctx, httpmw.APIKeyAuthorization(r).Key.UserID)
+		case perr == nil:
+			u, err = api.Database.GetUserByID(ctx, id)
+		default:
+			u, err = api.Database.GetUserByEmailOrUsername(ctx, database.GetUserByEmailOrUsernameParams{Username: filter.Author})
+		}
+		switch {
+		case httpapi.IsUnauthorizedOrNotFound(err):
+			v.Check("author", fmt.Sprintf("no user %q exists that you may read", filter.Author))
+		case err != nil:
+			httpapi.InternalServerError(rw, err)
+			return p, false
+		default:
+			p.AuthorID = u.ID
+		}
+	}
+	if len(v) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid templates query.", Validations: v})
+		return p, false
+	}
+	return p, true
+}
+
+// @Summary Get templates by organization
+// @Description Templates of the organization the caller may see: all of
+// @Description them for template admins, otherwise those whose ACL names
+// @Description the caller or one of its groups. q= filters as in GET /templates.
+// @ID get-templates-by-organization
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param organization path string true "Organization ID or name"
+// @Param q query string false "Search query: name:, exact_name:, author:, deprecated:, free text"
+// @Success 200 {array} codersdk.Template
+// @Failure 400 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /organizations/{organization}/templates [get]
+func (api *API) templatesByOrganization(rw http.ResponseWriter, r *http.Request) {
+	org := httpmw.OrganizationParam(r)
+	p, ok := api.templatesQuery(rw, r, org.ID)
+	if !ok {
+		return
+	}
+	rows, err := api.Database.GetAuthorizedTemplates(r.Context(), p)
+	httpapi.WriteList(rw, r, rows, err, convertTemplate)
+}
+
+// @Summary Get all templates
+// @Description Every template the caller may see, across organizations.
+// @ID get-all-templates
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param q query string false "Search query: name:, exact_name:, organization:, author:, deprecated:, free text"
+// @Success 200 {array} codersdk.Template
+// @Failure 400 {object} codersdk.Response
+// @Router /templates [get]
+func (api *API) fetchTemplates(rw http.ResponseWriter, r *http.Request) {
+	p, ok := api.templatesQuery(rw, r, uuid.Nil)
+	if !ok {
+		return
+	}
+	rows, err := api.Database.GetAuthorizedTemplates(r.Context(), p)
+	httpapi.WriteList(rw, r, rows, err, convertTemplate)
+}
+
+// templateByOrgAndName loads {templatename} of the organization, answering
+// 404 itself.
+func (api *API) templateByOrgAndName(rw http.ResponseWriter, r *http.Request) (database.Template, bool) {
+	org := httpmw.OrganizationParam(r)
+	t, err := api.Database.GetTemplateByOrganizationAndName(r.Context(), database.GetTemplateByOrganizationAndNameParams{
+		OrganizationID: org.ID, Name: chi.URLParam(r, "templatename"),
+	})
+	if httpapi.IsUnauthorizedOrNotFound(err) {
+		httpapi.ResourceNotFound(rw)
+		return t, false
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return t, false
+	}
+	return t, true
+}
+
+// @Summary Get templates by organization and template name
+// @ID get-templates-by-organization-and-template-name
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param organization path string true "Organization ID or name"
+// @Param templatename path string true "Template name"
+// @Success 200 {object} codersdk.Template
+// @Failure 404 {object} codersdk.Response
+// @Router /organizations/{organization}/templates/{templatename} [get]
+func (api *API) templateByOrganizationAndName(rw http.ResponseWriter, r *http.Request) {
+	t, ok := api.templateByOrgAndName(rw, r)
+	if !ok {
+		return
+	}
+	httpapi.Write(r.Context(), rw, http.StatusOK, convertTemplate(t))
+}
+
+// versionOfTemplateByName loads the named version of the template, answering
+// 404 itself.
+func (api *API) versionOfTemplateByName(rw http.ResponseWriter, r *http.Request, t database.Template, name string) (database.TemplateVersion, bool) {
+	v, err := api.Database.GetTemplateVersionByTemplateIDAndName(r.Context(), database.GetTemplateVersionByTemplateIDAndNameParams{
+		TemplateID: t.ID, Name: name,
+	})
+	if httpapi.IsUnauthorizedOrNotFound(err) {
+		httpapi.Write(r.Context(), rw, http.StatusNotFound, codersdk.Response{
+			Message: fmt.Sprintf("No template version found by name %q.", name),
+		})
+		return v, false
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return v, false
+	}
+	return v, true
+}
+
+// @Summary Get template version by organization, template, and name
+// @ID get-template-version-by-organization-template-and-name
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param organization path string true "Organization ID or name"
+// @Param templatename path string true "Template name"
+// @Param templateversionname path string true "Template version name"
+// @Success 200 {object} codersdk.TemplateVersion
+// @Failure 404 {object} codersdk.Response
+// @Router /organizations/{organization}/templates/{templatename}/versions/{templateversionname} [get]
+func (api *API) templateVersionByOrganizationTemplateAndName(rw http.ResponseWriter, r *http.Request) {
+	t, ok := api.templateByOrgAndName(rw, r)
+	if !ok {
+		return
+	}
+	v, ok := api.versionOfTemplateByName(rw, r, t, chi.URLParam(r, "templateversionname"))
+	if !ok {
+		return
+	}
+	api.writeTemplateVersion(rw, r, http.StatusOK, v)
+}
+
+// @Summary Get previous template version by organization, template, and name
+// @Description The version of the same template created just before the named one.
+// @ID get-previous-template-version-by-organization-template-and-name
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param organization path string true "Organization ID or name"
+// @Param templatename path string true "Template name"
+// @Param templateversionname path string true "Template version name"
+// @Success 200 {object} codersdk.TemplateVersion
+// @Failure 404 {object} codersdk.Response
+// @Router /organizations/{organization}/templates/{templatename}/versions/{templateversionname}/previous [get]
+func (api *API) previousTemplateVersionByOrganizationTemplateAndName(rw http.ResponseWriter, r *http.Request) {
+	t, ok := api.templateByOrgAndName(rw, r)
+	if !ok {
+		return
+	}
+	v, ok := api.versionOfTemplateByName(rw, r, t, chi.URLParam(r, "templateversionname"))
+	if !ok {
+		return
+	}
+	prev, err := api.Database.GetPreviousTemplateVersion(r.Context(), v.ID)
+	if httpapi.IsUnauthorizedOrNotFound(err) {
+		httpapi.Write(r.Context(), rw, http.StatusNotFound, codersdk.Response{
+			Message: fmt.Sprintf("Template version %q is the template's first version.", v.Name),
+		})
+		return
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	api.writeTemplateVersion(rw, r, http.StatusOK, prev)
+}
+
+// @Summary Get template settings by ID
+// @ID get-template-settings-by-id
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param template path string true "Template ID" format(uuid)
+// @Success 200 {object} codersdk.Template
+// @Failure 404 {object} codersdk.Response
+// @Router /templates/{template} [get]
+func (api *API) template(rw http.ResponseWriter, r *http.Request) {
+	httpapi.Write(r.Context(), rw, http.StatusOK, convertTemplate(httpmw.TemplateParam(r)))
+}
+
+// @Summary Update template settings by ID
+// @Description Fields left out of the body keep their value; fields in the
+// @Description body are set, zero values included. Answers 304 when nothing
+// @Description changes.
+// @ID update-template-settings-by-id
+// @Security CoderSessionToken
+// @Accept json
+// @Produce json
+// @Tags Templates
+// @Param template path string true "Template ID" format(uuid)
+// @Param request body codersdk.UpdateTemplateMeta true "Patch template settings request"
+// @Success 200 {object} codersdk.Template
+// @Success 304
+// @Failure 400 {object} codersdk.Response
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Failure 409 {object} codersdk.Response
+// @Router /templates/{template} [patch]
+func (api *API) patchTemplateMeta(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	auth := httpmw.APIKeyAuthorization(r)
+	t := httpmw.TemplateParam(r)
+	// Decode twice: into the struct, and into a map that says which fields
+	// the body names, so a partial body leaves the rest alone.
+	var (
+		req     codersdk.UpdateTemplateMeta
+		present map[string]json.RawMessage
+	)
+	if !httpapi.Read(ctx, rw, r, &present) {
+		return
+	}
+	raw, _ := json.Marshal(present)
+	if err := json.Unmarshal(raw, &req); err != nil {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Request body does not fit the template settings.", Detail: err.Error()})
+		return
+	}
+	if auth.Actor.Authorize(rbac.ActionUpdate, t.RBACObject()) != nil {
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template."})
+		return
+	}
+	has := func(field string) bool { _, ok := present[field]; return ok }
+
+	p := database.UpdateTemplateMetaByIDParams{
+		ID: t.ID, Name: t.Name, DisplayName: t.DisplayName, Description: t.Description, Icon: t.Icon,
+		DefaultTtl: t.DefaultTtl, ActivityBump: t.ActivityBump,
+		AutostopRequirementDaysOfWeek: t.AutostopRequirementDaysOfWeek, AutostopRequirementWeeks: t.AutostopRequirementWeeks,
+		AutostartBlockDaysOfWeek: t.AutostartBlockDaysOfWeek,
+		AllowUserAutostart:       t.AllowUserAutostart, AllowUserAutostop: t.AllowUserAutostop,
+		AllowUserCancelWorkspaceJobs: t.AllowUserCancelWorkspaceJobs,
+		FailureTtl:                   t.FailureTtl, TimeTilDormant: t.TimeTilDormant, TimeTilDormantAutodelete: t.TimeTilDormantAutodelete,
+		RequireActiveVersion: t.RequireActiveVersion, Deprecated: t.Deprecated,
+		MaxPortSharingLevel: t.MaxPortSharingLevel, UseClassicParameterFlow: t.UseClassicParameterFlow,
+		CorsBehavior: t.CorsBehavior,
+	}
+	var v httpapi.Validations
+	if req.Name != "" {
+		v.Check("name", httpapi.NameValid(req.Name))
+		p.Name = req.Name
+	}
+	if req.DisplayName != nil {
+		p.DisplayName = *req.DisplayName
+	}
+	if req.Description != nil {
+		p.Description = *req.Description
+	}
+	if req.Icon != nil {
+		p.Icon = *req.Icon
+	}
+	checkTemplateDisplay(&v, p.DisplayName, p.Description)
+	duration := func(field string, ms int64, cleanup bool, dst *int64) {
+		if has(field) {
+			*dst = int64(checkMillis(&v, field, ms, cleanup))
+		}
+	}
+	duration("default_ttl_ms", req.DefaultTTLMillis, false, &p.DefaultTtl)
+	duration("activity_bump_ms", req.ActivityBumpMillis, false, &p.ActivityBump)
+	duration("failure_ttl_ms", req.FailureTTLMillis, true, &p.FailureTtl)
+	duration("time_til_dormant_ms", req.TimeTilDormantMillis, true, &p.TimeTilDormant)
+	duration("time_til_dormant_autodelete_ms", req.TimeTilDormantAutoDeleteMillis, true, &p.TimeTilDormantAutodelete)
+	s := templateSchedule{
+		autostopWeeks:     p.AutostopRequirementWeeks,
+		maxPortShareLevel: codersdk.WorkspaceAgentPortShareLevel(p.MaxPortSharingLevel),
+		corsBehavior:      codersdk.CORSBehavior(p.CorsBehavior),
+	}
+	if req.AutostopRequirement != nil {
+		p.AutostopRequirementDaysOfWeek = int16(checkWeekdays(&v, "autostop_requirement.days_of_week", req.AutostopRequirement.DaysOfWeek))
+		s.autostopWeeks = req.AutostopRequirement.Weeks
+		if s.autostopWeeks == 0 {
+			s.autostopWeeks = 1
+		}
+		p.AutostopRequirementWeeks = s.autostopWeeks
+	}
+	if req.AutostartRequirement != nil {
+		days := checkWeekdays(&v, "autostart_requirement.days_of_week", req.AutostartRequirement.DaysOfWeek)
+		p.AutostartBlockDaysOfWeek = int16(^days & 0x7f)
+	}
+	if req.MaxPortShareLevel != nil {
+		s.maxPortShareLevel = *req.MaxPortShareLevel
+		p.MaxPortSharingLevel = string(*req.MaxPortShareLevel)
+	}
+	if req.CORSBehavior != nil {
+		s.corsBehavior = *req.CORSBehavior
+		p.CorsBehavior = string(*req.CORSBehavior)
+	}
+	s.validate(&v)
+	setBool := func(field string, val bool, dst *bool) {
+		if has(field) {
+			*dst = val
+		}
+	}
+	setBool("allow_user_autostart", req.AllowUserAutostart, &p.AllowUserAutostart)
+	setBool("allow_user_autostop", req.AllowUserAutostop, &p.AllowUserAutostop)
+	setBool("allow_user_cancel_workspace_jobs", req.AllowUserCancelWorkspaceJobs, &p.AllowUserCancelWorkspaceJobs)
+	setBool("require_active_version", req.RequireActiveVersion, &p.RequireActiveVersion)
+	if req.UseClassicParameterFlow != nil {
+		p.UseClassicParameterFlow = *req.UseClassicParameterFlow
+	}
+	if req.DeprecationMessage != nil {
+		p.Deprecated = *req.DeprecationMessage
+	}
+	if len(v) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid template settings.", Validations: v})
+		return
+	}
+
+	groupACL := database.ParseTemplateACL(t.GroupAcl)
+	_, everyone := groupACL[t.OrganizationID]
+	dropEveryone := req.DisableEveryoneGroupAccess && everyone
+	unchanged := p == database.UpdateTemplateMetaByIDParams{
+		ID: t.ID, Name: t.Name, DisplayName: t.DisplayName, Description: t.Description, Icon: t.Icon,
+		DefaultTtl: t.DefaultTtl, ActivityBump: t.ActivityBump,
+		AutostopRequirementDaysOfWeek: t.AutostopRequirementDaysOfWeek, AutostopRequirementWeeks: t.AutostopRequirementWeeks,
+		AutostartBlockDaysOfWeek: t.AutostartBlockDaysOfWeek,
+		AllowUserAutostart:       t.AllowUserAutostart, AllowUserAutostop: t.AllowUserAutostop,
+		AllowUserCancelWorkspaceJobs: t.AllowUserCancelWorkspaceJobs,
+		FailureTtl:                   t.FailureTtl, TimeTilDormant: t.TimeTilDormant, TimeTilDormantAutodelete: t.TimeTilDormantAutodelete,
+		RequireActiveVersion: t.RequireActiveVersion, Deprecated: t.Deprecated,
+		MaxPortSharingLevel: t.MaxPortSharingLevel, UseClassicParameterFlow: t.UseClassicParameterFlow,
+		CorsBehavior: t.CorsBehavior,
+	}
+	if unchanged && !dropEveryone {
+		rw.WriteHeader(http.StatusNotModified)
+		return
+	}
+	p.UpdatedAt = dbtime.Now()
+	err := api.Database.InTx(ctx, func(tx database.Store) error {
+		if err := tx.UpdateTemplateMetaByID(ctx, p); err != nil {
+			return err
+		}
+		if !dropEveryone {
+			return nil
+		}
+		delete(groupACL, t.OrganizationID)
+		acl, err := json.Marshal(groupACL)
+		if err != nil {
+			return err
+		}
+		return tx.UpdateTemplateACLByID(ctx, database.UpdateTemplateACLByIDParams{ID: t.ID, UserAcl: t.UserAcl, GroupAcl: acl})
+	}, nil)
+	switch {
+	case database.IsUniqueViolation(err, "templates_organization_name_lower_idx"):
+		writeTemplateConflict(ctx, rw, p.Name)
+		return
+	case dbauthz.IsNotAuthorizedError(err):
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template."})
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	updated, err := api.Database.GetTemplateByID(ctx, t.ID)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, convertTemplate(updated))
+}
+
+// @Summary Delete template by ID
+// @ID delete-template-by-id
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param template path string true "Template ID" format(uuid)
+// @Success 200 {object} codersdk.Response
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /templates/{template} [delete]
+func (api *API) deleteTemplate(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	t := httpmw.TemplateParam(r)
+	err := api.Database.UpdateTemplateDeletedByID(ctx, database.UpdateTemplateDeletedByIDParams{ID: t.ID, UpdatedAt: dbtime.Now()})
+	switch {
+	case dbauthz.IsNotAuthorizedError(err):
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to delete this template."})
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, codersdk.Response{Message: "Template has been deleted!"})
+}
+
+// @Summary List template versions by template ID
+// @Description Oldest first. Archived versions are left out unless include_archived is set.
+// @ID list-template-versions-by-template-id
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param template path string true "Template ID" format(uuid)
+// @Param after_id query string false "After ID" format(uuid)
+// @Param include_archived query bool false "Include archived versions in the list"
+// @Param limit query int false "Page limit"
+// @Param offset query int false "Page offset"
+// @Success 200 {array} codersdk.TemplateVersion
+// @Failure 400 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /templates/{template}/versions [get]
+func (api *API) templateVersionsByTemplate(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	t := httpmw.TemplateParam(r)
+	page, errs := httpapi.ParsePagination(r)
+	includeArchived := false
+	if s := r.URL.Query().Get("include_archived"); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			errs = append(errs, codersdk.ValidationError{Field: "include_archived", Detail: "must be true or false"})
+		}
+		includeArchived = b
+	}
+	if page.AfterID != uuid.Nil && len(errs) == 0 {
+		after, err := api.Database.GetTemplateVersionByID(ctx, page.AfterID)
+		if httpapi.IsUnauthorizedOrNotFound(err) || (err == nil && after.TemplateID.UUID != t.ID) {
+			errs = append(errs, codersdk.ValidationError{Field: "after_id", Detail: "must be a version of this template"})
+		} else if err != nil {
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+	}
+	if len(errs) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid query.", Validations: errs})
+		return
+	}
+	versions, err := api.Database.GetTemplateVersionsByTemplateID(ctx, database.GetTemplateVersionsByTemplateIDParams{
+		TemplateID: t.ID, IncludeArchived: includeArchived, AfterID: page.AfterID, OffsetOpt: page.Offset, LimitOpt: page.Limit,
+	})
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	out, err := api.templateVersionsResponse(ctx, versions)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, out)
+}
+
+// templateVersionsResponse converts versions with their jobs, loading the
+// jobs and creators in one query each.
+func (api *API) templateVersionsResponse(ctx context.Context, versions []database.TemplateVersion) ([]codersdk.TemplateVersion, error) {
+	jobIDs := make([]uuid.UUID, 0, len(versions))
+	for _, v := range versions {
+		jobIDs = append(jobIDs, v.JobID)
+	}
+	jobs, err := api.loadJobs(ctx, jobIDs)
+	if err != nil {
+		return nil, err
+	}
+	creators := map[uuid.UUID]codersdk.MinimalUser{}
+	out := make([]codersdk.TemplateVersion, 0, len(versions))
+	for _, v := range versions {
+		row, ok := jobs[v.JobID]
+		if !ok {
+			continue
+		}
+		creator, ok := creators[v.CreatedBy]
+		if !ok {
+			creator, err = api.minimalUser(ctx, v.CreatedBy)
+			if err != nil {
+				return nil, err
+			}
+			creators[v.CreatedBy] = creator
+		}
+		job := convertProvisionerJob(row.ProvisionerJob, jobExtras{queuePosition: row.QueuePosition, queueSize: row.QueueSize, version: &v})
+		out = append(out, convertTemplateVersion(v, job, creator, nil))
+	}
+	return out, nil
+}
+
+// @Summary Get template version by template ID and name
+// @ID get-template-version-by-template-id-and-name
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param template path string true "Template ID" format(uuid)
+// @Param templateversionname path string true "Template version name"
+// @Success 200 {object} codersdk.TemplateVersion
+// @Failure 404 {object} codersdk.Response
+// @Router /templates/{template}/versions/{templateversionname} [get]
+func (api *API) templateVersionByName(rw http.ResponseWriter, r *http.Request) {
+	v, ok := api.versionOfTemplateByName(rw, r, httpmw.TemplateParam(r), chi.URLParam(r, "templateversionname"))
+	if !ok {
+		return
+	}
+	api.writeTemplateVersion(rw, r, http.StatusOK, v)
+}
+
+// @Summary Update active template version by template ID
+// @Description Promotes one of the template's successfully imported,
+// @Description unarchived versions; new workspaces build with it.
+// @ID update-active-template-version-by-template-id
+// @Security CoderSessionToken
+// @Accept json
+// @Produce json
+// @Tags Templates
+// @Param template path string true "Template ID" format(uuid)
+// @Param request body codersdk.UpdateActiveTemplateVersion true "Modified template version"
+// @Success 200 {object} codersdk.Response
+// @Failure 400 {object} codersdk.Response
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /templates/{template}/versions [patch]
+func (api *API) patchActiveTemplateVersion(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	auth := httpmw.APIKeyAuthorization(r)
+	t := httpmw.TemplateParam(r)
+	var req codersdk.UpdateActiveTemplateVersion
+	if !httpapi.Read(ctx, rw, r, &req) {
+		return
+	}
+	if auth.Actor.Authorize(rbac.ActionUpdate, t.RBACObject()) != nil {
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template."})
+		return
+	}
+	invalid := func(detail string) {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
+			Message: "Invalid template version.", Validations: []codersdk.ValidationError{{Field: "id", Detail: detail}},
+		})
+	}
+	if req.ID == uuid.Nil {
+		invalid("is required")
+		return
+	}
+	version, err := api.Database.GetTemplateVersionByID(ctx, req.ID)
+	switch {
+	case httpapi.IsUnauthorizedOrNotFound(err):
+		invalid("no template version with this ID exists")
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	case version.TemplateID.UUID != t.ID:
+		invalid("the version does not belong to this template")
+		return
+	case version.Archived:
+		invalid("the version is archived; unarchive it first")
+		return
+	}
+	job, ok := api.templateVersionJob(rw, r, version)
+	if !ok {
+		return
+	}
+	if status := provisionerJobStatus(job); status != codersdk.ProvisionerJobSucceeded {
+		invalid(fmt.Sprintf("the version's import is %s; only a successfully imported version can be active", status))
+		return
+	}
+	err = api.Database.UpdateTemplateActiveVersionByID(ctx, database.UpdateTemplateActiveVersionByIDParams{
+		ID: t.ID, ActiveVersionID: version.ID, UpdatedAt: dbtime.Now(),
+	})
+	switch {
+	case dbauthz.IsNotAuthorizedError(err):
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template."})
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, codersdk.Response{Message: "Updated the active template version!"})
+}
+
+// @Summary Archive template unused versions by template id
+// @Description Archives the template's versions that are not active: by
+// @Description default those whose import failed or was canceled; with all,
+// @Description every finished one.
+// @ID archive-template-unused-versions-by-template-id
+// @Security CoderSessionToken
+// @Accept json
+// @Produce json
+// @Tags Templates
+// @Param template path string true "Template ID" format(uuid)
+// @Param request body codersdk.ArchiveTemplateVersionsRequest true "Archive request"
+// @Success 200 {object} codersdk.ArchiveTemplateVersionsResponse
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /templates/{template}/versions/archive [post]
+func (api *API) postArchiveTemplateVersions(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	t := httpmw.TemplateParam(r)
+	var req codersdk.ArchiveTemplateVersionsRequest
+	if r.ContentLength != 0 && !httpapi.Read(ctx, rw, r, &req) {
+		return
+	}
+	ids, err := api.Database.ArchiveUnusedTemplateVersions(ctx, database.ArchiveUnusedTemplateVersionsParams{
+		TemplateID: t.ID, OnlyFailed: !req.All, UpdatedAt: dbtime.Now(),
+	})
+	switch {
+	case dbauthz.IsNotAuthorizedError(err):
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template."})
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	if ids == nil {
+		ids = []uuid.UUID{}
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, codersdk.ArchiveTemplateVersionsResponse{TemplateID: t.ID, ArchivedIDs: ids})
+}
+
+// @Summary Get template DAUs by ID
+// @Description Distinct users of the template's workspaces per day over the
+// @Description last 60 days; days are counted in the time zone tz_offset
+// @Description hours from UTC.
+// @ID get-template-daus-by-id
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param template path string true "Template ID" format(uuid)
+// @Param tz_offset query int false "Time zone offset in hours from UTC (-12 to 14)"
+// @Success 200 {object} codersdk.DAUsResponse
+// @Failure 400 {object} codersdk.Response
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /templates/{template}/daus [get]
+func (api *API) templateDAUs(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	t := httpmw.TemplateParam(r)
+	offset := 0
+	if s := r.URL.Query().Get("tz_offset"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < -12 || n > 14 {
+			httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
+				Message:     "Invalid time zone offset.",
+				Validations: []codersdk.ValidationError{{Field: "tz_offset", Detail: "must be a whole number of hours between -12 and 14"}},
+			})
+			return
+		}
+		offset = n
+	}
+	rows, err := api.Database.GetTemplateDailyUsers(ctx, database.GetTemplateDailyUsersParams{
+		TemplateID: t.ID, TzHourOffset: int32(offset), Since: dbtime.Now().AddDate(0, 0, -60),
+	})
+	switch {
+	case dbauthz.IsNotAuthorizedError(err):
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to view this template's insights."})
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	out := codersdk.DAUsResponse{Entries: make([]codersdk.DAUEntry, 0, len(rows)), TZHourOffset: offset}
+	for _, row := range rows {
+		out.Entries = append(out.Entries, codersdk.DAUEntry{Date: row.Date.Format(time.DateOnly), Amount: int(row.Amount)})
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, out)
+}
+
+// @Summary Get template examples
+// @Description The starter templates built into the server. Create a
+// @Description version from one with example_id.
+// @ID get-template-examples
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Success 200 {array} codersdk.TemplateExample
+// @Router /templates/examples [get]
+func (*API) templateExamples(rw http.ResponseWriter, r *http.Request) {
+	writeExamples(rw, r)
+}
+
+// @Summary Get template examples by organization
+// @ID get-template-examples-by-organization
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param organization path string true "Organization ID or name"
+// @Success 200 {array} codersdk.TemplateExample
+// @Failure 404 {object} codersdk.Response
+// @Router /organizations/{organization}/templates/examples [get]
+func (*API) templateExamplesByOrganization(rw http.ResponseWriter, r *http.Request) {
+	writeExamples(rw, r)
+}
+
+func writeExamples(rw http.ResponseWriter, r *http.Request) {
+	list, err := examples.List()
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	httpapi.Write(r.Context(), rw, http.StatusOK, list)
+}
+
+// exampleFile stores an example's archive as a file of the caller (or
+// finds the copy stored before), for a version created from example_id.
+func (api *API) exampleFile(ctx context.Context, exampleID string, userID uuid.UUID) (uuid.UUID, error) {
+	data, err := examples.Archive(exampleID)
+	if err != nil {
+		return uuid.Nil, err
+	}
+	id, _, err := api.storeFile(ctx, userID, codersdk.ContentTypeTar, data)
+	return id, err
+}

@@ -1,0 +1,9 @@
+DROP VIEW template_with_names;
+DROP TABLE template_daily_users;
+DROP INDEX template_versions_template_id_created_idx;
+DROP INDEX templates_organization_id_idx;
+ALTER TABLE templates
+    DROP CONSTRAINT templates_max_port_sharing_level_check,
+    DROP COLUMN allow_workspace_renames,
+    DROP COLUMN cors_behavior,
+    DROP COLUMN use_classic_parameter_flow;
