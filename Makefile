@@ -8,7 +8,7 @@ LDFLAGS  := $(if $(VERSION),-X github.com/devplane/devplane/buildinfo.tag=$(VERS
 BIN      := build/coder
 ARGS     ?=
 
-.PHONY: all run build test test-short gen gen-check lint bench deps clean
+.PHONY: all run build test test-short gen gen-check lint bench deps terraform-mirror clean
 
 all: build
 
@@ -22,8 +22,12 @@ build:
 run: deps build
 	$(BIN) server $(ARGS)
 
-## test: every test, race detector on, against real PostgreSQL
-test: deps
+## terraform-mirror: build the coder Terraform provider into the offline mirror the tests use (once; cached)
+terraform-mirror:
+	@scripts/terraform-mirror.sh >/dev/null
+
+## test: every test, race detector on, against real PostgreSQL and real Terraform
+test: deps terraform-mirror
 	$(GO) test -race -count=1 ./...
 
 ## gen: regenerate everything generated (sqlc, swagger.json, Markdown API docs)

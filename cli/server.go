@@ -134,8 +134,13 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 		return err
 	}
 
-	stopDaemons, err := api.StartProvisionerDaemons(ctx, int(vals.Provisioner.Daemons.Value()),
-		filepath.Join(vals.CacheDir.Value(), "provisioner"))
+	stopDaemons, err := api.StartProvisionerDaemons(ctx, coderd.ProvisionerDaemonsOptions{
+		Count:            int(vals.Provisioner.Daemons.Value()),
+		WorkDir:          filepath.Join(vals.CacheDir.Value(), "provisioner"),
+		TerraformPath:    vals.Provisioner.TerraformPath.Value(),
+		CacheDir:         vals.CacheDir.Value(),
+		PrepareTerraform: true,
+	})
 	if err != nil {
 		return err
 	}

@@ -5,20 +5,39 @@ import (
 	"fmt"
 	"os"
 
+	"cdr.dev/slog"
 	"golang.org/x/xerrors"
 
 	"github.com/devplane/devplane/coderd/provisionerd"
 	"github.com/devplane/devplane/coderd/provisionerd/echo"
 	"github.com/devplane/devplane/coderd/provisionerd/provisioner"
+	"github.com/devplane/devplane/coderd/provisionerd/terraform"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
 )
 
-// StartProvisionerDaemons runs count daemons inside this process, registered
-// in the default organization and serving every organization, plus the
-// hang detector. The returned function stops them all; call it before the
-// database closes.
-func (api *API) StartProvisionerDaemons(ctx context.Context, count int, workDir string) (func(), error) {
+// ProvisionerDaemonsOptions configures the server's own daemons.
+type ProvisionerDaemonsOptions struct {
+	// Count is the number of daemons; each runs one job at a time.
+	Count int
+	// WorkDir holds the per-job directories.
+	WorkDir string
+	// TerraformPath is the terraform binary (default "terraform" from
+	// PATH).
+	TerraformPath string
+	// CacheDir holds the offline provider mirror (default: the user cache
+	// directory; see terraform.DefaultCacheDir).
+	CacheDir string
+	// PrepareTerraform builds the provider mirror in the background at
+	// once, so the first Terraform job does not wait for it.
+	PrepareTerraform bool
+}
+
+// StartProvisionerDaemons runs daemons inside this process, registered in
+// the default organization and serving every organization, with the echo
+// and Terraform provisioners, plus the hang detector. The returned function
+// stops them all; call it before the database closes.
+func (api *API) StartProvisionerDaemons(ctx context.Context, opts ProvisionerDaemonsOptions) (func(), error) {
 	org, err := api.Database.GetDefaultOrganization(dbauthz.AsStartup(ctx))
 	if err != nil {
 		return nil, xerrors.Errorf("find default organization: %w", err)
@@ -27,9 +46,18 @@ func (api *API) StartProvisionerDaemons(ctx context.Context, count int, workDir 
 	if host == "" {
 		host = "coderd"
 	}
+	// One Terraform provisioner serves every daemon: it is safe for
+	// concurrent use and shares the provider mirror.
+	tf := terraform.New(terraform.Options{
+		TerraformPath: opts.TerraformPath,
+		CacheDir:      opts.CacheDir,
+		Logger:        api.Logger.Named("terraform"),
+	})
 	provisioners := map[database.ProvisionerType]provisioner.Provisioner{
-		database.ProvisionerTypeEcho: echo.New(),
+		database.ProvisionerTypeEcho:      echo.New(),
+		database.ProvisionerTypeTerraform: tf,
 	}
+	count, workDir := opts.Count, opts.WorkDir
 
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var daemons []*provisionerd.Daemon
@@ -55,6 +83,13 @@ func (api *API) StartProvisionerDaemons(ctx context.Context, count int, workDir 
 			return nil, xerrors.Errorf("start provisioner daemon %d: %w", i+1, err)
 		}
 		daemons = append(daemons, d)
+	}
+	if opts.PrepareTerraform && count > 0 {
+		go func() {
+			if err := tf.Prepare(ctx); err != nil && ctx.Err() == nil {
+				api.Logger.Warn(ctx, "terraform is not ready; terraform jobs will fail until it is", slog.Error(err))
+			}
+		}()
 	}
 	go provisionerd.RunHangDetector(ctx, provisionerd.HangDetectorOptions{
 		Logger: api.Logger.Named("hang-detector"),

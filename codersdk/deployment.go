@@ -35,6 +35,7 @@ type DeploymentValues struct {
 type ProvisionerConfig struct {
 	Daemons            serpent.Int64    `json:"daemons,omitempty"`
 	DaemonPollInterval serpent.Duration `json:"daemon_poll_interval,omitempty"`
+	TerraformPath      serpent.String   `json:"terraform_path,omitempty"`
 }
 
 // SSHConfig is what `coder config-ssh` writes into users' SSH configs.
@@ -292,6 +293,16 @@ func (c *DeploymentValues) Options() serpent.OptionSet {
 			YAML:        "daemonPollInterval",
 			Default:     time.Second.String(),
 			Value:       &c.Provisioner.DaemonPollInterval,
+			Group:       groupProvisioning,
+		},
+		{
+			Name:        "Terraform Path",
+			Description: "The terraform binary that runs Terraform templates (a name looked up in PATH, or a path). Providers come from an offline mirror under the cache directory, built on first use.",
+			Flag:        "terraform-path",
+			Env:         "CODER_TERRAFORM_PATH",
+			YAML:        "terraformPath",
+			Default:     "terraform",
+			Value:       &c.Provisioner.TerraformPath,
 			Group:       groupProvisioning,
 		},
 		{

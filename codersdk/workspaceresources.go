@@ -128,7 +128,7 @@ type WorkspaceAgentScript struct {
 	RunOnStart       bool          `json:"run_on_start"`
 	RunOnStop        bool          `json:"run_on_stop"`
 	StartBlocksLogin bool          `json:"start_blocks_login"`
-	Timeout          time.Duration `json:"timeout"`
+	Timeout          time.Duration `json:"timeout" swaggertype:"integer" format:"int64"`
 	DisplayName      string        `json:"display_name"`
 }
 

@@ -103,7 +103,11 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 		t.Fatal(err)
 	}
 	if opts.IncludeProvisionerDaemon {
-		stop, err := api.StartProvisionerDaemons(context.Background(), 1, t.TempDir())
+		// The Terraform provisioner uses the default cache directory, whose
+		// provider mirror `make test` prepares.
+		stop, err := api.StartProvisionerDaemons(context.Background(), coderd.ProvisionerDaemonsOptions{
+			Count: 1, WorkDir: t.TempDir(),
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
