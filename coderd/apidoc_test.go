@@ -126,7 +126,9 @@ func TestAuthenticationMatchesDocs(t *testing.T) {
 		"{group}", "00000000-0000-0000-0000-000000000000", "{groupName}", "Everyone",
 		"{fileID}", "00000000-0000-0000-0000-000000000000", "{templateversion}", "00000000-0000-0000-0000-000000000000",
 		"{job}", "00000000-0000-0000-0000-000000000000", "{template}", "00000000-0000-0000-0000-000000000000",
-		"{templatename}", "none", "{templateversionname}", "none")
+		"{templatename}", "none", "{templateversionname}", "none",
+		"{workspace}", "00000000-0000-0000-0000-000000000000", "{workspacebuild}", "00000000-0000-0000-0000-000000000000",
+		"{workspacename}", "none", "{buildnumber}", "1")
 	for path, ops := range doc.Paths {
 		for method, raw := range ops {
 			var op swaggerOperation

@@ -178,6 +178,7 @@ func (api *API) routes() http.Handler {
 						r.Delete("/", api.deleteOrganizationMember)
 						r.Put("/roles", api.putMemberRoles)
 						r.Get("/workspaces/available-users", api.workspaceAvailableUsers)
+						r.Post("/workspaces", api.postWorkspacesByOrganization)
 					})
 				})
 				r.Route("/groups", func(r chi.Router) {
@@ -230,6 +231,33 @@ func (api *API) routes() http.Handler {
 					r.Get("/{templateversionname}", api.templateVersionByName)
 				})
 			})
+		})
+
+		r.Route("/workspaces", func(r chi.Router) {
+			r.Use(apiKey)
+			r.Get("/", api.workspaces)
+			r.Route("/{workspace}", func(r chi.Router) {
+				r.Use(httpmw.ExtractWorkspaceParam(api.Database))
+				r.Get("/", api.workspace)
+				r.Patch("/", api.patchWorkspace)
+				r.Get("/builds", api.workspaceBuilds)
+				r.Post("/builds", api.postWorkspaceBuilds)
+				r.Get("/acl", api.workspaceACL)
+				r.Patch("/acl", api.patchWorkspaceACL)
+				r.Delete("/acl", api.deleteWorkspaceACL)
+				r.Put("/favorite", api.putFavoriteWorkspace)
+				r.Delete("/favorite", api.deleteFavoriteWorkspace)
+			})
+		})
+
+		r.Route("/workspacebuilds/{workspacebuild}", func(r chi.Router) {
+			r.Use(apiKey, httpmw.ExtractWorkspaceBuildParam(api.Database))
+			r.Get("/", api.workspaceBuild)
+			r.Get("/logs", api.workspaceBuildLogs)
+			r.Get("/parameters", api.workspaceBuildParameters)
+			r.Get("/resources", api.workspaceBuildResources)
+			r.Get("/state", api.workspaceBuildState)
+			r.Patch("/cancel", api.patchCancelWorkspaceBuild)
 		})
 
 		r.Route("/templateversions/{templateversion}", func(r chi.Router) {
@@ -286,6 +314,11 @@ func (api *API) routes() http.Handler {
 					r.Put("/appearance", api.putUserAppearanceSettings)
 					r.Get("/organizations", api.organizationsByUser)
 					r.Get("/organizations/{organizationname}", api.organizationByUserAndName)
+					r.Post("/workspaces", api.postUserWorkspaces)
+					r.Route("/workspace/{workspacename}", func(r chi.Router) {
+						r.Get("/", api.workspaceByOwnerAndName)
+						r.Get("/builds/{buildnumber}", api.workspaceBuildByBuildNumber)
+					})
 					r.Get("/gitsshkey", api.gitSSHKey)
 					r.Put("/gitsshkey", api.regenerateGitSSHKey)
 					r.Route("/keys", func(r chi.Router) {

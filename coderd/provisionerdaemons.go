@@ -76,6 +76,7 @@ func (api *API) StartProvisionerDaemons(ctx context.Context, opts ProvisionerDae
 			OrganizationID: org.ID,
 			Name:           fmt.Sprintf("%s-%d", host, i+1),
 			WorkDir:        workDir,
+			AccessURL:      api.DeploymentValues.AccessURL.String(),
 			PollInterval:   api.DeploymentValues.Provisioner.DaemonPollInterval.Value(),
 		})
 		if err != nil {

@@ -38,7 +38,7 @@ func (api *API) templateACL(rw http.ResponseWriter, r *http.Request) {
 	}
 	out := codersdk.TemplateACL{Users: []codersdk.TemplateUser{}, Groups: []codersdk.TemplateGroup{}}
 
-	userACL := database.ParseTemplateACL(t.UserAcl)
+	userACL := database.ParseACL(t.UserAcl)
 	users := make([]database.User, 0, len(userACL))
 	for id := range userACL {
 		u, err := api.Database.GetUserByID(ctx, id)
@@ -61,7 +61,7 @@ func (api *API) templateACL(rw http.ResponseWriter, r *http.Request) {
 	}
 	sort.Slice(out.Users, func(i, j int) bool { return out.Users[i].Username < out.Users[j].Username })
 
-	groupACL := database.ParseTemplateACL(t.GroupAcl)
+	groupACL := database.ParseACL(t.GroupAcl)
 	conv := api.newGroupConverter(ctx)
 	for id, actions := range groupACL {
 		g, err := api.Database.GetGroupByID(ctx, id)
@@ -111,10 +111,10 @@ func (api *API) patchTemplateACL(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template's permissions."})
 		return
 	}
-	userACL := database.ParseTemplateACL(t.UserAcl)
-	groupACL := database.ParseTemplateACL(t.GroupAcl)
+	userACL := database.ParseACL(t.UserAcl)
+	groupACL := database.ParseACL(t.GroupAcl)
 	var v httpapi.Validations
-	apply := func(field string, perms map[string]codersdk.TemplateRole, acl database.TemplateACL, exists func(uuid.UUID) (string, error)) bool {
+	apply := func(field string, perms map[string]codersdk.TemplateRole, acl database.ACL, exists func(uuid.UUID) (string, error)) bool {
 		keys := make([]string, 0, len(perms))
 		for k := range perms {
 			keys = append(keys, k)

@@ -287,7 +287,7 @@ func (api *API) postTemplateByOrganization(rw http.ResponseWriter, r *http.Reque
 		return
 	}
 
-	groupACL := database.TemplateACL{}
+	groupACL := database.ACL{}
 	if !req.DisableEveryoneGroupAccess {
 		// The Everyone group's ID is the organization's.
 		groupACL[org.ID] = templateUseActions
@@ -717,7 +717,7 @@ func (api *API) patchTemplateMeta(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	groupACL := database.ParseTemplateACL(t.GroupAcl)
+	groupACL := database.ParseACL(t.GroupAcl)
 	_, everyone := groupACL[t.OrganizationID]
 	dropEveryone := req.DisableEveryoneGroupAccess && everyone
 	unchanged := p == database.UpdateTemplateMetaByIDParams{
@@ -771,19 +771,32 @@ func (api *API) patchTemplateMeta(rw http.ResponseWriter, r *http.Request) {
 }
 
 // @Summary Delete template by ID
+// @Description Refused while workspaces built from the template exist.
 // @ID delete-template-by-id
 // @Security CoderSessionToken
 // @Produce json
 // @Tags Templates
 // @Param template path string true "Template ID" format(uuid)
 // @Success 200 {object} codersdk.Response
+// @Failure 400 {object} codersdk.Response
 // @Failure 403 {object} codersdk.Response
 // @Failure 404 {object} codersdk.Response
 // @Router /templates/{template} [delete]
 func (api *API) deleteTemplate(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	t := httpmw.TemplateParam(r)
-	err := api.Database.UpdateTemplateDeletedByID(ctx, database.UpdateTemplateDeletedByIDParams{ID: t.ID, UpdatedAt: dbtime.Now()})
+	count, err := api.Database.GetWorkspaceCountByTemplateID(ctx, t.ID)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	if count > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
+			Message: fmt.Sprintf("All workspaces must be deleted before a template can be removed (%d remain).", count),
+		})
+		return
+	}
+	err = api.Database.UpdateTemplateDeletedByID(ctx, database.UpdateTemplateDeletedByIDParams{ID: t.ID, UpdatedAt: dbtime.Now()})
 	switch {
 	case dbauthz.IsNotAuthorizedError(err):
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to delete this template."})

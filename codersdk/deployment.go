@@ -11,24 +11,28 @@ import (
 // same struct is parsed from the command line, served by
 // GET /deployment/config and decoded by clients.
 type DeploymentValues struct {
-	Verbose        serpent.Bool           `json:"verbose,omitempty"`
-	AccessURL      serpent.URL            `json:"access_url,omitempty" swaggertype:"string" format:"uri"`
-	HTTPAddress    serpent.String         `json:"http_address,omitempty" typescript:",notnull"`
-	PostgresURL    serpent.String         `json:"pg_connection_url,omitempty" typescript:",notnull"`
-	ConfigDir      serpent.String         `json:"config_directory,omitempty"`
-	CacheDir       serpent.String         `json:"cache_directory,omitempty"`
-	Logging        LoggingConfig          `json:"logging,omitempty"`
-	Swagger        SwaggerConfig          `json:"swagger,omitempty"`
-	Experiments    serpent.StringArray    `json:"experiments,omitempty"`
-	SessionConfig  SessionLifetime        `json:"session_lifetime,omitempty"`
-	RateLimit      RateLimitConfig        `json:"rate_limit,omitempty"`
-	LatestVersion  serpent.String         `json:"latest_version,omitempty"`
-	ShutdownGrace  serpent.Duration       `json:"shutdown_grace_period,omitempty"`
-	Provisioner    ProvisionerConfig      `json:"provisioner,omitempty"`
-	SSHConfig      SSHConfig              `json:"config_ssh,omitempty"`
-	HostnameSuffix serpent.String         `json:"workspace_hostname_suffix,omitempty"`
-	Config         serpent.YAMLConfigPath `json:"config,omitempty"`
-	WriteConfig    serpent.Bool           `json:"write_config,omitempty"`
+	Verbose        serpent.Bool        `json:"verbose,omitempty"`
+	AccessURL      serpent.URL         `json:"access_url,omitempty" swaggertype:"string" format:"uri"`
+	HTTPAddress    serpent.String      `json:"http_address,omitempty" typescript:",notnull"`
+	PostgresURL    serpent.String      `json:"pg_connection_url,omitempty" typescript:",notnull"`
+	ConfigDir      serpent.String      `json:"config_directory,omitempty"`
+	CacheDir       serpent.String      `json:"cache_directory,omitempty"`
+	Logging        LoggingConfig       `json:"logging,omitempty"`
+	Swagger        SwaggerConfig       `json:"swagger,omitempty"`
+	Experiments    serpent.StringArray `json:"experiments,omitempty"`
+	SessionConfig  SessionLifetime     `json:"session_lifetime,omitempty"`
+	RateLimit      RateLimitConfig     `json:"rate_limit,omitempty"`
+	LatestVersion  serpent.String      `json:"latest_version,omitempty"`
+	ShutdownGrace  serpent.Duration    `json:"shutdown_grace_period,omitempty"`
+	Provisioner    ProvisionerConfig   `json:"provisioner,omitempty"`
+	SSHConfig      SSHConfig           `json:"config_ssh,omitempty"`
+	HostnameSuffix serpent.String      `json:"workspace_hostname_suffix,omitempty"`
+	// AllowWorkspaceRenames lets owners rename workspaces. Off by default:
+	// templates may use the name for infrastructure that a rename would
+	// orphan.
+	AllowWorkspaceRenames serpent.Bool           `json:"allow_workspace_renames,omitempty"`
+	Config                serpent.YAMLConfigPath `json:"config,omitempty"`
+	WriteConfig           serpent.Bool           `json:"write_config,omitempty"`
 }
 
 // ProvisionerConfig sizes the server's own provisioner daemons.
@@ -293,6 +297,16 @@ func (c *DeploymentValues) Options() serpent.OptionSet {
 			YAML:        "daemonPollInterval",
 			Default:     time.Second.String(),
 			Value:       &c.Provisioner.DaemonPollInterval,
+			Group:       groupProvisioning,
+		},
+		{
+			Name:        "Allow Workspace Renames",
+			Description: "Let workspace owners rename their workspaces. Renaming can orphan infrastructure whose Terraform uses the workspace name.",
+			Flag:        "allow-workspace-renames",
+			Env:         "CODER_ALLOW_WORKSPACE_RENAMES",
+			YAML:        "allowWorkspaceRenames",
+			Default:     "false",
+			Value:       &c.AllowWorkspaceRenames,
 			Group:       groupProvisioning,
 		},
 		{

@@ -49,18 +49,18 @@ func (v TemplateVersion) RBACObject() rbac.Object {
 	return rbac.ResourceTemplate.InOrg(v.OrganizationID)
 }
 
-// TemplateACL is a template's user_acl or group_acl column: the actions
-// granted to each user or group ID.
-type TemplateACL map[uuid.UUID][]rbac.Action
+// ACL is a user_acl or group_acl column (templates, workspaces): the
+// actions granted to each user or group ID.
+type ACL map[uuid.UUID][]rbac.Action
 
-// ParseTemplateACL reads an ACL column. A malformed column grants nothing.
-func ParseTemplateACL(raw []byte) TemplateACL {
-	acl := TemplateACL{}
+// ParseACL reads an ACL column. A malformed column grants nothing.
+func ParseACL(raw []byte) ACL {
+	acl := ACL{}
 	if len(raw) == 0 {
 		return acl
 	}
 	if err := json.Unmarshal(raw, &acl); err != nil {
-		return TemplateACL{}
+		return ACL{}
 	}
 	return acl
 }
@@ -69,6 +69,19 @@ func ParseTemplateACL(raw []byte) TemplateACL {
 // a user or group entry (the organization's Everyone group by default).
 func (t Template) RBACObject() rbac.Object {
 	return rbac.ResourceTemplate.WithID(t.ID).InOrg(t.OrganizationID).
-		WithACLUserList(ParseTemplateACL(t.UserAcl)).
-		WithGroupACL(ParseTemplateACL(t.GroupAcl))
+		WithACLUserList(ParseACL(t.UserAcl)).
+		WithGroupACL(ParseACL(t.GroupAcl))
+}
+
+// RBACObject of a workspace: its owner and organization, and the users and
+// groups it is shared with. A dormant workspace is a workspace_dormant
+// object, on which owners may do less.
+func (w Workspace) RBACObject() rbac.Object {
+	obj := rbac.ResourceWorkspace
+	if w.DormantAt != nil {
+		obj = rbac.ResourceWorkspaceDormant
+	}
+	return obj.WithID(w.ID).InOrg(w.OrganizationID).WithOwner(w.OwnerID).
+		WithACLUserList(ParseACL(w.UserAcl)).
+		WithGroupACL(ParseACL(w.GroupAcl))
 }

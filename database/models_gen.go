@@ -71,6 +71,85 @@ func AllAPIKeyScopeValues() []APIKeyScope {
 	}
 }
 
+type BuildReason string
+
+const (
+	BuildReasonInitiator           BuildReason = "initiator"
+	BuildReasonAutostart           BuildReason = "autostart"
+	BuildReasonAutostop            BuildReason = "autostop"
+	BuildReasonDormancy            BuildReason = "dormancy"
+	BuildReasonDashboard           BuildReason = "dashboard"
+	BuildReasonCli                 BuildReason = "cli"
+	BuildReasonSshConnection       BuildReason = "ssh_connection"
+	BuildReasonVscodeConnection    BuildReason = "vscode_connection"
+	BuildReasonJetbrainsConnection BuildReason = "jetbrains_connection"
+)
+
+func (e *BuildReason) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = BuildReason(s)
+	case string:
+		*e = BuildReason(s)
+	default:
+		return fmt.Errorf("unsupported scan type for BuildReason: %T", src)
+	}
+	return nil
+}
+
+type NullBuildReason struct {
+	BuildReason BuildReason
+	Valid       bool // Valid is true if BuildReason is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullBuildReason) Scan(value interface{}) error {
+	if value == nil {
+		ns.BuildReason, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.BuildReason.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullBuildReason) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.BuildReason), nil
+}
+
+func (e BuildReason) Valid() bool {
+	switch e {
+	case BuildReasonInitiator,
+		BuildReasonAutostart,
+		BuildReasonAutostop,
+		BuildReasonDormancy,
+		BuildReasonDashboard,
+		BuildReasonCli,
+		BuildReasonSshConnection,
+		BuildReasonVscodeConnection,
+		BuildReasonJetbrainsConnection:
+		return true
+	}
+	return false
+}
+
+func AllBuildReasonValues() []BuildReason {
+	return []BuildReason{
+		BuildReasonInitiator,
+		BuildReasonAutostart,
+		BuildReasonAutostop,
+		BuildReasonDormancy,
+		BuildReasonDashboard,
+		BuildReasonCli,
+		BuildReasonSshConnection,
+		BuildReasonVscodeConnection,
+		BuildReasonJetbrainsConnection,
+	}
+}
+
 type LogLevel string
 
 const (
@@ -790,6 +869,41 @@ type User struct {
 	ThemeDark       string
 }
 
+type Workspace struct {
+	ID                                   uuid.UUID
+	CreatedAt                            time.Time
+	UpdatedAt                            time.Time
+	OwnerID                              uuid.UUID
+	OrganizationID                       uuid.UUID
+	TemplateID                           uuid.UUID
+	Deleted                              bool
+	Name                                 string
+	AutostartSchedule                    string
+	Ttl                                  *int64
+	LastUsedAt                           time.Time
+	DormantAt                            *time.Time
+	DeletingAt                           *time.Time
+	AutomaticUpdates                     string
+	Favorite                             bool
+	NextStartAt                          *time.Time
+	UserAcl                              json.RawMessage
+	GroupAcl                             json.RawMessage
+	OwnerUsername                        string
+	OwnerName                            string
+	OwnerAvatarUrl                       string
+	OrganizationName                     string
+	OrganizationDisplayName              string
+	OrganizationIcon                     string
+	TemplateName                         string
+	TemplateDisplayName                  string
+	TemplateIcon                         string
+	TemplateActiveVersionID              uuid.UUID
+	TemplateAllowUserCancelWorkspaceJobs bool
+	TemplateRequireActiveVersion         bool
+	TemplateUseClassicParameterFlow      bool
+	TemplateAllowWorkspaceRenames        bool
+}
+
 type WorkspaceAgent struct {
 	ID                       uuid.UUID
 	ResourceID               uuid.UUID
@@ -832,6 +946,30 @@ type WorkspaceApp struct {
 	DisplayOrder         int32
 }
 
+type WorkspaceBuild struct {
+	ID                      uuid.UUID
+	CreatedAt               time.Time
+	UpdatedAt               time.Time
+	WorkspaceID             uuid.UUID
+	TemplateVersionID       uuid.UUID
+	TemplateVersionPresetID uuid.NullUUID
+	BuildNumber             int32
+	Transition              WorkspaceTransition
+	InitiatorID             uuid.UUID
+	ProvisionerState        []byte
+	JobID                   uuid.UUID
+	Deadline                *time.Time
+	MaxDeadline             *time.Time
+	Reason                  BuildReason
+	DailyCost               int32
+}
+
+type WorkspaceBuildParameter struct {
+	WorkspaceBuildID uuid.UUID
+	Name             string
+	Value            string
+}
+
 type WorkspaceResource struct {
 	ID           uuid.UUID
 	JobID        uuid.UUID
@@ -844,4 +982,25 @@ type WorkspaceResource struct {
 	InstanceType string
 	DailyCost    int32
 	Metadata     json.RawMessage
+}
+
+type WorkspaceTable struct {
+	ID                uuid.UUID
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	OwnerID           uuid.UUID
+	OrganizationID    uuid.UUID
+	TemplateID        uuid.UUID
+	Deleted           bool
+	Name              string
+	AutostartSchedule string
+	Ttl               *int64
+	LastUsedAt        time.Time
+	DormantAt         *time.Time
+	DeletingAt        *time.Time
+	AutomaticUpdates  string
+	Favorite          bool
+	NextStartAt       *time.Time
+	UserAcl           json.RawMessage
+	GroupAcl          json.RawMessage
 }

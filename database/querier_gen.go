@@ -39,6 +39,11 @@ type Querier interface {
 	// (a user entry, or an entry for one of the caller's groups, listing the
 	// action or "*").
 	GetAuthorizedTemplates(ctx context.Context, arg GetAuthorizedTemplatesParams) ([]Template, error)
+	// One page of the workspaces the caller may read, filtered, with the total
+	// count. The auth_* parameters come from an rbac.Filter on workspaces
+	// (organization grants, the caller's own workspaces, then the ACL). Order:
+	// the caller's favorites, running ones, then owner and name.
+	GetAuthorizedWorkspaces(ctx context.Context, arg GetAuthorizedWorkspacesParams) ([]GetAuthorizedWorkspacesRow, error)
 	// Custom roles of one organization, and/or the ones named by "name:org_id"
 	// strings (the form GetAuthorizationUserRoles returns).
 	GetCustomRoles(ctx context.Context, arg GetCustomRolesParams) ([]CustomRole, error)
@@ -58,6 +63,8 @@ type Querier interface {
 	// optionally only those a user belongs to.
 	GetGroups(ctx context.Context, arg GetGroupsParams) ([]Group, error)
 	GetHungProvisionerJobs(ctx context.Context, updatedBefore time.Time) ([]ProvisionerJob, error)
+	GetLatestWorkspaceBuildByWorkspaceID(ctx context.Context, workspaceID uuid.UUID) (WorkspaceBuild, error)
+	GetLatestWorkspaceBuildsByWorkspaceIDs(ctx context.Context, ids []uuid.UUID) ([]WorkspaceBuild, error)
 	GetOrganizationByID(ctx context.Context, id uuid.UUID) (Organization, error)
 	GetOrganizationByName(ctx context.Context, name string) (Organization, error)
 	GetOrganizationIDsByMemberIDs(ctx context.Context, userIds []uuid.UUID) ([]GetOrganizationIDsByMemberIDsRow, error)
@@ -101,12 +108,33 @@ type Querier interface {
 	// caller may not read never leave PostgreSQL. Empty filter arrays may arrive
 	// as NULL (a nil Go slice), hence COALESCE around cardinality.
 	GetUsers(ctx context.Context, arg GetUsersParams) ([]GetUsersRow, error)
+	GetWorkspaceAgentsByBuildJobIDs(ctx context.Context, jobIds []uuid.UUID) ([]GetWorkspaceAgentsByBuildJobIDsRow, error)
 	GetWorkspaceAgentsByJobID(ctx context.Context, jobID uuid.UUID) ([]WorkspaceAgent, error)
+	GetWorkspaceAppsByBuildJobIDs(ctx context.Context, jobIds []uuid.UUID) ([]GetWorkspaceAppsByBuildJobIDsRow, error)
 	GetWorkspaceAppsByJobID(ctx context.Context, jobID uuid.UUID) ([]WorkspaceApp, error)
+	GetWorkspaceBuildByID(ctx context.Context, id uuid.UUID) (WorkspaceBuild, error)
+	GetWorkspaceBuildByJobID(ctx context.Context, jobID uuid.UUID) (WorkspaceBuild, error)
+	GetWorkspaceBuildByWorkspaceIDAndBuildNumber(ctx context.Context, arg GetWorkspaceBuildByWorkspaceIDAndBuildNumberParams) (WorkspaceBuild, error)
+	GetWorkspaceBuildParameters(ctx context.Context, workspaceBuildID uuid.UUID) ([]WorkspaceBuildParameter, error)
+	// A workspace's builds, newest first, paginated; since keeps builds
+	// created after it.
+	GetWorkspaceBuildsByWorkspaceID(ctx context.Context, arg GetWorkspaceBuildsByWorkspaceIDParams) ([]WorkspaceBuild, error)
+	// Builds with their job (and its place in the pending queue), version name
+	// and initiator, for the API's answers.
+	GetWorkspaceBuildsWithJobsByIDs(ctx context.Context, ids []uuid.UUID) ([]GetWorkspaceBuildsWithJobsByIDsRow, error)
+	GetWorkspaceByBuildID(ctx context.Context, buildID uuid.UUID) (Workspace, error)
+	GetWorkspaceByID(ctx context.Context, id uuid.UUID) (Workspace, error)
+	// The live workspace of that name, or with include_deleted the most
+	// recently created one.
+	GetWorkspaceByOwnerIDAndName(ctx context.Context, arg GetWorkspaceByOwnerIDAndNameParams) (Workspace, error)
+	// Live workspaces built from the template.
+	GetWorkspaceCountByTemplateID(ctx context.Context, templateID uuid.UUID) (int64, error)
 	// Members of an organization as minimal users, for "create a workspace for
 	// whom?". dbauthz decides whether all members or only the caller may appear.
 	GetWorkspaceOwnerCandidates(ctx context.Context, arg GetWorkspaceOwnerCandidatesParams) ([]GetWorkspaceOwnerCandidatesRow, error)
+	GetWorkspaceResourcesByBuildJobIDs(ctx context.Context, jobIds []uuid.UUID) ([]GetWorkspaceResourcesByBuildJobIDsRow, error)
 	GetWorkspaceResourcesByJobID(ctx context.Context, jobID uuid.UUID) ([]WorkspaceResource, error)
+	GetWorkspacesByIDs(ctx context.Context, ids []uuid.UUID) ([]Workspace, error)
 	InsertAPIKey(ctx context.Context, arg InsertAPIKeyParams) (APIKey, error)
 	InsertCustomRole(ctx context.Context, arg InsertCustomRoleParams) (CustomRole, error)
 	// Only the first server to start ever sets it; replicas racing here agree.
@@ -126,8 +154,11 @@ type Querier interface {
 	InsertTemplateVersionPreset(ctx context.Context, arg InsertTemplateVersionPresetParams) (TemplateVersionPreset, error)
 	InsertTemplateVersionVariable(ctx context.Context, arg InsertTemplateVersionVariableParams) (TemplateVersionVariable, error)
 	InsertUser(ctx context.Context, arg InsertUserParams) (User, error)
+	InsertWorkspace(ctx context.Context, arg InsertWorkspaceParams) error
 	InsertWorkspaceAgent(ctx context.Context, arg InsertWorkspaceAgentParams) (WorkspaceAgent, error)
 	InsertWorkspaceApp(ctx context.Context, arg InsertWorkspaceAppParams) (WorkspaceApp, error)
+	InsertWorkspaceBuild(ctx context.Context, arg InsertWorkspaceBuildParams) error
+	InsertWorkspaceBuildParameters(ctx context.Context, arg InsertWorkspaceBuildParametersParams) error
 	InsertWorkspaceResource(ctx context.Context, arg InsertWorkspaceResourceParams) (WorkspaceResource, error)
 	// A deleted role stops applying: it is removed from every member holding it.
 	RemoveRoleFromMembers(ctx context.Context, arg RemoveRoleFromMembersParams) error
@@ -159,6 +190,13 @@ type Querier interface {
 	UpdateUserProfile(ctx context.Context, arg UpdateUserProfileParams) (User, error)
 	UpdateUserRoles(ctx context.Context, arg UpdateUserRolesParams) (User, error)
 	UpdateUserStatus(ctx context.Context, arg UpdateUserStatusParams) (User, error)
+	UpdateWorkspaceACLByID(ctx context.Context, arg UpdateWorkspaceACLByIDParams) error
+	UpdateWorkspaceBuildCostByID(ctx context.Context, arg UpdateWorkspaceBuildCostByIDParams) error
+	UpdateWorkspaceBuildDeadlineByID(ctx context.Context, arg UpdateWorkspaceBuildDeadlineByIDParams) error
+	UpdateWorkspaceBuildProvisionerStateByID(ctx context.Context, arg UpdateWorkspaceBuildProvisionerStateByIDParams) error
+	UpdateWorkspaceDeletedByID(ctx context.Context, arg UpdateWorkspaceDeletedByIDParams) error
+	UpdateWorkspaceFavorite(ctx context.Context, arg UpdateWorkspaceFavoriteParams) error
+	UpdateWorkspaceName(ctx context.Context, arg UpdateWorkspaceNameParams) error
 	UpsertProvisionerDaemon(ctx context.Context, arg UpsertProvisionerDaemonParams) (ProvisionerDaemon, error)
 }
 

@@ -8,6 +8,15 @@
 // logs into provisioner_job_logs, stores what the job produced and completes
 // the job. Run several daemons for parallelism.
 //
+// An import stores what a template version declares (parameters,
+// variables, presets, the resources of a start and a stop build). A dry run
+// stores the resources a start build would create. A workspace build
+// applies its transition from the previous build's provisioner state and
+// stores the new state, the resources, the daily cost and the deadline; a
+// successful delete marks the workspace deleted. A build that fails keeps
+// whatever state its provisioner reports (or else the previous one), so
+// resources created before the failure are not forgotten.
+//
 // Daemons learn about work from pubsub.EventProvisionerJobPosted and fall
 // back to polling, so a missed notification only costs PollInterval. While a
 // job runs, the daemon heartbeats it (updated_at) and re-reads it on every
@@ -73,6 +82,10 @@ type Options struct {
 	// daemon's last_seen_at are refreshed (default 5s). The hang
 	// detector's threshold must be well above it.
 	HeartbeatInterval time.Duration
+	// AccessURL is the deployment's URL as workspaces reach it; builds
+	// hand it to templates (provisioner.Metadata.CoderURL) so agents know
+	// where to connect.
+	AccessURL string
 }
 
 // Daemon acquires and runs provisioner jobs, one at a time.

@@ -29,19 +29,6 @@ type VariableValue struct {
 	Value string `json:"value"`
 }
 
-// parseImportInput reads a job's input leniently: empty or null input is
-// no input.
-func parseImportInput(raw json.RawMessage) (ImportJobInput, error) {
-	var in ImportJobInput
-	if len(raw) == 0 || string(raw) == "null" {
-		return in, nil
-	}
-	if err := json.Unmarshal(raw, &in); err != nil {
-		return in, &jobFailure{Message: "the job's input is not valid: " + err.Error()}
-	}
-	return in, nil
-}
-
 // runImport reads a template version: it extracts the template and asks the
 // provisioner what the version declares.
 func (r *jobRun) runImport() (commitFunc, error) {
@@ -52,13 +39,13 @@ func (r *jobRun) runImport() (commitFunc, error) {
 	if err != nil {
 		return nil, xerrors.Errorf("get template version: %w", err)
 	}
-	input, err := parseImportInput(r.job.Input)
-	if err != nil {
+	var input ImportJobInput
+	if err := parseInput(r.job.Input, &input); err != nil {
 		return nil, err
 	}
-	prov := r.d.opts.Provisioners[r.job.Provisioner]
-	if prov == nil {
-		return nil, &jobFailure{Message: fmt.Sprintf("this daemon has no %q provisioner", r.job.Provisioner)}
+	prov, err := r.provisioner()
+	if err != nil {
+		return nil, err
 	}
 	dir, err := r.prepare()
 	if err != nil {
@@ -80,8 +67,8 @@ func (r *jobRun) runImport() (commitFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(tx database.Store) error {
-		return storeImport(r.d.dbCtx, tx, r.job.ID, version.ID, input, res)
+	return func(ctx context.Context, tx database.Store) error {
+		return storeImport(ctx, tx, r.job.ID, version.ID, input, res)
 	}, nil
 }
 
@@ -228,8 +215,9 @@ type resourceMetadata struct {
 }
 
 // insertResources stores the resources of one transition with their agents
-// and apps. Agents get fresh IDs and tokens: an import describes what a
-// build would create, and two imports of one template must not collide.
+// and apps. Agents get fresh IDs and tokens: two imports or dry runs of one
+// template must not collide, and neither may two builds of one workspace,
+// whose provisioner may report the same agent each time.
 func insertResources(ctx context.Context, tx database.Store, jobID uuid.UUID, transition database.WorkspaceTransition, resources []provisioner.Resource, now time.Time) error {
 	for _, res := range resources {
 		metadata := make([]resourceMetadata, 0, len(res.Metadata))

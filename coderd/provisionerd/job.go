@@ -2,6 +2,7 @@ package provisionerd
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -46,7 +47,7 @@ type jobFailure struct {
 func (f *jobFailure) Error() string { return f.Message }
 
 // commitFunc stores a job's results in the transaction it is given.
-type commitFunc func(tx database.Store) error
+type commitFunc func(ctx context.Context, tx database.Store) error
 
 // jobRun is one job being run by a daemon.
 type jobRun struct {
@@ -60,6 +61,10 @@ type jobRun struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	dir    string
+	// failureCommit, when set, stores what must outlive the job if it
+	// fails: the state of a build that may have created resources. It
+	// runs in the transaction that fails the job.
+	failureCommit commitFunc
 }
 
 // runJob runs an acquired job to completion. Every path completes the job
@@ -135,10 +140,34 @@ func (r *jobRun) execute() (commitFunc, error) {
 	switch r.job.Type {
 	case database.ProvisionerJobTypeTemplateVersionImport:
 		return r.runImport()
+	case database.ProvisionerJobTypeWorkspaceBuild:
+		return r.runBuild()
+	case database.ProvisionerJobTypeTemplateVersionDryRun:
+		return r.runDryRun()
 	default:
-		return nil, &jobFailure{Message: fmt.Sprintf(
-			"unsupported job type %q in this version: the provisioner daemon runs template version imports only", r.job.Type)}
+		return nil, &jobFailure{Message: fmt.Sprintf("unsupported job type %q", r.job.Type)}
 	}
+}
+
+// provisioner is the daemon's provisioner for the job.
+func (r *jobRun) provisioner() (provisioner.Provisioner, error) {
+	prov := r.d.opts.Provisioners[r.job.Provisioner]
+	if prov == nil {
+		return nil, &jobFailure{Message: fmt.Sprintf("this daemon has no %q provisioner", r.job.Provisioner)}
+	}
+	return prov, nil
+}
+
+// parseInput reads a job's input leniently into v: empty or null input is
+// no input.
+func parseInput(raw json.RawMessage, v any) error {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return &jobFailure{Message: "the job's input is not valid: " + err.Error()}
+	}
+	return nil
 }
 
 // prepare fetches the job's file and extracts it into a fresh directory.
@@ -202,7 +231,7 @@ func (r *jobRun) commit(fn commitFunc) error {
 			return errCanceled
 		}
 		if fn != nil {
-			if err := fn(tx); err != nil {
+			if err := fn(ctx, tx); err != nil {
 				return err
 			}
 		}
@@ -256,34 +285,70 @@ func (r *jobRun) logFailure(err error) {
 	r.logs.daemon(provisioner.LogLevelError, stageCleaningUp, "Job failed: "+msg)
 }
 
-// complete records a failed (or canceled) job. A job completed by someone
-// else is left as it is.
+// complete records a failed (or canceled) job, with what failureCommit
+// keeps. A job completed by someone else is left as it is, but what
+// failureCommit keeps is still stored.
 func (r *jobRun) complete(err error) {
-	if errors.Is(err, errCompletedElsewhere) {
+	elsewhere := errors.Is(err, errCompletedElsewhere)
+	if elsewhere {
 		r.log.Info(r.ctx, "provisioner job was completed elsewhere while it ran")
-		return
 	}
 	msg, code := describeFailure(err)
+	// The message may quote what the provisioner returned; a byte the
+	// column rejects must not leave the job running.
+	msg, code = cleanText(msg), cleanText(code)
 	params := database.UpdateProvisionerJobWithCompleteByIDParams{ID: r.job.ID, Error: &msg}
 	if code != "" {
 		params.ErrorCode = &code
 	}
-	// A few attempts: a job left uncompleted is only failed later by the
-	// hang detector.
-	backoff := 100 * time.Millisecond
-	for attempt := 1; ; attempt++ {
+	// The update is a no-op on a completed job, so it cannot overwrite
+	// the verdict of a cancel or of the hang detector.
+	fail := func(ctx context.Context, db database.Store) error {
+		if elsewhere {
+			return nil
+		}
 		now := dbtime.Now()
 		params.CompletedAt = &now
-		ctx, cancel := context.WithTimeout(r.d.dbCtx, dbTimeout)
-		werr := r.d.db.UpdateProvisionerJobWithCompleteByID(ctx, params)
-		cancel()
+		return db.UpdateProvisionerJobWithCompleteByID(ctx, params)
+	}
+
+	if keep := r.failureCommit; keep != nil {
+		werr := retryDB(r.d.dbCtx, func(ctx context.Context) error {
+			return r.d.db.InTx(ctx, func(tx database.Store) error {
+				if err := keep(ctx, tx); err != nil {
+					return xerrors.Errorf("store results of the failed job: %w", err)
+				}
+				return fail(ctx, tx)
+			}, nil)
+		})
 		if werr == nil {
 			r.log.Debug(r.ctx, "provisioner job failed", slog.F("error", msg), slog.F("error_code", code))
 			return
 		}
-		if attempt == 3 {
-			r.log.Error(r.ctx, "complete provisioner job", slog.Error(werr))
-			return
+		// Completing the job matters more: left running, it would only be
+		// failed later by the hang detector, with the results lost anyway.
+		r.log.Error(r.ctx, "store results of a failed provisioner job; they are lost", slog.Error(werr))
+	}
+	if elsewhere {
+		return
+	}
+	if werr := retryDB(r.d.dbCtx, func(ctx context.Context) error { return fail(ctx, r.d.db) }); werr != nil {
+		r.log.Error(r.ctx, "complete provisioner job", slog.Error(werr))
+		return
+	}
+	r.log.Debug(r.ctx, "provisioner job failed", slog.F("error", msg), slog.F("error_code", code))
+}
+
+// retryDB makes a few attempts at fn, each bounded by dbTimeout: what a
+// failing job writes is otherwise lost, or left to the hang detector.
+func retryDB(ctx context.Context, fn func(ctx context.Context) error) error {
+	backoff := 100 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		attemptCtx, cancel := context.WithTimeout(ctx, dbTimeout)
+		err := fn(attemptCtx)
+		cancel()
+		if err == nil || attempt == 3 {
+			return err
 		}
 		time.Sleep(backoff)
 		backoff *= 4

@@ -638,18 +638,6 @@ func TestRunHangDetectorAndDaemonReaction(t *testing.T) {
 	require.Equal(t, provisionerd.ErrorCodeHung, deref(slow.ErrorCode), "the daemon does not overwrite the detector's verdict")
 }
 
-func TestUnsupportedJobTypes(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t)
-	e.daemon("test-1", nil)
-	file := e.file(echo.SimpleTemplate(), "application/x-tar")
-	for _, typ := range []database.ProvisionerJobType{database.ProvisionerJobTypeWorkspaceBuild, database.ProvisionerJobTypeTemplateVersionDryRun} {
-		job, _ := e.enqueue(jobSpec{fileID: file, typ: typ, input: map[string]any{}})
-		job = e.waitJob(job.ID, completed)
-		require.Contains(t, deref(job.Error), "unsupported job type \""+string(typ)+"\"")
-	}
-}
-
 func TestTagsMustMatch(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

@@ -50,6 +50,19 @@ var (
 		perm(rbac.ResourceProvisionerDaemon, rbac.ActionCreate, rbac.ActionRead, rbac.ActionUpdate),
 		perm(rbac.ResourceTemplate, rbac.ActionRead, rbac.ActionUpdate),
 		perm(rbac.ResourceFile, rbac.ActionRead),
+		// Builds: the workspace, its owner's name and groups for the
+		// template, and marking a workspace deleted.
+		perm(rbac.ResourceWorkspace, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionDelete),
+		perm(rbac.ResourceWorkspaceDormant, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionDelete),
+		perm(rbac.ResourceUser, rbac.ActionRead),
+		perm(rbac.ResourceGroup, rbac.ActionRead),
+		perm(rbac.ResourceOrganization, rbac.ActionRead),
+	)
+	// workspaceBuilderActor enqueues the job of a workspace build; the
+	// caller's right to the build itself is checked by its own insert of
+	// the build in the same transaction.
+	workspaceBuilderActor = systemActor("workspace-builder",
+		perm(rbac.ResourceProvisionerJobs, rbac.ActionCreate),
 	)
 	loginActor = systemActor("login",
 		perm(rbac.ResourceUser, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionUpdatePersonal),
@@ -73,6 +86,10 @@ func AsFirstUser(ctx context.Context) context.Context { return As(ctx, firstUser
 // AsProvisionerd runs jobs: it acquires them, reads their files, writes
 // logs, results and completion, and detects hung ones.
 func AsProvisionerd(ctx context.Context) context.Context { return As(ctx, provisionerdActor) }
+
+// AsWorkspaceBuilder is for inserting the provisioner job of a workspace
+// build, in the transaction where the caller inserts the build.
+func AsWorkspaceBuilder(ctx context.Context) context.Context { return As(ctx, workspaceBuilderActor) }
 
 // AsLogin finds a user by email, checks the password and issues a session.
 func AsLogin(ctx context.Context) context.Context { return As(ctx, loginActor) }

@@ -85,12 +85,19 @@ type seed struct {
 	resource database.WorkspaceResource
 	agent    database.WorkspaceAgent
 	daemon   database.ProvisionerDaemon
-	user     database.User
-	bare     database.User // a user with no git SSH key yet
-	session  database.APIKey
-	token    database.APIKey
-	raw      database.Store
-	newAPIID string
+	// workspace is alice's, built from template at tversion; build is its
+	// first (start) build, run by buildJob, with one parameter. stopJob is
+	// a workspace_build job with no build yet, for inserting a second one.
+	workspace database.Workspace
+	build     database.WorkspaceBuild
+	buildJob  database.ProvisionerJob
+	stopJob   database.ProvisionerJob
+	user      database.User
+	bare      database.User // a user with no git SSH key yet
+	session   database.APIKey
+	token     database.APIKey
+	raw       database.Store
+	newAPIID  string
 }
 
 func makeSeed(t *testing.T) seed {
@@ -203,8 +210,51 @@ func makeSeed(t *testing.T) seed {
 		Provisioners: []string{"echo"}, Tags: []byte("{}"),
 	})
 	require.NoError(t, err)
+	workspaceID := uuid.New()
+	require.NoError(t, raw.InsertWorkspace(ctx, database.InsertWorkspaceParams{
+		ID: workspaceID, CreatedAt: now, UpdatedAt: now, OwnerID: user.ID, OrganizationID: org.ID,
+		TemplateID: template.ID, Name: "dev", LastUsedAt: now, AutomaticUpdates: "never",
+	}))
+	workspace, err := raw.GetWorkspaceByID(ctx, workspaceID)
+	require.NoError(t, err)
+	mkBuildJob := func() database.ProvisionerJob {
+		j, err := raw.InsertProvisionerJob(ctx, database.InsertProvisionerJobParams{
+			ID: uuid.New(), CreatedAt: now, UpdatedAt: now, OrganizationID: org.ID, InitiatorID: user.ID,
+			Provisioner: database.ProvisionerTypeEcho, Type: database.ProvisionerJobTypeWorkspaceBuild,
+			FileID: file.ID, Input: []byte("{}"), Tags: []byte("{}"),
+		})
+		require.NoError(t, err)
+		return j
+	}
+	buildJob := mkBuildJob()
+	stopJob := mkBuildJob()
+	buildID := uuid.New()
+	require.NoError(t, raw.InsertWorkspaceBuild(ctx, database.InsertWorkspaceBuildParams{
+		ID: buildID, CreatedAt: now, UpdatedAt: now, WorkspaceID: workspace.ID, TemplateVersionID: tversion.ID,
+		BuildNumber: 1, Transition: database.WorkspaceTransitionStart, InitiatorID: user.ID,
+		ProvisionerState: []byte{}, JobID: buildJob.ID, Reason: database.BuildReasonInitiator,
+	}))
+	require.NoError(t, raw.InsertWorkspaceBuildParameters(ctx, database.InsertWorkspaceBuildParametersParams{
+		WorkspaceBuildID: buildID, Names: []string{"region"}, Values: []string{"eu"},
+	}))
+	build, err := raw.GetWorkspaceBuildByID(ctx, buildID)
+	require.NoError(t, err)
+	// What the build created: a resource with an agent and an app.
+	buildResource, err := raw.InsertWorkspaceResource(ctx, database.InsertWorkspaceResourceParams{
+		ID: uuid.New(), JobID: buildJob.ID, CreatedAt: now, Transition: database.WorkspaceTransitionStart,
+		Type: "docker_container", Name: "dev", Metadata: []byte("[]"),
+	})
+	require.NoError(t, err)
+	buildAgent, err := raw.InsertWorkspaceAgent(ctx, database.InsertWorkspaceAgentParams{
+		ID: uuid.New(), ResourceID: buildResource.ID, CreatedAt: now, UpdatedAt: now, Name: "main",
+		EnvironmentVariables: []byte("{}"), AuthToken: uuid.New(), DisplayApps: []string{},
+	})
+	require.NoError(t, err)
+	_, err = raw.InsertWorkspaceApp(ctx, database.InsertWorkspaceAppParams{ID: uuid.New(), AgentID: buildAgent.ID, Slug: "code"})
+	require.NoError(t, err)
 	return seed{
 		file: file, job: job, version: version, template: template, tversion: tversion, newer: newer, resource: resource, agent: agent, daemon: daemon,
+		workspace: workspace, build: build, buildJob: buildJob, stopJob: stopJob,
 		org: org, second: second, group: group, role: role, user: user, bare: bare, raw: raw,
 		session:  mkKey("sessionkey", database.LoginTypePassword, ""),
 		token:    mkKey("tokenkey01", database.LoginTypeToken, "ci"),
@@ -900,6 +950,173 @@ var cases = map[string]testCase{
 		args:   func(s seed) []any { return []any{s.job.ID} },
 		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.version.RBACObject())} },
 	},
+	"InsertWorkspace": {
+		args: func(s seed) []any {
+			now := dbtime.Now()
+			return []any{database.InsertWorkspaceParams{
+				ID: uuid.New(), CreatedAt: now, UpdatedAt: now, OwnerID: s.user.ID, OrganizationID: s.org.ID,
+				TemplateID: s.template.ID, Name: "other", LastUsedAt: now, AutomaticUpdates: "never",
+			}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionCreate, rbac.ResourceWorkspace.InOrg(s.org.ID).WithOwner(s.user.ID))}
+		},
+	},
+	"GetWorkspaceByID": {
+		args:   func(s seed) []any { return []any{s.workspace.ID} },
+		checks: workspaceRead,
+	},
+	"GetWorkspaceByOwnerIDAndName": {
+		args: func(s seed) []any {
+			return []any{database.GetWorkspaceByOwnerIDAndNameParams{OwnerID: s.user.ID, Name: "DEV"}}
+		},
+		checks: workspaceRead,
+	},
+	"GetWorkspaceByBuildID": {
+		args:   func(s seed) []any { return []any{s.build.ID} },
+		checks: workspaceRead,
+	},
+	"GetAuthorizedWorkspaces": {
+		args: func(s seed) []any {
+			return []any{database.GetAuthorizedWorkspacesParams{RequesterID: s.user.ID}}
+		},
+		checks: func(seed) []check {
+			return []check{{Action: rbac.ActionRead, Type: rbac.ResourceWorkspace.Type, Filter: true}}
+		},
+	},
+	"GetWorkspacesByIDs": {
+		args:   func(s seed) []any { return []any{[]uuid.UUID{s.workspace.ID}} },
+		checks: workspaceRead,
+	},
+	"GetWorkspaceCountByTemplateID": {
+		args:   func(s seed) []any { return []any{s.template.ID} },
+		checks: templateRead,
+	},
+	"UpdateWorkspaceName": {
+		args: func(s seed) []any {
+			return []any{database.UpdateWorkspaceNameParams{ID: s.workspace.ID, Name: "dev2", UpdatedAt: dbtime.Now()}}
+		},
+		checks: workspaceReadThen(rbac.ActionUpdate),
+	},
+	"UpdateWorkspaceFavorite": {
+		args: func(s seed) []any {
+			return []any{database.UpdateWorkspaceFavoriteParams{ID: s.workspace.ID, Favorite: true}}
+		},
+		checks: workspaceReadThen(rbac.ActionUpdate),
+	},
+	"UpdateWorkspaceACLByID": {
+		args: func(s seed) []any {
+			return []any{database.UpdateWorkspaceACLByIDParams{
+				ID: s.workspace.ID, UserAcl: []byte(`{"` + s.bare.ID.String() + `": ["read"]}`), GroupAcl: []byte("{}"),
+			}}
+		},
+		checks: workspaceReadThen(rbac.ActionShare),
+	},
+	"UpdateWorkspaceDeletedByID": {
+		args: func(s seed) []any {
+			return []any{database.UpdateWorkspaceDeletedByIDParams{ID: s.workspace.ID, Deleted: true, UpdatedAt: dbtime.Now()}}
+		},
+		checks: workspaceReadThen(rbac.ActionDelete),
+	},
+	"InsertWorkspaceBuild": {
+		args: func(s seed) []any {
+			now := dbtime.Now()
+			return []any{database.InsertWorkspaceBuildParams{
+				ID: uuid.New(), CreatedAt: now, UpdatedAt: now, WorkspaceID: s.workspace.ID, TemplateVersionID: s.tversion.ID,
+				BuildNumber: 2, Transition: database.WorkspaceTransitionStop, InitiatorID: s.user.ID,
+				ProvisionerState: []byte{}, JobID: s.stopJob.ID, Reason: database.BuildReasonInitiator,
+			}}
+		},
+		checks: workspaceReadThen(rbac.ActionWorkspaceStop),
+	},
+	"InsertWorkspaceBuildParameters": {
+		args: func(s seed) []any {
+			return []any{database.InsertWorkspaceBuildParametersParams{
+				WorkspaceBuildID: s.build.ID, Names: []string{"size"}, Values: []string{"large"},
+			}}
+		},
+		checks: workspaceReadThen(rbac.ActionWorkspaceStart),
+	},
+	"GetWorkspaceBuildsWithJobsByIDs": {
+		args:   func(s seed) []any { return []any{[]uuid.UUID{s.build.ID}} },
+		checks: workspaceRead,
+	},
+	"GetWorkspaceResourcesByBuildJobIDs": {
+		args:   func(s seed) []any { return []any{[]uuid.UUID{s.buildJob.ID}} },
+		checks: workspaceRead,
+	},
+	"GetWorkspaceAgentsByBuildJobIDs": {
+		args:   func(s seed) []any { return []any{[]uuid.UUID{s.buildJob.ID}} },
+		checks: workspaceRead,
+	},
+	"GetWorkspaceAppsByBuildJobIDs": {
+		args:   func(s seed) []any { return []any{[]uuid.UUID{s.buildJob.ID}} },
+		checks: workspaceRead,
+	},
+	"GetWorkspaceBuildParameters": {
+		args:   func(s seed) []any { return []any{s.build.ID} },
+		checks: workspaceReadThen(rbac.ActionRead),
+	},
+	"GetWorkspaceBuildByID": {
+		args:   func(s seed) []any { return []any{s.build.ID} },
+		checks: workspaceRead,
+	},
+	"GetWorkspaceBuildByJobID": {
+		args:   func(s seed) []any { return []any{s.buildJob.ID} },
+		checks: workspaceRead,
+	},
+	"GetWorkspaceBuildByWorkspaceIDAndBuildNumber": {
+		args: func(s seed) []any {
+			return []any{database.GetWorkspaceBuildByWorkspaceIDAndBuildNumberParams{WorkspaceID: s.workspace.ID, BuildNumber: 1}}
+		},
+		checks: workspaceRead,
+	},
+	"GetLatestWorkspaceBuildByWorkspaceID": {
+		args:   func(s seed) []any { return []any{s.workspace.ID} },
+		checks: workspaceRead,
+	},
+	"GetLatestWorkspaceBuildsByWorkspaceIDs": {
+		args:   func(s seed) []any { return []any{[]uuid.UUID{s.workspace.ID}} },
+		checks: workspaceRead,
+	},
+	"GetWorkspaceBuildsByWorkspaceID": {
+		args: func(s seed) []any {
+			return []any{database.GetWorkspaceBuildsByWorkspaceIDParams{WorkspaceID: s.workspace.ID}}
+		},
+		checks: workspaceRead,
+	},
+	"UpdateWorkspaceBuildProvisionerStateByID": {
+		args: func(s seed) []any {
+			return []any{database.UpdateWorkspaceBuildProvisionerStateByIDParams{
+				ID: s.build.ID, ProvisionerState: []byte("state"), UpdatedAt: dbtime.Now(),
+			}}
+		},
+		checks: workspaceReadThen(rbac.ActionUpdate),
+	},
+	"UpdateWorkspaceBuildCostByID": {
+		args: func(s seed) []any {
+			return []any{database.UpdateWorkspaceBuildCostByIDParams{ID: s.build.ID, DailyCost: 5, UpdatedAt: dbtime.Now()}}
+		},
+		checks: workspaceReadThen(rbac.ActionUpdate),
+	},
+	"UpdateWorkspaceBuildDeadlineByID": {
+		args: func(s seed) []any {
+			now := dbtime.Now()
+			deadline := now.Add(time.Hour)
+			return []any{database.UpdateWorkspaceBuildDeadlineByIDParams{
+				ID: s.build.ID, Deadline: &deadline, MaxDeadline: &deadline, UpdatedAt: now,
+			}}
+		},
+		checks: workspaceReadThen(rbac.ActionUpdate),
+	},
+}
+
+func workspaceRead(s seed) []check { return []check{authz(rbac.ActionRead, s.workspace.RBACObject())} }
+
+func workspaceReadThen(action rbac.Action) func(s seed) []check {
+	return func(s seed) []check {
+		return []check{authz(rbac.ActionRead, s.workspace.RBACObject()), authz(action, s.workspace.RBACObject())}
+	}
 }
 
 func templateRead(s seed) []check { return []check{authz(rbac.ActionRead, s.template.RBACObject())} }
@@ -922,10 +1139,16 @@ func memberObj(org, user uuid.UUID) rbac.Object {
 
 // postFiltered methods drop rows the actor may not read instead of failing.
 var postFiltered = map[string]bool{
+	"GetWorkspaceBuildsWithJobsByIDs":          true,
+	"GetWorkspaceResourcesByBuildJobIDs":       true,
+	"GetWorkspaceAgentsByBuildJobIDs":          true,
+	"GetWorkspaceAppsByBuildJobIDs":            true,
 	"GetOrganizationIDsByMemberIDs":            true,
 	"GetOrganizationsByUserID":                 true,
 	"GetCustomRoles":                           true,
 	"GetProvisionerJobsByIDsWithQueuePosition": true,
+	"GetWorkspacesByIDs":                       true,
+	"GetLatestWorkspaceBuildsByWorkspaceIDs":   true,
 }
 
 // exempt methods ask no authorization question, each for a stated reason.
@@ -988,6 +1211,29 @@ func TestEveryMethodIsAuthorized(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestBuildJobAuthorizedThroughWorkspace: a workspace_build job is read
+// through the workspace it builds, not as a bare provisioner job.
+func TestBuildJobAuthorizedThroughWorkspace(t *testing.T) {
+	t.Parallel()
+	s := makeSeed(t)
+	rec := &recorder{}
+	db := dbauthz.New(s.raw, rec)
+	ctx := dbauthz.As(context.Background(), rbac.Prepare(rbac.Subject{ID: uuid.New()}))
+	job, err := db.GetProvisionerJobByID(ctx, s.buildJob.ID)
+	require.NoError(t, err)
+	assert.Equal(t, s.buildJob.ID, job.ID)
+	want := authz(rbac.ActionRead, s.workspace.RBACObject())
+	require.Len(t, rec.checks, 1, "questions asked: %v", rec.checks)
+	assert.Equal(t, want.String(), rec.checks[0].String())
+	assert.Equal(t, rbac.ResourceWorkspace.Type, rec.checks[0].Type)
+
+	denied := &recorder{deny: true}
+	_, err = dbauthz.New(s.raw, denied).GetProvisionerJobByID(ctx, s.buildJob.ID)
+	assert.True(t, dbauthz.IsNotAuthorizedError(err), "got %v", err)
+	require.Len(t, denied.checks, 1, "questions asked: %v", denied.checks)
+	assert.Equal(t, want.String(), denied.checks[0].String())
 }
 
 func TestNoActorIsRefused(t *testing.T) {

@@ -30,7 +30,7 @@ func (q *querier) GetFileByHashAndCreator(ctx context.Context, arg database.GetF
 
 // A job is authorized through the thing it works on: an import job through
 // its template version, a dry run through the version it plans (named in
-// its input). Daemons act on jobs as such.
+// its input), a build through its workspace. Daemons act on jobs as such.
 func (q *querier) jobObject(ctx context.Context, job database.ProvisionerJob) (rbac.Object, error) {
 	switch job.Type {
 	case database.ProvisionerJobTypeTemplateVersionImport:
@@ -51,6 +51,16 @@ func (q *querier) jobObject(ctx context.Context, job database.ProvisionerJob) (r
 			return rbac.Object{}, err
 		}
 		return q.versionObject(ctx, v)
+	case database.ProvisionerJobTypeWorkspaceBuild:
+		b, err := q.db.GetWorkspaceBuildByJobID(ctx, job.ID)
+		if err != nil {
+			return rbac.Object{}, err
+		}
+		w, err := q.db.GetWorkspaceByID(ctx, b.WorkspaceID)
+		if err != nil {
+			return rbac.Object{}, err
+		}
+		return w.RBACObject(), nil
 	default:
 		return rbac.ResourceProvisionerJobs.WithID(job.ID).InOrg(job.OrganizationID), nil
 	}

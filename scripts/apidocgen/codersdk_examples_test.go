@@ -60,6 +60,11 @@ var responseTypes = map[string]func() any{
 	"codersdk.Template":                        func() any { return &codersdk.Template{} },
 	"codersdk.TemplateACL":                     func() any { return &codersdk.TemplateACL{} },
 	"codersdk.TemplateExample":                 func() any { return &codersdk.TemplateExample{} },
+	"codersdk.Workspace":                       func() any { return &codersdk.Workspace{} },
+	"codersdk.WorkspaceACL":                    func() any { return &codersdk.WorkspaceACL{} },
+	"codersdk.WorkspaceBuild":                  func() any { return &codersdk.WorkspaceBuild{} },
+	"codersdk.WorkspaceBuildParameter":         func() any { return &codersdk.WorkspaceBuildParameter{} },
+	"codersdk.WorkspacesResponse":              func() any { return &codersdk.WorkspacesResponse{} },
 	"codersdk.WorkspaceResource":               func() any { return &codersdk.WorkspaceResource{} },
 	"codersdk.DeploymentConfig": func() any {
 		// serpent decodes option values into an option set it is given.

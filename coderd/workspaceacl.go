@@ -1,0 +1,214 @@
+package coderd
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+
+	"github.com/google/uuid"
+
+	"github.com/devplane/devplane/coderd/httpapi"
+	"github.com/devplane/devplane/coderd/httpmw"
+	"github.com/devplane/devplane/coderd/rbac"
+	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/dbauthz"
+)
+
+// Workspace ACL roles as stored: "use" reaches and runs the workspace,
+// "admin" does everything its owner can.
+var workspaceUseActions = []rbac.Action{
+	rbac.ActionRead, rbac.ActionSSH, rbac.ActionApplicationConnect, rbac.ActionWorkspaceStart, rbac.ActionWorkspaceStop,
+}
+
+func workspaceRoleActions(role codersdk.WorkspaceRole) []rbac.Action {
+	if role == codersdk.WorkspaceRoleAdmin {
+		return []rbac.Action{rbac.WildcardSymbol}
+	}
+	return workspaceUseActions
+}
+
+func workspaceRoleOf(actions []rbac.Action) codersdk.WorkspaceRole {
+	if slices.Contains(actions, rbac.WildcardSymbol) {
+		return codersdk.WorkspaceRoleAdmin
+	}
+	return codersdk.WorkspaceRoleUse
+}
+
+// @Summary Get workspace ACLs
+// @ID get-workspace-acls
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Workspaces
+// @Param workspace path string true "Workspace ID" format(uuid)
+// @Success 200 {object} codersdk.WorkspaceACL
+// @Failure 404 {object} codersdk.Response
+// @Router /workspaces/{workspace}/acl [get]
+func (api *API) workspaceACL(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	w := httpmw.WorkspaceParam(r)
+	out := codersdk.WorkspaceACL{Users: []codersdk.WorkspaceUser{}, Groups: []codersdk.WorkspaceGroup{}}
+	for id, actions := range database.ParseACL(w.UserAcl) {
+		u, err := api.minimalUser(ctx, id)
+		if err != nil {
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+		out.Users = append(out.Users, codersdk.WorkspaceUser{MinimalUser: u, Role: workspaceRoleOf(actions)})
+	}
+	sort.Slice(out.Users, func(i, j int) bool { return out.Users[i].Username < out.Users[j].Username })
+	conv := api.newGroupConverter(ctx)
+	for id, actions := range database.ParseACL(w.GroupAcl) {
+		g, err := api.Database.GetGroupByID(ctx, id)
+		if httpapi.IsUnauthorizedOrNotFound(err) {
+			continue
+		}
+		if err != nil {
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+		cg, err := conv.convert(g)
+		if err != nil {
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+		out.Groups = append(out.Groups, codersdk.WorkspaceGroup{Group: cg, Role: workspaceRoleOf(actions)})
+	}
+	sort.Slice(out.Groups, func(i, j int) bool { return out.Groups[i].Name < out.Groups[j].Name })
+	httpapi.Write(ctx, rw, http.StatusOK, out)
+}
+
+// @Summary Update workspace ACL
+// @Description Shares the workspace: keys are user or group IDs, values
+// @Description "use", "admin", or "" to remove the entry. Users must be
+// @Description members of the workspace's organization, groups must belong
+// @Description to it.
+// @ID update-workspace-acl
+// @Security CoderSessionToken
+// @Accept json
+// @Tags Workspaces
+// @Param workspace path string true "Workspace ID" format(uuid)
+// @Param request body codersdk.UpdateWorkspaceACL true "Update workspace ACL request"
+// @Success 204
+// @Failure 400 {object} codersdk.Response
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /workspaces/{workspace}/acl [patch]
+func (api *API) patchWorkspaceACL(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	w := httpmw.WorkspaceParam(r)
+	var req codersdk.UpdateWorkspaceACL
+	if !httpapi.Read(ctx, rw, r, &req) {
+		return
+	}
+	if httpmw.APIKeyAuthorization(r).Actor.Authorize(rbac.ActionShare, w.RBACObject()) != nil {
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to share this workspace."})
+		return
+	}
+	users, groups := database.ParseACL(w.UserAcl), database.ParseACL(w.GroupAcl)
+	var v httpapi.Validations
+	apply := func(field string, roles map[string]codersdk.WorkspaceRole, acl database.ACL, check func(uuid.UUID) (string, error)) bool {
+		keys := make([]string, 0, len(roles))
+		for k := range roles {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			f := field + "." + k
+			id, err := uuid.Parse(k)
+			if err != nil {
+				v.Check(f, "must be a UUID")
+				continue
+			}
+			switch roles[k] {
+			case codersdk.WorkspaceRoleDeleted:
+				delete(acl, id)
+				continue
+			case codersdk.WorkspaceRoleUse, codersdk.WorkspaceRoleAdmin:
+			default:
+				v.Check(f, fmt.Sprintf(`role %q must be "use", "admin", or "" to remove the entry`, roles[k]))
+				continue
+			}
+			problem, err := check(id)
+			if err != nil {
+				httpapi.InternalServerError(rw, err)
+				return false
+			}
+			if problem != "" {
+				v.Check(f, problem)
+				continue
+			}
+			acl[id] = workspaceRoleActions(roles[k])
+		}
+		return true
+	}
+	userOK := func(id uuid.UUID) (string, error) {
+		if id == w.OwnerID {
+			return "the owner already has every right on the workspace", nil
+		}
+		_, err := api.Database.GetOrganizationMember(ctx, database.GetOrganizationMemberParams{OrganizationID: w.OrganizationID, UserID: id})
+		if httpapi.IsUnauthorizedOrNotFound(err) {
+			return "no member of the workspace's organization has this ID", nil
+		}
+		return "", err
+	}
+	groupOK := func(id uuid.UUID) (string, error) {
+		g, err := api.Database.GetGroupByID(ctx, id)
+		if httpapi.IsUnauthorizedOrNotFound(err) || (err == nil && g.OrganizationID != w.OrganizationID) {
+			return "no group of the workspace's organization has this ID", nil
+		}
+		return "", err
+	}
+	if !apply("user_roles", req.UserRoles, users, userOK) || !apply("group_roles", req.GroupRoles, groups, groupOK) {
+		return
+	}
+	if len(v) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid workspace sharing.", Validations: v})
+		return
+	}
+	api.writeWorkspaceACL(rw, r, w, users, groups)
+}
+
+// @Summary Completely clears the workspace's user and group ACLs
+// @ID completely-clears-the-workspaces-user-and-group-acls
+// @Security CoderSessionToken
+// @Tags Workspaces
+// @Param workspace path string true "Workspace ID" format(uuid)
+// @Success 204
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /workspaces/{workspace}/acl [delete]
+func (api *API) deleteWorkspaceACL(rw http.ResponseWriter, r *http.Request) {
+	w := httpmw.WorkspaceParam(r)
+	if httpmw.APIKeyAuthorization(r).Actor.Authorize(rbac.ActionShare, w.RBACObject()) != nil {
+		httpapi.Write(r.Context(), rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to share this workspace."})
+		return
+	}
+	api.writeWorkspaceACL(rw, r, w, database.ACL{}, database.ACL{})
+}
+
+func (api *API) writeWorkspaceACL(rw http.ResponseWriter, r *http.Request, w database.Workspace, users, groups database.ACL) {
+	ctx := r.Context()
+	userJSON, err := json.Marshal(users)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	groupJSON, err := json.Marshal(groups)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	err = api.Database.UpdateWorkspaceACLByID(ctx, database.UpdateWorkspaceACLByIDParams{ID: w.ID, UserAcl: userJSON, GroupAcl: groupJSON})
+	switch {
+	case dbauthz.IsNotAuthorizedError(err):
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to share this workspace."})
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	rw.WriteHeader(http.StatusNoContent)
+}

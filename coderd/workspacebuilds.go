@@ -1,0 +1,503 @@
+package coderd
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
+
+	"github.com/devplane/devplane/coderd/httpapi"
+	"github.com/devplane/devplane/coderd/httpmw"
+	"github.com/devplane/devplane/coderd/rbac"
+	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/dbauthz"
+	"github.com/devplane/devplane/database/dbtime"
+)
+
+// buildReasons maps the reasons a client may give to stored ones.
+var buildReasons = map[codersdk.CreateWorkspaceBuildReason]database.BuildReason{
+	"":                     database.BuildReasonInitiator,
+	"dashboard":            database.BuildReasonDashboard,
+	"cli":                  database.BuildReasonCli,
+	"ssh_connection":       database.BuildReasonSshConnection,
+	"vscode_connection":    database.BuildReasonVscodeConnection,
+	"jetbrains_connection": database.BuildReasonJetbrainsConnection,
+}
+
+// writeBuild answers with one build as the API shows it.
+func (api *API) writeBuild(rw http.ResponseWriter, r *http.Request, status int, w database.Workspace, buildID uuid.UUID) {
+	ctx := r.Context()
+	builds, err := api.buildsResponse(ctx, []uuid.UUID{buildID}, map[uuid.UUID]database.Workspace{w.ID: w})
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	b, ok := builds[buildID]
+	if !ok {
+		httpapi.ResourceNotFound(rw)
+		return
+	}
+	httpapi.Write(ctx, rw, status, b)
+}
+
+// @Summary Create workspace build
+// @Description Starts, stops or deletes the workspace. A build while another
+// @Description is pending or running is refused with 409. Parameter values
+// @Description not given keep the previous build's (except ephemeral ones).
+// @ID create-workspace-build
+// @Security CoderSessionToken
+// @Accept json
+// @Produce json
+// @Tags Builds
+// @Param workspace path string true "Workspace ID" format(uuid)
+// @Param request body codersdk.CreateWorkspaceBuildRequest true "Create workspace build request"
+// @Success 201 {object} codersdk.WorkspaceBuild
+// @Failure 400 {object} codersdk.Response
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Failure 409 {object} codersdk.Response
+// @Router /workspaces/{workspace}/builds [post]
+func (api *API) postWorkspaceBuilds(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	auth := httpmw.APIKeyAuthorization(r)
+	w := httpmw.WorkspaceParam(r)
+	var req codersdk.CreateWorkspaceBuildRequest
+	if !httpapi.Read(ctx, rw, r, &req) {
+		return
+	}
+	var v httpapi.Validations
+	transition := database.WorkspaceTransition(req.Transition)
+	if !transition.Valid() {
+		v.Check("transition", `must be "start", "stop" or "delete"`)
+	}
+	reason, ok := buildReasons[req.Reason]
+	if !ok {
+		v.Check("reason", `must be one of "dashboard", "cli", "ssh_connection", "vscode_connection", "jetbrains_connection"`)
+	}
+	template, err := api.Database.GetTemplateByID(ctx, w.TemplateID)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	templateAdmin := auth.Actor.Authorize(rbac.ActionUpdate, template.RBACObject()) == nil
+	switch {
+	case req.LogLevel != "" && req.LogLevel != codersdk.ProvisionerLogLevelDebug:
+		v.Check("log_level", `must be "debug" or empty`)
+	case req.LogLevel != "" && !templateAdmin:
+		v.Check("log_level", "only template administrators may ask for debug logs")
+	}
+	if req.DryRun {
+		v.Check("dry_run", "dry runs of workspace builds are not supported; use POST /templateversions/{templateversion}/dry-run")
+	}
+	if len(req.ProvisionerState) > 0 {
+		v.Check("state", "replacing the provisioner state is not supported")
+	}
+	if req.Orphan {
+		v.Check("orphan", "orphan deletes are not supported: delete the workspace with a delete build")
+	}
+	if len(v) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid workspace build.", Validations: v})
+		return
+	}
+	// A dormant workspace must be woken before it starts.
+	if w.DormantAt != nil && transition == database.WorkspaceTransitionStart {
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{
+			Message: "Workspace is dormant.", Detail: "Mark it active (PUT /workspaces/{workspace}/dormant) before starting it.",
+		})
+		return
+	}
+
+	latest, err := api.Database.GetLatestWorkspaceBuildByWorkspaceID(ctx, w.ID)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	latestJob, err := api.Database.GetProvisionerJobByID(ctx, latest.JobID)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	if status := provisionerJobStatus(latestJob); status.Active() {
+		httpapi.Write(ctx, rw, http.StatusConflict, codersdk.Response{
+			Message: fmt.Sprintf("A build of this workspace is already %s.", status),
+			Detail:  "Wait for it to finish or cancel it (PATCH /workspacebuilds/{workspacebuild}/cancel).",
+		})
+		return
+	}
+
+	// Which version: the one asked for, else the active one when the
+	// workspace follows the template (for starts), else the latest build's.
+	versionID := latest.TemplateVersionID
+	mustUseActive := transition == database.WorkspaceTransitionStart &&
+		(w.AutomaticUpdates == string(codersdk.AutomaticUpdatesAlways) || (template.RequireActiveVersion && !templateAdmin))
+	switch {
+	case req.TemplateVersionID != uuid.Nil:
+		if mustUseActive && req.TemplateVersionID != template.ActiveVersionID && template.RequireActiveVersion && !templateAdmin {
+			httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{
+				Message: "The template requires the active version.", Detail: "Build with the template's active version.",
+			})
+			return
+		}
+		versionID = req.TemplateVersionID
+	case mustUseActive:
+		versionID = template.ActiveVersionID
+	}
+	version, err := api.Database.GetTemplateVersionByID(ctx, versionID)
+	switch {
+	case httpapi.IsUnauthorizedOrNotFound(err) || (err == nil && version.TemplateID.UUID != template.ID):
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid workspace build.",
+			Validations: []codersdk.ValidationError{{Field: "template_version_id", Detail: "no version of the workspace's template has this ID"}}})
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	versionJob, ok := api.templateVersionJob(rw, r, version)
+	if !ok {
+		return
+	}
+	if status := provisionerJobStatus(versionJob); status != codersdk.ProvisionerJobSucceeded {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid workspace build.",
+			Validations: []codersdk.ValidationError{{Field: "template_version_id", Detail: fmt.Sprintf("the version's import is %s", status)}}})
+		return
+	}
+
+	previousRows, err := api.Database.GetWorkspaceBuildParameters(ctx, latest.ID)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	previous := make(map[string]string, len(previousRows))
+	for _, p := range previousRows {
+		previous[p.Name] = p.Value
+	}
+	params, pv, err := api.resolveBuildParameters(ctx, version.ID, req.RichParameterValues, previous, req.TemplateVersionPresetID)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	if len(pv) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid workspace build parameters.", Validations: pv})
+		return
+	}
+
+	build := database.InsertWorkspaceBuildParams{
+		ID: uuid.New(), WorkspaceID: w.ID, TemplateVersionID: version.ID, BuildNumber: latest.BuildNumber + 1,
+		Transition: transition, InitiatorID: auth.Key.UserID, Reason: reason,
+	}
+	if req.TemplateVersionPresetID != uuid.Nil {
+		build.TemplateVersionPresetID = uuid.NullUUID{UUID: req.TemplateVersionPresetID, Valid: true}
+	}
+	var job database.ProvisionerJob
+	err = api.Database.InTx(ctx, func(tx database.Store) error {
+		var err error
+		job, err = enqueueBuild(ctx, tx, build, versionJob, params, string(req.LogLevel))
+		return err
+	}, nil)
+	switch {
+	case database.IsUniqueViolation(err, "workspace_builds_workspace_id_build_number_key"):
+		// Another request created this build number first.
+		httpapi.Write(ctx, rw, http.StatusConflict, codersdk.Response{
+			Message: "Another build of this workspace was just created.", Detail: "Wait for it to finish, then try again.",
+		})
+		return
+	case dbauthz.IsNotAuthorizedError(err):
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{
+			Message: fmt.Sprintf("You are not allowed to %s this workspace.", transition),
+		})
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	api.publishJobPosted(ctx, job)
+	api.writeBuild(rw, r, http.StatusCreated, w, build.ID)
+}
+
+// @Summary Get workspace builds by workspace ID
+// @Description Newest first.
+// @ID get-workspace-builds-by-workspace-id
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Builds
+// @Param workspace path string true "Workspace ID" format(uuid)
+// @Param after_id query string false "After ID" format(uuid)
+// @Param limit query int false "Page limit"
+// @Param offset query int false "Page offset"
+// @Param since query string false "Only builds created after this time (RFC 3339)" format(date-time)
+// @Success 200 {array} codersdk.WorkspaceBuild
+// @Failure 400 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /workspaces/{workspace}/builds [get]
+func (api *API) workspaceBuilds(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	w := httpmw.WorkspaceParam(r)
+	page, v := httpapi.ParsePagination(r)
+	var since time.Time
+	if s := r.URL.Query().Get("since"); s != "" {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			v = append(v, codersdk.ValidationError{Field: "since", Detail: "must be an RFC 3339 time such as 2024-01-02T15:04:05Z"})
+		}
+		since = t
+	}
+	if len(v) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid query.", Validations: v})
+		return
+	}
+	rows, err := api.Database.GetWorkspaceBuildsByWorkspaceID(ctx, database.GetWorkspaceBuildsByWorkspaceIDParams{
+		WorkspaceID: w.ID, Since: since, AfterID: page.AfterID, OffsetOpt: page.Offset, LimitOpt: page.Limit,
+	})
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	ids := make([]uuid.UUID, 0, len(rows))
+	for _, b := range rows {
+		ids = append(ids, b.ID)
+	}
+	builds, err := api.buildsResponse(ctx, ids, map[uuid.UUID]database.Workspace{w.ID: w})
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	out := make([]codersdk.WorkspaceBuild, 0, len(rows))
+	for _, b := range rows {
+		if converted, ok := builds[b.ID]; ok {
+			out = append(out, converted)
+		}
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, out)
+}
+
+// @Summary Get workspace build by user, workspace name, and build number
+// @ID get-workspace-build-by-user-workspace-name-and-build-number
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Builds
+// @Param user path string true "Username, UUID, or me"
+// @Param workspacename path string true "Workspace name"
+// @Param buildnumber path string true "Build number" format(number)
+// @Success 200 {object} codersdk.WorkspaceBuild
+// @Failure 400 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /users/{user}/workspace/{workspacename}/builds/{buildnumber} [get]
+func (api *API) workspaceBuildByBuildNumber(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	number, err := strconv.ParseInt(chi.URLParam(r, "buildnumber"), 10, 32)
+	if err != nil || number < 1 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid build number.",
+			Validations: []codersdk.ValidationError{{Field: "buildnumber", Detail: "must be a positive whole number"}}})
+		return
+	}
+	w, ok := api.workspaceByOwnerAndNameParam(rw, r)
+	if !ok {
+		return
+	}
+	b, err := api.Database.GetWorkspaceBuildByWorkspaceIDAndBuildNumber(ctx, database.GetWorkspaceBuildByWorkspaceIDAndBuildNumberParams{
+		WorkspaceID: w.ID, BuildNumber: int32(number),
+	})
+	if httpapi.IsUnauthorizedOrNotFound(err) {
+		httpapi.ResourceNotFound(rw)
+		return
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	api.writeBuild(rw, r, http.StatusOK, w, b.ID)
+}
+
+// buildWorkspace loads the workspace of {workspacebuild}.
+func (api *API) buildWorkspace(rw http.ResponseWriter, r *http.Request) (database.WorkspaceBuild, database.Workspace, bool) {
+	b := httpmw.WorkspaceBuildParam(r)
+	w, err := api.Database.GetWorkspaceByID(r.Context(), b.WorkspaceID)
+	if httpapi.IsUnauthorizedOrNotFound(err) {
+		httpapi.ResourceNotFound(rw)
+		return b, w, false
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return b, w, false
+	}
+	return b, w, true
+}
+
+// @Summary Get workspace build
+// @ID get-workspace-build
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Builds
+// @Param workspacebuild path string true "Workspace build ID" format(uuid)
+// @Success 200 {object} codersdk.WorkspaceBuild
+// @Failure 404 {object} codersdk.Response
+// @Router /workspacebuilds/{workspacebuild} [get]
+func (api *API) workspaceBuild(rw http.ResponseWriter, r *http.Request) {
+	b, w, ok := api.buildWorkspace(rw, r)
+	if !ok {
+		return
+	}
+	api.writeBuild(rw, r, http.StatusOK, w, b.ID)
+}
+
+// @Summary Get workspace build logs
+// @Description With follow, the request must be a websocket upgrade: each
+// @Description log is sent as a JSON text message as it is stored, and the
+// @Description server closes the socket normally once the build completes.
+// @ID get-workspace-build-logs
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Builds
+// @Param workspacebuild path string true "Workspace build ID" format(uuid)
+// @Param after query int false "Only logs with an ID greater than this"
+// @Param follow query bool false "Stream logs over a websocket until the build completes"
+// @Success 200 {array} codersdk.ProvisionerJobLog
+// @Failure 400 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /workspacebuilds/{workspacebuild}/logs [get]
+func (api *API) workspaceBuildLogs(rw http.ResponseWriter, r *http.Request) {
+	b := httpmw.WorkspaceBuildParam(r)
+	job, err := api.Database.GetProvisionerJobByID(r.Context(), b.JobID)
+	if httpapi.IsUnauthorizedOrNotFound(err) {
+		httpapi.ResourceNotFound(rw)
+		return
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	api.provisionerJobLogs(rw, r, job)
+}
+
+// @Summary Get build parameters for workspace build
+// @ID get-build-parameters-for-workspace-build
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Builds
+// @Param workspacebuild path string true "Workspace build ID" format(uuid)
+// @Success 200 {array} codersdk.WorkspaceBuildParameter
+// @Failure 404 {object} codersdk.Response
+// @Router /workspacebuilds/{workspacebuild}/parameters [get]
+func (api *API) workspaceBuildParameters(rw http.ResponseWriter, r *http.Request) {
+	b := httpmw.WorkspaceBuildParam(r)
+	rows, err := api.Database.GetWorkspaceBuildParameters(r.Context(), b.ID)
+	httpapi.WriteList(rw, r, rows, err, func(p database.WorkspaceBuildParameter) codersdk.WorkspaceBuildParameter {
+		return codersdk.WorkspaceBuildParameter{Name: p.Name, Value: p.Value}
+	})
+}
+
+// @Summary Get workspace resources for workspace build
+// @ID get-workspace-resources-for-workspace-build
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Builds
+// @Param workspacebuild path string true "Workspace build ID" format(uuid)
+// @Success 200 {array} codersdk.WorkspaceResource
+// @Failure 404 {object} codersdk.Response
+// @Router /workspacebuilds/{workspacebuild}/resources [get]
+func (api *API) workspaceBuildResources(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	b := httpmw.WorkspaceBuildParam(r)
+	resources, err := api.buildResources(ctx, []uuid.UUID{b.JobID})
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	out := resources[b.JobID]
+	if out == nil {
+		out = []codersdk.WorkspaceResource{}
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, out)
+}
+
+// @Summary Get provisioner state for workspace build
+// @Description The provisioner's state after the build (Terraform state for
+// @Description Terraform templates). It may hold secrets, so only those who
+// @Description may change the workspace read it.
+// @ID get-provisioner-state-for-workspace-build
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Builds
+// @Param workspacebuild path string true "Workspace build ID" format(uuid)
+// @Success 200
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /workspacebuilds/{workspacebuild}/state [get]
+func (api *API) workspaceBuildState(rw http.ResponseWriter, r *http.Request) {
+	b, w, ok := api.buildWorkspace(rw, r)
+	if !ok {
+		return
+	}
+	if httpmw.APIKeyAuthorization(r).Actor.Authorize(rbac.ActionUpdate, w.RBACObject()) != nil {
+		httpapi.Write(r.Context(), rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to read this workspace's provisioner state."})
+		return
+	}
+	rw.Header().Set("Content-Type", "application/json")
+	rw.WriteHeader(http.StatusOK)
+	_, _ = rw.Write(b.ProvisionerState)
+}
+
+// @Summary Cancel workspace build
+// @Description A pending build is canceled at once; a running one is marked
+// @Description canceling and its daemon stops it. Users who are not template
+// @Description administrators may cancel only when the template allows it.
+// @ID cancel-workspace-build
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Builds
+// @Param workspacebuild path string true "Workspace build ID" format(uuid)
+// @Success 200 {object} codersdk.Response
+// @Failure 400 {object} codersdk.Response
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /workspacebuilds/{workspacebuild}/cancel [patch]
+func (api *API) patchCancelWorkspaceBuild(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	auth := httpmw.APIKeyAuthorization(r)
+	b, w, ok := api.buildWorkspace(rw, r)
+	if !ok {
+		return
+	}
+	template, err := api.Database.GetTemplateByID(ctx, w.TemplateID)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	if !w.TemplateAllowUserCancelWorkspaceJobs && auth.Actor.Authorize(rbac.ActionUpdate, template.RBACObject()) != nil {
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "The template does not allow users to cancel workspace builds."})
+		return
+	}
+	if auth.Actor.Authorize(rbac.ActionUpdate, w.RBACObject()) != nil {
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to cancel this build."})
+		return
+	}
+	job, err := api.Database.GetProvisionerJobByID(ctx, b.JobID)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	switch {
+	case job.CompletedAt != nil:
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "The build has already completed."})
+		return
+	case job.CanceledAt != nil:
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "The build has already been marked as canceled."})
+		return
+	}
+	now := dbtime.Now()
+	err = api.Database.UpdateProvisionerJobWithCancelByID(ctx, database.UpdateProvisionerJobWithCancelByIDParams{ID: job.ID, CanceledAt: &now})
+	switch {
+	case dbauthz.IsNotAuthorizedError(err):
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to cancel this build."})
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	api.publishJobLogs(ctx, job.ID)
+	httpapi.Write(ctx, rw, http.StatusOK, codersdk.Response{Message: "Job has been marked as canceled."})
+}

@@ -1,0 +1,279 @@
+package coderd
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/devplane/devplane/coderd/httpapi"
+	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
+)
+
+// workspaceStatus derives a workspace's (or build's) status from the
+// build's transition and its job's status.
+func workspaceStatus(job codersdk.ProvisionerJobStatus, transition codersdk.WorkspaceTransition) codersdk.WorkspaceStatus {
+	switch job {
+	case codersdk.ProvisionerJobPending:
+		return codersdk.WorkspaceStatusPending
+	case codersdk.ProvisionerJobRunning:
+		switch transition {
+		case codersdk.WorkspaceTransitionStop:
+			return codersdk.WorkspaceStatusStopping
+		case codersdk.WorkspaceTransitionDelete:
+			return codersdk.WorkspaceStatusDeleting
+		default:
+			return codersdk.WorkspaceStatusStarting
+		}
+	case codersdk.ProvisionerJobSucceeded:
+		switch transition {
+		case codersdk.WorkspaceTransitionStop:
+			return codersdk.WorkspaceStatusStopped
+		case codersdk.WorkspaceTransitionDelete:
+			return codersdk.WorkspaceStatusDeleted
+		default:
+			return codersdk.WorkspaceStatusRunning
+		}
+	case codersdk.ProvisionerJobCanceling:
+		return codersdk.WorkspaceStatusCanceling
+	case codersdk.ProvisionerJobCanceled:
+		return codersdk.WorkspaceStatusCanceled
+	default:
+		return codersdk.WorkspaceStatusFailed
+	}
+}
+
+// buildsResponse converts builds (of workspaces the caller has read) with
+// their jobs, resources, agents and apps, in a constant number of queries.
+// The result is keyed by build ID; builds the caller may not read are
+// missing.
+func (api *API) buildsResponse(ctx context.Context, buildIDs []uuid.UUID, workspaces map[uuid.UUID]database.Workspace) (map[uuid.UUID]codersdk.WorkspaceBuild, error) {
+	out := make(map[uuid.UUID]codersdk.WorkspaceBuild, len(buildIDs))
+	if len(buildIDs) == 0 {
+		return out, nil
+	}
+	rows, err := api.Database.GetWorkspaceBuildsWithJobsByIDs(ctx, buildIDs)
+	if err != nil {
+		return nil, err
+	}
+	jobIDs := make([]uuid.UUID, 0, len(rows))
+	for _, row := range rows {
+		jobIDs = append(jobIDs, row.ProvisionerJob.ID)
+	}
+	resources, err := api.buildResources(ctx, jobIDs)
+	if err != nil {
+		return nil, err
+	}
+	workerNames := map[uuid.UUID]map[uuid.UUID]string{}
+	for _, row := range rows {
+		b, job := row.WorkspaceBuild, row.ProvisionerJob
+		w := workspaces[b.WorkspaceID]
+		converted := convertProvisionerJob(job, jobExtras{queuePosition: row.QueuePosition, queueSize: row.QueueSize})
+		converted.Metadata = codersdk.ProvisionerJobMetadata{
+			TemplateVersionName: row.TemplateVersionName, TemplateID: w.TemplateID, TemplateName: w.TemplateName,
+			TemplateDisplayName: w.TemplateDisplayName, TemplateIcon: w.TemplateIcon,
+			WorkspaceID: &w.ID, WorkspaceName: w.Name,
+		}
+		if converted.WorkerID != nil {
+			names, ok := workerNames[job.OrganizationID]
+			if !ok {
+				names = api.daemonNames(ctx, job.OrganizationID)
+				workerNames[job.OrganizationID] = names
+			}
+			converted.WorkerName = names[*converted.WorkerID]
+		}
+		var matched *codersdk.MatchedProvisioners
+		if converted.Status == codersdk.ProvisionerJobPending {
+			matched = api.matchedProvisioners(ctx, job)
+		}
+		res := resources[job.ID]
+		if res == nil {
+			res = []codersdk.WorkspaceResource{}
+		}
+		var preset *uuid.UUID
+		if b.TemplateVersionPresetID.Valid {
+			id := b.TemplateVersionPresetID.UUID
+			preset = &id
+		}
+		transition := codersdk.WorkspaceTransition(b.Transition)
+		no := false
+		out[b.ID] = codersdk.WorkspaceBuild{
+			ID: b.ID, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt,
+			WorkspaceID: b.WorkspaceID, WorkspaceName: w.Name,
+			WorkspaceOwnerID: w.OwnerID, WorkspaceOwnerName: w.OwnerUsername, WorkspaceOwnerAvatarURL: w.OwnerAvatarUrl,
+			TemplateVersionID: b.TemplateVersionID, TemplateVersionName: row.TemplateVersionName,
+			BuildNumber: b.BuildNumber, Transition: transition,
+			InitiatorID: b.InitiatorID, InitiatorUsername: row.InitiatorUsername,
+			Job: converted, Reason: codersdk.BuildReason(b.Reason), Resources: res,
+			Deadline: b.Deadline, MaxDeadline: b.MaxDeadline,
+			Status:    workspaceStatus(converted.Status, transition),
+			DailyCost: b.DailyCost, MatchedProvisioners: matched, TemplateVersionPresetID: preset,
+			HasAITask: &no, HasExternalAgent: &no,
+		}
+	}
+	return out, nil
+}
+
+// buildResources loads the resources, agents and apps of build jobs, keyed
+// by job ID.
+func (api *API) buildResources(ctx context.Context, jobIDs []uuid.UUID) (map[uuid.UUID][]codersdk.WorkspaceResource, error) {
+	resources, err := api.Database.GetWorkspaceResourcesByBuildJobIDs(ctx, jobIDs)
+	if err != nil {
+		return nil, err
+	}
+	agents, err := api.Database.GetWorkspaceAgentsByBuildJobIDs(ctx, jobIDs)
+	if err != nil {
+		return nil, err
+	}
+	apps, err := api.Database.GetWorkspaceAppsByBuildJobIDs(ctx, jobIDs)
+	if err != nil {
+		return nil, err
+	}
+	appsByAgent := map[uuid.UUID][]codersdk.WorkspaceApp{}
+	for _, row := range apps {
+		appsByAgent[row.WorkspaceApp.AgentID] = append(appsByAgent[row.WorkspaceApp.AgentID], convertWorkspaceApp(row.WorkspaceApp))
+	}
+	agentsByResource := map[uuid.UUID][]codersdk.WorkspaceAgent{}
+	for _, row := range agents {
+		a := row.WorkspaceAgent
+		agentsByResource[a.ResourceID] = append(agentsByResource[a.ResourceID], convertWorkspaceAgent(a, appsByAgent[a.ID]))
+	}
+	out := map[uuid.UUID][]codersdk.WorkspaceResource{}
+	for _, row := range resources {
+		r := row.WorkspaceResource
+		out[r.JobID] = append(out[r.JobID], convertWorkspaceResource(r, agentsByResource[r.ID]))
+	}
+	return out, nil
+}
+
+// workspacesResponse converts workspaces with their latest builds in a
+// constant number of queries, in the order given. Workspaces whose latest
+// build the caller cannot read are left out.
+func (api *API) workspacesResponse(ctx context.Context, requester uuid.UUID, rows []database.Workspace) ([]codersdk.Workspace, error) {
+	out := make([]codersdk.Workspace, 0, len(rows))
+	if len(rows) == 0 {
+		return out, nil
+	}
+	ids := make([]uuid.UUID, 0, len(rows))
+	byID := make(map[uuid.UUID]database.Workspace, len(rows))
+	for _, w := range rows {
+		ids = append(ids, w.ID)
+		byID[w.ID] = w
+	}
+	latest, err := api.Database.GetLatestWorkspaceBuildsByWorkspaceIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	buildIDs := make([]uuid.UUID, 0, len(latest))
+	latestOf := make(map[uuid.UUID]uuid.UUID, len(latest))
+	for _, b := range latest {
+		buildIDs = append(buildIDs, b.ID)
+		latestOf[b.WorkspaceID] = b.ID
+	}
+	builds, err := api.buildsResponse(ctx, buildIDs, byID)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range rows {
+		b, ok := builds[latestOf[w.ID]]
+		if !ok {
+			continue
+		}
+		shared, err := api.sharedWith(ctx, w)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, api.convertWorkspace(w, b, requester, shared))
+	}
+	return out, nil
+}
+
+func (api *API) convertWorkspace(w database.Workspace, latest codersdk.WorkspaceBuild, requester uuid.UUID, shared []codersdk.SharedWorkspaceActor) codersdk.Workspace {
+	health := codersdk.WorkspaceHealth{Healthy: true, FailingAgents: []uuid.UUID{}}
+	for _, r := range latest.Resources {
+		for _, a := range r.Agents {
+			if !a.Health.Healthy {
+				health.Healthy = false
+				health.FailingAgents = append(health.FailingAgents, a.ID)
+			}
+		}
+	}
+	var schedule *string
+	if w.AutostartSchedule != "" {
+		s := w.AutostartSchedule
+		schedule = &s
+	}
+	var ttl *int64
+	if w.Ttl != nil {
+		ms := time.Duration(*w.Ttl).Milliseconds()
+		ttl = &ms
+	}
+	return codersdk.Workspace{
+		ID: w.ID, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt,
+		OwnerID: w.OwnerID, OwnerName: w.OwnerUsername, OwnerAvatarURL: w.OwnerAvatarUrl,
+		OrganizationID: w.OrganizationID, OrganizationName: w.OrganizationName,
+		TemplateID: w.TemplateID, TemplateName: w.TemplateName, TemplateDisplayName: w.TemplateDisplayName,
+		TemplateIcon:                         w.TemplateIcon,
+		TemplateAllowUserCancelWorkspaceJobs: w.TemplateAllowUserCancelWorkspaceJobs,
+		TemplateActiveVersionID:              w.TemplateActiveVersionID,
+		TemplateRequireActiveVersion:         w.TemplateRequireActiveVersion,
+		TemplateUseClassicParameterFlow:      w.TemplateUseClassicParameterFlow,
+		LatestBuild:                          latest,
+		Outdated:                             latest.TemplateVersionID != w.TemplateActiveVersionID,
+		Name:                                 w.Name,
+		AutostartSchedule:                    schedule,
+		TTLMillis:                            ttl,
+		LastUsedAt:                           w.LastUsedAt,
+		DeletingAt:                           w.DeletingAt,
+		DormantAt:                            w.DormantAt,
+		Health:                               health,
+		AutomaticUpdates:                     codersdk.AutomaticUpdates(w.AutomaticUpdates),
+		AllowRenames:                         api.DeploymentValues.AllowWorkspaceRenames.Value(),
+		Favorite:                             w.Favorite && w.OwnerID == requester,
+		NextStartAt:                          w.NextStartAt,
+		SharedWith:                           shared,
+	}
+}
+
+// sharedWith lists the users and groups the workspace's ACL names, with
+// their roles. Entries the caller cannot read show as IDs alone.
+func (api *API) sharedWith(ctx context.Context, w database.Workspace) ([]codersdk.SharedWorkspaceActor, error) {
+	users, groups := database.ParseACL(w.UserAcl), database.ParseACL(w.GroupAcl)
+	if len(users)+len(groups) == 0 {
+		return nil, nil
+	}
+	out := make([]codersdk.SharedWorkspaceActor, 0, len(users)+len(groups))
+	for id, actions := range users {
+		actor := codersdk.SharedWorkspaceActor{ID: id, ActorType: codersdk.SharedWorkspaceActorTypeUser,
+			Roles: []codersdk.WorkspaceRole{workspaceRoleOf(actions)}}
+		u, err := api.Database.GetUserByID(ctx, id)
+		switch {
+		case err == nil:
+			actor.Name, actor.AvatarURL = u.Username, u.AvatarUrl
+		case !httpapi.IsUnauthorizedOrNotFound(err):
+			return nil, err
+		}
+		out = append(out, actor)
+	}
+	for id, actions := range groups {
+		actor := codersdk.SharedWorkspaceActor{ID: id, ActorType: codersdk.SharedWorkspaceActorTypeGroup,
+			Roles: []codersdk.WorkspaceRole{workspaceRoleOf(actions)}}
+		g, err := api.Database.GetGroupByID(ctx, id)
+		switch {
+		case err == nil:
+			actor.Name, actor.AvatarURL = g.Name, g.AvatarUrl
+		case !httpapi.IsUnauthorizedOrNotFound(err):
+			return nil, err
+		}
+		out = append(out, actor)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].ActorType != out[j].ActorType {
+			return out[i].ActorType < out[j].ActorType
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out, nil
+}

@@ -1,0 +1,304 @@
+package dbauthz
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/devplane/devplane/coderd/rbac"
+	"github.com/devplane/devplane/database"
+)
+
+// Workspaces belong to their owner in their organization and may be shared
+// through their ACL. Builds, their parameters and their jobs are authorized
+// through the workspace.
+
+func (q *querier) InsertWorkspace(ctx context.Context, arg database.InsertWorkspaceParams) error {
+	obj := rbac.ResourceWorkspace.InOrg(arg.OrganizationID).WithOwner(arg.OwnerID)
+	return actExec(ctx, q, rbac.ActionCreate, obj, func() error { return q.db.InsertWorkspace(ctx, arg) })
+}
+
+func (q *querier) GetWorkspaceByID(ctx context.Context, id uuid.UUID) (database.Workspace, error) {
+	return fetch(ctx, q, func() (database.Workspace, error) { return q.db.GetWorkspaceByID(ctx, id) })
+}
+
+func (q *querier) GetWorkspaceByOwnerIDAndName(ctx context.Context, arg database.GetWorkspaceByOwnerIDAndNameParams) (database.Workspace, error) {
+	return fetch(ctx, q, func() (database.Workspace, error) { return q.db.GetWorkspaceByOwnerIDAndName(ctx, arg) })
+}
+
+func (q *querier) GetWorkspaceByBuildID(ctx context.Context, buildID uuid.UUID) (database.Workspace, error) {
+	return fetch(ctx, q, func() (database.Workspace, error) { return q.db.GetWorkspaceByBuildID(ctx, buildID) })
+}
+
+// GetAuthorizedWorkspaces filters in SQL with the caller's read filter on
+// workspaces: organization grants, own workspaces, then shares.
+func (q *querier) GetAuthorizedWorkspaces(ctx context.Context, arg database.GetAuthorizedWorkspacesParams) ([]database.GetAuthorizedWorkspacesRow, error) {
+	f, err := q.filter(ctx, rbac.ActionRead, rbac.ResourceWorkspace.Type)
+	if err != nil {
+		return nil, err
+	}
+	arg.AuthAll, arg.AuthOrgIds = f.All, f.OrgIDs
+	arg.AuthOwnerID, arg.AuthOwnerOrgIds = f.OwnerID, f.OwnerOrgIDs
+	arg.AuthAclOrgIds, arg.AuthAclOwnerOrgIds = f.ACLOrgIDs, f.ACLOwnerOrgIDs
+	arg.AuthAction = string(f.Action)
+	arg.AuthAclUserID = ""
+	if f.ACLUserID != uuid.Nil {
+		arg.AuthAclUserID = f.ACLUserID.String()
+	}
+	arg.AuthAclGroupIds = make([]string, 0, len(f.ACLGroupIDs))
+	for _, g := range f.ACLGroupIDs {
+		arg.AuthAclGroupIds = append(arg.AuthAclGroupIds, g.String())
+	}
+	return q.db.GetAuthorizedWorkspaces(ctx, arg)
+}
+
+// GetWorkspaceCountByTemplateID reveals how many workspaces use a template
+// to those who may read the template.
+func (q *querier) GetWorkspaceCountByTemplateID(ctx context.Context, templateID uuid.UUID) (int64, error) {
+	if _, err := q.GetTemplateByID(ctx, templateID); err != nil {
+		return 0, err
+	}
+	return q.db.GetWorkspaceCountByTemplateID(ctx, templateID)
+}
+
+// workspaceAct loads the workspace (which must be readable) and checks
+// action on it.
+func workspaceAct(ctx context.Context, q *querier, id uuid.UUID, action rbac.Action, run func() error) error {
+	w, err := q.GetWorkspaceByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	return actExec(ctx, q, action, w.RBACObject(), run)
+}
+
+func (q *querier) UpdateWorkspaceName(ctx context.Context, arg database.UpdateWorkspaceNameParams) error {
+	return workspaceAct(ctx, q, arg.ID, rbac.ActionUpdate, func() error { return q.db.UpdateWorkspaceName(ctx, arg) })
+}
+
+func (q *querier) UpdateWorkspaceFavorite(ctx context.Context, arg database.UpdateWorkspaceFavoriteParams) error {
+	return workspaceAct(ctx, q, arg.ID, rbac.ActionUpdate, func() error { return q.db.UpdateWorkspaceFavorite(ctx, arg) })
+}
+
+func (q *querier) UpdateWorkspaceACLByID(ctx context.Context, arg database.UpdateWorkspaceACLByIDParams) error {
+	return workspaceAct(ctx, q, arg.ID, rbac.ActionShare, func() error { return q.db.UpdateWorkspaceACLByID(ctx, arg) })
+}
+
+func (q *querier) UpdateWorkspaceDeletedByID(ctx context.Context, arg database.UpdateWorkspaceDeletedByIDParams) error {
+	return workspaceAct(ctx, q, arg.ID, rbac.ActionDelete, func() error { return q.db.UpdateWorkspaceDeletedByID(ctx, arg) })
+}
+
+// transitionAction is the workspace action a build of transition is.
+func transitionAction(transition database.WorkspaceTransition) rbac.Action {
+	switch transition {
+	case database.WorkspaceTransitionStop:
+		return rbac.ActionWorkspaceStop
+	case database.WorkspaceTransitionDelete:
+		return rbac.ActionDelete
+	default:
+		return rbac.ActionWorkspaceStart
+	}
+}
+
+// InsertWorkspaceBuild needs the action the transition is: start, stop or
+// delete on the workspace.
+func (q *querier) InsertWorkspaceBuild(ctx context.Context, arg database.InsertWorkspaceBuildParams) error {
+	return workspaceAct(ctx, q, arg.WorkspaceID, transitionAction(arg.Transition), func() error { return q.db.InsertWorkspaceBuild(ctx, arg) })
+}
+
+// buildAct loads the build's workspace (which must be readable) and checks
+// action on it.
+func buildAct(ctx context.Context, q *querier, buildID uuid.UUID, action rbac.Action, run func() error) error {
+	w, err := q.GetWorkspaceByBuildID(ctx, buildID)
+	if err != nil {
+		return err
+	}
+	return actExec(ctx, q, action, w.RBACObject(), run)
+}
+
+// InsertWorkspaceBuildParameters is part of making the build, so it needs
+// what making the build needed: its transition's action.
+func (q *querier) InsertWorkspaceBuildParameters(ctx context.Context, arg database.InsertWorkspaceBuildParametersParams) error {
+	b, err := q.db.GetWorkspaceBuildByID(ctx, arg.WorkspaceBuildID)
+	if err != nil {
+		return err
+	}
+	return buildAct(ctx, q, arg.WorkspaceBuildID, transitionAction(b.Transition), func() error { return q.db.InsertWorkspaceBuildParameters(ctx, arg) })
+}
+
+func (q *querier) GetWorkspaceBuildParameters(ctx context.Context, buildID uuid.UUID) ([]database.WorkspaceBuildParameter, error) {
+	var out []database.WorkspaceBuildParameter
+	err := buildAct(ctx, q, buildID, rbac.ActionRead, func() error {
+		var err error
+		out, err = q.db.GetWorkspaceBuildParameters(ctx, buildID)
+		return err
+	})
+	return out, err
+}
+
+// fetchBuild loads a build and checks that the actor may read its
+// workspace.
+func (q *querier) fetchBuild(ctx context.Context, load func() (database.WorkspaceBuild, error)) (database.WorkspaceBuild, error) {
+	if _, ok := ActorFromContext(ctx); !ok {
+		return database.WorkspaceBuild{}, errNoActor
+	}
+	b, err := load()
+	if err != nil {
+		return database.WorkspaceBuild{}, err
+	}
+	if _, err := q.GetWorkspaceByID(ctx, b.WorkspaceID); err != nil {
+		return database.WorkspaceBuild{}, err
+	}
+	return b, nil
+}
+
+func (q *querier) GetWorkspaceBuildByID(ctx context.Context, id uuid.UUID) (database.WorkspaceBuild, error) {
+	return q.fetchBuild(ctx, func() (database.WorkspaceBuild, error) { return q.db.GetWorkspaceBuildByID(ctx, id) })
+}
+
+func (q *querier) GetWorkspaceBuildByJobID(ctx context.Context, jobID uuid.UUID) (database.WorkspaceBuild, error) {
+	return q.fetchBuild(ctx, func() (database.WorkspaceBuild, error) { return q.db.GetWorkspaceBuildByJobID(ctx, jobID) })
+}
+
+func (q *querier) GetWorkspaceBuildByWorkspaceIDAndBuildNumber(ctx context.Context, arg database.GetWorkspaceBuildByWorkspaceIDAndBuildNumberParams) (database.WorkspaceBuild, error) {
+	return q.fetchBuild(ctx, func() (database.WorkspaceBuild, error) {
+		return q.db.GetWorkspaceBuildByWorkspaceIDAndBuildNumber(ctx, arg)
+	})
+}
+
+func (q *querier) GetLatestWorkspaceBuildByWorkspaceID(ctx context.Context, workspaceID uuid.UUID) (database.WorkspaceBuild, error) {
+	return q.fetchBuild(ctx, func() (database.WorkspaceBuild, error) {
+		return q.db.GetLatestWorkspaceBuildByWorkspaceID(ctx, workspaceID)
+	})
+}
+
+// readableWorkspaceIDs returns which of ids name workspaces the actor may
+// read, in one query.
+func (q *querier) readableWorkspaceIDs(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+	rows, err := q.GetWorkspacesByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]bool, len(rows))
+	for _, w := range rows {
+		out[w.ID] = true
+	}
+	return out, nil
+}
+
+// GetWorkspacesByIDs keeps the workspaces the actor may read.
+func (q *querier) GetWorkspacesByIDs(ctx context.Context, ids []uuid.UUID) ([]database.Workspace, error) {
+	if _, ok := ActorFromContext(ctx); !ok {
+		return nil, errNoActor
+	}
+	rows, err := q.db.GetWorkspacesByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	visible := rows[:0]
+	for _, w := range rows {
+		if q.authorize(ctx, rbac.ActionRead, w.RBACObject()) == nil {
+			visible = append(visible, w)
+		}
+	}
+	return visible, nil
+}
+
+// GetLatestWorkspaceBuildsByWorkspaceIDs keeps the builds of workspaces the
+// actor may read.
+func (q *querier) GetLatestWorkspaceBuildsByWorkspaceIDs(ctx context.Context, ids []uuid.UUID) ([]database.WorkspaceBuild, error) {
+	readable, err := q.readableWorkspaceIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.db.GetLatestWorkspaceBuildsByWorkspaceIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	visible := rows[:0]
+	for _, b := range rows {
+		if readable[b.WorkspaceID] {
+			visible = append(visible, b)
+		}
+	}
+	return visible, nil
+}
+
+func (q *querier) GetWorkspaceBuildsByWorkspaceID(ctx context.Context, arg database.GetWorkspaceBuildsByWorkspaceIDParams) ([]database.WorkspaceBuild, error) {
+	if _, err := q.GetWorkspaceByID(ctx, arg.WorkspaceID); err != nil {
+		return nil, err
+	}
+	return q.db.GetWorkspaceBuildsByWorkspaceID(ctx, arg)
+}
+
+// Build results are written by the daemon running the build's job.
+
+func (q *querier) UpdateWorkspaceBuildProvisionerStateByID(ctx context.Context, arg database.UpdateWorkspaceBuildProvisionerStateByIDParams) error {
+	return buildAct(ctx, q, arg.ID, rbac.ActionUpdate, func() error { return q.db.UpdateWorkspaceBuildProvisionerStateByID(ctx, arg) })
+}
+
+func (q *querier) UpdateWorkspaceBuildCostByID(ctx context.Context, arg database.UpdateWorkspaceBuildCostByIDParams) error {
+	return buildAct(ctx, q, arg.ID, rbac.ActionUpdate, func() error { return q.db.UpdateWorkspaceBuildCostByID(ctx, arg) })
+}
+
+func (q *querier) UpdateWorkspaceBuildDeadlineByID(ctx context.Context, arg database.UpdateWorkspaceBuildDeadlineByIDParams) error {
+	return buildAct(ctx, q, arg.ID, rbac.ActionUpdate, func() error { return q.db.UpdateWorkspaceBuildDeadlineByID(ctx, arg) })
+}
+
+// keepReadable drops rows of workspaces the actor may not read, checking
+// all their workspaces in one query.
+func keepReadable[T any](ctx context.Context, q *querier, rows []T, workspaceID func(T) uuid.UUID) ([]T, error) {
+	if _, ok := ActorFromContext(ctx); !ok {
+		return nil, errNoActor
+	}
+	ids := make([]uuid.UUID, 0, len(rows))
+	seen := map[uuid.UUID]bool{}
+	for _, r := range rows {
+		if id := workspaceID(r); !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	readable, err := q.readableWorkspaceIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	visible := rows[:0]
+	for _, r := range rows {
+		if readable[workspaceID(r)] {
+			visible = append(visible, r)
+		}
+	}
+	return visible, nil
+}
+
+func (q *querier) GetWorkspaceBuildsWithJobsByIDs(ctx context.Context, ids []uuid.UUID) ([]database.GetWorkspaceBuildsWithJobsByIDsRow, error) {
+	rows, err := q.db.GetWorkspaceBuildsWithJobsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return keepReadable(ctx, q, rows, func(r database.GetWorkspaceBuildsWithJobsByIDsRow) uuid.UUID { return r.WorkspaceBuild.WorkspaceID })
+}
+
+func (q *querier) GetWorkspaceResourcesByBuildJobIDs(ctx context.Context, jobIDs []uuid.UUID) ([]database.GetWorkspaceResourcesByBuildJobIDsRow, error) {
+	rows, err := q.db.GetWorkspaceResourcesByBuildJobIDs(ctx, jobIDs)
+	if err != nil {
+		return nil, err
+	}
+	return keepReadable(ctx, q, rows, func(r database.GetWorkspaceResourcesByBuildJobIDsRow) uuid.UUID { return r.WorkspaceID })
+}
+
+func (q *querier) GetWorkspaceAgentsByBuildJobIDs(ctx context.Context, jobIDs []uuid.UUID) ([]database.GetWorkspaceAgentsByBuildJobIDsRow, error) {
+	rows, err := q.db.GetWorkspaceAgentsByBuildJobIDs(ctx, jobIDs)
+	if err != nil {
+		return nil, err
+	}
+	return keepReadable(ctx, q, rows, func(r database.GetWorkspaceAgentsByBuildJobIDsRow) uuid.UUID { return r.WorkspaceID })
+}
+
+func (q *querier) GetWorkspaceAppsByBuildJobIDs(ctx context.Context, jobIDs []uuid.UUID) ([]database.GetWorkspaceAppsByBuildJobIDsRow, error) {
+	rows, err := q.db.GetWorkspaceAppsByBuildJobIDs(ctx, jobIDs)
+	if err != nil {
+		return nil, err
+	}
+	return keepReadable(ctx, q, rows, func(r database.GetWorkspaceAppsByBuildJobIDsRow) uuid.UUID { return r.WorkspaceID })
+}

@@ -1,0 +1,207 @@
+-- name: InsertWorkspace :exec
+INSERT INTO workspaces (id, created_at, updated_at, owner_id, organization_id, template_id, name,
+    autostart_schedule, ttl, last_used_at, automatic_updates, next_start_at)
+VALUES (@id, @created_at, @updated_at, @owner_id, @organization_id, @template_id, @name,
+    @autostart_schedule, @ttl, @last_used_at, @automatic_updates, @next_start_at);
+
+-- name: GetWorkspaceByID :one
+SELECT * FROM workspaces_expanded WHERE id = @id;
+
+-- name: GetWorkspaceByOwnerIDAndName :one
+-- The live workspace of that name, or with include_deleted the most
+-- recently created one.
+SELECT * FROM workspaces_expanded
+WHERE owner_id = @owner_id AND lower(name) = lower(@name) AND (@include_deleted::boolean OR NOT deleted)
+ORDER BY deleted, created_at DESC
+LIMIT 1;
+
+-- name: GetWorkspaceByBuildID :one
+SELECT w.* FROM workspaces_expanded w
+JOIN workspace_builds b ON b.workspace_id = w.id
+WHERE b.id = @build_id;
+
+-- name: GetAuthorizedWorkspaces :many
+-- One page of the workspaces the caller may read, filtered, with the total
+-- count. The auth_* parameters come from an rbac.Filter on workspaces
+-- (organization grants, the caller's own workspaces, then the ACL). Order:
+-- the caller's favorites, running ones, then owner and name.
+SELECT sqlc.embed(workspaces_expanded), lb.status AS latest_build_status, COUNT(*) OVER () AS count
+FROM workspaces_expanded
+JOIN LATERAL (
+    SELECT b.id, b.transition, b.job_id,
+        CASE
+            WHEN j.canceled_at IS NOT NULL AND j.completed_at IS NOT NULL THEN 'canceled'
+            WHEN j.canceled_at IS NOT NULL THEN 'canceling'
+            WHEN j.started_at IS NULL THEN 'pending'
+            WHEN j.completed_at IS NULL THEN
+                CASE b.transition WHEN 'start' THEN 'starting' WHEN 'stop' THEN 'stopping' ELSE 'deleting' END
+            WHEN COALESCE(j.error, '') <> '' THEN 'failed'
+            ELSE CASE b.transition WHEN 'start' THEN 'running' WHEN 'stop' THEN 'stopped' ELSE 'deleted' END
+        END::text AS status
+    FROM workspace_builds b
+    JOIN provisioner_jobs j ON j.id = b.job_id
+    WHERE b.workspace_id = workspaces_expanded.id
+    ORDER BY b.build_number DESC
+    LIMIT 1
+) lb ON true
+WHERE NOT workspaces_expanded.deleted
+    AND (@owner_id::uuid = '00000000-0000-0000-0000-000000000000' OR workspaces_expanded.owner_id = @owner_id)
+    AND (@owner_username::text = '' OR lower(workspaces_expanded.owner_username) = lower(@owner_username))
+    AND (COALESCE(cardinality(@template_names::text[]), 0) = 0 OR lower(workspaces_expanded.template_name) = ANY(@template_names::text[]))
+    AND (@template_id::uuid = '00000000-0000-0000-0000-000000000000' OR workspaces_expanded.template_id = @template_id)
+    AND (@organization_id::uuid = '00000000-0000-0000-0000-000000000000' OR workspaces_expanded.organization_id = @organization_id)
+    AND (@name::text = '' OR workspaces_expanded.name ILIKE '%' || @name || '%')
+    AND (COALESCE(cardinality(@statuses::text[]), 0) = 0 OR lb.status = ANY(@statuses::text[]))
+    AND (sqlc.narg('dormant')::boolean IS NULL OR (workspaces_expanded.dormant_at IS NOT NULL) = sqlc.narg('dormant')::boolean)
+    AND (sqlc.narg('last_used_after')::timestamptz IS NULL OR workspaces_expanded.last_used_at > sqlc.narg('last_used_after')::timestamptz)
+    AND (sqlc.narg('last_used_before')::timestamptz IS NULL OR workspaces_expanded.last_used_at < sqlc.narg('last_used_before')::timestamptz)
+    AND (@has_agent::text = '' OR EXISTS (
+        SELECT 1 FROM workspace_agents a
+        JOIN workspace_resources r ON r.id = a.resource_id
+        WHERE r.job_id = lb.job_id AND CASE
+            WHEN a.disconnected_at IS NOT NULL THEN 'disconnected'
+            WHEN a.last_connected_at IS NOT NULL THEN 'connected'
+            WHEN a.connection_timeout_seconds > 0
+                AND a.created_at + make_interval(secs => a.connection_timeout_seconds) < now() THEN 'timeout'
+            ELSE 'connecting'
+        END = @has_agent))
+    AND (sqlc.narg('healthy')::boolean IS NULL OR (NOT EXISTS (
+        SELECT 1 FROM workspace_agents a
+        JOIN workspace_resources r ON r.id = a.resource_id
+        WHERE r.job_id = lb.job_id AND lb.transition = 'start'
+            AND (a.last_connected_at IS NULL OR a.disconnected_at IS NOT NULL))) = sqlc.narg('healthy')::boolean)
+    AND (sqlc.narg('shared')::boolean IS NULL
+        OR (workspaces_expanded.user_acl <> '{}'::jsonb OR workspaces_expanded.group_acl <> '{}'::jsonb) = sqlc.narg('shared')::boolean)
+    AND (@shared_with_user_id::text = '' OR jsonb_exists(workspaces_expanded.user_acl, @shared_with_user_id::text))
+    AND (@shared_with_group_id::text = '' OR jsonb_exists(workspaces_expanded.group_acl, @shared_with_group_id::text))
+    AND (@auth_all::boolean
+        OR workspaces_expanded.organization_id = ANY(@auth_org_ids::uuid[])
+        OR (workspaces_expanded.owner_id = @auth_owner_id::uuid AND workspaces_expanded.organization_id = ANY(@auth_owner_org_ids::uuid[]))
+        OR ((jsonb_exists_any(COALESCE(workspaces_expanded.user_acl -> @auth_acl_user_id::text, '[]'::jsonb), ARRAY[@auth_action::text, '*'])
+                OR EXISTS (
+                    SELECT 1 FROM jsonb_each(workspaces_expanded.group_acl) g
+                    WHERE g.key = ANY(@auth_acl_group_ids::text[])
+                        AND jsonb_exists_any(g.value, ARRAY[@auth_action::text, '*'])))
+            AND ((workspaces_expanded.owner_id IS DISTINCT FROM @auth_owner_id::uuid AND workspaces_expanded.organization_id = ANY(@auth_acl_org_ids::uuid[]))
+                OR (workspaces_expanded.owner_id = @auth_owner_id::uuid AND workspaces_expanded.organization_id = ANY(@auth_acl_owner_org_ids::uuid[])))))
+ORDER BY (workspaces_expanded.favorite AND workspaces_expanded.owner_id = @requester_id::uuid) DESC,
+    (lb.status = 'running') DESC,
+    lower(workspaces_expanded.owner_username), lower(workspaces_expanded.name), workspaces_expanded.id
+OFFSET @offset_opt::int
+LIMIT NULLIF(@limit_opt::int, 0);
+
+-- name: GetWorkspaceCountByTemplateID :one
+-- Live workspaces built from the template.
+SELECT COUNT(*) FROM workspaces WHERE template_id = @template_id AND NOT deleted;
+
+-- name: UpdateWorkspaceName :exec
+UPDATE workspaces SET name = @name, updated_at = @updated_at WHERE id = @id AND NOT deleted;
+
+-- name: UpdateWorkspaceFavorite :exec
+UPDATE workspaces SET favorite = @favorite WHERE id = @id;
+
+-- name: UpdateWorkspaceACLByID :exec
+UPDATE workspaces SET user_acl = @user_acl, group_acl = @group_acl WHERE id = @id;
+
+-- name: UpdateWorkspaceDeletedByID :exec
+UPDATE workspaces SET deleted = @deleted, updated_at = @updated_at WHERE id = @id;
+
+-- name: InsertWorkspaceBuild :exec
+INSERT INTO workspace_builds (id, created_at, updated_at, workspace_id, template_version_id, template_version_preset_id,
+    build_number, transition, initiator_id, provisioner_state, job_id, reason)
+VALUES (@id, @created_at, @updated_at, @workspace_id, @template_version_id, @template_version_preset_id,
+    @build_number, @transition, @initiator_id, @provisioner_state, @job_id, @reason);
+
+-- name: InsertWorkspaceBuildParameters :exec
+INSERT INTO workspace_build_parameters (workspace_build_id, name, value)
+SELECT @workspace_build_id::uuid, unnest(@names::text[]), unnest(@values::text[]);
+
+-- name: GetWorkspaceBuildParameters :many
+SELECT * FROM workspace_build_parameters WHERE workspace_build_id = @workspace_build_id ORDER BY name;
+
+-- name: GetWorkspaceBuildByID :one
+SELECT * FROM workspace_builds WHERE id = @id;
+
+-- name: GetWorkspaceBuildByJobID :one
+SELECT * FROM workspace_builds WHERE job_id = @job_id;
+
+-- name: GetWorkspaceBuildByWorkspaceIDAndBuildNumber :one
+SELECT * FROM workspace_builds WHERE workspace_id = @workspace_id AND build_number = @build_number;
+
+-- name: GetLatestWorkspaceBuildByWorkspaceID :one
+SELECT * FROM workspace_builds WHERE workspace_id = @workspace_id ORDER BY build_number DESC LIMIT 1;
+
+-- name: GetLatestWorkspaceBuildsByWorkspaceIDs :many
+SELECT DISTINCT ON (workspace_id) * FROM workspace_builds
+WHERE workspace_id = ANY(@ids::uuid[])
+ORDER BY workspace_id, build_number DESC;
+
+-- name: GetWorkspaceBuildsByWorkspaceID :many
+-- A workspace's builds, newest first, paginated; since keeps builds
+-- created after it.
+SELECT wb.* FROM workspace_builds wb
+WHERE wb.workspace_id = @workspace_id::uuid
+    AND wb.created_at > @since::timestamptz
+    AND (@after_id::uuid = '00000000-0000-0000-0000-000000000000'
+        OR wb.build_number < (SELECT a.build_number FROM workspace_builds a WHERE a.id = @after_id::uuid))
+ORDER BY wb.build_number DESC
+OFFSET @offset_opt::int
+LIMIT NULLIF(@limit_opt::int, 0);
+
+-- name: UpdateWorkspaceBuildProvisionerStateByID :exec
+UPDATE workspace_builds SET provisioner_state = @provisioner_state, updated_at = @updated_at WHERE id = @id;
+
+-- name: UpdateWorkspaceBuildCostByID :exec
+UPDATE workspace_builds SET daily_cost = @daily_cost, updated_at = @updated_at WHERE id = @id;
+
+-- name: UpdateWorkspaceBuildDeadlineByID :exec
+UPDATE workspace_builds SET deadline = @deadline, max_deadline = @max_deadline, updated_at = @updated_at WHERE id = @id;
+
+-- name: GetWorkspacesByIDs :many
+SELECT * FROM workspaces_expanded WHERE id = ANY(@ids::uuid[]);
+
+-- name: GetWorkspaceBuildsWithJobsByIDs :many
+-- Builds with their job (and its place in the pending queue), version name
+-- and initiator, for the API's answers.
+WITH pending AS (
+    SELECT id,
+        row_number() OVER (PARTITION BY organization_id ORDER BY created_at, id) AS queue_position,
+        count(*) OVER (PARTITION BY organization_id) AS queue_size
+    FROM provisioner_jobs
+    WHERE started_at IS NULL AND canceled_at IS NULL
+)
+SELECT sqlc.embed(workspace_builds), sqlc.embed(provisioner_jobs),
+    template_versions.name AS template_version_name,
+    COALESCE(users.username, '') AS initiator_username,
+    COALESCE(pending.queue_position, 0)::bigint AS queue_position,
+    COALESCE(pending.queue_size, 0)::bigint AS queue_size
+FROM workspace_builds
+JOIN provisioner_jobs ON provisioner_jobs.id = workspace_builds.job_id
+JOIN template_versions ON template_versions.id = workspace_builds.template_version_id
+LEFT JOIN users ON users.id = workspace_builds.initiator_id
+LEFT JOIN pending ON pending.id = provisioner_jobs.id
+WHERE workspace_builds.id = ANY(@ids::uuid[]);
+
+-- name: GetWorkspaceResourcesByBuildJobIDs :many
+SELECT sqlc.embed(workspace_resources), workspace_builds.workspace_id
+FROM workspace_resources
+JOIN workspace_builds ON workspace_builds.job_id = workspace_resources.job_id
+WHERE workspace_resources.job_id = ANY(@job_ids::uuid[])
+ORDER BY workspace_resources.type, workspace_resources.name;
+
+-- name: GetWorkspaceAgentsByBuildJobIDs :many
+SELECT sqlc.embed(workspace_agents), workspace_builds.workspace_id
+FROM workspace_agents
+JOIN workspace_resources ON workspace_resources.id = workspace_agents.resource_id
+JOIN workspace_builds ON workspace_builds.job_id = workspace_resources.job_id
+WHERE workspace_resources.job_id = ANY(@job_ids::uuid[])
+ORDER BY workspace_agents.display_order, workspace_agents.name;
+
+-- name: GetWorkspaceAppsByBuildJobIDs :many
+SELECT sqlc.embed(workspace_apps), workspace_builds.workspace_id
+FROM workspace_apps
+JOIN workspace_agents ON workspace_agents.id = workspace_apps.agent_id
+JOIN workspace_resources ON workspace_resources.id = workspace_agents.resource_id
+JOIN workspace_builds ON workspace_builds.job_id = workspace_resources.job_id
+WHERE workspace_resources.job_id = ANY(@job_ids::uuid[])
+ORDER BY workspace_apps.display_order, workspace_apps.slug;
