@@ -25,6 +25,7 @@ import (
 	"github.com/devplane/devplane/coderd/apidoc"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/dbtime"
 	"github.com/devplane/devplane/database/migrations"
 	"github.com/devplane/devplane/database/postgres"
 	"github.com/devplane/devplane/database/pubsub"
@@ -146,6 +147,12 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 	}
 	// Deferred after the pool's Close, so it runs first.
 	defer stopDaemons()
+
+	if interval := vals.AutobuildPollInterval.Value(); interval > 0 {
+		ticker := time.NewTicker(interval)
+		defer ticker.Stop()
+		go api.RunLifecycleExecutor(ctx, ticker.C, dbtime.Now)
+	}
 
 	srv := &http.Server{
 		Handler:           api,

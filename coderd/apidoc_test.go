@@ -125,7 +125,7 @@ func TestAuthenticationMatchesDocs(t *testing.T) {
 		"{organization}", "default", "{organizationname}", "coder", "{roleName}", "none",
 		"{group}", "00000000-0000-0000-0000-000000000000", "{groupName}", "Everyone",
 		"{fileID}", "00000000-0000-0000-0000-000000000000", "{templateversion}", "00000000-0000-0000-0000-000000000000",
-		"{job}", "00000000-0000-0000-0000-000000000000", "{template}", "00000000-0000-0000-0000-000000000000",
+		"{job}", "00000000-0000-0000-0000-000000000000", "{jobID}", "00000000-0000-0000-0000-000000000000", "{template}", "00000000-0000-0000-0000-000000000000",
 		"{templatename}", "none", "{templateversionname}", "none",
 		"{workspace}", "00000000-0000-0000-0000-000000000000", "{workspacebuild}", "00000000-0000-0000-0000-000000000000",
 		"{workspacename}", "none", "{buildnumber}", "1")

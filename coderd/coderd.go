@@ -59,6 +59,7 @@ type API struct {
 	DeploymentID string
 
 	loginLimiter *loginLimiter
+	usage        usageLimiter
 	handler      http.Handler
 }
 
@@ -245,6 +246,13 @@ func (api *API) routes() http.Handler {
 				r.Get("/acl", api.workspaceACL)
 				r.Patch("/acl", api.patchWorkspaceACL)
 				r.Delete("/acl", api.deleteWorkspaceACL)
+				r.Put("/autostart", api.putWorkspaceAutostart)
+				r.Put("/ttl", api.putWorkspaceTTL)
+				r.Put("/extend", api.putExtendWorkspace)
+				r.Put("/dormant", api.putWorkspaceDormant)
+				r.Put("/autoupdates", api.putWorkspaceAutoupdates)
+				r.Post("/usage", api.postWorkspaceUsage)
+				r.Get("/resolve-autostart", api.resolveAutostart)
 				r.Put("/favorite", api.putFavoriteWorkspace)
 				r.Delete("/favorite", api.deleteFavoriteWorkspace)
 			})
@@ -273,6 +281,14 @@ func (api *API) routes() http.Handler {
 			r.Get("/variables", api.templateVersionVariables)
 			r.Get("/presets", api.templateVersionPresets)
 			r.Get("/external-auth", api.templateVersionExternalAuth)
+			r.Post("/dry-run", api.postTemplateVersionDryRun)
+			r.Route("/dry-run/{jobID}", func(r chi.Router) {
+				r.Get("/", api.templateVersionDryRun)
+				r.Get("/logs", api.templateVersionDryRunLogs)
+				r.Get("/resources", api.templateVersionDryRunResources)
+				r.Get("/matched-provisioners", api.templateVersionDryRunMatchedProvisioners)
+				r.Patch("/cancel", api.patchTemplateVersionDryRunCancel)
+			})
 		})
 
 		r.Route("/groups", func(r chi.Router) {

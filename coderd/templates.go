@@ -593,9 +593,13 @@ func (api *API) template(rw http.ResponseWriter, r *http.Request) {
 }
 
 // @Summary Update template settings by ID
-// @Description Fields left out of the body keep their value; fields in the
-// @Description body are set, zero values included. Answers 304 when nothing
-// @Description changes.
+// @Description As in Coder's API, the body is the template's settings:
+// @Description booleans and durations take the body's value (absent means
+// @Description false or 0), while name (empty), display_name, description,
+// @Description icon, deprecation_message, autostop_requirement,
+// @Description autostart_requirement, max_port_share_level, cors_behavior and
+// @Description use_classic_parameter_flow (null or absent) keep theirs.
+// @Description Answers 304 when nothing changes.
 // @ID update-template-settings-by-id
 // @Security CoderSessionToken
 // @Accept json
@@ -614,25 +618,14 @@ func (api *API) patchTemplateMeta(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	auth := httpmw.APIKeyAuthorization(r)
 	t := httpmw.TemplateParam(r)
-	// Decode twice: into the struct, and into a map that says which fields
-	// the body names, so a partial body leaves the rest alone.
-	var (
-		req     codersdk.UpdateTemplateMeta
-		present map[string]json.RawMessage
-	)
-	if !httpapi.Read(ctx, rw, r, &present) {
-		return
-	}
-	raw, _ := json.Marshal(present)
-	if err := json.Unmarshal(raw, &req); err != nil {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Request body does not fit the template settings.", Detail: err.Error()})
+	var req codersdk.UpdateTemplateMeta
+	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
 	if auth.Actor.Authorize(rbac.ActionUpdate, t.RBACObject()) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template."})
 		return
 	}
-	has := func(field string) bool { _, ok := present[field]; return ok }
 
 	p := database.UpdateTemplateMetaByIDParams{
 		ID: t.ID, Name: t.Name, DisplayName: t.DisplayName, Description: t.Description, Icon: t.Icon,
@@ -662,9 +655,7 @@ func (api *API) patchTemplateMeta(rw http.ResponseWriter, r *http.Request) {
 	}
 	checkTemplateDisplay(&v, p.DisplayName, p.Description)
 	duration := func(field string, ms int64, cleanup bool, dst *int64) {
-		if has(field) {
-			*dst = int64(checkMillis(&v, field, ms, cleanup))
-		}
+		*dst = int64(checkMillis(&v, field, ms, cleanup))
 	}
 	duration("default_ttl_ms", req.DefaultTTLMillis, false, &p.DefaultTtl)
 	duration("activity_bump_ms", req.ActivityBumpMillis, false, &p.ActivityBump)
@@ -697,15 +688,8 @@ func (api *API) patchTemplateMeta(rw http.ResponseWriter, r *http.Request) {
 		p.CorsBehavior = string(*req.CORSBehavior)
 	}
 	s.validate(&v)
-	setBool := func(field string, val bool, dst *bool) {
-		if has(field) {
-			*dst = val
-		}
-	}
-	setBool("allow_user_autostart", req.AllowUserAutostart, &p.AllowUserAutostart)
-	setBool("allow_user_autostop", req.AllowUserAutostop, &p.AllowUserAutostop)
-	setBool("allow_user_cancel_workspace_jobs", req.AllowUserCancelWorkspaceJobs, &p.AllowUserCancelWorkspaceJobs)
-	setBool("require_active_version", req.RequireActiveVersion, &p.RequireActiveVersion)
+	p.AllowUserAutostart, p.AllowUserAutostop = req.AllowUserAutostart, req.AllowUserAutostop
+	p.AllowUserCancelWorkspaceJobs, p.RequireActiveVersion = req.AllowUserCancelWorkspaceJobs, req.RequireActiveVersion
 	if req.UseClassicParameterFlow != nil {
 		p.UseClassicParameterFlow = *req.UseClassicParameterFlow
 	}

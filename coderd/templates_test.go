@@ -304,15 +304,18 @@ func TestPatchTemplateMeta(t *testing.T) {
 		r.DefaultTTLMillis = &ttl
 	})
 
-	// A partial body changes only what it names.
+	// Like Coder's API: booleans and durations are set from the body,
+	// pointer fields left out keep their value.
 	msg := "use dev-env-2"
 	updated, err := admin.UpdateTemplateMeta(ctx, tpl.ID, codersdk.UpdateTemplateMeta{
+		DefaultTTLMillis: tpl.DefaultTTLMillis, ActivityBumpMillis: tpl.ActivityBumpMillis,
+		AllowUserAutostart: true, AllowUserAutostop: true, AllowUserCancelWorkspaceJobs: true,
 		DeprecationMessage:   &msg,
 		AutostartRequirement: &codersdk.TemplateAutostartRequirement{DaysOfWeek: []string{"Monday", "friday"}},
 		AutostopRequirement:  &codersdk.TemplateAutostopRequirement{DaysOfWeek: []string{"saturday"}, Weeks: 2},
 	})
 	require.NoError(t, err)
-	assert.Equal(t, "keep me", updated.Description)
+	assert.Equal(t, "keep me", updated.Description, "absent pointer fields keep their value")
 	assert.Equal(t, time.Hour.Milliseconds(), updated.DefaultTTLMillis)
 	assert.True(t, updated.AllowUserAutostart)
 	assert.True(t, updated.Deprecated)
@@ -320,9 +323,9 @@ func TestPatchTemplateMeta(t *testing.T) {
 	assert.Equal(t, []string{"monday", "friday"}, updated.AutostartRequirement.DaysOfWeek)
 	assert.Equal(t, codersdk.TemplateAutostopRequirement{DaysOfWeek: []string{"saturday"}, Weeks: 2}, updated.AutostopRequirement)
 
-	// Fields present in the body are set, false and zero included.
+	// A body without the booleans and durations turns them off.
 	res, err := admin.Request(ctx, http.MethodPatch, "/api/v2/templates/"+tpl.ID.String(),
-		map[string]any{"allow_user_autostart": false, "default_ttl_ms": 0, "failure_ttl_ms": 120000})
+		map[string]any{"failure_ttl_ms": 120000, "allow_user_autostop": true})
 	require.NoError(t, err)
 	defer res.Body.Close()
 	require.Equal(t, http.StatusOK, res.StatusCode)
@@ -331,10 +334,13 @@ func TestPatchTemplateMeta(t *testing.T) {
 	assert.False(t, got.AllowUserAutostart)
 	assert.Zero(t, got.DefaultTTLMillis)
 	assert.Equal(t, int64(120000), got.FailureTTLMillis)
-	assert.True(t, got.AllowUserAutostop, "not named, kept")
+	assert.True(t, got.AllowUserAutostop)
+	assert.Equal(t, "keep me", got.Description)
 
-	// The same body again changes nothing: 304.
-	_, err = admin.UpdateTemplateMeta(ctx, tpl.ID, codersdk.UpdateTemplateMeta{DeprecationMessage: &msg})
+	// The same settings again change nothing: 304.
+	_, err = admin.UpdateTemplateMeta(ctx, tpl.ID, codersdk.UpdateTemplateMeta{
+		AllowUserAutostop: true, FailureTTLMillis: 120000, ActivityBumpMillis: got.ActivityBumpMillis,
+	})
 	require.ErrorContains(t, err, "not modified")
 
 	// Deprecated templates are listed only on request.

@@ -202,6 +202,9 @@ func (api *API) writeWorkspaceACL(rw http.ResponseWriter, r *http.Request, w dat
 		return
 	}
 	err = api.Database.UpdateWorkspaceACLByID(ctx, database.UpdateWorkspaceACLByIDParams{ID: w.ID, UserAcl: userJSON, GroupAcl: groupJSON})
+	if err == nil {
+		api.workspaceChanged(ctx, w.ID)
+	}
 	switch {
 	case dbauthz.IsNotAuthorizedError(err):
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to share this workspace."})

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/google/uuid"
+	"golang.org/x/xerrors"
 
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/provisionerd/provisioner"
@@ -150,4 +151,89 @@ func enqueueBuild(ctx context.Context, tx database.Store, b database.InsertWorks
 		}
 	}
 	return job, nil
+}
+
+// errBuildActive: a workspace's latest build has not finished.
+var errBuildActive = xerrors.New("a build of the workspace is in progress")
+
+// enqueueTransition builds w with transition on behalf of initiator, the
+// way the server itself does (dormancy, autostart, autostop): previous
+// parameter values, the latest build's version, or for a start of a
+// workspace that follows its template, the active one. It returns
+// errBuildActive when a build is in progress.
+func (api *API) enqueueTransition(ctx context.Context, w database.Workspace, transition database.WorkspaceTransition,
+	initiator uuid.UUID, reason database.BuildReason,
+) (database.WorkspaceBuild, error) {
+	latest, err := api.Database.GetLatestWorkspaceBuildByWorkspaceID(ctx, w.ID)
+	if err != nil {
+		return database.WorkspaceBuild{}, xerrors.Errorf("latest build: %w", err)
+	}
+	latestJob, err := api.Database.GetProvisionerJobByID(ctx, latest.JobID)
+	if err != nil {
+		return database.WorkspaceBuild{}, xerrors.Errorf("latest build's job: %w", err)
+	}
+	if provisionerJobStatus(latestJob).Active() {
+		return database.WorkspaceBuild{}, errBuildActive
+	}
+	versionID := latest.TemplateVersionID
+	if transition == database.WorkspaceTransitionStart &&
+		(w.AutomaticUpdates == string(codersdk.AutomaticUpdatesAlways) || w.TemplateRequireActiveVersion) {
+		versionID = w.TemplateActiveVersionID
+	}
+	version, err := api.Database.GetTemplateVersionByID(ctx, versionID)
+	if err != nil {
+		return database.WorkspaceBuild{}, xerrors.Errorf("template version: %w", err)
+	}
+	versionJob, err := api.Database.GetProvisionerJobByID(ctx, version.JobID)
+	if err != nil {
+		return database.WorkspaceBuild{}, xerrors.Errorf("template version's job: %w", err)
+	}
+	previousRows, err := api.Database.GetWorkspaceBuildParameters(ctx, latest.ID)
+	if err != nil {
+		return database.WorkspaceBuild{}, xerrors.Errorf("previous parameters: %w", err)
+	}
+	previous := make(map[string]string, len(previousRows))
+	for _, p := range previousRows {
+		previous[p.Name] = p.Value
+	}
+	params, problems, err := api.resolveBuildParameters(ctx, version.ID, nil, previous, uuid.Nil)
+	if err != nil {
+		return database.WorkspaceBuild{}, err
+	}
+	if len(problems) > 0 {
+		return database.WorkspaceBuild{}, xerrors.Errorf("parameters do not resolve for version %s: %s: %s", version.Name, problems[0].Field, problems[0].Detail)
+	}
+	b := database.InsertWorkspaceBuildParams{
+		ID: uuid.New(), WorkspaceID: w.ID, TemplateVersionID: version.ID, BuildNumber: latest.BuildNumber + 1,
+		Transition: transition, InitiatorID: initiator, Reason: reason,
+	}
+	var job database.ProvisionerJob
+	err = api.Database.InTx(ctx, func(tx database.Store) error {
+		var err error
+		job, err = enqueueBuild(ctx, tx, b, versionJob, params, "")
+		return err
+	}, nil)
+	if database.IsUniqueViolation(err, "workspace_builds_workspace_id_build_number_key") {
+		return database.WorkspaceBuild{}, errBuildActive
+	}
+	if err != nil {
+		return database.WorkspaceBuild{}, err
+	}
+	api.publishJobPosted(ctx, job)
+	api.workspaceChanged(ctx, w.ID)
+	return api.Database.GetWorkspaceBuildByID(ctx, b.ID)
+}
+
+// stopIfRunning stops w when its latest build is a start that did not fail
+// to leave it stopped (running, or failed part way).
+func (api *API) stopIfRunning(ctx context.Context, w database.Workspace, initiator uuid.UUID, reason database.BuildReason) error {
+	latest, err := api.Database.GetLatestWorkspaceBuildByWorkspaceID(ctx, w.ID)
+	if err != nil {
+		return err
+	}
+	if latest.Transition != database.WorkspaceTransitionStart {
+		return nil
+	}
+	_, err = api.enqueueTransition(ctx, w, database.WorkspaceTransitionStop, initiator, reason)
+	return err
 }

@@ -215,6 +215,7 @@ func (api *API) postWorkspaceBuilds(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	api.publishJobPosted(ctx, job)
+	api.workspaceChanged(ctx, w.ID)
 	api.writeBuild(rw, r, http.StatusCreated, w, build.ID)
 }
 

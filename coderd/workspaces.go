@@ -285,6 +285,7 @@ func (api *API) createWorkspace(rw http.ResponseWriter, r *http.Request, owner d
 		return
 	}
 	api.publishJobPosted(ctx, job)
+	api.workspaceChanged(ctx, workspaceID)
 	w, err := api.Database.GetWorkspaceByID(ctx, workspaceID)
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
@@ -502,6 +503,9 @@ func (api *API) patchWorkspace(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := api.Database.UpdateWorkspaceName(ctx, database.UpdateWorkspaceNameParams{ID: w.ID, Name: req.Name, UpdatedAt: dbtime.Now()})
+	if err == nil {
+		api.workspaceChanged(ctx, w.ID)
+	}
 	switch {
 	case database.IsUniqueViolation(err, "workspaces_owner_name_lower_idx"):
 		httpapi.Write(ctx, rw, http.StatusConflict, codersdk.Response{
@@ -554,6 +558,9 @@ func (api *API) setFavorite(rw http.ResponseWriter, r *http.Request, favorite bo
 		return
 	}
 	err := api.Database.UpdateWorkspaceFavorite(ctx, database.UpdateWorkspaceFavoriteParams{ID: w.ID, Favorite: favorite})
+	if err == nil {
+		api.workspaceChanged(ctx, w.ID)
+	}
 	switch {
 	case dbauthz.IsNotAuthorizedError(err):
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this workspace."})

@@ -30,7 +30,10 @@ type DeploymentValues struct {
 	// AllowWorkspaceRenames lets owners rename workspaces. Off by default:
 	// templates may use the name for infrastructure that a rename would
 	// orphan.
-	AllowWorkspaceRenames serpent.Bool           `json:"allow_workspace_renames,omitempty"`
+	AllowWorkspaceRenames serpent.Bool `json:"allow_workspace_renames,omitempty"`
+	// AutobuildPollInterval is how often the lifecycle executor looks for
+	// workspaces to start, stop, mark dormant or delete.
+	AutobuildPollInterval serpent.Duration       `json:"autobuild_poll_interval,omitempty"`
 	Config                serpent.YAMLConfigPath `json:"config,omitempty"`
 	WriteConfig           serpent.Bool           `json:"write_config,omitempty"`
 }
@@ -297,6 +300,16 @@ func (c *DeploymentValues) Options() serpent.OptionSet {
 			YAML:        "daemonPollInterval",
 			Default:     time.Second.String(),
 			Value:       &c.Provisioner.DaemonPollInterval,
+			Group:       groupProvisioning,
+		},
+		{
+			Name:        "Autobuild Poll Interval",
+			Description: "How often the server looks for workspaces to start or stop on schedule, mark dormant, or delete. 0 turns scheduled builds off.",
+			Flag:        "autobuild-poll-interval",
+			Env:         "CODER_AUTOBUILD_POLL_INTERVAL",
+			YAML:        "autobuildPollInterval",
+			Default:     time.Minute.String(),
+			Value:       &c.AutobuildPollInterval,
 			Group:       groupProvisioning,
 		},
 		{

@@ -185,8 +185,10 @@ type CreateTemplateRequest struct {
 	CORSBehavior               *CORSBehavior                 `json:"cors_behavior,omitempty" enums:"simple,passthru"`
 }
 
-// UpdateTemplateMeta is the body of PATCH /templates/{template}. Fields left
-// out of the body keep their value; fields present are set, zero included.
+// UpdateTemplateMeta is the body of PATCH /templates/{template}: the
+// template's settings. Booleans and durations are set to the body's value
+// (absent means false or 0); the pointer fields and an empty name keep
+// the current value.
 type UpdateTemplateMeta struct {
 	Name                           string                        `json:"name,omitempty" validate:"omitempty,template_name"`
 	DisplayName                    *string                       `json:"display_name,omitempty"`

@@ -439,3 +439,92 @@ func (c *Client) CancelWorkspaceBuild(ctx context.Context, id uuid.UUID) error {
 	}
 	return decodeJSON(res, http.StatusOK, nil)
 }
+
+// UpdateWorkspaceAutostartRequest sets (or with an empty or null schedule,
+// clears) the autostart schedule: "CRON_TZ=<tz> <min> <hour> * * <dow>".
+type UpdateWorkspaceAutostartRequest struct {
+	Schedule *string `json:"schedule,omitempty"`
+}
+
+// UpdateWorkspaceTTLRequest sets (or with null clears) how long after a
+// start the workspace stops.
+type UpdateWorkspaceTTLRequest struct {
+	TTLMillis *int64 `json:"ttl_ms"`
+}
+
+// PutExtendWorkspaceRequest moves the running workspace's deadline.
+type PutExtendWorkspaceRequest struct {
+	Deadline time.Time `json:"deadline" validate:"required" format:"date-time"`
+}
+
+// UpdateWorkspaceDormancy marks a workspace dormant or wakes it.
+type UpdateWorkspaceDormancy struct {
+	Dormant bool `json:"dormant"`
+}
+
+// UpdateWorkspaceAutomaticUpdatesRequest sets whether starts follow the
+// template's active version.
+type UpdateWorkspaceAutomaticUpdatesRequest struct {
+	AutomaticUpdates AutomaticUpdates `json:"automatic_updates" enums:"always,never"`
+}
+
+// PostWorkspaceUsageRequest says what was used; both fields are optional.
+type PostWorkspaceUsageRequest struct {
+	AgentID uuid.UUID `json:"agent_id" format:"uuid"`
+	AppName string    `json:"app_name" enums:"vscode,jetbrains,reconnecting-pty,ssh"`
+}
+
+// ResolveAutostartResponse says whether an autostart would need parameter
+// values the workspace lacks.
+type ResolveAutostartResponse struct {
+	ParameterMismatch bool `json:"parameter_mismatch"`
+}
+
+func (c *Client) putWorkspace(ctx context.Context, id uuid.UUID, suffix string, body any, want int, out any) error {
+	res, err := c.Request(ctx, http.MethodPut, workspacePath(id, suffix), body)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(res, want, out)
+}
+
+// UpdateWorkspaceAutostart sets or clears the autostart schedule.
+func (c *Client) UpdateWorkspaceAutostart(ctx context.Context, id uuid.UUID, req UpdateWorkspaceAutostartRequest) error {
+	return c.putWorkspace(ctx, id, "/autostart", req, http.StatusNoContent, nil)
+}
+
+// UpdateWorkspaceTTL sets or clears the TTL.
+func (c *Client) UpdateWorkspaceTTL(ctx context.Context, id uuid.UUID, req UpdateWorkspaceTTLRequest) error {
+	return c.putWorkspace(ctx, id, "/ttl", req, http.StatusNoContent, nil)
+}
+
+// PutExtendWorkspace moves the deadline of the running workspace.
+func (c *Client) PutExtendWorkspace(ctx context.Context, id uuid.UUID, req PutExtendWorkspaceRequest) error {
+	return c.putWorkspace(ctx, id, "/extend", req, http.StatusOK, nil)
+}
+
+// UpdateWorkspaceDormancy marks the workspace dormant or wakes it.
+func (c *Client) UpdateWorkspaceDormancy(ctx context.Context, id uuid.UUID, req UpdateWorkspaceDormancy) (Workspace, error) {
+	var w Workspace
+	return w, c.putWorkspace(ctx, id, "/dormant", req, http.StatusOK, &w)
+}
+
+// UpdateWorkspaceAutomaticUpdates sets whether starts follow the active version.
+func (c *Client) UpdateWorkspaceAutomaticUpdates(ctx context.Context, id uuid.UUID, req UpdateWorkspaceAutomaticUpdatesRequest) error {
+	return c.putWorkspace(ctx, id, "/autoupdates", req, http.StatusNoContent, nil)
+}
+
+// PostWorkspaceUsage reports that the workspace is in use.
+func (c *Client) PostWorkspaceUsage(ctx context.Context, id uuid.UUID, req PostWorkspaceUsageRequest) error {
+	res, err := c.Request(ctx, http.MethodPost, workspacePath(id, "/usage"), req)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(res, http.StatusNoContent, nil)
+}
+
+// ResolveAutostart says whether an autostart would lack parameter values.
+func (c *Client) ResolveAutostart(ctx context.Context, id uuid.UUID) (ResolveAutostartResponse, error) {
+	var out ResolveAutostartResponse
+	return out, c.getJSON(ctx, workspacePath(id, "/resolve-autostart"), &out)
+}

@@ -17,6 +17,10 @@ type Querier interface {
 	// twice. A job's tags must all be offered by the daemon. A nil organization
 	// means any: the server's own daemons serve every organization.
 	AcquireProvisionerJob(ctx context.Context, arg AcquireProvisionerJobParams) (ProvisionerJob, error)
+	// Pushes the deadline of each workspace's latest build, if it is a
+	// succeeded start with a deadline, to now + the template's activity bump,
+	// never past max_deadline and never earlier than it is.
+	ActivityBumpWorkspaces(ctx context.Context, workspaceIds []uuid.UUID) error
 	// Archives a template's versions that are not active and whose import did
 	// not end in one of the kept states: with only_failed, versions whose import
 	// failed or was canceled; otherwise every finished one.
@@ -135,6 +139,11 @@ type Querier interface {
 	GetWorkspaceResourcesByBuildJobIDs(ctx context.Context, jobIds []uuid.UUID) ([]GetWorkspaceResourcesByBuildJobIDsRow, error)
 	GetWorkspaceResourcesByJobID(ctx context.Context, jobID uuid.UUID) ([]WorkspaceResource, error)
 	GetWorkspacesByIDs(ctx context.Context, ids []uuid.UUID) ([]Workspace, error)
+	// Workspaces the lifecycle executor may have to act on at clock.now, with
+	// their latest build and template policy: autostart due, deadline passed,
+	// failed start past failure_ttl, unused past time_til_dormant, or dormant
+	// past deleting_at. Only workspaces whose latest build finished qualify.
+	GetWorkspacesEligibleForTransition(ctx context.Context, now time.Time) ([]GetWorkspacesEligibleForTransitionRow, error)
 	InsertAPIKey(ctx context.Context, arg InsertAPIKeyParams) (APIKey, error)
 	InsertCustomRole(ctx context.Context, arg InsertCustomRoleParams) (CustomRole, error)
 	// Only the first server to start ever sets it; replicas racing here agree.
@@ -191,12 +200,20 @@ type Querier interface {
 	UpdateUserRoles(ctx context.Context, arg UpdateUserRolesParams) (User, error)
 	UpdateUserStatus(ctx context.Context, arg UpdateUserStatusParams) (User, error)
 	UpdateWorkspaceACLByID(ctx context.Context, arg UpdateWorkspaceACLByIDParams) error
+	UpdateWorkspaceAutomaticUpdates(ctx context.Context, arg UpdateWorkspaceAutomaticUpdatesParams) error
+	UpdateWorkspaceAutostart(ctx context.Context, arg UpdateWorkspaceAutostartParams) error
 	UpdateWorkspaceBuildCostByID(ctx context.Context, arg UpdateWorkspaceBuildCostByIDParams) error
 	UpdateWorkspaceBuildDeadlineByID(ctx context.Context, arg UpdateWorkspaceBuildDeadlineByIDParams) error
 	UpdateWorkspaceBuildProvisionerStateByID(ctx context.Context, arg UpdateWorkspaceBuildProvisionerStateByIDParams) error
 	UpdateWorkspaceDeletedByID(ctx context.Context, arg UpdateWorkspaceDeletedByIDParams) error
+	// Marks a workspace dormant (with the time it will be deleted, if the
+	// template deletes dormant workspaces) or wakes it (both NULL).
+	UpdateWorkspaceDormantDeletingAt(ctx context.Context, arg UpdateWorkspaceDormantDeletingAtParams) error
 	UpdateWorkspaceFavorite(ctx context.Context, arg UpdateWorkspaceFavoriteParams) error
 	UpdateWorkspaceName(ctx context.Context, arg UpdateWorkspaceNameParams) error
+	UpdateWorkspaceTTL(ctx context.Context, arg UpdateWorkspaceTTLParams) error
+	// Marks workspaces used, never moving last_used_at back.
+	UpdateWorkspacesLastUsedAt(ctx context.Context, arg UpdateWorkspacesLastUsedAtParams) error
 	UpsertProvisionerDaemon(ctx context.Context, arg UpsertProvisionerDaemonParams) (ProvisionerDaemon, error)
 }
 

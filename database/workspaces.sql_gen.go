@@ -13,6 +13,38 @@ import (
 	"github.com/google/uuid"
 )
 
+const activityBumpWorkspaces = `-- name: ActivityBumpWorkspaces :exec
+WITH latest AS (
+    SELECT DISTINCT ON (b.workspace_id) b.id, t.activity_bump
+    FROM workspace_builds b
+    JOIN workspaces w ON w.id = b.workspace_id
+    JOIN templates t ON t.id = w.template_id
+    WHERE b.workspace_id = ANY($1::uuid[])
+    ORDER BY b.workspace_id, b.build_number DESC
+)
+UPDATE workspace_builds SET
+    deadline = LEAST(
+        GREATEST(workspace_builds.deadline, now() + latest.activity_bump * interval '1 microsecond' / 1000),
+        COALESCE(workspace_builds.max_deadline, 'infinity'::timestamptz)),
+    updated_at = now()
+FROM latest, provisioner_jobs
+WHERE workspace_builds.id = latest.id
+    AND provisioner_jobs.id = workspace_builds.job_id
+    AND workspace_builds.transition = 'start'
+    AND provisioner_jobs.completed_at IS NOT NULL AND provisioner_jobs.canceled_at IS NULL
+    AND COALESCE(provisioner_jobs.error, '') = ''
+    AND workspace_builds.deadline IS NOT NULL
+    AND latest.activity_bump > 0
+`
+
+// Pushes the deadline of each workspace's latest build, if it is a
+// succeeded start with a deadline, to now + the template's activity bump,
+// never past max_deadline and never earlier than it is.
+func (q *Queries) ActivityBumpWorkspaces(ctx context.Context, workspaceIds []uuid.UUID) error {
+	_, err := q.db.Exec(ctx, activityBumpWorkspaces, workspaceIds)
+	return err
+}
+
 const getAuthorizedWorkspaces = `-- name: GetAuthorizedWorkspaces :many
 SELECT workspaces_expanded.id, workspaces_expanded.created_at, workspaces_expanded.updated_at, workspaces_expanded.owner_id, workspaces_expanded.organization_id, workspaces_expanded.template_id, workspaces_expanded.deleted, workspaces_expanded.name, workspaces_expanded.autostart_schedule, workspaces_expanded.ttl, workspaces_expanded.last_used_at, workspaces_expanded.dormant_at, workspaces_expanded.deleting_at, workspaces_expanded.automatic_updates, workspaces_expanded.favorite, workspaces_expanded.next_start_at, workspaces_expanded.user_acl, workspaces_expanded.group_acl, workspaces_expanded.owner_username, workspaces_expanded.owner_name, workspaces_expanded.owner_avatar_url, workspaces_expanded.organization_name, workspaces_expanded.organization_display_name, workspaces_expanded.organization_icon, workspaces_expanded.template_name, workspaces_expanded.template_display_name, workspaces_expanded.template_icon, workspaces_expanded.template_active_version_id, workspaces_expanded.template_allow_user_cancel_workspace_jobs, workspaces_expanded.template_require_active_version, workspaces_expanded.template_use_classic_parameter_flow, workspaces_expanded.template_allow_workspace_renames, lb.status AS latest_build_status, COUNT(*) OVER () AS count
 FROM workspaces_expanded
@@ -1013,6 +1045,43 @@ func (q *Queries) UpdateWorkspaceACLByID(ctx context.Context, arg UpdateWorkspac
 	return err
 }
 
+const updateWorkspaceAutomaticUpdates = `-- name: UpdateWorkspaceAutomaticUpdates :exec
+UPDATE workspaces SET automatic_updates = $1, updated_at = $2 WHERE id = $3
+`
+
+type UpdateWorkspaceAutomaticUpdatesParams struct {
+	AutomaticUpdates string
+	UpdatedAt        time.Time
+	ID               uuid.UUID
+}
+
+func (q *Queries) UpdateWorkspaceAutomaticUpdates(ctx context.Context, arg UpdateWorkspaceAutomaticUpdatesParams) error {
+	_, err := q.db.Exec(ctx, updateWorkspaceAutomaticUpdates, arg.AutomaticUpdates, arg.UpdatedAt, arg.ID)
+	return err
+}
+
+const updateWorkspaceAutostart = `-- name: UpdateWorkspaceAutostart :exec
+UPDATE workspaces SET autostart_schedule = $1, next_start_at = $2, updated_at = $3
+WHERE id = $4
+`
+
+type UpdateWorkspaceAutostartParams struct {
+	AutostartSchedule string
+	NextStartAt       *time.Time
+	UpdatedAt         time.Time
+	ID                uuid.UUID
+}
+
+func (q *Queries) UpdateWorkspaceAutostart(ctx context.Context, arg UpdateWorkspaceAutostartParams) error {
+	_, err := q.db.Exec(ctx, updateWorkspaceAutostart,
+		arg.AutostartSchedule,
+		arg.NextStartAt,
+		arg.UpdatedAt,
+		arg.ID,
+	)
+	return err
+}
+
 const updateWorkspaceBuildCostByID = `-- name: UpdateWorkspaceBuildCostByID :exec
 UPDATE workspace_builds SET daily_cost = $1, updated_at = $2 WHERE id = $3
 `
@@ -1079,6 +1148,29 @@ func (q *Queries) UpdateWorkspaceDeletedByID(ctx context.Context, arg UpdateWork
 	return err
 }
 
+const updateWorkspaceDormantDeletingAt = `-- name: UpdateWorkspaceDormantDeletingAt :exec
+UPDATE workspaces SET dormant_at = $1, deleting_at = $2, updated_at = $3 WHERE id = $4
+`
+
+type UpdateWorkspaceDormantDeletingAtParams struct {
+	DormantAt  *time.Time
+	DeletingAt *time.Time
+	UpdatedAt  time.Time
+	ID         uuid.UUID
+}
+
+// Marks a workspace dormant (with the time it will be deleted, if the
+// template deletes dormant workspaces) or wakes it (both NULL).
+func (q *Queries) UpdateWorkspaceDormantDeletingAt(ctx context.Context, arg UpdateWorkspaceDormantDeletingAtParams) error {
+	_, err := q.db.Exec(ctx, updateWorkspaceDormantDeletingAt,
+		arg.DormantAt,
+		arg.DeletingAt,
+		arg.UpdatedAt,
+		arg.ID,
+	)
+	return err
+}
+
 const updateWorkspaceFavorite = `-- name: UpdateWorkspaceFavorite :exec
 UPDATE workspaces SET favorite = $1 WHERE id = $2
 `
@@ -1105,5 +1197,36 @@ type UpdateWorkspaceNameParams struct {
 
 func (q *Queries) UpdateWorkspaceName(ctx context.Context, arg UpdateWorkspaceNameParams) error {
 	_, err := q.db.Exec(ctx, updateWorkspaceName, arg.Name, arg.UpdatedAt, arg.ID)
+	return err
+}
+
+const updateWorkspaceTTL = `-- name: UpdateWorkspaceTTL :exec
+UPDATE workspaces SET ttl = $1, updated_at = $2 WHERE id = $3
+`
+
+type UpdateWorkspaceTTLParams struct {
+	Ttl       *int64
+	UpdatedAt time.Time
+	ID        uuid.UUID
+}
+
+func (q *Queries) UpdateWorkspaceTTL(ctx context.Context, arg UpdateWorkspaceTTLParams) error {
+	_, err := q.db.Exec(ctx, updateWorkspaceTTL, arg.Ttl, arg.UpdatedAt, arg.ID)
+	return err
+}
+
+const updateWorkspacesLastUsedAt = `-- name: UpdateWorkspacesLastUsedAt :exec
+UPDATE workspaces SET last_used_at = $1
+WHERE id = ANY($2::uuid[]) AND last_used_at < $1
+`
+
+type UpdateWorkspacesLastUsedAtParams struct {
+	LastUsedAt time.Time
+	Ids        []uuid.UUID
+}
+
+// Marks workspaces used, never moving last_used_at back.
+func (q *Queries) UpdateWorkspacesLastUsedAt(ctx context.Context, arg UpdateWorkspacesLastUsedAtParams) error {
+	_, err := q.db.Exec(ctx, updateWorkspacesLastUsedAt, arg.LastUsedAt, arg.Ids)
 	return err
 }

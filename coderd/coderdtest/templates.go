@@ -64,7 +64,9 @@ func CreateTemplate(t testing.TB, client *codersdk.Client, orgID, versionID uuid
 	t.Helper()
 	req := codersdk.CreateTemplateRequest{Name: "tpl-" + uuid.NewString()[:8], VersionID: versionID}
 	for _, m := range mutate {
-		m(&req)
+		if m != nil {
+			m(&req)
+		}
 	}
 	tpl, err := client.CreateTemplate(context.Background(), orgID, req)
 	if err != nil {

@@ -15,7 +15,9 @@ func CreateWorkspace(t testing.TB, client *codersdk.Client, templateID uuid.UUID
 	t.Helper()
 	req := codersdk.CreateWorkspaceRequest{TemplateID: templateID, Name: "ws-" + uuid.NewString()[:8]}
 	for _, m := range mutate {
-		m(&req)
+		if m != nil {
+			m(&req)
+		}
 	}
 	w, err := client.CreateUserWorkspace(context.Background(), codersdk.Me, req)
 	if err != nil {

@@ -64,6 +64,24 @@ var (
 	workspaceBuilderActor = systemActor("workspace-builder",
 		perm(rbac.ResourceProvisionerJobs, rbac.ActionCreate),
 	)
+	// lifecycleActor is the executor that starts, stops, marks dormant
+	// and deletes workspaces on schedule.
+	lifecycleActor = systemActor("lifecycle-executor",
+		perm(rbac.ResourceWorkspace, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionDelete,
+			rbac.ActionWorkspaceStart, rbac.ActionWorkspaceStop),
+		perm(rbac.ResourceWorkspaceDormant, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionDelete,
+			rbac.ActionWorkspaceStop),
+		perm(rbac.ResourceTemplate, rbac.ActionRead),
+		perm(rbac.ResourceProvisionerJobs, rbac.ActionRead),
+		perm(rbac.ResourceProvisionerDaemon, rbac.ActionRead),
+		perm(rbac.ResourceUser, rbac.ActionRead),
+		perm(rbac.ResourceSystem, rbac.ActionCreate, rbac.ActionUpdate),
+	)
+	// usageTrackerActor writes batched workspace usage: last used times,
+	// activity bumps and template daily users.
+	usageTrackerActor = systemActor("usage-tracker",
+		perm(rbac.ResourceSystem, rbac.ActionCreate, rbac.ActionUpdate),
+	)
 	loginActor = systemActor("login",
 		perm(rbac.ResourceUser, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionUpdatePersonal),
 		perm(rbac.ResourceApiKey, rbac.ActionCreate),
@@ -86,6 +104,12 @@ func AsFirstUser(ctx context.Context) context.Context { return As(ctx, firstUser
 // AsProvisionerd runs jobs: it acquires them, reads their files, writes
 // logs, results and completion, and detects hung ones.
 func AsProvisionerd(ctx context.Context) context.Context { return As(ctx, provisionerdActor) }
+
+// AsLifecycleExecutor is for the loop that builds workspaces on schedule.
+func AsLifecycleExecutor(ctx context.Context) context.Context { return As(ctx, lifecycleActor) }
+
+// AsUsageTracker is for flushing batched workspace usage.
+func AsUsageTracker(ctx context.Context) context.Context { return As(ctx, usageTrackerActor) }
 
 // AsWorkspaceBuilder is for inserting the provisioner job of a workspace
 // build, in the transaction where the caller inserts the build.

@@ -1037,6 +1037,40 @@ var cases = map[string]testCase{
 		},
 		checks: workspaceReadThen(rbac.ActionWorkspaceStart),
 	},
+	"UpdateWorkspaceAutostart": {
+		args: func(s seed) []any {
+			return []any{database.UpdateWorkspaceAutostartParams{ID: s.workspace.ID, AutostartSchedule: "CRON_TZ=UTC 0 9 * * *"}}
+		},
+		checks: workspaceReadThen(rbac.ActionUpdate),
+	},
+	"UpdateWorkspaceTTL": {
+		args:   func(s seed) []any { return []any{database.UpdateWorkspaceTTLParams{ID: s.workspace.ID}} },
+		checks: workspaceReadThen(rbac.ActionUpdate),
+	},
+	"UpdateWorkspaceAutomaticUpdates": {
+		args: func(s seed) []any {
+			return []any{database.UpdateWorkspaceAutomaticUpdatesParams{ID: s.workspace.ID, AutomaticUpdates: "always"}}
+		},
+		checks: workspaceReadThen(rbac.ActionUpdate),
+	},
+	"UpdateWorkspaceDormantDeletingAt": {
+		args:   func(s seed) []any { return []any{database.UpdateWorkspaceDormantDeletingAtParams{ID: s.workspace.ID}} },
+		checks: workspaceReadThen(rbac.ActionUpdate),
+	},
+	"UpdateWorkspacesLastUsedAt": {
+		args: func(s seed) []any {
+			return []any{database.UpdateWorkspacesLastUsedAtParams{Ids: []uuid.UUID{s.workspace.ID}, LastUsedAt: dbtime.Now()}}
+		},
+		checks: func(seed) []check { return []check{authz(rbac.ActionUpdate, rbac.ResourceSystem)} },
+	},
+	"ActivityBumpWorkspaces": {
+		args:   func(s seed) []any { return []any{[]uuid.UUID{s.workspace.ID}} },
+		checks: func(seed) []check { return []check{authz(rbac.ActionUpdate, rbac.ResourceSystem)} },
+	},
+	"GetWorkspacesEligibleForTransition": {
+		args:   func(seed) []any { return []any{dbtime.Now()} },
+		checks: func(seed) []check { return []check{authz(rbac.ActionRead, rbac.ResourceWorkspace)} },
+	},
 	"GetWorkspaceBuildsWithJobsByIDs": {
 		args:   func(s seed) []any { return []any{[]uuid.UUID{s.build.ID}} },
 		checks: workspaceRead,

@@ -302,3 +302,32 @@ func (q *querier) GetWorkspaceAppsByBuildJobIDs(ctx context.Context, jobIDs []uu
 	}
 	return keepReadable(ctx, q, rows, func(r database.GetWorkspaceAppsByBuildJobIDsRow) uuid.UUID { return r.WorkspaceID })
 }
+
+// Schedule and dormancy settings are updates of the workspace.
+
+func (q *querier) UpdateWorkspaceAutostart(ctx context.Context, arg database.UpdateWorkspaceAutostartParams) error {
+	return workspaceAct(ctx, q, arg.ID, rbac.ActionUpdate, func() error { return q.db.UpdateWorkspaceAutostart(ctx, arg) })
+}
+
+func (q *querier) UpdateWorkspaceTTL(ctx context.Context, arg database.UpdateWorkspaceTTLParams) error {
+	return workspaceAct(ctx, q, arg.ID, rbac.ActionUpdate, func() error { return q.db.UpdateWorkspaceTTL(ctx, arg) })
+}
+
+func (q *querier) UpdateWorkspaceAutomaticUpdates(ctx context.Context, arg database.UpdateWorkspaceAutomaticUpdatesParams) error {
+	return workspaceAct(ctx, q, arg.ID, rbac.ActionUpdate, func() error { return q.db.UpdateWorkspaceAutomaticUpdates(ctx, arg) })
+}
+
+func (q *querier) UpdateWorkspaceDormantDeletingAt(ctx context.Context, arg database.UpdateWorkspaceDormantDeletingAtParams) error {
+	return workspaceAct(ctx, q, arg.ID, rbac.ActionUpdate, func() error { return q.db.UpdateWorkspaceDormantDeletingAt(ctx, arg) })
+}
+
+// Usage is batched and written by the server (AsUsageTracker) after the
+// request that reported it was authorized.
+
+func (q *querier) UpdateWorkspacesLastUsedAt(ctx context.Context, arg database.UpdateWorkspacesLastUsedAtParams) error {
+	return actExec(ctx, q, rbac.ActionUpdate, rbac.ResourceSystem, func() error { return q.db.UpdateWorkspacesLastUsedAt(ctx, arg) })
+}
+
+func (q *querier) ActivityBumpWorkspaces(ctx context.Context, ids []uuid.UUID) error {
+	return actExec(ctx, q, rbac.ActionUpdate, rbac.ResourceSystem, func() error { return q.db.ActivityBumpWorkspaces(ctx, ids) })
+}

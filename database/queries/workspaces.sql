@@ -205,3 +205,49 @@ JOIN workspace_resources ON workspace_resources.id = workspace_agents.resource_i
 JOIN workspace_builds ON workspace_builds.job_id = workspace_resources.job_id
 WHERE workspace_resources.job_id = ANY(@job_ids::uuid[])
 ORDER BY workspace_apps.display_order, workspace_apps.slug;
+
+-- name: UpdateWorkspaceAutostart :exec
+UPDATE workspaces SET autostart_schedule = @autostart_schedule, next_start_at = @next_start_at, updated_at = @updated_at
+WHERE id = @id;
+
+-- name: UpdateWorkspaceTTL :exec
+UPDATE workspaces SET ttl = @ttl, updated_at = @updated_at WHERE id = @id;
+
+-- name: UpdateWorkspaceAutomaticUpdates :exec
+UPDATE workspaces SET automatic_updates = @automatic_updates, updated_at = @updated_at WHERE id = @id;
+
+-- name: UpdateWorkspaceDormantDeletingAt :exec
+-- Marks a workspace dormant (with the time it will be deleted, if the
+-- template deletes dormant workspaces) or wakes it (both NULL).
+UPDATE workspaces SET dormant_at = @dormant_at, deleting_at = @deleting_at, updated_at = @updated_at WHERE id = @id;
+
+-- name: UpdateWorkspacesLastUsedAt :exec
+-- Marks workspaces used, never moving last_used_at back.
+UPDATE workspaces SET last_used_at = @last_used_at
+WHERE id = ANY(@ids::uuid[]) AND last_used_at < @last_used_at;
+
+-- name: ActivityBumpWorkspaces :exec
+-- Pushes the deadline of each workspace's latest build, if it is a
+-- succeeded start with a deadline, to now + the template's activity bump,
+-- never past max_deadline and never earlier than it is.
+WITH latest AS (
+    SELECT DISTINCT ON (b.workspace_id) b.id, t.activity_bump
+    FROM workspace_builds b
+    JOIN workspaces w ON w.id = b.workspace_id
+    JOIN templates t ON t.id = w.template_id
+    WHERE b.workspace_id = ANY(@workspace_ids::uuid[])
+    ORDER BY b.workspace_id, b.build_number DESC
+)
+UPDATE workspace_builds SET
+    deadline = LEAST(
+        GREATEST(workspace_builds.deadline, now() + latest.activity_bump * interval '1 microsecond' / 1000),
+        COALESCE(workspace_builds.max_deadline, 'infinity'::timestamptz)),
+    updated_at = now()
+FROM latest, provisioner_jobs
+WHERE workspace_builds.id = latest.id
+    AND provisioner_jobs.id = workspace_builds.job_id
+    AND workspace_builds.transition = 'start'
+    AND provisioner_jobs.completed_at IS NOT NULL AND provisioner_jobs.canceled_at IS NULL
+    AND COALESCE(provisioner_jobs.error, '') = ''
+    AND workspace_builds.deadline IS NOT NULL
+    AND latest.activity_bump > 0;

@@ -45,6 +45,7 @@ var responseTypes = map[string]func() any{
 	"codersdk.UserLoginType":                   func() any { return &codersdk.UserLoginType{} },
 	"codersdk.UserRoles":                       func() any { return &codersdk.UserRoles{} },
 	"codersdk.ValidateUserPasswordResponse":    func() any { return &codersdk.ValidateUserPasswordResponse{} },
+	"codersdk.MatchedProvisioners":             func() any { return &codersdk.MatchedProvisioners{} },
 	"codersdk.Preset":                          func() any { return &codersdk.Preset{} },
 	"codersdk.ProvisionerDaemon":               func() any { return &codersdk.ProvisionerDaemon{} },
 	"codersdk.ProvisionerJob":                  func() any { return &codersdk.ProvisionerJob{} },
@@ -64,6 +65,7 @@ var responseTypes = map[string]func() any{
 	"codersdk.WorkspaceACL":                    func() any { return &codersdk.WorkspaceACL{} },
 	"codersdk.WorkspaceBuild":                  func() any { return &codersdk.WorkspaceBuild{} },
 	"codersdk.WorkspaceBuildParameter":         func() any { return &codersdk.WorkspaceBuildParameter{} },
+	"codersdk.ResolveAutostartResponse":        func() any { return &codersdk.ResolveAutostartResponse{} },
 	"codersdk.WorkspacesResponse":              func() any { return &codersdk.WorkspacesResponse{} },
 	"codersdk.WorkspaceResource":               func() any { return &codersdk.WorkspaceResource{} },
 	"codersdk.DeploymentConfig": func() any {

@@ -1,0 +1,350 @@
+package coderd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
+	"golang.org/x/xerrors"
+
+	"github.com/devplane/devplane/coderd/httpapi"
+	"github.com/devplane/devplane/coderd/httpmw"
+	"github.com/devplane/devplane/coderd/provisionerd"
+	"github.com/devplane/devplane/coderd/rbac"
+	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/dbauthz"
+	"github.com/devplane/devplane/database/dbtime"
+)
+
+// @Summary Create template version dry-run
+// @Description Enqueues a job that plans a start build of the version for a
+// @Description workspace that is not created, to show the resources it
+// @Description would have. Parameters left out take their defaults.
+// @ID create-template-version-dry-run
+// @Security CoderSessionToken
+// @Accept json
+// @Produce json
+// @Tags Templates
+// @Param templateversion path string true "Template version ID" format(uuid)
+// @Param request body codersdk.CreateTemplateVersionDryRunRequest true "Dry-run request"
+// @Success 201 {object} codersdk.ProvisionerJob
+// @Failure 400 {object} codersdk.Response
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /templateversions/{templateversion}/dry-run [post]
+func (api *API) postTemplateVersionDryRun(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	auth := httpmw.APIKeyAuthorization(r)
+	version := httpmw.TemplateVersionParam(r)
+	var req codersdk.CreateTemplateVersionDryRunRequest
+	if !httpapi.Read(ctx, rw, r, &req) {
+		return
+	}
+
+	// A dry run is a workspace build in all but name: whoever may build
+	// from the template may plan one. A version not yet attached has no
+	// users, only its template admins.
+	obj, err := api.templateVersionObject(ctx, version)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	action := rbac.ActionUpdate
+	if version.TemplateID.Valid {
+		action = rbac.ActionUse
+	}
+	if auth.Actor.Authorize(action, obj) != nil {
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to dry-run this template version."})
+		return
+	}
+
+	versionJob, ok := api.templateVersionJob(rw, r, version)
+	if !ok {
+		return
+	}
+	if status := provisionerJobStatus(versionJob); status != codersdk.ProvisionerJobSucceeded {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
+			Message: fmt.Sprintf("The template version's import is %s; only a successfully imported version can be dry-run.", status),
+		})
+		return
+	}
+
+	params, v, err := api.resolveBuildParameters(ctx, version.ID, req.RichParameterValues, nil, uuid.Nil)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	for i, vv := range req.UserVariableValues {
+		if vv.Name == "" {
+			v.Check(fmt.Sprintf("user_variable_values[%d].name", i), "must not be empty")
+		}
+	}
+	if len(v) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid dry-run request.", Validations: v})
+		return
+	}
+
+	input := provisionerd.DryRunJobInput{
+		TemplateVersionID:   version.ID,
+		WorkspaceName:       req.WorkspaceName,
+		RichParameterValues: make([]provisionerd.ParameterValue, 0, len(params)),
+		UserVariableValues:  make([]provisionerd.VariableValue, 0, len(req.UserVariableValues)),
+	}
+	for _, p := range params {
+		input.RichParameterValues = append(input.RichParameterValues, provisionerd.ParameterValue{Name: p.Name, Value: p.Value})
+	}
+	for _, vv := range req.UserVariableValues {
+		input.UserVariableValues = append(input.UserVariableValues, provisionerd.VariableValue{Name: vv.Name, Value: vv.Value})
+	}
+	rawInput, err := json.Marshal(input)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+
+	now := dbtime.Now()
+	// Members may not create jobs; their right to this one was checked
+	// above, so the job is inserted as the workspace builder, as a build's
+	// is. It runs like the import did: same file, daemon kind and tags.
+	job, err := api.Database.InsertProvisionerJob(dbauthz.AsWorkspaceBuilder(ctx), database.InsertProvisionerJobParams{
+		ID: uuid.New(), CreatedAt: now, UpdatedAt: now, OrganizationID: version.OrganizationID,
+		InitiatorID: auth.Key.UserID, Provisioner: versionJob.Provisioner, Type: database.ProvisionerJobTypeTemplateVersionDryRun,
+		FileID: versionJob.FileID, Input: rawInput, Tags: versionJob.Tags,
+	})
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	api.publishJobPosted(ctx, job)
+	api.writeDryRunJob(rw, r, http.StatusCreated, version, job)
+}
+
+// writeDryRunJob answers with the job as the API shows it, with its queue
+// position and its daemon's name.
+func (api *API) writeDryRunJob(rw http.ResponseWriter, r *http.Request, status int, version database.TemplateVersion, job database.ProvisionerJob) {
+	ctx := r.Context()
+	extra := jobExtras{version: &version}
+	jobs, err := api.loadJobs(ctx, []uuid.UUID{job.ID})
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	if row, ok := jobs[job.ID]; ok {
+		job = row.ProvisionerJob
+		extra.queuePosition, extra.queueSize = row.QueuePosition, row.QueueSize
+	}
+	if job.WorkerID.Valid {
+		extra.workerName = api.daemonNames(ctx, job.OrganizationID)[job.WorkerID.UUID]
+	}
+	httpapi.Write(ctx, rw, status, convertProvisionerJob(job, extra))
+}
+
+// errNotDryRun: the job exists but is not a dry run of the version in the
+// path.
+var errNotDryRun = xerrors.New("not a dry run of this template version")
+
+// loadDryRunJob loads the job in the path if it is a dry run of version
+// and the caller may see it.
+func (api *API) loadDryRunJob(ctx context.Context, auth httpmw.Authorization, version database.TemplateVersion, rawID string) (database.ProvisionerJob, error) {
+	jobID, err := uuid.Parse(rawID)
+	if err != nil {
+		return database.ProvisionerJob{}, errNotDryRun
+	}
+	job, err := api.Database.GetProvisionerJobByID(ctx, jobID)
+	if err != nil {
+		return database.ProvisionerJob{}, err
+	}
+	if job.Type != database.ProvisionerJobTypeTemplateVersionDryRun {
+		return database.ProvisionerJob{}, errNotDryRun
+	}
+	var input provisionerd.DryRunJobInput
+	if err := json.Unmarshal(job.Input, &input); err != nil || input.TemplateVersionID != version.ID {
+		return database.ProvisionerJob{}, errNotDryRun
+	}
+	// Anyone who reads the version could read the job; but a dry run is a
+	// plan of someone's workspace, with their parameter values, so it is
+	// theirs (and their workspace admins') as the workspace would be.
+	if auth.Actor.Authorize(rbac.ActionRead, rbac.ResourceWorkspace.InOrg(version.OrganizationID).WithOwner(job.InitiatorID)) != nil {
+		return database.ProvisionerJob{}, errNotDryRun
+	}
+	return job, nil
+}
+
+// dryRunJob is loadDryRunJob for handlers: it answers the error itself.
+func (api *API) dryRunJob(rw http.ResponseWriter, r *http.Request) (database.TemplateVersion, database.ProvisionerJob, bool) {
+	version := httpmw.TemplateVersionParam(r)
+	job, err := api.loadDryRunJob(r.Context(), httpmw.APIKeyAuthorization(r), version, chi.URLParam(r, "jobID"))
+	switch {
+	case errors.Is(err, errNotDryRun) || httpapi.IsUnauthorizedOrNotFound(err):
+		httpapi.ResourceNotFound(rw)
+		return version, job, false
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return version, job, false
+	}
+	return version, job, true
+}
+
+// @Summary Get template version dry-run by job ID
+// @ID get-template-version-dry-run-by-job-id
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param templateversion path string true "Template version ID" format(uuid)
+// @Param jobID path string true "Dry-run job ID" format(uuid)
+// @Success 200 {object} codersdk.ProvisionerJob
+// @Failure 404 {object} codersdk.Response
+// @Router /templateversions/{templateversion}/dry-run/{jobID} [get]
+func (api *API) templateVersionDryRun(rw http.ResponseWriter, r *http.Request) {
+	version, job, ok := api.dryRunJob(rw, r)
+	if !ok {
+		return
+	}
+	api.writeDryRunJob(rw, r, http.StatusOK, version, job)
+}
+
+// @Summary Get template version dry-run logs by job ID
+// @Description With follow, the request must be a websocket upgrade: each
+// @Description log is sent as a JSON text message as it is stored, and the
+// @Description server closes the socket normally once the dry run completes.
+// @ID get-template-version-dry-run-logs-by-job-id
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param templateversion path string true "Template version ID" format(uuid)
+// @Param jobID path string true "Dry-run job ID" format(uuid)
+// @Param after query int false "Only logs with an ID greater than this"
+// @Param follow query bool false "Stream logs over a websocket until the dry run completes"
+// @Success 200 {array} codersdk.ProvisionerJobLog
+// @Failure 400 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /templateversions/{templateversion}/dry-run/{jobID}/logs [get]
+func (api *API) templateVersionDryRunLogs(rw http.ResponseWriter, r *http.Request) {
+	_, job, ok := api.dryRunJob(rw, r)
+	if !ok {
+		return
+	}
+	api.provisionerJobLogs(rw, r, job)
+}
+
+// @Summary Get template version dry-run resources by job ID
+// @Description The resources the dry run planned; empty until it completes.
+// @ID get-template-version-dry-run-resources-by-job-id
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param templateversion path string true "Template version ID" format(uuid)
+// @Param jobID path string true "Dry-run job ID" format(uuid)
+// @Success 200 {array} codersdk.WorkspaceResource
+// @Failure 404 {object} codersdk.Response
+// @Router /templateversions/{templateversion}/dry-run/{jobID}/resources [get]
+func (api *API) templateVersionDryRunResources(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	_, job, ok := api.dryRunJob(rw, r)
+	if !ok {
+		return
+	}
+	resources, err := api.jobResources(ctx, job.ID)
+	if httpapi.IsUnauthorizedOrNotFound(err) {
+		httpapi.ResourceNotFound(rw)
+		return
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, resources)
+}
+
+// @Summary Get template version dry-run matched provisioners
+// @Description Counts the organization's daemons whose provisioner and tags
+// @Description fit the dry-run job.
+// @ID get-template-version-dry-run-matched-provisioners
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param templateversion path string true "Template version ID" format(uuid)
+// @Param jobID path string true "Dry-run job ID" format(uuid)
+// @Success 200 {object} codersdk.MatchedProvisioners
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /templateversions/{templateversion}/dry-run/{jobID}/matched-provisioners [get]
+func (api *API) templateVersionDryRunMatchedProvisioners(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	auth := httpmw.APIKeyAuthorization(r)
+	_, job, ok := api.dryRunJob(rw, r)
+	if !ok {
+		return
+	}
+	// matchedProvisioners hides a refusal as nil; asked for directly, a
+	// caller who may not list daemons should hear so, not that none fit.
+	if auth.Actor.Authorize(rbac.ActionRead, rbac.ResourceProvisionerDaemon.InOrg(job.OrganizationID)) != nil {
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to list this organization's provisioner daemons."})
+		return
+	}
+	matched := api.matchedProvisioners(ctx, job)
+	if matched == nil {
+		httpapi.InternalServerError(rw, xerrors.New("could not list the organization's provisioner daemons"))
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, matched)
+}
+
+// @Summary Cancel template version dry-run by job ID
+// @Description A pending dry run is canceled at once; a running one is
+// @Description marked canceling and its daemon stops it.
+// @ID cancel-template-version-dry-run-by-job-id
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Templates
+// @Param templateversion path string true "Template version ID" format(uuid)
+// @Param jobID path string true "Dry-run job ID" format(uuid)
+// @Success 200 {object} codersdk.Response
+// @Failure 400 {object} codersdk.Response
+// @Failure 403 {object} codersdk.Response
+// @Failure 404 {object} codersdk.Response
+// @Router /templateversions/{templateversion}/dry-run/{jobID}/cancel [patch]
+func (api *API) patchTemplateVersionDryRunCancel(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	auth := httpmw.APIKeyAuthorization(r)
+	version, job, ok := api.dryRunJob(rw, r)
+	if !ok {
+		return
+	}
+	// Canceling a job is updating what it works on, as for the import
+	// (dbauthz holds the same rule).
+	obj, err := api.templateVersionObject(ctx, version)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	if auth.Actor.Authorize(rbac.ActionUpdate, obj) != nil {
+		httpapi.Forbidden(rw)
+		return
+	}
+	switch {
+	case job.CompletedAt != nil:
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "The job has already completed."})
+		return
+	case job.CanceledAt != nil:
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "The job has already been marked as canceled."})
+		return
+	}
+	now := dbtime.Now()
+	err = api.Database.UpdateProvisionerJobWithCancelByID(ctx, database.UpdateProvisionerJobWithCancelByIDParams{ID: job.ID, CanceledAt: &now})
+	switch {
+	case dbauthz.IsNotAuthorizedError(err):
+		httpapi.Forbidden(rw)
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	api.publishJobLogs(ctx, job.ID)
+	httpapi.Write(ctx, rw, http.StatusOK, codersdk.Response{Message: "Job has been marked as canceled."})
+}

@@ -1,0 +1,17 @@
+package dbauthz
+
+import (
+	"context"
+	"time"
+
+	"github.com/devplane/devplane/coderd/rbac"
+	"github.com/devplane/devplane/database"
+)
+
+// GetWorkspacesEligibleForTransition reads every organization's workspaces:
+// only the lifecycle executor asks.
+func (q *querier) GetWorkspacesEligibleForTransition(ctx context.Context, now time.Time) ([]database.GetWorkspacesEligibleForTransitionRow, error) {
+	return act(ctx, q, rbac.ActionRead, rbac.ResourceWorkspace, func() ([]database.GetWorkspacesEligibleForTransitionRow, error) {
+		return q.db.GetWorkspacesEligibleForTransition(ctx, now)
+	})
+}
