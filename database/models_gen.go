@@ -706,6 +706,16 @@ type ProvisionerJobLog struct {
 	Output    string
 }
 
+type ProvisionerJobTiming struct {
+	JobID     uuid.UUID
+	StartedAt time.Time
+	EndedAt   time.Time
+	Stage     string
+	Source    string
+	Action    string
+	Resource  string
+}
+
 type SiteConfig struct {
 	Key   string
 	Value string
@@ -924,6 +934,14 @@ type WorkspaceAgent struct {
 	FirstConnectedAt         *time.Time
 	LastConnectedAt          *time.Time
 	DisconnectedAt           *time.Time
+}
+
+type WorkspaceAgentPortShare struct {
+	WorkspaceID uuid.UUID
+	AgentName   string
+	Port        int32
+	ShareLevel  string
+	Protocol    string
 }
 
 type WorkspaceApp struct {

@@ -33,6 +33,7 @@ type Querier interface {
 	// The default organization is never deleted.
 	DeleteOrganization(ctx context.Context, id uuid.UUID) error
 	DeleteOrganizationMember(ctx context.Context, arg DeleteOrganizationMemberParams) error
+	DeleteWorkspaceAgentPortShare(ctx context.Context, arg DeleteWorkspaceAgentPortShareParams) (int64, error)
 	GetAPIKeyByID(ctx context.Context, id string) (APIKey, error)
 	GetAPIKeyByName(ctx context.Context, arg GetAPIKeyByNameParams) (APIKey, error)
 	GetAPIKeysByUserID(ctx context.Context, arg GetAPIKeysByUserIDParams) ([]APIKey, error)
@@ -85,6 +86,7 @@ type Querier interface {
 	// Daemons with the job each is running, if any.
 	GetProvisionerDaemonsByOrganization(ctx context.Context, organizationID uuid.UUID) ([]GetProvisionerDaemonsByOrganizationRow, error)
 	GetProvisionerJobByID(ctx context.Context, id uuid.UUID) (ProvisionerJob, error)
+	GetProvisionerJobTimings(ctx context.Context, jobID uuid.UUID) ([]ProvisionerJobTiming, error)
 	// Jobs with their place in their organization's pending queue (1 = next),
 	// 0 when not pending.
 	GetProvisionerJobsByIDsWithQueuePosition(ctx context.Context, ids []uuid.UUID) ([]GetProvisionerJobsByIDsWithQueuePositionRow, error)
@@ -112,6 +114,7 @@ type Querier interface {
 	// caller may not read never leave PostgreSQL. Empty filter arrays may arrive
 	// as NULL (a nil Go slice), hence COALESCE around cardinality.
 	GetUsers(ctx context.Context, arg GetUsersParams) ([]GetUsersRow, error)
+	GetWorkspaceAgentPortShares(ctx context.Context, workspaceID uuid.UUID) ([]WorkspaceAgentPortShare, error)
 	GetWorkspaceAgentsByBuildJobIDs(ctx context.Context, jobIds []uuid.UUID) ([]GetWorkspaceAgentsByBuildJobIDsRow, error)
 	GetWorkspaceAgentsByJobID(ctx context.Context, jobID uuid.UUID) ([]WorkspaceAgent, error)
 	GetWorkspaceAppsByBuildJobIDs(ctx context.Context, jobIds []uuid.UUID) ([]GetWorkspaceAppsByBuildJobIDsRow, error)
@@ -156,6 +159,7 @@ type Querier interface {
 	InsertOrganizationMember(ctx context.Context, arg InsertOrganizationMemberParams) (OrganizationMember, error)
 	InsertProvisionerJob(ctx context.Context, arg InsertProvisionerJobParams) (ProvisionerJob, error)
 	InsertProvisionerJobLogs(ctx context.Context, arg InsertProvisionerJobLogsParams) ([]ProvisionerJobLog, error)
+	InsertProvisionerJobTimings(ctx context.Context, arg InsertProvisionerJobTimingsParams) error
 	InsertTemplate(ctx context.Context, arg InsertTemplateParams) error
 	InsertTemplateDailyUser(ctx context.Context, arg InsertTemplateDailyUserParams) error
 	InsertTemplateVersion(ctx context.Context, arg InsertTemplateVersionParams) (TemplateVersion, error)
@@ -215,6 +219,7 @@ type Querier interface {
 	// Marks workspaces used, never moving last_used_at back.
 	UpdateWorkspacesLastUsedAt(ctx context.Context, arg UpdateWorkspacesLastUsedAtParams) error
 	UpsertProvisionerDaemon(ctx context.Context, arg UpsertProvisionerDaemonParams) (ProvisionerDaemon, error)
+	UpsertWorkspaceAgentPortShare(ctx context.Context, arg UpsertWorkspaceAgentPortShareParams) (WorkspaceAgentPortShare, error)
 }
 
 var _ Querier = (*Queries)(nil)

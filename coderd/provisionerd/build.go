@@ -220,6 +220,9 @@ func storeBuild(ctx context.Context, tx database.Store, jobID uuid.UUID, build d
 	if err := insertResources(ctx, tx, jobID, build.Transition, res.Resources, now); err != nil {
 		return err
 	}
+	if err := insertTimings(ctx, tx, jobID, res.Timings); err != nil {
+		return err
+	}
 	var cost int64
 	for _, r := range res.Resources {
 		cost += int64(r.DailyCost)

@@ -169,6 +169,9 @@ func storeImport(ctx context.Context, tx database.Store, jobID, versionID uuid.U
 	if err := insertResources(ctx, tx, jobID, database.WorkspaceTransitionStop, res.StopResources, now); err != nil {
 		return err
 	}
+	if err := insertTimings(ctx, tx, jobID, res.Timings); err != nil {
+		return err
+	}
 
 	auths := make([]externalAuthProvider, 0, len(res.ExternalAuthProviders))
 	for _, a := range res.ExternalAuthProviders {
@@ -351,4 +354,24 @@ func displayAppNames(d *provisioner.DisplayApps) []string {
 
 func clampInt32(v int64) int32 {
 	return int32(max(min(v, math.MaxInt32), math.MinInt32))
+}
+
+// insertTimings stores the provisioner's per-stage timings of a job.
+func insertTimings(ctx context.Context, tx database.Store, jobID uuid.UUID, timings []provisioner.Timing) error {
+	if len(timings) == 0 {
+		return nil
+	}
+	p := database.InsertProvisionerJobTimingsParams{JobID: jobID}
+	for _, t := range timings {
+		p.StartedAt = append(p.StartedAt, t.Start)
+		p.EndedAt = append(p.EndedAt, t.End)
+		p.Stage = append(p.Stage, t.Stage)
+		p.Source = append(p.Source, t.Source)
+		p.Action = append(p.Action, t.Action)
+		p.Resource = append(p.Resource, t.Resource)
+	}
+	if err := tx.InsertProvisionerJobTimings(ctx, p); err != nil {
+		return xerrors.Errorf("insert timings: %w", err)
+	}
+	return nil
 }

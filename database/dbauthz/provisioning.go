@@ -388,3 +388,17 @@ func (q *querier) GetWorkspaceAppsByJobID(ctx context.Context, jobID uuid.UUID) 
 	}
 	return q.db.GetWorkspaceAppsByJobID(ctx, jobID)
 }
+
+// Timings are written by the daemon with the job's results and read by
+// whoever may read the job.
+
+func (q *querier) InsertProvisionerJobTimings(ctx context.Context, arg database.InsertProvisionerJobTimingsParams) error {
+	return jobWrite(ctx, q, arg.JobID, func() error { return q.db.InsertProvisionerJobTimings(ctx, arg) })
+}
+
+func (q *querier) GetProvisionerJobTimings(ctx context.Context, jobID uuid.UUID) ([]database.ProvisionerJobTiming, error) {
+	if _, err := q.GetProvisionerJobByID(ctx, jobID); err != nil {
+		return nil, err
+	}
+	return q.db.GetProvisionerJobTimings(ctx, jobID)
+}

@@ -331,3 +331,33 @@ func (q *querier) UpdateWorkspacesLastUsedAt(ctx context.Context, arg database.U
 func (q *querier) ActivityBumpWorkspaces(ctx context.Context, ids []uuid.UUID) error {
 	return actExec(ctx, q, rbac.ActionUpdate, rbac.ResourceSystem, func() error { return q.db.ActivityBumpWorkspaces(ctx, ids) })
 }
+
+// Port shares: reading them is reading the workspace; changing them is
+// sharing it.
+
+func (q *querier) UpsertWorkspaceAgentPortShare(ctx context.Context, arg database.UpsertWorkspaceAgentPortShareParams) (database.WorkspaceAgentPortShare, error) {
+	var out database.WorkspaceAgentPortShare
+	err := workspaceAct(ctx, q, arg.WorkspaceID, rbac.ActionShare, func() error {
+		var err error
+		out, err = q.db.UpsertWorkspaceAgentPortShare(ctx, arg)
+		return err
+	})
+	return out, err
+}
+
+func (q *querier) GetWorkspaceAgentPortShares(ctx context.Context, workspaceID uuid.UUID) ([]database.WorkspaceAgentPortShare, error) {
+	if _, err := q.GetWorkspaceByID(ctx, workspaceID); err != nil {
+		return nil, err
+	}
+	return q.db.GetWorkspaceAgentPortShares(ctx, workspaceID)
+}
+
+func (q *querier) DeleteWorkspaceAgentPortShare(ctx context.Context, arg database.DeleteWorkspaceAgentPortShareParams) (int64, error) {
+	var n int64
+	err := workspaceAct(ctx, q, arg.WorkspaceID, rbac.ActionShare, func() error {
+		var err error
+		n, err = q.db.DeleteWorkspaceAgentPortShare(ctx, arg)
+		return err
+	})
+	return n, err
+}

@@ -66,6 +66,9 @@ var responseTypes = map[string]func() any{
 	"codersdk.WorkspaceBuild":                  func() any { return &codersdk.WorkspaceBuild{} },
 	"codersdk.WorkspaceBuildParameter":         func() any { return &codersdk.WorkspaceBuildParameter{} },
 	"codersdk.ResolveAutostartResponse":        func() any { return &codersdk.ResolveAutostartResponse{} },
+	"codersdk.WorkspaceAgentPortShare":         func() any { return &codersdk.WorkspaceAgentPortShare{} },
+	"codersdk.WorkspaceAgentPortShares":        func() any { return &codersdk.WorkspaceAgentPortShares{} },
+	"codersdk.WorkspaceBuildTimings":           func() any { return &codersdk.WorkspaceBuildTimings{} },
 	"codersdk.WorkspacesResponse":              func() any { return &codersdk.WorkspacesResponse{} },
 	"codersdk.WorkspaceResource":               func() any { return &codersdk.WorkspaceResource{} },
 	"codersdk.DeploymentConfig": func() any {
