@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/devplane/devplane/coderd/apikey"
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/codersdk"
@@ -67,7 +68,7 @@ const defaultTokenLifetime = 30 * 24 * time.Hour
 func (api *API) postAPIKey(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	user := httpmw.UserParam(r)
-	token, _, err := api.createAPIKey(ctx, createAPIKeyParams{
+	token, key, err := api.createAPIKey(ctx, createAPIKeyParams{
 		UserID: user.ID, LoginType: database.LoginTypePassword,
 		Lifetime: api.DeploymentValues.SessionConfig.DefaultDuration.Value(), RemoteIP: remoteIP(r),
 	})
@@ -79,6 +80,8 @@ func (api *API) postAPIKey(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	// The stored row, never the token: its secret is only hashed there.
+	audit.Created(ctx, key)
 	httpapi.Write(ctx, rw, http.StatusCreated, codersdk.GenerateAPIKeyResponse{Key: token})
 }
 
@@ -146,7 +149,8 @@ func (api *API) postToken(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	token, _, err := api.createAPIKey(ctx, createAPIKeyParams{
+	audit.SetResource(ctx, audit.Resource{ID: user.ID, Target: req.TokenName})
+	token, key, err := api.createAPIKey(ctx, createAPIKeyParams{
 		UserID: user.ID, LoginType: database.LoginTypeToken, Lifetime: lifetime,
 		Scope: database.APIKeyScope(scope), TokenName: req.TokenName, RemoteIP: remoteIP(r),
 	})
@@ -164,6 +168,7 @@ func (api *API) postToken(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Created(ctx, key)
 	httpapi.Write(ctx, rw, http.StatusCreated, codersdk.GenerateAPIKeyResponse{Key: token})
 }
 
@@ -287,6 +292,7 @@ func (api *API) deleteAPIKey(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Deleted(r.Context(), key)
 	rw.WriteHeader(http.StatusNoContent)
 }
 

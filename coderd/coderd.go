@@ -15,6 +15,7 @@ import (
 	"golang.org/x/xerrors"
 
 	"github.com/devplane/devplane/coderd/apikey"
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/swaggerui"
@@ -128,6 +129,11 @@ func (api *API) routes() http.Handler {
 		r.NotFound(httpapi.RouteNotFound)
 		r.MethodNotAllowed(httpapi.MethodNotAllowed)
 		r.Use(api.rateLimit())
+		// Every change below is audited, failures included; see package audit.
+		r.Use(audit.Middleware(audit.Options{
+			Store: api.Database, Logger: api.Logger.Named("audit"), BasePath: "/api/v2", RequestID: httpmw.RequestIDFrom,
+			Routes: api.Routes,
+		}))
 
 		apiKey := httpmw.ExtractAPIKey(httpmw.ExtractAPIKeyConfig{
 			DB:                          api.Database,
@@ -148,6 +154,8 @@ func (api *API) routes() http.Handler {
 			r.Get("/experiments", api.experiments)
 			r.Get("/experiments/available", api.safeExperiments)
 		})
+
+		r.With(apiKey).Get("/audit", api.auditLogs)
 
 		r.Group(func(r chi.Router) {
 			r.Use(apiKey)
@@ -259,6 +267,8 @@ func (api *API) routes() http.Handler {
 				r.Delete("/port-share", api.deleteWorkspacePortShare)
 				r.Put("/favorite", api.putFavoriteWorkspace)
 				r.Delete("/favorite", api.deleteFavoriteWorkspace)
+				r.Get("/watch", api.watchWorkspaceSSE)
+				r.Get("/watch-ws", api.watchWorkspaceWS)
 			})
 		})
 

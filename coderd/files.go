@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/provisionerd/archive"
@@ -96,6 +97,12 @@ func (api *API) postFile(rw http.ResponseWriter, r *http.Request) {
 	if created {
 		status = http.StatusCreated
 	}
+	// The content is not logged, only what it was; an upload of a file the
+	// user already had is recorded too, as deduplicated.
+	audit.SetResource(ctx, audit.Resource{ID: id})
+	audit.SetField(ctx, "mimetype", mediaType)
+	audit.SetField(ctx, "size", len(data))
+	audit.SetField(ctx, "deduplicated", !created)
 	httpapi.Write(ctx, rw, status, codersdk.UploadResponse{ID: id})
 }
 

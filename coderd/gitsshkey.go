@@ -3,6 +3,7 @@ package coderd
 import (
 	"net/http"
 
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/gitsshkey"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
@@ -57,6 +58,8 @@ func (api *API) regenerateGitSSHKey(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	// The private key is redacted; the new public key is the news.
+	audit.Updated(r.Context(), nil, key)
 	httpapi.Write(r.Context(), rw, http.StatusOK, convertGitSSHKey(key))
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
@@ -67,6 +68,7 @@ func (api *API) postGroupByOrganization(rw http.ResponseWriter, r *http.Request)
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid group.", Validations: v})
 		return
 	}
+	audit.SetResource(ctx, audit.Resource{Target: req.Name})
 	group, err := api.Database.InsertGroup(ctx, database.InsertGroupParams{
 		ID: uuid.New(), OrganizationID: org.ID, Name: req.Name, DisplayName: req.DisplayName,
 		AvatarUrl: req.AvatarURL, QuotaAllowance: int32(req.QuotaAllowance), Source: string(codersdk.GroupSourceUser),
@@ -87,6 +89,7 @@ func (api *API) postGroupByOrganization(rw http.ResponseWriter, r *http.Request)
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Created(ctx, group)
 	api.writeGroup(rw, r, http.StatusCreated, group)
 }
 
@@ -324,6 +327,13 @@ func (api *API) patchGroup(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Updated(ctx, httpmw.GroupParam(r), group)
+	if len(addIDs) > 0 {
+		audit.SetField(ctx, "added_users", addIDs)
+	}
+	if len(removeIDs) > 0 {
+		audit.SetField(ctx, "removed_users", removeIDs)
+	}
 	api.writeGroup(rw, r, http.StatusOK, group)
 }
 
@@ -359,6 +369,7 @@ func (api *API) deleteGroup(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Deleted(ctx, group)
 	httpapi.Write(ctx, rw, http.StatusOK, codersdk.Response{Message: "Successfully deleted group!"})
 }
 

@@ -3,13 +3,16 @@ package coderd
 import (
 	"context"
 	"errors"
+	"net/http"
 	"time"
 
 	"cdr.dev/slog"
 	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/schedule"
+	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
 )
@@ -81,6 +84,16 @@ func (api *API) lifecycleAct(ctx context.Context, row database.GetWorkspacesElig
 		}
 		if err := api.Database.UpdateWorkspaceDormantDeletingAt(ctx, p); err != nil {
 			return err
+		}
+		// The system marked it dormant; that is a change to the log.
+		if err := audit.Related(ctx, api.Database, audit.Entry{
+			ResourceType: codersdk.ResourceTypeWorkspace, ResourceID: w.ID, ResourceTarget: w.Name,
+			ResourceIcon: w.TemplateIcon, OrganizationID: w.OrganizationID, Action: codersdk.AuditActionWrite,
+			StatusCode: http.StatusOK, BuildReason: codersdk.BuildReason(database.BuildReasonDormancy),
+			Diff: audit.Diff(map[string]any{"dormant_at": w.DormantAt, "deleting_at": w.DeletingAt},
+				map[string]any{"dormant_at": p.DormantAt, "deleting_at": p.DeletingAt}),
+		}); err != nil {
+			api.Logger.Error(ctx, "write audit log of dormancy", slog.F("workspace_id", w.ID), slog.Error(err))
 		}
 		stats.Dormant = append(stats.Dormant, w.ID)
 		api.workspaceChanged(ctx, w.ID)

@@ -215,6 +215,7 @@ func (api *API) postOrganizationMember(rw http.ResponseWriter, r *http.Request) 
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	auditMember(ctx, user, nil, member)
 	writeMember(rw, r, api.Database, http.StatusOK, member)
 }
 
@@ -298,6 +299,7 @@ func (api *API) deleteOrganizationMember(rw http.ResponseWriter, r *http.Request
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	auditMember(ctx, httpmw.UserParam(r), member, nil)
 	rw.WriteHeader(http.StatusNoContent)
 }
 
@@ -407,6 +409,7 @@ func (api *API) putMemberRoles(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	auditMember(ctx, httpmw.UserParam(r), member, updated)
 	httpapi.Write(ctx, rw, http.StatusOK, names.convertMember(updated))
 }
 
@@ -417,7 +420,7 @@ func (api *API) putMemberRoles(rw http.ResponseWriter, r *http.Request) {
 // @ID get-users-available-for-workspace-creation
 // @Security CoderSessionToken
 // @Produce json
-// @Tags Members
+// @Tags Workspaces
 // @Param organization path string true "Organization ID or name"
 // @Param user path string true "User ID, username, or me"
 // @Param q query string false "Search query: free text matched against username, name and email"

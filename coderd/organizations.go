@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
@@ -113,6 +114,7 @@ func (api *API) postOrganization(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid organization.", Validations: v})
 		return
 	}
+	audit.SetResource(ctx, audit.Resource{Target: req.Name})
 
 	var org database.Organization
 	err := api.Database.InTx(ctx, func(tx database.Store) error {
@@ -146,6 +148,7 @@ func (api *API) postOrganization(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Created(ctx, org)
 	httpapi.Write(ctx, rw, http.StatusCreated, convertOrganization(org))
 }
 
@@ -243,6 +246,7 @@ func (api *API) patchOrganization(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Updated(ctx, httpmw.OrganizationParam(r), updated)
 	httpapi.Write(ctx, rw, http.StatusOK, convertOrganization(updated))
 }
 
@@ -277,6 +281,7 @@ func (api *API) deleteOrganization(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Deleted(ctx, org)
 	httpapi.Write(ctx, rw, http.StatusOK, codersdk.Response{Message: "Organization has been deleted."})
 }
 

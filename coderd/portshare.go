@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/codersdk"
@@ -77,6 +78,9 @@ func (api *API) postWorkspacePortShare(rw http.ResponseWriter, r *http.Request) 
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
+	// The workspace is the resource; which port, and how far shared, is
+	// what changed.
+	audit.SetField(ctx, "port_share", req)
 	if req.Protocol == "" {
 		req.Protocol = codersdk.WorkspaceAgentPortShareProtocolHTTP
 	}
@@ -153,6 +157,7 @@ func (api *API) deleteWorkspacePortShare(rw http.ResponseWriter, r *http.Request
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
+	audit.SetField(ctx, "port_share", req)
 	n, err := api.Database.DeleteWorkspaceAgentPortShare(ctx, database.DeleteWorkspaceAgentPortShareParams{
 		WorkspaceID: w.ID, AgentName: req.AgentName, Port: req.Port,
 	})

@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
@@ -90,6 +91,7 @@ func (api *API) postOrganizationRole(rw http.ResponseWriter, r *http.Request) {
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
+	audit.SetResource(ctx, audit.Resource{Target: req.Name})
 	perms, ok := api.checkCustomRole(rw, r, org.ID, req)
 	if !ok {
 		return
@@ -105,6 +107,9 @@ func (api *API) postOrganizationRole(rw http.ResponseWriter, r *http.Request) {
 			Validations: []codersdk.ValidationError{{Field: "name", Detail: "is taken"}},
 		})
 		return
+	}
+	if err == nil {
+		audit.Created(ctx, row)
 	}
 	api.writeCustomRole(rw, r, row, err)
 }
@@ -137,11 +142,13 @@ func (api *API) putOrganizationRole(rw http.ResponseWriter, r *http.Request) {
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
+	audit.SetResource(ctx, audit.Resource{Target: req.Name})
 	perms, ok := api.checkCustomRole(rw, r, org.ID, req)
 	if !ok {
 		return
 	}
-	if _, err := getCustomRole(ctx, api.Database, org.ID, req.Name); err != nil {
+	old, err := getCustomRole(ctx, api.Database, org.ID, req.Name)
+	if err != nil {
 		writeCustomRoleLookupError(rw, r, req.Name, err)
 		return
 	}
@@ -153,6 +160,9 @@ func (api *API) putOrganizationRole(rw http.ResponseWriter, r *http.Request) {
 		// Deleted between the lookup and the update.
 		writeCustomRoleLookupError(rw, r, req.Name, err)
 		return
+	}
+	if err == nil {
+		audit.Updated(ctx, old, row)
 	}
 	api.writeCustomRole(rw, r, row, err)
 }
@@ -179,10 +189,13 @@ func (api *API) deleteOrganizationRole(rw http.ResponseWriter, r *http.Request) 
 		})
 		return
 	}
+	audit.SetResource(ctx, audit.Resource{Target: name})
+	var old database.CustomRole
 	// One transaction: a role must never be gone while members still hold
 	// it, nor be removed from members and then survive.
 	err := api.Database.InTx(ctx, func(tx database.Store) error {
-		if _, err := getCustomRole(ctx, tx, org.ID, name); err != nil {
+		var err error
+		if old, err = getCustomRole(ctx, tx, org.ID, name); err != nil {
 			return err
 		}
 		if err := tx.RemoveRoleFromMembers(ctx, database.RemoveRoleFromMembersParams{Name: name, OrganizationID: org.ID}); err != nil {
@@ -200,6 +213,7 @@ func (api *API) deleteOrganizationRole(rw http.ResponseWriter, r *http.Request) 
 	case err != nil:
 		httpapi.InternalServerError(rw, err)
 	default:
+		audit.Deleted(ctx, old)
 		rw.WriteHeader(http.StatusNoContent)
 	}
 }

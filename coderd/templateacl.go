@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
@@ -190,6 +191,8 @@ func (api *API) patchTemplateACL(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.SetDiff(ctx, map[string]any{"user_acl": t.UserAcl, "group_acl": t.GroupAcl},
+		map[string]any{"user_acl": json.RawMessage(users), "group_acl": json.RawMessage(groups)})
 	httpapi.Write(ctx, rw, http.StatusOK, codersdk.Response{Message: "Successfully updated template ACL list."})
 }
 

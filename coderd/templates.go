@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
@@ -209,6 +210,7 @@ func (api *API) postTemplateByOrganization(rw http.ResponseWriter, r *http.Reque
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
+	audit.SetResource(ctx, audit.Resource{Target: req.Name, Icon: req.Icon})
 	if auth.Actor.Authorize(rbac.ActionCreate, rbac.ResourceTemplate.InOrg(org.ID)) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to create templates in this organization."})
 		return
@@ -353,6 +355,7 @@ func (api *API) postTemplateByOrganization(rw http.ResponseWriter, r *http.Reque
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Created(ctx, created)
 	httpapi.Write(ctx, rw, http.StatusCreated, convertTemplate(created))
 }
 
@@ -751,6 +754,7 @@ func (api *API) patchTemplateMeta(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Updated(ctx, t, updated)
 	httpapi.Write(ctx, rw, http.StatusOK, convertTemplate(updated))
 }
 
@@ -789,6 +793,7 @@ func (api *API) deleteTemplate(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Deleted(ctx, t)
 	httpapi.Write(ctx, rw, http.StatusOK, codersdk.Response{Message: "Template has been deleted!"})
 }
 
@@ -967,6 +972,7 @@ func (api *API) patchActiveTemplateVersion(rw http.ResponseWriter, r *http.Reque
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.SetDiff(ctx, map[string]any{"active_version_id": t.ActiveVersionID}, map[string]any{"active_version_id": version.ID})
 	httpapi.Write(ctx, rw, http.StatusOK, codersdk.Response{Message: "Updated the active template version!"})
 }
 
@@ -1006,6 +1012,7 @@ func (api *API) postArchiveTemplateVersions(rw http.ResponseWriter, r *http.Requ
 	if ids == nil {
 		ids = []uuid.UUID{}
 	}
+	audit.SetField(ctx, "archived_version_ids", ids)
 	httpapi.Write(ctx, rw, http.StatusOK, codersdk.ArchiveTemplateVersionsResponse{TemplateID: t.ID, ArchivedIDs: ids})
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
@@ -160,6 +161,18 @@ func convertTemplateVersion(v database.TemplateVersion, job codersdk.Provisioner
 func (api *API) matchedProvisioners(ctx context.Context, job database.ProvisionerJob) *codersdk.MatchedProvisioners {
 	rows, err := api.Database.GetProvisionerDaemonsByOrganization(ctx, job.OrganizationID)
 	if err != nil {
+		return nil
+	}
+	if rows == nil {
+		rows = []database.GetProvisionerDaemonsByOrganizationRow{}
+	}
+	return matchDaemons(job, rows)
+}
+
+// matchDaemons counts the daemons of rows that could run job; nil when
+// the caller could not list them.
+func matchDaemons(job database.ProvisionerJob, rows []database.GetProvisionerDaemonsByOrganizationRow) *codersdk.MatchedProvisioners {
+	if rows == nil {
 		return nil
 	}
 	jobTags := jsonStringMap(job.Tags)
@@ -412,6 +425,7 @@ func (api *API) postTemplateVersionsByOrganization(rw http.ResponseWriter, r *ht
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Created(ctx, version)
 	api.publishJobPosted(ctx, job)
 	api.writeTemplateVersion(rw, r, http.StatusCreated, version)
 }
@@ -489,6 +503,7 @@ func (api *API) patchTemplateVersion(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Updated(ctx, version, updated)
 	api.writeTemplateVersion(rw, r, http.StatusOK, updated)
 }
 
@@ -568,6 +583,7 @@ func (api *API) patchCancelTemplateVersion(rw http.ResponseWriter, r *http.Reque
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.SetDiff(ctx, map[string]any{"job_canceled": false}, map[string]any{"job_canceled": true})
 	api.publishJobLogs(ctx, job.ID)
 	httpapi.Write(ctx, rw, http.StatusOK, codersdk.Response{Message: "Job has been marked as canceled."})
 }
@@ -653,7 +669,7 @@ func (api *API) setArchiveTemplateVersion(rw http.ResponseWriter, r *http.Reques
 			return
 		}
 	}
-	_, err = api.Database.UpdateTemplateVersionArchived(ctx, database.UpdateTemplateVersionArchivedParams{
+	updated, err := api.Database.UpdateTemplateVersionArchived(ctx, database.UpdateTemplateVersionArchivedParams{
 		ID: version.ID, Archived: archive, UpdatedAt: dbtime.Now(),
 	})
 	switch {
@@ -667,6 +683,7 @@ func (api *API) setArchiveTemplateVersion(rw http.ResponseWriter, r *http.Reques
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Updated(ctx, version, updated)
 	httpapi.Write(ctx, rw, http.StatusOK, codersdk.Response{Message: "Template version has been " + word + "."})
 }
 

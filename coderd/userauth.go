@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/userpassword"
@@ -67,6 +68,9 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
+	// Who tried, for failed attempts too; the actor is set only once the
+	// password is right.
+	audit.SetField(ctx, "email", req.Email)
 	var v httpapi.Validations
 	v.Check("email", httpapi.EmailValid(req.Email))
 	if req.Password == "" {
@@ -93,6 +97,9 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 	if err != nil && !errors.Is(err, database.ErrNoRows) {
 		httpapi.InternalServerError(rw, err)
 		return
+	}
+	if err == nil {
+		audit.SetResource(ctx, audit.Resource{ID: user.ID, Target: user.Username, Icon: user.AvatarUrl})
 	}
 	// Compare even for unknown users, so timing does not tell which emails
 	// have accounts.
@@ -142,6 +149,7 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	api.loginLimiter.succeed(limitKeys)
+	audit.SetUser(ctx, user.ID)
 	http.SetCookie(rw, api.sessionCookie(token, time.Now().Add(api.DeploymentValues.SessionConfig.DefaultDuration.Value())))
 	httpapi.Write(ctx, rw, http.StatusCreated, codersdk.LoginWithPasswordResponse{SessionToken: token})
 }
@@ -169,6 +177,7 @@ func (api *API) postLogout(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Deleted(ctx, auth.Key)
 	cookie := api.sessionCookie("", time.Unix(0, 0))
 	cookie.MaxAge = -1
 	http.SetCookie(rw, cookie)

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/gitsshkey"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
@@ -102,6 +103,9 @@ func (api *API) postFirstUser(rw http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
+		// Nobody is logged in yet: the new owner is the actor.
+		audit.SetUser(ctx, user.ID)
+		audit.Created(ctx, user)
 		resp = codersdk.CreateFirstUserResponse{UserID: user.ID, OrganizationID: org.ID}
 		return nil
 	}, &database.TxOptions{Isolation: "serializable"})
@@ -263,6 +267,7 @@ func (api *API) postUser(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	audit.SetResource(ctx, audit.Resource{Target: req.Username})
 	var user database.User
 	err := api.Database.InTx(ctx, func(tx database.Store) error {
 		var err error
@@ -292,6 +297,7 @@ func (api *API) postUser(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Created(ctx, user)
 	httpapi.Write(ctx, rw, http.StatusCreated, convertUser(user, orgIDs))
 }
 
@@ -362,6 +368,7 @@ func (api *API) userByName(rw http.ResponseWriter, r *http.Request) {
 
 // writeUser answers with the user as it is now.
 func (api *API) writeUser(rw http.ResponseWriter, r *http.Request, user database.User) {
+	audit.Updated(r.Context(), httpmw.UserParam(r), user)
 	users, err := convertUsers(r.Context(), api.Database, []database.User{user})
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
@@ -406,6 +413,7 @@ func (api *API) deleteUser(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Deleted(ctx, user)
 	rw.WriteHeader(http.StatusOK)
 }
 
@@ -555,6 +563,8 @@ func (api *API) putUserPassword(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	// That the password changed, never what to.
+	audit.SecretChanged(ctx, "hashed_password")
 	rw.WriteHeader(http.StatusNoContent)
 }
 
@@ -818,6 +828,7 @@ func (api *API) putUserAppearanceSettings(rw http.ResponseWriter, r *http.Reques
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Updated(ctx, user, updated)
 	httpapi.Write(ctx, rw, http.StatusOK, convertAppearance(updated))
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
@@ -213,5 +214,7 @@ func (api *API) writeWorkspaceACL(rw http.ResponseWriter, r *http.Request, w dat
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.SetDiff(ctx, map[string]any{"user_acl": w.UserAcl, "group_acl": w.GroupAcl},
+		map[string]any{"user_acl": json.RawMessage(userJSON), "group_acl": json.RawMessage(groupJSON)})
 	rw.WriteHeader(http.StatusNoContent)
 }

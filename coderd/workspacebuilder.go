@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"sort"
 
 	"github.com/google/uuid"
@@ -217,8 +218,11 @@ func (api *API) enqueueTransition(ctx context.Context, w database.Workspace, tra
 		return database.WorkspaceBuild{}, errBuildActive
 	}
 	if err != nil {
+		api.auditTransition(ctx, w, b, http.StatusInternalServerError)
 		return database.WorkspaceBuild{}, err
 	}
+	// Written right after the commit, as the request middleware does.
+	api.auditTransition(ctx, w, b, http.StatusOK)
 	api.publishJobPosted(ctx, job)
 	api.workspaceChanged(ctx, w.ID)
 	return api.Database.GetWorkspaceBuildByID(ctx, b.ID)

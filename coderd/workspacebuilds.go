@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
@@ -78,6 +79,8 @@ func (api *API) postWorkspaceBuilds(rw http.ResponseWriter, r *http.Request) {
 	if !ok {
 		v.Check("reason", `must be one of "dashboard", "cli", "ssh_connection", "vscode_connection", "jetbrains_connection"`)
 	}
+	// A refused build is logged as the attempt it was.
+	auditBuildRequest(ctx, w, database.InsertWorkspaceBuildParams{Transition: transition, Reason: reason})
 	template, err := api.Database.GetTemplateByID(ctx, w.TemplateID)
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
@@ -189,6 +192,7 @@ func (api *API) postWorkspaceBuilds(rw http.ResponseWriter, r *http.Request) {
 		ID: uuid.New(), WorkspaceID: w.ID, TemplateVersionID: version.ID, BuildNumber: latest.BuildNumber + 1,
 		Transition: transition, InitiatorID: auth.Key.UserID, Reason: reason,
 	}
+	auditBuildRequest(ctx, w, build)
 	if req.TemplateVersionPresetID != uuid.Nil {
 		build.TemplateVersionPresetID = uuid.NullUUID{UUID: req.TemplateVersionPresetID, Valid: true}
 	}
@@ -463,6 +467,8 @@ func (api *API) patchCancelWorkspaceBuild(rw http.ResponseWriter, r *http.Reques
 	if !ok {
 		return
 	}
+	audit.SetResource(ctx, audit.Resource{ID: b.ID, Target: w.Name, Icon: w.TemplateIcon, OrganizationID: w.OrganizationID})
+	audit.SetField(ctx, "build_number", b.BuildNumber)
 	template, err := api.Database.GetTemplateByID(ctx, w.TemplateID)
 	if err != nil {
 		httpapi.InternalServerError(rw, err)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 )
@@ -66,7 +65,20 @@ func (api *API) buildsResponse(ctx context.Context, buildIDs []uuid.UUID, worksp
 	if err != nil {
 		return nil, err
 	}
-	workerNames := map[uuid.UUID]map[uuid.UUID]string{}
+	// Daemons per organization, loaded once for worker names and matching.
+	daemons := map[uuid.UUID][]database.GetProvisionerDaemonsByOrganizationRow{}
+	orgDaemons := func(org uuid.UUID) []database.GetProvisionerDaemonsByOrganizationRow {
+		rows, ok := daemons[org]
+		if !ok {
+			var err error
+			rows, err = api.Database.GetProvisionerDaemonsByOrganization(ctx, org)
+			if err == nil && rows == nil {
+				rows = []database.GetProvisionerDaemonsByOrganizationRow{}
+			}
+			daemons[org] = rows // nil when the caller may not list them
+		}
+		return rows
+	}
 	for _, row := range rows {
 		b, job := row.WorkspaceBuild, row.ProvisionerJob
 		w := workspaces[b.WorkspaceID]
@@ -77,16 +89,15 @@ func (api *API) buildsResponse(ctx context.Context, buildIDs []uuid.UUID, worksp
 			WorkspaceID: &w.ID, WorkspaceName: w.Name,
 		}
 		if converted.WorkerID != nil {
-			names, ok := workerNames[job.OrganizationID]
-			if !ok {
-				names = api.daemonNames(ctx, job.OrganizationID)
-				workerNames[job.OrganizationID] = names
+			for _, d := range orgDaemons(job.OrganizationID) {
+				if d.ProvisionerDaemon.ID == *converted.WorkerID {
+					converted.WorkerName = d.ProvisionerDaemon.Name
+				}
 			}
-			converted.WorkerName = names[*converted.WorkerID]
 		}
 		var matched *codersdk.MatchedProvisioners
 		if converted.Status == codersdk.ProvisionerJobPending {
-			matched = api.matchedProvisioners(ctx, job)
+			matched = matchDaemons(job, orgDaemons(job.OrganizationID))
 		}
 		res := resources[job.ID]
 		if res == nil {
@@ -176,16 +187,16 @@ func (api *API) workspacesResponse(ctx context.Context, requester uuid.UUID, row
 	if err != nil {
 		return nil, err
 	}
+	shared, err := api.loadSharedWith(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
 	for _, w := range rows {
 		b, ok := builds[latestOf[w.ID]]
 		if !ok {
 			continue
 		}
-		shared, err := api.sharedWith(ctx, w)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, api.convertWorkspace(w, b, requester, shared))
+		out = append(out, api.convertWorkspace(w, b, requester, shared.sharedWith(w)))
 	}
 	return out, nil
 }
@@ -237,35 +248,66 @@ func (api *API) convertWorkspace(w database.Workspace, latest codersdk.Workspace
 	}
 }
 
+// sharedWithLoader names the users and groups the ACLs of a page of
+// workspaces mention, in one query each.
+type sharedWithLoader struct {
+	users  map[uuid.UUID]database.User
+	groups map[uuid.UUID]database.Group
+}
+
+func (api *API) loadSharedWith(ctx context.Context, rows []database.Workspace) (*sharedWithLoader, error) {
+	var userIDs, groupIDs []uuid.UUID
+	for _, w := range rows {
+		for id := range database.ParseACL(w.UserAcl) {
+			userIDs = append(userIDs, id)
+		}
+		for id := range database.ParseACL(w.GroupAcl) {
+			groupIDs = append(groupIDs, id)
+		}
+	}
+	l := &sharedWithLoader{users: map[uuid.UUID]database.User{}, groups: map[uuid.UUID]database.Group{}}
+	if len(userIDs) > 0 {
+		users, err := api.Database.GetUsersByIDs(ctx, userIDs)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range users {
+			l.users[u.ID] = u
+		}
+	}
+	if len(groupIDs) > 0 {
+		groups, err := api.Database.GetGroupsByIDs(ctx, groupIDs)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range groups {
+			l.groups[g.ID] = g
+		}
+	}
+	return l, nil
+}
+
 // sharedWith lists the users and groups the workspace's ACL names, with
 // their roles. Entries the caller cannot read show as IDs alone.
-func (api *API) sharedWith(ctx context.Context, w database.Workspace) ([]codersdk.SharedWorkspaceActor, error) {
+func (l *sharedWithLoader) sharedWith(w database.Workspace) []codersdk.SharedWorkspaceActor {
 	users, groups := database.ParseACL(w.UserAcl), database.ParseACL(w.GroupAcl)
 	if len(users)+len(groups) == 0 {
-		return nil, nil
+		return nil
 	}
 	out := make([]codersdk.SharedWorkspaceActor, 0, len(users)+len(groups))
 	for id, actions := range users {
 		actor := codersdk.SharedWorkspaceActor{ID: id, ActorType: codersdk.SharedWorkspaceActorTypeUser,
 			Roles: []codersdk.WorkspaceRole{workspaceRoleOf(actions)}}
-		u, err := api.Database.GetUserByID(ctx, id)
-		switch {
-		case err == nil:
+		if u, ok := l.users[id]; ok {
 			actor.Name, actor.AvatarURL = u.Username, u.AvatarUrl
-		case !httpapi.IsUnauthorizedOrNotFound(err):
-			return nil, err
 		}
 		out = append(out, actor)
 	}
 	for id, actions := range groups {
 		actor := codersdk.SharedWorkspaceActor{ID: id, ActorType: codersdk.SharedWorkspaceActorTypeGroup,
 			Roles: []codersdk.WorkspaceRole{workspaceRoleOf(actions)}}
-		g, err := api.Database.GetGroupByID(ctx, id)
-		switch {
-		case err == nil:
+		if g, ok := l.groups[id]; ok {
 			actor.Name, actor.AvatarURL = g.Name, g.AvatarUrl
-		case !httpapi.IsUnauthorizedOrNotFound(err):
-			return nil, err
 		}
 		out = append(out, actor)
 	}
@@ -275,5 +317,5 @@ func (api *API) sharedWith(ctx context.Context, w database.Workspace) ([]codersd
 		}
 		return out[i].Name < out[j].Name
 	})
-	return out, nil
+	return out
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
@@ -97,6 +98,7 @@ func (api *API) createWorkspace(rw http.ResponseWriter, r *http.Request, owner d
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
+	audit.SetResource(ctx, audit.Resource{Target: req.Name})
 	badRequest := func(msg string, v httpapi.Validations) {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: msg, Validations: v})
 	}
@@ -291,6 +293,8 @@ func (api *API) createWorkspace(rw http.ResponseWriter, r *http.Request, owner d
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Created(ctx, w)
+	audit.SetField(ctx, "workspace_owner", w.OwnerUsername)
 	api.writeWorkspace(rw, r, http.StatusCreated, w)
 }
 
@@ -360,7 +364,7 @@ func (api *API) workspaceByOwnerAndNameParam(rw http.ResponseWriter, r *http.Req
 // @Failure 400 {object} codersdk.Response
 // @Router /workspaces [get]
 func (api *API) workspaces(rw http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+	ctx := dbauthz.WithReadCache(r.Context())
 	auth := httpmw.APIKeyAuthorization(r)
 	filter, errs := searchquery.Workspaces(r.URL.Query().Get("q"), dbtime.Now())
 	page, v := httpapi.ParsePagination(r)
@@ -520,6 +524,7 @@ func (api *API) patchWorkspace(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.SetDiff(ctx, map[string]any{"name": w.Name}, map[string]any{"name": req.Name})
 	rw.WriteHeader(http.StatusNoContent)
 }
 
@@ -569,5 +574,6 @@ func (api *API) setFavorite(rw http.ResponseWriter, r *http.Request, favorite bo
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.SetDiff(ctx, map[string]any{"favorite": w.Favorite}, map[string]any{"favorite": favorite})
 	rw.WriteHeader(http.StatusNoContent)
 }

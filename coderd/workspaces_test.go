@@ -4,12 +4,14 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/devplane/devplane/coderd/coderdtest"
+	"github.com/devplane/devplane/coderd/provisionerd/echo"
 	"github.com/devplane/devplane/codersdk"
 )
 
@@ -310,14 +312,16 @@ func TestWorkspaceAuthorization(t *testing.T) {
 	pvRequireStatus(t, f.templateAdmin.DeleteTemplate(ctx, tpl.ID), http.StatusBadRequest)
 }
 
-// TestConcurrentBuilds: of two builds requested at once, exactly one is
-// created; the other is a 409.
+// TestConcurrentBuilds: of builds requested at once, exactly one is
+// created; the others are 409s. The stop takes a minute (the echo delay),
+// so every request races the first one's build rather than finding it
+// finished; the build is canceled at the end.
 func TestConcurrentBuilds(t *testing.T) {
 	t.Parallel()
-	f, tpl := newWorkspaceFixture(t)
+	spec := echo.SimpleSpec()
+	spec.Stop.Delay = time.Minute
+	f, _, w := newScheduleFixture(t, &spec, nil)
 	ctx := t.Context()
-	w := coderdtest.CreateWorkspace(t, f.member, tpl.ID)
-	coderdtest.AwaitWorkspaceBuildJobCompleted(t, f.member, w.LatestBuild.ID)
 
 	const n = 4
 	var (
@@ -350,7 +354,10 @@ func TestConcurrentBuilds(t *testing.T) {
 	}
 	builds, err := f.member.WorkspaceBuilds(ctx, codersdk.WorkspaceBuildsRequest{WorkspaceID: w.ID})
 	require.NoError(t, err)
-	assert.Len(t, builds, 2)
+	require.Len(t, builds, 2)
+	require.NoError(t, f.member.CancelWorkspaceBuild(ctx, builds[0].ID))
+	canceled := coderdtest.AwaitWorkspaceBuildJobCompleted(t, f.member, builds[0].ID)
+	assert.Equal(t, codersdk.WorkspaceStatusCanceled, canceled.Status)
 }
 
 func TestRenameWorkspace(t *testing.T) {

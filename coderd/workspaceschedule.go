@@ -8,6 +8,7 @@ import (
 	"cdr.dev/slog"
 	"github.com/google/uuid"
 
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/schedule"
@@ -110,6 +111,7 @@ func (api *API) putWorkspaceAutostart(rw http.ResponseWriter, r *http.Request) {
 		writeUpdateError(rw, r, err)
 		return
 	}
+	audit.SetDiff(ctx, map[string]any{"autostart_schedule": w.AutostartSchedule}, map[string]any{"autostart_schedule": p.AutostartSchedule})
 	api.workspaceChanged(ctx, w.ID)
 	rw.WriteHeader(http.StatusNoContent)
 }
@@ -150,6 +152,7 @@ func (api *API) putWorkspaceTTL(rw http.ResponseWriter, r *http.Request) {
 		writeUpdateError(rw, r, err)
 		return
 	}
+	audit.SetDiff(ctx, map[string]any{"ttl": w.Ttl}, map[string]any{"ttl": ttl})
 	api.workspaceChanged(ctx, w.ID)
 	rw.WriteHeader(http.StatusNoContent)
 }
@@ -209,6 +212,7 @@ func (api *API) putExtendWorkspace(rw http.ResponseWriter, r *http.Request) {
 		writeUpdateError(rw, r, err)
 		return
 	}
+	audit.SetDiff(ctx, map[string]any{"deadline": latest.Deadline}, map[string]any{"deadline": deadline})
 	api.workspaceChanged(ctx, w.ID)
 	httpapi.Write(ctx, rw, http.StatusOK, codersdk.Response{Message: "Deadline updated to " + deadline.Format(time.RFC3339) + "."})
 }
@@ -243,6 +247,7 @@ func (api *API) putWorkspaceAutoupdates(rw http.ResponseWriter, r *http.Request)
 		writeUpdateError(rw, r, err)
 		return
 	}
+	audit.SetDiff(ctx, map[string]any{"automatic_updates": w.AutomaticUpdates}, map[string]any{"automatic_updates": req.AutomaticUpdates})
 	api.workspaceChanged(ctx, w.ID)
 	rw.WriteHeader(http.StatusNoContent)
 }
@@ -316,6 +321,7 @@ func (api *API) putWorkspaceDormant(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
+	audit.Updated(ctx, w, updated)
 	api.writeWorkspace(rw, r, http.StatusOK, updated)
 }
 

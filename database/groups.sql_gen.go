@@ -190,6 +190,38 @@ func (q *Queries) GetGroups(ctx context.Context, arg GetGroupsParams) ([]Group, 
 	return items, nil
 }
 
+const getGroupsByIDs = `-- name: GetGroupsByIDs :many
+SELECT id, organization_id, name, display_name, avatar_url, quota_allowance, source FROM groups WHERE id = ANY($1::uuid[])
+`
+
+func (q *Queries) GetGroupsByIDs(ctx context.Context, ids []uuid.UUID) ([]Group, error) {
+	rows, err := q.db.Query(ctx, getGroupsByIDs, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Group
+	for rows.Next() {
+		var i Group
+		if err := rows.Scan(
+			&i.ID,
+			&i.OrganizationID,
+			&i.Name,
+			&i.DisplayName,
+			&i.AvatarUrl,
+			&i.QuotaAllowance,
+			&i.Source,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const insertGroup = `-- name: InsertGroup :one
 INSERT INTO groups (id, organization_id, name, display_name, avatar_url, quota_allowance, source)
 VALUES ($1, $2, $3, $4, $5, $6, $7)

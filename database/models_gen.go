@@ -8,6 +8,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/google/uuid"
@@ -596,6 +597,25 @@ type APIKey struct {
 	IpAddress       string
 	Scope           APIKeyScope
 	TokenName       string
+}
+
+type AuditLog struct {
+	ID               uuid.UUID
+	Time             time.Time
+	UserID           uuid.NullUUID
+	OrganizationID   uuid.NullUUID
+	Ip               *netip.Addr
+	UserAgent        string
+	ResourceType     string
+	ResourceID       uuid.UUID
+	ResourceTarget   string
+	ResourceIcon     string
+	Action           string
+	Diff             json.RawMessage
+	StatusCode       int32
+	AdditionalFields json.RawMessage
+	RequestID        uuid.UUID
+	BuildReason      *string
 }
 
 type CustomRole struct {

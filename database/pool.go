@@ -11,7 +11,8 @@ import (
 
 // Open connects a pool to url and waits until the database answers, so that a
 // wrong URL fails at start with a clear error rather than on the first request.
-func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
+// configure runs after the defaults, for callers (tests) that attach a tracer.
+func Open(ctx context.Context, url string, configure ...func(*pgxpool.Config)) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, xerrors.Errorf("parse postgres url: %w", err)
@@ -19,6 +20,9 @@ func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	cfg.MaxConnIdleTime = 5 * time.Minute
 	if cfg.MaxConns < 10 {
 		cfg.MaxConns = 10
+	}
+	for _, c := range configure {
+		c(cfg)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

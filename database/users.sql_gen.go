@@ -234,6 +234,49 @@ func (q *Queries) GetUsers(ctx context.Context, arg GetUsersParams) ([]GetUsersR
 	return items, nil
 }
 
+const getUsersByIDs = `-- name: GetUsersByIDs :many
+SELECT id, email, username, name, hashed_password, created_at, updated_at, status, rbac_roles, login_type, avatar_url, deleted, last_seen_at, theme_preference, terminal_font, theme_mode, theme_light, theme_dark FROM users WHERE id = ANY($1::uuid[])
+`
+
+func (q *Queries) GetUsersByIDs(ctx context.Context, ids []uuid.UUID) ([]User, error) {
+	rows, err := q.db.Query(ctx, getUsersByIDs, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []User
+	for rows.Next() {
+		var i User
+		if err := rows.Scan(
+			&i.ID,
+			&i.Email,
+			&i.Username,
+			&i.Name,
+			&i.HashedPassword,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Status,
+			&i.RbacRoles,
+			&i.LoginType,
+			&i.AvatarUrl,
+			&i.Deleted,
+			&i.LastSeenAt,
+			&i.ThemePreference,
+			&i.TerminalFont,
+			&i.ThemeMode,
+			&i.ThemeLight,
+			&i.ThemeDark,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const insertUser = `-- name: InsertUser :one
 INSERT INTO users (id, email, username, name, hashed_password, created_at, updated_at, rbac_roles, login_type, status)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)

@@ -46,75 +46,86 @@ func (q *Queries) ActivityBumpWorkspaces(ctx context.Context, workspaceIds []uui
 }
 
 const getAuthorizedWorkspaces = `-- name: GetAuthorizedWorkspaces :many
-SELECT workspaces_expanded.id, workspaces_expanded.created_at, workspaces_expanded.updated_at, workspaces_expanded.owner_id, workspaces_expanded.organization_id, workspaces_expanded.template_id, workspaces_expanded.deleted, workspaces_expanded.name, workspaces_expanded.autostart_schedule, workspaces_expanded.ttl, workspaces_expanded.last_used_at, workspaces_expanded.dormant_at, workspaces_expanded.deleting_at, workspaces_expanded.automatic_updates, workspaces_expanded.favorite, workspaces_expanded.next_start_at, workspaces_expanded.user_acl, workspaces_expanded.group_acl, workspaces_expanded.owner_username, workspaces_expanded.owner_name, workspaces_expanded.owner_avatar_url, workspaces_expanded.organization_name, workspaces_expanded.organization_display_name, workspaces_expanded.organization_icon, workspaces_expanded.template_name, workspaces_expanded.template_display_name, workspaces_expanded.template_icon, workspaces_expanded.template_active_version_id, workspaces_expanded.template_allow_user_cancel_workspace_jobs, workspaces_expanded.template_require_active_version, workspaces_expanded.template_use_classic_parameter_flow, workspaces_expanded.template_allow_workspace_renames, lb.status AS latest_build_status, COUNT(*) OVER () AS count
-FROM workspaces_expanded
-JOIN LATERAL (
-    SELECT b.id, b.transition, b.job_id,
-        CASE
-            WHEN j.canceled_at IS NOT NULL AND j.completed_at IS NOT NULL THEN 'canceled'
-            WHEN j.canceled_at IS NOT NULL THEN 'canceling'
-            WHEN j.started_at IS NULL THEN 'pending'
-            WHEN j.completed_at IS NULL THEN
-                CASE b.transition WHEN 'start' THEN 'starting' WHEN 'stop' THEN 'stopping' ELSE 'deleting' END
-            WHEN COALESCE(j.error, '') <> '' THEN 'failed'
-            ELSE CASE b.transition WHEN 'start' THEN 'running' WHEN 'stop' THEN 'stopped' ELSE 'deleted' END
-        END::text AS status
-    FROM workspace_builds b
-    JOIN provisioner_jobs j ON j.id = b.job_id
-    WHERE b.workspace_id = workspaces_expanded.id
-    ORDER BY b.build_number DESC
-    LIMIT 1
-) lb ON true
-WHERE NOT workspaces_expanded.deleted
-    AND ($1::uuid = '00000000-0000-0000-0000-000000000000' OR workspaces_expanded.owner_id = $1)
-    AND ($2::text = '' OR lower(workspaces_expanded.owner_username) = lower($2))
-    AND (COALESCE(cardinality($3::text[]), 0) = 0 OR lower(workspaces_expanded.template_name) = ANY($3::text[]))
-    AND ($4::uuid = '00000000-0000-0000-0000-000000000000' OR workspaces_expanded.template_id = $4)
-    AND ($5::uuid = '00000000-0000-0000-0000-000000000000' OR workspaces_expanded.organization_id = $5)
-    AND ($6::text = '' OR workspaces_expanded.name ILIKE '%' || $6 || '%')
-    AND (COALESCE(cardinality($7::text[]), 0) = 0 OR lb.status = ANY($7::text[]))
-    AND ($8::boolean IS NULL OR (workspaces_expanded.dormant_at IS NOT NULL) = $8::boolean)
-    AND ($9::timestamptz IS NULL OR workspaces_expanded.last_used_at > $9::timestamptz)
-    AND ($10::timestamptz IS NULL OR workspaces_expanded.last_used_at < $10::timestamptz)
-    AND ($11::text = '' OR EXISTS (
-        SELECT 1 FROM workspace_agents a
-        JOIN workspace_resources r ON r.id = a.resource_id
-        WHERE r.job_id = lb.job_id AND CASE
-            WHEN a.disconnected_at IS NOT NULL THEN 'disconnected'
-            WHEN a.last_connected_at IS NOT NULL THEN 'connected'
-            WHEN a.connection_timeout_seconds > 0
-                AND a.created_at + make_interval(secs => a.connection_timeout_seconds) < now() THEN 'timeout'
-            ELSE 'connecting'
-        END = $11))
-    AND ($12::boolean IS NULL OR (NOT EXISTS (
-        SELECT 1 FROM workspace_agents a
-        JOIN workspace_resources r ON r.id = a.resource_id
-        WHERE r.job_id = lb.job_id AND lb.transition = 'start'
-            AND (a.last_connected_at IS NULL OR a.disconnected_at IS NOT NULL))) = $12::boolean)
-    AND ($13::boolean IS NULL
-        OR (workspaces_expanded.user_acl <> '{}'::jsonb OR workspaces_expanded.group_acl <> '{}'::jsonb) = $13::boolean)
-    AND ($14::text = '' OR jsonb_exists(workspaces_expanded.user_acl, $14::text))
-    AND ($15::text = '' OR jsonb_exists(workspaces_expanded.group_acl, $15::text))
-    AND ($16::boolean
-        OR workspaces_expanded.organization_id = ANY($17::uuid[])
-        OR (workspaces_expanded.owner_id = $18::uuid AND workspaces_expanded.organization_id = ANY($19::uuid[]))
-        OR ((jsonb_exists_any(COALESCE(workspaces_expanded.user_acl -> $20::text, '[]'::jsonb), ARRAY[$21::text, '*'])
-                OR EXISTS (
-                    SELECT 1 FROM jsonb_each(workspaces_expanded.group_acl) g
-                    WHERE g.key = ANY($22::text[])
-                        AND jsonb_exists_any(g.value, ARRAY[$21::text, '*'])))
-            AND ((workspaces_expanded.owner_id IS DISTINCT FROM $18::uuid AND workspaces_expanded.organization_id = ANY($23::uuid[]))
-                OR (workspaces_expanded.owner_id = $18::uuid AND workspaces_expanded.organization_id = ANY($24::uuid[])))))
-ORDER BY (workspaces_expanded.favorite AND workspaces_expanded.owner_id = $25::uuid) DESC,
-    (lb.status = 'running') DESC,
-    lower(workspaces_expanded.owner_username), lower(workspaces_expanded.name), workspaces_expanded.id
-OFFSET $26::int
-LIMIT NULLIF($27::int, 0)
+WITH filtered AS (
+    SELECT w.id, w.owner_id, w.favorite, lower(u.username) AS owner_key, lower(w.name) AS name_key, lb.status
+    FROM workspaces w
+    JOIN users u ON u.id = w.owner_id
+    JOIN templates t ON t.id = w.template_id
+    JOIN LATERAL (
+        SELECT b.id, b.transition, b.job_id,
+            CASE
+                WHEN j.canceled_at IS NOT NULL AND j.completed_at IS NOT NULL THEN 'canceled'
+                WHEN j.canceled_at IS NOT NULL THEN 'canceling'
+                WHEN j.started_at IS NULL THEN 'pending'
+                WHEN j.completed_at IS NULL THEN
+                    CASE b.transition WHEN 'start' THEN 'starting' WHEN 'stop' THEN 'stopping' ELSE 'deleting' END
+                WHEN COALESCE(j.error, '') <> '' THEN 'failed'
+                ELSE CASE b.transition WHEN 'start' THEN 'running' WHEN 'stop' THEN 'stopped' ELSE 'deleted' END
+            END::text AS status
+        FROM workspace_builds b
+        JOIN provisioner_jobs j ON j.id = b.job_id
+        WHERE b.workspace_id = w.id
+        ORDER BY b.build_number DESC
+        LIMIT 1
+    ) lb ON true
+    WHERE NOT w.deleted
+        AND ($1::uuid = '00000000-0000-0000-0000-000000000000' OR w.owner_id = $1)
+        AND (COALESCE(cardinality($2::text[]), 0) = 0 OR lower(t.name) = ANY($2::text[]))
+        AND ($3::uuid = '00000000-0000-0000-0000-000000000000' OR w.template_id = $3)
+        AND ($4::uuid = '00000000-0000-0000-0000-000000000000' OR w.organization_id = $4)
+        AND ($5::text = '' OR w.name ILIKE '%' || $5 || '%')
+        AND (COALESCE(cardinality($6::text[]), 0) = 0 OR lb.status = ANY($6::text[]))
+        AND ($7::boolean IS NULL OR (w.dormant_at IS NOT NULL) = $7::boolean)
+        AND ($8::timestamptz IS NULL OR w.last_used_at > $8::timestamptz)
+        AND ($9::timestamptz IS NULL OR w.last_used_at < $9::timestamptz)
+        AND ($10::text = '' OR EXISTS (
+            SELECT 1 FROM workspace_agents a
+            JOIN workspace_resources r ON r.id = a.resource_id
+            WHERE r.job_id = lb.job_id AND CASE
+                WHEN a.disconnected_at IS NOT NULL THEN 'disconnected'
+                WHEN a.last_connected_at IS NOT NULL THEN 'connected'
+                WHEN a.connection_timeout_seconds > 0
+                    AND a.created_at + make_interval(secs => a.connection_timeout_seconds) < now() THEN 'timeout'
+                ELSE 'connecting'
+            END = $10))
+        AND ($11::boolean IS NULL OR (NOT EXISTS (
+            SELECT 1 FROM workspace_agents a
+            JOIN workspace_resources r ON r.id = a.resource_id
+            WHERE r.job_id = lb.job_id AND lb.transition = 'start'
+                AND (a.last_connected_at IS NULL OR a.disconnected_at IS NOT NULL))) = $11::boolean)
+        AND ($12::boolean IS NULL
+            OR (w.user_acl <> '{}'::jsonb OR w.group_acl <> '{}'::jsonb) = $12::boolean)
+        AND ($13::text = '' OR w.user_acl ? $13::text)
+        AND ($14::text = '' OR w.group_acl ? $14::text)
+        AND ($15::boolean
+            OR w.organization_id = ANY($16::uuid[])
+            OR (w.owner_id = $17::uuid AND w.organization_id = ANY($18::uuid[]))
+            OR ((
+                    (w.user_acl ? $19::text
+                        AND jsonb_exists_any(w.user_acl -> $19::text, ARRAY[$20::text, '*']))
+                    OR (w.group_acl ?| $21::text[] AND EXISTS (
+                        SELECT 1 FROM jsonb_each(w.group_acl) g
+                        WHERE g.key = ANY($21::text[])
+                            AND jsonb_exists_any(g.value, ARRAY[$20::text, '*']))))
+                AND ((w.owner_id IS DISTINCT FROM $17::uuid AND w.organization_id = ANY($22::uuid[]))
+                    OR (w.owner_id = $17::uuid AND w.organization_id = ANY($23::uuid[])))))
+),
+page AS (
+    SELECT f.id, f.owner_id, f.favorite, f.owner_key, f.name_key, f.status, COUNT(*) OVER () AS count,
+        (f.favorite AND f.owner_id = $24::uuid) AS pinned
+    FROM filtered f
+    ORDER BY pinned DESC, (f.status = 'running') DESC, f.owner_key, f.name_key, f.id
+    OFFSET $25::int
+    LIMIT NULLIF($26::int, 0)
+)
+SELECT workspaces_expanded.id, workspaces_expanded.created_at, workspaces_expanded.updated_at, workspaces_expanded.owner_id, workspaces_expanded.organization_id, workspaces_expanded.template_id, workspaces_expanded.deleted, workspaces_expanded.name, workspaces_expanded.autostart_schedule, workspaces_expanded.ttl, workspaces_expanded.last_used_at, workspaces_expanded.dormant_at, workspaces_expanded.deleting_at, workspaces_expanded.automatic_updates, workspaces_expanded.favorite, workspaces_expanded.next_start_at, workspaces_expanded.user_acl, workspaces_expanded.group_acl, workspaces_expanded.owner_username, workspaces_expanded.owner_name, workspaces_expanded.owner_avatar_url, workspaces_expanded.organization_name, workspaces_expanded.organization_display_name, workspaces_expanded.organization_icon, workspaces_expanded.template_name, workspaces_expanded.template_display_name, workspaces_expanded.template_icon, workspaces_expanded.template_active_version_id, workspaces_expanded.template_allow_user_cancel_workspace_jobs, workspaces_expanded.template_require_active_version, workspaces_expanded.template_use_classic_parameter_flow, workspaces_expanded.template_allow_workspace_renames, page.status AS latest_build_status, page.count
+FROM page
+JOIN workspaces_expanded ON workspaces_expanded.id = page.id
+ORDER BY page.pinned DESC, (page.status = 'running') DESC, page.owner_key, page.name_key, page.id
 `
 
 type GetAuthorizedWorkspacesParams struct {
 	OwnerID            uuid.UUID
-	OwnerUsername      string
 	TemplateNames      []string
 	TemplateID         uuid.UUID
 	OrganizationID     uuid.UUID
@@ -151,11 +162,13 @@ type GetAuthorizedWorkspacesRow struct {
 // One page of the workspaces the caller may read, filtered, with the total
 // count. The auth_* parameters come from an rbac.Filter on workspaces
 // (organization grants, the caller's own workspaces, then the ACL). Order:
-// the caller's favorites, running ones, then owner and name.
+// the caller's favorites, running ones, then owner and name. Filtering and
+// sorting run on narrow rows of the base tables; only the page is joined
+// to the full view. The ACL branches test key existence first (?, ?|) so
+// the GIN indexes on the ACL columns can find shared workspaces.
 func (q *Queries) GetAuthorizedWorkspaces(ctx context.Context, arg GetAuthorizedWorkspacesParams) ([]GetAuthorizedWorkspacesRow, error) {
 	rows, err := q.db.Query(ctx, getAuthorizedWorkspaces,
 		arg.OwnerID,
-		arg.OwnerUsername,
 		arg.TemplateNames,
 		arg.TemplateID,
 		arg.OrganizationID,

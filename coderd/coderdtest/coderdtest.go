@@ -13,6 +13,8 @@ import (
 	"cdr.dev/slog"
 	"cdr.dev/slog/sloggers/slogtest"
 	"github.com/coder/serpent"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/devplane/devplane/coderd"
 	"github.com/devplane/devplane/codersdk"
@@ -43,6 +45,9 @@ type Options struct {
 	IncludeProvisionerDaemon bool
 	// Logger defaults to one that fails the test on error logs.
 	Logger *slog.Logger
+	// QueryTracer sees every statement of the server's pool, so tests can
+	// count the queries a request makes.
+	QueryTracer pgx.QueryTracer
 }
 
 // New starts a server on a fresh migrated database and returns an
@@ -73,7 +78,11 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 	if opts.Logger != nil {
 		logger = *opts.Logger
 	}
-	db, ps := dbtestutil.NewDBWithPubsub(t)
+	var configure []func(*pgxpool.Config)
+	if opts.QueryTracer != nil {
+		configure = append(configure, func(c *pgxpool.Config) { c.ConnConfig.Tracer = opts.QueryTracer })
+	}
+	db, ps := dbtestutil.NewDBWithPubsub(t, configure...)
 
 	// Listen first: the API needs its own URL before it can be built.
 	listener, err := net.Listen("tcp", "127.0.0.1:0")

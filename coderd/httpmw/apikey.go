@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/devplane/devplane/coderd/apikey"
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/codersdk"
@@ -105,6 +106,8 @@ func ExtractAPIKey(cfg ExtractAPIKeyConfig) func(http.Handler) http.Handler {
 				unauthorized(rw, r, msg, detail)
 				return
 			}
+			// The caller is the actor of the request's audit record.
+			audit.SetUser(ctx, auth.Key.UserID)
 			ctx = context.WithValue(ctx, apiKeyContextKey{}, auth)
 			ctx = dbauthz.As(ctx, auth.Actor)
 			next.ServeHTTP(rw, r.WithContext(ctx))

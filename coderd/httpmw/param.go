@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/codersdk"
 )
@@ -47,6 +48,9 @@ func extractParam[T any](name, what string, lookup func(ctx context.Context, r *
 				})
 				return
 			}
+			// An audited request is about what its URL names unless the
+			// handler says otherwise.
+			audit.Loaded(ctx, row)
 			next.ServeHTTP(rw, r.WithContext(context.WithValue(ctx, paramKey[T]{}, row)))
 		})
 	}

@@ -82,6 +82,11 @@ var (
 	usageTrackerActor = systemActor("usage-tracker",
 		perm(rbac.ResourceSystem, rbac.ActionCreate, rbac.ActionUpdate),
 	)
+	// auditWriterActor writes audit log rows, for requests and for the
+	// server's own background changes; it can read nothing.
+	auditWriterActor = systemActor("audit-writer",
+		perm(rbac.ResourceAuditLog, rbac.ActionCreate),
+	)
 	loginActor = systemActor("login",
 		perm(rbac.ResourceUser, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionUpdatePersonal),
 		perm(rbac.ResourceApiKey, rbac.ActionCreate),
@@ -117,3 +122,6 @@ func AsWorkspaceBuilder(ctx context.Context) context.Context { return As(ctx, wo
 
 // AsLogin finds a user by email, checks the password and issues a session.
 func AsLogin(ctx context.Context) context.Context { return As(ctx, loginActor) }
+
+// AsAuditWriter records an audit log row, whoever the audited actor was.
+func AsAuditWriter(ctx context.Context) context.Context { return As(ctx, auditWriterActor) }

@@ -252,6 +252,13 @@ func makeSeed(t *testing.T) seed {
 	require.NoError(t, err)
 	_, err = raw.InsertWorkspaceApp(ctx, database.InsertWorkspaceAppParams{ID: uuid.New(), AgentID: buildAgent.ID, Slug: "code"})
 	require.NoError(t, err)
+	// One audit row in the organization, so a denied filter has something
+	// to hide.
+	require.NoError(t, raw.InsertAuditLog(ctx, database.InsertAuditLogParams{
+		ID: uuid.New(), Time: now, UserID: uuid.NullUUID{UUID: user.ID, Valid: true},
+		OrganizationID: uuid.NullUUID{UUID: org.ID, Valid: true}, ResourceType: "workspace", ResourceID: workspace.ID,
+		Action: "create", Diff: []byte("{}"), AdditionalFields: []byte("{}"), StatusCode: 201, RequestID: uuid.New(),
+	}))
 	return seed{
 		file: file, job: job, version: version, template: template, tversion: tversion, newer: newer, resource: resource, agent: agent, daemon: daemon,
 		workspace: workspace, build: build, buildJob: buildJob, stopJob: stopJob,
@@ -600,7 +607,33 @@ var cases = map[string]testCase{
 		},
 		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.group.RBACObject())} },
 	},
-
+	"InsertAuditLog": {
+		args: func(s seed) []any {
+			return []any{database.InsertAuditLogParams{
+				ID: uuid.New(), Time: dbtime.Now(), ResourceType: "user", ResourceID: s.user.ID, Action: "write",
+				Diff: []byte("{}"), AdditionalFields: []byte("{}"), StatusCode: 200, RequestID: uuid.New(),
+			}}
+		},
+		checks: func(seed) []check { return []check{authz(rbac.ActionCreate, rbac.ResourceAuditLog)} },
+	},
+	"GetAuditLogsOffset": {
+		args: func(seed) []any { return []any{database.GetAuditLogsOffsetParams{}} },
+		checks: func(seed) []check {
+			return []check{{Action: rbac.ActionRead, Type: rbac.ResourceAuditLog.Type, Filter: true}}
+		},
+	},
+	"GetAuditActorIDs": {
+		args: func(s seed) []any { return []any{database.GetAuditActorIDsParams{Username: s.user.Username}} },
+		checks: func(seed) []check {
+			return []check{{Action: rbac.ActionRead, Type: rbac.ResourceAuditLog.Type, Filter: true}}
+		},
+	},
+	"CountAuditLogs": {
+		args: func(seed) []any { return []any{database.CountAuditLogsParams{}} },
+		checks: func(seed) []check {
+			return []check{{Action: rbac.ActionRead, Type: rbac.ResourceAuditLog.Type, Filter: true}}
+		},
+	},
 	"GetGroups": {
 		args: func(s seed) []any { return []any{database.GetGroupsParams{OrganizationID: s.org.ID}} },
 		checks: func(seed) []check {
@@ -1102,6 +1135,14 @@ var cases = map[string]testCase{
 		args:   func(s seed) []any { return []any{s.job.ID} },
 		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.version.RBACObject())} },
 	},
+	"GetUsersByIDs": {
+		args:   func(s seed) []any { return []any{[]uuid.UUID{s.user.ID}} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, userObj(s.user.ID))} },
+	},
+	"GetGroupsByIDs": {
+		args:   func(s seed) []any { return []any{[]uuid.UUID{s.group.ID}} },
+		checks: func(s seed) []check { return []check{authz(rbac.ActionRead, s.group.RBACObject())} },
+	},
 	"GetWorkspaceBuildsWithJobsByIDs": {
 		args:   func(s seed) []any { return []any{[]uuid.UUID{s.build.ID}} },
 		checks: workspaceRead,
@@ -1204,6 +1245,8 @@ func memberObj(org, user uuid.UUID) rbac.Object {
 
 // postFiltered methods drop rows the actor may not read instead of failing.
 var postFiltered = map[string]bool{
+	"GetUsersByIDs":                            true,
+	"GetGroupsByIDs":                           true,
 	"GetWorkspaceBuildsWithJobsByIDs":          true,
 	"GetWorkspaceResourcesByBuildJobIDs":       true,
 	"GetWorkspaceAgentsByBuildJobIDs":          true,
@@ -1220,6 +1263,8 @@ var postFiltered = map[string]bool{
 var exempt = map[string]string{
 	"InTx": "wraps the transaction's store in dbauthz; covered by TestInTxStaysAuthorized",
 	"Ping": "reveals only reachability; health checks call it without an actor",
+	"UseCustomPlansInTx": "sets how PostgreSQL plans the caller's statements in its own transaction; " +
+		"reads and writes nothing",
 }
 
 // TestEveryMethodIsAuthorized fails for any Store method without a case, so

@@ -82,3 +82,21 @@ func (q *querier) GetGroupMemberCount(ctx context.Context, groupID uuid.UUID) (i
 	}
 	return q.db.GetGroupMemberCount(ctx, groupID)
 }
+
+// GetGroupsByIDs keeps the groups the actor may read.
+func (q *querier) GetGroupsByIDs(ctx context.Context, ids []uuid.UUID) ([]database.Group, error) {
+	if _, ok := ActorFromContext(ctx); !ok {
+		return nil, errNoActor
+	}
+	rows, err := q.db.GetGroupsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	visible := rows[:0]
+	for _, g := range rows {
+		if q.authorize(ctx, rbac.ActionRead, g.RBACObject()) == nil {
+			visible = append(visible, g)
+		}
+	}
+	return visible, nil
+}

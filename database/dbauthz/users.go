@@ -116,3 +116,21 @@ func (q *querier) UpdateGitSSHKey(ctx context.Context, arg database.UpdateGitSSH
 	obj := rbac.ResourceUser.WithID(arg.UserID).WithOwner(arg.UserID)
 	return act(ctx, q, rbac.ActionUpdatePersonal, obj, func() (database.GitSSHKey, error) { return q.db.UpdateGitSSHKey(ctx, arg) })
 }
+
+// GetUsersByIDs keeps the users the actor may read.
+func (q *querier) GetUsersByIDs(ctx context.Context, ids []uuid.UUID) ([]database.User, error) {
+	if _, ok := ActorFromContext(ctx); !ok {
+		return nil, errNoActor
+	}
+	rows, err := q.db.GetUsersByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	visible := rows[:0]
+	for _, u := range rows {
+		if q.authorize(ctx, rbac.ActionRead, u.RBACObject()) == nil {
+			visible = append(visible, u)
+		}
+	}
+	return visible, nil
+}

@@ -49,7 +49,16 @@ func (q *querier) GetAuthorizedWorkspaces(ctx context.Context, arg database.GetA
 	for _, g := range f.ACLGroupIDs {
 		arg.AuthAclGroupIds = append(arg.AuthAclGroupIds, g.String())
 	}
-	return q.db.GetAuthorizedWorkspaces(ctx, arg)
+	rows, err := q.db.GetAuthorizedWorkspaces(ctx, arg)
+	if err != nil {
+		return nil, err
+	}
+	// The SQL filter authorized these rows.
+	cache := readCacheFrom(ctx)
+	for _, row := range rows {
+		cache.add(row.Workspace.ID)
+	}
+	return rows, nil
 }
 
 // GetWorkspaceCountByTemplateID reveals how many workspaces use a template
@@ -174,11 +183,22 @@ func (q *querier) GetLatestWorkspaceBuildByWorkspaceID(ctx context.Context, work
 // readableWorkspaceIDs returns which of ids name workspaces the actor may
 // read, in one query.
 func (q *querier) readableWorkspaceIDs(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
-	rows, err := q.GetWorkspacesByIDs(ctx, ids)
+	out := make(map[uuid.UUID]bool, len(ids))
+	cache := readCacheFrom(ctx)
+	unknown := cache.missing(ids)
+	for _, id := range ids {
+		out[id] = true
+	}
+	for _, id := range unknown {
+		out[id] = false
+	}
+	if len(unknown) == 0 {
+		return out, nil
+	}
+	rows, err := q.GetWorkspacesByIDs(ctx, unknown)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[uuid.UUID]bool, len(rows))
 	for _, w := range rows {
 		out[w.ID] = true
 	}
@@ -198,6 +218,7 @@ func (q *querier) GetWorkspacesByIDs(ctx context.Context, ids []uuid.UUID) ([]da
 	for _, w := range rows {
 		if q.authorize(ctx, rbac.ActionRead, w.RBACObject()) == nil {
 			visible = append(visible, w)
+			readCacheFrom(ctx).add(w.ID)
 		}
 	}
 	return visible, nil

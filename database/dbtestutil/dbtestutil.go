@@ -228,11 +228,12 @@ func NewDB(t testing.TB) (database.Store, *pgxpool.Pool) {
 	return database.NewStore(pool), pool
 }
 
-// NewDBWithPubsub is NewDB plus a pubsub on the same database.
-func NewDBWithPubsub(t testing.TB) (database.Store, pubsub.Pubsub) {
+// NewDBWithPubsub is NewDB plus a pubsub on the same database; configure is
+// passed to database.Open (a test's query tracer, say).
+func NewDBWithPubsub(t testing.TB, configure ...func(*pgxpool.Config)) (database.Store, pubsub.Pubsub) {
 	t.Helper()
 	url := Open(t)
-	pool, err := database.Open(context.Background(), url)
+	pool, err := database.Open(context.Background(), url, configure...)
 	if err != nil {
 		t.Fatal(err)
 	}

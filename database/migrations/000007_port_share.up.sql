@@ -20,3 +20,10 @@ CREATE TABLE provisioner_job_timings (
     resource text NOT NULL DEFAULT ''
 );
 CREATE INDEX provisioner_job_timings_job_id_idx ON provisioner_job_timings (job_id);
+
+-- Daemon listings find each daemon's current job by worker.
+CREATE INDEX provisioner_jobs_worker_id_idx ON provisioner_jobs (worker_id) WHERE completed_at IS NULL;
+
+-- The workspace list finds shared workspaces by ACL key.
+CREATE INDEX workspaces_user_acl_idx ON workspaces USING gin (user_acl);
+CREATE INDEX workspaces_group_acl_idx ON workspaces USING gin (group_acl);

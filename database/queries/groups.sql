@@ -46,3 +46,6 @@ ORDER BY lower(u.username);
 SELECT COUNT(*) FROM group_members_expanded gme
 JOIN users u ON u.id = gme.user_id AND NOT u.deleted
 WHERE gme.group_id = @group_id;
+
+-- name: GetGroupsByIDs :many
+SELECT * FROM groups WHERE id = ANY(@ids::uuid[]);

@@ -79,3 +79,6 @@ SELECT
     ARRAY(SELECT gme.group_id FROM group_members_expanded gme WHERE gme.user_id = users.id ORDER BY 1)::uuid[] AS group_ids
 FROM users
 WHERE id = @user_id AND NOT deleted;
+
+-- name: GetUsersByIDs :many
+SELECT * FROM users WHERE id = ANY(@ids::uuid[]);

@@ -24,71 +24,86 @@ WHERE b.id = @build_id;
 -- One page of the workspaces the caller may read, filtered, with the total
 -- count. The auth_* parameters come from an rbac.Filter on workspaces
 -- (organization grants, the caller's own workspaces, then the ACL). Order:
--- the caller's favorites, running ones, then owner and name.
-SELECT sqlc.embed(workspaces_expanded), lb.status AS latest_build_status, COUNT(*) OVER () AS count
-FROM workspaces_expanded
-JOIN LATERAL (
-    SELECT b.id, b.transition, b.job_id,
-        CASE
-            WHEN j.canceled_at IS NOT NULL AND j.completed_at IS NOT NULL THEN 'canceled'
-            WHEN j.canceled_at IS NOT NULL THEN 'canceling'
-            WHEN j.started_at IS NULL THEN 'pending'
-            WHEN j.completed_at IS NULL THEN
-                CASE b.transition WHEN 'start' THEN 'starting' WHEN 'stop' THEN 'stopping' ELSE 'deleting' END
-            WHEN COALESCE(j.error, '') <> '' THEN 'failed'
-            ELSE CASE b.transition WHEN 'start' THEN 'running' WHEN 'stop' THEN 'stopped' ELSE 'deleted' END
-        END::text AS status
-    FROM workspace_builds b
-    JOIN provisioner_jobs j ON j.id = b.job_id
-    WHERE b.workspace_id = workspaces_expanded.id
-    ORDER BY b.build_number DESC
-    LIMIT 1
-) lb ON true
-WHERE NOT workspaces_expanded.deleted
-    AND (@owner_id::uuid = '00000000-0000-0000-0000-000000000000' OR workspaces_expanded.owner_id = @owner_id)
-    AND (@owner_username::text = '' OR lower(workspaces_expanded.owner_username) = lower(@owner_username))
-    AND (COALESCE(cardinality(@template_names::text[]), 0) = 0 OR lower(workspaces_expanded.template_name) = ANY(@template_names::text[]))
-    AND (@template_id::uuid = '00000000-0000-0000-0000-000000000000' OR workspaces_expanded.template_id = @template_id)
-    AND (@organization_id::uuid = '00000000-0000-0000-0000-000000000000' OR workspaces_expanded.organization_id = @organization_id)
-    AND (@name::text = '' OR workspaces_expanded.name ILIKE '%' || @name || '%')
-    AND (COALESCE(cardinality(@statuses::text[]), 0) = 0 OR lb.status = ANY(@statuses::text[]))
-    AND (sqlc.narg('dormant')::boolean IS NULL OR (workspaces_expanded.dormant_at IS NOT NULL) = sqlc.narg('dormant')::boolean)
-    AND (sqlc.narg('last_used_after')::timestamptz IS NULL OR workspaces_expanded.last_used_at > sqlc.narg('last_used_after')::timestamptz)
-    AND (sqlc.narg('last_used_before')::timestamptz IS NULL OR workspaces_expanded.last_used_at < sqlc.narg('last_used_before')::timestamptz)
-    AND (@has_agent::text = '' OR EXISTS (
-        SELECT 1 FROM workspace_agents a
-        JOIN workspace_resources r ON r.id = a.resource_id
-        WHERE r.job_id = lb.job_id AND CASE
-            WHEN a.disconnected_at IS NOT NULL THEN 'disconnected'
-            WHEN a.last_connected_at IS NOT NULL THEN 'connected'
-            WHEN a.connection_timeout_seconds > 0
-                AND a.created_at + make_interval(secs => a.connection_timeout_seconds) < now() THEN 'timeout'
-            ELSE 'connecting'
-        END = @has_agent))
-    AND (sqlc.narg('healthy')::boolean IS NULL OR (NOT EXISTS (
-        SELECT 1 FROM workspace_agents a
-        JOIN workspace_resources r ON r.id = a.resource_id
-        WHERE r.job_id = lb.job_id AND lb.transition = 'start'
-            AND (a.last_connected_at IS NULL OR a.disconnected_at IS NOT NULL))) = sqlc.narg('healthy')::boolean)
-    AND (sqlc.narg('shared')::boolean IS NULL
-        OR (workspaces_expanded.user_acl <> '{}'::jsonb OR workspaces_expanded.group_acl <> '{}'::jsonb) = sqlc.narg('shared')::boolean)
-    AND (@shared_with_user_id::text = '' OR jsonb_exists(workspaces_expanded.user_acl, @shared_with_user_id::text))
-    AND (@shared_with_group_id::text = '' OR jsonb_exists(workspaces_expanded.group_acl, @shared_with_group_id::text))
-    AND (@auth_all::boolean
-        OR workspaces_expanded.organization_id = ANY(@auth_org_ids::uuid[])
-        OR (workspaces_expanded.owner_id = @auth_owner_id::uuid AND workspaces_expanded.organization_id = ANY(@auth_owner_org_ids::uuid[]))
-        OR ((jsonb_exists_any(COALESCE(workspaces_expanded.user_acl -> @auth_acl_user_id::text, '[]'::jsonb), ARRAY[@auth_action::text, '*'])
-                OR EXISTS (
-                    SELECT 1 FROM jsonb_each(workspaces_expanded.group_acl) g
-                    WHERE g.key = ANY(@auth_acl_group_ids::text[])
-                        AND jsonb_exists_any(g.value, ARRAY[@auth_action::text, '*'])))
-            AND ((workspaces_expanded.owner_id IS DISTINCT FROM @auth_owner_id::uuid AND workspaces_expanded.organization_id = ANY(@auth_acl_org_ids::uuid[]))
-                OR (workspaces_expanded.owner_id = @auth_owner_id::uuid AND workspaces_expanded.organization_id = ANY(@auth_acl_owner_org_ids::uuid[])))))
-ORDER BY (workspaces_expanded.favorite AND workspaces_expanded.owner_id = @requester_id::uuid) DESC,
-    (lb.status = 'running') DESC,
-    lower(workspaces_expanded.owner_username), lower(workspaces_expanded.name), workspaces_expanded.id
-OFFSET @offset_opt::int
-LIMIT NULLIF(@limit_opt::int, 0);
+-- the caller's favorites, running ones, then owner and name. Filtering and
+-- sorting run on narrow rows of the base tables; only the page is joined
+-- to the full view. The ACL branches test key existence first (?, ?|) so
+-- the GIN indexes on the ACL columns can find shared workspaces.
+WITH filtered AS (
+    SELECT w.id, w.owner_id, w.favorite, lower(u.username) AS owner_key, lower(w.name) AS name_key, lb.status
+    FROM workspaces w
+    JOIN users u ON u.id = w.owner_id
+    JOIN templates t ON t.id = w.template_id
+    JOIN LATERAL (
+        SELECT b.id, b.transition, b.job_id,
+            CASE
+                WHEN j.canceled_at IS NOT NULL AND j.completed_at IS NOT NULL THEN 'canceled'
+                WHEN j.canceled_at IS NOT NULL THEN 'canceling'
+                WHEN j.started_at IS NULL THEN 'pending'
+                WHEN j.completed_at IS NULL THEN
+                    CASE b.transition WHEN 'start' THEN 'starting' WHEN 'stop' THEN 'stopping' ELSE 'deleting' END
+                WHEN COALESCE(j.error, '') <> '' THEN 'failed'
+                ELSE CASE b.transition WHEN 'start' THEN 'running' WHEN 'stop' THEN 'stopped' ELSE 'deleted' END
+            END::text AS status
+        FROM workspace_builds b
+        JOIN provisioner_jobs j ON j.id = b.job_id
+        WHERE b.workspace_id = w.id
+        ORDER BY b.build_number DESC
+        LIMIT 1
+    ) lb ON true
+    WHERE NOT w.deleted
+        AND (@owner_id::uuid = '00000000-0000-0000-0000-000000000000' OR w.owner_id = @owner_id)
+        AND (COALESCE(cardinality(@template_names::text[]), 0) = 0 OR lower(t.name) = ANY(@template_names::text[]))
+        AND (@template_id::uuid = '00000000-0000-0000-0000-000000000000' OR w.template_id = @template_id)
+        AND (@organization_id::uuid = '00000000-0000-0000-0000-000000000000' OR w.organization_id = @organization_id)
+        AND (@name::text = '' OR w.name ILIKE '%' || @name || '%')
+        AND (COALESCE(cardinality(@statuses::text[]), 0) = 0 OR lb.status = ANY(@statuses::text[]))
+        AND (sqlc.narg('dormant')::boolean IS NULL OR (w.dormant_at IS NOT NULL) = sqlc.narg('dormant')::boolean)
+        AND (sqlc.narg('last_used_after')::timestamptz IS NULL OR w.last_used_at > sqlc.narg('last_used_after')::timestamptz)
+        AND (sqlc.narg('last_used_before')::timestamptz IS NULL OR w.last_used_at < sqlc.narg('last_used_before')::timestamptz)
+        AND (@has_agent::text = '' OR EXISTS (
+            SELECT 1 FROM workspace_agents a
+            JOIN workspace_resources r ON r.id = a.resource_id
+            WHERE r.job_id = lb.job_id AND CASE
+                WHEN a.disconnected_at IS NOT NULL THEN 'disconnected'
+                WHEN a.last_connected_at IS NOT NULL THEN 'connected'
+                WHEN a.connection_timeout_seconds > 0
+                    AND a.created_at + make_interval(secs => a.connection_timeout_seconds) < now() THEN 'timeout'
+                ELSE 'connecting'
+            END = @has_agent))
+        AND (sqlc.narg('healthy')::boolean IS NULL OR (NOT EXISTS (
+            SELECT 1 FROM workspace_agents a
+            JOIN workspace_resources r ON r.id = a.resource_id
+            WHERE r.job_id = lb.job_id AND lb.transition = 'start'
+                AND (a.last_connected_at IS NULL OR a.disconnected_at IS NOT NULL))) = sqlc.narg('healthy')::boolean)
+        AND (sqlc.narg('shared')::boolean IS NULL
+            OR (w.user_acl <> '{}'::jsonb OR w.group_acl <> '{}'::jsonb) = sqlc.narg('shared')::boolean)
+        AND (@shared_with_user_id::text = '' OR w.user_acl ? @shared_with_user_id::text)
+        AND (@shared_with_group_id::text = '' OR w.group_acl ? @shared_with_group_id::text)
+        AND (@auth_all::boolean
+            OR w.organization_id = ANY(@auth_org_ids::uuid[])
+            OR (w.owner_id = @auth_owner_id::uuid AND w.organization_id = ANY(@auth_owner_org_ids::uuid[]))
+            OR ((
+                    (w.user_acl ? @auth_acl_user_id::text
+                        AND jsonb_exists_any(w.user_acl -> @auth_acl_user_id::text, ARRAY[@auth_action::text, '*']))
+                    OR (w.group_acl ?| @auth_acl_group_ids::text[] AND EXISTS (
+                        SELECT 1 FROM jsonb_each(w.group_acl) g
+                        WHERE g.key = ANY(@auth_acl_group_ids::text[])
+                            AND jsonb_exists_any(g.value, ARRAY[@auth_action::text, '*']))))
+                AND ((w.owner_id IS DISTINCT FROM @auth_owner_id::uuid AND w.organization_id = ANY(@auth_acl_org_ids::uuid[]))
+                    OR (w.owner_id = @auth_owner_id::uuid AND w.organization_id = ANY(@auth_acl_owner_org_ids::uuid[])))))
+),
+page AS (
+    SELECT f.*, COUNT(*) OVER () AS count,
+        (f.favorite AND f.owner_id = @requester_id::uuid) AS pinned
+    FROM filtered f
+    ORDER BY pinned DESC, (f.status = 'running') DESC, f.owner_key, f.name_key, f.id
+    OFFSET @offset_opt::int
+    LIMIT NULLIF(@limit_opt::int, 0)
+)
+SELECT sqlc.embed(workspaces_expanded), page.status AS latest_build_status, page.count
+FROM page
+JOIN workspaces_expanded ON workspaces_expanded.id = page.id
+ORDER BY page.pinned DESC, (page.status = 'running') DESC, page.owner_key, page.name_key, page.id;
 
 -- name: GetWorkspaceCountByTemplateID :one
 -- Live workspaces built from the template.

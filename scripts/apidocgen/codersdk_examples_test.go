@@ -16,6 +16,7 @@ import (
 var responseTypes = map[string]func() any{
 	"codersdk.APIKey":                          func() any { return &codersdk.APIKey{} },
 	"codersdk.APIKeyWithOwner":                 func() any { return &codersdk.APIKeyWithOwner{} },
+	"codersdk.AuditLogResponse":                func() any { return &codersdk.AuditLogResponse{} },
 	"codersdk.AuthorizationResponse":           func() any { return &codersdk.AuthorizationResponse{} },
 	"codersdk.ExternalAPIKeyScopes":            func() any { return &codersdk.ExternalAPIKeyScopes{} },
 	"codersdk.MinimalUser":                     func() any { return &codersdk.MinimalUser{} },
@@ -38,6 +39,7 @@ var responseTypes = map[string]func() any{
 	"codersdk.LoginWithPasswordResponse":       func() any { return &codersdk.LoginWithPasswordResponse{} },
 	"codersdk.Response":                        func() any { return &codersdk.Response{} },
 	"codersdk.SSHConfigResponse":               func() any { return &codersdk.SSHConfigResponse{} },
+	"codersdk.ServerSentEvent":                 func() any { return &codersdk.ServerSentEvent{} },
 	"codersdk.TokenConfig":                     func() any { return &codersdk.TokenConfig{} },
 	"codersdk.UpdateCheckResponse":             func() any { return &codersdk.UpdateCheckResponse{} },
 	"codersdk.User":                            func() any { return &codersdk.User{} },

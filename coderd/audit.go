@@ -1,0 +1,339 @@
+package coderd
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"cdr.dev/slog"
+	"github.com/google/uuid"
+
+	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/httpapi"
+	"github.com/devplane/devplane/coderd/httpmw"
+	"github.com/devplane/devplane/coderd/searchquery"
+	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/dbtime"
+)
+
+// defaultAuditPageLimit applies when the caller gives no limit: the log is
+// read a screen at a time.
+const defaultAuditPageLimit = 100
+
+// auditCountCap is as far as GET /audit counts (count_cap in the answer): a
+// count of exactly this means "this many or more". Counting every match of
+// a broad filter over a large log costs more than the page itself (all of a
+// million rows: about 120 ms here); capped, the count reads at most this
+// many index entries that match.
+const auditCountCap = 2_000
+
+// @Summary Get audit logs
+// @ID get-audit-logs
+// @Security CoderSessionToken
+// @Produce json
+// @Tags Audit
+// @Param q query string false "Search query: resource_type, resource_id, resource_target, action, username, email, organization, build_reason, date_from, date_to, request_id"
+// @Param limit query int false "Page limit (default 100)"
+// @Param offset query int false "Page offset"
+// @Success 200 {object} codersdk.AuditLogResponse
+// @Router /audit [get]
+func (api *API) auditLogs(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	filter, errs := searchquery.AuditLogs(r.URL.Query().Get("q"), dbtime.Now())
+	page, validations := httpapi.ParsePagination(r)
+	if page.AfterID != uuid.Nil {
+		validations = append(validations, codersdk.ValidationError{Field: "after_id", Detail: "is not supported here; use offset"})
+	}
+	if r.URL.Query().Get("limit") == "" {
+		page.Limit = defaultAuditPageLimit
+	}
+	for _, e := range errs {
+		validations = append(validations, codersdk.ValidationError{Field: e.Field, Detail: e.Detail})
+	}
+
+	// An ID is taken as it is (the RBAC filter decides what it shows); a
+	// name must name an organization the caller can see.
+	orgID, _ := uuid.Parse(filter.Organization)
+	if filter.Organization != "" && orgID == uuid.Nil && len(validations) == 0 {
+		org, err := api.Database.GetOrganizationByName(ctx, filter.Organization)
+		switch {
+		case httpapi.IsUnauthorizedOrNotFound(err):
+			validations = append(validations, codersdk.ValidationError{
+				Field: "organization", Detail: fmt.Sprintf("No organization %q.", filter.Organization),
+			})
+		case err != nil:
+			httpapi.InternalServerError(rw, err)
+			return
+		default:
+			orgID = org.ID
+		}
+	}
+	if len(validations) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid audit log query.", Validations: validations})
+		return
+	}
+	// The actor keys become user IDs first, so the queries below filter on
+	// values the planner can see (see GetAuditActorIDs).
+	var (
+		userIDs     []uuid.UUID
+		filterUsers = filter.Username != "" || filter.Email != ""
+	)
+	if strings.EqualFold(filter.Username, "me") && filter.Email == "" {
+		userIDs = []uuid.UUID{httpmw.APIKeyAuthorization(r).Key.UserID}
+	} else if filterUsers {
+		username := filter.Username
+		if strings.EqualFold(username, "me") {
+			username = httpmw.APIKeyAuthorization(r).Subject.FriendlyName
+		}
+		ids, err := api.Database.GetAuditActorIDs(ctx, database.GetAuditActorIDsParams{Username: username, Email: filter.Email})
+		if err != nil {
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+		if len(ids) == 0 {
+			httpapi.Write(ctx, rw, http.StatusOK, codersdk.AuditLogResponse{AuditLogs: []codersdk.AuditLog{}, CountCap: auditCountCap})
+			return
+		}
+		userIDs = ids
+	}
+	// One actor (the usual case) is an equality; see GetAuditLogsOffset.
+	var userID uuid.UUID
+	if len(userIDs) == 1 {
+		userID, userIDs, filterUsers = userIDs[0], nil, false
+	}
+
+	// The count and the page each see only the rows the caller may read
+	// (see dbauthz); a member without audit rights gets an empty log. They
+	// share a read-only transaction so that each is planned for this
+	// search's values (see UseCustomPlansInTx).
+	var (
+		count int64
+		logs  = []codersdk.AuditLog{}
+	)
+	err := api.Database.InTx(ctx, func(tx database.Store) error {
+		logs = logs[:0] // a retried transaction starts over
+		if err := tx.UseCustomPlansInTx(ctx); err != nil {
+			return err
+		}
+		var err error
+		count, err = tx.CountAuditLogs(ctx, database.CountAuditLogsParams{
+			ResourceType: filter.ResourceType, ResourceID: filter.ResourceID, ResourceTarget: filter.ResourceTarget,
+			Action: filter.Action, UserID: userID, FilterUserIds: filterUsers, UserIds: userIDs, OrganizationID: orgID,
+			BuildReason: filter.BuildReason, DateFrom: filter.DateFrom, DateTo: filter.DateTo, RequestID: filter.RequestID,
+			CountCap: auditCountCap,
+		})
+		if err != nil {
+			return err
+		}
+		// Below the cap the count is exact, and an offset past it has
+		// nothing.
+		if count < auditCountCap && count <= int64(page.Offset) {
+			return nil
+		}
+		rows, err := tx.GetAuditLogsOffset(ctx, database.GetAuditLogsOffsetParams{
+			ResourceType: filter.ResourceType, ResourceID: filter.ResourceID, ResourceTarget: filter.ResourceTarget,
+			Action: filter.Action, UserID: userID, FilterUserIds: filterUsers, UserIds: userIDs, OrganizationID: orgID,
+			BuildReason: filter.BuildReason, DateFrom: filter.DateFrom, DateTo: filter.DateTo, RequestID: filter.RequestID,
+			OffsetOpt: page.Offset, LimitOpt: page.Limit,
+		})
+		for _, row := range rows {
+			logs = append(logs, convertAuditLog(row))
+		}
+		return err
+	}, &database.TxOptions{ReadOnly: true})
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, codersdk.AuditLogResponse{AuditLogs: logs, Count: count, CountCap: auditCountCap})
+}
+
+func convertAuditLog(row database.GetAuditLogsOffsetRow) codersdk.AuditLog {
+	out := codersdk.AuditLog{
+		ID:               row.ID,
+		RequestID:        row.RequestID,
+		Time:             row.Time,
+		UserAgent:        row.UserAgent,
+		ResourceType:     codersdk.ResourceType(row.ResourceType),
+		ResourceID:       row.ResourceID,
+		ResourceTarget:   row.ResourceTarget,
+		ResourceIcon:     row.ResourceIcon,
+		Action:           codersdk.AuditAction(row.Action),
+		Diff:             codersdk.AuditDiff{},
+		StatusCode:       row.StatusCode,
+		AdditionalFields: json.RawMessage(row.AdditionalFields),
+		IsDeleted:        row.IsDeleted,
+	}
+	if row.Ip != nil {
+		out.IP = *row.Ip
+	}
+	// The column is only ever written from a codersdk.AuditDiff.
+	_ = json.Unmarshal(row.Diff, &out.Diff)
+	if len(out.AdditionalFields) == 0 {
+		out.AdditionalFields = json.RawMessage("{}")
+	}
+	if row.OrganizationID.Valid {
+		out.OrganizationID = row.OrganizationID.UUID
+		if row.OrganizationName != nil {
+			out.Organization = &codersdk.MinimalOrganization{
+				ID: row.OrganizationID.UUID, Name: *row.OrganizationName,
+				DisplayName: deref(row.OrganizationDisplayName), Icon: deref(row.OrganizationIcon),
+			}
+		}
+	}
+	if row.UserID.Valid && row.UserUsername != nil {
+		u := database.User{
+			ID: row.UserID.UUID, Username: *row.UserUsername, Name: deref(row.UserName), Email: deref(row.UserEmail),
+			AvatarUrl: deref(row.UserAvatarUrl), Status: database.UserStatus(row.UserStatus),
+			LoginType: database.LoginType(row.UserLoginType), ThemePreference: deref(row.UserThemePreference),
+			RbacRoles: row.UserRbacRoles,
+		}
+		if row.UserCreatedAt != nil {
+			u.CreatedAt = *row.UserCreatedAt
+		}
+		if row.UserUpdatedAt != nil {
+			u.UpdatedAt = *row.UserUpdatedAt
+		}
+		if row.UserLastSeenAt != nil {
+			u.LastSeenAt = *row.UserLastSeenAt
+		}
+		user := convertUser(u, row.UserOrganizationIds)
+		out.User = &user
+	}
+	out.Description = auditDescription(out)
+	if !out.IsDeleted {
+		out.ResourceLink = auditResourceLink(out)
+	}
+	return out
+}
+
+// auditResourceLink is the dashboard page of the resource, where the entry
+// itself says enough to build it.
+func auditResourceLink(l codersdk.AuditLog) string {
+	var fields struct {
+		WorkspaceOwner string `json:"workspace_owner"`
+		WorkspaceName  string `json:"workspace_name"`
+		BuildNumber    string `json:"build_number"`
+	}
+	_ = json.Unmarshal(l.AdditionalFields, &fields)
+	switch l.ResourceType {
+	case codersdk.ResourceTypeTemplate:
+		return "/templates/" + url.PathEscape(l.ResourceTarget)
+	case codersdk.ResourceTypeUser:
+		return "/users?filter=" + url.QueryEscape(l.ResourceTarget)
+	case codersdk.ResourceTypeWorkspace:
+		if fields.WorkspaceOwner != "" {
+			return "/@" + url.PathEscape(fields.WorkspaceOwner) + "/" + url.PathEscape(l.ResourceTarget)
+		}
+	case codersdk.ResourceTypeWorkspaceBuild:
+		if fields.WorkspaceOwner != "" && fields.WorkspaceName != "" && fields.BuildNumber != "" {
+			return "/@" + url.PathEscape(fields.WorkspaceOwner) + "/" + url.PathEscape(fields.WorkspaceName) +
+				"/builds/" + url.PathEscape(fields.BuildNumber)
+		}
+	}
+	return ""
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// auditDescription is the sentence a UI shows, with {user} and {target}
+// left for it to fill in (and link), as upstream does.
+func auditDescription(l codersdk.AuditLog) string {
+	var b strings.Builder
+	b.WriteString("{user} ")
+	if l.StatusCode >= 400 {
+		b.WriteString("unsuccessfully attempted to ")
+		b.WriteString(string(l.Action))
+	} else {
+		b.WriteString(l.Action.Friendly())
+	}
+	switch {
+	case l.ResourceType == codersdk.ResourceTypeAPIKey &&
+		(l.Action == codersdk.AuditActionLogin || l.Action == codersdk.AuditActionLogout || l.Action == codersdk.AuditActionRegister):
+		// "{user} logged in": the key is not worth naming.
+		return b.String()
+	case l.ResourceType == codersdk.ResourceTypeGitSSHKey:
+		b.WriteString(" the git ssh key")
+		return b.String()
+	}
+	b.WriteString(" ")
+	b.WriteString(l.ResourceType.FriendlyString())
+	b.WriteString(" {target}")
+	return b.String()
+}
+
+// auditMember records a change to user's membership of the organization the
+// URL names: the member is named by the user, as upstream does.
+func auditMember(ctx context.Context, user database.User, old, new any) {
+	audit.SetResource(ctx, audit.Resource{ID: user.ID, Target: user.Username, Icon: user.AvatarUrl})
+	audit.SetDiff(ctx, old, new)
+}
+
+// buildAuditFields are the additional fields of a build's entry, as
+// upstream shows them.
+func buildAuditFields(w database.Workspace, b database.InsertWorkspaceBuildParams) map[string]any {
+	return map[string]any{
+		"workspace_name":  w.Name,
+		"workspace_id":    w.ID,
+		"workspace_owner": w.OwnerUsername,
+		// Strings, as upstream's dashboard reads them.
+		"build_number": strconv.Itoa(int(b.BuildNumber)),
+		"build_reason": string(b.Reason),
+		"transition":   string(b.Transition),
+	}
+}
+
+// auditBuildRequest names the build an API request creates: the build is
+// the resource and the workspace its target.
+func auditBuildRequest(ctx context.Context, w database.Workspace, b database.InsertWorkspaceBuildParams) {
+	audit.Set(ctx, func(rec *audit.Record) {
+		rec.ResourceType = codersdk.ResourceTypeWorkspaceBuild
+		rec.ResourceID, rec.ResourceTarget, rec.ResourceIcon = b.ID, w.Name, w.TemplateIcon
+		rec.OrganizationID = w.OrganizationID
+		if b.Transition.Valid() {
+			rec.Action = codersdk.AuditAction(b.Transition)
+		}
+		rec.BuildReason = codersdk.BuildReason(b.Reason)
+		if rec.AdditionalFields == nil {
+			rec.AdditionalFields = map[string]any{}
+		}
+		for k, v := range buildAuditFields(w, b) {
+			rec.AdditionalFields[k] = v
+		}
+		if b.ID == uuid.Nil {
+			// Refused before it had a number.
+			delete(rec.AdditionalFields, "build_number")
+		}
+	})
+}
+
+// auditTransition records a build the server enqueued itself (autostart,
+// autostop, dormancy), or one a request caused beside its own change, as an
+// entry of its own: by the system, or by the request's actor.
+func (api *API) auditTransition(ctx context.Context, w database.Workspace, b database.InsertWorkspaceBuildParams, status int) {
+	err := audit.Related(ctx, api.Database, audit.Entry{
+		ResourceType:     codersdk.ResourceTypeWorkspaceBuild,
+		ResourceID:       b.ID,
+		ResourceTarget:   w.Name,
+		ResourceIcon:     w.TemplateIcon,
+		OrganizationID:   w.OrganizationID,
+		Action:           codersdk.AuditAction(b.Transition),
+		StatusCode:       status,
+		AdditionalFields: buildAuditFields(w, b),
+		BuildReason:      codersdk.BuildReason(b.Reason),
+	})
+	if err != nil {
+		api.Logger.Error(ctx, "write audit log of a workspace build", slog.F("workspace_id", w.ID), slog.Error(err))
+	}
+}
