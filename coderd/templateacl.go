@@ -2,7 +2,6 @@ package coderd
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"sort"
 
@@ -115,58 +114,19 @@ func (api *API) patchTemplateACL(rw http.ResponseWriter, r *http.Request) {
 	userACL := database.ParseACL(t.UserAcl)
 	groupACL := database.ParseACL(t.GroupAcl)
 	var v httpapi.Validations
-	apply := func(field string, perms map[string]codersdk.TemplateRole, acl database.ACL, exists func(uuid.UUID) (string, error)) bool {
-		keys := make([]string, 0, len(perms))
-		for k := range perms {
-			keys = append(keys, k)
+	for _, change := range []struct {
+		field   string
+		changes map[string]codersdk.TemplateRole
+		acl     database.ACL
+		check   func(uuid.UUID) (string, error)
+	}{
+		{"user_perms", req.UserPerms, userACL, api.memberCheck(ctx, t.OrganizationID, "template")},
+		{"group_perms", req.GroupPerms, groupACL, api.groupCheck(ctx, t.OrganizationID, "template")},
+	} {
+		if err := applyACLChanges(&v, change.field, change.changes, change.acl, templateRoleActions, change.check); err != nil {
+			httpapi.InternalServerError(rw, err)
+			return
 		}
-		sort.Strings(keys) // deterministic validation order
-		for _, k := range keys {
-			role := perms[k]
-			f := field + "." + k
-			id, err := uuid.Parse(k)
-			if err != nil {
-				v.Check(f, "must be a UUID")
-				continue
-			}
-			switch role {
-			case codersdk.TemplateRoleDeleted:
-				delete(acl, id)
-				continue
-			case codersdk.TemplateRoleUse, codersdk.TemplateRoleAdmin:
-			default:
-				v.Check(f, fmt.Sprintf(`role %q must be "use", "admin", or "" to remove the entry`, role))
-				continue
-			}
-			problem, err := exists(id)
-			if err != nil {
-				httpapi.InternalServerError(rw, err)
-				return false
-			}
-			if problem != "" {
-				v.Check(f, problem)
-				continue
-			}
-			acl[id] = templateRoleActions(role)
-		}
-		return true
-	}
-	userOK := func(id uuid.UUID) (string, error) {
-		_, err := api.Database.GetOrganizationMember(ctx, database.GetOrganizationMemberParams{OrganizationID: t.OrganizationID, UserID: id})
-		if httpapi.IsUnauthorizedOrNotFound(err) {
-			return "no member of the template's organization has this ID", nil
-		}
-		return "", err
-	}
-	groupOK := func(id uuid.UUID) (string, error) {
-		g, err := api.Database.GetGroupByID(ctx, id)
-		if httpapi.IsUnauthorizedOrNotFound(err) || (err == nil && g.OrganizationID != t.OrganizationID) {
-			return "no group of the template's organization has this ID", nil
-		}
-		return "", err
-	}
-	if !apply("user_perms", req.UserPerms, userACL, userOK) || !apply("group_perms", req.GroupPerms, groupACL, groupOK) {
-		return
 	}
 	if len(v) > 0 {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid template permissions.", Validations: v})

@@ -2,7 +2,6 @@ package coderd
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"slices"
 	"sort"
@@ -110,60 +109,26 @@ func (api *API) patchWorkspaceACL(rw http.ResponseWriter, r *http.Request) {
 	}
 	users, groups := database.ParseACL(w.UserAcl), database.ParseACL(w.GroupAcl)
 	var v httpapi.Validations
-	apply := func(field string, roles map[string]codersdk.WorkspaceRole, acl database.ACL, check func(uuid.UUID) (string, error)) bool {
-		keys := make([]string, 0, len(roles))
-		for k := range roles {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			f := field + "." + k
-			id, err := uuid.Parse(k)
-			if err != nil {
-				v.Check(f, "must be a UUID")
-				continue
-			}
-			switch roles[k] {
-			case codersdk.WorkspaceRoleDeleted:
-				delete(acl, id)
-				continue
-			case codersdk.WorkspaceRoleUse, codersdk.WorkspaceRoleAdmin:
-			default:
-				v.Check(f, fmt.Sprintf(`role %q must be "use", "admin", or "" to remove the entry`, roles[k]))
-				continue
-			}
-			problem, err := check(id)
-			if err != nil {
-				httpapi.InternalServerError(rw, err)
-				return false
-			}
-			if problem != "" {
-				v.Check(f, problem)
-				continue
-			}
-			acl[id] = workspaceRoleActions(roles[k])
-		}
-		return true
-	}
+	members := api.memberCheck(ctx, w.OrganizationID, "workspace")
 	userOK := func(id uuid.UUID) (string, error) {
 		if id == w.OwnerID {
 			return "the owner already has every right on the workspace", nil
 		}
-		_, err := api.Database.GetOrganizationMember(ctx, database.GetOrganizationMemberParams{OrganizationID: w.OrganizationID, UserID: id})
-		if httpapi.IsUnauthorizedOrNotFound(err) {
-			return "no member of the workspace's organization has this ID", nil
-		}
-		return "", err
+		return members(id)
 	}
-	groupOK := func(id uuid.UUID) (string, error) {
-		g, err := api.Database.GetGroupByID(ctx, id)
-		if httpapi.IsUnauthorizedOrNotFound(err) || (err == nil && g.OrganizationID != w.OrganizationID) {
-			return "no group of the workspace's organization has this ID", nil
+	for _, change := range []struct {
+		field   string
+		changes map[string]codersdk.WorkspaceRole
+		acl     database.ACL
+		check   func(uuid.UUID) (string, error)
+	}{
+		{"user_roles", req.UserRoles, users, userOK},
+		{"group_roles", req.GroupRoles, groups, api.groupCheck(ctx, w.OrganizationID, "workspace")},
+	} {
+		if err := applyACLChanges(&v, change.field, change.changes, change.acl, workspaceRoleActions, change.check); err != nil {
+			httpapi.InternalServerError(rw, err)
+			return
 		}
-		return "", err
-	}
-	if !apply("user_roles", req.UserRoles, users, userOK) || !apply("group_roles", req.GroupRoles, groups, groupOK) {
-		return
 	}
 	if len(v) > 0 {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid workspace sharing.", Validations: v})

@@ -35,15 +35,23 @@ func (q *querier) GetAuthorizedTemplates(ctx context.Context, arg database.GetAu
 	}
 	arg.AuthAll, arg.AuthOrgIds, arg.AuthAclOrgIds = f.All, f.OrgIDs, f.ACLOrgIDs
 	arg.AuthAction = string(f.Action)
-	arg.AuthAclUserID = ""
-	if f.ACLUserID != uuid.Nil {
-		arg.AuthAclUserID = f.ACLUserID.String()
-	}
-	arg.AuthAclGroupIds = make([]string, 0, len(f.ACLGroupIDs))
-	for _, g := range f.ACLGroupIDs {
-		arg.AuthAclGroupIds = append(arg.AuthAclGroupIds, g.String())
-	}
+	arg.AuthAclUserID, arg.AuthAclGroupIds = aclFilterKeys(f)
 	return q.db.GetAuthorizedTemplates(ctx, arg)
+}
+
+// aclFilterKeys gives the ACL keys a filter may match, as the ACL columns
+// spell them: the user's ID ("" when no user entry counts) and the
+// groups' IDs.
+func aclFilterKeys(f rbac.Filter) (string, []string) {
+	user := ""
+	if f.ACLUserID != uuid.Nil {
+		user = f.ACLUserID.String()
+	}
+	groups := make([]string, 0, len(f.ACLGroupIDs))
+	for _, g := range f.ACLGroupIDs {
+		groups = append(groups, g.String())
+	}
+	return user, groups
 }
 
 // templateAct loads the template (which must be readable) and checks

@@ -41,14 +41,7 @@ func (q *querier) GetAuthorizedWorkspaces(ctx context.Context, arg database.GetA
 	arg.AuthOwnerID, arg.AuthOwnerOrgIds = f.OwnerID, f.OwnerOrgIDs
 	arg.AuthAclOrgIds, arg.AuthAclOwnerOrgIds = f.ACLOrgIDs, f.ACLOwnerOrgIDs
 	arg.AuthAction = string(f.Action)
-	arg.AuthAclUserID = ""
-	if f.ACLUserID != uuid.Nil {
-		arg.AuthAclUserID = f.ACLUserID.String()
-	}
-	arg.AuthAclGroupIds = make([]string, 0, len(f.ACLGroupIDs))
-	for _, g := range f.ACLGroupIDs {
-		arg.AuthAclGroupIds = append(arg.AuthAclGroupIds, g.String())
-	}
+	arg.AuthAclUserID, arg.AuthAclGroupIds = aclFilterKeys(f)
 	rows, err := q.db.GetAuthorizedWorkspaces(ctx, arg)
 	if err != nil {
 		return nil, err

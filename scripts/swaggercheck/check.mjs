@@ -145,6 +145,12 @@ try {
   for (const tag of expectedTags) {
     if (!rendered.tags.includes(tag)) fail(`tag "${tag}" has no section (rendered: ${rendered.tags.join(", ") || "none"})`);
   }
+  // Tags start collapsed; opening one must show its operations.
+  if (rendered.tags.length > 0) {
+    await page.click(".swagger-ui .opblock-tag-section .opblock-tag");
+    await page.waitForSelector(".swagger-ui .opblock", { timeout }).catch(() => {});
+    rendered.operations = await page.evaluate(() => document.querySelectorAll(".swagger-ui .opblock").length);
+  }
   if (rendered.operations === 0) fail("no operation is rendered");
   for (const e of rendered.errors) fail(`Swagger UI reports an error: ${e}`);
   const reportTraffic = () => {

@@ -19,6 +19,10 @@
     persistAuthorization: true,
     displayRequestDuration: true,
     filter: true,
+    // Tags start collapsed: with every operation expanded (Swagger UI's
+    // default "list"), this UI stops rendering past about 137 operations,
+    // and the API has more.
+    docExpansion: "none",
     // The default validator is an external service; never call it.
     validatorUrl: null,
     // Do not let ?url=... in the address bar load another document.
