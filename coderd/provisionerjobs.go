@@ -16,6 +16,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
+	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/codersdk"
@@ -562,4 +563,33 @@ func (*API) closeFollow(ctx context.Context, log slog.Logger, conn *websocket.Co
 	}
 	log.Warn(ctx, "follow provisioner job logs", slog.Error(err))
 	_ = conn.Close(websocket.StatusInternalError, "internal error reading logs")
+}
+
+// cancelJob cancels a job the caller was allowed to cancel (imports, dry
+// runs and builds share the rules): 400 once it completed or was canceled;
+// a pending job is done at once, a running one is stopped by its daemon,
+// which the job's notification wakes. what names the job in messages.
+func (api *API) cancelJob(rw http.ResponseWriter, r *http.Request, job database.ProvisionerJob, what string) {
+	ctx := r.Context()
+	switch {
+	case job.CompletedAt != nil:
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "The " + what + " has already completed."})
+		return
+	case job.CanceledAt != nil:
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "The " + what + " has already been marked as canceled."})
+		return
+	}
+	now := dbtime.Now()
+	err := api.Database.UpdateProvisionerJobWithCancelByID(ctx, database.UpdateProvisionerJobWithCancelByIDParams{ID: job.ID, CanceledAt: &now})
+	switch {
+	case dbauthz.IsNotAuthorizedError(err):
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to cancel this " + what + "."})
+		return
+	case err != nil:
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	audit.SetDiff(ctx, map[string]any{"job_canceled": false}, map[string]any{"job_canceled": true})
+	api.publishJobLogs(ctx, job.ID)
+	httpapi.Write(ctx, rw, http.StatusOK, codersdk.Response{Message: "Job has been marked as canceled."})
 }

@@ -339,10 +339,6 @@ func (api *API) postTemplateByOrganization(rw http.ResponseWriter, r *http.Reque
 	case database.IsUniqueViolation(err, "templates_organization_name_lower_idx"):
 		writeTemplateConflict(ctx, rw, req.Name)
 		return
-	case database.IsUniqueViolation(err, "template_versions_template_name_lower_idx"):
-		// Cannot happen for a fresh template; kept for a clear answer.
-		httpapi.InternalServerError(rw, err)
-		return
 	case dbauthz.IsNotAuthorizedError(err):
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to create templates in this organization."})
 		return

@@ -565,27 +565,7 @@ func (api *API) patchCancelTemplateVersion(rw http.ResponseWriter, r *http.Reque
 	if !ok {
 		return
 	}
-	switch {
-	case job.CompletedAt != nil:
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "The job has already completed."})
-		return
-	case job.CanceledAt != nil:
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "The job has already been marked as canceled."})
-		return
-	}
-	now := dbtime.Now()
-	err = api.Database.UpdateProvisionerJobWithCancelByID(ctx, database.UpdateProvisionerJobWithCancelByIDParams{ID: job.ID, CanceledAt: &now})
-	switch {
-	case dbauthz.IsNotAuthorizedError(err):
-		httpapi.Forbidden(rw)
-		return
-	case err != nil:
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	audit.SetDiff(ctx, map[string]any{"job_canceled": false}, map[string]any{"job_canceled": true})
-	api.publishJobLogs(ctx, job.ID)
-	httpapi.Write(ctx, rw, http.StatusOK, codersdk.Response{Message: "Job has been marked as canceled."})
+	api.cancelJob(rw, r, job, "job")
 }
 
 // @Summary Archive template version

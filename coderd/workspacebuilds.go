@@ -16,7 +16,6 @@ import (
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
-	"github.com/devplane/devplane/database/dbtime"
 )
 
 // buildReasons maps the reasons a client may give to stored ones.
@@ -487,24 +486,5 @@ func (api *API) patchCancelWorkspaceBuild(rw http.ResponseWriter, r *http.Reques
 		httpapi.InternalServerError(rw, err)
 		return
 	}
-	switch {
-	case job.CompletedAt != nil:
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "The build has already completed."})
-		return
-	case job.CanceledAt != nil:
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "The build has already been marked as canceled."})
-		return
-	}
-	now := dbtime.Now()
-	err = api.Database.UpdateProvisionerJobWithCancelByID(ctx, database.UpdateProvisionerJobWithCancelByIDParams{ID: job.ID, CanceledAt: &now})
-	switch {
-	case dbauthz.IsNotAuthorizedError(err):
-		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to cancel this build."})
-		return
-	case err != nil:
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	api.publishJobLogs(ctx, job.ID)
-	httpapi.Write(ctx, rw, http.StatusOK, codersdk.Response{Message: "Job has been marked as canceled."})
+	api.cancelJob(rw, r, job, "build")
 }
