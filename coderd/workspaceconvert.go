@@ -167,21 +167,18 @@ func (api *API) workspacesResponse(ctx context.Context, requester uuid.UUID, row
 	if len(rows) == 0 {
 		return out, nil
 	}
-	ids := make([]uuid.UUID, 0, len(rows))
 	byID := make(map[uuid.UUID]database.Workspace, len(rows))
 	for _, w := range rows {
-		ids = append(ids, w.ID)
 		byID[w.ID] = w
 	}
-	latest, err := api.Database.GetLatestWorkspaceBuildsByWorkspaceIDs(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	buildIDs := make([]uuid.UUID, 0, len(latest))
-	latestOf := make(map[uuid.UUID]uuid.UUID, len(latest))
-	for _, b := range latest {
-		buildIDs = append(buildIDs, b.ID)
-		latestOf[b.WorkspaceID] = b.ID
+	// The workspace row names its latest build (kept by a trigger).
+	buildIDs := make([]uuid.UUID, 0, len(rows))
+	latestOf := make(map[uuid.UUID]uuid.UUID, len(rows))
+	for _, w := range rows {
+		if w.LatestBuildID.Valid {
+			buildIDs = append(buildIDs, w.LatestBuildID.UUID)
+			latestOf[w.ID] = w.LatestBuildID.UUID
+		}
 	}
 	builds, err := api.buildsResponse(ctx, buildIDs, byID)
 	if err != nil {

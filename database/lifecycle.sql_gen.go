@@ -22,7 +22,7 @@ latest AS (
     JOIN workspaces w ON w.id = b.workspace_id AND NOT w.deleted
     ORDER BY b.workspace_id, b.build_number DESC
 )
-SELECT workspaces_expanded.id, workspaces_expanded.created_at, workspaces_expanded.updated_at, workspaces_expanded.owner_id, workspaces_expanded.organization_id, workspaces_expanded.template_id, workspaces_expanded.deleted, workspaces_expanded.name, workspaces_expanded.autostart_schedule, workspaces_expanded.ttl, workspaces_expanded.last_used_at, workspaces_expanded.dormant_at, workspaces_expanded.deleting_at, workspaces_expanded.automatic_updates, workspaces_expanded.favorite, workspaces_expanded.next_start_at, workspaces_expanded.user_acl, workspaces_expanded.group_acl, workspaces_expanded.owner_username, workspaces_expanded.owner_name, workspaces_expanded.owner_avatar_url, workspaces_expanded.organization_name, workspaces_expanded.organization_display_name, workspaces_expanded.organization_icon, workspaces_expanded.template_name, workspaces_expanded.template_display_name, workspaces_expanded.template_icon, workspaces_expanded.template_active_version_id, workspaces_expanded.template_allow_user_cancel_workspace_jobs, workspaces_expanded.template_require_active_version, workspaces_expanded.template_use_classic_parameter_flow, workspaces_expanded.template_allow_workspace_renames,
+SELECT workspaces_expanded.id, workspaces_expanded.created_at, workspaces_expanded.updated_at, workspaces_expanded.owner_id, workspaces_expanded.organization_id, workspaces_expanded.template_id, workspaces_expanded.deleted, workspaces_expanded.name, workspaces_expanded.autostart_schedule, workspaces_expanded.ttl, workspaces_expanded.last_used_at, workspaces_expanded.dormant_at, workspaces_expanded.deleting_at, workspaces_expanded.automatic_updates, workspaces_expanded.favorite, workspaces_expanded.next_start_at, workspaces_expanded.user_acl, workspaces_expanded.group_acl, workspaces_expanded.owner_username_key, workspaces_expanded.latest_build_number, workspaces_expanded.latest_build_id, workspaces_expanded.latest_build_job_id, workspaces_expanded.latest_build_transition, workspaces_expanded.latest_build_status, workspaces_expanded.owner_username, workspaces_expanded.owner_name, workspaces_expanded.owner_avatar_url, workspaces_expanded.organization_name, workspaces_expanded.organization_display_name, workspaces_expanded.organization_icon, workspaces_expanded.template_name, workspaces_expanded.template_display_name, workspaces_expanded.template_icon, workspaces_expanded.template_active_version_id, workspaces_expanded.template_allow_user_cancel_workspace_jobs, workspaces_expanded.template_require_active_version, workspaces_expanded.template_use_classic_parameter_flow, workspaces_expanded.template_allow_workspace_renames,
     latest.build_id AS latest_build_id,
     latest.transition AS latest_transition,
     latest.deadline AS latest_deadline,
@@ -91,6 +91,12 @@ func (q *Queries) GetWorkspacesEligibleForTransition(ctx context.Context, now ti
 			&i.Workspace.NextStartAt,
 			&i.Workspace.UserAcl,
 			&i.Workspace.GroupAcl,
+			&i.Workspace.OwnerUsernameKey,
+			&i.Workspace.LatestBuildNumber,
+			&i.Workspace.LatestBuildID,
+			&i.Workspace.LatestBuildJobID,
+			&i.Workspace.LatestBuildTransition,
+			&i.Workspace.LatestBuildStatus,
 			&i.Workspace.OwnerUsername,
 			&i.Workspace.OwnerName,
 			&i.Workspace.OwnerAvatarUrl,

@@ -918,6 +918,12 @@ type Workspace struct {
 	NextStartAt                          *time.Time
 	UserAcl                              json.RawMessage
 	GroupAcl                             json.RawMessage
+	OwnerUsernameKey                     string
+	LatestBuildNumber                    int32
+	LatestBuildID                        uuid.NullUUID
+	LatestBuildJobID                     uuid.NullUUID
+	LatestBuildTransition                NullWorkspaceTransition
+	LatestBuildStatus                    string
 	OwnerUsername                        string
 	OwnerName                            string
 	OwnerAvatarUrl                       string
@@ -1008,6 +1014,11 @@ type WorkspaceBuildParameter struct {
 	Value            string
 }
 
+type WorkspaceCount struct {
+	OrganizationID uuid.UUID
+	Live           int64
+}
+
 type WorkspaceResource struct {
 	ID           uuid.UUID
 	JobID        uuid.UUID
@@ -1023,22 +1034,28 @@ type WorkspaceResource struct {
 }
 
 type WorkspaceTable struct {
-	ID                uuid.UUID
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
-	OwnerID           uuid.UUID
-	OrganizationID    uuid.UUID
-	TemplateID        uuid.UUID
-	Deleted           bool
-	Name              string
-	AutostartSchedule string
-	Ttl               *int64
-	LastUsedAt        time.Time
-	DormantAt         *time.Time
-	DeletingAt        *time.Time
-	AutomaticUpdates  string
-	Favorite          bool
-	NextStartAt       *time.Time
-	UserAcl           json.RawMessage
-	GroupAcl          json.RawMessage
+	ID                    uuid.UUID
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
+	OwnerID               uuid.UUID
+	OrganizationID        uuid.UUID
+	TemplateID            uuid.UUID
+	Deleted               bool
+	Name                  string
+	AutostartSchedule     string
+	Ttl                   *int64
+	LastUsedAt            time.Time
+	DormantAt             *time.Time
+	DeletingAt            *time.Time
+	AutomaticUpdates      string
+	Favorite              bool
+	NextStartAt           *time.Time
+	UserAcl               json.RawMessage
+	GroupAcl              json.RawMessage
+	OwnerUsernameKey      string
+	LatestBuildNumber     int32
+	LatestBuildID         uuid.NullUUID
+	LatestBuildJobID      uuid.NullUUID
+	LatestBuildTransition NullWorkspaceTransition
+	LatestBuildStatus     string
 }

@@ -18,6 +18,12 @@ func Open(ctx context.Context, url string, configure ...func(*pgxpool.Config)) (
 		return nil, xerrors.Errorf("parse postgres url: %w", err)
 	}
 	cfg.MaxConnIdleTime = 5 * time.Minute
+	// The server's statements are short; JIT compiling the larger prepared
+	// ones (whose generic plans carry inflated cost estimates) took seconds
+	// where running them takes a millisecond. A URL may still turn it on.
+	if _, set := cfg.ConnConfig.RuntimeParams["jit"]; !set {
+		cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	}
 	if cfg.MaxConns < 10 {
 		cfg.MaxConns = 10
 	}

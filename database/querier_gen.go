@@ -67,10 +67,19 @@ type Querier interface {
 	// One page of the workspaces the caller may read, filtered, with the total
 	// count. The auth_* parameters come from an rbac.Filter on workspaces
 	// (organization grants, the caller's own workspaces, then the ACL). Order:
-	// the caller's favorites, running ones, then owner and name. Filtering and
-	// sorting run on narrow rows of the base tables; only the page is joined
-	// to the full view. The ACL branches test key existence first (?, ?|) so
-	// the GIN indexes on the ACL columns can find shared workspaces.
+	// the caller's favorites, running ones, then owner and name.
+	//
+	// It runs as a prepared statement on one generic plan, so every optional
+	// filter is a row filter and each way of finding rows is its own branch,
+	// switched on or off by the parameters when it runs: a caller with
+	// organization-wide read walks workspaces_list_order_idx and stops at the
+	// page's end; any other caller finds its own and shared workspaces by index
+	// (the ACL tests check key existence first, ?, ?|, for the GIN indexes) and
+	// sorts those few. Favorites are found by owner. An unfiltered count for a
+	// caller with organization-wide read comes from workspace_counts.
+	// The rest of the page: its offset skips the pinned rows the page has
+	// already passed.
+	// Only the branch that applies runs.
 	GetAuthorizedWorkspaces(ctx context.Context, arg GetAuthorizedWorkspacesParams) ([]GetAuthorizedWorkspacesRow, error)
 	// Custom roles of one organization, and/or the ones named by "name:org_id"
 	// strings (the form GetAuthorizationUserRoles returns).

@@ -46,85 +46,120 @@ func (q *Queries) ActivityBumpWorkspaces(ctx context.Context, workspaceIds []uui
 }
 
 const getAuthorizedWorkspaces = `-- name: GetAuthorizedWorkspaces :many
-WITH filtered AS (
-    SELECT w.id, w.owner_id, w.favorite, lower(u.username) AS owner_key, lower(w.name) AS name_key, lb.status
+WITH matched AS NOT MATERIALIZED (
+    SELECT w.id, w.organization_id, w.owner_id, w.favorite, w.owner_username_key, lower(w.name) AS name_key,
+        w.latest_build_status, w.user_acl, w.group_acl
     FROM workspaces w
-    JOIN users u ON u.id = w.owner_id
-    JOIN templates t ON t.id = w.template_id
-    JOIN LATERAL (
-        SELECT b.id, b.transition, b.job_id,
-            CASE
-                WHEN j.canceled_at IS NOT NULL AND j.completed_at IS NOT NULL THEN 'canceled'
-                WHEN j.canceled_at IS NOT NULL THEN 'canceling'
-                WHEN j.started_at IS NULL THEN 'pending'
-                WHEN j.completed_at IS NULL THEN
-                    CASE b.transition WHEN 'start' THEN 'starting' WHEN 'stop' THEN 'stopping' ELSE 'deleting' END
-                WHEN COALESCE(j.error, '') <> '' THEN 'failed'
-                ELSE CASE b.transition WHEN 'start' THEN 'running' WHEN 'stop' THEN 'stopped' ELSE 'deleted' END
-            END::text AS status
-        FROM workspace_builds b
-        JOIN provisioner_jobs j ON j.id = b.job_id
-        WHERE b.workspace_id = w.id
-        ORDER BY b.build_number DESC
-        LIMIT 1
-    ) lb ON true
     WHERE NOT w.deleted
-        AND ($1::uuid = '00000000-0000-0000-0000-000000000000' OR w.owner_id = $1)
-        AND (COALESCE(cardinality($2::text[]), 0) = 0 OR lower(t.name) = ANY($2::text[]))
-        AND ($3::uuid = '00000000-0000-0000-0000-000000000000' OR w.template_id = $3)
-        AND ($4::uuid = '00000000-0000-0000-0000-000000000000' OR w.organization_id = $4)
-        AND ($5::text = '' OR w.name ILIKE '%' || $5 || '%')
-        AND (COALESCE(cardinality($6::text[]), 0) = 0 OR lb.status = ANY($6::text[]))
-        AND ($7::boolean IS NULL OR (w.dormant_at IS NOT NULL) = $7::boolean)
-        AND ($8::timestamptz IS NULL OR w.last_used_at > $8::timestamptz)
-        AND ($9::timestamptz IS NULL OR w.last_used_at < $9::timestamptz)
-        AND ($10::text = '' OR EXISTS (
+        AND ($2::uuid = '00000000-0000-0000-0000-000000000000' OR w.owner_id = $2)
+        AND (COALESCE(cardinality($3::text[]), 0) = 0 OR w.template_id IN (
+            SELECT t.id FROM templates t WHERE lower(t.name) = ANY($3::text[])))
+        AND ($4::uuid = '00000000-0000-0000-0000-000000000000' OR w.template_id = $4)
+        AND ($5::uuid = '00000000-0000-0000-0000-000000000000' OR w.organization_id = $5)
+        AND ($6::text = '' OR w.name ILIKE '%' || $6 || '%')
+        AND (COALESCE(cardinality($7::text[]), 0) = 0 OR w.latest_build_status = ANY($7::text[]))
+        AND ($8::boolean IS NULL OR (w.dormant_at IS NOT NULL) = $8::boolean)
+        AND ($9::timestamptz IS NULL OR w.last_used_at > $9::timestamptz)
+        AND ($10::timestamptz IS NULL OR w.last_used_at < $10::timestamptz)
+        AND ($11::text = '' OR EXISTS (
             SELECT 1 FROM workspace_agents a
             JOIN workspace_resources r ON r.id = a.resource_id
-            WHERE r.job_id = lb.job_id AND CASE
+            WHERE r.job_id = w.latest_build_job_id AND CASE
                 WHEN a.disconnected_at IS NOT NULL THEN 'disconnected'
                 WHEN a.last_connected_at IS NOT NULL THEN 'connected'
                 WHEN a.connection_timeout_seconds > 0
                     AND a.created_at + make_interval(secs => a.connection_timeout_seconds) < now() THEN 'timeout'
                 ELSE 'connecting'
-            END = $10))
-        AND ($11::boolean IS NULL OR (NOT EXISTS (
+            END = $11))
+        AND ($12::boolean IS NULL OR (NOT EXISTS (
             SELECT 1 FROM workspace_agents a
             JOIN workspace_resources r ON r.id = a.resource_id
-            WHERE r.job_id = lb.job_id AND lb.transition = 'start'
-                AND (a.last_connected_at IS NULL OR a.disconnected_at IS NOT NULL))) = $11::boolean)
-        AND ($12::boolean IS NULL
-            OR (w.user_acl <> '{}'::jsonb OR w.group_acl <> '{}'::jsonb) = $12::boolean)
-        AND ($13::text = '' OR w.user_acl ? $13::text)
-        AND ($14::text = '' OR w.group_acl ? $14::text)
-        AND ($15::boolean
-            OR w.organization_id = ANY($16::uuid[])
-            OR (w.owner_id = $17::uuid AND w.organization_id = ANY($18::uuid[]))
+            WHERE r.job_id = w.latest_build_job_id AND w.latest_build_transition = 'start'
+                AND (a.last_connected_at IS NULL OR a.disconnected_at IS NOT NULL))) = $12::boolean)
+        AND ($13::boolean IS NULL
+            OR (w.user_acl <> '{}'::jsonb OR w.group_acl <> '{}'::jsonb) = $13::boolean)
+        AND ($14::text = '' OR w.user_acl ? $14::text)
+        AND ($15::text = '' OR w.group_acl ? $15::text)
+        AND ($16::boolean
+            OR w.organization_id = ANY($17::uuid[])
+            OR (w.owner_id = $18::uuid AND w.organization_id = ANY($19::uuid[]))
             OR ((
-                    (w.user_acl ? $19::text
-                        AND jsonb_exists_any(w.user_acl -> $19::text, ARRAY[$20::text, '*']))
-                    OR (w.group_acl ?| $21::text[] AND EXISTS (
+                    (w.user_acl ? $20::text
+                        AND jsonb_exists_any(w.user_acl -> $20::text, ARRAY[$21::text, '*']))
+                    OR (w.group_acl ?| $22::text[] AND EXISTS (
                         SELECT 1 FROM jsonb_each(w.group_acl) g
-                        WHERE g.key = ANY($21::text[])
-                            AND jsonb_exists_any(g.value, ARRAY[$20::text, '*']))))
-                AND ((w.owner_id IS DISTINCT FROM $17::uuid AND w.organization_id = ANY($22::uuid[]))
-                    OR (w.owner_id = $17::uuid AND w.organization_id = ANY($23::uuid[])))))
+                        WHERE g.key = ANY($22::text[])
+                            AND jsonb_exists_any(g.value, ARRAY[$21::text, '*']))))
+                AND ((w.owner_id IS DISTINCT FROM $18::uuid AND w.organization_id = ANY($23::uuid[]))
+                    OR (w.owner_id = $18::uuid AND w.organization_id = ANY($24::uuid[])))))
+),
+pinned AS MATERIALIZED (
+    SELECT m.id, m.organization_id, m.owner_id, m.favorite, m.owner_username_key, m.name_key, m.latest_build_status, m.user_acl, m.group_acl, true AS pinned FROM matched m WHERE m.owner_id = $25::uuid AND m.favorite
+),
+rest_offset AS (
+    SELECT GREATEST(($26::int) - count(*), 0)::int AS n FROM pinned
+),
+rest AS (
+    (SELECT m.id, m.organization_id, m.owner_id, m.favorite, m.owner_username_key, m.name_key, m.latest_build_status, m.user_acl, m.group_acl, false AS pinned, 0::bigint AS narrow_count FROM matched m
+        WHERE ($16::boolean OR COALESCE(cardinality($17::uuid[]), 0) > 0)
+            AND NOT (m.owner_id = $25::uuid AND m.favorite)
+        ORDER BY (m.latest_build_status = 'running') DESC, m.owner_username_key, m.name_key, m.id
+        OFFSET (SELECT n FROM rest_offset)
+        LIMIT NULLIF($1::int, 0))
+    UNION ALL
+    (SELECT m.id, m.organization_id, m.owner_id, m.favorite, m.owner_username_key, m.name_key, m.latest_build_status, m.user_acl, m.group_acl, false AS pinned, count(*) OVER () AS narrow_count FROM matched m
+        WHERE NOT ($16::boolean OR COALESCE(cardinality($17::uuid[]), 0) > 0)
+            AND (m.owner_id = $18::uuid OR m.user_acl ? $20::text
+                OR m.group_acl ?| $22::text[])
+            AND NOT (m.owner_id = $25::uuid AND m.favorite)
+        ORDER BY (m.latest_build_status = 'running') DESC, m.owner_username_key, m.name_key, m.id
+        OFFSET (SELECT n FROM rest_offset)
+        LIMIT NULLIF($1::int, 0))
 ),
 page AS (
-    SELECT f.id, f.owner_id, f.favorite, f.owner_key, f.name_key, f.status, COUNT(*) OVER () AS count,
-        (f.favorite AND f.owner_id = $24::uuid) AS pinned
-    FROM filtered f
-    ORDER BY pinned DESC, (f.status = 'running') DESC, f.owner_key, f.name_key, f.id
-    OFFSET $25::int
-    LIMIT NULLIF($26::int, 0)
+    (SELECT pinned.id, pinned.organization_id, pinned.owner_id, pinned.favorite, pinned.owner_username_key, pinned.name_key, pinned.latest_build_status, pinned.user_acl, pinned.group_acl, pinned.pinned, 0::bigint AS narrow_count FROM pinned
+        ORDER BY (pinned.latest_build_status = 'running') DESC, pinned.owner_username_key, pinned.name_key, pinned.id
+        OFFSET $26::int LIMIT NULLIF($1::int, 0))
+    UNION ALL
+    SELECT id, organization_id, owner_id, favorite, owner_username_key, name_key, latest_build_status, user_acl, group_acl, pinned, narrow_count FROM rest
+),
+total AS (
+    SELECT CASE
+        WHEN NOT ($16::boolean OR COALESCE(cardinality($17::uuid[]), 0) > 0)
+            THEN (SELECT count(*) FROM pinned) + COALESCE((SELECT max(narrow_count) FROM rest), 0)
+        WHEN $2::uuid <> '00000000-0000-0000-0000-000000000000'
+            OR COALESCE(cardinality($3::text[]), 0) > 0
+            OR $4::uuid <> '00000000-0000-0000-0000-000000000000'
+            OR $5::uuid <> '00000000-0000-0000-0000-000000000000'
+            OR $6::text <> '' OR COALESCE(cardinality($7::text[]), 0) > 0
+            OR $8::boolean IS NOT NULL
+            OR $9::timestamptz IS NOT NULL
+            OR $10::timestamptz IS NOT NULL
+            OR $11::text <> '' OR $12::boolean IS NOT NULL
+            OR $13::boolean IS NOT NULL
+            OR $14::text <> '' OR $15::text <> ''
+            THEN (SELECT count(*) FROM matched)
+        ELSE
+            -- Every live workspace of the organizations read in full, plus
+            -- the caller's own and shared ones elsewhere.
+            (SELECT COALESCE(sum(c.live), 0) FROM workspace_counts c
+                WHERE $16::boolean OR c.organization_id = ANY($17::uuid[]))
+            + (SELECT count(*) FROM matched m
+                WHERE NOT $16::boolean AND NOT m.organization_id = ANY($17::uuid[])
+                    AND (m.owner_id = $18::uuid OR m.user_acl ? $20::text
+                        OR m.group_acl ?| $22::text[]))
+    END::bigint AS count
 )
-SELECT workspaces_expanded.id, workspaces_expanded.created_at, workspaces_expanded.updated_at, workspaces_expanded.owner_id, workspaces_expanded.organization_id, workspaces_expanded.template_id, workspaces_expanded.deleted, workspaces_expanded.name, workspaces_expanded.autostart_schedule, workspaces_expanded.ttl, workspaces_expanded.last_used_at, workspaces_expanded.dormant_at, workspaces_expanded.deleting_at, workspaces_expanded.automatic_updates, workspaces_expanded.favorite, workspaces_expanded.next_start_at, workspaces_expanded.user_acl, workspaces_expanded.group_acl, workspaces_expanded.owner_username, workspaces_expanded.owner_name, workspaces_expanded.owner_avatar_url, workspaces_expanded.organization_name, workspaces_expanded.organization_display_name, workspaces_expanded.organization_icon, workspaces_expanded.template_name, workspaces_expanded.template_display_name, workspaces_expanded.template_icon, workspaces_expanded.template_active_version_id, workspaces_expanded.template_allow_user_cancel_workspace_jobs, workspaces_expanded.template_require_active_version, workspaces_expanded.template_use_classic_parameter_flow, workspaces_expanded.template_allow_workspace_renames, page.status AS latest_build_status, page.count
+SELECT workspaces_expanded.id, workspaces_expanded.created_at, workspaces_expanded.updated_at, workspaces_expanded.owner_id, workspaces_expanded.organization_id, workspaces_expanded.template_id, workspaces_expanded.deleted, workspaces_expanded.name, workspaces_expanded.autostart_schedule, workspaces_expanded.ttl, workspaces_expanded.last_used_at, workspaces_expanded.dormant_at, workspaces_expanded.deleting_at, workspaces_expanded.automatic_updates, workspaces_expanded.favorite, workspaces_expanded.next_start_at, workspaces_expanded.user_acl, workspaces_expanded.group_acl, workspaces_expanded.owner_username_key, workspaces_expanded.latest_build_number, workspaces_expanded.latest_build_id, workspaces_expanded.latest_build_job_id, workspaces_expanded.latest_build_transition, workspaces_expanded.latest_build_status, workspaces_expanded.owner_username, workspaces_expanded.owner_name, workspaces_expanded.owner_avatar_url, workspaces_expanded.organization_name, workspaces_expanded.organization_display_name, workspaces_expanded.organization_icon, workspaces_expanded.template_name, workspaces_expanded.template_display_name, workspaces_expanded.template_icon, workspaces_expanded.template_active_version_id, workspaces_expanded.template_allow_user_cancel_workspace_jobs, workspaces_expanded.template_require_active_version, workspaces_expanded.template_use_classic_parameter_flow, workspaces_expanded.template_allow_workspace_renames, total.count
 FROM page
 JOIN workspaces_expanded ON workspaces_expanded.id = page.id
-ORDER BY page.pinned DESC, (page.status = 'running') DESC, page.owner_key, page.name_key, page.id
+CROSS JOIN total
+ORDER BY page.pinned DESC, (page.latest_build_status = 'running') DESC, page.owner_username_key, page.name_key, page.id
+LIMIT NULLIF($1::int, 0)
 `
 
 type GetAuthorizedWorkspacesParams struct {
+	LimitOpt           int32
 	OwnerID            uuid.UUID
 	TemplateNames      []string
 	TemplateID         uuid.UUID
@@ -150,24 +185,32 @@ type GetAuthorizedWorkspacesParams struct {
 	AuthAclOwnerOrgIds []uuid.UUID
 	RequesterID        uuid.UUID
 	OffsetOpt          int32
-	LimitOpt           int32
 }
 
 type GetAuthorizedWorkspacesRow struct {
-	Workspace         Workspace
-	LatestBuildStatus string
-	Count             int64
+	Workspace Workspace
+	Count     int64
 }
 
 // One page of the workspaces the caller may read, filtered, with the total
 // count. The auth_* parameters come from an rbac.Filter on workspaces
 // (organization grants, the caller's own workspaces, then the ACL). Order:
-// the caller's favorites, running ones, then owner and name. Filtering and
-// sorting run on narrow rows of the base tables; only the page is joined
-// to the full view. The ACL branches test key existence first (?, ?|) so
-// the GIN indexes on the ACL columns can find shared workspaces.
+// the caller's favorites, running ones, then owner and name.
+//
+// It runs as a prepared statement on one generic plan, so every optional
+// filter is a row filter and each way of finding rows is its own branch,
+// switched on or off by the parameters when it runs: a caller with
+// organization-wide read walks workspaces_list_order_idx and stops at the
+// page's end; any other caller finds its own and shared workspaces by index
+// (the ACL tests check key existence first, ?, ?|, for the GIN indexes) and
+// sorts those few. Favorites are found by owner. An unfiltered count for a
+// caller with organization-wide read comes from workspace_counts.
+// The rest of the page: its offset skips the pinned rows the page has
+// already passed.
+// Only the branch that applies runs.
 func (q *Queries) GetAuthorizedWorkspaces(ctx context.Context, arg GetAuthorizedWorkspacesParams) ([]GetAuthorizedWorkspacesRow, error) {
 	rows, err := q.db.Query(ctx, getAuthorizedWorkspaces,
+		arg.LimitOpt,
 		arg.OwnerID,
 		arg.TemplateNames,
 		arg.TemplateID,
@@ -193,7 +236,6 @@ func (q *Queries) GetAuthorizedWorkspaces(ctx context.Context, arg GetAuthorized
 		arg.AuthAclOwnerOrgIds,
 		arg.RequesterID,
 		arg.OffsetOpt,
-		arg.LimitOpt,
 	)
 	if err != nil {
 		return nil, err
@@ -221,6 +263,12 @@ func (q *Queries) GetAuthorizedWorkspaces(ctx context.Context, arg GetAuthorized
 			&i.Workspace.NextStartAt,
 			&i.Workspace.UserAcl,
 			&i.Workspace.GroupAcl,
+			&i.Workspace.OwnerUsernameKey,
+			&i.Workspace.LatestBuildNumber,
+			&i.Workspace.LatestBuildID,
+			&i.Workspace.LatestBuildJobID,
+			&i.Workspace.LatestBuildTransition,
+			&i.Workspace.LatestBuildStatus,
 			&i.Workspace.OwnerUsername,
 			&i.Workspace.OwnerName,
 			&i.Workspace.OwnerAvatarUrl,
@@ -235,7 +283,6 @@ func (q *Queries) GetAuthorizedWorkspaces(ctx context.Context, arg GetAuthorized
 			&i.Workspace.TemplateRequireActiveVersion,
 			&i.Workspace.TemplateUseClassicParameterFlow,
 			&i.Workspace.TemplateAllowWorkspaceRenames,
-			&i.LatestBuildStatus,
 			&i.Count,
 		); err != nil {
 			return nil, err
@@ -688,7 +735,7 @@ func (q *Queries) GetWorkspaceBuildsWithJobsByIDs(ctx context.Context, ids []uui
 }
 
 const getWorkspaceByBuildID = `-- name: GetWorkspaceByBuildID :one
-SELECT w.id, w.created_at, w.updated_at, w.owner_id, w.organization_id, w.template_id, w.deleted, w.name, w.autostart_schedule, w.ttl, w.last_used_at, w.dormant_at, w.deleting_at, w.automatic_updates, w.favorite, w.next_start_at, w.user_acl, w.group_acl, w.owner_username, w.owner_name, w.owner_avatar_url, w.organization_name, w.organization_display_name, w.organization_icon, w.template_name, w.template_display_name, w.template_icon, w.template_active_version_id, w.template_allow_user_cancel_workspace_jobs, w.template_require_active_version, w.template_use_classic_parameter_flow, w.template_allow_workspace_renames FROM workspaces_expanded w
+SELECT w.id, w.created_at, w.updated_at, w.owner_id, w.organization_id, w.template_id, w.deleted, w.name, w.autostart_schedule, w.ttl, w.last_used_at, w.dormant_at, w.deleting_at, w.automatic_updates, w.favorite, w.next_start_at, w.user_acl, w.group_acl, w.owner_username_key, w.latest_build_number, w.latest_build_id, w.latest_build_job_id, w.latest_build_transition, w.latest_build_status, w.owner_username, w.owner_name, w.owner_avatar_url, w.organization_name, w.organization_display_name, w.organization_icon, w.template_name, w.template_display_name, w.template_icon, w.template_active_version_id, w.template_allow_user_cancel_workspace_jobs, w.template_require_active_version, w.template_use_classic_parameter_flow, w.template_allow_workspace_renames FROM workspaces_expanded w
 JOIN workspace_builds b ON b.workspace_id = w.id
 WHERE b.id = $1
 `
@@ -715,6 +762,12 @@ func (q *Queries) GetWorkspaceByBuildID(ctx context.Context, buildID uuid.UUID) 
 		&i.NextStartAt,
 		&i.UserAcl,
 		&i.GroupAcl,
+		&i.OwnerUsernameKey,
+		&i.LatestBuildNumber,
+		&i.LatestBuildID,
+		&i.LatestBuildJobID,
+		&i.LatestBuildTransition,
+		&i.LatestBuildStatus,
 		&i.OwnerUsername,
 		&i.OwnerName,
 		&i.OwnerAvatarUrl,
@@ -734,7 +787,7 @@ func (q *Queries) GetWorkspaceByBuildID(ctx context.Context, buildID uuid.UUID) 
 }
 
 const getWorkspaceByID = `-- name: GetWorkspaceByID :one
-SELECT id, created_at, updated_at, owner_id, organization_id, template_id, deleted, name, autostart_schedule, ttl, last_used_at, dormant_at, deleting_at, automatic_updates, favorite, next_start_at, user_acl, group_acl, owner_username, owner_name, owner_avatar_url, organization_name, organization_display_name, organization_icon, template_name, template_display_name, template_icon, template_active_version_id, template_allow_user_cancel_workspace_jobs, template_require_active_version, template_use_classic_parameter_flow, template_allow_workspace_renames FROM workspaces_expanded WHERE id = $1
+SELECT id, created_at, updated_at, owner_id, organization_id, template_id, deleted, name, autostart_schedule, ttl, last_used_at, dormant_at, deleting_at, automatic_updates, favorite, next_start_at, user_acl, group_acl, owner_username_key, latest_build_number, latest_build_id, latest_build_job_id, latest_build_transition, latest_build_status, owner_username, owner_name, owner_avatar_url, organization_name, organization_display_name, organization_icon, template_name, template_display_name, template_icon, template_active_version_id, template_allow_user_cancel_workspace_jobs, template_require_active_version, template_use_classic_parameter_flow, template_allow_workspace_renames FROM workspaces_expanded WHERE id = $1
 `
 
 func (q *Queries) GetWorkspaceByID(ctx context.Context, id uuid.UUID) (Workspace, error) {
@@ -759,6 +812,12 @@ func (q *Queries) GetWorkspaceByID(ctx context.Context, id uuid.UUID) (Workspace
 		&i.NextStartAt,
 		&i.UserAcl,
 		&i.GroupAcl,
+		&i.OwnerUsernameKey,
+		&i.LatestBuildNumber,
+		&i.LatestBuildID,
+		&i.LatestBuildJobID,
+		&i.LatestBuildTransition,
+		&i.LatestBuildStatus,
 		&i.OwnerUsername,
 		&i.OwnerName,
 		&i.OwnerAvatarUrl,
@@ -778,7 +837,7 @@ func (q *Queries) GetWorkspaceByID(ctx context.Context, id uuid.UUID) (Workspace
 }
 
 const getWorkspaceByOwnerIDAndName = `-- name: GetWorkspaceByOwnerIDAndName :one
-SELECT id, created_at, updated_at, owner_id, organization_id, template_id, deleted, name, autostart_schedule, ttl, last_used_at, dormant_at, deleting_at, automatic_updates, favorite, next_start_at, user_acl, group_acl, owner_username, owner_name, owner_avatar_url, organization_name, organization_display_name, organization_icon, template_name, template_display_name, template_icon, template_active_version_id, template_allow_user_cancel_workspace_jobs, template_require_active_version, template_use_classic_parameter_flow, template_allow_workspace_renames FROM workspaces_expanded
+SELECT id, created_at, updated_at, owner_id, organization_id, template_id, deleted, name, autostart_schedule, ttl, last_used_at, dormant_at, deleting_at, automatic_updates, favorite, next_start_at, user_acl, group_acl, owner_username_key, latest_build_number, latest_build_id, latest_build_job_id, latest_build_transition, latest_build_status, owner_username, owner_name, owner_avatar_url, organization_name, organization_display_name, organization_icon, template_name, template_display_name, template_icon, template_active_version_id, template_allow_user_cancel_workspace_jobs, template_require_active_version, template_use_classic_parameter_flow, template_allow_workspace_renames FROM workspaces_expanded
 WHERE owner_id = $1 AND lower(name) = lower($2) AND ($3::boolean OR NOT deleted)
 ORDER BY deleted, created_at DESC
 LIMIT 1
@@ -814,6 +873,12 @@ func (q *Queries) GetWorkspaceByOwnerIDAndName(ctx context.Context, arg GetWorks
 		&i.NextStartAt,
 		&i.UserAcl,
 		&i.GroupAcl,
+		&i.OwnerUsernameKey,
+		&i.LatestBuildNumber,
+		&i.LatestBuildID,
+		&i.LatestBuildJobID,
+		&i.LatestBuildTransition,
+		&i.LatestBuildStatus,
 		&i.OwnerUsername,
 		&i.OwnerName,
 		&i.OwnerAvatarUrl,
@@ -891,7 +956,7 @@ func (q *Queries) GetWorkspaceResourcesByBuildJobIDs(ctx context.Context, jobIds
 }
 
 const getWorkspacesByIDs = `-- name: GetWorkspacesByIDs :many
-SELECT id, created_at, updated_at, owner_id, organization_id, template_id, deleted, name, autostart_schedule, ttl, last_used_at, dormant_at, deleting_at, automatic_updates, favorite, next_start_at, user_acl, group_acl, owner_username, owner_name, owner_avatar_url, organization_name, organization_display_name, organization_icon, template_name, template_display_name, template_icon, template_active_version_id, template_allow_user_cancel_workspace_jobs, template_require_active_version, template_use_classic_parameter_flow, template_allow_workspace_renames FROM workspaces_expanded WHERE id = ANY($1::uuid[])
+SELECT id, created_at, updated_at, owner_id, organization_id, template_id, deleted, name, autostart_schedule, ttl, last_used_at, dormant_at, deleting_at, automatic_updates, favorite, next_start_at, user_acl, group_acl, owner_username_key, latest_build_number, latest_build_id, latest_build_job_id, latest_build_transition, latest_build_status, owner_username, owner_name, owner_avatar_url, organization_name, organization_display_name, organization_icon, template_name, template_display_name, template_icon, template_active_version_id, template_allow_user_cancel_workspace_jobs, template_require_active_version, template_use_classic_parameter_flow, template_allow_workspace_renames FROM workspaces_expanded WHERE id = ANY($1::uuid[])
 `
 
 func (q *Queries) GetWorkspacesByIDs(ctx context.Context, ids []uuid.UUID) ([]Workspace, error) {
@@ -922,6 +987,12 @@ func (q *Queries) GetWorkspacesByIDs(ctx context.Context, ids []uuid.UUID) ([]Wo
 			&i.NextStartAt,
 			&i.UserAcl,
 			&i.GroupAcl,
+			&i.OwnerUsernameKey,
+			&i.LatestBuildNumber,
+			&i.LatestBuildID,
+			&i.LatestBuildJobID,
+			&i.LatestBuildTransition,
+			&i.LatestBuildStatus,
 			&i.OwnerUsername,
 			&i.OwnerName,
 			&i.OwnerAvatarUrl,

@@ -24,46 +24,35 @@ WHERE b.id = @build_id;
 -- One page of the workspaces the caller may read, filtered, with the total
 -- count. The auth_* parameters come from an rbac.Filter on workspaces
 -- (organization grants, the caller's own workspaces, then the ACL). Order:
--- the caller's favorites, running ones, then owner and name. Filtering and
--- sorting run on narrow rows of the base tables; only the page is joined
--- to the full view. The ACL branches test key existence first (?, ?|) so
--- the GIN indexes on the ACL columns can find shared workspaces.
-WITH filtered AS (
-    SELECT w.id, w.owner_id, w.favorite, lower(u.username) AS owner_key, lower(w.name) AS name_key, lb.status
+-- the caller's favorites, running ones, then owner and name.
+--
+-- It runs as a prepared statement on one generic plan, so every optional
+-- filter is a row filter and each way of finding rows is its own branch,
+-- switched on or off by the parameters when it runs: a caller with
+-- organization-wide read walks workspaces_list_order_idx and stops at the
+-- page's end; any other caller finds its own and shared workspaces by index
+-- (the ACL tests check key existence first, ?, ?|, for the GIN indexes) and
+-- sorts those few. Favorites are found by owner. An unfiltered count for a
+-- caller with organization-wide read comes from workspace_counts.
+WITH matched AS NOT MATERIALIZED (
+    SELECT w.id, w.organization_id, w.owner_id, w.favorite, w.owner_username_key, lower(w.name) AS name_key,
+        w.latest_build_status, w.user_acl, w.group_acl
     FROM workspaces w
-    JOIN users u ON u.id = w.owner_id
-    JOIN templates t ON t.id = w.template_id
-    JOIN LATERAL (
-        SELECT b.id, b.transition, b.job_id,
-            CASE
-                WHEN j.canceled_at IS NOT NULL AND j.completed_at IS NOT NULL THEN 'canceled'
-                WHEN j.canceled_at IS NOT NULL THEN 'canceling'
-                WHEN j.started_at IS NULL THEN 'pending'
-                WHEN j.completed_at IS NULL THEN
-                    CASE b.transition WHEN 'start' THEN 'starting' WHEN 'stop' THEN 'stopping' ELSE 'deleting' END
-                WHEN COALESCE(j.error, '') <> '' THEN 'failed'
-                ELSE CASE b.transition WHEN 'start' THEN 'running' WHEN 'stop' THEN 'stopped' ELSE 'deleted' END
-            END::text AS status
-        FROM workspace_builds b
-        JOIN provisioner_jobs j ON j.id = b.job_id
-        WHERE b.workspace_id = w.id
-        ORDER BY b.build_number DESC
-        LIMIT 1
-    ) lb ON true
     WHERE NOT w.deleted
         AND (@owner_id::uuid = '00000000-0000-0000-0000-000000000000' OR w.owner_id = @owner_id)
-        AND (COALESCE(cardinality(@template_names::text[]), 0) = 0 OR lower(t.name) = ANY(@template_names::text[]))
+        AND (COALESCE(cardinality(@template_names::text[]), 0) = 0 OR w.template_id IN (
+            SELECT t.id FROM templates t WHERE lower(t.name) = ANY(@template_names::text[])))
         AND (@template_id::uuid = '00000000-0000-0000-0000-000000000000' OR w.template_id = @template_id)
         AND (@organization_id::uuid = '00000000-0000-0000-0000-000000000000' OR w.organization_id = @organization_id)
         AND (@name::text = '' OR w.name ILIKE '%' || @name || '%')
-        AND (COALESCE(cardinality(@statuses::text[]), 0) = 0 OR lb.status = ANY(@statuses::text[]))
+        AND (COALESCE(cardinality(@statuses::text[]), 0) = 0 OR w.latest_build_status = ANY(@statuses::text[]))
         AND (sqlc.narg('dormant')::boolean IS NULL OR (w.dormant_at IS NOT NULL) = sqlc.narg('dormant')::boolean)
         AND (sqlc.narg('last_used_after')::timestamptz IS NULL OR w.last_used_at > sqlc.narg('last_used_after')::timestamptz)
         AND (sqlc.narg('last_used_before')::timestamptz IS NULL OR w.last_used_at < sqlc.narg('last_used_before')::timestamptz)
         AND (@has_agent::text = '' OR EXISTS (
             SELECT 1 FROM workspace_agents a
             JOIN workspace_resources r ON r.id = a.resource_id
-            WHERE r.job_id = lb.job_id AND CASE
+            WHERE r.job_id = w.latest_build_job_id AND CASE
                 WHEN a.disconnected_at IS NOT NULL THEN 'disconnected'
                 WHEN a.last_connected_at IS NOT NULL THEN 'connected'
                 WHEN a.connection_timeout_seconds > 0
@@ -73,7 +62,7 @@ WITH filtered AS (
         AND (sqlc.narg('healthy')::boolean IS NULL OR (NOT EXISTS (
             SELECT 1 FROM workspace_agents a
             JOIN workspace_resources r ON r.id = a.resource_id
-            WHERE r.job_id = lb.job_id AND lb.transition = 'start'
+            WHERE r.job_id = w.latest_build_job_id AND w.latest_build_transition = 'start'
                 AND (a.last_connected_at IS NULL OR a.disconnected_at IS NOT NULL))) = sqlc.narg('healthy')::boolean)
         AND (sqlc.narg('shared')::boolean IS NULL
             OR (w.user_acl <> '{}'::jsonb OR w.group_acl <> '{}'::jsonb) = sqlc.narg('shared')::boolean)
@@ -92,18 +81,72 @@ WITH filtered AS (
                 AND ((w.owner_id IS DISTINCT FROM @auth_owner_id::uuid AND w.organization_id = ANY(@auth_acl_org_ids::uuid[]))
                     OR (w.owner_id = @auth_owner_id::uuid AND w.organization_id = ANY(@auth_acl_owner_org_ids::uuid[])))))
 ),
+pinned AS MATERIALIZED (
+    SELECT m.*, true AS pinned FROM matched m WHERE m.owner_id = @requester_id::uuid AND m.favorite
+),
+-- The rest of the page: its offset skips the pinned rows the page has
+-- already passed.
+rest_offset AS (
+    SELECT GREATEST((@offset_opt::int) - count(*), 0)::int AS n FROM pinned
+),
+rest AS (
+    (SELECT m.*, false AS pinned, 0::bigint AS narrow_count FROM matched m
+        WHERE (@auth_all::boolean OR COALESCE(cardinality(@auth_org_ids::uuid[]), 0) > 0)
+            AND NOT (m.owner_id = @requester_id::uuid AND m.favorite)
+        ORDER BY (m.latest_build_status = 'running') DESC, m.owner_username_key, m.name_key, m.id
+        OFFSET (SELECT n FROM rest_offset)
+        LIMIT NULLIF(@limit_opt::int, 0))
+    UNION ALL
+    (SELECT m.*, false AS pinned, count(*) OVER () AS narrow_count FROM matched m
+        WHERE NOT (@auth_all::boolean OR COALESCE(cardinality(@auth_org_ids::uuid[]), 0) > 0)
+            AND (m.owner_id = @auth_owner_id::uuid OR m.user_acl ? @auth_acl_user_id::text
+                OR m.group_acl ?| @auth_acl_group_ids::text[])
+            AND NOT (m.owner_id = @requester_id::uuid AND m.favorite)
+        ORDER BY (m.latest_build_status = 'running') DESC, m.owner_username_key, m.name_key, m.id
+        OFFSET (SELECT n FROM rest_offset)
+        LIMIT NULLIF(@limit_opt::int, 0))
+),
 page AS (
-    SELECT f.*, COUNT(*) OVER () AS count,
-        (f.favorite AND f.owner_id = @requester_id::uuid) AS pinned
-    FROM filtered f
-    ORDER BY pinned DESC, (f.status = 'running') DESC, f.owner_key, f.name_key, f.id
-    OFFSET @offset_opt::int
-    LIMIT NULLIF(@limit_opt::int, 0)
+    (SELECT pinned.*, 0::bigint AS narrow_count FROM pinned
+        ORDER BY (pinned.latest_build_status = 'running') DESC, pinned.owner_username_key, pinned.name_key, pinned.id
+        OFFSET @offset_opt::int LIMIT NULLIF(@limit_opt::int, 0))
+    UNION ALL
+    SELECT * FROM rest
+),
+-- Only the branch that applies runs.
+total AS (
+    SELECT CASE
+        WHEN NOT (@auth_all::boolean OR COALESCE(cardinality(@auth_org_ids::uuid[]), 0) > 0)
+            THEN (SELECT count(*) FROM pinned) + COALESCE((SELECT max(narrow_count) FROM rest), 0)
+        WHEN @owner_id::uuid <> '00000000-0000-0000-0000-000000000000'
+            OR COALESCE(cardinality(@template_names::text[]), 0) > 0
+            OR @template_id::uuid <> '00000000-0000-0000-0000-000000000000'
+            OR @organization_id::uuid <> '00000000-0000-0000-0000-000000000000'
+            OR @name::text <> '' OR COALESCE(cardinality(@statuses::text[]), 0) > 0
+            OR sqlc.narg('dormant')::boolean IS NOT NULL
+            OR sqlc.narg('last_used_after')::timestamptz IS NOT NULL
+            OR sqlc.narg('last_used_before')::timestamptz IS NOT NULL
+            OR @has_agent::text <> '' OR sqlc.narg('healthy')::boolean IS NOT NULL
+            OR sqlc.narg('shared')::boolean IS NOT NULL
+            OR @shared_with_user_id::text <> '' OR @shared_with_group_id::text <> ''
+            THEN (SELECT count(*) FROM matched)
+        ELSE
+            -- Every live workspace of the organizations read in full, plus
+            -- the caller's own and shared ones elsewhere.
+            (SELECT COALESCE(sum(c.live), 0) FROM workspace_counts c
+                WHERE @auth_all::boolean OR c.organization_id = ANY(@auth_org_ids::uuid[]))
+            + (SELECT count(*) FROM matched m
+                WHERE NOT @auth_all::boolean AND NOT m.organization_id = ANY(@auth_org_ids::uuid[])
+                    AND (m.owner_id = @auth_owner_id::uuid OR m.user_acl ? @auth_acl_user_id::text
+                        OR m.group_acl ?| @auth_acl_group_ids::text[]))
+    END::bigint AS count
 )
-SELECT sqlc.embed(workspaces_expanded), page.status AS latest_build_status, page.count
+SELECT sqlc.embed(workspaces_expanded), total.count
 FROM page
 JOIN workspaces_expanded ON workspaces_expanded.id = page.id
-ORDER BY page.pinned DESC, (page.status = 'running') DESC, page.owner_key, page.name_key, page.id;
+CROSS JOIN total
+ORDER BY page.pinned DESC, (page.latest_build_status = 'running') DESC, page.owner_username_key, page.name_key, page.id
+LIMIT NULLIF(@limit_opt::int, 0);
 
 -- name: GetWorkspaceCountByTemplateID :one
 -- Live workspaces built from the template.

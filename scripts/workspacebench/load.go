@@ -49,7 +49,7 @@ func (r result) percentile(p float64) time.Duration {
 
 func runScenario(ctx context.Context, cfg config, adminURL string, sc scenario) ([]result, error) {
 	_, _ = fmt.Fprintf(os.Stderr, "scenario %s: %d users × %d workspaces, plus the member's 1\n", sc.name, sc.users, sc.workspacesPerUser)
-	s, err := startServer(ctx, adminURL, databaseName(sc), cfg.queryStats || cfg.explain)
+	s, err := startServer(ctx, adminURL, databaseName(sc), cfg.queryStats || cfg.explain, cfg.keepDB)
 	if err != nil {
 		return nil, err
 	}
@@ -319,6 +319,24 @@ func (t *statementTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data
 	return context.WithValue(ctx, traceStart{}, traceInfo{name: name, start: time.Now()})
 }
 
+// The server sends some statements in a batch behind a plan setting
+// (database.genericPlanStatements): the batch's time is its last
+// statement's.
+func (t *statementTracer) TraceBatchStart(ctx context.Context, conn *pgx.Conn, data pgx.TraceBatchStartData) context.Context {
+	queued := data.Batch.QueuedQueries
+	if len(queued) == 0 {
+		return ctx
+	}
+	last := queued[len(queued)-1]
+	return t.TraceQueryStart(ctx, conn, pgx.TraceQueryStartData{SQL: last.SQL, Args: last.Arguments})
+}
+
+func (*statementTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+
+func (t *statementTracer) TraceBatchEnd(ctx context.Context, conn *pgx.Conn, _ pgx.TraceBatchEndData) {
+	t.TraceQueryEnd(ctx, conn, pgx.TraceQueryEndData{})
+}
+
 func (t *statementTracer) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryEndData) {
 	info, ok := ctx.Value(traceStart{}).(traceInfo)
 	if !ok {
@@ -391,11 +409,10 @@ func printPGStats(ctx context.Context, pool *pgxpool.Pool, r result) {
 	}
 }
 
-// explain runs EXPLAIN ANALYZE of the last list query with its arguments,
-// then times the query on one connection as the server runs it (a cached
-// prepared statement, which PostgreSQL may switch to a generic plan after
-// five runs) and with custom plans forced, to show what the generic plan
-// costs.
+// explain runs EXPLAIN ANALYZE of the last list query with its arguments
+// (a plan made for those values), then times the query on one connection
+// on its generic plan, as the server runs it, and planned for each
+// execution, to show what planning would cost.
 func explain(ctx context.Context, pool *pgxpool.Pool, t *statementTracer) {
 	t.mu.Lock()
 	list := t.list
@@ -429,7 +446,7 @@ func timePlanModes(ctx context.Context, pool *pgxpool.Pool, list *pgx.TraceQuery
 	// into the server's connections.
 	conn := pooled.Hijack()
 	defer conn.Close(ctx)
-	for _, mode := range []string{"auto", "force_custom_plan"} {
+	for _, mode := range []string{"force_generic_plan", "force_custom_plan"} {
 		if _, err := conn.Exec(ctx, "SET plan_cache_mode = "+mode); err != nil {
 			_, _ = fmt.Fprintln(os.Stderr, "    plan_cache_mode:", err)
 			return

@@ -53,6 +53,7 @@ type config struct {
 	cpuProfile  string
 	queryStats  bool
 	explain     bool
+	keepDB      bool
 }
 
 func main() {
@@ -85,6 +86,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.seedWorkers, "seed-workers", runtime.NumCPU(), "concurrent seeding transactions")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of each scenario's measured runs to <file>-<scenario>.pprof")
 	fs.BoolVar(&cfg.queryStats, "query-stats", false, "print, for each run, per-statement counts and time from the server's pool and from pg_stat_statements (private PostgreSQL only)")
+	fs.BoolVar(&cfg.keepDB, "keep-database", false, "leave each scenario's seeded database in place (with --postgres-url) and print its URL, to study queries on it afterwards")
 	fs.BoolVar(&cfg.explain, "explain", false, "after each run, print EXPLAIN ANALYZE of the last list query it ran")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err

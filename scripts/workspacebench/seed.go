@@ -83,7 +83,7 @@ func (s *server) close() {
 // the way `coder server` does, with the rate limiter off (every client here
 // shares one address) and logs discarded (writing one line per request to a
 // terminal would be measured too).
-func startServer(ctx context.Context, adminURL, name string, trace bool) (_ *server, err error) {
+func startServer(ctx context.Context, adminURL, name string, trace, keep bool) (_ *server, err error) {
 	s := &server{}
 	defer func() {
 		if err != nil {
@@ -99,6 +99,10 @@ func startServer(ctx context.Context, adminURL, name string, trace bool) (_ *ser
 		return nil, xerrors.Errorf("create database: %w", err)
 	}
 	s.cleanup = append(s.cleanup, func() {
+		if keep && err == nil {
+			_, _ = fmt.Fprintf(os.Stderr, "kept database %s\n", name)
+			return
+		}
 		c, err := pgx.Connect(context.Background(), adminURL)
 		if err != nil {
 			return
