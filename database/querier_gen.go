@@ -173,6 +173,11 @@ type Querier interface {
 	// Members of an organization as minimal users, for "create a workspace for
 	// whom?". dbauthz decides whether all members or only the caller may appear.
 	GetWorkspaceOwnerCandidates(ctx context.Context, arg GetWorkspaceOwnerCandidatesParams) ([]GetWorkspaceOwnerCandidatesRow, error)
+	// The resources of build jobs, each with its workspace. These three page
+	// loaders run on generic plans (database.genericPlanStatements), so they
+	// are written to find rows by index whatever the planner guesses of the ID
+	// list: ARRAY() lists and a scalar subquery per row cannot be turned into
+	// a hash join over a whole table.
 	GetWorkspaceResourcesByBuildJobIDs(ctx context.Context, jobIds []uuid.UUID) ([]GetWorkspaceResourcesByBuildJobIDsRow, error)
 	GetWorkspaceResourcesByJobID(ctx context.Context, jobID uuid.UUID) ([]WorkspaceResource, error)
 	GetWorkspacesByIDs(ctx context.Context, ids []uuid.UUID) ([]Workspace, error)

@@ -365,11 +365,12 @@ func (q *Queries) GetLatestWorkspaceBuildsByWorkspaceIDs(ctx context.Context, id
 }
 
 const getWorkspaceAgentsByBuildJobIDs = `-- name: GetWorkspaceAgentsByBuildJobIDs :many
-SELECT workspace_agents.id, workspace_agents.resource_id, workspace_agents.created_at, workspace_agents.updated_at, workspace_agents.name, workspace_agents.operating_system, workspace_agents.architecture, workspace_agents.directory, workspace_agents.environment_variables, workspace_agents.auth_token, workspace_agents.auth_instance_id, workspace_agents.connection_timeout_seconds, workspace_agents.troubleshooting_url, workspace_agents.motd_file, workspace_agents.display_apps, workspace_agents.display_order, workspace_agents.first_connected_at, workspace_agents.last_connected_at, workspace_agents.disconnected_at, workspace_builds.workspace_id
+SELECT workspace_agents.id, workspace_agents.resource_id, workspace_agents.created_at, workspace_agents.updated_at, workspace_agents.name, workspace_agents.operating_system, workspace_agents.architecture, workspace_agents.directory, workspace_agents.environment_variables, workspace_agents.auth_token, workspace_agents.auth_instance_id, workspace_agents.connection_timeout_seconds, workspace_agents.troubleshooting_url, workspace_agents.motd_file, workspace_agents.display_apps, workspace_agents.display_order, workspace_agents.first_connected_at, workspace_agents.last_connected_at, workspace_agents.disconnected_at,
+    (SELECT b.workspace_id FROM workspace_resources r JOIN workspace_builds b ON b.job_id = r.job_id
+        WHERE r.id = workspace_agents.resource_id)::uuid AS workspace_id
 FROM workspace_agents
-JOIN workspace_resources ON workspace_resources.id = workspace_agents.resource_id
-JOIN workspace_builds ON workspace_builds.job_id = workspace_resources.job_id
-WHERE workspace_resources.job_id = ANY($1::uuid[])
+WHERE workspace_agents.resource_id = ANY(ARRAY(
+    SELECT r.id FROM workspace_resources r WHERE r.job_id = ANY($1::uuid[])))
 ORDER BY workspace_agents.display_order, workspace_agents.name
 `
 
@@ -420,12 +421,15 @@ func (q *Queries) GetWorkspaceAgentsByBuildJobIDs(ctx context.Context, jobIds []
 }
 
 const getWorkspaceAppsByBuildJobIDs = `-- name: GetWorkspaceAppsByBuildJobIDs :many
-SELECT workspace_apps.id, workspace_apps.agent_id, workspace_apps.created_at, workspace_apps.slug, workspace_apps.display_name, workspace_apps.icon, workspace_apps.command, workspace_apps.url, workspace_apps.external, workspace_apps.subdomain, workspace_apps.hidden, workspace_apps.sharing_level, workspace_apps.healthcheck_url, workspace_apps.healthcheck_interval, workspace_apps.healthcheck_threshold, workspace_apps.open_in, workspace_apps.display_order, workspace_builds.workspace_id
+SELECT workspace_apps.id, workspace_apps.agent_id, workspace_apps.created_at, workspace_apps.slug, workspace_apps.display_name, workspace_apps.icon, workspace_apps.command, workspace_apps.url, workspace_apps.external, workspace_apps.subdomain, workspace_apps.hidden, workspace_apps.sharing_level, workspace_apps.healthcheck_url, workspace_apps.healthcheck_interval, workspace_apps.healthcheck_threshold, workspace_apps.open_in, workspace_apps.display_order,
+    (SELECT b.workspace_id FROM workspace_agents a
+        JOIN workspace_resources r ON r.id = a.resource_id
+        JOIN workspace_builds b ON b.job_id = r.job_id
+        WHERE a.id = workspace_apps.agent_id)::uuid AS workspace_id
 FROM workspace_apps
-JOIN workspace_agents ON workspace_agents.id = workspace_apps.agent_id
-JOIN workspace_resources ON workspace_resources.id = workspace_agents.resource_id
-JOIN workspace_builds ON workspace_builds.job_id = workspace_resources.job_id
-WHERE workspace_resources.job_id = ANY($1::uuid[])
+WHERE workspace_apps.agent_id = ANY(ARRAY(
+    SELECT a.id FROM workspace_agents a WHERE a.resource_id = ANY(ARRAY(
+        SELECT r.id FROM workspace_resources r WHERE r.job_id = ANY($1::uuid[])))))
 ORDER BY workspace_apps.display_order, workspace_apps.slug
 `
 
@@ -910,9 +914,9 @@ func (q *Queries) GetWorkspaceCountByTemplateID(ctx context.Context, templateID 
 }
 
 const getWorkspaceResourcesByBuildJobIDs = `-- name: GetWorkspaceResourcesByBuildJobIDs :many
-SELECT workspace_resources.id, workspace_resources.job_id, workspace_resources.created_at, workspace_resources.transition, workspace_resources.type, workspace_resources.name, workspace_resources.hide, workspace_resources.icon, workspace_resources.instance_type, workspace_resources.daily_cost, workspace_resources.metadata, workspace_builds.workspace_id
+SELECT workspace_resources.id, workspace_resources.job_id, workspace_resources.created_at, workspace_resources.transition, workspace_resources.type, workspace_resources.name, workspace_resources.hide, workspace_resources.icon, workspace_resources.instance_type, workspace_resources.daily_cost, workspace_resources.metadata,
+    (SELECT b.workspace_id FROM workspace_builds b WHERE b.job_id = workspace_resources.job_id)::uuid AS workspace_id
 FROM workspace_resources
-JOIN workspace_builds ON workspace_builds.job_id = workspace_resources.job_id
 WHERE workspace_resources.job_id = ANY($1::uuid[])
 ORDER BY workspace_resources.type, workspace_resources.name
 `
@@ -922,6 +926,11 @@ type GetWorkspaceResourcesByBuildJobIDsRow struct {
 	WorkspaceID       uuid.UUID
 }
 
+// The resources of build jobs, each with its workspace. These three page
+// loaders run on generic plans (database.genericPlanStatements), so they
+// are written to find rows by index whatever the planner guesses of the ID
+// list: ARRAY() lists and a scalar subquery per row cannot be turned into
+// a hash join over a whole table.
 func (q *Queries) GetWorkspaceResourcesByBuildJobIDs(ctx context.Context, jobIds []uuid.UUID) ([]GetWorkspaceResourcesByBuildJobIDsRow, error) {
 	rows, err := q.db.Query(ctx, getWorkspaceResourcesByBuildJobIDs, jobIds)
 	if err != nil {

@@ -241,27 +241,36 @@ LEFT JOIN pending ON pending.id = provisioner_jobs.id
 WHERE workspace_builds.id = ANY(@ids::uuid[]);
 
 -- name: GetWorkspaceResourcesByBuildJobIDs :many
-SELECT sqlc.embed(workspace_resources), workspace_builds.workspace_id
+-- The resources of build jobs, each with its workspace. These three page
+-- loaders run on generic plans (database.genericPlanStatements), so they
+-- are written to find rows by index whatever the planner guesses of the ID
+-- list: ARRAY() lists and a scalar subquery per row cannot be turned into
+-- a hash join over a whole table.
+SELECT sqlc.embed(workspace_resources),
+    (SELECT b.workspace_id FROM workspace_builds b WHERE b.job_id = workspace_resources.job_id)::uuid AS workspace_id
 FROM workspace_resources
-JOIN workspace_builds ON workspace_builds.job_id = workspace_resources.job_id
 WHERE workspace_resources.job_id = ANY(@job_ids::uuid[])
 ORDER BY workspace_resources.type, workspace_resources.name;
 
 -- name: GetWorkspaceAgentsByBuildJobIDs :many
-SELECT sqlc.embed(workspace_agents), workspace_builds.workspace_id
+SELECT sqlc.embed(workspace_agents),
+    (SELECT b.workspace_id FROM workspace_resources r JOIN workspace_builds b ON b.job_id = r.job_id
+        WHERE r.id = workspace_agents.resource_id)::uuid AS workspace_id
 FROM workspace_agents
-JOIN workspace_resources ON workspace_resources.id = workspace_agents.resource_id
-JOIN workspace_builds ON workspace_builds.job_id = workspace_resources.job_id
-WHERE workspace_resources.job_id = ANY(@job_ids::uuid[])
+WHERE workspace_agents.resource_id = ANY(ARRAY(
+    SELECT r.id FROM workspace_resources r WHERE r.job_id = ANY(@job_ids::uuid[])))
 ORDER BY workspace_agents.display_order, workspace_agents.name;
 
 -- name: GetWorkspaceAppsByBuildJobIDs :many
-SELECT sqlc.embed(workspace_apps), workspace_builds.workspace_id
+SELECT sqlc.embed(workspace_apps),
+    (SELECT b.workspace_id FROM workspace_agents a
+        JOIN workspace_resources r ON r.id = a.resource_id
+        JOIN workspace_builds b ON b.job_id = r.job_id
+        WHERE a.id = workspace_apps.agent_id)::uuid AS workspace_id
 FROM workspace_apps
-JOIN workspace_agents ON workspace_agents.id = workspace_apps.agent_id
-JOIN workspace_resources ON workspace_resources.id = workspace_agents.resource_id
-JOIN workspace_builds ON workspace_builds.job_id = workspace_resources.job_id
-WHERE workspace_resources.job_id = ANY(@job_ids::uuid[])
+WHERE workspace_apps.agent_id = ANY(ARRAY(
+    SELECT a.id FROM workspace_agents a WHERE a.resource_id = ANY(ARRAY(
+        SELECT r.id FROM workspace_resources r WHERE r.job_id = ANY(@job_ids::uuid[])))))
 ORDER BY workspace_apps.display_order, workspace_apps.slug;
 
 -- name: UpdateWorkspaceAutostart :exec
