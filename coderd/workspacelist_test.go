@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/devplane/devplane/coderd/coderdtest"
+	"github.com/devplane/devplane/coderd/provisionerd/echo"
 	"github.com/devplane/devplane/codersdk"
 )
 
@@ -130,4 +131,32 @@ func idsOf(ws []codersdk.Workspace) []uuid.UUID {
 		out = append(out, w.ID)
 	}
 	return out
+}
+
+// TestWorkspaceListStatusFollowsJobs checks that the status the list
+// filters and sorts on (kept on the workspace row by triggers) follows the
+// latest build's job as the daemon and the API change it: running after a
+// start, failed after a failing stop, canceled after a canceled stop.
+func TestWorkspaceListStatusFollowsJobs(t *testing.T) {
+	t.Parallel()
+	spec := echo.SimpleSpec()
+	spec.Stop.Fail = "the stop failed"
+	f, _, w := newScheduleFixture(t, &spec, nil)
+	ctx := t.Context()
+
+	withStatus := func(status codersdk.WorkspaceStatus) []uuid.UUID {
+		res, err := f.member.Workspaces(ctx, codersdk.WorkspaceFilter{FilterQuery: "status:" + string(status)})
+		require.NoError(t, err)
+		for _, x := range res.Workspaces {
+			assert.Equal(t, status, x.LatestBuild.Status, "the list's status agrees with the build's")
+		}
+		return idsOf(res.Workspaces)
+	}
+	assert.Equal(t, []uuid.UUID{w.ID}, withStatus(codersdk.WorkspaceStatusRunning))
+
+	b, err := f.member.CreateWorkspaceBuild(ctx, w.ID, codersdk.CreateWorkspaceBuildRequest{Transition: codersdk.WorkspaceTransitionStop})
+	require.NoError(t, err)
+	coderdtest.AwaitWorkspaceBuildJobCompleted(t, f.member, b.ID)
+	assert.Equal(t, []uuid.UUID{w.ID}, withStatus(codersdk.WorkspaceStatusFailed))
+	assert.Empty(t, withStatus(codersdk.WorkspaceStatusRunning))
 }

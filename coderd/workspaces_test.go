@@ -358,6 +358,11 @@ func TestConcurrentBuilds(t *testing.T) {
 	require.NoError(t, f.member.CancelWorkspaceBuild(ctx, builds[0].ID))
 	canceled := coderdtest.AwaitWorkspaceBuildJobCompleted(t, f.member, builds[0].ID)
 	assert.Equal(t, codersdk.WorkspaceStatusCanceled, canceled.Status)
+	// The list filters on the status the job's cancel left on the row.
+	list, err := f.member.Workspaces(ctx, codersdk.WorkspaceFilter{FilterQuery: "status:canceled"})
+	require.NoError(t, err)
+	require.Len(t, list.Workspaces, 1)
+	assert.Equal(t, w.ID, list.Workspaces[0].ID)
 }
 
 func TestRenameWorkspace(t *testing.T) {

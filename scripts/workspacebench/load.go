@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"regexp"
@@ -28,8 +29,9 @@ type result struct {
 	workspaces int
 	caller     string
 	limit      int
-	rows       int // workspaces on each page
-	bytes      int // size of a page's body
+	offered    float64 // requests/s offered by an open loop; 0 for a closed loop
+	rows       int     // workspaces on each page
+	bytes      int     // size of a page's body
 	requests   int
 	errors     int
 	elapsed    time.Duration
@@ -84,6 +86,29 @@ func runScenario(ctx context.Context, cfg config, adminURL string, sc scenario) 
 		defer pprof.StopCPUProfile()
 	}
 
+	if cfg.hold > 0 {
+		_, _ = fmt.Fprintf(os.Stderr, "  serving %s for %s\n  owner token:  %s\n  member token: %s\n",
+			s.url, cfg.hold, data.owner.SessionToken(), data.member.SessionToken())
+		select {
+		case <-ctx.Done():
+		case <-time.After(cfg.hold):
+		}
+		return nil, nil
+	}
+	if cfg.baseline {
+		target := s.url.String() + "/api/v2/users/me"
+		if _, err := load(ctx, target, data.member.SessionToken(), cfg.clients, cfg.warmup, 0); err != nil {
+			return nil, err
+		}
+		m, err := load(ctx, target, data.member.SessionToken(), cfg.clients, cfg.duration, 0)
+		if err != nil {
+			return nil, err
+		}
+		b := result{requests: m.requests, elapsed: m.elapsed, latencies: m.latencies}
+		_, _ = fmt.Fprintf(os.Stderr, "  baseline: GET /api/v2/users/me as the member: %.1f req/s  p50 %s  p99 %s  errors %d\n",
+			b.rate(), ms(b.percentile(.5)), ms(b.percentile(.99)), m.errors)
+	}
+
 	callers := []struct {
 		name   string
 		client *codersdk.Client
@@ -91,45 +116,50 @@ func runScenario(ctx context.Context, cfg config, adminURL string, sc scenario) 
 	}{{"owner", data.owner, data.workspaces}, {"member", data.member, 1}}
 	var out []result
 	for _, c := range callers {
+		if !cfg.callers[c.name] {
+			continue
+		}
 		for _, limit := range cfg.limits {
-			r := result{scenario: sc.name, workspaces: data.workspaces, caller: c.name, limit: limit}
-			target := fmt.Sprintf("%s/api/v2/workspaces?limit=%d", s.url, limit)
-			if err := checkPage(ctx, target, c.client.SessionToken(), c.sees, min(limit, c.sees), &r); err != nil {
-				return nil, xerrors.Errorf("%s, limit %d: %w", c.name, limit, err)
-			}
-			if cfg.warmup > 0 {
-				if _, err := load(ctx, target, c.client.SessionToken(), cfg.clients, cfg.warmup); err != nil {
-					return nil, err
+			for _, offered := range cfg.offered {
+				r := result{scenario: sc.name, workspaces: data.workspaces, caller: c.name, limit: limit, offered: offered}
+				target := fmt.Sprintf("%s/api/v2/workspaces?limit=%d", s.url, limit)
+				if err := checkPage(ctx, target, c.client.SessionToken(), c.sees, min(limit, c.sees), &r); err != nil {
+					return nil, xerrors.Errorf("%s, limit %d: %w", c.name, limit, err)
 				}
-			}
-			if s.tracer != nil {
-				s.tracer.reset()
-			}
-			if pgStats {
-				if _, err := s.pool.Exec(ctx, "SELECT pg_stat_statements_reset()"); err != nil {
-					return nil, err
+				if cfg.warmup > 0 {
+					if _, err := load(ctx, target, c.client.SessionToken(), cfg.clients, cfg.warmup, offered); err != nil {
+						return nil, err
+					}
 				}
-			}
-			before := sampleCPU()
-			m, err := load(ctx, target, c.client.SessionToken(), cfg.clients, cfg.duration)
-			if err != nil {
-				return nil, xerrors.Errorf("%s, limit %d: %w", c.name, limit, err)
-			}
-			r.requests, r.errors, r.elapsed, r.latencies = m.requests, m.errors, m.elapsed, m.latencies
-			r.others = othersCores(before, sampleCPU(), m.elapsed)
-			out = append(out, r)
-			_, _ = fmt.Fprintf(os.Stderr, "  %-6s limit=%-3d %7.1f req/s  p50 %s  p99 %s  errors %d  others' CPU %s\n",
-				c.name, limit, r.rate(), ms(r.percentile(.5)), ms(r.percentile(.99)), r.errors, r.othersString())
-			if s.tracer != nil {
-				if cfg.queryStats {
-					_, _ = fmt.Fprintln(os.Stderr, "    as the server's pool saw them (wall time, including waits):")
-					s.tracer.print(os.Stderr, r.requests)
+				if s.tracer != nil {
+					s.tracer.reset()
 				}
 				if pgStats {
-					printPGStats(ctx, s.pool, r)
+					if _, err := s.pool.Exec(ctx, "SELECT pg_stat_statements_reset()"); err != nil {
+						return nil, err
+					}
 				}
-				if cfg.explain {
-					explain(ctx, s.pool, s.tracer)
+				before := sampleCPU()
+				m, err := load(ctx, target, c.client.SessionToken(), cfg.clients, cfg.duration, offered)
+				if err != nil {
+					return nil, xerrors.Errorf("%s, limit %d: %w", c.name, limit, err)
+				}
+				r.requests, r.errors, r.elapsed, r.latencies = m.requests, m.errors, m.elapsed, m.latencies
+				r.others = othersCores(before, sampleCPU(), m.elapsed)
+				out = append(out, r)
+				_, _ = fmt.Fprintf(os.Stderr, "  %-6s limit=%-3d offered %-6s %7.1f req/s  p50 %s  p99 %s  errors %d  others' CPU %s\n",
+					c.name, limit, r.offeredString(), r.rate(), ms(r.percentile(.5)), ms(r.percentile(.99)), r.errors, r.othersString())
+				if s.tracer != nil {
+					if cfg.queryStats {
+						_, _ = fmt.Fprintln(os.Stderr, "    as the server's pool saw them (wall time, including waits):")
+						s.tracer.print(os.Stderr, r.requests)
+					}
+					if pgStats {
+						printPGStats(ctx, s.pool, r)
+					}
+					if cfg.explain {
+						explain(ctx, s.pool, s.tracer)
+					}
 				}
 			}
 		}
@@ -138,6 +168,13 @@ func runScenario(ctx context.Context, cfg config, adminURL string, sc scenario) 
 }
 
 func (r result) rate() float64 { return float64(r.requests) / r.elapsed.Seconds() }
+
+func (r result) offeredString() string {
+	if r.offered == 0 {
+		return "closed"
+	}
+	return fmt.Sprintf("%g/s", r.offered)
+}
 
 // checkPage asks for one page and checks it shows what the caller may see.
 func checkPage(ctx context.Context, target, token string, count, rows int, r *result) error {
@@ -177,7 +214,12 @@ type measured struct {
 
 // load runs clients goroutines, each sending one request after the other
 // for d, over keep-alive connections, and reading every body in full.
-func load(ctx context.Context, target, token string, clients int, d time.Duration) (measured, error) {
+// load runs clients that GET target for d. With rate 0 each client sends
+// its next request as soon as it has read the previous body (a closed
+// loop). Otherwise the clients together offer rate requests/s, each on its
+// own schedule, and a latency counts from when the request was due, so a
+// server that falls behind is charged for the wait (an open loop).
+func load(ctx context.Context, target, token string, clients int, d time.Duration, rate float64) (measured, error) {
 	transport := &http.Transport{MaxIdleConns: clients, MaxIdleConnsPerHost: clients}
 	defer transport.CloseIdleConnections()
 	client := &http.Client{Transport: transport, Timeout: time.Minute}
@@ -196,8 +238,19 @@ func load(ctx context.Context, target, token string, clients int, d time.Duratio
 			lat := make([]time.Duration, 0, 1024)
 			errs := 0
 			var clientErr error
+			var interval time.Duration
+			due := time.Now()
+			if rate > 0 {
+				interval = time.Duration(float64(clients) / rate * float64(time.Second))
+				due = due.Add(time.Duration(rand.Int64N(int64(interval) + 1)))
+			}
 			for time.Now().Before(end) && ctx.Err() == nil {
 				t0 := time.Now()
+				if rate > 0 {
+					time.Sleep(time.Until(due))
+					t0 = due
+					due = due.Add(interval)
+				}
 				err := get(ctx, client, target, token)
 				lat = append(lat, time.Since(t0))
 				if err != nil {
@@ -264,11 +317,11 @@ func ms(d time.Duration) string {
 }
 
 func printTable(w io.Writer, results []result) {
-	_, _ = fmt.Fprintln(w, "| workspaces | caller | limit | rows | page size | requests/s | p50 | p90 | p99 | max | errors | others' CPU |")
-	_, _ = fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|")
+	_, _ = fmt.Fprintln(w, "| workspaces | caller | limit | rows | page size | offered | requests/s | p50 | p90 | p99 | max | errors | others' CPU |")
+	_, _ = fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range results {
-		_, _ = fmt.Fprintf(w, "| %d | %s | %d | %d | %.1f KiB | %.1f | %s | %s | %s | %s | %d | %s |\n",
-			r.workspaces, r.caller, r.limit, r.rows, float64(r.bytes)/1024, r.rate(),
+		_, _ = fmt.Fprintf(w, "| %d | %s | %d | %d | %.1f KiB | %s | %.1f | %s | %s | %s | %s | %d | %s |\n",
+			r.workspaces, r.caller, r.limit, r.rows, float64(r.bytes)/1024, r.offeredString(), r.rate(),
 			ms(r.percentile(.5)), ms(r.percentile(.9)), ms(r.percentile(.99)), ms(r.percentile(1)), r.errors, r.othersString())
 	}
 }

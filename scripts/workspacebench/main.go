@@ -48,12 +48,16 @@ type config struct {
 	duration    time.Duration
 	warmup      time.Duration
 	limits      []int
+	offered     []float64
+	callers     map[string]bool
 	postgresURL string
 	seedWorkers int
 	cpuProfile  string
 	queryStats  bool
 	explain     bool
 	keepDB      bool
+	baseline    bool
+	hold        time.Duration
 }
 
 func main() {
@@ -78,6 +82,8 @@ func parseFlags(args []string) (config, error) {
 		users    = fs.Int("users", 2000, "users that own workspaces, besides the owner and the measured member (with --scenario empty)")
 		perUser  = fs.Int("workspaces-per-user", 1, "workspaces of each of those users (with --scenario empty)")
 		limitStr = fs.String("limits", "25,100", "page sizes to request, comma separated")
+		callers  = fs.String("callers", "owner,member", "who lists workspaces: owner, member, or both, comma separated")
+		rateStr  = fs.String("rates", "", "request rates (per second, all clients together) to offer in an open loop, comma separated; empty runs a closed loop, each client sending as soon as it has its previous answer")
 	)
 	fs.IntVar(&cfg.clients, "clients", 50, "concurrent clients")
 	fs.DurationVar(&cfg.duration, "duration", 10*time.Second, "measured time of each run")
@@ -86,6 +92,8 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.seedWorkers, "seed-workers", runtime.NumCPU(), "concurrent seeding transactions")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of each scenario's measured runs to <file>-<scenario>.pprof")
 	fs.BoolVar(&cfg.queryStats, "query-stats", false, "print, for each run, per-statement counts and time from the server's pool and from pg_stat_statements (private PostgreSQL only)")
+	fs.DurationVar(&cfg.hold, "hold", 0, "instead of the built-in runs, serve each seeded scenario this long and print its URL and the callers' tokens, for an external load tool such as wrk")
+	fs.BoolVar(&cfg.baseline, "baseline", false, "first load GET /api/v2/users/me as the member, the cheapest authenticated request, to show what the stack costs before the list's own work")
 	fs.BoolVar(&cfg.keepDB, "keep-database", false, "leave each scenario's seeded database in place (with --postgres-url) and print its URL, to study queries on it afterwards")
 	fs.BoolVar(&cfg.explain, "explain", false, "after each run, print EXPLAIN ANALYZE of the last list query it ran")
 	if err := fs.Parse(args); err != nil {
@@ -115,6 +123,27 @@ func parseFlags(args []string) (config, error) {
 			return cfg, xerrors.Errorf("bad page size %q in --limits", s)
 		}
 		cfg.limits = append(cfg.limits, n)
+	}
+	for _, f := range strings.Split(*rateStr, ",") {
+		if strings.TrimSpace(f) == "" {
+			continue
+		}
+		r, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || r <= 0 {
+			return cfg, xerrors.Errorf("bad rate %q in --rates", f)
+		}
+		cfg.offered = append(cfg.offered, r)
+	}
+	cfg.callers = map[string]bool{}
+	for _, c := range strings.Split(*callers, ",") {
+		c = strings.TrimSpace(c)
+		if c != "owner" && c != "member" {
+			return cfg, xerrors.Errorf("unknown caller %q in --callers", c)
+		}
+		cfg.callers[c] = true
+	}
+	if len(cfg.offered) == 0 {
+		cfg.offered = []float64{0}
 	}
 	if cfg.clients <= 0 || cfg.duration <= 0 || cfg.seedWorkers <= 0 {
 		return cfg, xerrors.New("--clients, --duration and --seed-workers must be positive")
