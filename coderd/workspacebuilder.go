@@ -23,6 +23,10 @@ import (
 type workspaceBuildInput struct {
 	WorkspaceBuildID uuid.UUID `json:"workspace_build_id"`
 	LogLevel         string    `json:"log_level,omitempty"`
+	// UseBuildState starts the provisioner from the state stored on the
+	// build itself (given by a template administrator, or empty for an
+	// orphan delete) instead of the previous build's.
+	UseBuildState bool `json:"use_build_state,omitempty"`
 }
 
 // richParameter is a stored version parameter in the provisioner's terms,
@@ -115,13 +119,15 @@ func (api *API) resolveBuildParameters(ctx context.Context, versionID uuid.UUID,
 func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }
 
 // enqueueBuild inserts a build, its parameters and its provisioner job in
-// tx. The job is inserted by the workspace-builder actor; the caller's right
-// to the build (start, stop or delete on the workspace) is checked by its
-// own insert of the build.
+// tx; input says how the job runs (its build ID is filled in). The job is
+// inserted by the workspace-builder actor; the caller's right to the build
+// (start, stop or delete on the workspace) is checked by its own insert of
+// the build.
 func enqueueBuild(ctx context.Context, tx database.Store, b database.InsertWorkspaceBuildParams,
-	versionJob database.ProvisionerJob, params []codersdk.WorkspaceBuildParameter, logLevel string,
+	versionJob database.ProvisionerJob, params []codersdk.WorkspaceBuildParameter, input workspaceBuildInput,
 ) (database.ProvisionerJob, error) {
-	input, err := json.Marshal(workspaceBuildInput{WorkspaceBuildID: b.ID, LogLevel: logLevel})
+	input.WorkspaceBuildID = b.ID
+	rawInput, err := json.Marshal(input)
 	if err != nil {
 		return database.ProvisionerJob{}, err
 	}
@@ -129,7 +135,7 @@ func enqueueBuild(ctx context.Context, tx database.Store, b database.InsertWorks
 	job, err := tx.InsertProvisionerJob(dbauthz.AsWorkspaceBuilder(ctx), database.InsertProvisionerJobParams{
 		ID: uuid.New(), CreatedAt: now, UpdatedAt: now, OrganizationID: versionJob.OrganizationID,
 		InitiatorID: b.InitiatorID, Provisioner: versionJob.Provisioner, Type: database.ProvisionerJobTypeWorkspaceBuild,
-		FileID: versionJob.FileID, Input: input, Tags: versionJob.Tags,
+		FileID: versionJob.FileID, Input: rawInput, Tags: versionJob.Tags,
 	})
 	if err != nil {
 		return database.ProvisionerJob{}, err
@@ -211,7 +217,7 @@ func (api *API) enqueueTransition(ctx context.Context, w database.Workspace, tra
 	var job database.ProvisionerJob
 	err = api.Database.InTx(ctx, func(tx database.Store) error {
 		var err error
-		job, err = enqueueBuild(ctx, tx, b, versionJob, params, "")
+		job, err = enqueueBuild(ctx, tx, b, versionJob, params, workspaceBuildInput{})
 		return err
 	}, nil)
 	if database.IsUniqueViolation(err, "workspace_builds_workspace_id_build_number_key") {

@@ -95,14 +95,22 @@ func (api *API) postWorkspaceBuilds(rw http.ResponseWriter, r *http.Request) {
 	if req.DryRun {
 		v.Check("dry_run", "dry runs of workspace builds are not supported; use POST /templateversions/{templateversion}/dry-run")
 	}
-	if len(req.ProvisionerState) > 0 {
-		v.Check("state", "replacing the provisioner state is not supported")
-	}
-	if req.Orphan {
-		v.Check("orphan", "orphan deletes are not supported: delete the workspace with a delete build")
+	switch {
+	case req.Orphan && transition != database.WorkspaceTransitionDelete:
+		v.Check("orphan", "only a delete build may orphan the workspace's resources")
+	case req.Orphan && len(req.ProvisionerState) > 0:
+		v.Check("state", "cannot be given with orphan: an orphan delete starts from no state")
 	}
 	if len(v) > 0 {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid workspace build.", Validations: v})
+		return
+	}
+	// Replacing the state, or dropping it so that a delete destroys nothing,
+	// can corrupt or leak cloud resources: template administrators only.
+	if (req.Orphan || len(req.ProvisionerState) > 0) && !templateAdmin {
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{
+			Message: "Only template administrators may orphan a workspace or give its provisioner state.",
+		})
 		return
 	}
 	// A dormant workspace must be woken before it starts.
@@ -191,6 +199,12 @@ func (api *API) postWorkspaceBuilds(rw http.ResponseWriter, r *http.Request) {
 		ID: uuid.New(), WorkspaceID: w.ID, TemplateVersionID: version.ID, BuildNumber: latest.BuildNumber + 1,
 		Transition: transition, InitiatorID: auth.Key.UserID, Reason: reason,
 	}
+	input := workspaceBuildInput{LogLevel: string(req.LogLevel)}
+	if req.Orphan || len(req.ProvisionerState) > 0 {
+		// An orphan delete starts from no state, so the provisioner has
+		// nothing to destroy.
+		build.ProvisionerState, input.UseBuildState = req.ProvisionerState, true
+	}
 	auditBuildRequest(ctx, w, build)
 	if req.TemplateVersionPresetID != uuid.Nil {
 		build.TemplateVersionPresetID = uuid.NullUUID{UUID: req.TemplateVersionPresetID, Valid: true}
@@ -198,7 +212,7 @@ func (api *API) postWorkspaceBuilds(rw http.ResponseWriter, r *http.Request) {
 	var job database.ProvisionerJob
 	err = api.Database.InTx(ctx, func(tx database.Store) error {
 		var err error
-		job, err = enqueueBuild(ctx, tx, build, versionJob, params, string(req.LogLevel))
+		job, err = enqueueBuild(ctx, tx, build, versionJob, params, input)
 		return err
 	}, nil)
 	switch {

@@ -269,7 +269,7 @@ func (api *API) createWorkspace(rw http.ResponseWriter, r *http.Request, owner d
 			build.TemplateVersionPresetID = uuid.NullUUID{UUID: req.TemplateVersionPresetID, Valid: true}
 		}
 		var err error
-		job, err = enqueueBuild(ctx, tx, build, versionJob, params, "")
+		job, err = enqueueBuild(ctx, tx, build, versionJob, params, workspaceBuildInput{})
 		return err
 	}, nil)
 	switch {

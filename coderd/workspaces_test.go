@@ -373,3 +373,61 @@ func TestRenameWorkspace(t *testing.T) {
 	err := f.member.UpdateWorkspace(ctx, w.ID, codersdk.UpdateWorkspaceRequest{Name: "new"})
 	pvRequireStatus(t, err, http.StatusBadRequest) // renames are off by default
 }
+
+// TestBuildStateAndOrphan covers the template administrator's ways around
+// the stored provisioner state: a build that starts from a given state,
+// and an orphan delete, which starts from none, so the provisioner has
+// nothing to destroy (echo's state counts the builds it has seen). The
+// owner acts as the template administrator who may also build the member's
+// workspace.
+func TestBuildStateAndOrphan(t *testing.T) {
+	t.Parallel()
+	f, _, w := newScheduleFixture(t, nil, nil)
+	ctx := t.Context()
+	buildsSeen := func(buildID uuid.UUID) int {
+		raw, err := f.owner.WorkspaceBuildState(ctx, buildID)
+		require.NoError(t, err)
+		s, err := echo.ParseState(raw)
+		require.NoError(t, err)
+		return s.Builds
+	}
+	require.Equal(t, 1, buildsSeen(w.LatestBuild.ID))
+
+	// Bad combinations are named; members may do neither.
+	_, err := f.owner.CreateWorkspaceBuild(ctx, w.ID, codersdk.CreateWorkspaceBuildRequest{
+		Transition: codersdk.WorkspaceTransitionStop, Orphan: true,
+	})
+	requireValidation(t, err, http.StatusBadRequest, "orphan")
+	_, err = f.owner.CreateWorkspaceBuild(ctx, w.ID, codersdk.CreateWorkspaceBuildRequest{
+		Transition: codersdk.WorkspaceTransitionDelete, Orphan: true, ProvisionerState: []byte(`{}`),
+	})
+	requireValidation(t, err, http.StatusBadRequest, "state")
+	_, err = f.member.CreateWorkspaceBuild(ctx, w.ID, codersdk.CreateWorkspaceBuildRequest{
+		Transition: codersdk.WorkspaceTransitionDelete, Orphan: true,
+	})
+	pvRequireStatus(t, err, http.StatusForbidden)
+	_, err = f.member.CreateWorkspaceBuild(ctx, w.ID, codersdk.CreateWorkspaceBuildRequest{
+		Transition: codersdk.WorkspaceTransitionStop, ProvisionerState: []byte(`{"builds":41}`),
+	})
+	pvRequireStatus(t, err, http.StatusForbidden)
+
+	// A given state is where the provisioner starts.
+	stop, err := f.owner.CreateWorkspaceBuild(ctx, w.ID, codersdk.CreateWorkspaceBuildRequest{
+		Transition: codersdk.WorkspaceTransitionStop, ProvisionerState: []byte(`{"transition":"start","builds":41}`),
+	})
+	require.NoError(t, err)
+	stopped := coderdtest.AwaitWorkspaceBuildJobCompleted(t, f.owner, stop.ID)
+	require.Equal(t, codersdk.WorkspaceStatusStopped, stopped.Status, stopped.Job.Error)
+	assert.Equal(t, 42, buildsSeen(stop.ID))
+
+	// An orphan delete starts from nothing and deletes the workspace.
+	del, err := f.owner.CreateWorkspaceBuild(ctx, w.ID, codersdk.CreateWorkspaceBuildRequest{
+		Transition: codersdk.WorkspaceTransitionDelete, Orphan: true,
+	})
+	require.NoError(t, err)
+	deleted := coderdtest.AwaitWorkspaceBuildJobCompleted(t, f.owner, del.ID)
+	require.Equal(t, codersdk.WorkspaceStatusDeleted, deleted.Status, deleted.Job.Error)
+	assert.Equal(t, 1, buildsSeen(del.ID))
+	_, err = f.member.Workspace(ctx, w.ID)
+	pvRequireStatus(t, err, http.StatusNotFound)
+}

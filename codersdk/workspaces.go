@@ -184,11 +184,14 @@ type CreateWorkspaceBuildRequest struct {
 	// active one for automatic updates or required active version).
 	TemplateVersionID uuid.UUID           `json:"template_version_id,omitempty" format:"uuid"`
 	Transition        WorkspaceTransition `json:"transition" validate:"oneof=start stop delete,required" enums:"start,stop,delete"`
-	DryRun            bool                `json:"dry_run,omitempty"`
-	// ProvisionerState replaces the state; site owners only.
+	// DryRun is refused (400): plan a version with its dry-run endpoint.
+	DryRun bool `json:"dry_run,omitempty"`
+	// ProvisionerState is the state the provisioner starts from, instead
+	// of the previous build's; template administrators only.
 	ProvisionerState []byte `json:"state,omitempty"`
-	// Orphan deletes the workspace without running the provisioner
-	// (the infrastructure is left alone); template admins only.
+	// Orphan, with a delete, starts the provisioner from no state, so it
+	// destroys nothing and the infrastructure is left alone; template
+	// administrators only.
 	Orphan              bool                      `json:"orphan,omitempty"`
 	RichParameterValues []WorkspaceBuildParameter `json:"rich_parameter_values,omitempty"`
 	LogLevel            ProvisionerLogLevel       `json:"log_level,omitempty" enums:"debug"`

@@ -21,6 +21,10 @@ import (
 // log level.
 type WorkspaceBuildJobInput struct {
 	WorkspaceBuildID uuid.UUID `json:"workspace_build_id"`
+	// UseBuildState: start from the state stored on the build itself (an
+	// orphan delete's empty state, or one a template administrator gave)
+	// rather than from the previous build's.
+	UseBuildState bool `json:"use_build_state"`
 }
 
 // runBuild applies a workspace build's transition, starting from the state
@@ -71,7 +75,9 @@ func (r *jobRun) runBuild() (commitFunc, error) {
 	}
 
 	var prevState []byte
-	if build.BuildNumber > 1 {
+	if input.UseBuildState {
+		prevState = build.ProvisionerState
+	} else if build.BuildNumber > 1 {
 		prev, err := r.d.db.GetWorkspaceBuildByWorkspaceIDAndBuildNumber(r.ctx, database.GetWorkspaceBuildByWorkspaceIDAndBuildNumberParams{
 			WorkspaceID: workspace.ID, BuildNumber: build.BuildNumber - 1,
 		})
