@@ -65,7 +65,7 @@ func (api *API) buildsResponse(ctx context.Context, buildIDs []uuid.UUID, worksp
 	if err != nil {
 		return nil, err
 	}
-	// Daemons per organization, loaded once for worker names and matching.
+	// Daemons per organization, loaded once, to match pending jobs.
 	daemons := map[uuid.UUID][]database.GetProvisionerDaemonsByOrganizationRow{}
 	orgDaemons := func(org uuid.UUID) []database.GetProvisionerDaemonsByOrganizationRow {
 		rows, ok := daemons[org]
@@ -89,11 +89,7 @@ func (api *API) buildsResponse(ctx context.Context, buildIDs []uuid.UUID, worksp
 			WorkspaceID: &w.ID, WorkspaceName: w.Name,
 		}
 		if converted.WorkerID != nil {
-			for _, d := range orgDaemons(job.OrganizationID) {
-				if d.ProvisionerDaemon.ID == *converted.WorkerID {
-					converted.WorkerName = d.ProvisionerDaemon.Name
-				}
-			}
+			converted.WorkerName = row.WorkerName
 		}
 		var matched *codersdk.MatchedProvisioners
 		if converted.Status == codersdk.ProvisionerJobPending {

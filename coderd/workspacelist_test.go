@@ -149,6 +149,7 @@ func TestWorkspaceListStatusFollowsJobs(t *testing.T) {
 		require.NoError(t, err)
 		for _, x := range res.Workspaces {
 			assert.Equal(t, status, x.LatestBuild.Status, "the list's status agrees with the build's")
+			assert.NotEmpty(t, x.LatestBuild.Job.WorkerName, "the daemon that ran the job is named")
 		}
 		return idsOf(res.Workspaces)
 	}

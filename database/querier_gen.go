@@ -160,8 +160,9 @@ type Querier interface {
 	// A workspace's builds, newest first, paginated; since keeps builds
 	// created after it.
 	GetWorkspaceBuildsByWorkspaceID(ctx context.Context, arg GetWorkspaceBuildsByWorkspaceIDParams) ([]WorkspaceBuild, error)
-	// Builds with their job (and its place in the pending queue), version name
-	// and initiator, for the API's answers.
+	// Builds with their job (its place in the pending queue, and the name of
+	// the daemon that took it), version name and initiator, for the API's
+	// answers.
 	GetWorkspaceBuildsWithJobsByIDs(ctx context.Context, ids []uuid.UUID) ([]GetWorkspaceBuildsWithJobsByIDsRow, error)
 	GetWorkspaceByBuildID(ctx context.Context, buildID uuid.UUID) (Workspace, error)
 	GetWorkspaceByID(ctx context.Context, id uuid.UUID) (Workspace, error)

@@ -662,7 +662,8 @@ SELECT workspace_builds.id, workspace_builds.created_at, workspace_builds.update
     template_versions.name AS template_version_name,
     COALESCE(users.username, '') AS initiator_username,
     COALESCE(pending.queue_position, 0)::bigint AS queue_position,
-    COALESCE(pending.queue_size, 0)::bigint AS queue_size
+    COALESCE(pending.queue_size, 0)::bigint AS queue_size,
+    COALESCE((SELECT d.name FROM provisioner_daemons d WHERE d.id = provisioner_jobs.worker_id), '')::text AS worker_name
 FROM workspace_builds
 JOIN provisioner_jobs ON provisioner_jobs.id = workspace_builds.job_id
 JOIN template_versions ON template_versions.id = workspace_builds.template_version_id
@@ -678,10 +679,12 @@ type GetWorkspaceBuildsWithJobsByIDsRow struct {
 	InitiatorUsername   string
 	QueuePosition       int64
 	QueueSize           int64
+	WorkerName          string
 }
 
-// Builds with their job (and its place in the pending queue), version name
-// and initiator, for the API's answers.
+// Builds with their job (its place in the pending queue, and the name of
+// the daemon that took it), version name and initiator, for the API's
+// answers.
 func (q *Queries) GetWorkspaceBuildsWithJobsByIDs(ctx context.Context, ids []uuid.UUID) ([]GetWorkspaceBuildsWithJobsByIDsRow, error) {
 	rows, err := q.db.Query(ctx, getWorkspaceBuildsWithJobsByIDs, ids)
 	if err != nil {
@@ -727,6 +730,7 @@ func (q *Queries) GetWorkspaceBuildsWithJobsByIDs(ctx context.Context, ids []uui
 			&i.InitiatorUsername,
 			&i.QueuePosition,
 			&i.QueueSize,
+			&i.WorkerName,
 		); err != nil {
 			return nil, err
 		}

@@ -219,8 +219,9 @@ UPDATE workspace_builds SET deadline = @deadline, max_deadline = @max_deadline, 
 SELECT * FROM workspaces_expanded WHERE id = ANY(@ids::uuid[]);
 
 -- name: GetWorkspaceBuildsWithJobsByIDs :many
--- Builds with their job (and its place in the pending queue), version name
--- and initiator, for the API's answers.
+-- Builds with their job (its place in the pending queue, and the name of
+-- the daemon that took it), version name and initiator, for the API's
+-- answers.
 WITH pending AS (
     SELECT id,
         row_number() OVER (PARTITION BY organization_id ORDER BY created_at, id) AS queue_position,
@@ -232,7 +233,8 @@ SELECT sqlc.embed(workspace_builds), sqlc.embed(provisioner_jobs),
     template_versions.name AS template_version_name,
     COALESCE(users.username, '') AS initiator_username,
     COALESCE(pending.queue_position, 0)::bigint AS queue_position,
-    COALESCE(pending.queue_size, 0)::bigint AS queue_size
+    COALESCE(pending.queue_size, 0)::bigint AS queue_size,
+    COALESCE((SELECT d.name FROM provisioner_daemons d WHERE d.id = provisioner_jobs.worker_id), '')::text AS worker_name
 FROM workspace_builds
 JOIN provisioner_jobs ON provisioner_jobs.id = workspace_builds.job_id
 JOIN template_versions ON template_versions.id = workspace_builds.template_version_id
