@@ -83,7 +83,7 @@ func parseFlags(args []string) (config, error) {
 		perUser  = fs.Int("workspaces-per-user", 1, "workspaces of each of those users (with --scenario empty)")
 		limitStr = fs.String("limits", "25,100", "page sizes to request, comma separated")
 		callers  = fs.String("callers", "owner,member", "who lists workspaces: owner, member, or both, comma separated")
-		rateStr  = fs.String("rates", "", "request rates (per second, all clients together) to offer in an open loop, comma separated; empty runs a closed loop, each client sending as soon as it has its previous answer")
+		rateStr  = fs.String("rates", "", "request rates (per second, all clients together) to offer in an open loop, comma separated; 0, or an empty list, is a closed loop, each client sending as soon as it has its previous answer")
 	)
 	fs.IntVar(&cfg.clients, "clients", 50, "concurrent clients")
 	fs.DurationVar(&cfg.duration, "duration", 10*time.Second, "measured time of each run")
@@ -129,7 +129,7 @@ func parseFlags(args []string) (config, error) {
 			continue
 		}
 		r, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-		if err != nil || r <= 0 {
+		if err != nil || r < 0 {
 			return cfg, xerrors.Errorf("bad rate %q in --rates", f)
 		}
 		cfg.offered = append(cfg.offered, r)
