@@ -126,29 +126,21 @@ func (api *API) buildsResponse(ctx context.Context, buildIDs []uuid.UUID, worksp
 // buildResources loads the resources, agents and apps of build jobs, keyed
 // by job ID.
 func (api *API) buildResources(ctx context.Context, jobIDs []uuid.UUID) (map[uuid.UUID][]codersdk.WorkspaceResource, error) {
-	resources, err := api.Database.GetWorkspaceResourcesByBuildJobIDs(ctx, jobIDs)
-	if err != nil {
-		return nil, err
-	}
-	agents, err := api.Database.GetWorkspaceAgentsByBuildJobIDs(ctx, jobIDs)
-	if err != nil {
-		return nil, err
-	}
-	apps, err := api.Database.GetWorkspaceAppsByBuildJobIDs(ctx, jobIDs)
+	trees, err := api.Database.GetWorkspaceResourceTreesByBuildJobIDs(ctx, jobIDs)
 	if err != nil {
 		return nil, err
 	}
 	appsByAgent := map[uuid.UUID][]codersdk.WorkspaceApp{}
-	for _, row := range apps {
+	for _, row := range trees.Apps {
 		appsByAgent[row.WorkspaceApp.AgentID] = append(appsByAgent[row.WorkspaceApp.AgentID], convertWorkspaceApp(row.WorkspaceApp))
 	}
 	agentsByResource := map[uuid.UUID][]codersdk.WorkspaceAgent{}
-	for _, row := range agents {
+	for _, row := range trees.Agents {
 		a := row.WorkspaceAgent
 		agentsByResource[a.ResourceID] = append(agentsByResource[a.ResourceID], convertWorkspaceAgent(a, appsByAgent[a.ID]))
 	}
 	out := map[uuid.UUID][]codersdk.WorkspaceResource{}
-	for _, row := range resources {
+	for _, row := range trees.Resources {
 		r := row.WorkspaceResource
 		out[r.JobID] = append(out[r.JobID], convertWorkspaceResource(r, agentsByResource[r.ID]))
 	}

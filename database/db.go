@@ -8,6 +8,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -23,6 +24,9 @@ type Store interface {
 	// fn, use only the Store it is given. A nested InTx joins the outer one.
 	// Serialization failures are retried a few times with a fresh transaction.
 	InTx(ctx context.Context, fn func(Store) error, opts *TxOptions) error
+	// GetWorkspaceResourceTreesByBuildJobIDs loads the resources, agents
+	// and apps of build jobs in one round trip.
+	GetWorkspaceResourceTreesByBuildJobIDs(ctx context.Context, jobIDs []uuid.UUID) (WorkspaceResourceTrees, error)
 	// Ping measures a round trip to the database.
 	Ping(ctx context.Context) (time.Duration, error)
 }

@@ -26,6 +26,10 @@ var genericPlanStatements = map[string]bool{
 	getWorkspaceAppsByBuildJobIDs:      true,
 }
 
+// useGenericPlan makes PostgreSQL use generic plans until the (implicit)
+// transaction ends.
+const useGenericPlan = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)"
+
 // genericPlanPool sends each genericPlanStatement in one batch (one round
 // trip, one implicit transaction) after a transaction-local setting that
 // makes PostgreSQL use the generic plan. Inside explicit transactions the
@@ -39,7 +43,7 @@ func (p genericPlanPool) Query(ctx context.Context, sql string, args ...any) (pg
 		return p.Pool.Query(ctx, sql, args...)
 	}
 	batch := &pgx.Batch{}
-	batch.Queue("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)")
+	batch.Queue(useGenericPlan)
 	batch.Queue(sql, args...)
 	results := p.Pool.SendBatch(ctx, batch)
 	if _, err := results.Exec(); err != nil {

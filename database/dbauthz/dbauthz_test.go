@@ -1159,6 +1159,10 @@ var cases = map[string]testCase{
 		args:   func(s seed) []any { return []any{[]uuid.UUID{s.buildJob.ID}} },
 		checks: workspaceRead,
 	},
+	"GetWorkspaceResourceTreesByBuildJobIDs": {
+		args:   func(s seed) []any { return []any{[]uuid.UUID{s.buildJob.ID}} },
+		checks: workspaceRead,
+	},
 	"GetWorkspaceBuildParameters": {
 		args:   func(s seed) []any { return []any{s.build.ID} },
 		checks: workspaceReadThen(rbac.ActionRead),
@@ -1251,6 +1255,7 @@ var postFiltered = map[string]bool{
 	"GetWorkspaceResourcesByBuildJobIDs":       true,
 	"GetWorkspaceAgentsByBuildJobIDs":          true,
 	"GetWorkspaceAppsByBuildJobIDs":            true,
+	"GetWorkspaceResourceTreesByBuildJobIDs":   true,
 	"GetOrganizationIDsByMemberIDs":            true,
 	"GetOrganizationsByUserID":                 true,
 	"GetCustomRoles":                           true,
@@ -1313,9 +1318,14 @@ func TestEveryMethodIsAuthorized(t *testing.T) {
 				if rec.checks[0].Filter || postFiltered[name] {
 					// Filtered reads answer with no rows rather than an error.
 					require.NoError(t, err)
-					if v := reflect.ValueOf(out); v.Kind() == reflect.Slice {
+					switch v := reflect.ValueOf(out); {
+					case v.Kind() == reflect.Slice:
 						assert.Equal(t, 0, v.Len(), "denied filter must return no rows")
-					} else {
+					case v.Kind() == reflect.Struct && v.NumField() > 0 && v.Field(0).Kind() == reflect.Slice:
+						for i := 0; i < v.NumField(); i++ {
+							assert.Equal(t, 0, v.Field(i).Len(), "denied filter must return no %s", v.Type().Field(i).Name)
+						}
+					default:
 						assert.True(t, v.IsZero(), "denied filtered count must be zero, got %v", out)
 					}
 					return

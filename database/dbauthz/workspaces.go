@@ -293,6 +293,28 @@ func (q *querier) GetWorkspaceBuildsWithJobsByIDs(ctx context.Context, ids []uui
 	return keepReadable(ctx, q, rows, func(r database.GetWorkspaceBuildsWithJobsByIDsRow) uuid.UUID { return r.WorkspaceBuild.WorkspaceID })
 }
 
+// GetWorkspaceResourceTreesByBuildJobIDs keeps the rows of workspaces the
+// actor may read, deciding each workspace once for all three kinds.
+func (q *querier) GetWorkspaceResourceTreesByBuildJobIDs(ctx context.Context, jobIDs []uuid.UUID) (database.WorkspaceResourceTrees, error) {
+	if readCacheFrom(ctx) == nil {
+		ctx = WithReadCache(ctx)
+	}
+	t, err := q.db.GetWorkspaceResourceTreesByBuildJobIDs(ctx, jobIDs)
+	if err != nil {
+		return database.WorkspaceResourceTrees{}, err
+	}
+	if t.Resources, err = keepReadable(ctx, q, t.Resources, func(r database.GetWorkspaceResourcesByBuildJobIDsRow) uuid.UUID { return r.WorkspaceID }); err != nil {
+		return database.WorkspaceResourceTrees{}, err
+	}
+	if t.Agents, err = keepReadable(ctx, q, t.Agents, func(r database.GetWorkspaceAgentsByBuildJobIDsRow) uuid.UUID { return r.WorkspaceID }); err != nil {
+		return database.WorkspaceResourceTrees{}, err
+	}
+	if t.Apps, err = keepReadable(ctx, q, t.Apps, func(r database.GetWorkspaceAppsByBuildJobIDsRow) uuid.UUID { return r.WorkspaceID }); err != nil {
+		return database.WorkspaceResourceTrees{}, err
+	}
+	return t, nil
+}
+
 func (q *querier) GetWorkspaceResourcesByBuildJobIDs(ctx context.Context, jobIDs []uuid.UUID) ([]database.GetWorkspaceResourcesByBuildJobIDsRow, error) {
 	rows, err := q.db.GetWorkspaceResourcesByBuildJobIDs(ctx, jobIDs)
 	if err != nil {
