@@ -44,7 +44,9 @@ func ms(d time.Duration) *int64 { v := d.Milliseconds(); return &v }
 // the workspace.
 func awaitLatest(t *testing.T, c *codersdk.Client, id uuid.UUID) codersdk.Workspace {
 	t.Helper()
-	w, err := c.Workspace(t.Context(), id)
+	// With deleted workspaces: a delete build may finish before the first
+	// read.
+	w, err := c.DeletedWorkspace(t.Context(), id)
 	require.NoError(t, err)
 	coderdtest.AwaitWorkspaceBuildJobCompleted(t, c, w.LatestBuild.ID)
 	w, err = c.DeletedWorkspace(t.Context(), id)

@@ -29,9 +29,10 @@ var buildReasons = map[codersdk.CreateWorkspaceBuildReason]database.BuildReason{
 }
 
 // writeBuild answers with one build as the API shows it.
-func (api *API) writeBuild(rw http.ResponseWriter, r *http.Request, status int, w database.Workspace, buildID uuid.UUID) {
+func (api *API) writeBuild(rw http.ResponseWriter, r *http.Request, status int, w database.Workspace, ref buildRef) {
 	ctx := r.Context()
-	builds, err := api.buildsResponse(ctx, []uuid.UUID{buildID}, map[uuid.UUID]database.Workspace{w.ID: w})
+	buildID := ref.buildID
+	builds, err := api.buildsResponse(ctx, []buildRef{ref}, map[uuid.UUID]database.Workspace{w.ID: w})
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return
@@ -233,7 +234,7 @@ func (api *API) postWorkspaceBuilds(rw http.ResponseWriter, r *http.Request) {
 	}
 	api.publishJobPosted(ctx, job)
 	api.workspaceChanged(ctx, w.ID)
-	api.writeBuild(rw, r, http.StatusCreated, w, build.ID)
+	api.writeBuild(rw, r, http.StatusCreated, w, buildRef{buildID: build.ID, jobID: job.ID})
 }
 
 // @Summary Get workspace builds by workspace ID
@@ -274,11 +275,11 @@ func (api *API) workspaceBuilds(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
-	ids := make([]uuid.UUID, 0, len(rows))
+	refs := make([]buildRef, 0, len(rows))
 	for _, b := range rows {
-		ids = append(ids, b.ID)
+		refs = append(refs, buildRef{buildID: b.ID, jobID: b.JobID})
 	}
-	builds, err := api.buildsResponse(ctx, ids, map[uuid.UUID]database.Workspace{w.ID: w})
+	builds, err := api.buildsResponse(ctx, refs, map[uuid.UUID]database.Workspace{w.ID: w})
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return
@@ -327,7 +328,7 @@ func (api *API) workspaceBuildByBuildNumber(rw http.ResponseWriter, r *http.Requ
 		httpapi.InternalServerError(rw, err)
 		return
 	}
-	api.writeBuild(rw, r, http.StatusOK, w, b.ID)
+	api.writeBuild(rw, r, http.StatusOK, w, buildRef{buildID: b.ID, jobID: b.JobID})
 }
 
 // buildWorkspace loads the workspace of {workspacebuild}.
@@ -359,7 +360,7 @@ func (api *API) workspaceBuild(rw http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	api.writeBuild(rw, r, http.StatusOK, w, b.ID)
+	api.writeBuild(rw, r, http.StatusOK, w, buildRef{buildID: b.ID, jobID: b.JobID})
 }
 
 // @Summary Get workspace build logs

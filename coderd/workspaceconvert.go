@@ -44,27 +44,30 @@ func workspaceStatus(job codersdk.ProvisionerJobStatus, transition codersdk.Work
 	}
 }
 
+// buildRef names a build and its job, so that both load together.
+type buildRef struct{ buildID, jobID uuid.UUID }
+
 // buildsResponse converts builds (of workspaces the caller has read) with
-// their jobs, resources, agents and apps, in a constant number of queries.
-// The result is keyed by build ID; builds the caller may not read are
-// missing.
-func (api *API) buildsResponse(ctx context.Context, buildIDs []uuid.UUID, workspaces map[uuid.UUID]database.Workspace) (map[uuid.UUID]codersdk.WorkspaceBuild, error) {
-	out := make(map[uuid.UUID]codersdk.WorkspaceBuild, len(buildIDs))
-	if len(buildIDs) == 0 {
+// their jobs, resources, agents and apps, in one round trip to the
+// database (and one more for daemons when a job is pending). The result is
+// keyed by build ID; builds the caller may not read are missing.
+func (api *API) buildsResponse(ctx context.Context, refs []buildRef, workspaces map[uuid.UUID]database.Workspace) (map[uuid.UUID]codersdk.WorkspaceBuild, error) {
+	out := make(map[uuid.UUID]codersdk.WorkspaceBuild, len(refs))
+	if len(refs) == 0 {
 		return out, nil
 	}
-	rows, err := api.Database.GetWorkspaceBuildsWithJobsByIDs(ctx, buildIDs)
+	buildIDs := make([]uuid.UUID, 0, len(refs))
+	jobIDs := make([]uuid.UUID, 0, len(refs))
+	for _, ref := range refs {
+		buildIDs = append(buildIDs, ref.buildID)
+		jobIDs = append(jobIDs, ref.jobID)
+	}
+	loaded, err := api.Database.GetWorkspaceBuildsWithResources(ctx, buildIDs, jobIDs)
 	if err != nil {
 		return nil, err
 	}
-	jobIDs := make([]uuid.UUID, 0, len(rows))
-	for _, row := range rows {
-		jobIDs = append(jobIDs, row.ProvisionerJob.ID)
-	}
-	resources, err := api.buildResources(ctx, jobIDs)
-	if err != nil {
-		return nil, err
-	}
+	rows := loaded.Builds
+	resources := convertResourceTrees(loaded.WorkspaceResourceTrees)
 	// Daemons per organization, loaded once, to match pending jobs.
 	daemons := map[uuid.UUID][]database.GetProvisionerDaemonsByOrganizationRow{}
 	orgDaemons := func(org uuid.UUID) []database.GetProvisionerDaemonsByOrganizationRow {
@@ -130,6 +133,11 @@ func (api *API) buildResources(ctx context.Context, jobIDs []uuid.UUID) (map[uui
 	if err != nil {
 		return nil, err
 	}
+	return convertResourceTrees(trees), nil
+}
+
+// convertResourceTrees nests apps in agents in resources, keyed by job ID.
+func convertResourceTrees(trees database.WorkspaceResourceTrees) map[uuid.UUID][]codersdk.WorkspaceResource {
 	appsByAgent := map[uuid.UUID][]codersdk.WorkspaceApp{}
 	for _, row := range trees.Apps {
 		appsByAgent[row.WorkspaceApp.AgentID] = append(appsByAgent[row.WorkspaceApp.AgentID], convertWorkspaceApp(row.WorkspaceApp))
@@ -144,7 +152,7 @@ func (api *API) buildResources(ctx context.Context, jobIDs []uuid.UUID) (map[uui
 		r := row.WorkspaceResource
 		out[r.JobID] = append(out[r.JobID], convertWorkspaceResource(r, agentsByResource[r.ID]))
 	}
-	return out, nil
+	return out
 }
 
 // workspacesResponse converts workspaces with their latest builds in a
@@ -159,16 +167,16 @@ func (api *API) workspacesResponse(ctx context.Context, requester uuid.UUID, row
 	for _, w := range rows {
 		byID[w.ID] = w
 	}
-	// The workspace row names its latest build (kept by a trigger).
-	buildIDs := make([]uuid.UUID, 0, len(rows))
+	// The workspace row names its latest build and job (kept by triggers).
+	refs := make([]buildRef, 0, len(rows))
 	latestOf := make(map[uuid.UUID]uuid.UUID, len(rows))
 	for _, w := range rows {
-		if w.LatestBuildID.Valid {
-			buildIDs = append(buildIDs, w.LatestBuildID.UUID)
+		if w.LatestBuildID.Valid && w.LatestBuildJobID.Valid {
+			refs = append(refs, buildRef{buildID: w.LatestBuildID.UUID, jobID: w.LatestBuildJobID.UUID})
 			latestOf[w.ID] = w.LatestBuildID.UUID
 		}
 	}
-	builds, err := api.buildsResponse(ctx, buildIDs, byID)
+	builds, err := api.buildsResponse(ctx, refs, byID)
 	if err != nil {
 		return nil, err
 	}

@@ -27,6 +27,9 @@ type Store interface {
 	// GetWorkspaceResourceTreesByBuildJobIDs loads the resources, agents
 	// and apps of build jobs in one round trip.
 	GetWorkspaceResourceTreesByBuildJobIDs(ctx context.Context, jobIDs []uuid.UUID) (WorkspaceResourceTrees, error)
+	// GetWorkspaceBuildsWithResources loads builds with their jobs and the
+	// resource trees of those jobs (jobIDs) in one round trip.
+	GetWorkspaceBuildsWithResources(ctx context.Context, buildIDs, jobIDs []uuid.UUID) (WorkspaceBuildsWithResources, error)
 	// Ping measures a round trip to the database.
 	Ping(ctx context.Context) (time.Duration, error)
 }

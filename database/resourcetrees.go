@@ -17,29 +17,72 @@ type WorkspaceResourceTrees struct {
 	Apps      []GetWorkspaceAppsByBuildJobIDsRow
 }
 
+// WorkspaceBuildsWithResources are builds with their jobs, and the
+// resource trees of those jobs.
+type WorkspaceBuildsWithResources struct {
+	Builds []GetWorkspaceBuildsWithJobsByIDsRow
+	WorkspaceResourceTrees
+}
+
+// GetWorkspaceBuildsWithResources loads builds by ID and the resource
+// trees of their jobs (jobIDs, known to the caller) in one round trip.
+func (s *sqlStore) GetWorkspaceBuildsWithResources(ctx context.Context, buildIDs, jobIDs []uuid.UUID) (WorkspaceBuildsWithResources, error) {
+	var out WorkspaceBuildsWithResources
+	err := s.batch(ctx, func(q *Queries) error {
+		var err error
+		if out.Builds, err = q.GetWorkspaceBuildsWithJobsByIDs(ctx, buildIDs); err != nil {
+			return err
+		}
+		out.WorkspaceResourceTrees, err = resourceTrees(ctx, q, jobIDs)
+		return err
+	}, queued{getWorkspaceBuildsWithJobsByIDs, buildIDs}, queued{getWorkspaceResourcesByBuildJobIDs, jobIDs},
+		queued{getWorkspaceAgentsByBuildJobIDs, jobIDs}, queued{getWorkspaceAppsByBuildJobIDs, jobIDs})
+	return out, err
+}
+
 // GetWorkspaceResourceTreesByBuildJobIDs runs the three loaders in one
-// batch, one round trip instead of three, on their generic plans (see
-// genericPlanStatements). Inside a transaction they run one after another.
+// round trip instead of three.
 func (s *sqlStore) GetWorkspaceResourceTreesByBuildJobIDs(ctx context.Context, jobIDs []uuid.UUID) (WorkspaceResourceTrees, error) {
+	var out WorkspaceResourceTrees
+	err := s.batch(ctx, func(q *Queries) error {
+		var err error
+		out, err = resourceTrees(ctx, q, jobIDs)
+		return err
+	}, queued{getWorkspaceResourcesByBuildJobIDs, jobIDs}, queued{getWorkspaceAgentsByBuildJobIDs, jobIDs},
+		queued{getWorkspaceAppsByBuildJobIDs, jobIDs})
+	return out, err
+}
+
+// queued is a sqlc statement with its one argument.
+type queued struct {
+	sql string
+	arg any
+}
+
+// batch sends statements in one round trip, behind the generic-plan
+// setting, then runs read, whose generated methods must call them in the
+// same order with the same arguments. Inside a transaction read runs on
+// the transaction, one statement after another.
+func (s *sqlStore) batch(ctx context.Context, read func(*Queries) error, statements ...queued) error {
 	if s.inTx {
-		return resourceTrees(ctx, s.Queries, jobIDs)
+		return read(s.Queries)
 	}
-	statements := []string{getWorkspaceResourcesByBuildJobIDs, getWorkspaceAgentsByBuildJobIDs, getWorkspaceAppsByBuildJobIDs}
-	batch := &pgx.Batch{}
-	batch.Queue(useGenericPlan)
-	for _, sql := range statements {
-		batch.Queue(sql, jobIDs)
+	b := &pgx.Batch{}
+	b.Queue(useGenericPlan)
+	order := make([]string, 0, len(statements))
+	for _, st := range statements {
+		b.Queue(st.sql, st.arg)
+		order = append(order, st.sql)
 	}
-	results := s.pool.SendBatch(ctx, batch)
+	results := s.pool.SendBatch(ctx, b)
 	defer results.Close()
 	if _, err := results.Exec(); err != nil {
-		return WorkspaceResourceTrees{}, err
+		return err
 	}
-	trees, err := resourceTrees(ctx, New(&batchReader{results: results, statements: statements}), jobIDs)
-	if err != nil {
-		return WorkspaceResourceTrees{}, err
+	if err := read(New(&batchReader{results: results, statements: order})); err != nil {
+		return err
 	}
-	return trees, results.Close()
+	return results.Close()
 }
 
 func resourceTrees(ctx context.Context, q *Queries, jobIDs []uuid.UUID) (WorkspaceResourceTrees, error) {

@@ -1163,6 +1163,10 @@ var cases = map[string]testCase{
 		args:   func(s seed) []any { return []any{[]uuid.UUID{s.buildJob.ID}} },
 		checks: workspaceRead,
 	},
+	"GetWorkspaceBuildsWithResources": {
+		args:   func(s seed) []any { return []any{[]uuid.UUID{s.build.ID}, []uuid.UUID{s.buildJob.ID}} },
+		checks: workspaceRead,
+	},
 	"GetWorkspaceBuildParameters": {
 		args:   func(s seed) []any { return []any{s.build.ID} },
 		checks: workspaceReadThen(rbac.ActionRead),
@@ -1256,6 +1260,7 @@ var postFiltered = map[string]bool{
 	"GetWorkspaceAgentsByBuildJobIDs":          true,
 	"GetWorkspaceAppsByBuildJobIDs":            true,
 	"GetWorkspaceResourceTreesByBuildJobIDs":   true,
+	"GetWorkspaceBuildsWithResources":          true,
 	"GetOrganizationIDsByMemberIDs":            true,
 	"GetOrganizationsByUserID":                 true,
 	"GetCustomRoles":                           true,
@@ -1322,9 +1327,7 @@ func TestEveryMethodIsAuthorized(t *testing.T) {
 					case v.Kind() == reflect.Slice:
 						assert.Equal(t, 0, v.Len(), "denied filter must return no rows")
 					case v.Kind() == reflect.Struct && v.NumField() > 0 && v.Field(0).Kind() == reflect.Slice:
-						for i := 0; i < v.NumField(); i++ {
-							assert.Equal(t, 0, v.Field(i).Len(), "denied filter must return no %s", v.Type().Field(i).Name)
-						}
+						assertNoRows(t, v)
 					default:
 						assert.True(t, v.IsZero(), "denied filtered count must be zero, got %v", out)
 					}
@@ -1402,4 +1405,18 @@ func call(db database.Store, name string, args []any) (any, error) {
 		return out[0].Interface(), err
 	}
 	return nil, err
+}
+
+// assertNoRows checks that every slice in a struct of slices (embedded
+// structs included) is empty.
+func assertNoRows(t *testing.T, v reflect.Value) {
+	t.Helper()
+	for i := 0; i < v.NumField(); i++ {
+		switch f := v.Field(i); f.Kind() {
+		case reflect.Slice:
+			assert.Equal(t, 0, f.Len(), "denied filter must return no %s", v.Type().Field(i).Name)
+		case reflect.Struct:
+			assertNoRows(t, f)
+		}
+	}
 }

@@ -294,15 +294,44 @@ func (q *querier) GetWorkspaceBuildsWithJobsByIDs(ctx context.Context, ids []uui
 }
 
 // GetWorkspaceResourceTreesByBuildJobIDs keeps the rows of workspaces the
-// actor may read, deciding each workspace once for all three kinds.
+// actor may read.
 func (q *querier) GetWorkspaceResourceTreesByBuildJobIDs(ctx context.Context, jobIDs []uuid.UUID) (database.WorkspaceResourceTrees, error) {
-	if readCacheFrom(ctx) == nil {
-		ctx = WithReadCache(ctx)
-	}
+	ctx = withReadCacheOnce(ctx)
 	t, err := q.db.GetWorkspaceResourceTreesByBuildJobIDs(ctx, jobIDs)
 	if err != nil {
 		return database.WorkspaceResourceTrees{}, err
 	}
+	return keepReadableTrees(ctx, q, t)
+}
+
+// GetWorkspaceBuildsWithResources keeps the builds and rows of workspaces
+// the actor may read.
+func (q *querier) GetWorkspaceBuildsWithResources(ctx context.Context, buildIDs, jobIDs []uuid.UUID) (database.WorkspaceBuildsWithResources, error) {
+	ctx = withReadCacheOnce(ctx)
+	out, err := q.db.GetWorkspaceBuildsWithResources(ctx, buildIDs, jobIDs)
+	if err != nil {
+		return database.WorkspaceBuildsWithResources{}, err
+	}
+	if out.Builds, err = keepReadable(ctx, q, out.Builds, func(r database.GetWorkspaceBuildsWithJobsByIDsRow) uuid.UUID { return r.WorkspaceBuild.WorkspaceID }); err != nil {
+		return database.WorkspaceBuildsWithResources{}, err
+	}
+	if out.WorkspaceResourceTrees, err = keepReadableTrees(ctx, q, out.WorkspaceResourceTrees); err != nil {
+		return database.WorkspaceBuildsWithResources{}, err
+	}
+	return out, nil
+}
+
+// withReadCacheOnce remembers authorized workspaces for the rest of one
+// call, so that each workspace is decided once for every kind of row.
+func withReadCacheOnce(ctx context.Context) context.Context {
+	if readCacheFrom(ctx) == nil {
+		return WithReadCache(ctx)
+	}
+	return ctx
+}
+
+func keepReadableTrees(ctx context.Context, q *querier, t database.WorkspaceResourceTrees) (database.WorkspaceResourceTrees, error) {
+	var err error
 	if t.Resources, err = keepReadable(ctx, q, t.Resources, func(r database.GetWorkspaceResourcesByBuildJobIDsRow) uuid.UUID { return r.WorkspaceID }); err != nil {
 		return database.WorkspaceResourceTrees{}, err
 	}
