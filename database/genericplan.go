@@ -17,9 +17,10 @@ import (
 // Only :many statements (sent with Query) are handled.
 var genericPlanStatements = map[string]bool{
 	getAuthorizedWorkspaces: true,
-	// What a page of workspaces loads beside them: by ID lists, whose
-	// generic plans (index scans) are right for any length, and which
-	// PostgreSQL otherwise replanned on every call.
+	// The loaders of builds, resources, agents and apps by ID list, when
+	// called alone (pages send them together, see sqlStore.batch): their
+	// generic plans (index lookups) are right for any length, and
+	// PostgreSQL otherwise replanned them on every call.
 	getWorkspaceBuildsWithJobsByIDs:    true,
 	getWorkspaceResourcesByBuildJobIDs: true,
 	getWorkspaceAgentsByBuildJobIDs:    true,
