@@ -23,7 +23,7 @@ type DeploymentValues struct {
 	SessionConfig  SessionLifetime     `json:"session_lifetime,omitempty"`
 	RateLimit      RateLimitConfig     `json:"rate_limit,omitempty"`
 	LatestVersion  serpent.String      `json:"latest_version,omitempty"`
-	ShutdownGrace  serpent.Duration    `json:"shutdown_grace_period,omitempty"`
+	ShutdownGrace  serpent.Duration    `json:"shutdown_grace_period,omitempty" swaggertype:"integer" format:"int64"`
 	Provisioner    ProvisionerConfig   `json:"provisioner,omitempty"`
 	SSHConfig      SSHConfig           `json:"config_ssh,omitempty"`
 	HostnameSuffix serpent.String      `json:"workspace_hostname_suffix,omitempty"`
@@ -33,7 +33,7 @@ type DeploymentValues struct {
 	AllowWorkspaceRenames serpent.Bool `json:"allow_workspace_renames,omitempty"`
 	// AutobuildPollInterval is how often the lifecycle executor looks for
 	// workspaces to start, stop, mark dormant or delete.
-	AutobuildPollInterval serpent.Duration       `json:"autobuild_poll_interval,omitempty"`
+	AutobuildPollInterval serpent.Duration       `json:"autobuild_poll_interval,omitempty" swaggertype:"integer" format:"int64"`
 	Config                serpent.YAMLConfigPath `json:"config,omitempty"`
 	WriteConfig           serpent.Bool           `json:"write_config,omitempty"`
 }
@@ -41,7 +41,7 @@ type DeploymentValues struct {
 // ProvisionerConfig sizes the server's own provisioner daemons.
 type ProvisionerConfig struct {
 	Daemons            serpent.Int64    `json:"daemons,omitempty"`
-	DaemonPollInterval serpent.Duration `json:"daemon_poll_interval,omitempty"`
+	DaemonPollInterval serpent.Duration `json:"daemon_poll_interval,omitempty" swaggertype:"integer" format:"int64"`
 	TerraformPath      serpent.String   `json:"terraform_path,omitempty"`
 }
 
@@ -65,8 +65,8 @@ type SwaggerConfig struct {
 // SessionLifetime bounds how long API keys live.
 type SessionLifetime struct {
 	DisableExpiryRefresh serpent.Bool     `json:"disable_expiry_refresh,omitempty"`
-	DefaultDuration      serpent.Duration `json:"default_duration,omitempty"`
-	MaximumTokenDuration serpent.Duration `json:"max_token_lifetime,omitempty"`
+	DefaultDuration      serpent.Duration `json:"default_duration,omitempty" swaggertype:"integer" format:"int64"`
+	MaximumTokenDuration serpent.Duration `json:"max_token_lifetime,omitempty" swaggertype:"integer" format:"int64"`
 }
 
 // RateLimitConfig limits requests per user per minute.
