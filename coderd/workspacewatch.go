@@ -294,9 +294,9 @@ func (api *API) startWorkspaceWatch(ctx context.Context, w database.Workspace, r
 	if err != nil {
 		return nil, xerrors.Errorf("subscribe to workspace: %w", err)
 	}
-	builds, err := api.Database.GetLatestWorkspaceBuildsByWorkspaceIDs(ctx, []uuid.UUID{w.ID})
-	if err == nil && len(builds) == 1 {
-		err = watch.followJob(builds[0].JobID)
+	latest, err := api.Database.GetLatestWorkspaceBuildByWorkspaceID(ctx, w.ID)
+	if err == nil {
+		err = watch.followJob(latest.JobID)
 	}
 	if err != nil {
 		watch.stop()

@@ -102,7 +102,6 @@ type Querier interface {
 	GetGroupsByIDs(ctx context.Context, ids []uuid.UUID) ([]Group, error)
 	GetHungProvisionerJobs(ctx context.Context, updatedBefore time.Time) ([]ProvisionerJob, error)
 	GetLatestWorkspaceBuildByWorkspaceID(ctx context.Context, workspaceID uuid.UUID) (WorkspaceBuild, error)
-	GetLatestWorkspaceBuildsByWorkspaceIDs(ctx context.Context, ids []uuid.UUID) ([]WorkspaceBuild, error)
 	GetOrganizationByID(ctx context.Context, id uuid.UUID) (Organization, error)
 	GetOrganizationByName(ctx context.Context, name string) (Organization, error)
 	GetOrganizationIDsByMemberIDs(ctx context.Context, userIds []uuid.UUID) ([]GetOrganizationIDsByMemberIDsRow, error)

@@ -322,48 +322,6 @@ func (q *Queries) GetLatestWorkspaceBuildByWorkspaceID(ctx context.Context, work
 	return i, err
 }
 
-const getLatestWorkspaceBuildsByWorkspaceIDs = `-- name: GetLatestWorkspaceBuildsByWorkspaceIDs :many
-SELECT DISTINCT ON (workspace_id) id, created_at, updated_at, workspace_id, template_version_id, template_version_preset_id, build_number, transition, initiator_id, provisioner_state, job_id, deadline, max_deadline, reason, daily_cost FROM workspace_builds
-WHERE workspace_id = ANY($1::uuid[])
-ORDER BY workspace_id, build_number DESC
-`
-
-func (q *Queries) GetLatestWorkspaceBuildsByWorkspaceIDs(ctx context.Context, ids []uuid.UUID) ([]WorkspaceBuild, error) {
-	rows, err := q.db.Query(ctx, getLatestWorkspaceBuildsByWorkspaceIDs, ids)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []WorkspaceBuild
-	for rows.Next() {
-		var i WorkspaceBuild
-		if err := rows.Scan(
-			&i.ID,
-			&i.CreatedAt,
-			&i.UpdatedAt,
-			&i.WorkspaceID,
-			&i.TemplateVersionID,
-			&i.TemplateVersionPresetID,
-			&i.BuildNumber,
-			&i.Transition,
-			&i.InitiatorID,
-			&i.ProvisionerState,
-			&i.JobID,
-			&i.Deadline,
-			&i.MaxDeadline,
-			&i.Reason,
-			&i.DailyCost,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const getWorkspaceAgentsByBuildJobIDs = `-- name: GetWorkspaceAgentsByBuildJobIDs :many
 SELECT workspace_agents.id, workspace_agents.resource_id, workspace_agents.created_at, workspace_agents.updated_at, workspace_agents.name, workspace_agents.operating_system, workspace_agents.architecture, workspace_agents.directory, workspace_agents.environment_variables, workspace_agents.auth_token, workspace_agents.auth_instance_id, workspace_agents.connection_timeout_seconds, workspace_agents.troubleshooting_url, workspace_agents.motd_file, workspace_agents.display_apps, workspace_agents.display_order, workspace_agents.first_connected_at, workspace_agents.last_connected_at, workspace_agents.disconnected_at,
     (SELECT b.workspace_id FROM workspace_resources r JOIN workspace_builds b ON b.job_id = r.job_id

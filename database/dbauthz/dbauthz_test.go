@@ -1189,10 +1189,6 @@ var cases = map[string]testCase{
 		args:   func(s seed) []any { return []any{s.workspace.ID} },
 		checks: workspaceRead,
 	},
-	"GetLatestWorkspaceBuildsByWorkspaceIDs": {
-		args:   func(s seed) []any { return []any{[]uuid.UUID{s.workspace.ID}} },
-		checks: workspaceRead,
-	},
 	"GetWorkspaceBuildsByWorkspaceID": {
 		args: func(s seed) []any {
 			return []any{database.GetWorkspaceBuildsByWorkspaceIDParams{WorkspaceID: s.workspace.ID}}
@@ -1266,7 +1262,6 @@ var postFiltered = map[string]bool{
 	"GetCustomRoles":                           true,
 	"GetProvisionerJobsByIDsWithQueuePosition": true,
 	"GetWorkspacesByIDs":                       true,
-	"GetLatestWorkspaceBuildsByWorkspaceIDs":   true,
 }
 
 // exempt methods ask no authorization question, each for a stated reason.

@@ -217,26 +217,6 @@ func (q *querier) GetWorkspacesByIDs(ctx context.Context, ids []uuid.UUID) ([]da
 	return visible, nil
 }
 
-// GetLatestWorkspaceBuildsByWorkspaceIDs keeps the builds of workspaces the
-// actor may read.
-func (q *querier) GetLatestWorkspaceBuildsByWorkspaceIDs(ctx context.Context, ids []uuid.UUID) ([]database.WorkspaceBuild, error) {
-	readable, err := q.readableWorkspaceIDs(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := q.db.GetLatestWorkspaceBuildsByWorkspaceIDs(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	visible := rows[:0]
-	for _, b := range rows {
-		if readable[b.WorkspaceID] {
-			visible = append(visible, b)
-		}
-	}
-	return visible, nil
-}
-
 func (q *querier) GetWorkspaceBuildsByWorkspaceID(ctx context.Context, arg database.GetWorkspaceBuildsByWorkspaceIDParams) ([]database.WorkspaceBuild, error) {
 	if _, err := q.GetWorkspaceByID(ctx, arg.WorkspaceID); err != nil {
 		return nil, err

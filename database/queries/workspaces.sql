@@ -189,11 +189,6 @@ SELECT * FROM workspace_builds WHERE workspace_id = @workspace_id AND build_numb
 -- name: GetLatestWorkspaceBuildByWorkspaceID :one
 SELECT * FROM workspace_builds WHERE workspace_id = @workspace_id ORDER BY build_number DESC LIMIT 1;
 
--- name: GetLatestWorkspaceBuildsByWorkspaceIDs :many
-SELECT DISTINCT ON (workspace_id) * FROM workspace_builds
-WHERE workspace_id = ANY(@ids::uuid[])
-ORDER BY workspace_id, build_number DESC;
-
 -- name: GetWorkspaceBuildsByWorkspaceID :many
 -- A workspace's builds, newest first, paginated; since keeps builds
 -- created after it.
