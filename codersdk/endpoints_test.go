@@ -62,6 +62,10 @@ func newFake(t *testing.T, status int, body string) (*fakeServer, *codersdk.Clie
 		t.Fatal(err)
 	}
 	c := codersdk.New(u)
+	// The server's own client: each httptest server's Close closes the idle
+	// connections of http.DefaultTransport, which broke a request of another
+	// parallel case now and then.
+	c.HTTPClient = srv.Client()
 	c.SetSessionToken("secret")
 	return f, c
 }
