@@ -140,7 +140,9 @@ func TestDeploymentConfigDecode(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cfg, err := codersdk.New(u).DeploymentConfig(context.Background())
+	client := codersdk.New(u)
+	client.HTTPClient = srv.Client() // not http.DefaultTransport, which other tests' servers close
+	cfg, err := client.DeploymentConfig(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
