@@ -28,7 +28,7 @@ terraform-mirror:
 
 ## test: every test, race detector on, against real PostgreSQL and real Terraform
 test: deps terraform-mirror
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 ## gen: regenerate everything generated (sqlc, swagger.json, Markdown API docs)
 gen:
