@@ -120,8 +120,8 @@ type recorder struct {
 	causes []error
 }
 
-func (r *recorder) RecordCause(err error)        { r.causes = append(r.causes, err) }
-func (r *recorder) RequestID() uuid.UUID         { return r.id }
+func (r *recorder) RecordCause(err error)       { r.causes = append(r.causes, err) }
+func (r *recorder) RequestID() uuid.UUID        { return r.id }
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // wrapper stands for middleware between the logger and the handler.
