@@ -324,6 +324,12 @@ func (w *writer) decide(status int) bool {
 		err := w.commit(status)
 		if err != nil && status < http.StatusBadRequest {
 			w.failed = true
+			// What the handler meant for a success must not ride on the
+			// failure: no session cookie, no pointer to what it created.
+			h := w.Header()
+			for _, k := range []string{"Set-Cookie", "Location", "Content-Length", "Content-Disposition", "Content-Encoding", "Etag"} {
+				h.Del(k)
+			}
 			httpapi.InternalServerError(w.ResponseWriter, err)
 		}
 	})

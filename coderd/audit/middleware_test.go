@@ -200,6 +200,7 @@ func TestMiddleware(t *testing.T) {
 		t.Parallel()
 		store, h := newAudited(t, func(r chi.Router) {
 			r.Put("/users/{user}/profile", func(rw http.ResponseWriter, _ *http.Request) {
+				http.SetCookie(rw, &http.Cookie{Name: "session", Value: "secret"})
 				rw.WriteHeader(http.StatusOK)
 				_, _ = rw.Write([]byte(`{"username":"x"}`))
 			})
@@ -213,6 +214,7 @@ func TestMiddleware(t *testing.T) {
 		assert.NotEmpty(t, resp.Message)
 		assert.NotContains(t, rec.Body.String(), "SQLSTATE")
 		assert.NotContains(t, rec.Body.String(), "username", "the handler's answer is dropped")
+		assert.Empty(t, rec.Header().Values("Set-Cookie"), "and so are the headers it meant for a success")
 	})
 
 	t.Run("FailedWriteOfAFailureKeepsTheAnswer", func(t *testing.T) {
