@@ -51,3 +51,17 @@ func IsUnavailable(err error) bool {
 	}
 	return strings.Contains(err.Error(), "conn closed")
 }
+
+// IsUnstorableText reports whether PostgreSQL refused text it cannot store:
+// a NUL byte (22P05 in jsonb, 22021 in text) or invalid UTF-8 (22021).
+func IsUnstorableText(err error) bool {
+	return isPGError(err, "22021") || isPGError(err, "22P05")
+}
+
+// IsDatabaseError reports whether err comes from PostgreSQL or the
+// connection to it, whose text (SQL, SQLSTATE, host, user) is for the log,
+// never for a client.
+func IsDatabaseError(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) || IsUnavailable(err)
+}
