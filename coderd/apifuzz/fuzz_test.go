@@ -493,6 +493,11 @@ func badBodies(doc swaggerDoc, s *schema, rng *rand.Rand) []badBody {
 			m = valid()
 			m[name] = invalidUTF8Marker
 			add(name+": invalid UTF-8", name, true, m)
+			// Long, but under the body limit: longer than any index
+			// entry PostgreSQL can hold.
+			m = valid()
+			m[name] = strings.Repeat("a", 100_000)
+			add(name+": long", "", false, m)
 		}
 		m := valid()
 		m[name] = wrongType(prop)
