@@ -105,6 +105,16 @@ func findCauseRecorder(rw http.ResponseWriter) CauseRecorder {
 // by an unreachable database.
 const DatabaseUnavailableRetryAfter = "5"
 
+// DatabaseUnavailable answers 503 with Retry-After: the request may succeed
+// once the database is back. Every path that finds the database gone answers
+// with it, so clients see one answer.
+func DatabaseUnavailable(rw http.ResponseWriter) {
+	rw.Header().Set("Retry-After", DatabaseUnavailableRetryAfter)
+	Write(context.Background(), rw, http.StatusServiceUnavailable, codersdk.Response{
+		Message: "The database is unreachable; try again shortly.",
+	})
+}
+
 // ResourceNotFound answers 404. It is also the answer when the caller may not
 // see the resource, so that existence never leaks.
 func ResourceNotFound(rw http.ResponseWriter) {
@@ -129,10 +139,7 @@ func InternalServerError(rw http.ResponseWriter, err error) {
 		if recorder := findCauseRecorder(rw); recorder != nil {
 			recorder.RecordCause(err)
 		}
-		rw.Header().Set("Retry-After", DatabaseUnavailableRetryAfter)
-		Write(context.Background(), rw, http.StatusServiceUnavailable, codersdk.Response{
-			Message: "The database is unreachable; try again shortly.",
-		})
+		DatabaseUnavailable(rw)
 		return
 	}
 	if recorder := findCauseRecorder(rw); recorder != nil && err != nil {
