@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -45,7 +46,7 @@ func TestHostileUserAgentIsAudited(t *testing.T) {
 	for i, ua := range hostile {
 		t.Run(ua.name, func(t *testing.T) {
 			// A member's workspace build.
-			status, reqID := rawRequest(t, owner, member.SessionToken(), http.MethodPost,
+			status, reqID, body := rawRequest(t, owner, member.SessionToken(), http.MethodPost,
 				fmt.Sprintf("/api/v2/workspaces/%s/builds", ws.ID), ua.userAgent,
 				fmt.Sprintf(`{"transition":%q}`, []string{"stop", "start", "stop"}[i]))
 			if status == http.StatusBadRequest && reqID == "" {
@@ -53,14 +54,18 @@ func TestHostileUserAgentIsAudited(t *testing.T) {
 				// nothing changed, nothing to audit.
 				t.Skipf("the HTTP server refuses a User-Agent with %s", ua.name)
 			}
-			require.Equal(t, http.StatusCreated, status)
+			require.Equal(t, http.StatusCreated, status, body)
 			requireAudited(t, owner, reqID, codersdk.ResourceTypeWorkspaceBuild)
+			// The next build may start only when this one is done.
+			var build codersdk.WorkspaceBuild
+			require.NoError(t, json.Unmarshal(body, &build))
+			coderdtest.AwaitWorkspaceBuildJobCompleted(t, member, build.ID)
 
 			// An owner's profile change.
-			status, reqID = rawRequest(t, owner, owner.SessionToken(), http.MethodPut,
+			status, reqID, body = rawRequest(t, owner, owner.SessionToken(), http.MethodPut,
 				"/api/v2/users/me/profile", ua.userAgent,
 				fmt.Sprintf(`{"username":"owner","name":"Owner %d"}`, i))
-			require.Equal(t, http.StatusOK, status)
+			require.Equal(t, http.StatusOK, status, body)
 			requireAudited(t, owner, reqID, codersdk.ResourceTypeUser)
 		})
 	}
@@ -68,8 +73,8 @@ func TestHostileUserAgentIsAudited(t *testing.T) {
 
 // rawRequest writes the request on a bare connection, so the User-Agent
 // goes out byte for byte (net/http's client refuses some), and returns the
-// status and request id of the answer.
-func rawRequest(t *testing.T, client *codersdk.Client, token, method, path, userAgent, body string) (int, string) {
+// status, request id and body of the answer.
+func rawRequest(t *testing.T, client *codersdk.Client, token, method, path, userAgent, body string) (int, string, []byte) {
 	t.Helper()
 	conn, err := net.Dial("tcp", client.URL.Host)
 	require.NoError(t, err)
@@ -83,7 +88,9 @@ func rawRequest(t *testing.T, client *codersdk.Client, token, method, path, user
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	require.NoError(t, err)
 	defer resp.Body.Close()
-	return resp.StatusCode, resp.Header.Get(codersdk.RequestIDHeader)
+	respBody, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, resp.Header.Get(codersdk.RequestIDHeader), respBody
 }
 
 func requireAudited(t *testing.T, owner *codersdk.Client, reqID string, typ codersdk.ResourceType) {
