@@ -129,6 +129,8 @@ func (api *API) routes() http.Handler {
 		r.NotFound(httpapi.RouteNotFound)
 		r.MethodNotAllowed(httpapi.MethodNotAllowed)
 		r.Use(api.rateLimit())
+		// Text PostgreSQL cannot store is refused before anything queries.
+		r.Use(httpmw.RejectUnstorable(api.Routes))
 		// Every change below is audited, failures included; see package audit.
 		r.Use(audit.Middleware(audit.Options{
 			Store: api.Database, Logger: api.Logger.Named("audit"), BasePath: "/api/v2", RequestID: httpmw.RequestIDFrom,

@@ -495,7 +495,8 @@ func (w *workspaceWatch) refresh(ctx context.Context, out workspaceStream) (retr
 	case err != nil:
 		w.api.Logger.Warn(ctx, "watch workspace: read workspace", slog.F("workspace_id", w.workspaceID), slog.Error(err))
 		err = out.send(codersdk.ServerSentEventTypeError, mustJSON(codersdk.Response{
-			Message: "Internal error reading workspace.", Detail: err.Error(),
+			// The cause is in the log above; clients never see driver text.
+			Message: "Internal error reading workspace.",
 		}))
 		return true, watchEndClient, err
 	}

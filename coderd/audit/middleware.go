@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"net"
@@ -10,12 +11,14 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"cdr.dev/slog"
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
+	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
@@ -59,16 +62,16 @@ func Middleware(opts Options) func(http.Handler) http.Handler {
 				rec.requestID = opts.RequestID(r.Context())
 			}
 			w := &writer{ResponseWriter: rw}
-			w.commit = func(status int) { opts.commit(r, rec, status) }
+			w.commit = func(status int) error { return opts.commit(r, rec, status) }
 			defer func() {
 				if p := recover(); p != nil {
 					// The recoverer outside answers 500; the log says
 					// so too, then the panic goes on its way.
-					w.once.Do(func() { w.commit(http.StatusInternalServerError) })
+					w.decide(http.StatusInternalServerError)
 					panic(p)
 				}
 				// A handler that wrote nothing answered 200.
-				w.once.Do(func() { w.commit(http.StatusOK) })
+				w.decide(http.StatusOK)
 			}()
 			next.ServeHTTP(w, r.WithContext(WithRecord(r.Context(), rec)))
 		})
@@ -76,18 +79,19 @@ func Middleware(opts Options) func(http.Handler) http.Handler {
 }
 
 // commit completes rec from what the request shows and writes it. It runs
-// once, when the status is known and before the response goes out.
-func (o Options) commit(r *http.Request, rec *Record, status int) {
+// once, when the status is known and before the response goes out, and
+// returns the error of a write that failed.
+func (o Options) commit(r *http.Request, rec *Record, status int) error {
 	ctx := r.Context()
 	pattern := o.routePattern(r)
 	route := r.Method + " " + pattern
 	if Unaudited(route) != "" {
-		return
+		return nil
 	}
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	if rec.Skip {
-		return
+		return nil
 	}
 	typ, action := classify(r.Method, pattern)
 	if rec.ResourceType == "" {
@@ -136,8 +140,11 @@ func (o Options) commit(r *http.Request, rec *Record, status int) {
 	}
 	// The change happened whether or not the client is still there.
 	if err := Insert(context.WithoutCancel(ctx), o.Store, entry); err != nil {
-		o.Logger.Error(ctx, "write audit log", slog.F("route", route), slog.F("status", status), slog.Error(err))
+		o.Logger.Error(ctx, "write audit log", slog.F("route", route), slog.F("status", status),
+			slog.F("request_id", rec.requestID), slog.Error(err))
+		return xerrors.Errorf("write audit log: %w", err)
 	}
+	return nil
 }
 
 // Entry is one finished audit log row.
@@ -159,6 +166,52 @@ type Entry struct {
 	BuildReason      codersdk.BuildReason
 }
 
+// Bounds on what an entry keeps of text a request chose; the log must be
+// written whatever a client sends.
+const (
+	maxUserAgentBytes = 1024
+	maxTextBytes      = 2048
+)
+
+// storableJSON encodes v as JSON that PostgreSQL's jsonb accepts: strings
+// (keys too) made storable, since "\u0000" is refused by jsonb and values
+// may come from a request.
+func storableJSON(v any) ([]byte, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Contains(raw, []byte(`\u0000`)) && utf8.Valid(raw) {
+		return raw, nil // the common case: nothing to clean
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var tree any
+	if err := dec.Decode(&tree); err != nil {
+		return nil, err
+	}
+	return json.Marshal(storableTree(tree))
+}
+
+func storableTree(v any) any {
+	switch v := v.(type) {
+	case string:
+		return httpapi.Storable(v, 0)
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[httpapi.Storable(k, 0)] = storableTree(e)
+		}
+		return out
+	case []any:
+		for i, e := range v {
+			v[i] = storableTree(e)
+		}
+		return v
+	}
+	return v
+}
+
 // Insert writes e as the audit writer. Background jobs (the lifecycle
 // executor) call it directly with the system as actor: UserID uuid.Nil.
 func Insert(ctx context.Context, db database.Store, e Entry) error {
@@ -169,7 +222,7 @@ func Insert(ctx context.Context, db database.Store, e Entry) error {
 	if diff == nil {
 		diff = codersdk.AuditDiff{}
 	}
-	diffJSON, err := json.Marshal(diff)
+	diffJSON, err := storableJSON(diff)
 	if err != nil {
 		return xerrors.Errorf("marshal diff: %w", err)
 	}
@@ -177,7 +230,7 @@ func Insert(ctx context.Context, db database.Store, e Entry) error {
 	if fields == nil {
 		fields = map[string]any{}
 	}
-	fieldsJSON, err := json.Marshal(fields)
+	fieldsJSON, err := storableJSON(fields)
 	if err != nil {
 		return xerrors.Errorf("marshal additional fields: %w", err)
 	}
@@ -186,11 +239,11 @@ func Insert(ctx context.Context, db database.Store, e Entry) error {
 		Time:             e.Time,
 		UserID:           uuid.NullUUID{UUID: e.UserID, Valid: e.UserID != uuid.Nil},
 		OrganizationID:   uuid.NullUUID{UUID: e.OrganizationID, Valid: e.OrganizationID != uuid.Nil},
-		UserAgent:        e.UserAgent,
+		UserAgent:        httpapi.Storable(e.UserAgent, maxUserAgentBytes),
 		ResourceType:     string(e.ResourceType),
 		ResourceID:       e.ResourceID,
-		ResourceTarget:   e.ResourceTarget,
-		ResourceIcon:     e.ResourceIcon,
+		ResourceTarget:   httpapi.Storable(e.ResourceTarget, maxTextBytes),
+		ResourceIcon:     httpapi.Storable(e.ResourceIcon, maxTextBytes),
 		Action:           string(e.Action),
 		Diff:             diffJSON,
 		StatusCode:       int32(e.StatusCode), //nolint:gosec // an HTTP status
@@ -251,23 +304,50 @@ func clientIP(r *http.Request) netip.Addr {
 }
 
 // writer writes the record when the handler decides the status, so the row
-// exists before the client can read the answer.
+// exists before the client can read the answer. When the row cannot be
+// written, a successful answer is replaced by a 500: a change must not look
+// done while its audit entry is missing. (A failed request changed nothing;
+// its answer stands and the log says the row is missing.)
 type writer struct {
 	http.ResponseWriter
 	once   sync.Once
-	commit func(status int)
+	commit func(status int) error
+	// failed means the handler's answer was replaced; what it writes is
+	// dropped.
+	failed bool
+}
+
+// decide commits the record for status, once, and reports whether the
+// handler's answer may go out.
+func (w *writer) decide(status int) bool {
+	w.once.Do(func() {
+		err := w.commit(status)
+		if err != nil && status < http.StatusBadRequest {
+			w.failed = true
+			// What the handler meant for a success must not ride on the
+			// failure: no session cookie, no pointer to what it created.
+			h := w.Header()
+			for _, k := range []string{"Set-Cookie", "Location", "Content-Length", "Content-Disposition", "Content-Encoding", "Etag"} {
+				h.Del(k)
+			}
+			httpapi.InternalServerError(w.ResponseWriter, err)
+		}
+	})
+	return !w.failed
 }
 
 func (w *writer) WriteHeader(status int) {
 	// 1xx are interim; the final status comes later.
-	if status >= 200 {
-		w.once.Do(func() { w.commit(status) })
+	if status >= 200 && !w.decide(status) {
+		return
 	}
 	w.ResponseWriter.WriteHeader(status)
 }
 
 func (w *writer) Write(b []byte) (int, error) {
-	w.once.Do(func() { w.commit(http.StatusOK) })
+	if !w.decide(http.StatusOK) {
+		return len(b), nil
+	}
 	return w.ResponseWriter.Write(b)
 }
 
@@ -278,12 +358,16 @@ func (w *writer) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if !ok {
 		return nil, nil, xerrors.New("response writer does not support hijacking")
 	}
-	w.once.Do(func() { w.commit(http.StatusSwitchingProtocols) })
+	if !w.decide(http.StatusSwitchingProtocols) {
+		return nil, nil, xerrors.New("the audit log could not be written")
+	}
 	return h.Hijack()
 }
 
 func (w *writer) Flush() {
-	w.once.Do(func() { w.commit(http.StatusOK) })
+	if !w.decide(http.StatusOK) {
+		return
+	}
 	if f, ok := w.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}

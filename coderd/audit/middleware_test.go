@@ -2,14 +2,19 @@ package audit_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"cdr.dev/slog"
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -24,11 +29,16 @@ type fakeStore struct {
 	database.Store
 	mu   sync.Mutex
 	rows []database.InsertAuditLogParams
+	// fail, when set, is what every insert returns.
+	fail error
 }
 
 func (f *fakeStore) InsertAuditLog(_ context.Context, arg database.InsertAuditLogParams) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.fail != nil {
+		return f.fail
+	}
 	f.rows = append(f.rows, arg)
 	return nil
 }
@@ -161,5 +171,75 @@ func TestMiddleware(t *testing.T) {
 		assert.Equal(t, "dev", row.ResourceTarget)
 		assert.Equal(t, uuid.NullUUID{UUID: org, Valid: true}, row.OrganizationID)
 		assert.Equal(t, "write", row.Action)
+	})
+
+	t.Run("HostileRequestValuesAreStorable", func(t *testing.T) {
+		t.Parallel()
+		store, h := newAudited(t, func(r chi.Router) {
+			r.Post("/groups/{group}", func(rw http.ResponseWriter, r *http.Request) {
+				audit.SetResource(r.Context(), audit.Resource{Target: "a\x00b\xff"})
+				audit.SetField(r.Context(), "email\x00", "x\x00@example.com\xfe")
+				rw.WriteHeader(http.StatusCreated)
+			})
+		})
+		req := httptest.NewRequest(http.MethodPost, "/api/v2/groups/x", nil)
+		req.Header.Set("User-Agent", "\xff\xfecurl\x00/8"+strings.Repeat("x", 5000))
+		h.ServeHTTP(httptest.NewRecorder(), req)
+		require.Len(t, store.rows, 1)
+		row := store.rows[0]
+		assert.True(t, utf8.ValidString(row.UserAgent))
+		assert.NotContains(t, row.UserAgent, "\x00")
+		assert.True(t, strings.HasPrefix(row.UserAgent, "\uFFFDcurl/8"), row.UserAgent)
+		assert.LessOrEqual(t, len(row.UserAgent), 1024)
+		assert.Equal(t, "ab\uFFFD", row.ResourceTarget)
+		assert.NotContains(t, string(row.AdditionalFields), `\u0000`)
+		assert.JSONEq(t, `{"email":"x@example.com\uFFFD"}`, string(row.AdditionalFields))
+	})
+
+	t.Run("FailedWriteFailsTheRequest", func(t *testing.T) {
+		t.Parallel()
+		store, h := newAudited(t, func(r chi.Router) {
+			r.Put("/users/{user}/profile", func(rw http.ResponseWriter, _ *http.Request) {
+				http.SetCookie(rw, &http.Cookie{Name: "session", Value: "secret"})
+				rw.WriteHeader(http.StatusOK)
+				_, _ = rw.Write([]byte(`{"username":"x"}`))
+			})
+		})
+		store.fail = errors.New(`ERROR: invalid byte sequence for encoding "UTF8" (SQLSTATE 22021)`)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPut, "/api/v2/users/x/profile", nil))
+		assert.Equal(t, http.StatusInternalServerError, rec.Code, "a change without its audit row must not look done")
+		var resp codersdk.Response
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &resp), rec.Body.String())
+		assert.NotEmpty(t, resp.Message)
+		assert.NotContains(t, rec.Body.String(), "SQLSTATE")
+		assert.NotContains(t, rec.Body.String(), "username", "the handler's answer is dropped")
+		assert.Empty(t, rec.Header().Values("Set-Cookie"), "and so are the headers it meant for a success")
+	})
+
+	t.Run("FailedWriteOfAFailureKeepsTheAnswer", func(t *testing.T) {
+		t.Parallel()
+		store, h := newAudited(t, func(r chi.Router) {
+			r.Put("/users/{user}/profile", func(rw http.ResponseWriter, _ *http.Request) {
+				rw.WriteHeader(http.StatusBadRequest)
+			})
+		})
+		store.fail = errors.New("boom")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPut, "/api/v2/users/x/profile", nil))
+		assert.Equal(t, http.StatusBadRequest, rec.Code)
+	})
+
+	t.Run("DatabaseUnreachableIs503", func(t *testing.T) {
+		t.Parallel()
+		store, h := newAudited(t, func(r chi.Router) {
+			r.Delete("/users/{user}", func(http.ResponseWriter, *http.Request) {})
+		})
+		store.fail = &pgconn.PgError{Code: "57P01", Message: "terminating connection due to administrator command"}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodDelete, "/api/v2/users/x", nil))
+		assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
+		assert.NotEmpty(t, rec.Header().Get("Retry-After"))
+		assert.NotContains(t, rec.Body.String(), "administrator")
 	})
 }

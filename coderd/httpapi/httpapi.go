@@ -11,12 +11,15 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
 )
 
@@ -24,8 +27,15 @@ import (
 const maxBodyBytes = 4 << 20
 
 // Write encodes v as the JSON body of a response with the given status.
+//
+// A 5xx codersdk.Response never carries a handler's detail, which may hold
+// driver or SQL text: the detail sent is only the request id, and what the
+// handler wanted to say goes to the request log instead (see CauseRecorder).
 func Write(ctx context.Context, rw http.ResponseWriter, status int, v any) {
 	_ = ctx // kept in the signature for tracing and for symmetry with Read
+	if status >= http.StatusInternalServerError {
+		v = redactServerError(rw, v)
+	}
 	buf := &bytes.Buffer{}
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
@@ -36,6 +46,73 @@ func Write(ctx context.Context, rw http.ResponseWriter, status int, v any) {
 	rw.Header().Set("Content-Type", "application/json; charset=utf-8")
 	rw.WriteHeader(status)
 	_, _ = rw.Write(buf.Bytes())
+}
+
+func redactServerError(rw http.ResponseWriter, v any) any {
+	var resp codersdk.Response
+	switch r := v.(type) {
+	case codersdk.Response:
+		resp = r
+	case *codersdk.Response:
+		if r == nil {
+			return v
+		}
+		resp = *r
+	default:
+		return v
+	}
+	recorder := findCauseRecorder(rw)
+	if recorder != nil && resp.Detail != "" {
+		recorder.RecordCause(errors.New(resp.Detail))
+	}
+	resp.Detail = ""
+	// The request id middleware names the request in a header; a recorder
+	// knows it too.
+	id := rw.Header().Get(codersdk.RequestIDHeader)
+	if id == "" && recorder != nil && recorder.RequestID() != uuid.Nil {
+		id = recorder.RequestID().String()
+	}
+	if id != "" {
+		resp.Detail = fmt.Sprintf("Quote request id %s when reporting this.", id)
+	}
+	return resp
+}
+
+// CauseRecorder is implemented by a ResponseWriter wrapper (the request
+// logger's) that logs why a request failed with a 5xx, under the request's
+// id. Handlers reach it through InternalServerError and Write, which find it
+// down the chain of wrappers by their Unwrap methods.
+type CauseRecorder interface {
+	RecordCause(err error)
+	RequestID() uuid.UUID
+}
+
+func findCauseRecorder(rw http.ResponseWriter) CauseRecorder {
+	for rw != nil {
+		if r, ok := rw.(CauseRecorder); ok {
+			return r
+		}
+		u, ok := rw.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return nil
+		}
+		rw = u.Unwrap()
+	}
+	return nil
+}
+
+// DatabaseUnavailableRetryAfter is the Retry-After (seconds) of a 503 caused
+// by an unreachable database.
+const DatabaseUnavailableRetryAfter = "5"
+
+// DatabaseUnavailable answers 503 with Retry-After: the request may succeed
+// once the database is back. Every path that finds the database gone answers
+// with it, so clients see one answer.
+func DatabaseUnavailable(rw http.ResponseWriter) {
+	rw.Header().Set("Retry-After", DatabaseUnavailableRetryAfter)
+	Write(context.Background(), rw, http.StatusServiceUnavailable, codersdk.Response{
+		Message: "The database is unreachable; try again shortly.",
+	})
 }
 
 // ResourceNotFound answers 404. It is also the answer when the caller may not
@@ -53,13 +130,24 @@ func Forbidden(rw http.ResponseWriter) {
 	})
 }
 
-// InternalServerError answers 500 with the error as detail.
+// InternalServerError answers 500 saying only that something failed, with
+// the request id; err is logged with that id by the request logger. When err
+// means the database is unreachable the answer is 503 with Retry-After: the
+// request may well succeed shortly.
 func InternalServerError(rw http.ResponseWriter, err error) {
-	resp := codersdk.Response{Message: "An internal server error occurred."}
-	if err != nil {
-		resp.Detail = err.Error()
+	if database.IsUnavailable(err) {
+		if recorder := findCauseRecorder(rw); recorder != nil {
+			recorder.RecordCause(err)
+		}
+		DatabaseUnavailable(rw)
+		return
 	}
-	Write(context.Background(), rw, http.StatusInternalServerError, resp)
+	if recorder := findCauseRecorder(rw); recorder != nil && err != nil {
+		recorder.RecordCause(err)
+	}
+	Write(context.Background(), rw, http.StatusInternalServerError, codersdk.Response{
+		Message: "An internal server error occurred.",
+	})
 }
 
 // RouteNotFound answers requests for paths that have no handler.
@@ -100,17 +188,18 @@ func Read(ctx context.Context, rw http.ResponseWriter, r *http.Request, v any) b
 			return false
 		}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(rw, r.Body, maxBodyBytes))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	raw, err := io.ReadAll(http.MaxBytesReader(rw, r.Body, maxBodyBytes))
 	if err == nil {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(v)
 		// A second value after the first is as malformed as a syntax error.
-		if dec.More() {
+		if err == nil && dec.More() {
 			err = errors.New("unexpected data after the JSON object")
 		}
 	}
 	if err == nil {
-		return true
+		return storableBody(ctx, rw, raw)
 	}
 
 	var (
@@ -126,6 +215,9 @@ func Read(ctx context.Context, rw http.ResponseWriter, r *http.Request, v any) b
 		})
 	case errors.As(err, &typeErr):
 		field := typeErr.Field
+		if field == "" {
+			field = "body"
+		}
 		Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
 			Message: "Request body has a field of the wrong type.",
 			Detail:  err.Error(),
@@ -151,12 +243,55 @@ func Read(ctx context.Context, rw http.ResponseWriter, r *http.Request, v any) b
 			Detail:  err.Error(),
 		})
 	default:
-		Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
+		// A field's own decoder refused its value (a malformed UUID or
+		// time, say); encoding/json does not say which field, so find it.
+		resp := codersdk.Response{
 			Message: "Request body could not be read.",
 			Detail:  err.Error(),
-		})
+		}
+		if field := badField(raw, reflect.TypeOf(v)); field != "" {
+			resp.Message = fmt.Sprintf("Request body has an invalid value for %q.", field)
+			resp.Validations = []codersdk.ValidationError{{Field: field, Detail: err.Error()}}
+		}
+		Write(ctx, rw, http.StatusBadRequest, resp)
 	}
 	return false
+}
+
+// storableBody answers 400 and returns false when a string in the JSON body
+// raw cannot be stored by PostgreSQL, naming its field.
+func storableBody(ctx context.Context, rw http.ResponseWriter, raw []byte) bool {
+	field, reason, err := unstorableJSONField(raw)
+	switch {
+	case errors.Is(err, errTooDeep):
+		Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
+			Message:     "Request body is nested too deeply.",
+			Detail:      fmt.Sprintf("The limit is %d levels.", maxJSONDepth),
+			Validations: []codersdk.ValidationError{{Field: orBody(field), Detail: "nested too deeply"}},
+		})
+		return false
+	case err != nil:
+		Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
+			Message: "Request body is not valid JSON.",
+			Detail:  err.Error(),
+		})
+		return false
+	case field != "":
+		Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
+			Message:     fmt.Sprintf("Request body has an invalid value for %q.", field),
+			Detail:      "Text " + reason + ".",
+			Validations: []codersdk.ValidationError{{Field: field, Detail: reason}},
+		})
+		return false
+	}
+	return true
+}
+
+func orBody(field string) string {
+	if field == "" {
+		return "body"
+	}
+	return field
 }
 
 // IsUnauthorizedOrNotFound reports whether err means "the caller cannot see

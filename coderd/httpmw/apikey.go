@@ -11,6 +11,7 @@ import (
 
 	"cdr.dev/slog"
 	"github.com/google/uuid"
+	"golang.org/x/xerrors"
 
 	"github.com/devplane/devplane/coderd/apikey"
 	"github.com/devplane/devplane/coderd/audit"
@@ -97,12 +98,13 @@ func ExtractAPIKey(cfg ExtractAPIKeyConfig) func(http.Handler) http.Handler {
 				unauthorized(rw, r, "You must be logged in: send the session token in the Coder-Session-Token header.", "")
 				return
 			}
-			auth, status, msg, detail := authenticate(ctx, cfg, now(), token, r)
+			auth, status, msg, detail, err := authenticate(ctx, cfg, now(), token, r)
+			if err != nil {
+				// The cause is logged, never shown.
+				httpapi.InternalServerError(rw, err)
+				return
+			}
 			if status != 0 {
-				if status == http.StatusInternalServerError {
-					httpapi.Write(ctx, rw, status, codersdk.Response{Message: msg, Detail: detail})
-					return
-				}
 				unauthorized(rw, r, msg, detail)
 				return
 			}
@@ -120,48 +122,48 @@ func unauthorized(rw http.ResponseWriter, r *http.Request, msg, detail string) {
 }
 
 // authenticate returns the caller's authorization, or a non-zero status with
-// the message to answer.
-func authenticate(ctx context.Context, cfg ExtractAPIKeyConfig, now time.Time, token string, r *http.Request) (Authorization, int, string, string) {
+// the message to answer, or the error that kept it from deciding.
+func authenticate(ctx context.Context, cfg ExtractAPIKeyConfig, now time.Time, token string, r *http.Request) (Authorization, int, string, string, error) {
 	const invalid = "Invalid session token."
 	id, secret, err := apikey.Parse(token)
 	if err != nil {
-		return Authorization{}, http.StatusUnauthorized, invalid, err.Error()
+		return Authorization{}, http.StatusUnauthorized, invalid, err.Error(), nil
 	}
 	sysCtx := dbauthz.AsAPIKeyAuthenticator(ctx)
 	key, err := cfg.DB.GetAPIKeyByID(sysCtx, id)
 	if errors.Is(err, database.ErrNoRows) {
-		return Authorization{}, http.StatusUnauthorized, invalid, "The API key does not exist or was deleted."
+		return Authorization{}, http.StatusUnauthorized, invalid, "The API key does not exist or was deleted.", nil
 	}
 	if err != nil {
-		return Authorization{}, http.StatusInternalServerError, "Internal error fetching the API key.", err.Error()
+		return Authorization{}, 0, "", "", xerrors.Errorf("fetch api key: %w", err)
 	}
 	if !apikey.SecretMatches(secret, key.HashedSecret) {
-		return Authorization{}, http.StatusUnauthorized, invalid, "The API key secret does not match."
+		return Authorization{}, http.StatusUnauthorized, invalid, "The API key secret does not match.", nil
 	}
 	if !now.Before(key.ExpiresAt) {
 		return Authorization{}, http.StatusUnauthorized, "Your session has expired.",
-			fmt.Sprintf("The API key expired at %s.", key.ExpiresAt.Format(time.RFC3339))
+			fmt.Sprintf("The API key expired at %s.", key.ExpiresAt.Format(time.RFC3339)), nil
 	}
 
 	roles, err := cfg.DB.GetAuthorizationUserRoles(sysCtx, key.UserID)
 	if errors.Is(err, database.ErrNoRows) {
-		return Authorization{}, http.StatusUnauthorized, invalid, "The user of this API key no longer exists."
+		return Authorization{}, http.StatusUnauthorized, invalid, "The user of this API key no longer exists.", nil
 	}
 	if err != nil {
-		return Authorization{}, http.StatusInternalServerError, "Internal error fetching the user's roles.", err.Error()
+		return Authorization{}, 0, "", "", xerrors.Errorf("fetch user roles: %w", err)
 	}
 	if roles.Status == database.UserStatusSuspended {
 		return Authorization{}, http.StatusUnauthorized,
-			"Your account is suspended. Contact an administrator to reactivate it.", ""
+			"Your account is suspended. Contact an administrator to reactivate it.", "", nil
 	}
 
 	subject, err := SubjectFromRoles(sysCtx, cfg.DB, roles, key.Scope)
 	if err != nil {
-		return Authorization{}, http.StatusInternalServerError, "Internal error building the authorization subject.", err.Error()
+		return Authorization{}, 0, "", "", xerrors.Errorf("build authorization subject: %w", err)
 	}
 
 	refreshUsage(sysCtx, cfg, now, &key, r)
-	return Authorization{Key: key, Actor: rbac.Prepare(subject), Subject: subject}, 0, "", ""
+	return Authorization{Key: key, Actor: rbac.Prepare(subject), Subject: subject}, 0, "", "", nil
 }
 
 // refreshUsage slides the expiry and records use, at most once per interval.

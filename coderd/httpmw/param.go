@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+	"golang.org/x/xerrors"
 
 	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
@@ -43,9 +44,7 @@ func extractParam[T any](name, what string, lookup func(ctx context.Context, r *
 				httpapi.ResourceNotFound(rw)
 				return
 			case err != nil:
-				httpapi.Write(ctx, rw, http.StatusInternalServerError, codersdk.Response{
-					Message: fmt.Sprintf("Internal error fetching %s.", what), Detail: err.Error(),
-				})
+				httpapi.InternalServerError(rw, xerrors.Errorf("fetch %s: %w", what, err))
 				return
 			}
 			// An audited request is about what its URL names unless the

@@ -32,9 +32,9 @@ func Recover(log slog.Logger) func(http.Handler) http.Handler {
 					slog.F("request_id", id),
 					slog.F("stack", string(debug.Stack())),
 				)
+				// Write puts the request id in the body.
 				httpapi.Write(r.Context(), rw, http.StatusInternalServerError, codersdk.Response{
 					Message: "An internal server error occurred.",
-					Detail:  fmt.Sprintf("The server hit an unexpected error. Quote request id %s when reporting it.", id),
 				})
 			}()
 			next.ServeHTTP(rw, r)

@@ -255,6 +255,13 @@ func describeFailure(err error) (message, code string) {
 	if f, ok := provisioner.AsFailure(err); ok {
 		return f.Message, f.Code
 	}
+	// Job errors are shown to users: never the database's own text.
+	if database.IsUnstorableText(err) {
+		return "internal error: the template produced text the database cannot store (a NUL character or invalid UTF-8); the server log has the details", ""
+	}
+	if database.IsDatabaseError(err) {
+		return "internal error: the job's results could not be stored; the server log has the cause", ""
+	}
 	return "internal error: " + err.Error(), ""
 }
 
