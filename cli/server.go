@@ -153,7 +153,20 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 		return err
 	}
 
+	replicaID, slot, releaseReplicaID, err := claimReplicaID(vals.ConfigDir.Value())
+	if err != nil {
+		return err
+	}
+	steps.add("release replica id", func(context.Context) error { releaseReplicaID(); return nil })
+	// A second process on this config directory names its daemons apart.
+	namePrefix := ""
+	if slot > 0 {
+		host, _ := os.Hostname()
+		namePrefix = fmt.Sprintf("%s.%d", host, slot)
+	}
 	stopDaemons, err := api.StartProvisionerDaemons(ctx, coderd.ProvisionerDaemonsOptions{
+		ReplicaID:        replicaID,
+		NamePrefix:       namePrefix,
 		Count:            int(vals.Provisioner.Daemons.Value()),
 		WorkDir:          filepath.Join(vals.CacheDir.Value(), "provisioner"),
 		TerraformPath:    vals.Provisioner.TerraformPath.Value(),

@@ -70,6 +70,10 @@ type Options struct {
 	// Name is unique per organization; registering a name again takes over
 	// the earlier daemon's row.
 	Name string
+	// ReplicaID identifies the server process running the daemon, stable
+	// across its restarts: at its next start, RecoverJobs settles the jobs
+	// its daemons held. uuid.Nil records none.
+	ReplicaID uuid.UUID
 	// Tags the daemon offers; a job matches when all its tags are offered.
 	// A missing "scope" is "organization", as for the jobs the API creates.
 	Tags map[string]string
@@ -174,6 +178,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		Tags:           tagsJSON,
 		Version:        buildinfo.Version(),
 		ApiVersion:     APIVersion,
+		ReplicaID:      uuid.NullUUID{UUID: opts.ReplicaID, Valid: opts.ReplicaID != uuid.Nil},
 	})
 	if err != nil {
 		return nil, xerrors.Errorf("provisionerd: register daemon: %w", err)
