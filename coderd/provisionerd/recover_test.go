@@ -1,0 +1,146 @@
+package provisionerd_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"cdr.dev/slog/sloggers/slogtest"
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/devplane/devplane/coderd/provisionerd"
+	"github.com/devplane/devplane/coderd/provisionerd/echo"
+	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/dbtime"
+)
+
+// registerDaemon inserts a daemon row of a server process, as
+// provisionerd.New does, without running it.
+func (e *env) registerDaemon(name string, replicaID uuid.UUID) database.ProvisionerDaemon {
+	e.t.Helper()
+	d, err := e.raw.UpsertProvisionerDaemon(e.ctx, database.UpsertProvisionerDaemonParams{
+		ID: uuid.New(), OrganizationID: e.org.ID, Name: name, CreatedAt: dbtime.Now(),
+		Provisioners: []string{"echo"}, Tags: json.RawMessage(`{"scope":"organization"}`),
+		ReplicaID: uuid.NullUUID{UUID: replicaID, Valid: true},
+	})
+	require.NoError(e.t, err)
+	return d
+}
+
+// acquireAs takes the oldest pending job for daemon, as if it ran it.
+func (e *env) acquireAs(daemon database.ProvisionerDaemon, want uuid.UUID) {
+	e.t.Helper()
+	job, err := e.raw.AcquireProvisionerJob(e.ctx, database.AcquireProvisionerJobParams{
+		StartedAt: ptr(dbtime.Now()), WorkerID: uuid.NullUUID{UUID: daemon.ID, Valid: true},
+		Types: []string{"echo"}, Tags: json.RawMessage(`{"scope":"organization"}`),
+	})
+	require.NoError(e.t, err)
+	require.Equal(e.t, want, job.ID)
+}
+
+func (e *env) job(id uuid.UUID) database.ProvisionerJob {
+	e.t.Helper()
+	job, err := e.raw.GetProvisionerJobByID(e.ctx, id)
+	require.NoError(e.t, err)
+	return job
+}
+
+// TestRecoverJobs: the jobs a server process's daemons held when it died
+// are settled by RecoverJobs at its next start, by kind; another process's
+// jobs are left alone.
+func TestRecoverJobs(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	log := slogtest.Make(t, nil)
+
+	// A workspace with a successful first build, made by a live daemon.
+	live := e.daemon("live-1", nil)
+	iv := e.importTemplate(echo.SimpleSpec(), time.Hour, nil)
+	ws := e.newWorkspace(e.user, iv, nil)
+	first, job := e.runBuild(ws, iv, database.WorkspaceTransitionStart, nil)
+	requireSucceeded(t, job)
+	require.NotEmpty(t, first.ProvisionerState)
+	require.NoError(t, live.Close())
+
+	mine, other := uuid.New(), uuid.New()
+	ours := e.registerDaemon("host-1", mine)
+	theirs := e.registerDaemon("host-2", other)
+
+	build := e.enqueueBuild(ws, iv, database.WorkspaceTransitionStop, nil)
+	e.acquireAs(ours, build.JobID)
+	imp, _ := e.enqueue(jobSpec{fileID: iv.fileID})
+	e.acquireAs(ours, imp.ID)
+	canceling, _ := e.enqueue(jobSpec{fileID: iv.fileID})
+	e.acquireAs(ours, canceling.ID)
+	require.NoError(t, e.raw.UpdateProvisionerJobWithCancelByID(e.ctx, database.UpdateProvisionerJobWithCancelByIDParams{
+		ID: canceling.ID, CanceledAt: ptr(dbtime.Now()),
+	}))
+	require.Nil(t, e.job(canceling.ID).CompletedAt, "its daemon heartbeated just now: canceling")
+	elsewhere, _ := e.enqueue(jobSpec{fileID: iv.fileID})
+	e.acquireAs(theirs, elsewhere.ID)
+
+	got, err := provisionerd.RecoverJobs(e.ctx, e.db, e.ps, log, mine)
+	require.NoError(t, err)
+	require.Equal(t, provisionerd.Recovered{Failed: 1, Requeued: 1, Canceled: 1}, got)
+
+	j := e.job(build.JobID)
+	require.NotNil(t, j.CompletedAt)
+	require.Equal(t, provisionerd.MessageServerRestarted, deref(j.Error))
+	stopped, err := e.raw.GetWorkspaceBuildByID(e.ctx, build.ID)
+	require.NoError(t, err)
+	require.Equal(t, first.ProvisionerState, stopped.ProvisionerState, "the failed build keeps the previous state")
+
+	j = e.job(imp.ID)
+	require.Nil(t, j.StartedAt, "the import is queued again")
+	require.False(t, j.WorkerID.Valid)
+	require.Nil(t, j.CompletedAt)
+
+	j = e.job(canceling.ID)
+	require.NotNil(t, j.CompletedAt)
+	require.NotNil(t, j.CanceledAt)
+	require.Equal(t, provisionerd.MessageCanceled, deref(j.Error))
+
+	j = e.job(elsewhere.ID)
+	require.NotNil(t, j.StartedAt, "another process's job is left alone")
+	require.Nil(t, j.CompletedAt)
+
+	// Requeued once only: dying again while running it fails it.
+	e.acquireAs(ours, imp.ID)
+	got, err = provisionerd.RecoverJobs(e.ctx, e.db, e.ps, log, mine)
+	require.NoError(t, err)
+	require.Equal(t, provisionerd.Recovered{Failed: 1}, got)
+	j = e.job(imp.ID)
+	require.NotNil(t, j.CompletedAt)
+	require.Equal(t, provisionerd.MessageServerRestarted, deref(j.Error))
+}
+
+// TestCancelOfDeadJob: a cancel of a running job whose daemon stopped
+// heartbeating completes it at once; a build keeps the previous state.
+func TestCancelOfDeadJob(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	live := e.daemon("live-1", nil)
+	iv := e.importTemplate(echo.SimpleSpec(), time.Hour, nil)
+	ws := e.newWorkspace(e.user, iv, nil)
+	first, job := e.runBuild(ws, iv, database.WorkspaceTransitionStart, nil)
+	requireSucceeded(t, job)
+	require.NoError(t, live.Close())
+
+	gone := e.registerDaemon("gone-1", uuid.New())
+	build := e.enqueueBuild(ws, iv, database.WorkspaceTransitionStop, nil)
+	e.acquireAs(gone, build.JobID)
+	require.NoError(t, e.raw.UpdateProvisionerJobByID(e.ctx, database.UpdateProvisionerJobByIDParams{
+		ID: build.JobID, UpdatedAt: dbtime.Now().Add(-time.Minute),
+	}))
+
+	require.NoError(t, e.raw.UpdateProvisionerJobWithCancelByID(e.ctx, database.UpdateProvisionerJobWithCancelByIDParams{
+		ID: build.JobID, CanceledAt: ptr(dbtime.Now()),
+	}))
+	j := e.job(build.JobID)
+	require.NotNil(t, j.CanceledAt)
+	require.NotNil(t, j.CompletedAt, "canceled at once")
+	canceled, err := e.raw.GetWorkspaceBuildByID(e.ctx, build.ID)
+	require.NoError(t, err)
+	require.Equal(t, first.ProvisionerState, canceled.ProvisionerState)
+}
