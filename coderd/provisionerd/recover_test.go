@@ -1,13 +1,16 @@
 package provisionerd_test
 
 import (
+	"context"
 	"encoding/json"
+	"sync"
 	"testing"
 	"time"
 
 	"cdr.dev/slog/sloggers/slogtest"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/xerrors"
 
 	"github.com/devplane/devplane/coderd/provisionerd"
 	"github.com/devplane/devplane/coderd/provisionerd/echo"
@@ -143,4 +146,46 @@ func TestCancelOfDeadJob(t *testing.T) {
 	canceled, err := e.raw.GetWorkspaceBuildByID(e.ctx, build.ID)
 	require.NoError(t, err)
 	require.Equal(t, first.ProvisionerState, canceled.ProvisionerState)
+}
+
+// failingAcquire is a store whose acquire fails, as while the database is
+// down, recording when it was called.
+type failingAcquire struct {
+	database.Store
+	mu    sync.Mutex
+	calls []time.Time
+}
+
+func (f *failingAcquire) AcquireProvisionerJob(context.Context, database.AcquireProvisionerJobParams) (database.ProvisionerJob, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, time.Now())
+	return database.ProvisionerJob{}, xerrors.New("connection refused")
+}
+
+func (f *failingAcquire) times() []time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]time.Time(nil), f.calls...)
+}
+
+// TestDaemonBacksOffWhileDatabaseFails: a daemon whose acquires fail waits
+// longer and longer between them instead of spinning.
+func TestDaemonBacksOffWhileDatabaseFails(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	store := &failingAcquire{Store: e.db}
+	const poll = 10 * time.Millisecond
+	e.daemon("backoff-1", nil, func(o *provisionerd.Options) {
+		o.DB = store
+		o.PollInterval = poll
+		o.HeartbeatInterval = time.Hour
+	})
+	require.Eventually(t, func() bool { return len(store.times()) >= 5 }, testTimeout, time.Millisecond)
+	calls := store.times()
+	for i := 1; i < 5; i++ {
+		// Timers never fire early: a lower bound is safe to assert.
+		want := poll << (i - 1)
+		require.GreaterOrEqual(t, calls[i].Sub(calls[i-1]), want, "attempt %d", i)
+	}
 }
