@@ -144,7 +144,7 @@ func OutageReason(err error) string {
 	case errors.As(err, &pgErr):
 		switch {
 		case pgErr.Code == "57P01" || pgErr.Code == "57P02":
-			return "the database is shutting down"
+			return "the database server ended the connection (shutting down or crashed)"
 		case pgErr.Code == "57P03":
 			return "the database is starting up"
 		case pgErr.Code == "53300":
