@@ -189,3 +189,29 @@ func TestDaemonBacksOffWhileDatabaseFails(t *testing.T) {
 		require.GreaterOrEqual(t, calls[i].Sub(calls[i-1]), want, "attempt %d", i)
 	}
 }
+
+// TestHangDetectorCompletesCanceledJobs: a job canceled while its daemon
+// was still heartbeating, whose daemon then died, is completed as canceled
+// by the hang detector after CanceledHangThreshold, not the hang threshold.
+func TestHangDetectorCompletesCanceledJobs(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	gone := e.registerDaemon("gone-1", uuid.New())
+	job, _ := e.enqueue(jobSpec{fileID: e.specFile(echo.SimpleSpec())})
+	e.acquireAs(gone, job.ID)
+	require.NoError(t, e.raw.UpdateProvisionerJobWithCancelByID(e.ctx, database.UpdateProvisionerJobWithCancelByIDParams{
+		ID: job.ID, CanceledAt: ptr(dbtime.Now()),
+	}))
+	require.Nil(t, e.job(job.ID).CompletedAt)
+
+	n, err := provisionerd.DetectHungJobs(e.ctx, e.db, e.ps, dbtime.Now().Add(provisionerd.CanceledHangThreshold/2), 5*time.Minute)
+	require.NoError(t, err)
+	require.Zero(t, n, "still within the threshold")
+	n, err = provisionerd.DetectHungJobs(e.ctx, e.db, e.ps, dbtime.Now().Add(2*provisionerd.CanceledHangThreshold), 5*time.Minute)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	j := e.job(job.ID)
+	require.NotNil(t, j.CompletedAt)
+	require.Equal(t, provisionerd.MessageCanceled, deref(j.Error))
+	require.Nil(t, j.ErrorCode)
+}
