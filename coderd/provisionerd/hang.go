@@ -23,7 +23,9 @@ const ErrorCodeHung = "HUNG"
 // Hang detector defaults.
 const (
 	DefaultHangThreshold = 5 * time.Minute
-	DefaultHangInterval  = time.Minute
+	// Often enough that a canceled job of a dead daemon completes soon
+	// after CanceledHangThreshold; a pass is one indexed query.
+	DefaultHangInterval = 10 * time.Second
 )
 
 // HangDetectorOptions configures RunHangDetector.
@@ -36,7 +38,7 @@ type HangDetectorOptions struct {
 	// Threshold is how long a running job may go without a heartbeat
 	// (default 5m). Keep it well above the daemons' HeartbeatInterval.
 	Threshold time.Duration
-	// Interval between passes (default 1m).
+	// Interval between passes (default 10s).
 	Interval time.Duration
 }
 
