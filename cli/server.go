@@ -77,6 +77,20 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 		return err
 	}
 
+	// What was started is stopped in reverse order at the end, each step
+	// bounded by the grace period, whatever state the database is in.
+	var steps shutdownSteps
+	var shutdownCtx context.Context
+	defer func() {
+		ctx := shutdownCtx
+		if ctx == nil {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(context.Background(), vals.ShutdownGrace.Value())
+			defer cancel()
+		}
+		steps.run(ctx, logger)
+	}()
+
 	// Start listening before the database is ready so that a taken port fails
 	// at once, not after PostgreSQL has been started for nothing.
 	listener, err := net.Listen("tcp", vals.HTTPAddress.Value())
@@ -98,20 +112,23 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 		if err != nil {
 			return xerrors.Errorf("start built-in postgres: %w", err)
 		}
-		defer func() {
-			if err := pg.Stop(); err != nil {
-				logger.Error(context.Background(), "stop built-in postgres", slog.Error(err))
-			}
-		}()
+		// Waited for even past the grace period: it releases the
+		// directory's lock, and escalates to SIGKILL on its own.
+		steps.addMustFinish("stop built-in postgres", pg.StopContext)
 		pgURL = pg.URL()
 		logger.Info(ctx, "built-in postgres is running", slog.F("port", pg.Port()))
 	}
 
-	pool, err := database.Open(ctx, pgURL)
+	health := database.NewHealthMonitor(logger.Named("dbhealth"), 0)
+	pool, err := database.Open(ctx, pgURL, health.Trace)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
+	// pgxpool's Close waits for every connection to be returned.
+	steps.add("close database pool", func(context.Context) error { pool.Close(); return nil })
+	healthCtx, stopHealth := context.WithCancel(context.WithoutCancel(ctx))
+	steps.add("stop database health monitor", func(context.Context) error { stopHealth(); return nil })
+	go health.Run(healthCtx, pool.Ping)
 	if err := migrations.Up(ctx, pool); err != nil {
 		return xerrors.Errorf("migrate database: %w", err)
 	}
@@ -120,11 +137,12 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 	if err != nil {
 		return err
 	}
-	defer ps.Close()
+	steps.add("close pubsub", func(context.Context) error { return ps.Close() })
 
 	api, err := coderd.New(ctx, &coderd.Options{
 		Logger:            logger,
 		Database:          database.NewStore(pool),
+		DatabaseHealth:    health,
 		Pubsub:            ps,
 		AccessURL:         vals.AccessURL.Value(),
 		DeploymentValues:  vals,
@@ -135,7 +153,20 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 		return err
 	}
 
+	replicaID, slot, releaseReplicaID, err := claimReplicaID(vals.ConfigDir.Value())
+	if err != nil {
+		return err
+	}
+	steps.add("release replica id", func(context.Context) error { releaseReplicaID(); return nil })
+	// A second process on this config directory names its daemons apart.
+	namePrefix := ""
+	if slot > 0 {
+		host, _ := os.Hostname()
+		namePrefix = fmt.Sprintf("%s.%d", host, slot)
+	}
 	stopDaemons, err := api.StartProvisionerDaemons(ctx, coderd.ProvisionerDaemonsOptions{
+		ReplicaID:        replicaID,
+		NamePrefix:       namePrefix,
 		Count:            int(vals.Provisioner.Daemons.Value()),
 		WorkDir:          filepath.Join(vals.CacheDir.Value(), "provisioner"),
 		TerraformPath:    vals.Provisioner.TerraformPath.Value(),
@@ -145,8 +176,8 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 	if err != nil {
 		return err
 	}
-	// Deferred after the pool's Close, so it runs first.
-	defer stopDaemons()
+	// Before the pubsub and the pool close: a daemon completes its job.
+	steps.add("stop provisioner daemons", func(context.Context) error { stopDaemons(); return nil })
 
 	if interval := vals.AutobuildPollInterval.Value(); interval > 0 {
 		ticker := time.NewTicker(interval)
@@ -175,14 +206,67 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 	}
 
 	logger.Info(context.Background(), "shutting down: draining in-flight requests", slog.F("grace", vals.ShutdownGrace.String()))
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), vals.ShutdownGrace.Value())
+	grace := vals.ShutdownGrace.Value()
+	var cancel context.CancelFunc
+	shutdownCtx, cancel = context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
+	// Requests get the grace period less a part kept for stopping the
+	// daemons, the pubsub and the database.
+	drainCtx, cancelDrain := context.WithTimeout(shutdownCtx, grace-min(grace/3, 5*time.Second))
+	defer cancelDrain()
+	if err := srv.Shutdown(drainCtx); err != nil {
 		logger.Warn(context.Background(), "grace period over, closing remaining connections", slog.Error(err))
 		_ = srv.Close()
 	}
+	steps.run(shutdownCtx, logger)
+	steps = nil
 	logger.Info(context.Background(), "stopped")
 	return nil
+}
+
+// shutdownSteps are the closes of what runServer started, run last added
+// first.
+type shutdownSteps []shutdownStep
+
+type shutdownStep struct {
+	name string
+	fn   func(context.Context) error
+	// mustFinish steps are waited for after the deadline too; they must
+	// bound themselves.
+	mustFinish bool
+}
+
+func (s *shutdownSteps) add(name string, fn func(context.Context) error) {
+	*s = append(*s, shutdownStep{name: name, fn: fn})
+}
+
+func (s *shutdownSteps) addMustFinish(name string, fn func(context.Context) error) {
+	*s = append(*s, shutdownStep{name: name, fn: fn, mustFinish: true})
+}
+
+// run runs the steps, newest first. A step still running when ctx is done
+// is left behind (the process is about to exit) and the next one starts,
+// so that a database gone silent cannot hold the shutdown.
+func (s shutdownSteps) run(ctx context.Context, logger slog.Logger) {
+	for i := len(s) - 1; i >= 0; i-- {
+		step := s[i]
+		done := make(chan error, 1)
+		go func() { done <- step.fn(ctx) }()
+		var err error
+		if step.mustFinish {
+			err = <-done
+		} else {
+			select {
+			case err = <-done:
+			case <-ctx.Done():
+				logger.Warn(context.Background(), "shutdown step did not finish within the grace period; going on without it", slog.F("step", step.name))
+				continue
+			}
+		}
+		if err != nil {
+			logger.Error(context.Background(), "shutdown step failed", slog.F("step", step.name), slog.Error(err))
+		}
+	}
 }
 
 // fillDirectoryDefaults picks per-user state directories. Root gets

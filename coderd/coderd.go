@@ -39,6 +39,10 @@ import (
 type Options struct {
 	Logger   slog.Logger
 	Database database.Store
+	// DatabaseHealth, when set, is consulted by every /api/v2 request and
+	// /healthz: while it says the database is unreachable they answer 503
+	// at once. The caller runs it.
+	DatabaseHealth *database.HealthMonitor
 	// Pubsub carries change notifications between goroutines and replicas.
 	Pubsub pubsub.Pubsub
 	// AccessURL is the URL users reach the deployment at.
@@ -128,6 +132,7 @@ func (api *API) routes() http.Handler {
 	r.Route("/api/v2", func(r chi.Router) {
 		r.NotFound(httpapi.RouteNotFound)
 		r.MethodNotAllowed(httpapi.MethodNotAllowed)
+		r.Use(httpmw.RequireDatabase(api.DatabaseHealth))
 		r.Use(api.rateLimit())
 		// Text PostgreSQL cannot store is refused before anything queries.
 		r.Use(httpmw.RejectUnstorable(api.Routes))

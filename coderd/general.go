@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/google/uuid"
 	"golang.org/x/mod/semver"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/devplane/devplane/buildinfo"
 	"github.com/devplane/devplane/coderd/httpapi"
+	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbtime"
@@ -70,15 +72,29 @@ func ensureDefaultOrganization(ctx context.Context, db database.Store) (database
 	return org, nil
 }
 
-// healthz answers load balancers: 200 while the database answers.
+// healthz answers load balancers: 200 "OK" while the database answers,
+// else 503 with the reason ("database unreachable: connection refused").
 func (api *API) healthz(rw http.ResponseWriter, r *http.Request) {
-	if _, err := api.Database.Ping(r.Context()); err != nil {
-		rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	reason := ""
+	if api.DatabaseHealth != nil && !api.DatabaseHealth.Status().Healthy {
+		reason = api.DatabaseHealth.Status().Reason
+	} else {
+		ctx, cancel := context.WithTimeout(r.Context(), database.DefaultHealthPingTimeout)
+		defer cancel()
+		if _, err := api.Database.Ping(ctx); err != nil {
+			reason = database.OutageReason(err)
+			if api.DatabaseHealth != nil {
+				api.DatabaseHealth.Check()
+			}
+		}
+	}
+	if reason != "" {
+		rw.Header().Set("Retry-After", strconv.Itoa(httpmw.DatabaseUnavailableRetryAfter))
 		rw.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = rw.Write([]byte("database unreachable\n"))
+		_, _ = rw.Write([]byte("database unreachable: " + reason + "\n"))
 		return
 	}
-	rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = rw.Write([]byte("OK"))
 }
 

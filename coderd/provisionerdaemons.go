@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"cdr.dev/slog"
+	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
 	"github.com/devplane/devplane/coderd/provisionerd"
@@ -31,6 +32,14 @@ type ProvisionerDaemonsOptions struct {
 	// PrepareTerraform builds the provider mirror in the background at
 	// once, so the first Terraform job does not wait for it.
 	PrepareTerraform bool
+	// ReplicaID identifies this server process across its restarts (see
+	// provisionerd.Options.ReplicaID). When set, the jobs its daemons left
+	// unfinished in an earlier life are settled before they start. Nil
+	// means a fresh id: nothing to recover.
+	ReplicaID uuid.UUID
+	// NamePrefix names the daemons NamePrefix-1, -2, ...; default the host
+	// name. Replicas on one host need different prefixes.
+	NamePrefix string
 }
 
 // StartProvisionerDaemons runs daemons inside this process, registered in
@@ -42,9 +51,26 @@ func (api *API) StartProvisionerDaemons(ctx context.Context, opts ProvisionerDae
 	if err != nil {
 		return nil, xerrors.Errorf("find default organization: %w", err)
 	}
-	host, _ := os.Hostname()
+	host := opts.NamePrefix
+	if host == "" {
+		host, _ = os.Hostname()
+	}
 	if host == "" {
 		host = "coderd"
+	}
+	replicaID := opts.ReplicaID
+	if replicaID == uuid.Nil {
+		replicaID = uuid.New()
+	} else {
+		recovered, err := provisionerd.RecoverJobs(ctx, api.Database, api.Pubsub, api.Logger.Named("provisionerd"), replicaID)
+		if err != nil {
+			// The hang detector settles what is left, later.
+			api.Logger.Error(ctx, "settle the jobs of the previous run", slog.Error(err))
+		}
+		if recovered != (provisionerd.Recovered{}) {
+			api.Logger.Warn(ctx, "settled the jobs this server was running when it stopped",
+				slog.F("failed", recovered.Failed), slog.F("requeued", recovered.Requeued), slog.F("canceled", recovered.Canceled))
+		}
 	}
 	// One Terraform provisioner serves every daemon: it is safe for
 	// concurrent use and shares the provider mirror.
@@ -75,6 +101,7 @@ func (api *API) StartProvisionerDaemons(ctx context.Context, opts ProvisionerDae
 			Provisioners:   provisioners,
 			OrganizationID: org.ID,
 			Name:           fmt.Sprintf("%s-%d", host, i+1),
+			ReplicaID:      replicaID,
 			WorkDir:        workDir,
 			AccessURL:      api.DeploymentValues.AccessURL.String(),
 			PollInterval:   api.DeploymentValues.Provisioner.DaemonPollInterval.Value(),

@@ -390,7 +390,7 @@ func (c *DeploymentValues) Options() serpent.OptionSet {
 		},
 		{
 			Name:        "Shutdown Grace Period",
-			Description: "How long a stopping server waits for in-flight requests before closing them.",
+			Description: "How long a stopping server (SIGTERM, SIGINT) takes at most, whatever state its database is in: in-flight requests get all of it but the last third (at most the last 5s), in which the provisioner daemons, the pubsub, the database pool and the built-in PostgreSQL are stopped.",
 			Flag:        "shutdown-grace-period",
 			Env:         "CODER_SHUTDOWN_GRACE_PERIOD",
 			YAML:        "shutdownGracePeriod",

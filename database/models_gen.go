@@ -695,6 +695,7 @@ type ProvisionerDaemon struct {
 	Tags           json.RawMessage
 	Version        string
 	ApiVersion     string
+	ReplicaID      uuid.NullUUID
 }
 
 type ProvisionerJob struct {

@@ -24,6 +24,12 @@ func Open(ctx context.Context, url string, configure ...func(*pgxpool.Config)) (
 	if _, set := cfg.ConnConfig.RuntimeParams["jit"]; !set {
 		cfg.ConnConfig.RuntimeParams["jit"] = "off"
 	}
+	// A database host gone silent (not refusing) would hold every new
+	// connection, and whatever waits on it, for the minutes TCP takes to
+	// give up. A URL's connect_timeout still wins.
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = 10 * time.Second
+	}
 	if cfg.MaxConns < 10 {
 		cfg.MaxConns = 10
 	}

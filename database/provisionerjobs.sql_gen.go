@@ -115,7 +115,7 @@ func (q *Queries) GetHungProvisionerJobs(ctx context.Context, updatedBefore time
 }
 
 const getProvisionerDaemonsByOrganization = `-- name: GetProvisionerDaemonsByOrganization :many
-SELECT provisioner_daemons.id, provisioner_daemons.organization_id, provisioner_daemons.name, provisioner_daemons.created_at, provisioner_daemons.last_seen_at, provisioner_daemons.provisioners, provisioner_daemons.tags, provisioner_daemons.version, provisioner_daemons.api_version,
+SELECT provisioner_daemons.id, provisioner_daemons.organization_id, provisioner_daemons.name, provisioner_daemons.created_at, provisioner_daemons.last_seen_at, provisioner_daemons.provisioners, provisioner_daemons.tags, provisioner_daemons.version, provisioner_daemons.api_version, provisioner_daemons.replica_id,
     (SELECT pj.id FROM provisioner_jobs pj
      WHERE pj.worker_id = provisioner_daemons.id AND pj.completed_at IS NULL
      ORDER BY pj.started_at DESC LIMIT 1)::uuid AS current_job_id
@@ -149,6 +149,7 @@ func (q *Queries) GetProvisionerDaemonsByOrganization(ctx context.Context, organ
 			&i.ProvisionerDaemon.Tags,
 			&i.ProvisionerDaemon.Version,
 			&i.ProvisionerDaemon.ApiVersion,
+			&i.ProvisionerDaemon.ReplicaID,
 			&i.CurrentJobID,
 		); err != nil {
 			return nil, err
@@ -339,6 +340,57 @@ func (q *Queries) GetProvisionerLogsAfterID(ctx context.Context, arg GetProvisio
 	return items, nil
 }
 
+const getUnfinishedProvisionerJobsByReplica = `-- name: GetUnfinishedProvisionerJobsByReplica :many
+SELECT provisioner_jobs.id, provisioner_jobs.created_at, provisioner_jobs.updated_at, provisioner_jobs.started_at, provisioner_jobs.canceled_at, provisioner_jobs.completed_at, provisioner_jobs.error, provisioner_jobs.error_code, provisioner_jobs.organization_id, provisioner_jobs.initiator_id, provisioner_jobs.provisioner, provisioner_jobs.type, provisioner_jobs.file_id, provisioner_jobs.input, provisioner_jobs.tags, provisioner_jobs.worker_id FROM provisioner_jobs
+JOIN provisioner_daemons ON provisioner_daemons.id = provisioner_jobs.worker_id
+WHERE provisioner_daemons.replica_id = $1::uuid
+    AND provisioner_jobs.started_at IS NOT NULL AND provisioner_jobs.completed_at IS NULL
+ORDER BY provisioner_jobs.started_at
+`
+
+type GetUnfinishedProvisionerJobsByReplicaRow struct {
+	ProvisionerJob ProvisionerJob
+}
+
+// Jobs that daemons of one server process (replica) started and did not
+// complete: at the process's next start, what it held when it died.
+func (q *Queries) GetUnfinishedProvisionerJobsByReplica(ctx context.Context, replicaID uuid.UUID) ([]GetUnfinishedProvisionerJobsByReplicaRow, error) {
+	rows, err := q.db.Query(ctx, getUnfinishedProvisionerJobsByReplica, replicaID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []GetUnfinishedProvisionerJobsByReplicaRow
+	for rows.Next() {
+		var i GetUnfinishedProvisionerJobsByReplicaRow
+		if err := rows.Scan(
+			&i.ProvisionerJob.ID,
+			&i.ProvisionerJob.CreatedAt,
+			&i.ProvisionerJob.UpdatedAt,
+			&i.ProvisionerJob.StartedAt,
+			&i.ProvisionerJob.CanceledAt,
+			&i.ProvisionerJob.CompletedAt,
+			&i.ProvisionerJob.Error,
+			&i.ProvisionerJob.ErrorCode,
+			&i.ProvisionerJob.OrganizationID,
+			&i.ProvisionerJob.InitiatorID,
+			&i.ProvisionerJob.Provisioner,
+			&i.ProvisionerJob.Type,
+			&i.ProvisionerJob.FileID,
+			&i.ProvisionerJob.Input,
+			&i.ProvisionerJob.Tags,
+			&i.ProvisionerJob.WorkerID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const insertProvisionerJob = `-- name: InsertProvisionerJob :one
 INSERT INTO provisioner_jobs (id, created_at, updated_at, organization_id, initiator_id, provisioner, type, file_id, input, tags)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -444,6 +496,25 @@ func (q *Queries) InsertProvisionerJobLogs(ctx context.Context, arg InsertProvis
 	return items, nil
 }
 
+const requeueProvisionerJobByID = `-- name: RequeueProvisionerJobByID :execrows
+UPDATE provisioner_jobs SET started_at = NULL, worker_id = NULL, updated_at = $1
+WHERE id = $2 AND started_at IS NOT NULL AND completed_at IS NULL AND canceled_at IS NULL
+`
+
+type RequeueProvisionerJobByIDParams struct {
+	UpdatedAt time.Time
+	ID        uuid.UUID
+}
+
+// Puts a running job back in the queue, to be acquired again.
+func (q *Queries) RequeueProvisionerJobByID(ctx context.Context, arg RequeueProvisionerJobByIDParams) (int64, error) {
+	result, err := q.db.Exec(ctx, requeueProvisionerJobByID, arg.UpdatedAt, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const updateProvisionerDaemonLastSeenAt = `-- name: UpdateProvisionerDaemonLastSeenAt :exec
 UPDATE provisioner_daemons SET last_seen_at = $1 WHERE id = $2
 `
@@ -474,10 +545,24 @@ func (q *Queries) UpdateProvisionerJobByID(ctx context.Context, arg UpdateProvis
 }
 
 const updateProvisionerJobWithCancelByID = `-- name: UpdateProvisionerJobWithCancelByID :exec
-UPDATE provisioner_jobs
-SET canceled_at = $1, updated_at = $1,
-    completed_at = CASE WHEN started_at IS NULL THEN $1::timestamptz ELSE completed_at END
-WHERE id = $2 AND completed_at IS NULL AND canceled_at IS NULL
+WITH canceled AS (
+    UPDATE provisioner_jobs
+    SET canceled_at = $1, updated_at = $1,
+        completed_at = CASE
+            WHEN provisioner_jobs.started_at IS NULL THEN $1::timestamptz
+            WHEN provisioner_jobs.updated_at + interval '30 seconds' < $1::timestamptz THEN $1::timestamptz
+            ELSE provisioner_jobs.completed_at END
+    WHERE provisioner_jobs.id = $2 AND provisioner_jobs.completed_at IS NULL AND provisioner_jobs.canceled_at IS NULL
+    RETURNING provisioner_jobs.id, provisioner_jobs.started_at, provisioner_jobs.completed_at, provisioner_jobs.type, provisioner_jobs.input
+)
+UPDATE workspace_builds AS wb
+SET provisioner_state = prev.provisioner_state
+FROM canceled, workspace_builds AS prev
+WHERE wb.job_id = canceled.id
+    AND canceled.type = 'workspace_build'
+    AND canceled.started_at IS NOT NULL AND canceled.completed_at IS NOT NULL
+    AND (canceled.input->>'use_build_state') IS DISTINCT FROM 'true'
+    AND prev.workspace_id = wb.workspace_id AND prev.build_number = wb.build_number - 1
 `
 
 type UpdateProvisionerJobWithCancelByIDParams struct {
@@ -486,7 +571,10 @@ type UpdateProvisionerJobWithCancelByIDParams struct {
 }
 
 // A pending job is done the moment it is canceled; a running one completes
-// when its daemon stops it.
+// when its daemon stops it, unless the daemon is gone: a job without a
+// heartbeat (updated_at) for 30s, six daemon heartbeats, is done at once.
+// A build canceled that way keeps the previous build's state (as a build
+// failing on a daemon does), so the next build starts from what exists.
 func (q *Queries) UpdateProvisionerJobWithCancelByID(ctx context.Context, arg UpdateProvisionerJobWithCancelByIDParams) error {
 	_, err := q.db.Exec(ctx, updateProvisionerJobWithCancelByID, arg.CanceledAt, arg.ID)
 	return err
@@ -516,12 +604,12 @@ func (q *Queries) UpdateProvisionerJobWithCompleteByID(ctx context.Context, arg 
 }
 
 const upsertProvisionerDaemon = `-- name: UpsertProvisionerDaemon :one
-INSERT INTO provisioner_daemons (id, organization_id, name, created_at, last_seen_at, provisioners, tags, version, api_version)
-VALUES ($1, $2, $3, $4, $4, $5::text[], $6, $7, $8)
+INSERT INTO provisioner_daemons (id, organization_id, name, created_at, last_seen_at, provisioners, tags, version, api_version, replica_id)
+VALUES ($1, $2, $3, $4, $4, $5::text[], $6, $7, $8, $9)
 ON CONFLICT (organization_id, name) DO UPDATE
 SET last_seen_at = EXCLUDED.last_seen_at, provisioners = EXCLUDED.provisioners, tags = EXCLUDED.tags,
-    version = EXCLUDED.version, api_version = EXCLUDED.api_version
-RETURNING id, organization_id, name, created_at, last_seen_at, provisioners, tags, version, api_version
+    version = EXCLUDED.version, api_version = EXCLUDED.api_version, replica_id = EXCLUDED.replica_id
+RETURNING id, organization_id, name, created_at, last_seen_at, provisioners, tags, version, api_version, replica_id
 `
 
 type UpsertProvisionerDaemonParams struct {
@@ -533,6 +621,7 @@ type UpsertProvisionerDaemonParams struct {
 	Tags           json.RawMessage
 	Version        string
 	ApiVersion     string
+	ReplicaID      uuid.NullUUID
 }
 
 func (q *Queries) UpsertProvisionerDaemon(ctx context.Context, arg UpsertProvisionerDaemonParams) (ProvisionerDaemon, error) {
@@ -545,6 +634,7 @@ func (q *Queries) UpsertProvisionerDaemon(ctx context.Context, arg UpsertProvisi
 		arg.Tags,
 		arg.Version,
 		arg.ApiVersion,
+		arg.ReplicaID,
 	)
 	var i ProvisionerDaemon
 	err := row.Scan(
@@ -557,6 +647,7 @@ func (q *Queries) UpsertProvisionerDaemon(ctx context.Context, arg UpsertProvisi
 		&i.Tags,
 		&i.Version,
 		&i.ApiVersion,
+		&i.ReplicaID,
 	)
 	return i, err
 }

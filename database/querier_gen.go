@@ -137,6 +137,9 @@ type Querier interface {
 	// A template's versions oldest first, paginated by after_id (a version of
 	// the template) and/or offset; limit 0 means all.
 	GetTemplateVersionsByTemplateID(ctx context.Context, arg GetTemplateVersionsByTemplateIDParams) ([]TemplateVersion, error)
+	// Jobs that daemons of one server process (replica) started and did not
+	// complete: at the process's next start, what it held when it died.
+	GetUnfinishedProvisionerJobsByReplica(ctx context.Context, replicaID uuid.UUID) ([]GetUnfinishedProvisionerJobsByReplicaRow, error)
 	// Logins and uniqueness checks ignore case, as the unique indexes do.
 	GetUserByEmailOrUsername(ctx context.Context, arg GetUserByEmailOrUsernameParams) (User, error)
 	GetUserByID(ctx context.Context, id uuid.UUID) (User, error)
@@ -215,6 +218,8 @@ type Querier interface {
 	InsertWorkspaceResource(ctx context.Context, arg InsertWorkspaceResourceParams) (WorkspaceResource, error)
 	// A deleted role stops applying: it is removed from every member holding it.
 	RemoveRoleFromMembers(ctx context.Context, arg RemoveRoleFromMembersParams) error
+	// Puts a running job back in the queue, to be acquired again.
+	RequeueProvisionerJobByID(ctx context.Context, arg RequeueProvisionerJobByIDParams) (int64, error)
 	UpdateAPIKeyByID(ctx context.Context, arg UpdateAPIKeyByIDParams) error
 	UpdateCustomRole(ctx context.Context, arg UpdateCustomRoleParams) (CustomRole, error)
 	UpdateGitSSHKey(ctx context.Context, arg UpdateGitSSHKeyParams) (GitSSHKey, error)
@@ -225,7 +230,10 @@ type Querier interface {
 	// A running job's heartbeat: the hang detector looks at updated_at.
 	UpdateProvisionerJobByID(ctx context.Context, arg UpdateProvisionerJobByIDParams) error
 	// A pending job is done the moment it is canceled; a running one completes
-	// when its daemon stops it.
+	// when its daemon stops it, unless the daemon is gone: a job without a
+	// heartbeat (updated_at) for 30s, six daemon heartbeats, is done at once.
+	// A build canceled that way keeps the previous build's state (as a build
+	// failing on a daemon does), so the next build starts from what exists.
 	UpdateProvisionerJobWithCancelByID(ctx context.Context, arg UpdateProvisionerJobWithCancelByIDParams) error
 	UpdateProvisionerJobWithCompleteByID(ctx context.Context, arg UpdateProvisionerJobWithCompleteByIDParams) error
 	UpdateTemplateACLByID(ctx context.Context, arg UpdateTemplateACLByIDParams) error

@@ -70,6 +70,10 @@ type Options struct {
 	// Name is unique per organization; registering a name again takes over
 	// the earlier daemon's row.
 	Name string
+	// ReplicaID identifies the server process running the daemon, stable
+	// across its restarts: at its next start, RecoverJobs settles the jobs
+	// its daemons held. uuid.Nil records none.
+	ReplicaID uuid.UUID
 	// Tags the daemon offers; a job matches when all its tags are offered.
 	// A missing "scope" is "organization", as for the jobs the API creates.
 	Tags map[string]string
@@ -174,6 +178,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		Tags:           tagsJSON,
 		Version:        buildinfo.Version(),
 		ApiVersion:     APIVersion,
+		ReplicaID:      uuid.NullUUID{UUID: opts.ReplicaID, Valid: opts.ReplicaID != uuid.Nil},
 	})
 	if err != nil {
 		return nil, xerrors.Errorf("provisionerd: register daemon: %w", err)
@@ -236,7 +241,13 @@ func (d *Daemon) poke() {
 	}
 }
 
+// maxErrorBackoff bounds the wait between acquire attempts while the
+// database fails, so a daemon neither spins on a database that is down nor
+// sleeps long after it is back (a job posting wakes it at once anyway).
+const maxErrorBackoff = 10 * time.Second
+
 func (d *Daemon) loop() {
+	var backoff time.Duration
 	for {
 		select {
 		case <-d.closed:
@@ -254,21 +265,23 @@ func (d *Daemon) loop() {
 		})
 		switch {
 		case err == nil:
+			backoff = 0
 			d.runJob(job)
 			d.lastSeen = dbtime.Now() // the job heartbeats the daemon too
 			continue
 		case errors.Is(err, database.ErrNoRows):
+			backoff = 0
 		default:
-			d.log.Error(d.dbCtx, "acquire provisioner job", slog.Error(err))
+			backoff = min(max(backoff*2, d.opts.PollInterval), maxErrorBackoff)
+			d.log.Error(d.dbCtx, "acquire provisioner job", slog.Error(err), slog.F("retry_in", backoff.String()))
 		}
-		d.idle()
+		d.idle(max(backoff, d.opts.PollInterval))
 	}
 }
 
-// idle waits for a wake-up, the poll interval or Close, refreshing the
-// daemon's last_seen_at when it is due.
-func (d *Daemon) idle() {
-	wait := d.opts.PollInterval
+// idle waits for a wake-up, wait or Close, refreshing the daemon's
+// last_seen_at when it is due.
+func (d *Daemon) idle(wait time.Duration) {
 	if due := time.Until(d.lastSeen.Add(d.opts.HeartbeatInterval)); due < wait {
 		wait = max(due, 0)
 	}
@@ -288,13 +301,14 @@ func (d *Daemon) markSeen() {
 	now := dbtime.Now()
 	ctx, cancel := context.WithTimeout(d.dbCtx, dbTimeout)
 	defer cancel()
+	// Counted as done even when it fails: the next try is one interval
+	// away, not at once, which would spin while the database is down.
+	d.lastSeen = now
 	if err := d.db.UpdateProvisionerDaemonLastSeenAt(ctx, database.UpdateProvisionerDaemonLastSeenAtParams{
 		ID: d.id, LastSeenAt: &now,
 	}); err != nil {
 		d.log.Warn(ctx, "update daemon last seen", slog.Error(err))
-		return
 	}
-	d.lastSeen = now
 }
 
 // setRunning records the running job's cancel function so Close can stop

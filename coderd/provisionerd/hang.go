@@ -23,7 +23,9 @@ const ErrorCodeHung = "HUNG"
 // Hang detector defaults.
 const (
 	DefaultHangThreshold = 5 * time.Minute
-	DefaultHangInterval  = time.Minute
+	// Often enough that a canceled job of a dead daemon completes soon
+	// after CanceledHangThreshold; a pass is one indexed query.
+	DefaultHangInterval = 10 * time.Second
 )
 
 // HangDetectorOptions configures RunHangDetector.
@@ -36,7 +38,7 @@ type HangDetectorOptions struct {
 	// Threshold is how long a running job may go without a heartbeat
 	// (default 5m). Keep it well above the daemons' HeartbeatInterval.
 	Threshold time.Duration
-	// Interval between passes (default 1m).
+	// Interval between passes (default 10s).
 	Interval time.Duration
 }
 
@@ -69,25 +71,43 @@ func RunHangDetector(ctx context.Context, opts HangDetectorOptions) {
 	}
 }
 
+// CanceledHangThreshold is how long a canceled running job may go without
+// a heartbeat before the hang detector completes it as canceled: its daemon
+// is gone (six missed heartbeats), and the user asked for it to end. The
+// cancel itself completes such a job at once when the heartbeat is already
+// this old (UpdateProvisionerJobWithCancelByID).
+const CanceledHangThreshold = 30 * time.Second
+
 // DetectHungJobs fails every running job not heartbeated since
 // now-threshold: it adds a log line saying why, completes the job with
-// error_code ErrorCodeHung and publishes EventProvisionerJobLogs. It returns
-// how many jobs it failed. A job whose heartbeat lands while it is being
-// failed is left running.
+// error_code ErrorCodeHung and publishes EventProvisionerJobLogs. A
+// canceled job is completed as canceled once not heartbeated for
+// CanceledHangThreshold. A build keeps the previous build's state. It
+// returns how many jobs it completed. A job whose heartbeat lands while it
+// is being failed is left running.
 func DetectHungJobs(ctx context.Context, db database.Store, ps pubsub.Pubsub, now time.Time, threshold time.Duration) (int, error) {
 	ctx = dbauthz.AsProvisionerd(ctx)
 	now = dbtime.Time(now)
-	cutoff := now.Add(-threshold)
-	jobs, err := db.GetHungProvisionerJobs(ctx, cutoff)
+	jobs, err := db.GetHungProvisionerJobs(ctx, now.Add(-min(threshold, CanceledHangThreshold)))
 	if err != nil {
 		return 0, xerrors.Errorf("get hung jobs: %w", err)
 	}
-	reason := "no heartbeat from its provisioner daemon for " + shortDuration(threshold)
-	message := "the job is hung: " + reason
-	code := ErrorCodeHung
 	failed := 0
 	var firstErr error
 	for _, job := range jobs {
+		cutoff := now.Add(-threshold)
+		reason := "no heartbeat from its provisioner daemon for " + shortDuration(threshold)
+		message, code := "the job is hung: "+reason, ErrorCodeHung
+		errorCode := &code
+		line := fmt.Sprintf("Job marked as failed: %s.", reason)
+		if job.CanceledAt != nil {
+			cutoff = now.Add(-CanceledHangThreshold)
+			message, errorCode = MessageCanceled, nil
+			line = "Job marked as canceled: no heartbeat from its provisioner daemon for " + shortDuration(CanceledHangThreshold) + "."
+		}
+		if !job.UpdatedAt.Before(cutoff) {
+			continue
+		}
 		var hung bool
 		// Repeatable read: if the daemon heartbeats after our snapshot, the
 		// completing UPDATE fails to serialize and the retry sees the
@@ -101,8 +121,13 @@ func DetectHungJobs(ctx context.Context, db database.Store, ps pubsub.Pubsub, no
 			if !hung {
 				return nil
 			}
+			if current.Type == database.ProvisionerJobTypeWorkspaceBuild {
+				if err := keepPreviousState(ctx, tx, current); err != nil {
+					return err
+				}
+			}
 			if err := tx.UpdateProvisionerJobWithCompleteByID(ctx, database.UpdateProvisionerJobWithCompleteByIDParams{
-				ID: job.ID, CompletedAt: &now, Error: &message, ErrorCode: &code,
+				ID: job.ID, CompletedAt: &now, Error: &message, ErrorCode: errorCode,
 			}); err != nil {
 				return err
 			}
@@ -112,7 +137,7 @@ func DetectHungJobs(ctx context.Context, db database.Store, ps pubsub.Pubsub, no
 				Source:    []string{string(database.LogSourceProvisionerDaemon)},
 				Level:     []string{string(provisioner.LogLevelError)},
 				Stage:     []string{stageCleaningUp},
-				Output:    []string{fmt.Sprintf("Job marked as failed: %s.", reason)},
+				Output:    []string{line},
 			})
 			return err
 		}, &database.TxOptions{Isolation: pgx.RepeatableRead})

@@ -763,6 +763,18 @@ var cases = map[string]testCase{
 			return []check{authz(rbac.ActionRead, s.version.RBACObject()), authz(rbac.ActionUpdate, s.version.RBACObject())}
 		},
 	},
+	"GetUnfinishedProvisionerJobsByReplica": {
+		args:   func(seed) []any { return []any{uuid.New()} },
+		checks: func(seed) []check { return []check{authz(rbac.ActionRead, rbac.ResourceProvisionerJobs)} },
+	},
+	"RequeueProvisionerJobByID": {
+		args: func(s seed) []any {
+			return []any{database.RequeueProvisionerJobByIDParams{ID: s.job.ID, UpdatedAt: dbtime.Now()}}
+		},
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionUpdate, rbac.ResourceProvisionerJobs.InOrg(s.org.ID))}
+		},
+	},
 	"GetHungProvisionerJobs": {
 		args:   func(seed) []any { return []any{dbtime.Now()} },
 		checks: func(seed) []check { return []check{authz(rbac.ActionRead, rbac.ResourceProvisionerJobs)} },

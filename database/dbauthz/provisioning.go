@@ -208,6 +208,22 @@ func (q *querier) GetHungProvisionerJobs(ctx context.Context, updatedBefore time
 	})
 }
 
+func (q *querier) GetUnfinishedProvisionerJobsByReplica(ctx context.Context, replicaID uuid.UUID) ([]database.GetUnfinishedProvisionerJobsByReplicaRow, error) {
+	return act(ctx, q, rbac.ActionRead, rbac.ResourceProvisionerJobs, func() ([]database.GetUnfinishedProvisionerJobsByReplicaRow, error) {
+		return q.db.GetUnfinishedProvisionerJobsByReplica(ctx, replicaID)
+	})
+}
+
+func (q *querier) RequeueProvisionerJobByID(ctx context.Context, arg database.RequeueProvisionerJobByIDParams) (int64, error) {
+	var n int64
+	err := jobWrite(ctx, q, arg.ID, func() error {
+		var err error
+		n, err = q.db.RequeueProvisionerJobByID(ctx, arg)
+		return err
+	})
+	return n, err
+}
+
 func (q *querier) GetProvisionerJobsByOrganization(ctx context.Context, arg database.GetProvisionerJobsByOrganizationParams) ([]database.ProvisionerJob, error) {
 	return act(ctx, q, rbac.ActionRead, rbac.ResourceProvisionerJobs.InOrg(arg.OrganizationID), func() ([]database.ProvisionerJob, error) {
 		return q.db.GetProvisionerJobsByOrganization(ctx, arg)

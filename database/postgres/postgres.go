@@ -73,20 +73,38 @@ type Options struct {
 	Settings map[string]string
 }
 
-// Server is a running built-in PostgreSQL.
+// Server is a running built-in PostgreSQL. It is supervised: a postmaster
+// that exits without being asked to (killed, crashed, out of memory) is
+// started again on the same port, after a backoff that grows from
+// restartBackoffMin to restartBackoffMax while restarts keep failing.
 type Server struct {
 	dir      string
+	dataDir  string
 	port     int
 	password string
 	logger   slog.Logger
-	pm       *child
+	bins     *Binaries
+	id       *identity
+	args     []string
 	lock     *os.File
 	logFile  *os.File
 	stopping chan struct{}
+	// supervised is closed when the supervisor has returned; after that
+	// pm no longer changes.
+	supervised chan struct{}
+
+	mu sync.Mutex
+	pm *child // the current postmaster
 
 	stopOnce sync.Once
 	stopErr  error
 }
+
+// Backoff between attempts to restart a postmaster that died.
+const (
+	restartBackoffMin = 100 * time.Millisecond
+	restartBackoffMax = 10 * time.Second
+)
 
 const (
 	superuser    = "postgres"
@@ -203,53 +221,71 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 
-	// A stale postmaster.pid whose pid now belongs to some other process of
-	// the run-as user would make postgres refuse to start.
-	if err := os.Remove(filepath.Join(dataDir, pidFileName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, xerrors.Errorf("remove stale %s: %w", pidFileName, err)
+	s := &Server{
+		dir:        dir,
+		dataDir:    dataDir,
+		port:       port,
+		password:   password,
+		logger:     logger,
+		bins:       bins,
+		id:         id,
+		lock:       lock,
+		logFile:    logFile,
+		stopping:   make(chan struct{}),
+		supervised: make(chan struct{}),
 	}
-
-	logStart := fileSize(logFile)
-	args := []string{"-D", dataDir, "-p", strconv.Itoa(port)}
+	s.args = []string{"-D", dataDir, "-p", strconv.Itoa(port)}
 	for _, kv := range serverSettings(dir, port, opts) {
-		args = append(args, "-c", kv)
+		s.args = append(s.args, "-c", kv)
 	}
-	cmd := exec.Command(bins.Postgres, args...)
-	cmd.Dir = dir
-	cmd.Env = childEnv(id)
-	cmd.Stdout = logFile
-	cmd.Stderr = logFile
-	// When this process dies, the postmaster gets SIGINT: a fast shutdown.
-	cmd.SysProcAttr = sysProcAttr(id, syscall.SIGINT)
 	started := time.Now()
-	pm, err := spawn(cmd)
+	pm, logStart, err := s.launch(ctx)
 	if err != nil {
-		return nil, xerrors.Errorf("start postgres: %w", err)
-	}
-	if err := waitReady(ctx, pm, dataDir); err != nil {
-		_ = pm.stop()
-		return nil, xerrors.Errorf("start postgres: %w", withLog(err, logTail(logFile, logStart)))
-	}
-	if err := savePort(dir, port); err != nil {
-		_ = pm.stop()
 		return nil, err
 	}
-
-	s := &Server{
-		dir:      dir,
-		port:     port,
-		password: password,
-		logger:   logger,
-		pm:       pm,
-		lock:     lock,
-		logFile:  logFile,
-		stopping: make(chan struct{}),
+	if err := savePort(dir, port); err != nil {
+		_ = pm.stop(context.Background())
+		return nil, err
 	}
-	go s.watch(logStart)
+	s.pm = pm
+	go s.supervise(pm, logStart)
 	ok = true
 	logger.Info(ctx, "built-in postgres started",
 		slog.F("port", port), slog.F("pid", pm.pid), slog.F("took", time.Since(started)))
 	return s, nil
+}
+
+// launch starts a postmaster on the cluster and waits until it accepts
+// connections. It returns where the log of this start begins.
+func (s *Server) launch(ctx context.Context) (*child, int64, error) {
+	// Backends of a postmaster killed with SIGKILL keep the old shared
+	// memory attached, and postgres refuses to start until they are gone.
+	if err := stopLeftovers(ctx, s.logger, s.dataDir); err != nil {
+		return nil, 0, err
+	}
+	// A stale postmaster.pid whose pid now belongs to some other process of
+	// the run-as user would make postgres refuse to start.
+	if err := os.Remove(filepath.Join(s.dataDir, pidFileName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, 0, xerrors.Errorf("remove stale %s: %w", pidFileName, err)
+	}
+
+	logStart := fileSize(s.logFile)
+	cmd := exec.Command(s.bins.Postgres, s.args...)
+	cmd.Dir = s.dir
+	cmd.Env = childEnv(s.id)
+	cmd.Stdout = s.logFile
+	cmd.Stderr = s.logFile
+	// When this process dies, the postmaster gets SIGINT: a fast shutdown.
+	cmd.SysProcAttr = sysProcAttr(s.id, syscall.SIGINT)
+	pm, err := spawn(cmd)
+	if err != nil {
+		return nil, 0, xerrors.Errorf("start postgres: %w", err)
+	}
+	if err := waitReady(ctx, pm, s.dataDir); err != nil {
+		_ = pm.stop(context.Background())
+		return nil, 0, xerrors.Errorf("start postgres: %w", withLog(err, logTail(s.logFile, logStart)))
+	}
+	return pm, logStart, nil
 }
 
 // URL is the connection URL of the superuser to the "postgres" database.
@@ -271,9 +307,18 @@ func (s *Server) Port() int { return s.port }
 // is written), waits for it to exit and releases the lock on the directory.
 // It is safe to call more than once; later calls return the first's result.
 func (s *Server) Stop() error {
+	return s.StopContext(context.Background())
+}
+
+// StopContext is Stop with a deadline: when ctx is done before the fast
+// shutdown has finished, the postmaster gets an immediate shutdown and then
+// SIGKILL, so that StopContext returns soon after ctx is done. Supervision
+// ends first, so the server is not restarted while it stops.
+func (s *Server) StopContext(ctx context.Context) error {
 	s.stopOnce.Do(func() {
 		close(s.stopping)
-		err := s.pm.stop()
+		<-s.supervised
+		err := s.pm.stop(ctx)
 		if err != nil {
 			err = xerrors.Errorf("stop built-in postgres: %w", err)
 		}
@@ -287,17 +332,71 @@ func (s *Server) Stop() error {
 	return s.stopErr
 }
 
-// watch reports a postmaster that exits without being asked to.
-func (s *Server) watch(logStart int64) {
-	select {
-	case <-s.stopping:
-	case <-s.pm.exited:
+// postmaster is the current postmaster process.
+func (s *Server) postmaster() *child {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pm
+}
+
+// supervise restarts the postmaster whenever it exits without being asked
+// to, until Stop.
+func (s *Server) supervise(pm *child, logStart int64) {
+	defer close(s.supervised)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
 		select {
 		case <-s.stopping:
-		default:
-			s.logger.Error(context.Background(), "built-in postgres exited unexpectedly",
-				slog.Error(s.pm.waitErr), slog.F("log", logTail(s.logFile, logStart)))
+			cancel()
+		case <-ctx.Done():
 		}
+	}()
+	for {
+		select {
+		case <-s.stopping:
+			return
+		case <-pm.exited:
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		s.logger.Error(ctx, "built-in postgres exited unexpectedly; restarting it",
+			slog.F("pid", pm.pid), slog.Error(pm.waitErr), slog.F("log", logTail(s.logFile, logStart)))
+		next, nextLogStart, ok := s.restart(ctx)
+		if !ok {
+			return
+		}
+		s.mu.Lock()
+		s.pm = next
+		s.mu.Unlock()
+		pm, logStart = next, nextLogStart
+	}
+}
+
+// restart starts a postmaster again, retrying with a growing backoff until
+// it is up or ctx (Stop) ends.
+func (s *Server) restart(ctx context.Context) (*child, int64, bool) {
+	backoff := restartBackoffMin
+	for attempt := 1; ; attempt++ {
+		select {
+		case <-ctx.Done():
+			return nil, 0, false
+		case <-time.After(backoff):
+		}
+		started := time.Now()
+		pm, logStart, err := s.launch(ctx)
+		if err == nil {
+			s.logger.Info(ctx, "built-in postgres restarted",
+				slog.F("port", s.port), slog.F("pid", pm.pid), slog.F("attempt", attempt), slog.F("took", time.Since(started)))
+			return pm, logStart, true
+		}
+		if ctx.Err() != nil {
+			return nil, 0, false
+		}
+		backoff = min(backoff*2, restartBackoffMax)
+		s.logger.Error(ctx, "restart of built-in postgres failed",
+			slog.F("attempt", attempt), slog.F("retry_in", backoff.String()), slog.Error(err))
 	}
 }
 
@@ -802,8 +901,9 @@ func spawn(cmd *exec.Cmd) (*child, error) {
 }
 
 // stop asks the postmaster for a fast shutdown and waits for it to exit,
-// escalating to an immediate shutdown and then SIGKILL if it takes too long.
-func (c *child) stop() error {
+// escalating to an immediate shutdown and then SIGKILL if it takes too long
+// or ctx is done.
+func (c *child) stop(ctx context.Context) error {
 	steps := []struct {
 		sig     syscall.Signal
 		timeout time.Duration
@@ -812,7 +912,7 @@ func (c *child) stop() error {
 		{syscall.SIGQUIT, immediateShutdownTimeout},
 		{syscall.SIGKILL, 0},
 	}
-	for _, step := range steps {
+	for i, step := range steps {
 		select {
 		case <-c.exited:
 			return c.exitErr()
@@ -824,11 +924,17 @@ func (c *child) stop() error {
 			return xerrors.New("postgres did not shut down and was killed")
 		}
 		t := time.NewTimer(step.timeout)
+		done := ctx.Done()
+		if i == len(steps)-2 {
+			done = nil // the immediate shutdown gets its own short time
+		}
 		select {
 		case <-c.exited:
 			t.Stop()
 			return c.exitErr()
 		case <-t.C:
+		case <-done:
+			t.Stop()
 		}
 	}
 	return nil

@@ -41,7 +41,7 @@ func TestMain(m *testing.M) {
 			fmt.Printf("error %v\n", err)
 			os.Exit(1)
 		}
-		fmt.Printf("ready %d %d\n", s.Port(), s.pm.pid)
+		fmt.Printf("ready %d %d\n", s.Port(), s.postmaster().pid)
 		select {}
 	}
 }
@@ -148,7 +148,7 @@ func TestStartStopRestart(t *testing.T) {
 		require.Equal(t, pg.Uid, strconv.Itoa(int(dst.Uid)))
 	}
 
-	pid := s.pm.pid
+	pid := s.postmaster().pid
 	require.NoError(t, s.Stop())
 	require.NoError(t, s.Stop(), "second Stop")
 	require.False(t, running(pid), "postmaster gone after Stop")
@@ -495,4 +495,52 @@ func TestVersionLess(t *testing.T) {
 	require.False(t, versionLess("15", "15"))
 	require.True(t, versionLess("15", "15.1"))
 	require.True(t, versionLess("devel", "15"))
+}
+
+// TestRestartAfterKill: a postmaster killed with SIGKILL, while a session
+// holds a backend, is started again by supervision on the same port, with
+// the data kept; Stop then stops the new one.
+func TestRestartAfterKill(t *testing.T) {
+	t.Parallel()
+	skipWithoutPostgres(t)
+	dir := clusterDir(t)
+	s := startT(t, Options{Dir: dir, Ephemeral: true})
+	psql(t, s.URL(), "create table t (v text); insert into t values ('kept')")
+
+	// A session busy in a backend: after the kill it is an orphan holding
+	// the old shared memory.
+	busy := exec.Command("psql", "-X", "-q", "-d", s.URL(), "-c", "select pg_sleep(300)")
+	require.NoError(t, busy.Start())
+	t.Cleanup(func() { _ = busy.Process.Kill(); _ = busy.Wait() })
+	require.Eventually(t, func() bool {
+		out, err := psqlErr(s.URL(), "select count(*) from pg_stat_activity where query like 'select pg_sleep%'")
+		return err == nil && out == "1"
+	}, time.Minute, 20*time.Millisecond)
+
+	for round := range 2 {
+		old := s.postmaster().pid
+		killPid(old, syscall.SIGKILL)
+		require.Eventually(t, func() bool {
+			pm := s.postmaster()
+			return pm.pid != old && running(pm.pid)
+		}, 2*time.Minute, 20*time.Millisecond, "round %d: restarted", round)
+		require.Equal(t, "kept", psql(t, s.URL(), "select v from t"), "round %d", round)
+	}
+
+	pid := s.postmaster().pid
+	require.NoError(t, s.Stop())
+	require.False(t, running(pid), "postmaster gone after Stop")
+}
+
+// TestStopWhileDown: Stop during the restart backoff returns at once and
+// releases the directory.
+func TestStopWhileDown(t *testing.T) {
+	t.Parallel()
+	skipWithoutPostgres(t)
+	dir := clusterDir(t)
+	s := startT(t, Options{Dir: dir, Ephemeral: true})
+	killPid(s.postmaster().pid, syscall.SIGKILL)
+	require.NoError(t, s.StopContext(context.Background()))
+	s2 := startT(t, Options{Dir: dir, Ephemeral: true})
+	require.Equal(t, "1", psql(t, s2.URL(), "select 1"))
 }

@@ -28,6 +28,11 @@ type Pubsub interface {
 	Close() error
 }
 
+// commandTimeout bounds a LISTEN, UNLISTEN or NOTIFY, so that a connection
+// to a database that went silent (a host gone, not a refused connection)
+// cannot block its caller for the minutes TCP takes to notice.
+const commandTimeout = 10 * time.Second
+
 // maxMessageBytes is PostgreSQL's NOTIFY payload limit (less one byte).
 const maxMessageBytes = 7999
 
@@ -75,6 +80,9 @@ func New(ctx context.Context, log slog.Logger, pool *pgxpool.Pool, connURL strin
 	cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
 		return &pgconn.DeadlineContextWatcherHandler{Conn: c.Conn()}
 	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = commandTimeout
+	}
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, xerrors.Errorf("connect pubsub listener: %w", err)
@@ -96,7 +104,9 @@ func (p *PG) Publish(event string, message []byte) error {
 	if len(message) > maxMessageBytes {
 		return xerrors.Errorf("pubsub message of %d bytes is over the %d byte limit", len(message), maxMessageBytes)
 	}
-	_, err := p.pool.Exec(context.Background(), "SELECT pg_notify($1, $2)", event, string(message))
+	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
+	defer cancel()
+	_, err := p.pool.Exec(ctx, "SELECT pg_notify($1, $2)", event, string(message))
 	if err != nil {
 		return xerrors.Errorf("publish %s: %w", event, err)
 	}
@@ -143,7 +153,10 @@ func (p *PG) remove(event string, key *Listener) {
 	}
 	p.mu.Unlock()
 	if cmd != nil {
-		_ = p.await(cmd)
+		// Not awaited: an UNLISTEN only saves traffic, and waiting for it
+		// would block the caller (a daemon shutting down, a finished
+		// request) for as long as the database is unreachable.
+		p.poke()
 	}
 }
 
@@ -154,12 +167,19 @@ func (p *PG) enqueueLocked(sql string) *command {
 	return cmd
 }
 
-// await wakes the loop and waits until it has run cmd.
-func (p *PG) await(cmd *command) error {
+// poke wakes the loop to serve queued commands.
+func (p *PG) poke() {
 	select {
 	case p.wake <- struct{}{}:
 	default:
 	}
+}
+
+// await wakes the loop and waits until it has run cmd. While the connection
+// is down the loop answers at once: the reconnect listens to every event
+// that has subscribers.
+func (p *PG) await(cmd *command) error {
+	p.poke()
 	select {
 	case err := <-cmd.done:
 		return err
@@ -172,7 +192,7 @@ func (p *PG) loop(conn *pgx.Conn) {
 	defer close(p.done)
 	defer func() {
 		if conn != nil {
-			_ = conn.Close(context.Background())
+			closeConn(conn)
 		}
 	}()
 	for p.ctx.Err() == nil {
@@ -188,8 +208,14 @@ func (p *PG) loop(conn *pgx.Conn) {
 		p.mu.Unlock()
 		if len(cmds) > 0 {
 			for _, cmd := range cmds {
-				_, err := conn.Exec(p.ctx, cmd.sql)
+				ctx, cancel := context.WithTimeout(p.ctx, commandTimeout)
+				_, err := conn.Exec(ctx, cmd.sql)
+				cancel()
 				cmd.done <- err
+			}
+			if conn.IsClosed() {
+				p.log.Warn(p.ctx, "pubsub connection lost; reconnecting")
+				conn = nil
 			}
 			continue
 		}
@@ -220,9 +246,30 @@ func (p *PG) loop(conn *pgx.Conn) {
 			// Woken for a command; serve it on the next turn.
 		default:
 			p.log.Warn(p.ctx, "pubsub connection lost; reconnecting", slog.Error(err))
-			_ = conn.Close(context.Background())
+			closeConn(conn)
 			conn = nil
 		}
+	}
+}
+
+// closeConn closes a connection that may be dead without waiting long for
+// its goodbye.
+func closeConn(conn *pgx.Conn) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_ = conn.Close(ctx)
+}
+
+// answerQueued answers the queued commands while there is no connection:
+// the next connection listens to the events subscribed to by then, which
+// is what the commands would have made of the old one.
+func (p *PG) answerQueued() {
+	p.mu.Lock()
+	cmds := p.queued
+	p.queued = nil
+	p.mu.Unlock()
+	for _, cmd := range cmds {
+		cmd.done <- nil
 	}
 }
 
@@ -230,6 +277,7 @@ func (p *PG) loop(conn *pgx.Conn) {
 // has subscribers, or the pubsub closes.
 func (p *PG) reconnect() *pgx.Conn {
 	for backoff := 50 * time.Millisecond; p.ctx.Err() == nil; backoff = min(backoff*2, 5*time.Second) {
+		p.answerQueued()
 		conn, err := pgx.ConnectConfig(p.ctx, p.cfg)
 		if err == nil {
 			p.mu.Lock()
@@ -239,7 +287,10 @@ func (p *PG) reconnect() *pgx.Conn {
 			}
 			p.mu.Unlock()
 			for _, e := range events {
-				if _, err = conn.Exec(p.ctx, "LISTEN "+pgx.Identifier{e}.Sanitize()); err != nil {
+				ctx, cancel := context.WithTimeout(p.ctx, commandTimeout)
+				_, err = conn.Exec(ctx, "LISTEN "+pgx.Identifier{e}.Sanitize())
+				cancel()
+				if err != nil {
 					break
 				}
 			}
@@ -247,12 +298,21 @@ func (p *PG) reconnect() *pgx.Conn {
 				p.log.Info(p.ctx, "pubsub reconnected", slog.F("events", len(events)))
 				return conn
 			}
-			_ = conn.Close(context.Background())
+			closeConn(conn)
 		}
 		p.log.Warn(p.ctx, "pubsub reconnect failed", slog.Error(err), slog.F("retry_in", backoff.String()))
-		select {
-		case <-time.After(backoff):
-		case <-p.ctx.Done():
+		timer := time.NewTimer(backoff)
+	wait:
+		for {
+			select {
+			case <-timer.C:
+				break wait
+			case <-p.wake:
+				p.answerQueued()
+			case <-p.ctx.Done():
+				timer.Stop()
+				break wait
+			}
 		}
 	}
 	return nil

@@ -3,6 +3,9 @@ package pubsub_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -130,5 +133,129 @@ func TestSubscribeDuringChurn(t *testing.T) {
 		require.NoError(t, ps.Publish(event, nil))
 		<-got
 		cancel()
+	}
+}
+
+// TestDatabaseOutage: while the database cannot be reached, canceling a
+// subscription and subscribing return at once, and Close too; when the
+// database is back, the listener reconnects and listens to what was
+// subscribed meanwhile.
+func TestDatabaseOutage(t *testing.T) {
+	t.Parallel()
+	direct := dbtestutil.Open(t)
+	proxy := newProxy(t, direct)
+	viaProxy := proxy.url()
+
+	pool, err := database.Open(context.Background(), direct)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	ps, err := pubsub.New(context.Background(), slogtest.Make(t, nil), pool, viaProxy)
+	require.NoError(t, err)
+
+	cancelOld, err := ps.Subscribe("before", func(context.Context, []byte) {})
+	require.NoError(t, err)
+
+	proxy.setDown(true)
+	hangGuard := func(name string, fn func()) {
+		t.Helper()
+		done := make(chan struct{})
+		go func() { defer close(done); fn() }()
+		select {
+		case <-done:
+		case <-time.After(time.Minute):
+			t.Fatalf("%s blocked while the database was down", name)
+		}
+	}
+	hangGuard("cancel", cancelOld)
+	got := make(chan string, 10)
+	var cancelNew func()
+	hangGuard("subscribe", func() {
+		cancelNew, err = ps.Subscribe("during", func(_ context.Context, m []byte) { got <- string(m) })
+	})
+	require.NoError(t, err)
+	defer cancelNew()
+
+	proxy.setDown(false)
+	// The reconnect is eventual; publish until a message is heard.
+	require.Eventually(t, func() bool {
+		require.NoError(t, ps.Publish("during", []byte("hello")))
+		select {
+		case m := <-got:
+			return m == "hello"
+		case <-time.After(100 * time.Millisecond):
+			return false
+		}
+	}, time.Minute, 10*time.Millisecond)
+
+	proxy.setDown(true)
+	hangGuard("close", func() { _ = ps.Close() })
+}
+
+// proxy forwards TCP connections to a database and can play dead: when
+// down it cuts every connection and refuses new ones.
+type proxy struct {
+	t      *testing.T
+	target string
+	ln     net.Listener
+	pgURL  *url.URL
+
+	mu    sync.Mutex
+	down  bool
+	conns map[net.Conn]struct{}
+}
+
+func newProxy(t *testing.T, pgURL string) *proxy {
+	t.Helper()
+	u, err := url.Parse(pgURL)
+	require.NoError(t, err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	p := &proxy{t: t, target: u.Host, ln: ln, pgURL: u, conns: map[net.Conn]struct{}{}}
+	t.Cleanup(func() { _ = ln.Close(); p.setDown(true) })
+	go p.serve()
+	return p
+}
+
+func (p *proxy) url() string {
+	u := *p.pgURL
+	u.Host = p.ln.Addr().String()
+	return u.String()
+}
+
+func (p *proxy) serve() {
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		p.mu.Lock()
+		if p.down {
+			p.mu.Unlock()
+			_ = c.Close()
+			continue
+		}
+		up, err := net.Dial("tcp", p.target)
+		if err != nil {
+			p.mu.Unlock()
+			_ = c.Close()
+			continue
+		}
+		p.conns[c] = struct{}{}
+		p.conns[up] = struct{}{}
+		p.mu.Unlock()
+		go func() { _, _ = io.Copy(up, c); _ = up.Close(); _ = c.Close() }()
+		go func() { _, _ = io.Copy(c, up); _ = up.Close(); _ = c.Close() }()
+	}
+}
+
+func (p *proxy) setDown(down bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.down = down
+	if down {
+		for c := range p.conns {
+			_ = c.Close()
+		}
+		clear(p.conns)
 	}
 }

@@ -54,16 +54,47 @@ WHERE id = @id AND completed_at IS NULL;
 
 -- name: UpdateProvisionerJobWithCancelByID :exec
 -- A pending job is done the moment it is canceled; a running one completes
--- when its daemon stops it.
-UPDATE provisioner_jobs
-SET canceled_at = @canceled_at, updated_at = @canceled_at,
-    completed_at = CASE WHEN started_at IS NULL THEN @canceled_at::timestamptz ELSE completed_at END
-WHERE id = @id AND completed_at IS NULL AND canceled_at IS NULL;
+-- when its daemon stops it, unless the daemon is gone: a job without a
+-- heartbeat (updated_at) for 30s, six daemon heartbeats, is done at once.
+-- A build canceled that way keeps the previous build's state (as a build
+-- failing on a daemon does), so the next build starts from what exists.
+WITH canceled AS (
+    UPDATE provisioner_jobs
+    SET canceled_at = @canceled_at, updated_at = @canceled_at,
+        completed_at = CASE
+            WHEN provisioner_jobs.started_at IS NULL THEN @canceled_at::timestamptz
+            WHEN provisioner_jobs.updated_at + interval '30 seconds' < @canceled_at::timestamptz THEN @canceled_at::timestamptz
+            ELSE provisioner_jobs.completed_at END
+    WHERE provisioner_jobs.id = @id AND provisioner_jobs.completed_at IS NULL AND provisioner_jobs.canceled_at IS NULL
+    RETURNING provisioner_jobs.id, provisioner_jobs.started_at, provisioner_jobs.completed_at, provisioner_jobs.type, provisioner_jobs.input
+)
+UPDATE workspace_builds AS wb
+SET provisioner_state = prev.provisioner_state
+FROM canceled, workspace_builds AS prev
+WHERE wb.job_id = canceled.id
+    AND canceled.type = 'workspace_build'
+    AND canceled.started_at IS NOT NULL AND canceled.completed_at IS NOT NULL
+    AND (canceled.input->>'use_build_state') IS DISTINCT FROM 'true'
+    AND prev.workspace_id = wb.workspace_id AND prev.build_number = wb.build_number - 1;
 
 -- name: GetHungProvisionerJobs :many
 SELECT * FROM provisioner_jobs
 WHERE started_at IS NOT NULL AND completed_at IS NULL AND updated_at < @updated_before
 ORDER BY updated_at;
+
+-- name: GetUnfinishedProvisionerJobsByReplica :many
+-- Jobs that daemons of one server process (replica) started and did not
+-- complete: at the process's next start, what it held when it died.
+SELECT sqlc.embed(provisioner_jobs) FROM provisioner_jobs
+JOIN provisioner_daemons ON provisioner_daemons.id = provisioner_jobs.worker_id
+WHERE provisioner_daemons.replica_id = @replica_id::uuid
+    AND provisioner_jobs.started_at IS NOT NULL AND provisioner_jobs.completed_at IS NULL
+ORDER BY provisioner_jobs.started_at;
+
+-- name: RequeueProvisionerJobByID :execrows
+-- Puts a running job back in the queue, to be acquired again.
+UPDATE provisioner_jobs SET started_at = NULL, worker_id = NULL, updated_at = @updated_at
+WHERE id = @id AND started_at IS NOT NULL AND completed_at IS NULL AND canceled_at IS NULL;
 
 -- name: GetProvisionerJobsByOrganization :many
 SELECT * FROM provisioner_jobs
@@ -81,11 +112,11 @@ RETURNING *;
 SELECT * FROM provisioner_job_logs WHERE job_id = @job_id AND id > @created_after ORDER BY id;
 
 -- name: UpsertProvisionerDaemon :one
-INSERT INTO provisioner_daemons (id, organization_id, name, created_at, last_seen_at, provisioners, tags, version, api_version)
-VALUES (@id, @organization_id, @name, @created_at, @created_at, @provisioners::text[], @tags, @version, @api_version)
+INSERT INTO provisioner_daemons (id, organization_id, name, created_at, last_seen_at, provisioners, tags, version, api_version, replica_id)
+VALUES (@id, @organization_id, @name, @created_at, @created_at, @provisioners::text[], @tags, @version, @api_version, @replica_id)
 ON CONFLICT (organization_id, name) DO UPDATE
 SET last_seen_at = EXCLUDED.last_seen_at, provisioners = EXCLUDED.provisioners, tags = EXCLUDED.tags,
-    version = EXCLUDED.version, api_version = EXCLUDED.api_version
+    version = EXCLUDED.version, api_version = EXCLUDED.api_version, replica_id = EXCLUDED.replica_id
 RETURNING *;
 
 -- name: UpdateProvisionerDaemonLastSeenAt :exec

@@ -1,0 +1,1 @@
+ALTER TABLE provisioner_daemons DROP COLUMN replica_id;
