@@ -50,6 +50,10 @@ type Options struct {
 	// QueryTracer sees every statement of the server's pool, so tests can
 	// count the queries a request makes.
 	QueryTracer pgx.QueryTracer
+	// KeepRateLimits leaves the API rate limit of DeploymentValues on;
+	// otherwise tests, which make many requests from one address, run
+	// without it.
+	KeepRateLimits bool
 	// PasswordHasher defaults to one with a queue long enough that no test
 	// sees 503 from it; tests of the pool's limit pass their own.
 	PasswordHasher *userpassword.Hasher
@@ -103,7 +107,9 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 		optSet = vals.Options()
 	}
 	// Tests make many requests from one IP; the limiter has its own tests.
-	_ = vals.RateLimit.DisableAll.Set("true")
+	if !opts.KeepRateLimits {
+		_ = vals.RateLimit.DisableAll.Set("true")
+	}
 	hasher := opts.PasswordHasher
 	if hasher == nil {
 		hasher = userpassword.NewHasher(runtime.GOMAXPROCS(0), 10_000)
