@@ -105,7 +105,7 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 	}
 	// Compare even for unknown users, so timing does not tell which emails
 	// have accounts.
-	ok, err := api.PasswordHasher.Compare(user.HashedPassword, req.Password)
+	ok, err := api.PasswordHasher.Compare(ctx, user.HashedPassword, req.Password)
 	if err != nil {
 		writeHashError(rw, r, err)
 		return
@@ -134,7 +134,7 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 	}
 	if userpassword.NeedsRehash(user.HashedPassword) {
 		// Best effort: when the pool is busy the next login rehashes.
-		if hashed, err := api.PasswordHasher.Hash(req.Password); err == nil {
+		if hashed, err := api.PasswordHasher.Hash(ctx, req.Password); err == nil {
 			_ = api.Database.UpdateUserHashedPassword(sysCtx, database.UpdateUserHashedPasswordParams{
 				ID: user.ID, HashedPassword: hashed, UpdatedAt: dbtime.Now(),
 			})
@@ -273,9 +273,9 @@ func writeRetryAfter(rw http.ResponseWriter, wait time.Duration) {
 }
 
 // writeHashError answers a failed password hash or compare: 503 when the
-// hashing pool is full, else 500.
+// hashing pool is full (or the client left while queued), else 500.
 func writeHashError(rw http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, userpassword.ErrBusy) {
+	if errors.Is(err, userpassword.ErrBusy) || r.Context().Err() != nil {
 		writeRetryAfter(rw, time.Second)
 		httpapi.Write(r.Context(), rw, http.StatusServiceUnavailable, codersdk.Response{
 			Message: "The server is busy checking other passwords. Try again in a moment.",

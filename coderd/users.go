@@ -73,7 +73,7 @@ func (api *API) postFirstUser(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid first user.", Validations: v})
 		return
 	}
-	hashed, err := api.PasswordHasher.Hash(req.Password)
+	hashed, err := api.PasswordHasher.Hash(ctx, req.Password)
 	if err != nil {
 		writeHashError(rw, r, err)
 		return
@@ -263,7 +263,7 @@ func (api *API) postUser(rw http.ResponseWriter, r *http.Request) {
 	hashed := ""
 	if req.UserLoginType == codersdk.LoginTypePassword {
 		var err error
-		if hashed, err = api.PasswordHasher.Hash(req.Password); err != nil {
+		if hashed, err = api.PasswordHasher.Hash(ctx, req.Password); err != nil {
 			writeHashError(rw, r, err)
 			return
 		}
@@ -507,7 +507,7 @@ func (api *API) putUserPassword(rw http.ResponseWriter, r *http.Request) {
 	if self {
 		// Someone holding a stolen session must not be able to lock the
 		// owner out, so changing one's own password needs the old one.
-		ok, err := api.PasswordHasher.Compare(user.HashedPassword, req.OldPassword)
+		ok, err := api.PasswordHasher.Compare(ctx, user.HashedPassword, req.OldPassword)
 		if err != nil {
 			writeHashError(rw, r, err)
 			return
@@ -523,7 +523,7 @@ func (api *API) putUserPassword(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid password change.", Validations: v})
 		return
 	}
-	hashed, err := api.PasswordHasher.Hash(req.Password)
+	hashed, err := api.PasswordHasher.Hash(ctx, req.Password)
 	if err != nil {
 		writeHashError(rw, r, err)
 		return

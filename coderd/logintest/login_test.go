@@ -196,7 +196,7 @@ func TestLoginBurstBeyondPoolIs503(t *testing.T) {
 	// Take the only worker.
 	release, running := make(chan struct{}), make(chan struct{})
 	go func() {
-		_ = hasher.Do(func() error { close(running); <-release; return nil })
+		_ = hasher.Do(context.Background(), func() error { close(running); <-release; return nil })
 	}()
 	<-running
 	// Two logins fill the queue.
@@ -250,7 +250,7 @@ func TestCreateUserBusyIs503(t *testing.T) {
 	first := coderdtest.CreateFirstUser(t, client)
 	release, running := make(chan struct{}), make(chan struct{})
 	go func() {
-		_ = hasher.Do(func() error { close(running); <-release; return nil })
+		_ = hasher.Do(context.Background(), func() error { close(running); <-release; return nil })
 	}()
 	<-running
 	defer close(release)

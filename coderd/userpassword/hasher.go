@@ -1,6 +1,7 @@
 package userpassword
 
 import (
+	"context"
 	"errors"
 	"runtime"
 )
@@ -44,9 +45,9 @@ func NewDefaultHasher() *Hasher {
 }
 
 // Hash is the package's Hash, run on the pool.
-func (h *Hasher) Hash(password string) (string, error) {
+func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 	var hashed string
-	err := h.Do(func() error {
+	err := h.Do(ctx, func() error {
 		var err error
 		hashed, err = Hash(password)
 		return err
@@ -55,9 +56,9 @@ func (h *Hasher) Hash(password string) (string, error) {
 }
 
 // Compare is the package's Compare, run on the pool.
-func (h *Hasher) Compare(hashed, password string) (bool, error) {
+func (h *Hasher) Compare(ctx context.Context, hashed, password string) (bool, error) {
 	var ok bool
-	err := h.Do(func() error {
+	err := h.Do(ctx, func() error {
 		var err error
 		ok, err = Compare(hashed, password)
 		return err
@@ -71,15 +72,20 @@ func (h *Hasher) InUse() int {
 }
 
 // Do runs fn when a worker is free, waiting in the queue if need be, or
-// returns ErrBusy at once when the queue is full.
-func (h *Hasher) Do(fn func() error) error {
+// returns ErrBusy at once when the queue is full. A caller that gives up
+// (ctx done) while queued leaves without hashing: nobody waits for it.
+func (h *Hasher) Do(ctx context.Context, fn func() error) error {
 	select {
 	case h.admitted <- struct{}{}:
 	default:
 		return ErrBusy
 	}
 	defer func() { <-h.admitted }()
-	h.running <- struct{}{}
+	select {
+	case h.running <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	defer func() { <-h.running }()
 	return fn()
 }
