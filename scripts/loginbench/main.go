@@ -139,15 +139,19 @@ func run(ctx context.Context, cfg config) error {
 
 	fmt.Printf("# loginbench: %s per level (after %s warm-up), server GOMAXPROCS=%d (cores %d), %s\n",
 		cfg.duration, cfg.warmup, runtime.GOMAXPROCS(0), runtime.NumCPU(), time.Now().UTC().Format("2006-01-02 15:04 UTC"))
-	fmt.Println("| clients | logins/s | p50 | p99 | max | 201 | 503 | 429 | other | peak RSS |")
-	fmt.Println("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+	fmt.Println("| clients | logins/s | p50 | p99 | max | 201 | 503 | 429 | other | peak RSS | server CPU/login | PostgreSQL CPU/login | others' cores |")
+	fmt.Println("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, n := range cfg.levels {
 		if cfg.warmup > 0 {
 			_ = load(ctx, srv.url, emails[:n], cfg.warmup, cfg.honorRetryAfter)
 		}
 		srv.resetPeakRSS()
+		before := sampleCPU(srv.pid)
+		self0 := sampleCPU(os.Getpid())
 		res := load(ctx, srv.url, emails[:n], cfg.duration, cfg.honorRetryAfter)
 		res.peakRSS = srv.peakRSS()
+		res.cpuBefore, res.cpuAfter = before, sampleCPU(srv.pid)
+		res.benchCPU = sampleCPU(os.Getpid()).server - self0.server
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -322,6 +326,10 @@ type levelResult struct {
 	statuses  map[int]int
 	latencies []time.Duration // every answered request, sorted
 	peakRSS   int64
+	// CPU of the server, its tree and the machine around the level, and
+	// of this program (the clients).
+	cpuBefore, cpuAfter cpuSample
+	benchCPU            time.Duration
 }
 
 func (r levelResult) percentile(p float64) time.Duration {
@@ -344,11 +352,19 @@ func (r levelResult) row(clients int) string {
 	if r.peakRSS > 0 {
 		rss = fmt.Sprintf("%.0f MB", float64(r.peakRSS)/1e6)
 	}
-	return fmt.Sprintf("| %d | %.1f | %s | %s | %s | %d | %d | %d | %d | %s |",
+	logins := max(1, r.statuses[http.StatusCreated])
+	server := r.cpuAfter.server - r.cpuBefore.server
+	pg := (r.cpuAfter.tree - r.cpuBefore.tree) - server
+	others := (r.cpuAfter.machine - r.cpuBefore.machine) - (r.cpuAfter.tree - r.cpuBefore.tree) - r.benchCPU
+	perLogin := func(d time.Duration) string {
+		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)/float64(logins))
+	}
+	return fmt.Sprintf("| %d | %.1f | %s | %s | %s | %d | %d | %d | %d | %s | %s | %s | %.2f |",
 		clients, float64(r.statuses[http.StatusCreated])/r.elapsed.Seconds(),
 		ms(r.percentile(0.5)), ms(r.percentile(0.99)), ms(r.percentile(1)),
 		r.statuses[http.StatusCreated], r.statuses[http.StatusServiceUnavailable],
-		r.statuses[http.StatusTooManyRequests], other, rss)
+		r.statuses[http.StatusTooManyRequests], other, rss,
+		perLogin(server), perLogin(pg), max(0, others.Seconds()/r.elapsed.Seconds()))
 }
 
 // load runs one client per email, each logging in from its own address
