@@ -52,6 +52,10 @@ type config struct {
 	honorRetryAfter bool
 	keepDir         bool
 	extraArgs       []string
+	// forwarded gives each client its own address through a trusted
+	// X-Forwarded-For; off, every client is 127.0.0.1 (and the server
+	// needs no proxy flags, so older binaries can be measured too).
+	forwarded bool
 }
 
 func main() {
@@ -79,6 +83,7 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&cfg.duration, "duration", 10*time.Second, "measured time of each level")
 	fs.DurationVar(&cfg.warmup, "warmup", 2*time.Second, "unmeasured load before each level")
 	fs.BoolVar(&cfg.honorRetryAfter, "honor-retry-after", true, "after a 503 or 429, wait as Retry-After says before the next login")
+	fs.BoolVar(&cfg.forwarded, "forwarded", true, "give each client its own address through X-Forwarded-For (the server trusts it from 127.0.0.1); false for binaries without --proxy-trusted-headers")
 	fs.BoolVar(&cfg.keepDir, "keep", false, "keep the server's directory (logs, database) afterwards")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -121,7 +126,7 @@ func run(ctx context.Context, cfg config) error {
 			return xerrors.Errorf("build: %w", err)
 		}
 	}
-	srv, err := startServer(ctx, bin, dir, cfg.extraArgs)
+	srv, err := startServer(ctx, bin, dir, cfg.forwarded, cfg.extraArgs)
 	if err != nil {
 		return err
 	}
@@ -143,12 +148,12 @@ func run(ctx context.Context, cfg config) error {
 	fmt.Println("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, n := range cfg.levels {
 		if cfg.warmup > 0 {
-			_ = load(ctx, srv.url, emails[:n], cfg.warmup, cfg.honorRetryAfter)
+			_ = load(ctx, srv.url, emails[:n], cfg.warmup, cfg.honorRetryAfter, cfg.forwarded)
 		}
 		srv.resetPeakRSS()
 		before := sampleCPU(srv.pid)
 		self0 := sampleCPU(os.Getpid())
-		res := load(ctx, srv.url, emails[:n], cfg.duration, cfg.honorRetryAfter)
+		res := load(ctx, srv.url, emails[:n], cfg.duration, cfg.honorRetryAfter, cfg.forwarded)
 		res.peakRSS = srv.peakRSS()
 		res.cpuBefore, res.cpuAfter = before, sampleCPU(srv.pid)
 		res.benchCPU = sampleCPU(os.Getpid()).server - self0.server
@@ -166,7 +171,7 @@ type server struct {
 	pid int
 }
 
-func startServer(ctx context.Context, bin, dir string, extra []string) (*server, error) {
+func startServer(ctx context.Context, bin, dir string, forwarded bool, extra []string) (*server, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -178,11 +183,13 @@ func startServer(ctx context.Context, bin, dir string, extra []string) (*server,
 		"--config-dir", filepath.Join(dir, "config"), "--cache-dir", filepath.Join(dir, "cache"),
 		"--http-address", addr, "--log-human", filepath.Join(dir, "server.log"),
 		"--provisioner-daemons", "0",
-		"--proxy-trusted-headers", "X-Forwarded-For", "--proxy-trusted-origins", "127.0.0.1/32",
 		// One client logs in far more often than --api-rate-limit allows
 		// an address; this measures the logins, not that limit.
 		"--dangerous-disable-rate-limits",
 	}, extra...)
+	if forwarded {
+		args = append(args, "--proxy-trusted-headers", "X-Forwarded-For", "--proxy-trusted-origins", "127.0.0.1/32")
+	}
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -370,7 +377,7 @@ func (r levelResult) row(clients int) string {
 // load runs one client per email, each logging in from its own address
 // until d has passed. A request under way then is waited for, not
 // abandoned, so the server is idle when the next level starts.
-func load(ctx context.Context, base string, emails []string, d time.Duration, honorRetryAfter bool) levelResult {
+func load(ctx context.Context, base string, emails []string, d time.Duration, honorRetryAfter, forwarded bool) levelResult {
 	stop, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	transport := &http.Transport{MaxIdleConnsPerHost: len(emails), MaxConnsPerHost: 0}
@@ -391,7 +398,9 @@ func load(ctx context.Context, base string, emails []string, d time.Duration, ho
 			for stop.Err() == nil {
 				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v2/users/login", bytes.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("X-Forwarded-For", addr)
+				if forwarded {
+					req.Header.Set("X-Forwarded-For", addr)
+				}
 				t0 := time.Now()
 				r, err := client.Do(req)
 				if err != nil {
