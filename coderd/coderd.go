@@ -11,14 +11,14 @@ import (
 	"cdr.dev/slog"
 	"github.com/coder/serpent"
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/httprate"
 	"golang.org/x/xerrors"
 
-	"github.com/devplane/devplane/coderd/apikey"
 	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
+	"github.com/devplane/devplane/coderd/loginlimit"
 	"github.com/devplane/devplane/coderd/swaggerui"
+	"github.com/devplane/devplane/coderd/userpassword"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
@@ -55,6 +55,9 @@ type Options struct {
 	// SwaggerDoc is the generated OpenAPI document; /swagger is served when it
 	// is set and DeploymentValues.Swagger.Enable is on.
 	SwaggerDoc []byte
+	// PasswordHasher hashes and checks passwords on a bounded pool; nil
+	// means one sized to the cores (userpassword.NewDefaultHasher).
+	PasswordHasher *userpassword.Hasher
 }
 
 // API serves /api/v2 and the few routes beside it.
@@ -63,9 +66,11 @@ type API struct {
 	// DeploymentID identifies this deployment's database for ever.
 	DeploymentID string
 
-	loginLimiter *loginLimiter
-	usage        usageLimiter
-	handler      http.Handler
+	loginPairs *loginlimit.Limiter
+	loginAddrs *loginlimit.Limiter
+	realIP     httpmw.RealIPConfig
+	usage      usageLimiter
+	handler    http.Handler
 }
 
 // New prepares the API: it records the deployment id on first start and
@@ -87,14 +92,23 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 		}
 		opts.DeploymentValues, opts.DeploymentOptions = vals, optSet
 	}
+	if opts.PasswordHasher == nil {
+		opts.PasswordHasher = userpassword.NewDefaultHasher()
+	}
 	// From here on every query is authorized: handlers never see the raw
 	// store.
 	opts.Database = dbauthz.New(opts.Database, nil)
 	api := &API{
-		Options: opts,
-		// Ten failures per client IP or email in ten minutes.
-		loginLimiter: newLoginLimiter(10, 10*time.Minute),
+		Options:    opts,
+		loginPairs: loginlimit.New(loginPerAccountAndAddress),
+		loginAddrs: loginlimit.New(loginPerAddress),
 	}
+
+	realIP, err := httpmw.ParseRealIPConfig(opts.DeploymentValues.ProxyTrustedHeaders.Value(), opts.DeploymentValues.ProxyTrustedOrigins.Value())
+	if err != nil {
+		return nil, err
+	}
+	api.realIP = realIP
 
 	id, err := ensureDeploymentID(dbauthz.AsStartup(ctx), opts.Database)
 	if err != nil {
@@ -117,6 +131,8 @@ func (api *API) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(
 		httpmw.RequestID,
+		// First, so logs, limits and the audit log see the real client.
+		httpmw.ExtractRealIP(api.realIP),
 		httpmw.Logger(api.Logger.Named("http")),
 		httpmw.Recover(api.Logger),
 		httpmw.SecurityHeaders,
@@ -133,7 +149,8 @@ func (api *API) routes() http.Handler {
 		r.NotFound(httpapi.RouteNotFound)
 		r.MethodNotAllowed(httpapi.MethodNotAllowed)
 		r.Use(httpmw.RequireDatabase(api.DatabaseHealth))
-		r.Use(api.rateLimit())
+		limiter := api.rateLimiter()
+		r.Use(limiter.ByAddress)
 		// Text PostgreSQL cannot store is refused before anything queries.
 		r.Use(httpmw.RejectUnstorable(api.Routes))
 		// Every change below is audited, failures included; see package audit.
@@ -142,11 +159,14 @@ func (api *API) routes() http.Handler {
 			Routes: api.Routes,
 		}))
 
-		apiKey := httpmw.ExtractAPIKey(httpmw.ExtractAPIKeyConfig{
+		extractAPIKey := httpmw.ExtractAPIKey(httpmw.ExtractAPIKeyConfig{
 			DB:                          api.Database,
 			Logger:                      api.Logger,
 			DisableSessionExpiryRefresh: api.DeploymentValues.SessionConfig.DisableExpiryRefresh.Value(),
 		})
+		// Every authenticated route is rate limited per user, once the
+		// token is verified.
+		apiKey := func(next http.Handler) http.Handler { return extractAPIKey(limiter.ByUser(next)) }
 
 		r.Get("/", api.apiRoot)
 		r.Get("/buildinfo", api.buildInfo)
@@ -382,27 +402,13 @@ func (api *API) Routes() chi.Routes {
 	return routes
 }
 
-// rateLimit limits each caller (by session token, else by IP) to the
-// configured requests per minute. A negative limit or --dangerous-disable-
-// rate-limits turns it off.
-func (api *API) rateLimit() func(http.Handler) http.Handler {
+// rateLimiter limits each caller to --api-rate-limit requests per minute:
+// per user once the token is verified, per client address otherwise. A
+// negative limit or --dangerous-disable-rate-limits turns it off (nil).
+func (api *API) rateLimiter() *httpmw.RateLimiter {
 	limit := api.DeploymentValues.RateLimit.API.Value()
 	if api.DeploymentValues.RateLimit.DisableAll.Value() || limit <= 0 {
-		return func(next http.Handler) http.Handler { return next }
+		return nil
 	}
-	return httprate.Limit(int(limit), time.Minute,
-		httprate.WithKeyFuncs(func(r *http.Request) (string, error) {
-			if token := httpmw.TokenFromRequest(r); token != "" {
-				if id, _, err := apikey.Parse(token); err == nil {
-					return "key:" + id, nil
-				}
-			}
-			return "ip:" + remoteIP(r), nil
-		}),
-		httprate.WithLimitHandler(func(rw http.ResponseWriter, r *http.Request) {
-			httpapi.Write(r.Context(), rw, http.StatusTooManyRequests, codersdk.Response{
-				Message: "You have made too many requests. Slow down and try again shortly.",
-			})
-		}),
-	)
+	return httpmw.NewRateLimiter(int(limit), time.Minute)
 }

@@ -7,12 +7,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
+	"github.com/devplane/devplane/coderd/loginlimit"
 	"github.com/devplane/devplane/coderd/userpassword"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
@@ -61,6 +61,7 @@ func (*API) validateUserPassword(rw http.ResponseWriter, r *http.Request) {
 // @Success 201 {object} codersdk.LoginWithPasswordResponse
 // @Failure 401 {object} codersdk.Response
 // @Failure 429 {object} codersdk.Response
+// @Failure 503 {object} codersdk.Response
 // @Router /users/login [post]
 func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -81,16 +82,17 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	limitKeys := []string{"ip:" + remoteIP(r), "email:" + strings.ToLower(req.Email)}
-	if wait := api.loginLimiter.blocked(limitKeys, time.Now()); wait > 0 {
-		// Retry-After is whole seconds (RFC 9110), rounded up so a client
-		// that waits exactly that long is let in.
-		rw.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	attempt, wait := api.reserveLogin(r, req.Email)
+	if attempt == nil {
+		writeRetryAfter(rw, wait)
 		httpapi.Write(ctx, rw, http.StatusTooManyRequests, codersdk.Response{
 			Message: "Too many failed login attempts. Try again later.",
 		})
 		return
 	}
+	// Whatever happens below settles the attempt; a path that reaches no
+	// verdict gives it back uncounted.
+	defer attempt.release()
 
 	sysCtx := dbauthz.AsLogin(ctx)
 	user, err := api.Database.GetUserByEmailOrUsername(sysCtx, database.GetUserByEmailOrUsernameParams{Email: req.Email})
@@ -103,16 +105,18 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 	}
 	// Compare even for unknown users, so timing does not tell which emails
 	// have accounts.
-	ok, err := userpassword.Compare(user.HashedPassword, req.Password)
+	ok, err := api.PasswordHasher.Compare(ctx, user.HashedPassword, req.Password)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		writeHashError(rw, r, err)
 		return
 	}
 	if !ok || user.LoginType != database.LoginTypePassword {
-		api.loginLimiter.fail(limitKeys, time.Now())
+		attempt.fail()
 		httpapi.Write(ctx, rw, http.StatusUnauthorized, codersdk.Response{Message: "Incorrect email or password."})
 		return
 	}
+	// The password is right: whatever follows, this was no guess.
+	attempt.succeed()
 	if user.Status == database.UserStatusSuspended {
 		httpapi.Write(ctx, rw, http.StatusUnauthorized, codersdk.Response{
 			Message: "Your account is suspended. Contact an administrator to reactivate it.",
@@ -129,7 +133,8 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if userpassword.NeedsRehash(user.HashedPassword) {
-		if hashed, err := userpassword.Hash(req.Password); err == nil {
+		// Best effort: when the pool is busy the next login rehashes.
+		if hashed, err := api.PasswordHasher.Hash(ctx, req.Password); err == nil {
 			_ = api.Database.UpdateUserHashedPassword(sysCtx, database.UpdateUserHashedPasswordParams{
 				ID: user.ID, HashedPassword: hashed, UpdatedAt: dbtime.Now(),
 			})
@@ -148,7 +153,6 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
-	api.loginLimiter.succeed(limitKeys)
 	audit.SetUser(ctx, user.ID)
 	http.SetCookie(rw, api.sessionCookie(token, time.Now().Add(api.DeploymentValues.SessionConfig.DefaultDuration.Value())))
 	httpapi.Write(ctx, rw, http.StatusCreated, codersdk.LoginWithPasswordResponse{SessionToken: token})
@@ -204,74 +208,79 @@ func remoteIP(r *http.Request) string {
 	return host
 }
 
-// loginLimiter counts failed logins per key (client IP, and email) in a
-// sliding window. It is per replica: an attacker spreading guesses over
-// replicas gets at most replicas × limit tries per window.
-type loginLimiter struct {
-	mu       sync.Mutex
-	failures map[string][]time.Time
-	limit    int
-	window   time.Duration
+// Login limits, per replica. Keys are the client address (after
+// --proxy-trusted-headers) with the account, and the address alone; never
+// the account alone, so nobody can lock a user out from elsewhere.
+var (
+	// A client may get one account's password wrong 5 times freely; then
+	// each failure blocks it 1 s, 2 s, 4 s, ... up to 10 min.
+	loginPerAccountAndAddress = loginlimit.Config{
+		FreeFailures: 5, BaseDelay: time.Second, MaxDelay: 10 * time.Minute,
+		Forget: time.Hour, MaxKeys: 100_000,
+	}
+	// Across accounts (password spraying) an address gets 30 failures
+	// freely, then the same doubling delays.
+	loginPerAddress = loginlimit.Config{
+		FreeFailures: 30, BaseDelay: time.Second, MaxDelay: 10 * time.Minute,
+		Forget: time.Hour, MaxKeys: 100_000,
+	}
+)
+
+// loginAttempt is one login's reservations on both limiters.
+type loginAttempt struct {
+	pair, addr *loginlimit.Attempt
 }
 
-func newLoginLimiter(limit int, window time.Duration) *loginLimiter {
-	return &loginLimiter{failures: map[string][]time.Time{}, limit: limit, window: window}
+// reserveLogin takes an attempt for this client on this account, or returns
+// nil and how long to wait.
+func (api *API) reserveLogin(r *http.Request, email string) (*loginAttempt, time.Duration) {
+	addr := httpmw.ClientAddressKey(r)
+	pair, wait := api.loginPairs.Reserve(addr + " " + strings.ToLower(email))
+	if pair == nil {
+		return nil, wait
+	}
+	perAddr, wait := api.loginAddrs.Reserve(addr)
+	if perAddr == nil {
+		pair.Release()
+		return nil, wait
+	}
+	return &loginAttempt{pair: pair, addr: perAddr}, 0
 }
 
-// blocked returns how long until keys may try again, or 0.
-func (l *loginLimiter) blocked(keys []string, now time.Time) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var wait time.Duration
-	for _, k := range keys {
-		recent := l.prune(k, now)
-		if len(recent) >= l.limit {
-			if w := recent[0].Add(l.window).Sub(now); w > wait {
-				wait = w
-			}
-		}
-	}
-	return wait
+// fail counts a wrong password against both keys.
+func (a *loginAttempt) fail() {
+	a.pair.Fail()
+	a.addr.Fail()
 }
 
-// maxTrackedKeys bounds the limiter's memory; past it, stale keys are swept.
-const maxTrackedKeys = 100_000
-
-func (l *loginLimiter) fail(keys []string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.failures) > maxTrackedKeys {
-		for k := range l.failures {
-			l.prune(k, now)
-		}
-	}
-	for _, k := range keys {
-		l.failures[k] = append(l.prune(k, now), now)
-	}
+// succeed clears this client's failures on this account. The address keeps
+// its count: logging in to one's own account must not reset a spray.
+func (a *loginAttempt) succeed() {
+	a.pair.Succeed()
+	a.addr.Release()
 }
 
-func (l *loginLimiter) succeed(keys []string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, k := range keys {
-		if strings.HasPrefix(k, "email:") {
-			delete(l.failures, k)
-		}
-	}
+// release gives back whatever was not settled; settling twice is a no-op.
+func (a *loginAttempt) release() {
+	a.pair.Release()
+	a.addr.Release()
 }
 
-// prune drops failures older than the window; the caller holds mu.
-func (l *loginLimiter) prune(key string, now time.Time) []time.Time {
-	recent := l.failures[key]
-	i := 0
-	for i < len(recent) && now.Sub(recent[i]) >= l.window {
-		i++
+// writeRetryAfter sets Retry-After in whole seconds (RFC 9110), rounded up
+// so a client that waits exactly that long is let in.
+func writeRetryAfter(rw http.ResponseWriter, wait time.Duration) {
+	rw.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+}
+
+// writeHashError answers a failed password hash or compare: 503 when the
+// hashing pool is full (or the client left while queued), else 500.
+func writeHashError(rw http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, userpassword.ErrBusy) || r.Context().Err() != nil {
+		writeRetryAfter(rw, time.Second)
+		httpapi.Write(r.Context(), rw, http.StatusServiceUnavailable, codersdk.Response{
+			Message: "The server is busy checking other passwords. Try again in a moment.",
+		})
+		return
 	}
-	recent = recent[i:]
-	if len(recent) == 0 {
-		delete(l.failures, key)
-		return nil
-	}
-	l.failures[key] = recent
-	return recent
+	httpapi.InternalServerError(rw, err)
 }

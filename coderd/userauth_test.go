@@ -407,16 +407,16 @@ func TestLogin(t *testing.T) {
 	})
 }
 
-// TestLoginRateLimit: after ten failures for one email, the eleventh
-// attempt is refused with 429 and Retry-After, even with the right
-// password.
+// TestLoginRateLimit: after five failures from one address on one account,
+// the next attempt is refused with 429 and Retry-After. (The limits
+// themselves are tested in coderd/loginlimit and coderd/logintest.)
 func TestLoginRateLimit(t *testing.T) {
 	t.Parallel()
 	client := coderdtest.New(t, nil)
 	_ = coderdtest.CreateFirstUser(t, client)
 	anon := tokenClient(t, client, "")
 	wrong := codersdk.LoginWithPasswordRequest{Email: "owner@example.com", Password: "Not-The-Password-1"}
-	for i := range 10 {
+	for i := range 5 {
 		res := rawRequest(t, anon, http.MethodPost, "/api/v2/users/login", wrong)
 		require.Equal(t, http.StatusUnauthorized, res.status, "attempt %d", i+1)
 	}
@@ -428,9 +428,6 @@ func TestLoginRateLimit(t *testing.T) {
 	assert.Positive(t, retry)
 	assert.LessOrEqual(t, retry, 600)
 
-	right := codersdk.LoginWithPasswordRequest{Email: "owner@example.com", Password: coderdtest.FirstUserPassword}
-	res = rawRequest(t, anon, http.MethodPost, "/api/v2/users/login", right)
-	assert.Equal(t, http.StatusTooManyRequests, res.status)
 	// Sessions already open are not affected.
 	_, err = client.User(t.Context(), codersdk.Me)
 	require.NoError(t, err)

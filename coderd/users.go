@@ -56,6 +56,7 @@ func (api *API) firstUser(rw http.ResponseWriter, r *http.Request) {
 // @Success 201 {object} codersdk.CreateFirstUserResponse
 // @Failure 400 {object} codersdk.Response
 // @Failure 409 {object} codersdk.Response
+// @Failure 503 {object} codersdk.Response
 // @Router /users/first [post]
 func (api *API) postFirstUser(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -72,9 +73,9 @@ func (api *API) postFirstUser(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid first user.", Validations: v})
 		return
 	}
-	hashed, err := userpassword.Hash(req.Password)
+	hashed, err := api.PasswordHasher.Hash(ctx, req.Password)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		writeHashError(rw, r, err)
 		return
 	}
 
@@ -186,6 +187,7 @@ func passwordProblem(password string) string {
 // @Success 201 {object} codersdk.User
 // @Failure 400 {object} codersdk.Response
 // @Failure 409 {object} codersdk.Response
+// @Failure 503 {object} codersdk.Response
 // @Router /users [post]
 func (api *API) postUser(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -261,8 +263,8 @@ func (api *API) postUser(rw http.ResponseWriter, r *http.Request) {
 	hashed := ""
 	if req.UserLoginType == codersdk.LoginTypePassword {
 		var err error
-		if hashed, err = userpassword.Hash(req.Password); err != nil {
-			httpapi.InternalServerError(rw, err)
+		if hashed, err = api.PasswordHasher.Hash(ctx, req.Password); err != nil {
+			writeHashError(rw, r, err)
 			return
 		}
 	}
@@ -476,6 +478,7 @@ func (api *API) putUserProfile(rw http.ResponseWriter, r *http.Request) {
 // @Param request body codersdk.UpdateUserPasswordRequest true "Update password request"
 // @Success 204
 // @Failure 400 {object} codersdk.Response
+// @Failure 503 {object} codersdk.Response
 // @Router /users/{user}/password [put]
 func (api *API) putUserPassword(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -504,9 +507,9 @@ func (api *API) putUserPassword(rw http.ResponseWriter, r *http.Request) {
 	if self {
 		// Someone holding a stolen session must not be able to lock the
 		// owner out, so changing one's own password needs the old one.
-		ok, err := userpassword.Compare(user.HashedPassword, req.OldPassword)
+		ok, err := api.PasswordHasher.Compare(ctx, user.HashedPassword, req.OldPassword)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			writeHashError(rw, r, err)
 			return
 		}
 		if req.OldPassword == "" {
@@ -520,9 +523,9 @@ func (api *API) putUserPassword(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid password change.", Validations: v})
 		return
 	}
-	hashed, err := userpassword.Hash(req.Password)
+	hashed, err := api.PasswordHasher.Hash(ctx, req.Password)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		writeHashError(rw, r, err)
 		return
 	}
 	err = api.Database.InTx(ctx, func(tx database.Store) error {

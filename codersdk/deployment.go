@@ -31,6 +31,13 @@ type DeploymentValues struct {
 	// templates may use the name for infrastructure that a rename would
 	// orphan.
 	AllowWorkspaceRenames serpent.Bool `json:"allow_workspace_renames,omitempty"`
+
+	// ProxyTrustedHeaders and ProxyTrustedOrigins say when a request's
+	// client address is taken from a forwarding header instead of the TCP
+	// peer: only for the named headers, and only from peers in the CIDRs.
+	ProxyTrustedHeaders serpent.StringArray `json:"proxy_trusted_headers,omitempty" typescript:",notnull"`
+	ProxyTrustedOrigins serpent.StringArray `json:"proxy_trusted_origins,omitempty" typescript:",notnull"`
+
 	// AutobuildPollInterval is how often the lifecycle executor looks for
 	// workspaces to start, stop, mark dormant or delete.
 	AutobuildPollInterval serpent.Duration       `json:"autobuild_poll_interval,omitempty" swaggertype:"integer" format:"int64"`
@@ -155,6 +162,24 @@ func (c *DeploymentValues) Options() serpent.OptionSet {
 			Env:         "CODER_ACCESS_URL",
 			YAML:        "accessURL",
 			Value:       &c.AccessURL,
+			Group:       groupNetworking,
+		},
+		{
+			Name:        "Proxy Trusted Headers",
+			Description: "Headers to trust for forwarding IP addresses. e.g. Cf-Connecting-Ip, True-Client-Ip, X-Forwarded-For, X-Real-Ip. Used only for requests from --proxy-trusted-origins.",
+			Flag:        "proxy-trusted-headers",
+			Env:         "CODER_PROXY_TRUSTED_HEADERS",
+			YAML:        "proxyTrustedHeaders",
+			Value:       &c.ProxyTrustedHeaders,
+			Group:       groupNetworking,
+		},
+		{
+			Name:        "Proxy Trusted Origins",
+			Description: "Origin addresses to respect \"proxy-trusted-headers\", as CIDRs or single IPs. e.g. 192.168.1.0/24.",
+			Flag:        "proxy-trusted-origins",
+			Env:         "CODER_PROXY_TRUSTED_ORIGINS",
+			YAML:        "proxyTrustedOrigins",
+			Value:       &c.ProxyTrustedOrigins,
 			Group:       groupNetworking,
 		},
 		{

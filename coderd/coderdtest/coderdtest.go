@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"testing"
 
 	"cdr.dev/slog"
@@ -17,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/devplane/devplane/coderd"
+	"github.com/devplane/devplane/coderd/userpassword"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbtestutil"
@@ -48,6 +50,13 @@ type Options struct {
 	// QueryTracer sees every statement of the server's pool, so tests can
 	// count the queries a request makes.
 	QueryTracer pgx.QueryTracer
+	// KeepRateLimits leaves the API rate limit of DeploymentValues on;
+	// otherwise tests, which make many requests from one address, run
+	// without it.
+	KeepRateLimits bool
+	// PasswordHasher defaults to one with a queue long enough that no test
+	// sees 503 from it; tests of the pool's limit pass their own.
+	PasswordHasher *userpassword.Hasher
 }
 
 // New starts a server on a fresh migrated database and returns an
@@ -98,7 +107,13 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 		optSet = vals.Options()
 	}
 	// Tests make many requests from one IP; the limiter has its own tests.
-	_ = vals.RateLimit.DisableAll.Set("true")
+	if !opts.KeepRateLimits {
+		_ = vals.RateLimit.DisableAll.Set("true")
+	}
+	hasher := opts.PasswordHasher
+	if hasher == nil {
+		hasher = userpassword.NewHasher(runtime.GOMAXPROCS(0), 10_000)
+	}
 	api, err := coderd.New(context.Background(), &coderd.Options{
 		Logger:            logger,
 		Database:          db,
@@ -107,6 +122,7 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 		DeploymentValues:  vals,
 		DeploymentOptions: optSet,
 		SwaggerDoc:        opts.SwaggerDoc,
+		PasswordHasher:    hasher,
 	})
 	if err != nil {
 		t.Fatal(err)

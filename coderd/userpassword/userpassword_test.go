@@ -130,8 +130,8 @@ func TestCompareTampered(t *testing.T) {
 	tampered := map[string]string{
 		"salt":    strings.Join([]string{"", parts[1], parts[2], parts[3], flip(parts[4]), parts[5]}, "$"),
 		"key":     strings.Join([]string{"", parts[1], parts[2], parts[3], parts[4], flip(parts[5])}, "$"),
-		"time":    strings.Replace(h, ",t=2,", ",t=3,", 1),
-		"memory":  strings.Replace(h, "m=19456,", "m=19455,", 1),
+		"time":    strings.Replace(h, ",t=3,", ",t=4,", 1),
+		"memory":  strings.Replace(h, "m=12288,", "m=12287,", 1),
 		"variant": strings.Replace(h, "$argon2id$", "$argon2i$", 1),
 	}
 	for name, th := range tampered {
@@ -294,11 +294,14 @@ func TestNeedsRehash(t *testing.T) {
 		want bool
 	}{
 		{cur, false},
-		{argon("argon2id", "m=19456,t=2,p=1", salt16, key32), false},
+		{argon("argon2id", "m=12288,t=3,p=1", salt16, key32), false},
 		{argon("argon2id", "m=65536,t=3,p=4", salt16, key32), false}, // stronger: keep
-		{argon("argon2id", "m=19456,t=2,p=2", salt16, key32), false},
-		{argon("argon2id", "m=4096,t=2,p=1", salt16, key32), true},
-		{argon("argon2id", "m=19456,t=1,p=1", salt16, key32), true},
+		{argon("argon2id", "m=12288,t=3,p=2", salt16, key32), false},
+		{argon("argon2id", "m=4096,t=3,p=1", salt16, key32), true},
+		{argon("argon2id", "m=12288,t=2,p=1", salt16, key32), true},
+		// The previous default: as strong by OWASP's table, but slower to
+		// verify, so it is replaced at the next login.
+		{argon("argon2id", "m=19456,t=2,p=1", salt16, key32), true},
 		{argon("argon2id", "m=19456,t=2,p=1", salt8, key32), true},
 		{argon("argon2id", "m=19456,t=2,p=1", salt16, key16), true},
 		{argon("argon2i", "m=19456,t=2,p=1", salt16, key32), true},
