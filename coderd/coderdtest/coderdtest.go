@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/devplane/devplane/coderd"
+	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbtestutil"
@@ -48,6 +49,8 @@ type Options struct {
 	// QueryTracer sees every statement of the server's pool, so tests can
 	// count the queries a request makes.
 	QueryTracer pgx.QueryTracer
+	// HTTPTimeouts shortens the per-request deadlines (zero: defaults).
+	HTTPTimeouts httpmw.Timeouts
 }
 
 // New starts a server on a fresh migrated database and returns an
@@ -107,6 +110,7 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 		DeploymentValues:  vals,
 		DeploymentOptions: optSet,
 		SwaggerDoc:        opts.SwaggerDoc,
+		HTTPTimeouts:      opts.HTTPTimeouts,
 	})
 	if err != nil {
 		t.Fatal(err)

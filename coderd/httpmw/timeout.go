@@ -72,7 +72,10 @@ func (t Timeouts) bodyDeadline(r *http.Request) time.Duration {
 }
 
 // RequestTimeouts sets the request's deadlines, or clears them on streams,
-// whose connection lives as long as the client listens. The read deadline
+// whose connection lives as long as the client listens. (A hijacked
+// connection, as websockets and the HTTP/1.1 watch use, has its deadlines
+// cleared by net/http anyway; streams that keep the handler, such as SSE
+// over HTTP/2, rely on this.) The read deadline
 // covers only the body (http.Server's ReadHeaderTimeout covers the
 // headers); the write deadline covers the whole response. A body that
 // misses its deadline fails to read with an error that says so; the
