@@ -137,8 +137,9 @@ func (api *API) routes() http.Handler {
 		r.NotFound(httpapi.RouteNotFound)
 		r.MethodNotAllowed(httpapi.MethodNotAllowed)
 		r.Use(httpmw.NoStore, api.rateLimit(), httpmw.CSRF(httpmw.CSRFConfig{
-			AccessURL:  api.AccessURL,
-			LoginPaths: []string{"/api/v2/users/login", "/api/v2/users/first"},
+			AccessURL:   api.AccessURL,
+			LoginPaths:  []string{"/api/v2/users/login", "/api/v2/users/first"},
+			ExemptPaths: []string{"/api/v2/csp/reports"},
 		}))
 		// Every change below is audited, failures included; see package audit.
 		r.Use(audit.Middleware(audit.Options{

@@ -31,6 +31,10 @@ type CSRFConfig struct {
 	// cookie. A cross-site request there would sign the victim's browser
 	// into the attacker's account (login CSRF).
 	LoginPaths []string
+	// ExemptPaths take cookie-authenticated writes without proof: routes
+	// browsers post to by themselves (CSP violation reports, which carry
+	// no Origin and no custom header) and whose effect is harmless.
+	ExemptPaths []string
 }
 
 // CSRF refuses cross-site writes that would ride on the session cookie.
@@ -45,9 +49,12 @@ type CSRFConfig struct {
 // Safe methods pass, and get the CSRF token cookie when they carry a
 // session cookie, so a dashboard can read it.
 func CSRF(cfg CSRFConfig) func(http.Handler) http.Handler {
-	login := map[string]bool{}
+	login, exempt := map[string]bool{}, map[string]bool{}
 	for _, p := range cfg.LoginPaths {
 		login[p] = true
+	}
+	for _, p := range cfg.ExemptPaths {
+		exempt[p] = true
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
@@ -67,6 +74,7 @@ func CSRF(cfg CSRFConfig) func(http.Handler) http.Handler {
 				return
 			}
 			switch {
+			case exempt[r.URL.Path]:
 			case session != "":
 				if !sameSiteProof(r, cfg.AccessURL) && !validCSRFToken(r, session) {
 					refuseCSRF(rw, r)

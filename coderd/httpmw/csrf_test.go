@@ -19,8 +19,9 @@ func TestCSRF(t *testing.T) {
 	t.Parallel()
 	accessURL := &url.URL{Scheme: "https", Host: "dev.example.com"}
 	handler := httpmw.CSRF(httpmw.CSRFConfig{
-		AccessURL:  accessURL,
-		LoginPaths: []string{"/api/v2/users/login"},
+		AccessURL:   accessURL,
+		LoginPaths:  []string{"/api/v2/users/login"},
+		ExemptPaths: []string{"/api/v2/csp/reports"},
 	})(http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) { rw.WriteHeader(http.StatusNoContent) }))
 
 	const session = "abcdefghij-0123456789abcdefghijkl"
@@ -47,6 +48,7 @@ func TestCSRF(t *testing.T) {
 		{"CookieToken", http.MethodPost, "/api/v2/users", []func(*http.Request){cookie, header(httpmw.CSRFTokenHeader, httpmw.CSRFToken(session))}, http.StatusNoContent},
 		{"CookieSafeMethod", http.MethodGet, "/api/v2/users", []func(*http.Request){cookie, header("Origin", "https://evil.example")}, http.StatusNoContent},
 		{"HeaderTokenCrossSite", http.MethodPost, "/api/v2/users", []func(*http.Request){cookie, header(codersdk.SessionTokenHeader, session), header("Origin", "https://evil.example")}, http.StatusNoContent},
+		{"CookieExemptPath", http.MethodPost, "/api/v2/csp/reports", []func(*http.Request){cookie}, http.StatusNoContent},
 		{"NoCredentials", http.MethodPost, "/api/v2/users", []func(*http.Request){header("Origin", "https://evil.example")}, http.StatusNoContent},
 		{"LoginCrossSiteOrigin", http.MethodPost, "/api/v2/users/login", []func(*http.Request){header("Origin", "https://evil.example"), header("Content-Type", "text/plain")}, http.StatusForbidden},
 		{"LoginCrossSiteFetch", http.MethodPost, "/api/v2/users/login", []func(*http.Request){header("Sec-Fetch-Site", "cross-site")}, http.StatusForbidden},
