@@ -125,7 +125,9 @@ func (b *deadlineBody) Read(p []byte) (int, error) {
 	case errors.Is(err, io.EOF):
 		_ = b.rc.SetReadDeadline(time.Time{})
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		err = fmt.Errorf("the request body did not arrive within %s: %w", b.limit.Round(time.Second), err)
+		// The net error would name the connection's addresses; this says
+		// what the client needs to know.
+		err = fmt.Errorf("the request body did not arrive within %s: %w", b.limit.Round(time.Second), os.ErrDeadlineExceeded)
 	}
 	return n, err
 }
