@@ -77,7 +77,9 @@ func CSRF(cfg CSRFConfig) func(http.Handler) http.Handler {
 			case exempt[r.URL.Path]:
 			case session != "":
 				if !sameSiteProof(r, cfg.AccessURL) && !validCSRFToken(r, session) {
-					refuseCSRF(rw, r)
+					refuseCSRF(rw, r, "A browser request authenticated by the session cookie must be same-origin (Origin or Sec-Fetch-Site) "+
+						"or carry the "+CSRFTokenHeader+" header with the value of the "+CSRFTokenCookie+" cookie. "+
+						"API clients should send the "+codersdk.SessionTokenHeader+" header instead of the cookie.")
 					return
 				}
 			case login[r.URL.Path]:
@@ -85,7 +87,7 @@ func CSRF(cfg CSRFConfig) func(http.Handler) http.Handler {
 				// own signals can tell a cross-site login apart, and
 				// non-browser clients send none of them.
 				if browserSaysCrossSite(r, cfg.AccessURL) {
-					refuseCSRF(rw, r)
+					refuseCSRF(rw, r, "Another site cannot sign a browser in here: sign in from this site's own pages.")
 					return
 				}
 			}
@@ -162,11 +164,9 @@ func setCSRFCookie(rw http.ResponseWriter, r *http.Request, session string, acce
 	})
 }
 
-func refuseCSRF(rw http.ResponseWriter, r *http.Request) {
+func refuseCSRF(rw http.ResponseWriter, r *http.Request, detail string) {
 	httpapi.Write(r.Context(), rw, http.StatusForbidden, codersdk.Response{
 		Message: "Cross-site request refused: this request needs proof that it comes from this site.",
-		Detail: "A browser request authenticated by the session cookie must be same-origin (Origin or Sec-Fetch-Site) " +
-			"or carry the " + CSRFTokenHeader + " header with the value of the " + CSRFTokenCookie + " cookie. " +
-			"API clients should send the " + codersdk.SessionTokenHeader + " header instead of the cookie.",
+		Detail:  detail,
 	})
 }

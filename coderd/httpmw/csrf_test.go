@@ -68,7 +68,7 @@ func TestCSRF(t *testing.T) {
 				var resp codersdk.Response
 				require.NoError(t, json.Unmarshal(rw.Body.Bytes(), &resp))
 				assert.Contains(t, resp.Message, "Cross-site request refused")
-				assert.Contains(t, resp.Detail, httpmw.CSRFTokenHeader)
+				assert.NotEmpty(t, resp.Detail)
 			}
 		})
 	}
