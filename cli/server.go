@@ -186,8 +186,13 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 	}
 
 	srv := &http.Server{
-		Handler:           api,
+		Handler: api,
+		// Headers and idle keep-alive connections are bounded here; the
+		// body and the response have per-request deadlines in the API
+		// (httpmw.RequestTimeouts), because ReadTimeout and WriteTimeout
+		// would also cut off watch streams and websockets.
 		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	serveErr := make(chan error, 1)

@@ -4,8 +4,11 @@ package coderd
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"time"
 
 	"cdr.dev/slog"
@@ -58,6 +61,9 @@ type Options struct {
 	// PasswordHasher hashes and checks passwords on a bounded pool; nil
 	// means one sized to the cores (userpassword.NewDefaultHasher).
 	PasswordHasher *userpassword.Hasher
+	// HTTPTimeouts are the per-request body and write deadlines; zero
+	// fields take httpmw's defaults. Tests shorten them.
+	HTTPTimeouts httpmw.Timeouts
 }
 
 // API serves /api/v2 and the few routes beside it.
@@ -136,6 +142,8 @@ func (api *API) routes() http.Handler {
 		httpmw.Logger(api.Logger.Named("http")),
 		httpmw.Recover(api.Logger),
 		httpmw.SecurityHeaders,
+		httpmw.MarkStreaming(api.isStreaming),
+		httpmw.RequestTimeouts(api.HTTPTimeouts),
 	)
 	r.NotFound(httpapi.RouteNotFound)
 	r.MethodNotAllowed(httpapi.MethodNotAllowed)
@@ -148,11 +156,17 @@ func (api *API) routes() http.Handler {
 	r.Route("/api/v2", func(r chi.Router) {
 		r.NotFound(httpapi.RouteNotFound)
 		r.MethodNotAllowed(httpapi.MethodNotAllowed)
+		r.Use(httpmw.NoStore)
 		r.Use(httpmw.RequireDatabase(api.DatabaseHealth))
 		limiter := api.rateLimiter()
 		r.Use(limiter.ByAddress)
 		// Text PostgreSQL cannot store is refused before anything queries.
 		r.Use(httpmw.RejectUnstorable(api.Routes))
+		r.Use(httpmw.CSRF(httpmw.CSRFConfig{
+			AccessURL:   api.AccessURL,
+			LoginPaths:  []string{"/api/v2/users/login", "/api/v2/users/first"},
+			ExemptPaths: []string{"/api/v2/csp/reports"},
+		}))
 		// Every change below is audited, failures included; see package audit.
 		r.Use(audit.Middleware(audit.Options{
 			Store: api.Database, Logger: api.Logger.Named("audit"), BasePath: "/api/v2", RequestID: httpmw.RequestIDFrom,
@@ -400,6 +414,44 @@ func (api *API) routes() http.Handler {
 func (api *API) Routes() chi.Routes {
 	routes, _ := api.handler.(chi.Routes)
 	return routes
+}
+
+// streamingRoutes hold their response open while the client listens (see
+// httpmw.MarkStreaming); the value says whether the route streams only
+// with ?follow.
+var streamingRoutes = map[string]bool{
+	"/api/v2/workspaces/{workspace}/watch":                            false,
+	"/api/v2/workspaces/{workspace}/watch-ws":                         false,
+	"/api/v2/workspacebuilds/{workspacebuild}/logs":                   true,
+	"/api/v2/templateversions/{templateversion}/logs":                 true,
+	"/api/v2/templateversions/{templateversion}/dry-run/{jobID}/logs": true,
+}
+
+// StreamingRoutes lists the patterns of streamingRoutes, for the test that
+// checks each is still a route.
+func StreamingRoutes() []string {
+	return slices.Sorted(maps.Keys(streamingRoutes))
+}
+
+func (api *API) isStreaming(r *http.Request) bool {
+	routes := api.Routes()
+	if r.Method != http.MethodGet || routes == nil {
+		return false
+	}
+	path := r.URL.RawPath
+	if path == "" {
+		path = r.URL.Path
+	}
+	needsFollow, ok := streamingRoutes[routes.Find(chi.NewRouteContext(), r.Method, path)]
+	if !ok || !needsFollow {
+		return ok
+	}
+	vals, ok := r.URL.Query()["follow"]
+	if !ok {
+		return false
+	}
+	follow, err := strconv.ParseBool(vals[0])
+	return vals[0] == "" || (err == nil && follow)
 }
 
 // rateLimiter limits each caller to --api-rate-limit requests per minute:

@@ -385,6 +385,8 @@ func (api *API) writeUser(rw http.ResponseWriter, r *http.Request, user database
 // @Tags Users
 // @Param user path string true "User ID, username, or me"
 // @Success 200
+// @Failure 403 {object} codersdk.Response
+// @Failure 409 {object} codersdk.Response "The user still owns workspaces"
 // @Router /users/{user} [delete]
 func (api *API) deleteUser(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -400,13 +402,27 @@ func (api *API) deleteUser(rw http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
+	var workspaces int64
 	err := api.Database.InTx(ctx, func(tx database.Store) error {
+		// A deleted owner would leave its workspaces running with no owner
+		// anyone can find or manage, so they must go first.
+		var err error
+		if workspaces, err = tx.GetWorkspaceCountByOwnerID(ctx, user.ID); err != nil || workspaces > 0 {
+			return err
+		}
 		if err := tx.UpdateUserDeletedByID(ctx, database.UpdateUserDeletedByIDParams{ID: user.ID, UpdatedAt: dbtime.Now()}); err != nil {
 			return err
 		}
 		// Sessions and tokens of a deleted user die with it.
 		return tx.DeleteAPIKeysByUserID(ctx, user.ID)
 	}, nil)
+	if err == nil && workspaces > 0 {
+		httpapi.Write(ctx, rw, http.StatusConflict, codersdk.Response{
+			Message: fmt.Sprintf("You cannot delete a user that has workspaces: %s still owns %d. Delete their workspaces and try again.",
+				user.Username, workspaces),
+		})
+		return
+	}
 	if dbauthz.IsNotAuthorizedError(err) {
 		httpapi.Forbidden(rw)
 		return

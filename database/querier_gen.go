@@ -171,6 +171,8 @@ type Querier interface {
 	// The live workspace of that name, or with include_deleted the most
 	// recently created one.
 	GetWorkspaceByOwnerIDAndName(ctx context.Context, arg GetWorkspaceByOwnerIDAndNameParams) (Workspace, error)
+	// Live workspaces a user owns, in every organization.
+	GetWorkspaceCountByOwnerID(ctx context.Context, ownerID uuid.UUID) (int64, error)
 	// Live workspaces built from the template.
 	GetWorkspaceCountByTemplateID(ctx context.Context, templateID uuid.UUID) (int64, error)
 	// Members of an organization as minimal users, for "create a workspace for

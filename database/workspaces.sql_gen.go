@@ -863,6 +863,18 @@ func (q *Queries) GetWorkspaceByOwnerIDAndName(ctx context.Context, arg GetWorks
 	return i, err
 }
 
+const getWorkspaceCountByOwnerID = `-- name: GetWorkspaceCountByOwnerID :one
+SELECT COUNT(*) FROM workspaces WHERE owner_id = $1 AND NOT deleted
+`
+
+// Live workspaces a user owns, in every organization.
+func (q *Queries) GetWorkspaceCountByOwnerID(ctx context.Context, ownerID uuid.UUID) (int64, error) {
+	row := q.db.QueryRow(ctx, getWorkspaceCountByOwnerID, ownerID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const getWorkspaceCountByTemplateID = `-- name: GetWorkspaceCountByTemplateID :one
 SELECT COUNT(*) FROM workspaces WHERE template_id = $1 AND NOT deleted
 `

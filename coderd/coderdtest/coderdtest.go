@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/devplane/devplane/coderd"
+	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/userpassword"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
@@ -57,6 +58,8 @@ type Options struct {
 	// PasswordHasher defaults to one with a queue long enough that no test
 	// sees 503 from it; tests of the pool's limit pass their own.
 	PasswordHasher *userpassword.Hasher
+	// HTTPTimeouts shortens the per-request deadlines (zero: defaults).
+	HTTPTimeouts httpmw.Timeouts
 }
 
 // New starts a server on a fresh migrated database and returns an
@@ -123,6 +126,7 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 		DeploymentOptions: optSet,
 		SwaggerDoc:        opts.SwaggerDoc,
 		PasswordHasher:    hasher,
+		HTTPTimeouts:      opts.HTTPTimeouts,
 	})
 	if err != nil {
 		t.Fatal(err)

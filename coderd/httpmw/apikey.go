@@ -67,8 +67,11 @@ type ExtractAPIKeyConfig struct {
 	Now func() time.Time
 }
 
-// TokenFromRequest finds the session token in the header, the cookie, or the
-// query parameter (for websockets, which cannot send headers), in that order.
+// TokenFromRequest finds the session token in the header or the cookie, in
+// that order, and on streams (see MarkStreaming) also in the query
+// parameter, for websockets and EventSource, which cannot send headers. A
+// token in a URL ends up in proxy logs, browser history and Referer
+// headers, so no other route accepts it.
 func TokenFromRequest(r *http.Request) string {
 	if t := r.Header.Get(codersdk.SessionTokenHeader); t != "" {
 		return t
@@ -76,7 +79,10 @@ func TokenFromRequest(r *http.Request) string {
 	if c, err := r.Cookie(codersdk.SessionTokenCookie); err == nil && c.Value != "" {
 		return c.Value
 	}
-	return r.URL.Query().Get(codersdk.SessionTokenQueryParam)
+	if IsStreaming(r) {
+		return r.URL.Query().Get(codersdk.SessionTokenQueryParam)
+	}
+	return ""
 }
 
 // ExtractAPIKey authenticates the request and puts the caller's RBAC actor in
@@ -95,7 +101,11 @@ func ExtractAPIKey(cfg ExtractAPIKeyConfig) func(http.Handler) http.Handler {
 					next.ServeHTTP(rw, r)
 					return
 				}
-				unauthorized(rw, r, "You must be logged in: send the session token in the Coder-Session-Token header.", "")
+				detail := ""
+				if r.URL.Query().Has(codersdk.SessionTokenQueryParam) {
+					detail = "The " + codersdk.SessionTokenQueryParam + " query parameter is accepted only on streaming routes (watch, logs with follow)."
+				}
+				unauthorized(rw, r, "You must be logged in: send the session token in the Coder-Session-Token header.", detail)
 				return
 			}
 			auth, status, msg, detail, err := authenticate(ctx, cfg, now(), token, r)

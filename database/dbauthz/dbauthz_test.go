@@ -1038,6 +1038,12 @@ var cases = map[string]testCase{
 		args:   func(s seed) []any { return []any{s.template.ID} },
 		checks: templateRead,
 	},
+	"GetWorkspaceCountByOwnerID": {
+		args: func(s seed) []any { return []any{s.user.ID} },
+		checks: func(s seed) []check {
+			return []check{authz(rbac.ActionRead, userObj(s.user.ID)), authz(rbac.ActionDelete, userObj(s.user.ID))}
+		},
+	},
 	"UpdateWorkspaceName": {
 		args: func(s seed) []any {
 			return []any{database.UpdateWorkspaceNameParams{ID: s.workspace.ID, Name: "dev2", UpdatedAt: dbtime.Now()}}

@@ -63,6 +63,15 @@ func (q *querier) GetWorkspaceCountByTemplateID(ctx context.Context, templateID 
 	return q.db.GetWorkspaceCountByTemplateID(ctx, templateID)
 }
 
+// GetWorkspaceCountByOwnerID reveals how many workspaces a user owns only to
+// those who may delete the user: it exists to refuse deleting an owner of
+// live workspaces, and counting them needs no read access to each one.
+func (q *querier) GetWorkspaceCountByOwnerID(ctx context.Context, ownerID uuid.UUID) (int64, error) {
+	return userAct(ctx, q, ownerID, rbac.ActionDelete, func() (int64, error) {
+		return q.db.GetWorkspaceCountByOwnerID(ctx, ownerID)
+	})
+}
+
 // workspaceAct loads the workspace (which must be readable) and checks
 // action on it.
 func workspaceAct(ctx context.Context, q *querier, id uuid.UUID, action rbac.Action, run func() error) error {

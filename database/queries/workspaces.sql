@@ -152,6 +152,10 @@ LIMIT NULLIF(@limit_opt::int, 0);
 -- Live workspaces built from the template.
 SELECT COUNT(*) FROM workspaces WHERE template_id = @template_id AND NOT deleted;
 
+-- name: GetWorkspaceCountByOwnerID :one
+-- Live workspaces a user owns, in every organization.
+SELECT COUNT(*) FROM workspaces WHERE owner_id = @owner_id AND NOT deleted;
+
 -- name: UpdateWorkspaceName :exec
 UPDATE workspaces SET name = @name, updated_at = @updated_at WHERE id = @id AND NOT deleted;
 
