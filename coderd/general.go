@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/google/uuid"
 	"golang.org/x/mod/semver"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/devplane/devplane/buildinfo"
 	"github.com/devplane/devplane/coderd/httpapi"
-	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbtime"
@@ -90,7 +88,7 @@ func (api *API) healthz(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if reason != "" {
-		rw.Header().Set("Retry-After", strconv.Itoa(httpmw.DatabaseUnavailableRetryAfter))
+		rw.Header().Set("Retry-After", httpapi.DatabaseUnavailableRetryAfter)
 		rw.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = rw.Write([]byte("database unreachable: " + reason + "\n"))
 		return

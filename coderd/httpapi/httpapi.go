@@ -106,13 +106,18 @@ func findCauseRecorder(rw http.ResponseWriter) CauseRecorder {
 const DatabaseUnavailableRetryAfter = "5"
 
 // DatabaseUnavailable answers 503 with Retry-After: the request may succeed
-// once the database is back. Every path that finds the database gone answers
-// with it, so clients see one answer.
-func DatabaseUnavailable(rw http.ResponseWriter) {
+// once the database is back. Every path that finds the database gone (the
+// health middleware, a handler's failed query) answers with it, so clients
+// see one answer. reason is database.OutageReason's text, which carries no
+// connection details; it goes in the message because Write keeps details out
+// of every 5xx.
+func DatabaseUnavailable(rw http.ResponseWriter, reason string) {
+	msg := "The database is unavailable. Try again in a few seconds."
+	if reason != "" {
+		msg = "The database is unavailable (" + reason + "). Try again in a few seconds."
+	}
 	rw.Header().Set("Retry-After", DatabaseUnavailableRetryAfter)
-	Write(context.Background(), rw, http.StatusServiceUnavailable, codersdk.Response{
-		Message: "The database is unreachable; try again shortly.",
-	})
+	Write(context.Background(), rw, http.StatusServiceUnavailable, codersdk.Response{Message: msg})
 }
 
 // ResourceNotFound answers 404. It is also the answer when the caller may not
@@ -139,7 +144,7 @@ func InternalServerError(rw http.ResponseWriter, err error) {
 		if recorder := findCauseRecorder(rw); recorder != nil {
 			recorder.RecordCause(err)
 		}
-		DatabaseUnavailable(rw)
+		DatabaseUnavailable(rw, database.OutageReason(err))
 		return
 	}
 	if recorder := findCauseRecorder(rw); recorder != nil && err != nil {

@@ -3,9 +3,6 @@ package pubsub_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"net"
-	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -143,8 +140,8 @@ func TestSubscribeDuringChurn(t *testing.T) {
 func TestDatabaseOutage(t *testing.T) {
 	t.Parallel()
 	direct := dbtestutil.Open(t)
-	proxy := newProxy(t, direct)
-	viaProxy := proxy.url()
+	proxy := dbtestutil.NewProxy(t, direct)
+	viaProxy := proxy.URL()
 
 	pool, err := database.Open(context.Background(), direct)
 	require.NoError(t, err)
@@ -155,7 +152,7 @@ func TestDatabaseOutage(t *testing.T) {
 	cancelOld, err := ps.Subscribe("before", func(context.Context, []byte) {})
 	require.NoError(t, err)
 
-	proxy.setDown(true)
+	proxy.SetDown(true)
 	hangGuard := func(name string, fn func()) {
 		t.Helper()
 		done := make(chan struct{})
@@ -175,7 +172,7 @@ func TestDatabaseOutage(t *testing.T) {
 	require.NoError(t, err)
 	defer cancelNew()
 
-	proxy.setDown(false)
+	proxy.SetDown(false)
 	// The reconnect is eventual; publish until a message is heard.
 	require.Eventually(t, func() bool {
 		require.NoError(t, ps.Publish("during", []byte("hello")))
@@ -187,75 +184,6 @@ func TestDatabaseOutage(t *testing.T) {
 		}
 	}, time.Minute, 10*time.Millisecond)
 
-	proxy.setDown(true)
+	proxy.SetDown(true)
 	hangGuard("close", func() { _ = ps.Close() })
-}
-
-// proxy forwards TCP connections to a database and can play dead: when
-// down it cuts every connection and refuses new ones.
-type proxy struct {
-	t      *testing.T
-	target string
-	ln     net.Listener
-	pgURL  *url.URL
-
-	mu    sync.Mutex
-	down  bool
-	conns map[net.Conn]struct{}
-}
-
-func newProxy(t *testing.T, pgURL string) *proxy {
-	t.Helper()
-	u, err := url.Parse(pgURL)
-	require.NoError(t, err)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	p := &proxy{t: t, target: u.Host, ln: ln, pgURL: u, conns: map[net.Conn]struct{}{}}
-	t.Cleanup(func() { _ = ln.Close(); p.setDown(true) })
-	go p.serve()
-	return p
-}
-
-func (p *proxy) url() string {
-	u := *p.pgURL
-	u.Host = p.ln.Addr().String()
-	return u.String()
-}
-
-func (p *proxy) serve() {
-	for {
-		c, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		p.mu.Lock()
-		if p.down {
-			p.mu.Unlock()
-			_ = c.Close()
-			continue
-		}
-		up, err := net.Dial("tcp", p.target)
-		if err != nil {
-			p.mu.Unlock()
-			_ = c.Close()
-			continue
-		}
-		p.conns[c] = struct{}{}
-		p.conns[up] = struct{}{}
-		p.mu.Unlock()
-		go func() { _, _ = io.Copy(up, c); _ = up.Close(); _ = c.Close() }()
-		go func() { _, _ = io.Copy(c, up); _ = up.Close(); _ = c.Close() }()
-	}
-}
-
-func (p *proxy) setDown(down bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.down = down
-	if down {
-		for c := range p.conns {
-			_ = c.Close()
-		}
-		clear(p.conns)
-	}
 }
