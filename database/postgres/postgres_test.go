@@ -505,7 +505,9 @@ func TestRestartAfterKill(t *testing.T) {
 	skipWithoutPostgres(t)
 	dir := clusterDir(t)
 	s := startT(t, Options{Dir: dir, Ephemeral: true})
-	psql(t, s.URL(), "create table t (v text); insert into t values ('kept')")
+	// Ephemeral clusters commit asynchronously; this commit must be in the
+	// WAL before the kill for crash recovery to keep it.
+	psql(t, s.URL(), "set synchronous_commit = on; create table t (v text); insert into t values ('kept')")
 
 	// A session busy in a backend: after the kill it is an orphan holding
 	// the old shared memory.

@@ -211,6 +211,12 @@ func (p *PG) loop(conn *pgx.Conn) {
 				ctx, cancel := context.WithTimeout(p.ctx, commandTimeout)
 				_, err := conn.Exec(ctx, cmd.sql)
 				cancel()
+				if err != nil && conn.IsClosed() {
+					// The connection died under the command: the
+					// reconnect listens to every event that has
+					// subscribers, so the command is not lost.
+					err = nil
+				}
 				cmd.done <- err
 			}
 			if conn.IsClosed() {
