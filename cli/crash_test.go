@@ -1,14 +1,12 @@
 package cli_test
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -17,7 +15,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/devplane/devplane/cli"
 	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/coderd/provisionerd"
 	"github.com/devplane/devplane/coderd/provisionerd/echo"
@@ -127,16 +124,7 @@ func startServerProcess(t *testing.T, bin string, args ...string) *serverProcess
 		<-p.exited
 	})
 
-	started := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if addr, ok := strings.CutPrefix(sc.Text(), cli.StartedLinePrefix); ok {
-				started <- addr
-			}
-		}
-		close(started)
-	}()
+	started := watchStartedLine(stdout)
 	select {
 	case addr, ok := <-started:
 		require.True(t, ok, "the server exited before serving")

@@ -56,16 +56,7 @@ func startServer(t *testing.T, args ...string) (*runningServer, error) {
 		done <- err
 	}()
 
-	started := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdoutR)
-		for sc.Scan() {
-			if addr, ok := strings.CutPrefix(sc.Text(), cli.StartedLinePrefix); ok {
-				started <- addr
-			}
-		}
-		close(started)
-	}()
+	started := watchStartedLine(stdoutR)
 
 	select {
 	case addr, ok := <-started:
@@ -87,6 +78,24 @@ func startServer(t *testing.T, args ...string) (*runningServer, error) {
 		cancel()
 		return nil, err
 	}
+}
+
+// watchStartedLine reads a server's stdout and sends the address of its
+// "started" line, or closes the channel when the output ends without one.
+// It keeps reading (and discarding) to the end, so the server never blocks
+// writing.
+func watchStartedLine(stdout io.Reader) <-chan string {
+	started := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if addr, ok := strings.CutPrefix(sc.Text(), cli.StartedLinePrefix); ok {
+				started <- addr
+			}
+		}
+		close(started)
+	}()
+	return started
 }
 
 // configDir returns a directory the built-in database's OS user can enter.

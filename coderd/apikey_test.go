@@ -46,17 +46,17 @@ func TestTokenLifecycle(t *testing.T) {
 	assert.Equal(t, 2*time.Hour, tok.ExpiresAt.Sub(tok.CreatedAt))
 
 	// The list is a JSON array with every field a Coder client reads.
-	res := rawRequest(t, member, http.MethodGet, "/api/v2/users/me/keys/tokens", nil)
-	require.Equal(t, http.StatusOK, res.status)
+	res := coderdtest.RawRequest(t, member, http.MethodGet, "/api/v2/users/me/keys/tokens", nil)
+	require.Equal(t, http.StatusOK, res.Status)
 	var raw []map[string]any
-	require.NoError(t, json.Unmarshal(res.body, &raw))
+	require.NoError(t, json.Unmarshal(res.Body, &raw))
 	require.Len(t, raw, 1)
 	for _, field := range []string{"id", "user_id", "last_used", "expires_at", "created_at", "updated_at",
 		"login_type", "scope", "scopes", "token_name", "lifetime_seconds", "allow_list", "username"} {
 		assert.Contains(t, raw[0], field)
 	}
 	assert.NotNil(t, raw[0]["allow_list"], "allow_list is [] not null")
-	assert.NotContains(t, string(res.body), strings.TrimPrefix(created.Key, id+"-"), "the secret is never shown again")
+	assert.NotContains(t, string(res.Body), strings.TrimPrefix(created.Key, id+"-"), "the secret is never shown again")
 
 	byName, err := member.APIKeyByName(ctx, codersdk.Me, "ci-token")
 	require.NoError(t, err)
@@ -168,8 +168,8 @@ func TestTokenConfigAndLifetime(t *testing.T) {
 	cfg, err := member.GetTokenConfig(t.Context(), codersdk.Me)
 	require.NoError(t, err)
 	assert.Equal(t, 48*time.Hour, cfg.MaxTokenLifetime)
-	res := rawRequest(t, member, http.MethodGet, "/api/v2/users/me/keys/tokens/tokenconfig", nil)
-	assert.JSONEq(t, `{"max_token_lifetime":172800000000000}`, string(res.body), "nanoseconds on the wire")
+	res := coderdtest.RawRequest(t, member, http.MethodGet, "/api/v2/users/me/keys/tokens/tokenconfig", nil)
+	assert.JSONEq(t, `{"max_token_lifetime":172800000000000}`, string(res.Body), "nanoseconds on the wire")
 
 	_, err = member.CreateToken(t.Context(), codersdk.Me, codersdk.CreateTokenRequest{TokenName: "exact", Lifetime: 48 * time.Hour})
 	require.NoError(t, err)
@@ -223,14 +223,14 @@ func TestCreateTokenValidation(t *testing.T) {
 		}
 	})
 	t.Run("BadJSON", func(t *testing.T) {
-		res := rawRequest(t, client, http.MethodPost, "/api/v2/users/me/keys/tokens", `{"token_name":"a8","expires":"tomorrow"}`)
-		require.Equal(t, http.StatusBadRequest, res.status)
-		assert.Equal(t, []string{"expires"}, res.fields(t))
-		res = rawRequest(t, client, http.MethodPost, "/api/v2/users/me/keys/tokens", `{"token_name":"a9","lifetime":"1h"}`)
-		require.Equal(t, http.StatusBadRequest, res.status)
-		assert.Equal(t, []string{"lifetime"}, res.fields(t))
-		res = rawRequest(t, client, http.MethodPost, "/api/v2/users/me/keys/tokens", `{"token_name":`)
-		require.Equal(t, http.StatusBadRequest, res.status)
+		res := coderdtest.RawRequest(t, client, http.MethodPost, "/api/v2/users/me/keys/tokens", `{"token_name":"a8","expires":"tomorrow"}`)
+		require.Equal(t, http.StatusBadRequest, res.Status)
+		assert.Equal(t, []string{"expires"}, res.Fields(t))
+		res = coderdtest.RawRequest(t, client, http.MethodPost, "/api/v2/users/me/keys/tokens", `{"token_name":"a9","lifetime":"1h"}`)
+		require.Equal(t, http.StatusBadRequest, res.Status)
+		assert.Equal(t, []string{"lifetime"}, res.Fields(t))
+		res = coderdtest.RawRequest(t, client, http.MethodPost, "/api/v2/users/me/keys/tokens", `{"token_name":`)
+		require.Equal(t, http.StatusBadRequest, res.Status)
 	})
 	// No refused request created a token.
 	tokens, err := client.Tokens(t.Context(), codersdk.Me, codersdk.TokensFilter{IncludeExpired: true})
@@ -293,8 +293,8 @@ func TestApplicationConnectToken(t *testing.T) {
 	})
 	requireSDKError(t, err, http.StatusForbidden)
 	// It cannot even end itself: a refusal, not a server error.
-	res := rawRequest(t, scoped, http.MethodPost, "/api/v2/users/logout", nil)
-	assert.Equal(t, http.StatusForbidden, res.status, string(res.body))
+	res := coderdtest.RawRequest(t, scoped, http.MethodPost, "/api/v2/users/logout", nil)
+	assert.Equal(t, http.StatusForbidden, res.Status, string(res.Body))
 
 	// No route answers the scoped key with a server error, and only those
 	// that reveal nothing about users, keys or configuration let it in.
@@ -304,10 +304,10 @@ func TestApplicationConnectToken(t *testing.T) {
 	}
 	for _, tc := range authenticatedRoutes {
 		path := strings.NewReplacer("{user}", codersdk.Me, "{keyid}", keyID(token.Key), "{keyname}", "apps").Replace(tc.path)
-		res := rawRequest(t, scoped, tc.method, path, `{}`)
-		assert.Less(t, res.status, 500, "%s %s: %s", tc.method, path, res.body)
+		res := coderdtest.RawRequest(t, scoped, tc.method, path, `{}`)
+		assert.Less(t, res.Status, 500, "%s %s: %s", tc.method, path, res.Body)
 		if !harmless[tc.method+" "+tc.path] {
-			assert.GreaterOrEqual(t, res.status, 400, "%s %s: %s", tc.method, path, res.body)
+			assert.GreaterOrEqual(t, res.Status, 400, "%s %s: %s", tc.method, path, res.Body)
 		}
 	}
 

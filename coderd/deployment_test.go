@@ -34,10 +34,10 @@ func TestDeploymentConfig(t *testing.T) {
 	client, api := coderdtest.NewWithAPI(t, &coderdtest.Options{DeploymentValues: vals, DeploymentOptions: opts})
 	_ = coderdtest.CreateFirstUser(t, client)
 
-	res := rawRequest(t, client, http.MethodGet, "/api/v2/deployment/config", nil)
-	require.Equal(t, http.StatusOK, res.status, string(res.body))
+	res := coderdtest.RawRequest(t, client, http.MethodGet, "/api/v2/deployment/config", nil)
+	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
 	for _, leak := range []string{"hunter2-very-secret", "db.internal", "postgres://"} {
-		assert.NotContains(t, string(res.body), leak)
+		assert.NotContains(t, string(res.Body), leak)
 	}
 
 	// On the wire: {"config": {...}, "options": [{..., "value_source"}]}.
@@ -45,7 +45,7 @@ func TestDeploymentConfig(t *testing.T) {
 		Config  map[string]any   `json:"config"`
 		Options []map[string]any `json:"options"`
 	}
-	require.NoError(t, json.Unmarshal(res.body, &raw))
+	require.NoError(t, json.Unmarshal(res.Body, &raw))
 	assert.Empty(t, raw.Config["pg_connection_url"])
 	sources := map[string]any{}
 	values := map[string]any{}
@@ -70,8 +70,8 @@ func TestDeploymentConfig(t *testing.T) {
 
 	// Redaction worked on a copy: the server still has its database URL.
 	assert.Equal(t, secretURL, api.DeploymentValues.PostgresURL.String())
-	res = rawRequest(t, client, http.MethodGet, "/api/v2/deployment/config", nil)
-	assert.NotContains(t, string(res.body), "hunter2-very-secret", "a second request is redacted too")
+	res = coderdtest.RawRequest(t, client, http.MethodGet, "/api/v2/deployment/config", nil)
+	assert.NotContains(t, string(res.Body), "hunter2-very-secret", "a second request is redacted too")
 }
 
 // TestDeploymentSSH reflects the configured host name prefix, suffix and
@@ -86,8 +86,8 @@ func TestDeploymentSSH(t *testing.T) {
 		assert.Equal(t, "coder.", resp.HostnamePrefix)
 		assert.Equal(t, "coder", resp.HostnameSuffix)
 		assert.Empty(t, resp.SSHConfigOptions)
-		res := rawRequest(t, f.clients[actorMember], http.MethodGet, "/api/v2/deployment/ssh", nil)
-		assert.JSONEq(t, `{"hostname_prefix":"coder.","hostname_suffix":"coder","ssh_config_options":{}}`, string(res.body))
+		res := coderdtest.RawRequest(t, f.clients[actorMember], http.MethodGet, "/api/v2/deployment/ssh", nil)
+		assert.JSONEq(t, `{"hostname_prefix":"coder.","hostname_suffix":"coder","ssh_config_options":{}}`, string(res.Body))
 	})
 	t.Run("Configured", func(t *testing.T) {
 		t.Parallel()
@@ -137,11 +137,11 @@ func TestExperiments(t *testing.T) {
 			client := coderdtest.New(t, &coderdtest.Options{DeploymentValues: vals})
 			_ = coderdtest.CreateFirstUser(t, client)
 
-			res := rawRequest(t, client, http.MethodGet, "/api/v2/experiments", nil)
-			require.Equal(t, http.StatusOK, res.status)
+			res := coderdtest.RawRequest(t, client, http.MethodGet, "/api/v2/experiments", nil)
+			require.Equal(t, http.StatusOK, res.Status)
 			var got []string
-			require.NoError(t, json.Unmarshal(res.body, &got))
-			require.NotNil(t, got, "an empty list is [], not null: %s", res.body)
+			require.NoError(t, json.Unmarshal(res.Body, &got))
+			require.NotNil(t, got, "an empty list is [], not null: %s", res.Body)
 			assert.ElementsMatch(t, tc.want, got)
 
 			exps, err := client.Experiments(t.Context())
@@ -155,9 +155,9 @@ func TestExperiments(t *testing.T) {
 		t.Parallel()
 		client := coderdtest.New(t, nil)
 		_ = coderdtest.CreateFirstUser(t, client)
-		res := rawRequest(t, client, http.MethodGet, "/api/v2/experiments/available", nil)
-		require.Equal(t, http.StatusOK, res.status)
-		assert.JSONEq(t, `{"safe":[`+quoteJoin(safe)+`]}`, string(res.body))
+		res := coderdtest.RawRequest(t, client, http.MethodGet, "/api/v2/experiments/available", nil)
+		require.Equal(t, http.StatusOK, res.Status)
+		assert.JSONEq(t, `{"safe":[`+quoteJoin(safe)+`]}`, string(res.Body))
 	})
 }
 
@@ -175,10 +175,10 @@ func TestDeploymentStats(t *testing.T) {
 	t.Parallel()
 	f := newIdentityFixture(t, nil)
 	for _, actor := range []string{actorOwner, actorAuditor} {
-		res := rawRequest(t, f.clients[actor], http.MethodGet, "/api/v2/deployment/stats", nil)
-		require.Equal(t, http.StatusOK, res.status, actor)
+		res := coderdtest.RawRequest(t, f.clients[actor], http.MethodGet, "/api/v2/deployment/stats", nil)
+		require.Equal(t, http.StatusOK, res.Status, actor)
 		var raw map[string]any
-		require.NoError(t, json.Unmarshal(res.body, &raw))
+		require.NoError(t, json.Unmarshal(res.Body, &raw))
 		for _, field := range []string{"aggregated_from", "collected_at", "next_update_at", "workspaces", "session_count"} {
 			assert.Contains(t, raw, field, actor)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/codersdk"
 )
 
@@ -43,10 +44,10 @@ func TestGitSSHKey(t *testing.T) {
 	requireED25519(t, ownerKey)
 	assert.NotEqual(t, key.PublicKey, ownerKey.PublicKey, "each user has its own key")
 
-	res := rawRequest(t, member, http.MethodGet, "/api/v2/users/me/gitsshkey", nil)
-	require.Equal(t, http.StatusOK, res.status)
-	assert.NotContains(t, string(res.body), "PRIVATE KEY")
-	assert.NotContains(t, string(res.body), "private")
+	res := coderdtest.RawRequest(t, member, http.MethodGet, "/api/v2/users/me/gitsshkey", nil)
+	require.Equal(t, http.StatusOK, res.Status)
+	assert.NotContains(t, string(res.Body), "PRIVATE KEY")
+	assert.NotContains(t, string(res.Body), "private")
 
 	regenerated, err := member.RegenerateGitSSHKey(t.Context(), codersdk.Me)
 	require.NoError(t, err)
@@ -54,9 +55,9 @@ func TestGitSSHKey(t *testing.T) {
 	assert.NotEqual(t, key.PublicKey, regenerated.PublicKey)
 	assert.Equal(t, key.CreatedAt, regenerated.CreatedAt)
 	assert.False(t, regenerated.UpdatedAt.Before(key.UpdatedAt))
-	res = rawRequest(t, member, http.MethodPut, "/api/v2/users/me/gitsshkey", nil)
-	require.Equal(t, http.StatusOK, res.status)
-	assert.NotContains(t, string(res.body), "PRIVATE KEY")
+	res = coderdtest.RawRequest(t, member, http.MethodPut, "/api/v2/users/me/gitsshkey", nil)
+	require.Equal(t, http.StatusOK, res.Status)
+	assert.NotContains(t, string(res.Body), "PRIVATE KEY")
 	latest, err := member.GitSSHKey(t.Context(), codersdk.Me)
 	require.NoError(t, err)
 	assert.NotEqual(t, regenerated.PublicKey, latest.PublicKey, "each PUT makes a new key")

@@ -115,9 +115,9 @@ func TestPaginatedMembers(t *testing.T) {
 	assert.NotNil(t, page.Members)
 	assert.Empty(t, page.Members)
 
-	res := rawRequest(t, f.member, http.MethodGet, fmt.Sprintf("/api/v2/organizations/%s/paginated-members?limit=-1", f.orgA.ID), nil)
-	assert.Equal(t, http.StatusBadRequest, res.status)
-	assert.Contains(t, res.fields(t), "limit")
+	res := coderdtest.RawRequest(t, f.member, http.MethodGet, fmt.Sprintf("/api/v2/organizations/%s/paginated-members?limit=-1", f.orgA.ID), nil)
+	assert.Equal(t, http.StatusBadRequest, res.Status)
+	assert.Contains(t, res.Fields(t), "limit")
 }
 
 func TestPostOrganizationMember(t *testing.T) {
@@ -378,9 +378,9 @@ func TestWorkspaceAvailableUsers(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rest, 1)
 	assert.ElementsMatch(t, everyoneInA, append(minimalUserIDs(first), minimalUserIDs(rest)...))
-	res := rawRequest(t, f.admin, http.MethodGet,
+	res := coderdtest.RawRequest(t, f.admin, http.MethodGet,
 		fmt.Sprintf("/api/v2/organizations/%s/members/me/workspaces/available-users?offset=x", f.orgA.ID), nil)
-	assert.Equal(t, http.StatusBadRequest, res.status)
+	assert.Equal(t, http.StatusBadRequest, res.Status)
 
 	// Suspended members are not candidates.
 	_, err = f.owner.UpdateUserStatus(ctx, f.memberUser.ID.String(), codersdk.UserStatusSuspended)

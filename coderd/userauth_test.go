@@ -83,9 +83,9 @@ func TestAuthenticationRequired(t *testing.T) {
 			c := tokenClient(t, client, bad.token)
 			for _, tc := range authenticatedRoutes {
 				path := strings.NewReplacer("{user}", first.UserID.String(), "{keyid}", id, "{keyname}", "valid").Replace(tc.path)
-				res := rawRequest(t, c, tc.method, path, `{}`)
-				require.Equal(t, http.StatusUnauthorized, res.status, "%s %s: %s", tc.method, path, res.body)
-				assert.NotEmpty(t, res.response(t).Message, "%s %s", tc.method, path)
+				res := coderdtest.RawRequest(t, c, tc.method, path, `{}`)
+				require.Equal(t, http.StatusUnauthorized, res.Status, "%s %s: %s", tc.method, path, res.Body)
+				assert.NotEmpty(t, res.Response(t).Message, "%s %s", tc.method, path)
 			}
 		})
 	}
@@ -114,8 +114,8 @@ func TestPublicRoutes(t *testing.T) {
 		if tc.body != "" {
 			body = tc.body
 		}
-		res := rawRequest(t, anon, tc.method, tc.path, body)
-		assert.Equal(t, http.StatusOK, res.status, "%s %s: %s", tc.method, tc.path, res.body)
+		res := coderdtest.RawRequest(t, anon, tc.method, tc.path, body)
+		assert.Equal(t, http.StatusOK, res.Status, "%s %s: %s", tc.method, tc.path, res.Body)
 	}
 
 	methods, err := anon.AuthMethods(t.Context())
@@ -154,10 +154,10 @@ func TestSessionTokenTransports(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			res := rawRequest(t, anon, http.MethodGet, "/api/v2/users/me", nil, tc.opt)
-			require.Equal(t, tc.want, res.status, string(res.body))
+			res := coderdtest.RawRequest(t, anon, http.MethodGet, "/api/v2/users/me", nil, tc.opt)
+			require.Equal(t, tc.want, res.Status, string(res.Body))
 			if tc.want == http.StatusOK {
-				assert.Contains(t, string(res.body), first.UserID.String())
+				assert.Contains(t, string(res.Body), first.UserID.String())
 			}
 		})
 	}
@@ -189,11 +189,11 @@ func TestLogout(t *testing.T) {
 	_ = coderdtest.CreateFirstUser(t, client)
 	session := loginAs(t, client, "owner@example.com", coderdtest.FirstUserPassword)
 
-	res := rawRequest(t, session, http.MethodPost, "/api/v2/users/logout", nil)
-	require.Equal(t, http.StatusOK, res.status, string(res.body))
-	assert.NotEmpty(t, res.response(t).Message)
+	res := coderdtest.RawRequest(t, session, http.MethodPost, "/api/v2/users/logout", nil)
+	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+	assert.NotEmpty(t, res.Response(t).Message)
 	var cleared *http.Cookie
-	for _, c := range (&http.Response{Header: res.header}).Cookies() {
+	for _, c := range (&http.Response{Header: res.Header}).Cookies() {
 		if c.Name == codersdk.SessionTokenCookie {
 			cleared = c
 		}
@@ -334,15 +334,15 @@ func TestLogin(t *testing.T) {
 
 	t.Run("SetsCookie", func(t *testing.T) {
 		t.Parallel()
-		res := rawRequest(t, anon, http.MethodPost, "/api/v2/users/login", codersdk.LoginWithPasswordRequest{
+		res := coderdtest.RawRequest(t, anon, http.MethodPost, "/api/v2/users/login", codersdk.LoginWithPasswordRequest{
 			Email: "owner@example.com", Password: coderdtest.FirstUserPassword,
 		})
-		require.Equal(t, http.StatusCreated, res.status, string(res.body))
+		require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
 		var resp codersdk.LoginWithPasswordResponse
-		require.NoError(t, json.Unmarshal(res.body, &resp))
+		require.NoError(t, json.Unmarshal(res.Body, &resp))
 		require.NotEmpty(t, resp.SessionToken)
 		var cookie *http.Cookie
-		for _, c := range (&http.Response{Header: res.header}).Cookies() {
+		for _, c := range (&http.Response{Header: res.Header}).Cookies() {
 			if c.Name == codersdk.SessionTokenCookie {
 				cookie = c
 			}
@@ -385,11 +385,11 @@ func TestLogin(t *testing.T) {
 		requireValidation(t, err, http.StatusBadRequest, "email")
 		_, err = anon.LoginWithPassword(t.Context(), codersdk.LoginWithPasswordRequest{Email: "owner@example.com"})
 		requireValidation(t, err, http.StatusBadRequest, "password")
-		res := rawRequest(t, anon, http.MethodPost, "/api/v2/users/login", `{"email":"owner@example.com","password":"x","otp":"1"}`)
-		require.Equal(t, http.StatusBadRequest, res.status)
-		assert.Equal(t, []string{"otp"}, res.fields(t))
-		res = rawRequest(t, anon, http.MethodPost, "/api/v2/users/login", `{"email":`)
-		require.Equal(t, http.StatusBadRequest, res.status)
+		res := coderdtest.RawRequest(t, anon, http.MethodPost, "/api/v2/users/login", `{"email":"owner@example.com","password":"x","otp":"1"}`)
+		require.Equal(t, http.StatusBadRequest, res.Status)
+		assert.Equal(t, []string{"otp"}, res.Fields(t))
+		res = coderdtest.RawRequest(t, anon, http.MethodPost, "/api/v2/users/login", `{"email":`)
+		require.Equal(t, http.StatusBadRequest, res.Status)
 	})
 
 	t.Run("DormantBecomesActive", func(t *testing.T) {
@@ -421,14 +421,14 @@ func TestLoginRateLimit(t *testing.T) {
 	anon := tokenClient(t, client, "")
 	wrong := codersdk.LoginWithPasswordRequest{Email: "owner@example.com", Password: "Not-The-Password-1"}
 	for i := range 5 {
-		res := rawRequest(t, anon, http.MethodPost, "/api/v2/users/login", wrong)
-		require.Equal(t, http.StatusUnauthorized, res.status, "attempt %d", i+1)
+		res := coderdtest.RawRequest(t, anon, http.MethodPost, "/api/v2/users/login", wrong)
+		require.Equal(t, http.StatusUnauthorized, res.Status, "attempt %d", i+1)
 	}
-	res := rawRequest(t, anon, http.MethodPost, "/api/v2/users/login", wrong)
-	require.Equal(t, http.StatusTooManyRequests, res.status, string(res.body))
-	assert.NotEmpty(t, res.response(t).Message)
-	retry, err := strconv.Atoi(res.header.Get("Retry-After"))
-	require.NoError(t, err, "Retry-After is whole seconds: %q", res.header.Get("Retry-After"))
+	res := coderdtest.RawRequest(t, anon, http.MethodPost, "/api/v2/users/login", wrong)
+	require.Equal(t, http.StatusTooManyRequests, res.Status, string(res.Body))
+	assert.NotEmpty(t, res.Response(t).Message)
+	retry, err := strconv.Atoi(res.Header.Get("Retry-After"))
+	require.NoError(t, err, "Retry-After is whole seconds: %q", res.Header.Get("Retry-After"))
 	assert.Positive(t, retry)
 	assert.LessOrEqual(t, retry, 600)
 

@@ -3,7 +3,6 @@ package coderd_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -139,48 +138,6 @@ func requireValidation(t *testing.T, err error, status int, field string) *coder
 	apiErr := requireSDKError(t, err, status)
 	require.Contains(t, validationFields(apiErr), field, apiErr.Error())
 	return apiErr
-}
-
-// rawResult is what rawRequest got back.
-type rawResult struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-// response decodes an error body; every non-2xx body must be one.
-func (r rawResult) response(t *testing.T) codersdk.Response {
-	t.Helper()
-	var resp codersdk.Response
-	require.NoError(t, json.Unmarshal(r.body, &resp), string(r.body))
-	return resp
-}
-
-func (r rawResult) fields(t *testing.T) []string {
-	t.Helper()
-	var out []string
-	for _, v := range r.response(t).Validations {
-		out = append(out, v.Field)
-	}
-	return out
-}
-
-// rawRequest sends a request with client's token (if any) and reads the
-// whole answer. A string body is sent as written.
-func rawRequest(t *testing.T, client *codersdk.Client, method, path string, body any, opts ...codersdk.RequestOption) rawResult {
-	t.Helper()
-	if s, ok := body.(string); ok {
-		body = strings.NewReader(s)
-	}
-	res, err := client.Request(t.Context(), method, path, body, opts...)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
-	if res.StatusCode >= 400 {
-		assert.Contains(t, res.Header.Get("Content-Type"), "application/json", "error bodies are JSON: %s", b)
-	}
-	return rawResult{status: res.StatusCode, header: res.Header, body: b}
 }
 
 // rbacCase is one request made by each actor against a fresh target user.
@@ -341,14 +298,14 @@ func TestUsersRBACOnOtherUsers(t *testing.T) {
 				if tc.body != nil {
 					body = tc.body(target.user)
 				}
-				res := rawRequest(t, f.clients[actor], tc.method, path, body)
-				require.Equal(t, tc.want[actor], res.status, "%s %s as %s: %s", tc.method, tc.path, actor, res.body)
-				if res.status == http.StatusNotFound {
+				res := coderdtest.RawRequest(t, f.clients[actor], tc.method, path, body)
+				require.Equal(t, tc.want[actor], res.Status, "%s %s as %s: %s", tc.method, tc.path, actor, res.Body)
+				if res.Status == http.StatusNotFound {
 					// Not found and not allowed to see read the same.
-					assert.Equal(t, "Resource not found or you do not have access to this resource", res.response(t).Message)
+					assert.Equal(t, "Resource not found or you do not have access to this resource", res.Response(t).Message)
 				}
 				if tc.check != nil {
-					tc.check(t, f, target, res.status)
+					tc.check(t, f, target, res.Status)
 				}
 			})
 		}
@@ -395,8 +352,8 @@ func TestUsersRBACSiteEndpoints(t *testing.T) {
 				if tc.body != nil {
 					body = tc.body()
 				}
-				res := rawRequest(t, f.clients[actor], tc.method, tc.path, body)
-				require.Equal(t, tc.want[actor], res.status, "%s %s as %s: %s", tc.method, tc.path, actor, res.body)
+				res := coderdtest.RawRequest(t, f.clients[actor], tc.method, tc.path, body)
+				require.Equal(t, tc.want[actor], res.Status, "%s %s as %s: %s", tc.method, tc.path, actor, res.Body)
 			})
 		}
 	}
@@ -487,10 +444,10 @@ func runSelfCases(t *testing.T, f *identityFixture, cases []selfCase) {
 					body = tc.body(me)
 				}
 				path := strings.ReplaceAll(tc.path, "{username}", me.Username)
-				res := rawRequest(t, f.clients[actor], tc.method, path, body)
-				require.Equal(t, tc.status, res.status, "%s %s as %s: %s", tc.method, path, actor, res.body)
+				res := coderdtest.RawRequest(t, f.clients[actor], tc.method, path, body)
+				require.Equal(t, tc.status, res.Status, "%s %s as %s: %s", tc.method, path, actor, res.Body)
 				if tc.message != "" {
-					assert.Contains(t, res.response(t).Message, tc.message)
+					assert.Contains(t, res.Response(t).Message, tc.message)
 				}
 			})
 		}
@@ -622,10 +579,10 @@ func TestAssignableSiteRoles(t *testing.T) {
 	for _, actor := range identityActors {
 		t.Run(actor, func(t *testing.T) {
 			t.Parallel()
-			res := rawRequest(t, f.clients[actor], http.MethodGet, "/api/v2/users/roles", nil)
-			require.Equal(t, http.StatusOK, res.status)
+			res := coderdtest.RawRequest(t, f.clients[actor], http.MethodGet, "/api/v2/users/roles", nil)
+			require.Equal(t, http.StatusOK, res.Status)
 			var roles []codersdk.AssignableRoles
-			require.NoError(t, json.Unmarshal(res.body, &roles))
+			require.NoError(t, json.Unmarshal(res.Body, &roles))
 			assignable := map[string]bool{}
 			for _, r := range roles {
 				assignable[r.Name] = r.Assignable
@@ -830,14 +787,14 @@ func TestCreateUserValidation(t *testing.T) {
 				{"UnknownJSONField", `{"email":"a5@example.com","username":"a5","login_type":"none","favourite_colour":"blue"}`, "favourite_colour"},
 				{"WrongType", `{"email":"a6@example.com","username":7}`, "username"},
 			} {
-				res := rawRequest(t, f.owner(), http.MethodPost, "/api/v2/users", tc.body)
-				require.Equal(t, http.StatusBadRequest, res.status, "%s: %s", tc.name, res.body)
-				assert.Contains(t, res.fields(t), tc.field, tc.name)
+				res := coderdtest.RawRequest(t, f.owner(), http.MethodPost, "/api/v2/users", tc.body)
+				require.Equal(t, http.StatusBadRequest, res.Status, "%s: %s", tc.name, res.Body)
+				assert.Contains(t, res.Fields(t), tc.field, tc.name)
 			}
 			for _, body := range []string{`{"email":`, `not json`, ``, `{"email":"x@example.com"} {}`} {
-				res := rawRequest(t, f.owner(), http.MethodPost, "/api/v2/users", body)
-				require.Equal(t, http.StatusBadRequest, res.status, "%q: %s", body, res.body)
-				assert.NotEmpty(t, res.response(t).Message)
+				res := coderdtest.RawRequest(t, f.owner(), http.MethodPost, "/api/v2/users", body)
+				require.Equal(t, http.StatusBadRequest, res.Status, "%q: %s", body, res.Body)
+				assert.NotEmpty(t, res.Response(t).Message)
 			}
 			// None of the refused requests created a user.
 			resp, err := f.owner().Users(t.Context(), codersdk.UsersRequest{Search: "@example.com"})
@@ -1006,9 +963,9 @@ func TestListUsersSearch(t *testing.T) {
 			{"NotANumber", "limit=ten", "limit"},
 			{"BadAfterID", "after_id=not-a-uuid", "after_id"},
 		} {
-			res := rawRequest(t, client, http.MethodGet, "/api/v2/users?"+tc.rawQuery, nil)
-			require.Equal(t, http.StatusBadRequest, res.status, "%s: %s", tc.name, res.body)
-			assert.Contains(t, res.fields(t), tc.field, tc.name)
+			res := coderdtest.RawRequest(t, client, http.MethodGet, "/api/v2/users?"+tc.rawQuery, nil)
+			require.Equal(t, http.StatusBadRequest, res.Status, "%s: %s", tc.name, res.Body)
+			assert.Contains(t, res.Fields(t), tc.field, tc.name)
 		}
 	})
 }

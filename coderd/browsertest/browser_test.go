@@ -1,8 +1,6 @@
 package browsertest_test
 
 import (
-	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -19,39 +17,6 @@ import (
 
 // evilOrigin is a page on another site that the victim has open.
 const evilOrigin = "https://evil.example"
-
-type result struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func (r result) response(t *testing.T) codersdk.Response {
-	t.Helper()
-	var resp codersdk.Response
-	require.NoError(t, json.Unmarshal(r.body, &resp), string(r.body))
-	return resp
-}
-
-func (r result) cookie(name string) *http.Cookie {
-	for _, c := range (&http.Response{Header: r.header}).Cookies() {
-		if c.Name == name {
-			return c
-		}
-	}
-	return nil
-}
-
-// do sends one request as client (its token, if any, in the header).
-func do(t *testing.T, client *codersdk.Client, method, path string, body any, opts ...codersdk.RequestOption) result {
-	t.Helper()
-	res, err := client.Request(t.Context(), method, path, body, opts...)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	data, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
-	return result{status: res.StatusCode, header: res.Header, body: data}
-}
 
 func withCookie(token string) codersdk.RequestOption {
 	return func(r *http.Request) { r.AddCookie(&http.Cookie{Name: codersdk.SessionTokenCookie, Value: token}) }
@@ -80,8 +45,8 @@ func TestCSRFOnCookieWrites(t *testing.T) {
 	_ = coderdtest.CreateFirstUser(t, owner)
 	session := owner.SessionToken()
 	b := browser(t, owner)
-	createToken := func(name string, opts ...codersdk.RequestOption) result {
-		return do(t, b, http.MethodPost, "/api/v2/users/me/keys/tokens",
+	createToken := func(name string, opts ...codersdk.RequestOption) coderdtest.RawResult {
+		return coderdtest.RawRequest(t, b, http.MethodPost, "/api/v2/users/me/keys/tokens",
 			codersdk.CreateTokenRequest{TokenName: name}, append([]codersdk.RequestOption{withCookie(session)}, opts...)...)
 	}
 
@@ -95,8 +60,8 @@ func TestCSRFOnCookieWrites(t *testing.T) {
 		{"ForgedToken", []codersdk.RequestOption{withHeader(httpmw.CSRFTokenHeader, httpmw.CSRFToken("someone-else"))}},
 	} {
 		res := createToken("refused-"+strings.ToLower(tc.name), tc.opts...)
-		require.Equal(t, http.StatusForbidden, res.status, "%s: %s", tc.name, res.body)
-		assert.Contains(t, res.response(t).Message, "Cross-site request refused", tc.name)
+		require.Equal(t, http.StatusForbidden, res.Status, "%s: %s", tc.name, res.Body)
+		assert.Contains(t, res.Response(t).Message, "Cross-site request refused", tc.name)
 	}
 	// The refused writes did nothing.
 	tokens, err := owner.Tokens(t.Context(), codersdk.Me, codersdk.TokensFilter{})
@@ -105,31 +70,31 @@ func TestCSRFOnCookieWrites(t *testing.T) {
 		assert.NotContains(t, tok.TokenName, "refused-")
 	}
 	// DELETE and the other unsafe methods are covered the same way.
-	res := do(t, b, http.MethodDelete, "/api/v2/users/me/keys/"+"nope", nil, withCookie(session), withHeader("Origin", evilOrigin))
-	require.Equal(t, http.StatusForbidden, res.status, string(res.body))
+	res := coderdtest.RawRequest(t, b, http.MethodDelete, "/api/v2/users/me/keys/"+"nope", nil, withCookie(session), withHeader("Origin", evilOrigin))
+	require.Equal(t, http.StatusForbidden, res.Status, string(res.Body))
 
 	// Same-origin pages pass.
 	res = createToken("same-origin", withHeader("Origin", owner.URL.Scheme+"://"+owner.URL.Host))
-	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
 	res = createToken("sec-fetch", withHeader("Sec-Fetch-Site", "same-origin"))
-	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
 
 	// A safe request hands out the CSRF token cookie; with it in the
 	// header, a write passes without Origin.
-	res = do(t, b, http.MethodGet, "/api/v2/users/me", nil, withCookie(session))
-	require.Equal(t, http.StatusOK, res.status, string(res.body))
-	csrf := res.cookie(httpmw.CSRFTokenCookie)
+	res = coderdtest.RawRequest(t, b, http.MethodGet, "/api/v2/users/me", nil, withCookie(session))
+	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+	csrf := res.Cookie(httpmw.CSRFTokenCookie)
 	require.NotNil(t, csrf, "a cookie-authenticated read gets the CSRF token cookie")
 	res = createToken("with-token", withHeader(httpmw.CSRFTokenHeader, csrf.Value))
-	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
 
 	// Header-token clients (the SDK, the CLI, curl) need no proof, even
 	// with a cross-site Origin and a stray cookie.
 	_, err = owner.CreateToken(t.Context(), codersdk.Me, codersdk.CreateTokenRequest{TokenName: "sdk"})
 	require.NoError(t, err)
-	res = do(t, owner, http.MethodPost, "/api/v2/users/me/keys/tokens", codersdk.CreateTokenRequest{TokenName: "curl"},
+	res = coderdtest.RawRequest(t, owner, http.MethodPost, "/api/v2/users/me/keys/tokens", codersdk.CreateTokenRequest{TokenName: "curl"},
 		withCookie("stale"), withHeader("Origin", evilOrigin))
-	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
 }
 
 // TestLoginCSRF: another site cannot sign a browser in (to the attacker's
@@ -142,28 +107,28 @@ func TestLoginCSRF(t *testing.T) {
 
 	// First user, cross-site: refused, and no user was made.
 	first := codersdk.CreateFirstUserRequest{Email: "owner@example.com", Username: "owner", Password: coderdtest.FirstUserPassword}
-	res := do(t, b, http.MethodPost, "/api/v2/users/first", first, withHeader("Origin", evilOrigin))
-	require.Equal(t, http.StatusForbidden, res.status, string(res.body))
+	res := coderdtest.RawRequest(t, b, http.MethodPost, "/api/v2/users/first", first, withHeader("Origin", evilOrigin))
+	require.Equal(t, http.StatusForbidden, res.Status, string(res.Body))
 	_ = coderdtest.CreateFirstUser(t, owner)
 
 	login := `{"email":"owner@example.com","password":"` + coderdtest.FirstUserPassword + `"}`
 	// A form on another site (text/plain needs no preflight).
-	res = do(t, b, http.MethodPost, "/api/v2/users/login", strings.NewReader(login),
+	res = coderdtest.RawRequest(t, b, http.MethodPost, "/api/v2/users/login", strings.NewReader(login),
 		withHeader("Content-Type", "text/plain"), withHeader("Origin", evilOrigin))
-	require.Equal(t, http.StatusForbidden, res.status, string(res.body))
-	assert.Nil(t, res.cookie(codersdk.SessionTokenCookie))
-	res = do(t, b, http.MethodPost, "/api/v2/users/login", strings.NewReader(login),
+	require.Equal(t, http.StatusForbidden, res.Status, string(res.Body))
+	assert.Nil(t, res.Cookie(codersdk.SessionTokenCookie))
+	res = coderdtest.RawRequest(t, b, http.MethodPost, "/api/v2/users/login", strings.NewReader(login),
 		withHeader("Content-Type", "application/json"), withHeader("Sec-Fetch-Site", "cross-site"))
-	require.Equal(t, http.StatusForbidden, res.status, string(res.body))
+	require.Equal(t, http.StatusForbidden, res.Status, string(res.Body))
 
 	// The dashboard's own login, and curl's.
-	res = do(t, b, http.MethodPost, "/api/v2/users/login", strings.NewReader(login),
+	res = coderdtest.RawRequest(t, b, http.MethodPost, "/api/v2/users/login", strings.NewReader(login),
 		withHeader("Content-Type", "application/json"), withHeader("Origin", owner.URL.Scheme+"://"+owner.URL.Host),
 		withHeader("Sec-Fetch-Site", "same-origin"))
-	require.Equal(t, http.StatusCreated, res.status, string(res.body))
-	assert.NotNil(t, res.cookie(codersdk.SessionTokenCookie))
-	res = do(t, b, http.MethodPost, "/api/v2/users/login", strings.NewReader(login), withHeader("Content-Type", "application/json"))
-	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
+	assert.NotNil(t, res.Cookie(codersdk.SessionTokenCookie))
+	res = coderdtest.RawRequest(t, b, http.MethodPost, "/api/v2/users/login", strings.NewReader(login), withHeader("Content-Type", "application/json"))
+	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
 }
 
 // TestNoStore: responses that carry secrets (and every other API
@@ -174,10 +139,10 @@ func TestNoStore(t *testing.T) {
 	_ = coderdtest.CreateFirstUser(t, owner)
 	b := browser(t, owner)
 
-	res := do(t, b, http.MethodPost, "/api/v2/users/login",
+	res := coderdtest.RawRequest(t, b, http.MethodPost, "/api/v2/users/login",
 		codersdk.LoginWithPasswordRequest{Email: "owner@example.com", Password: coderdtest.FirstUserPassword})
-	require.Equal(t, http.StatusCreated, res.status, string(res.body))
-	assert.Equal(t, "no-store", res.header.Get("Cache-Control"), "login")
+	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
+	assert.Equal(t, "no-store", res.Header.Get("Cache-Control"), "login")
 
 	for _, tc := range []struct{ method, path string }{
 		{http.MethodPost, "/api/v2/users/me/keys/tokens"},
@@ -192,9 +157,9 @@ func TestNoStore(t *testing.T) {
 		if tc.method == http.MethodPost && strings.HasSuffix(tc.path, "tokens") {
 			body = codersdk.CreateTokenRequest{TokenName: "t"}
 		}
-		res := do(t, owner, tc.method, tc.path, body)
-		assert.Less(t, res.status, http.StatusInternalServerError, "%s %s: %s", tc.method, tc.path, res.body)
-		assert.Equal(t, "no-store", res.header.Get("Cache-Control"), "%s %s", tc.method, tc.path)
+		res := coderdtest.RawRequest(t, owner, tc.method, tc.path, body)
+		assert.Less(t, res.Status, http.StatusInternalServerError, "%s %s: %s", tc.method, tc.path, res.Body)
+		assert.Equal(t, "no-store", res.Header.Get("Cache-Control"), "%s %s", tc.method, tc.path)
 	}
 }
 
@@ -205,9 +170,9 @@ func TestQueryTokenNotOnOrdinaryRoutes(t *testing.T) {
 	owner := coderdtest.New(t, nil)
 	_ = coderdtest.CreateFirstUser(t, owner)
 	b := browser(t, owner)
-	res := do(t, b, http.MethodGet, "/api/v2/users/me", nil, codersdk.WithQueryParam(codersdk.SessionTokenQueryParam, owner.SessionToken()))
-	require.Equal(t, http.StatusUnauthorized, res.status, string(res.body))
-	assert.Contains(t, res.response(t).Detail, "streaming routes")
+	res := coderdtest.RawRequest(t, b, http.MethodGet, "/api/v2/users/me", nil, codersdk.WithQueryParam(codersdk.SessionTokenQueryParam, owner.SessionToken()))
+	require.Equal(t, http.StatusUnauthorized, res.Status, string(res.Body))
+	assert.Contains(t, res.Response(t).Detail, "streaming routes")
 }
 
 // TestStreamingRoutesExist: every route the server treats as a stream is

@@ -145,8 +145,8 @@ func TestQueryTokenOnStreams(t *testing.T) {
 		}
 	}
 	// ... but not read whole as an ordinary request.
-	r := do(t, b, http.MethodGet, fmt.Sprintf("/api/v2/workspacebuilds/%s/logs", w.LatestBuild.ID), nil, token)
-	require.Equal(t, http.StatusUnauthorized, r.status, string(r.body))
+	r := coderdtest.RawRequest(t, b, http.MethodGet, fmt.Sprintf("/api/v2/workspacebuilds/%s/logs", w.LatestBuild.ID), nil, token)
+	require.Equal(t, http.StatusUnauthorized, r.Status, string(r.Body))
 }
 
 // TestWatchOutlivesWriteDeadline: watches (SSE and websocket) stay open
