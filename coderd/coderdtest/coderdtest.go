@@ -23,6 +23,7 @@ import (
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbtestutil"
+	"github.com/devplane/devplane/database/pubsub"
 )
 
 // DeploymentValues returns the defaults of every option, for a test to
@@ -60,6 +61,10 @@ type Options struct {
 	PasswordHasher *userpassword.Hasher
 	// HTTPTimeouts shortens the per-request deadlines (zero: defaults).
 	HTTPTimeouts httpmw.Timeouts
+	// DatabaseURL makes the server a replica on an existing database
+	// (dbtestutil.Open), with its own pool and pubsub; empty gives each
+	// server a fresh database.
+	DatabaseURL string
 }
 
 // New starts a server on a fresh migrated database and returns an
@@ -94,7 +99,13 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 	if opts.QueryTracer != nil {
 		configure = append(configure, func(c *pgxpool.Config) { c.ConnConfig.Tracer = opts.QueryTracer })
 	}
-	db, ps := dbtestutil.NewDBWithPubsub(t, configure...)
+	var db database.Store
+	var ps pubsub.Pubsub
+	if opts.DatabaseURL != "" {
+		db, ps = dbtestutil.ConnectWithPubsub(t, opts.DatabaseURL, configure...)
+	} else {
+		db, ps = dbtestutil.NewDBWithPubsub(t, configure...)
+	}
 
 	// Listen first: the API needs its own URL before it can be built.
 	listener, err := net.Listen("tcp", "127.0.0.1:0")

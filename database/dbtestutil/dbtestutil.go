@@ -232,7 +232,13 @@ func NewDB(t testing.TB) (database.Store, *pgxpool.Pool) {
 // passed to database.Open (a test's query tracer, say).
 func NewDBWithPubsub(t testing.TB, configure ...func(*pgxpool.Config)) (database.Store, pubsub.Pubsub) {
 	t.Helper()
-	url := Open(t)
+	return ConnectWithPubsub(t, Open(t), configure...)
+}
+
+// ConnectWithPubsub opens a Store and a pubsub of their own on an existing
+// database, as another server replica sharing that database would.
+func ConnectWithPubsub(t testing.TB, url string, configure ...func(*pgxpool.Config)) (database.Store, pubsub.Pubsub) {
+	t.Helper()
 	pool, err := database.Open(context.Background(), url, configure...)
 	if err != nil {
 		t.Fatal(err)
