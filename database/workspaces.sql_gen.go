@@ -80,38 +80,58 @@ WITH matched AS NOT MATERIALIZED (
             OR (w.user_acl <> '{}'::jsonb OR w.group_acl <> '{}'::jsonb) = $13::boolean)
         AND ($14::text = '' OR w.user_acl ? $14::text)
         AND ($15::text = '' OR w.group_acl ? $15::text)
-        AND ($16::boolean
-            OR w.organization_id = ANY($17::uuid[])
-            OR (w.owner_id = $18::uuid AND w.organization_id = ANY($19::uuid[]))
+        -- A dormant workspace is a workspace_dormant object to rbac: when
+        -- the caller's filter for that type differs (auth_dormant_separate),
+        -- dormant rows go through the auth_dormant_* lists instead.
+        AND (CASE WHEN w.dormant_at IS NULL OR NOT $16::boolean THEN
+            $17::boolean
+            OR w.organization_id = ANY($18::uuid[])
+            OR (w.owner_id = $19::uuid AND w.organization_id = ANY($20::uuid[]))
             OR ((
-                    (w.user_acl ? $20::text
-                        AND jsonb_exists_any(w.user_acl -> $20::text, ARRAY[$21::text, '*']))
-                    OR (w.group_acl ?| $22::text[] AND EXISTS (
+                    (w.user_acl ? $21::text
+                        AND jsonb_exists_any(w.user_acl -> $21::text, ARRAY[$22::text, '*']))
+                    OR (w.group_acl ?| $23::text[] AND EXISTS (
                         SELECT 1 FROM jsonb_each(w.group_acl) g
-                        WHERE g.key = ANY($22::text[])
-                            AND jsonb_exists_any(g.value, ARRAY[$21::text, '*']))))
-                AND ((w.owner_id IS DISTINCT FROM $18::uuid AND w.organization_id = ANY($23::uuid[]))
-                    OR (w.owner_id = $18::uuid AND w.organization_id = ANY($24::uuid[])))))
+                        WHERE g.key = ANY($23::text[])
+                            AND jsonb_exists_any(g.value, ARRAY[$22::text, '*']))))
+                AND ((w.owner_id IS DISTINCT FROM $19::uuid AND w.organization_id = ANY($24::uuid[]))
+                    OR (w.owner_id = $19::uuid AND w.organization_id = ANY($25::uuid[]))))
+        ELSE
+            $26::boolean
+            OR w.organization_id = ANY($27::uuid[])
+            OR (w.owner_id = $19::uuid AND w.organization_id = ANY($28::uuid[]))
+            OR ((
+                    (w.user_acl ? $21::text
+                        AND jsonb_exists_any(w.user_acl -> $21::text, ARRAY[$22::text, '*']))
+                    OR (w.group_acl ?| $23::text[] AND EXISTS (
+                        SELECT 1 FROM jsonb_each(w.group_acl) g
+                        WHERE g.key = ANY($23::text[])
+                            AND jsonb_exists_any(g.value, ARRAY[$22::text, '*']))))
+                AND ((w.owner_id IS DISTINCT FROM $19::uuid AND w.organization_id = ANY($29::uuid[]))
+                    OR (w.owner_id = $19::uuid AND w.organization_id = ANY($30::uuid[]))))
+        END)
 ),
 pinned AS MATERIALIZED (
-    SELECT m.id, m.organization_id, m.owner_id, m.favorite, m.owner_username_key, m.name_key, m.latest_build_status, m.user_acl, m.group_acl, true AS pinned FROM matched m WHERE m.owner_id = $25::uuid AND m.favorite
+    SELECT m.id, m.organization_id, m.owner_id, m.favorite, m.owner_username_key, m.name_key, m.latest_build_status, m.user_acl, m.group_acl, true AS pinned FROM matched m WHERE m.owner_id = $31::uuid AND m.favorite
 ),
 rest_offset AS (
-    SELECT GREATEST(($26::int) - count(*), 0)::int AS n FROM pinned
+    SELECT GREATEST(($32::int) - count(*), 0)::int AS n FROM pinned
 ),
 rest AS (
     (SELECT m.id, m.organization_id, m.owner_id, m.favorite, m.owner_username_key, m.name_key, m.latest_build_status, m.user_acl, m.group_acl, false AS pinned, 0::bigint AS narrow_count FROM matched m
-        WHERE ($16::boolean OR COALESCE(cardinality($17::uuid[]), 0) > 0)
-            AND NOT (m.owner_id = $25::uuid AND m.favorite)
+        WHERE ($17::boolean OR COALESCE(cardinality($18::uuid[]), 0) > 0
+            OR $26::boolean OR COALESCE(cardinality($27::uuid[]), 0) > 0)
+            AND NOT (m.owner_id = $31::uuid AND m.favorite)
         ORDER BY (m.latest_build_status = 'running') DESC, m.owner_username_key, m.name_key, m.id
         OFFSET (SELECT n FROM rest_offset)
         LIMIT NULLIF($1::int, 0))
     UNION ALL
     (SELECT m.id, m.organization_id, m.owner_id, m.favorite, m.owner_username_key, m.name_key, m.latest_build_status, m.user_acl, m.group_acl, false AS pinned, count(*) OVER () AS narrow_count FROM matched m
-        WHERE NOT ($16::boolean OR COALESCE(cardinality($17::uuid[]), 0) > 0)
-            AND (m.owner_id = $18::uuid OR m.user_acl ? $20::text
-                OR m.group_acl ?| $22::text[])
-            AND NOT (m.owner_id = $25::uuid AND m.favorite)
+        WHERE NOT ($17::boolean OR COALESCE(cardinality($18::uuid[]), 0) > 0
+            OR $26::boolean OR COALESCE(cardinality($27::uuid[]), 0) > 0)
+            AND (m.owner_id = $19::uuid OR m.user_acl ? $21::text
+                OR m.group_acl ?| $23::text[])
+            AND NOT (m.owner_id = $31::uuid AND m.favorite)
         ORDER BY (m.latest_build_status = 'running') DESC, m.owner_username_key, m.name_key, m.id
         OFFSET (SELECT n FROM rest_offset)
         LIMIT NULLIF($1::int, 0))
@@ -119,13 +139,14 @@ rest AS (
 page AS (
     (SELECT pinned.id, pinned.organization_id, pinned.owner_id, pinned.favorite, pinned.owner_username_key, pinned.name_key, pinned.latest_build_status, pinned.user_acl, pinned.group_acl, pinned.pinned, 0::bigint AS narrow_count FROM pinned
         ORDER BY (pinned.latest_build_status = 'running') DESC, pinned.owner_username_key, pinned.name_key, pinned.id
-        OFFSET $26::int LIMIT NULLIF($1::int, 0))
+        OFFSET $32::int LIMIT NULLIF($1::int, 0))
     UNION ALL
     SELECT id, organization_id, owner_id, favorite, owner_username_key, name_key, latest_build_status, user_acl, group_acl, pinned, narrow_count FROM rest
 ),
 total AS (
     SELECT CASE
-        WHEN NOT ($16::boolean OR COALESCE(cardinality($17::uuid[]), 0) > 0)
+        WHEN NOT ($17::boolean OR COALESCE(cardinality($18::uuid[]), 0) > 0
+            OR $26::boolean OR COALESCE(cardinality($27::uuid[]), 0) > 0)
             THEN (SELECT count(*) FROM pinned) + COALESCE((SELECT max(narrow_count) FROM rest), 0)
         WHEN $2::uuid <> '00000000-0000-0000-0000-000000000000'
             OR COALESCE(cardinality($3::text[]), 0) > 0
@@ -138,16 +159,17 @@ total AS (
             OR $11::text <> '' OR $12::boolean IS NOT NULL
             OR $13::boolean IS NOT NULL
             OR $14::text <> '' OR $15::text <> ''
+            OR $16::boolean
             THEN (SELECT count(*) FROM matched)
         ELSE
             -- Every live workspace of the organizations read in full, plus
             -- the caller's own and shared ones elsewhere.
             (SELECT COALESCE(sum(c.live), 0) FROM workspace_counts c
-                WHERE $16::boolean OR c.organization_id = ANY($17::uuid[]))
+                WHERE $17::boolean OR c.organization_id = ANY($18::uuid[]))
             + (SELECT count(*) FROM matched m
-                WHERE NOT $16::boolean AND NOT m.organization_id = ANY($17::uuid[])
-                    AND (m.owner_id = $18::uuid OR m.user_acl ? $20::text
-                        OR m.group_acl ?| $22::text[]))
+                WHERE NOT $17::boolean AND NOT m.organization_id = ANY($18::uuid[])
+                    AND (m.owner_id = $19::uuid OR m.user_acl ? $21::text
+                        OR m.group_acl ?| $23::text[]))
     END::bigint AS count
 )
 SELECT workspaces_expanded.id, workspaces_expanded.created_at, workspaces_expanded.updated_at, workspaces_expanded.owner_id, workspaces_expanded.organization_id, workspaces_expanded.template_id, workspaces_expanded.deleted, workspaces_expanded.name, workspaces_expanded.autostart_schedule, workspaces_expanded.ttl, workspaces_expanded.last_used_at, workspaces_expanded.dormant_at, workspaces_expanded.deleting_at, workspaces_expanded.automatic_updates, workspaces_expanded.favorite, workspaces_expanded.next_start_at, workspaces_expanded.user_acl, workspaces_expanded.group_acl, workspaces_expanded.owner_username_key, workspaces_expanded.latest_build_number, workspaces_expanded.latest_build_id, workspaces_expanded.latest_build_job_id, workspaces_expanded.latest_build_transition, workspaces_expanded.latest_build_status, workspaces_expanded.owner_username, workspaces_expanded.owner_name, workspaces_expanded.owner_avatar_url, workspaces_expanded.organization_name, workspaces_expanded.organization_display_name, workspaces_expanded.organization_icon, workspaces_expanded.template_name, workspaces_expanded.template_display_name, workspaces_expanded.template_icon, workspaces_expanded.template_active_version_id, workspaces_expanded.template_allow_user_cancel_workspace_jobs, workspaces_expanded.template_require_active_version, workspaces_expanded.template_use_classic_parameter_flow, workspaces_expanded.template_allow_workspace_renames, total.count
@@ -159,32 +181,38 @@ LIMIT NULLIF($1::int, 0)
 `
 
 type GetAuthorizedWorkspacesParams struct {
-	LimitOpt           int32
-	OwnerID            uuid.UUID
-	TemplateNames      []string
-	TemplateID         uuid.UUID
-	OrganizationID     uuid.UUID
-	Name               string
-	Statuses           []string
-	Dormant            *bool
-	LastUsedAfter      *time.Time
-	LastUsedBefore     *time.Time
-	HasAgent           string
-	Healthy            *bool
-	Shared             *bool
-	SharedWithUserID   string
-	SharedWithGroupID  string
-	AuthAll            bool
-	AuthOrgIds         []uuid.UUID
-	AuthOwnerID        uuid.UUID
-	AuthOwnerOrgIds    []uuid.UUID
-	AuthAclUserID      string
-	AuthAction         string
-	AuthAclGroupIds    []string
-	AuthAclOrgIds      []uuid.UUID
-	AuthAclOwnerOrgIds []uuid.UUID
-	RequesterID        uuid.UUID
-	OffsetOpt          int32
+	LimitOpt                  int32
+	OwnerID                   uuid.UUID
+	TemplateNames             []string
+	TemplateID                uuid.UUID
+	OrganizationID            uuid.UUID
+	Name                      string
+	Statuses                  []string
+	Dormant                   *bool
+	LastUsedAfter             *time.Time
+	LastUsedBefore            *time.Time
+	HasAgent                  string
+	Healthy                   *bool
+	Shared                    *bool
+	SharedWithUserID          string
+	SharedWithGroupID         string
+	AuthDormantSeparate       bool
+	AuthAll                   bool
+	AuthOrgIds                []uuid.UUID
+	AuthOwnerID               uuid.UUID
+	AuthOwnerOrgIds           []uuid.UUID
+	AuthAclUserID             string
+	AuthAction                string
+	AuthAclGroupIds           []string
+	AuthAclOrgIds             []uuid.UUID
+	AuthAclOwnerOrgIds        []uuid.UUID
+	AuthDormantAll            bool
+	AuthDormantOrgIds         []uuid.UUID
+	AuthDormantOwnerOrgIds    []uuid.UUID
+	AuthDormantAclOrgIds      []uuid.UUID
+	AuthDormantAclOwnerOrgIds []uuid.UUID
+	RequesterID               uuid.UUID
+	OffsetOpt                 int32
 }
 
 type GetAuthorizedWorkspacesRow struct {
@@ -225,6 +253,7 @@ func (q *Queries) GetAuthorizedWorkspaces(ctx context.Context, arg GetAuthorized
 		arg.Shared,
 		arg.SharedWithUserID,
 		arg.SharedWithGroupID,
+		arg.AuthDormantSeparate,
 		arg.AuthAll,
 		arg.AuthOrgIds,
 		arg.AuthOwnerID,
@@ -234,6 +263,11 @@ func (q *Queries) GetAuthorizedWorkspaces(ctx context.Context, arg GetAuthorized
 		arg.AuthAclGroupIds,
 		arg.AuthAclOrgIds,
 		arg.AuthAclOwnerOrgIds,
+		arg.AuthDormantAll,
+		arg.AuthDormantOrgIds,
+		arg.AuthDormantOwnerOrgIds,
+		arg.AuthDormantAclOrgIds,
+		arg.AuthDormantAclOwnerOrgIds,
 		arg.RequesterID,
 		arg.OffsetOpt,
 	)

@@ -1027,7 +1027,10 @@ var cases = map[string]testCase{
 			return []any{database.GetAuthorizedWorkspacesParams{RequesterID: s.user.ID}}
 		},
 		checks: func(seed) []check {
-			return []check{{Action: rbac.ActionRead, Type: rbac.ResourceWorkspace.Type, Filter: true}}
+			return []check{
+				{Action: rbac.ActionRead, Type: rbac.ResourceWorkspace.Type, Filter: true},
+				{Action: rbac.ActionRead, Type: rbac.ResourceWorkspaceDormant.Type, Filter: true},
+			}
 		},
 	},
 	"GetWorkspacesByIDs": {

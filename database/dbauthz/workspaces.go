@@ -2,6 +2,7 @@ package dbauthz
 
 import (
 	"context"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -31,9 +32,16 @@ func (q *querier) GetWorkspaceByBuildID(ctx context.Context, buildID uuid.UUID) 
 }
 
 // GetAuthorizedWorkspaces filters in SQL with the caller's read filter on
-// workspaces: organization grants, own workspaces, then shares.
+// workspaces: organization grants, own workspaces, then shares. A dormant
+// workspace is a workspace_dormant object (see Workspace.RBACObject), so
+// when the caller's filter on that type differs — a custom role may grant
+// one type and not the other — dormant rows get their own filter.
 func (q *querier) GetAuthorizedWorkspaces(ctx context.Context, arg database.GetAuthorizedWorkspacesParams) ([]database.GetAuthorizedWorkspacesRow, error) {
 	f, err := q.filter(ctx, rbac.ActionRead, rbac.ResourceWorkspace.Type)
+	if err != nil {
+		return nil, err
+	}
+	dormant, err := q.filter(ctx, rbac.ActionRead, rbac.ResourceWorkspaceDormant.Type)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +49,18 @@ func (q *querier) GetAuthorizedWorkspaces(ctx context.Context, arg database.GetA
 	arg.AuthOwnerID, arg.AuthOwnerOrgIds = f.OwnerID, f.OwnerOrgIDs
 	arg.AuthAclOrgIds, arg.AuthAclOwnerOrgIds = f.ACLOrgIDs, f.ACLOwnerOrgIDs
 	arg.AuthAction = string(f.Action)
-	arg.AuthAclUserID, arg.AuthAclGroupIds = aclFilterKeys(f)
+	// Both filters name the same subject; whichever may match an ACL
+	// supplies the keys (the other's ACL lists are empty).
+	keys := f
+	if !f.HasACL() {
+		keys = dormant
+	}
+	arg.AuthAclUserID, arg.AuthAclGroupIds = aclFilterKeys(keys)
+	arg.AuthDormantSeparate = !sameRows(f, dormant)
+	if arg.AuthDormantSeparate {
+		arg.AuthDormantAll, arg.AuthDormantOrgIds, arg.AuthDormantOwnerOrgIds = dormant.All, dormant.OrgIDs, dormant.OwnerOrgIDs
+		arg.AuthDormantAclOrgIds, arg.AuthDormantAclOwnerOrgIds = dormant.ACLOrgIDs, dormant.ACLOwnerOrgIDs
+	}
 	rows, err := q.db.GetAuthorizedWorkspaces(ctx, arg)
 	if err != nil {
 		return nil, err
@@ -414,4 +433,13 @@ func (q *querier) DeleteWorkspaceAgentPortShare(ctx context.Context, arg databas
 		return err
 	})
 	return n, err
+}
+
+// sameRows reports whether two filters for the same subject and action
+// allow the same rows of a table whose rows all have an organization.
+func sameRows(a, b rbac.Filter) bool {
+	return a.All == b.All && slices.Equal(a.OrgIDs, b.OrgIDs) && a.OwnerID == b.OwnerID &&
+		slices.Equal(a.OwnerOrgIDs, b.OwnerOrgIDs) && slices.Equal(a.ACLOrgIDs, b.ACLOrgIDs) &&
+		slices.Equal(a.ACLOwnerOrgIDs, b.ACLOwnerOrgIDs) && a.ACLUserID == b.ACLUserID &&
+		slices.Equal(a.ACLGroupIDs, b.ACLGroupIDs)
 }

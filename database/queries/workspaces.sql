@@ -68,7 +68,11 @@ WITH matched AS NOT MATERIALIZED (
             OR (w.user_acl <> '{}'::jsonb OR w.group_acl <> '{}'::jsonb) = sqlc.narg('shared')::boolean)
         AND (@shared_with_user_id::text = '' OR w.user_acl ? @shared_with_user_id::text)
         AND (@shared_with_group_id::text = '' OR w.group_acl ? @shared_with_group_id::text)
-        AND (@auth_all::boolean
+        -- A dormant workspace is a workspace_dormant object to rbac: when
+        -- the caller's filter for that type differs (auth_dormant_separate),
+        -- dormant rows go through the auth_dormant_* lists instead.
+        AND (CASE WHEN w.dormant_at IS NULL OR NOT @auth_dormant_separate::boolean THEN
+            @auth_all::boolean
             OR w.organization_id = ANY(@auth_org_ids::uuid[])
             OR (w.owner_id = @auth_owner_id::uuid AND w.organization_id = ANY(@auth_owner_org_ids::uuid[]))
             OR ((
@@ -79,7 +83,21 @@ WITH matched AS NOT MATERIALIZED (
                         WHERE g.key = ANY(@auth_acl_group_ids::text[])
                             AND jsonb_exists_any(g.value, ARRAY[@auth_action::text, '*']))))
                 AND ((w.owner_id IS DISTINCT FROM @auth_owner_id::uuid AND w.organization_id = ANY(@auth_acl_org_ids::uuid[]))
-                    OR (w.owner_id = @auth_owner_id::uuid AND w.organization_id = ANY(@auth_acl_owner_org_ids::uuid[])))))
+                    OR (w.owner_id = @auth_owner_id::uuid AND w.organization_id = ANY(@auth_acl_owner_org_ids::uuid[]))))
+        ELSE
+            @auth_dormant_all::boolean
+            OR w.organization_id = ANY(@auth_dormant_org_ids::uuid[])
+            OR (w.owner_id = @auth_owner_id::uuid AND w.organization_id = ANY(@auth_dormant_owner_org_ids::uuid[]))
+            OR ((
+                    (w.user_acl ? @auth_acl_user_id::text
+                        AND jsonb_exists_any(w.user_acl -> @auth_acl_user_id::text, ARRAY[@auth_action::text, '*']))
+                    OR (w.group_acl ?| @auth_acl_group_ids::text[] AND EXISTS (
+                        SELECT 1 FROM jsonb_each(w.group_acl) g
+                        WHERE g.key = ANY(@auth_acl_group_ids::text[])
+                            AND jsonb_exists_any(g.value, ARRAY[@auth_action::text, '*']))))
+                AND ((w.owner_id IS DISTINCT FROM @auth_owner_id::uuid AND w.organization_id = ANY(@auth_dormant_acl_org_ids::uuid[]))
+                    OR (w.owner_id = @auth_owner_id::uuid AND w.organization_id = ANY(@auth_dormant_acl_owner_org_ids::uuid[]))))
+        END)
 ),
 pinned AS MATERIALIZED (
     SELECT m.*, true AS pinned FROM matched m WHERE m.owner_id = @requester_id::uuid AND m.favorite
@@ -91,14 +109,16 @@ rest_offset AS (
 ),
 rest AS (
     (SELECT m.*, false AS pinned, 0::bigint AS narrow_count FROM matched m
-        WHERE (@auth_all::boolean OR COALESCE(cardinality(@auth_org_ids::uuid[]), 0) > 0)
+        WHERE (@auth_all::boolean OR COALESCE(cardinality(@auth_org_ids::uuid[]), 0) > 0
+            OR @auth_dormant_all::boolean OR COALESCE(cardinality(@auth_dormant_org_ids::uuid[]), 0) > 0)
             AND NOT (m.owner_id = @requester_id::uuid AND m.favorite)
         ORDER BY (m.latest_build_status = 'running') DESC, m.owner_username_key, m.name_key, m.id
         OFFSET (SELECT n FROM rest_offset)
         LIMIT NULLIF(@limit_opt::int, 0))
     UNION ALL
     (SELECT m.*, false AS pinned, count(*) OVER () AS narrow_count FROM matched m
-        WHERE NOT (@auth_all::boolean OR COALESCE(cardinality(@auth_org_ids::uuid[]), 0) > 0)
+        WHERE NOT (@auth_all::boolean OR COALESCE(cardinality(@auth_org_ids::uuid[]), 0) > 0
+            OR @auth_dormant_all::boolean OR COALESCE(cardinality(@auth_dormant_org_ids::uuid[]), 0) > 0)
             AND (m.owner_id = @auth_owner_id::uuid OR m.user_acl ? @auth_acl_user_id::text
                 OR m.group_acl ?| @auth_acl_group_ids::text[])
             AND NOT (m.owner_id = @requester_id::uuid AND m.favorite)
@@ -116,7 +136,8 @@ page AS (
 -- Only the branch that applies runs.
 total AS (
     SELECT CASE
-        WHEN NOT (@auth_all::boolean OR COALESCE(cardinality(@auth_org_ids::uuid[]), 0) > 0)
+        WHEN NOT (@auth_all::boolean OR COALESCE(cardinality(@auth_org_ids::uuid[]), 0) > 0
+            OR @auth_dormant_all::boolean OR COALESCE(cardinality(@auth_dormant_org_ids::uuid[]), 0) > 0)
             THEN (SELECT count(*) FROM pinned) + COALESCE((SELECT max(narrow_count) FROM rest), 0)
         WHEN @owner_id::uuid <> '00000000-0000-0000-0000-000000000000'
             OR COALESCE(cardinality(@template_names::text[]), 0) > 0
@@ -129,6 +150,7 @@ total AS (
             OR @has_agent::text <> '' OR sqlc.narg('healthy')::boolean IS NOT NULL
             OR sqlc.narg('shared')::boolean IS NOT NULL
             OR @shared_with_user_id::text <> '' OR @shared_with_group_id::text <> ''
+            OR @auth_dormant_separate::boolean
             THEN (SELECT count(*) FROM matched)
         ELSE
             -- Every live workspace of the organizations read in full, plus
