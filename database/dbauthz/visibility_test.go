@@ -385,6 +385,11 @@ func (d *deployment) compare(t *testing.T, subject rbac.Subject) bool {
 		require.NoError(t, err)
 		if limit == 0 {
 			same("GetAuthorizedWorkspaces", slices.Clone(want), ids(got, wsID))
+			describeDiff(t, want, ids(got, wsID), func(id uuid.UUID) string {
+				i := slices.IndexFunc(allWorkspaces, func(r database.GetAuthorizedWorkspacesRow) bool { return r.Workspace.ID == id })
+				o := allWorkspaces[i].Workspace.RBACObject()
+				return fmt.Sprintf("%s %s org=%s owner=%s users=%v groups=%v", id, o.Type, o.OrgID, o.Owner, o.ACLUserList, o.ACLGroupList)
+			})
 		}
 		if len(got) > 0 {
 			sameCount(fmt.Sprintf("GetAuthorizedWorkspaces count (limit %d)", limit), len(want), got[0].Count)
@@ -522,4 +527,19 @@ func TestVisibilityDormantWorkspaces(t *testing.T) {
 	require.Equal(t, 0, list(liveOnly))
 	// Read on dormant workspaces only: listed.
 	require.Equal(t, 1, list(orgRole(rbac.ResourceWorkspaceDormant.Type)))
+}
+
+// describeDiff logs the rows only one side has, described.
+func describeDiff(t *testing.T, want, got []uuid.UUID, describe func(uuid.UUID) string) {
+	t.Helper()
+	for _, id := range want {
+		if !slices.Contains(got, id) {
+			t.Logf("allowed by rbac, not returned: %s", describe(id))
+		}
+	}
+	for _, id := range got {
+		if !slices.Contains(want, id) {
+			t.Logf("returned, not allowed by rbac: %s", describe(id))
+		}
+	}
 }

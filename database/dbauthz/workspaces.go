@@ -49,8 +49,12 @@ func (q *querier) GetAuthorizedWorkspaces(ctx context.Context, arg database.GetA
 	arg.AuthOwnerID, arg.AuthOwnerOrgIds = f.OwnerID, f.OwnerOrgIDs
 	arg.AuthAclOrgIds, arg.AuthAclOwnerOrgIds = f.ACLOrgIDs, f.ACLOwnerOrgIDs
 	arg.AuthAction = string(f.Action)
-	// Both filters name the same subject; whichever may match an ACL
-	// supplies the keys (the other's ACL lists are empty).
+	// Both filters name the same subject, but a filter that allows every
+	// row (or no row through an ACL) leaves the owner or the ACL keys
+	// unset: take them from the other.
+	if arg.AuthOwnerID == uuid.Nil {
+		arg.AuthOwnerID = dormant.OwnerID
+	}
 	keys := f
 	if !f.HasACL() {
 		keys = dormant
