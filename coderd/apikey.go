@@ -9,10 +9,9 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/devplane/devplane/coderd/apikey"
 	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/convert"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/codersdk"
@@ -210,7 +209,7 @@ func (api *API) tokens(rw http.ResponseWriter, r *http.Request) {
 		if !includeExpired && !now.Before(k.ExpiresAt) {
 			continue
 		}
-		out = append(out, codersdk.APIKeyWithOwner{APIKey: convertAPIKey(k), Username: user.Username})
+		out = append(out, codersdk.APIKeyWithOwner{APIKey: convert.APIKey(k), Username: user.Username})
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, out)
 }
@@ -224,33 +223,8 @@ func (api *API) tokens(rw http.ResponseWriter, r *http.Request) {
 // @Param keyname path string true "Key Name" format(string)
 // @Success 200 {object} codersdk.APIKey
 // @Router /users/{user}/keys/tokens/{keyname} [get]
-func (api *API) apiKeyByName(rw http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	user := httpmw.UserParam(r)
-	key, err := api.Database.GetAPIKeyByName(ctx, database.GetAPIKeyByNameParams{UserID: user.ID, TokenName: chi.URLParam(r, "keyname")})
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	httpapi.Write(ctx, rw, http.StatusOK, convertAPIKey(key))
-}
-
-// userKey loads {keyid} and checks it belongs to {user}.
-func (api *API) userKey(rw http.ResponseWriter, r *http.Request) (database.APIKey, bool) {
-	key, err := api.Database.GetAPIKeyByID(r.Context(), chi.URLParam(r, "keyid"))
-	if httpapi.IsUnauthorizedOrNotFound(err) || err == nil && key.UserID != httpmw.UserParam(r).ID {
-		httpapi.ResourceNotFound(rw)
-		return database.APIKey{}, false
-	}
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return database.APIKey{}, false
-	}
-	return key, true
+func (*API) apiKeyByName(rw http.ResponseWriter, r *http.Request) {
+	httpapi.Write(r.Context(), rw, http.StatusOK, convert.APIKey(httpmw.APIKeyParam(r)))
 }
 
 // @Summary Get API key by ID
@@ -262,12 +236,8 @@ func (api *API) userKey(rw http.ResponseWriter, r *http.Request) (database.APIKe
 // @Param keyid path string true "Key ID" format(string)
 // @Success 200 {object} codersdk.APIKey
 // @Router /users/{user}/keys/{keyid} [get]
-func (api *API) apiKeyByID(rw http.ResponseWriter, r *http.Request) {
-	key, ok := api.userKey(rw, r)
-	if !ok {
-		return
-	}
-	httpapi.Write(r.Context(), rw, http.StatusOK, convertAPIKey(key))
+func (*API) apiKeyByID(rw http.ResponseWriter, r *http.Request) {
+	httpapi.Write(r.Context(), rw, http.StatusOK, convert.APIKey(httpmw.APIKeyParam(r)))
 }
 
 // @Summary Delete API key
@@ -279,10 +249,7 @@ func (api *API) apiKeyByID(rw http.ResponseWriter, r *http.Request) {
 // @Success 204
 // @Router /users/{user}/keys/{keyid} [delete]
 func (api *API) deleteAPIKey(rw http.ResponseWriter, r *http.Request) {
-	key, ok := api.userKey(rw, r)
-	if !ok {
-		return
-	}
+	key := httpmw.APIKeyParam(r)
 	err := api.Database.DeleteAPIKeyByID(r.Context(), key.ID)
 	if dbauthz.IsNotAuthorizedError(err) {
 		httpapi.Forbidden(rw)

@@ -2,10 +2,8 @@ package coderd
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -13,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/convert"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/searchquery"
@@ -141,136 +140,23 @@ func (api *API) auditLogs(rw http.ResponseWriter, r *http.Request) {
 			BuildReason: filter.BuildReason, DateFrom: filter.DateFrom, DateTo: filter.DateTo, RequestID: filter.RequestID,
 			OffsetOpt: page.Offset, LimitOpt: page.Limit,
 		})
-		for _, row := range rows {
-			logs = append(logs, convertAuditLog(row))
+		if err != nil {
+			return err
 		}
-		return err
+		for _, row := range rows {
+			l, err := convert.AuditLog(row)
+			if err != nil {
+				return err
+			}
+			logs = append(logs, l)
+		}
+		return nil
 	}, &database.TxOptions{ReadOnly: true})
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, codersdk.AuditLogResponse{AuditLogs: logs, Count: count, CountCap: auditCountCap})
-}
-
-func convertAuditLog(row database.GetAuditLogsOffsetRow) codersdk.AuditLog {
-	out := codersdk.AuditLog{
-		ID:               row.ID,
-		RequestID:        row.RequestID,
-		Time:             row.Time,
-		UserAgent:        row.UserAgent,
-		ResourceType:     codersdk.ResourceType(row.ResourceType),
-		ResourceID:       row.ResourceID,
-		ResourceTarget:   row.ResourceTarget,
-		ResourceIcon:     row.ResourceIcon,
-		Action:           codersdk.AuditAction(row.Action),
-		Diff:             codersdk.AuditDiff{},
-		StatusCode:       row.StatusCode,
-		AdditionalFields: json.RawMessage(row.AdditionalFields),
-		IsDeleted:        row.IsDeleted,
-	}
-	if row.Ip != nil {
-		out.IP = *row.Ip
-	}
-	// The column is only ever written from a codersdk.AuditDiff.
-	_ = json.Unmarshal(row.Diff, &out.Diff)
-	if len(out.AdditionalFields) == 0 {
-		out.AdditionalFields = json.RawMessage("{}")
-	}
-	if row.OrganizationID.Valid {
-		out.OrganizationID = row.OrganizationID.UUID
-		if row.OrganizationName != nil {
-			out.Organization = &codersdk.MinimalOrganization{
-				ID: row.OrganizationID.UUID, Name: *row.OrganizationName,
-				DisplayName: deref(row.OrganizationDisplayName), Icon: deref(row.OrganizationIcon),
-			}
-		}
-	}
-	if row.UserID.Valid && row.UserUsername != nil {
-		u := database.User{
-			ID: row.UserID.UUID, Username: *row.UserUsername, Name: deref(row.UserName), Email: deref(row.UserEmail),
-			AvatarUrl: deref(row.UserAvatarUrl), Status: database.UserStatus(row.UserStatus),
-			LoginType: database.LoginType(row.UserLoginType), ThemePreference: deref(row.UserThemePreference),
-			RbacRoles: row.UserRbacRoles,
-		}
-		if row.UserCreatedAt != nil {
-			u.CreatedAt = *row.UserCreatedAt
-		}
-		if row.UserUpdatedAt != nil {
-			u.UpdatedAt = *row.UserUpdatedAt
-		}
-		if row.UserLastSeenAt != nil {
-			u.LastSeenAt = *row.UserLastSeenAt
-		}
-		user := convertUser(u, row.UserOrganizationIds)
-		out.User = &user
-	}
-	out.Description = auditDescription(out)
-	if !out.IsDeleted {
-		out.ResourceLink = auditResourceLink(out)
-	}
-	return out
-}
-
-// auditResourceLink is the dashboard page of the resource, where the entry
-// itself says enough to build it.
-func auditResourceLink(l codersdk.AuditLog) string {
-	var fields struct {
-		WorkspaceOwner string `json:"workspace_owner"`
-		WorkspaceName  string `json:"workspace_name"`
-		BuildNumber    string `json:"build_number"`
-	}
-	_ = json.Unmarshal(l.AdditionalFields, &fields)
-	switch l.ResourceType {
-	case codersdk.ResourceTypeTemplate:
-		return "/templates/" + url.PathEscape(l.ResourceTarget)
-	case codersdk.ResourceTypeUser:
-		return "/users?filter=" + url.QueryEscape(l.ResourceTarget)
-	case codersdk.ResourceTypeWorkspace:
-		if fields.WorkspaceOwner != "" {
-			return "/@" + url.PathEscape(fields.WorkspaceOwner) + "/" + url.PathEscape(l.ResourceTarget)
-		}
-	case codersdk.ResourceTypeWorkspaceBuild:
-		if fields.WorkspaceOwner != "" && fields.WorkspaceName != "" && fields.BuildNumber != "" {
-			return "/@" + url.PathEscape(fields.WorkspaceOwner) + "/" + url.PathEscape(fields.WorkspaceName) +
-				"/builds/" + url.PathEscape(fields.BuildNumber)
-		}
-	}
-	return ""
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
-
-// auditDescription is the sentence a UI shows, with {user} and {target}
-// left for it to fill in (and link), as upstream does.
-func auditDescription(l codersdk.AuditLog) string {
-	var b strings.Builder
-	b.WriteString("{user} ")
-	if l.StatusCode >= 400 {
-		b.WriteString("unsuccessfully attempted to ")
-		b.WriteString(string(l.Action))
-	} else {
-		b.WriteString(l.Action.Friendly())
-	}
-	switch {
-	case l.ResourceType == codersdk.ResourceTypeAPIKey &&
-		(l.Action == codersdk.AuditActionLogin || l.Action == codersdk.AuditActionLogout || l.Action == codersdk.AuditActionRegister):
-		// "{user} logged in": the key is not worth naming.
-		return b.String()
-	case l.ResourceType == codersdk.ResourceTypeGitSSHKey:
-		b.WriteString(" the git ssh key")
-		return b.String()
-	}
-	b.WriteString(" ")
-	b.WriteString(l.ResourceType.FriendlyString())
-	b.WriteString(" {target}")
-	return b.String()
 }
 
 // auditMember records a change to user's membership of the organization the

@@ -220,7 +220,7 @@ func (api *API) routes() http.Handler {
 						r.Get("/", api.listOrganizationRoles)
 						r.Post("/", api.postOrganizationRole)
 						r.Put("/", api.putOrganizationRole)
-						r.Delete("/{roleName}", api.deleteOrganizationRole)
+						r.With(httpmw.ExtractCustomRoleParam(api.Database)).Delete("/{roleName}", api.deleteOrganizationRole)
 					})
 					r.Route("/{user}", func(r chi.Router) {
 						r.Use(httpmw.ExtractUserParam(api.Database))
@@ -234,7 +234,7 @@ func (api *API) routes() http.Handler {
 				r.Route("/groups", func(r chi.Router) {
 					r.Get("/", api.organizationGroups)
 					r.Post("/", api.postGroupByOrganization)
-					r.Get("/{groupName}", api.groupByOrganization)
+					r.With(httpmw.ExtractGroupByNameParam(api.Database)).Get("/{groupName}", api.groupByOrganization)
 				})
 				r.Post("/templateversions", api.postTemplateVersionsByOrganization)
 				r.Route("/templates", func(r chi.Router) {
@@ -242,14 +242,18 @@ func (api *API) routes() http.Handler {
 					r.Post("/", api.postTemplateByOrganization)
 					r.Get("/examples", api.templateExamplesByOrganization)
 					r.Route("/{templatename}", func(r chi.Router) {
+						r.Use(httpmw.ExtractTemplateByNameParam(api.Database))
 						r.Get("/", api.templateByOrganizationAndName)
-						r.Get("/versions/{templateversionname}", api.templateVersionByOrganizationTemplateAndName)
-						r.Get("/versions/{templateversionname}/previous", api.previousTemplateVersionByOrganizationTemplateAndName)
+						r.Route("/versions/{templateversionname}", func(r chi.Router) {
+							r.Use(httpmw.ExtractTemplateVersionByNameParam(api.Database))
+							r.Get("/", api.templateVersionByOrganizationTemplateAndName)
+							r.Get("/previous", api.previousTemplateVersionByOrganizationTemplateAndName)
+						})
 					})
 				})
 				r.Route("/provisionerjobs", func(r chi.Router) {
 					r.Get("/", api.provisionerJobs)
-					r.Get("/{job}", api.provisionerJob)
+					r.With(httpmw.ExtractProvisionerJobParam(api.Database)).Get("/{job}", api.provisionerJob)
 				})
 				r.Get("/provisionerdaemons", api.provisionerDaemons)
 			})
@@ -258,7 +262,7 @@ func (api *API) routes() http.Handler {
 		r.Route("/files", func(r chi.Router) {
 			r.Use(apiKey)
 			r.Post("/", api.postFile)
-			r.Get("/{fileID}", api.fileByID)
+			r.With(httpmw.ExtractFileParam(api.Database)).Get("/{fileID}", api.fileByID)
 		})
 
 		r.Route("/templates", func(r chi.Router) {
@@ -278,7 +282,7 @@ func (api *API) routes() http.Handler {
 					r.Get("/", api.templateVersionsByTemplate)
 					r.Patch("/", api.patchActiveTemplateVersion)
 					r.Post("/archive", api.postArchiveTemplateVersions)
-					r.Get("/{templateversionname}", api.templateVersionByName)
+					r.With(httpmw.ExtractTemplateVersionByNameParam(api.Database)).Get("/{templateversionname}", api.templateVersionByName)
 				})
 			})
 		})
@@ -338,6 +342,7 @@ func (api *API) routes() http.Handler {
 			r.Get("/external-auth", api.templateVersionExternalAuth)
 			r.Post("/dry-run", api.postTemplateVersionDryRun)
 			r.Route("/dry-run/{jobID}", func(r chi.Router) {
+				r.Use(api.extractDryRunJob())
 				r.Get("/", api.templateVersionDryRun)
 				r.Get("/logs", api.templateVersionDryRunLogs)
 				r.Get("/resources", api.templateVersionDryRunResources)
@@ -384,11 +389,12 @@ func (api *API) routes() http.Handler {
 					r.Get("/appearance", api.userAppearanceSettings)
 					r.Put("/appearance", api.putUserAppearanceSettings)
 					r.Get("/organizations", api.organizationsByUser)
-					r.Get("/organizations/{organizationname}", api.organizationByUserAndName)
+					r.With(httpmw.ExtractOrganizationByNameParam(api.Database)).Get("/organizations/{organizationname}", api.organizationByUserAndName)
 					r.Post("/workspaces", api.postUserWorkspaces)
 					r.Route("/workspace/{workspacename}", func(r chi.Router) {
+						r.Use(httpmw.ExtractWorkspaceByNameParam(api.Database))
 						r.Get("/", api.workspaceByOwnerAndName)
-						r.Get("/builds/{buildnumber}", api.workspaceBuildByBuildNumber)
+						r.With(httpmw.ExtractWorkspaceBuildByNumberParam(api.Database)).Get("/builds/{buildnumber}", api.workspaceBuildByBuildNumber)
 					})
 					r.Get("/gitsshkey", api.gitSSHKey)
 					r.Put("/gitsshkey", api.regenerateGitSSHKey)
@@ -398,10 +404,13 @@ func (api *API) routes() http.Handler {
 							r.Post("/", api.postToken)
 							r.Get("/", api.tokens)
 							r.Get("/tokenconfig", api.tokenConfig)
-							r.Get("/{keyname}", api.apiKeyByName)
+							r.With(httpmw.ExtractAPIKeyByNameParam(api.Database)).Get("/{keyname}", api.apiKeyByName)
 						})
-						r.Get("/{keyid}", api.apiKeyByID)
-						r.Delete("/{keyid}", api.deleteAPIKey)
+						r.Route("/{keyid}", func(r chi.Router) {
+							r.Use(httpmw.ExtractAPIKeyParam(api.Database))
+							r.Get("/", api.apiKeyByID)
+							r.Delete("/", api.deleteAPIKey)
+						})
 					})
 				})
 			})

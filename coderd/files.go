@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
@@ -149,25 +148,8 @@ func (api *API) storeFile(ctx context.Context, userID uuid.UUID, mediaType strin
 // @Failure 400 {object} codersdk.Response
 // @Failure 404 {object} codersdk.Response
 // @Router /files/{fileID} [get]
-func (api *API) fileByID(rw http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	id, err := uuid.Parse(chi.URLParam(r, "fileID"))
-	if err != nil {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
-			Message:     "Invalid file.",
-			Validations: []codersdk.ValidationError{{Field: "fileID", Detail: "must be a file ID (a UUID)"}},
-		})
-		return
-	}
-	file, err := api.Database.GetFileByID(ctx, id)
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
+func (*API) fileByID(rw http.ResponseWriter, r *http.Request) {
+	file := httpmw.FileParam(r)
 	rw.Header().Set("Content-Type", file.Mimetype)
 	rw.Header().Set("Content-Length", strconv.Itoa(len(file.Data)))
 	rw.WriteHeader(http.StatusOK)

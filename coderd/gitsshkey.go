@@ -4,10 +4,10 @@ import (
 	"net/http"
 
 	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/convert"
 	"github.com/devplane/devplane/coderd/gitsshkey"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
-	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbtime"
 )
@@ -30,7 +30,7 @@ func (api *API) gitSSHKey(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
-	httpapi.Write(r.Context(), rw, http.StatusOK, convertGitSSHKey(key))
+	httpapi.Write(r.Context(), rw, http.StatusOK, convert.GitSSHKey(key))
 }
 
 // @Summary Regenerate user SSH key
@@ -60,9 +60,5 @@ func (api *API) regenerateGitSSHKey(rw http.ResponseWriter, r *http.Request) {
 	}
 	// The private key is redacted; the new public key is the news.
 	audit.Updated(r.Context(), nil, key)
-	httpapi.Write(r.Context(), rw, http.StatusOK, convertGitSSHKey(key))
-}
-
-func convertGitSSHKey(k database.GitSSHKey) codersdk.GitSSHKey {
-	return codersdk.GitSSHKey{UserID: k.UserID, CreatedAt: k.CreatedAt, UpdatedAt: k.UpdatedAt, PublicKey: k.PublicKey}
+	httpapi.Write(r.Context(), rw, http.StatusOK, convert.GitSSHKey(key))
 }

@@ -9,10 +9,10 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
 	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/convert"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
@@ -104,19 +104,7 @@ func (api *API) postGroupByOrganization(rw http.ResponseWriter, r *http.Request)
 // @Failure 404 {object} codersdk.Response
 // @Router /organizations/{organization}/groups/{groupName} [get]
 func (api *API) groupByOrganization(rw http.ResponseWriter, r *http.Request) {
-	org := httpmw.OrganizationParam(r)
-	group, err := api.Database.GetGroupByOrgAndName(r.Context(), database.GetGroupByOrgAndNameParams{
-		OrganizationID: org.ID, Name: chi.URLParam(r, "groupName"),
-	})
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	api.writeGroup(rw, r, http.StatusOK, group)
+	api.writeGroup(rw, r, http.StatusOK, httpmw.GroupParam(r))
 }
 
 // @Summary Get groups
@@ -474,59 +462,44 @@ func lookupUserParam(ctx context.Context, db database.Store, s string, me uuid.U
 	return user, err
 }
 
-// groupConverter builds codersdk.Groups, fetching each organization once.
-type groupConverter struct {
+// groupLoader loads what a group's conversion needs (its organization,
+// fetched once per organization, and its members), then converts it.
+type groupLoader struct {
 	ctx  context.Context
 	db   database.Store
 	orgs map[uuid.UUID]database.Organization
 }
 
-func (c *groupConverter) convert(g database.Group) (codersdk.Group, error) {
-	org, ok := c.orgs[g.OrganizationID]
+func (l *groupLoader) load(g database.Group) (codersdk.Group, error) {
+	org, ok := l.orgs[g.OrganizationID]
 	if !ok {
 		var err error
-		org, err = c.db.GetOrganizationByID(c.ctx, g.OrganizationID)
+		org, err = l.db.GetOrganizationByID(l.ctx, g.OrganizationID)
 		if err != nil && !dbauthz.IsNotAuthorizedError(err) {
 			return codersdk.Group{}, err
 		}
-		c.orgs[g.OrganizationID] = org
+		l.orgs[g.OrganizationID] = org
 	}
-	members, err := c.db.GetGroupMembers(c.ctx, g.ID)
+	members, err := l.db.GetGroupMembers(l.ctx, g.ID)
 	total := int64(len(members))
 	if dbauthz.IsNotAuthorizedError(err) {
 		// The caller may see the group but not who is in it: it still
 		// learns how many are.
 		members = nil
-		total, err = c.db.GetGroupMemberCount(c.ctx, g.ID)
+		total, err = l.db.GetGroupMemberCount(l.ctx, g.ID)
 	}
 	if err != nil {
 		return codersdk.Group{}, err
 	}
-	reduced := make([]codersdk.ReducedUser, 0, len(members))
-	for _, u := range members {
-		reduced = append(reduced, convertReducedUser(u))
-	}
-	return codersdk.Group{
-		ID:                      g.ID,
-		Name:                    g.Name,
-		DisplayName:             g.DisplayName,
-		OrganizationID:          g.OrganizationID,
-		Members:                 reduced,
-		TotalMemberCount:        int(total),
-		AvatarURL:               g.AvatarUrl,
-		QuotaAllowance:          int(g.QuotaAllowance),
-		Source:                  codersdk.GroupSource(g.Source),
-		OrganizationName:        org.Name,
-		OrganizationDisplayName: org.DisplayName,
-	}, nil
+	return convert.Group(g, org, members, total), nil
 }
 
-func (api *API) newGroupConverter(ctx context.Context) *groupConverter {
-	return &groupConverter{ctx: ctx, db: api.Database, orgs: map[uuid.UUID]database.Organization{}}
+func (api *API) newGroupLoader(ctx context.Context) *groupLoader {
+	return &groupLoader{ctx: ctx, db: api.Database, orgs: map[uuid.UUID]database.Organization{}}
 }
 
 func (api *API) writeGroup(rw http.ResponseWriter, r *http.Request, status int, g database.Group) {
-	out, err := api.newGroupConverter(r.Context()).convert(g)
+	out, err := api.newGroupLoader(r.Context()).load(g)
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return
@@ -535,10 +508,10 @@ func (api *API) writeGroup(rw http.ResponseWriter, r *http.Request, status int, 
 }
 
 func (api *API) writeGroups(rw http.ResponseWriter, r *http.Request, rows []database.Group) {
-	c := api.newGroupConverter(r.Context())
+	c := api.newGroupLoader(r.Context())
 	out := make([]codersdk.Group, 0, len(rows))
 	for _, g := range rows {
-		converted, err := c.convert(g)
+		converted, err := c.load(g)
 		if err != nil {
 			httpapi.InternalServerError(rw, err)
 			return

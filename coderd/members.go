@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/devplane/devplane/coderd/convert"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
@@ -18,15 +19,11 @@ import (
 	"github.com/devplane/devplane/database/dbtime"
 )
 
-// orgRoleNames holds the display names of an organization's roles, built-in
-// and custom, keyed by role name.
-type orgRoleNames map[string]string
-
 // organizationRoleNames looks up the display names of the organization's
 // roles. Custom roles cost one query, made only when some name is not
 // built in; roles the caller may not read keep their bare name.
-func organizationRoleNames(ctx context.Context, db database.Store, orgID uuid.UUID, names []string) (orgRoleNames, error) {
-	out := orgRoleNames{}
+func organizationRoleNames(ctx context.Context, db database.Store, orgID uuid.UUID, names []string) (convert.OrgRoleNames, error) {
+	out := convert.OrgRoleNames{}
 	for _, role := range rbac.OrganizationBuiltinRoles(orgID) {
 		out[role.Identifier.Name] = role.DisplayName
 	}
@@ -44,32 +41,9 @@ func organizationRoleNames(ctx context.Context, db database.Store, orgID uuid.UU
 	return out, nil
 }
 
-// slimOrgRoles names a member's stored organization roles for the wire. The
-// implicit organization-member role is never listed, as upstream.
-func (n orgRoleNames) slimOrgRoles(orgID uuid.UUID, names []string) []codersdk.SlimRole {
-	out := make([]codersdk.SlimRole, 0, len(names))
-	for _, name := range names {
-		display := n[name]
-		if display == "" {
-			display = name
-		}
-		out = append(out, codersdk.SlimRole{Name: name, DisplayName: display, OrganizationID: orgID.String()})
-	}
-	return out
-}
-
-func (n orgRoleNames) convertMember(m database.OrganizationMember) codersdk.OrganizationMember {
-	return codersdk.OrganizationMember{
-		UserID:         m.UserID,
-		OrganizationID: m.OrganizationID,
-		CreatedAt:      m.CreatedAt,
-		UpdatedAt:      m.UpdatedAt,
-		Roles:          n.slimOrgRoles(m.OrganizationID, m.Roles),
-	}
-}
-
-// convertMemberRows converts members of one organization.
-func convertMemberRows(ctx context.Context, db database.Store, orgID uuid.UUID, rows []database.GetOrganizationMembersRow) ([]codersdk.OrganizationMemberWithUserData, error) {
+// loadMembers converts members of one organization, loading the display
+// names of their roles.
+func loadMembers(ctx context.Context, db database.Store, orgID uuid.UUID, rows []database.GetOrganizationMembersRow) ([]codersdk.OrganizationMemberWithUserData, error) {
 	var all []string
 	for _, row := range rows {
 		all = append(all, row.OrganizationMember.Roles...)
@@ -85,8 +59,8 @@ func convertMemberRows(ctx context.Context, db database.Store, orgID uuid.UUID, 
 			Name:               row.Name,
 			AvatarURL:          row.AvatarUrl,
 			Email:              row.Email,
-			GlobalRoles:        slimSiteRoles(row.GlobalRoles),
-			OrganizationMember: names.convertMember(row.OrganizationMember),
+			GlobalRoles:        convert.SlimSiteRoles(row.GlobalRoles),
+			OrganizationMember: names.Member(row.OrganizationMember),
 			LastSeenAt:         row.LastSeenAt,
 			Status:             codersdk.UserStatus(row.Status),
 			LoginType:          codersdk.LoginType(row.LoginType),
@@ -105,7 +79,7 @@ func writeMember(rw http.ResponseWriter, r *http.Request, db database.Store, sta
 		httpapi.InternalServerError(rw, err)
 		return
 	}
-	httpapi.Write(ctx, rw, status, names.convertMember(m))
+	httpapi.Write(ctx, rw, status, names.Member(m))
 }
 
 // @Summary List organization members
@@ -125,7 +99,7 @@ func (api *API) listMembers(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
-	members, err := convertMemberRows(ctx, api.Database, org.ID, rows)
+	members, err := loadMembers(ctx, api.Database, org.ID, rows)
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return
@@ -174,7 +148,7 @@ func (api *API) paginatedMembers(rw http.ResponseWriter, r *http.Request) {
 			count = int(first[0].Count)
 		}
 	}
-	members, err := convertMemberRows(ctx, api.Database, org.ID, rows)
+	members, err := loadMembers(ctx, api.Database, org.ID, rows)
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return
@@ -410,7 +384,7 @@ func (api *API) putMemberRoles(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	auditMember(ctx, httpmw.UserParam(r), member, updated)
-	httpapi.Write(ctx, rw, http.StatusOK, names.convertMember(updated))
+	httpapi.Write(ctx, rw, http.StatusOK, names.Member(updated))
 }
 
 // @Summary Get users available for workspace creation

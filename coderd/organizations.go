@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
 	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/convert"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
@@ -20,29 +20,6 @@ import (
 
 // maxOrganizationDescriptionLength bounds an organization's description.
 const maxOrganizationDescriptionLength = 1024
-
-func convertOrganization(o database.Organization) codersdk.Organization {
-	return codersdk.Organization{
-		MinimalOrganization: codersdk.MinimalOrganization{
-			ID: o.ID, Name: o.Name, DisplayName: o.DisplayName, Icon: o.Icon,
-		},
-		Description: o.Description,
-		CreatedAt:   o.CreatedAt,
-		UpdatedAt:   o.UpdatedAt,
-		IsDefault:   o.IsDefault,
-		// Default member roles are not supported: every member has only
-		// organization-member implicitly.
-		DefaultOrgMemberRoles: []string{},
-	}
-}
-
-func convertOrganizations(orgs []database.Organization) []codersdk.Organization {
-	out := make([]codersdk.Organization, 0, len(orgs))
-	for _, o := range orgs {
-		out = append(out, convertOrganization(o))
-	}
-	return out
-}
 
 // organizationNameProblem explains why name cannot name an organization, or
 // returns "". "default" always means the default organization in paths.
@@ -81,7 +58,7 @@ func (api *API) organizations(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
-	httpapi.Write(ctx, rw, http.StatusOK, convertOrganizations(orgs))
+	httpapi.Write(ctx, rw, http.StatusOK, convert.Organizations(orgs))
 }
 
 // @Summary Create organization
@@ -149,7 +126,7 @@ func (api *API) postOrganization(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	audit.Created(ctx, org)
-	httpapi.Write(ctx, rw, http.StatusCreated, convertOrganization(org))
+	httpapi.Write(ctx, rw, http.StatusCreated, convert.Organization(org))
 }
 
 // @Summary Get organization by ID
@@ -162,7 +139,7 @@ func (api *API) postOrganization(rw http.ResponseWriter, r *http.Request) {
 // @Failure 404 {object} codersdk.Response
 // @Router /organizations/{organization} [get]
 func (*API) organization(rw http.ResponseWriter, r *http.Request) {
-	httpapi.Write(r.Context(), rw, http.StatusOK, convertOrganization(httpmw.OrganizationParam(r)))
+	httpapi.Write(r.Context(), rw, http.StatusOK, convert.Organization(httpmw.OrganizationParam(r)))
 }
 
 // @Summary Update organization
@@ -247,7 +224,7 @@ func (api *API) patchOrganization(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	audit.Updated(ctx, httpmw.OrganizationParam(r), updated)
-	httpapi.Write(ctx, rw, http.StatusOK, convertOrganization(updated))
+	httpapi.Write(ctx, rw, http.StatusOK, convert.Organization(updated))
 }
 
 // @Summary Delete organization
@@ -304,7 +281,7 @@ func (api *API) organizationsByUser(rw http.ResponseWriter, r *http.Request) {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
-	httpapi.Write(ctx, rw, http.StatusOK, convertOrganizations(orgs))
+	httpapi.Write(ctx, rw, http.StatusOK, convert.Organizations(orgs))
 }
 
 // @Summary Get organization by user and organization name
@@ -320,17 +297,9 @@ func (api *API) organizationsByUser(rw http.ResponseWriter, r *http.Request) {
 func (api *API) organizationByUserAndName(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	user := httpmw.UserParam(r)
-	org, err := api.Database.GetOrganizationByName(ctx, chi.URLParam(r, "organizationname"))
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
+	org := httpmw.OrganizationParam(r)
 	// The organization must be one of the user's.
-	_, err = api.Database.GetOrganizationMember(ctx, database.GetOrganizationMemberParams{OrganizationID: org.ID, UserID: user.ID})
+	_, err := api.Database.GetOrganizationMember(ctx, database.GetOrganizationMemberParams{OrganizationID: org.ID, UserID: user.ID})
 	if httpapi.IsUnauthorizedOrNotFound(err) {
 		httpapi.ResourceNotFound(rw)
 		return
@@ -339,5 +308,5 @@ func (api *API) organizationByUserAndName(rw http.ResponseWriter, r *http.Reques
 		httpapi.InternalServerError(rw, err)
 		return
 	}
-	httpapi.Write(ctx, rw, http.StatusOK, convertOrganization(org))
+	httpapi.Write(ctx, rw, http.StatusOK, convert.Organization(org))
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/convert"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/codersdk"
@@ -21,14 +22,6 @@ var portShareRank = map[codersdk.WorkspaceAgentPortShareLevel]int{
 	codersdk.WorkspaceAgentPortShareLevelAuthenticated: 1,
 	codersdk.WorkspaceAgentPortShareLevelOrganization:  2,
 	codersdk.WorkspaceAgentPortShareLevelPublic:        3,
-}
-
-func convertPortShare(s database.WorkspaceAgentPortShare) codersdk.WorkspaceAgentPortShare {
-	return codersdk.WorkspaceAgentPortShare{
-		WorkspaceID: s.WorkspaceID, AgentName: s.AgentName, Port: s.Port,
-		ShareLevel: codersdk.WorkspaceAgentPortShareLevel(s.ShareLevel),
-		Protocol:   codersdk.WorkspaceAgentPortShareProtocol(s.Protocol),
-	}
 }
 
 // @Summary Get workspace agent port shares
@@ -50,7 +43,7 @@ func (api *API) workspacePortShares(rw http.ResponseWriter, r *http.Request) {
 	}
 	out := codersdk.WorkspaceAgentPortShares{Shares: make([]codersdk.WorkspaceAgentPortShare, 0, len(rows))}
 	for _, s := range rows {
-		out.Shares = append(out.Shares, convertPortShare(s))
+		out.Shares = append(out.Shares, convert.PortShare(s))
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, out)
 }
@@ -135,7 +128,7 @@ func (api *API) postWorkspacePortShare(rw http.ResponseWriter, r *http.Request) 
 		return
 	}
 	api.workspaceChanged(ctx, w.ID)
-	httpapi.Write(ctx, rw, http.StatusOK, convertPortShare(share))
+	httpapi.Write(ctx, rw, http.StatusOK, convert.PortShare(share))
 }
 
 // @Summary Delete workspace agent port share

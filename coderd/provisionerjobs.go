@@ -13,10 +13,10 @@ import (
 
 	"cdr.dev/slog"
 	"github.com/coder/websocket"
-	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
 	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/convert"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/codersdk"
@@ -26,10 +26,6 @@ import (
 	"github.com/devplane/devplane/database/pubsub"
 )
 
-// provisionerDaemonStaleAfter is how long a daemon may go unheard before it
-// counts as offline.
-const provisionerDaemonStaleAfter = 90 * time.Second
-
 // defaultProvisionerJobsLimit is the page size of the job list when the
 // caller names none.
 const defaultProvisionerJobsLimit = 50
@@ -37,96 +33,6 @@ const defaultProvisionerJobsLimit = 50
 // logFollowPollInterval is how often a log follower looks again without a
 // notification: pubsub messages can be lost while a listener reconnects.
 const logFollowPollInterval = 5 * time.Second
-
-// provisionerJobStatus derives a job's status from its timestamps. It is the
-// one place that does, so every endpoint agrees.
-func provisionerJobStatus(job database.ProvisionerJob) codersdk.ProvisionerJobStatus {
-	switch {
-	case job.CanceledAt != nil && job.CompletedAt != nil:
-		return codersdk.ProvisionerJobCanceled
-	case job.CanceledAt != nil:
-		return codersdk.ProvisionerJobCanceling
-	case job.StartedAt == nil:
-		return codersdk.ProvisionerJobPending
-	case job.CompletedAt == nil:
-		return codersdk.ProvisionerJobRunning
-	case job.Error != nil && *job.Error != "":
-		return codersdk.ProvisionerJobFailed
-	default:
-		return codersdk.ProvisionerJobSucceeded
-	}
-}
-
-// provisionerJobInput is the part of a job's input JSON the API shows.
-type provisionerJobInput struct {
-	TemplateVersionID *uuid.UUID `json:"template_version_id,omitempty"`
-	WorkspaceBuildID  *uuid.UUID `json:"workspace_build_id,omitempty"`
-}
-
-// jsonStringMap decodes a JSON object of strings (tags), never returning
-// nil so it encodes as {}.
-func jsonStringMap(raw json.RawMessage) map[string]string {
-	out := map[string]string{}
-	if len(raw) > 0 {
-		_ = json.Unmarshal(raw, &out)
-	}
-	if out == nil {
-		out = map[string]string{}
-	}
-	return out
-}
-
-// jobExtras is what a job's conversion needs beyond its own row.
-type jobExtras struct {
-	queuePosition, queueSize int64
-	// version is the template version an import or dry-run works on, if
-	// known.
-	version *database.TemplateVersion
-	// workerName is the name of the daemon running the job, if known.
-	workerName string
-}
-
-func convertProvisionerJob(job database.ProvisionerJob, extra jobExtras) codersdk.ProvisionerJob {
-	out := codersdk.ProvisionerJob{
-		ID:             job.ID,
-		CreatedAt:      job.CreatedAt,
-		StartedAt:      job.StartedAt,
-		CompletedAt:    job.CompletedAt,
-		CanceledAt:     job.CanceledAt,
-		Status:         provisionerJobStatus(job),
-		FileID:         job.FileID,
-		Tags:           jsonStringMap(job.Tags),
-		QueuePosition:  int(extra.queuePosition),
-		QueueSize:      int(extra.queueSize),
-		OrganizationID: job.OrganizationID,
-		InitiatorID:    job.InitiatorID,
-		Type:           codersdk.ProvisionerJobType(job.Type),
-		WorkerName:     extra.workerName,
-	}
-	if job.Error != nil {
-		out.Error = *job.Error
-	}
-	if job.ErrorCode != nil {
-		out.ErrorCode = codersdk.JobErrorCode(*job.ErrorCode)
-	}
-	if job.WorkerID.Valid {
-		id := job.WorkerID.UUID
-		out.WorkerID = &id
-	}
-	var input provisionerJobInput
-	if err := json.Unmarshal(job.Input, &input); err != nil {
-		out.Input.Error = "the job's input is not valid JSON"
-	}
-	out.Input.TemplateVersionID = input.TemplateVersionID
-	out.Input.WorkspaceBuildID = input.WorkspaceBuildID
-	if v := extra.version; v != nil {
-		out.Metadata.TemplateVersionName = v.Name
-		if v.TemplateID.Valid {
-			out.Metadata.TemplateID = v.TemplateID.UUID
-		}
-	}
-	return out
-}
 
 // loadJobs fetches jobs with their queue positions, keyed by ID. Jobs the
 // caller may not read are missing from the map.
@@ -146,23 +52,23 @@ func (api *API) loadJobs(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]da
 }
 
 // daemonNames maps an organization's daemon IDs to names, for jobs'
-// worker_name. It is best effort: a caller who may not list daemons gets
-// no names.
-func (api *API) daemonNames(ctx context.Context, orgID uuid.UUID) map[uuid.UUID]string {
-	rows, err := api.Database.GetProvisionerDaemonsByOrganization(ctx, orgID)
+// worker_name. A caller who may not list daemons gets no names; a failure
+// to load them is an error.
+func (api *API) daemonNames(ctx context.Context, orgID uuid.UUID) (map[uuid.UUID]string, error) {
+	rows, err := api.organizationDaemons(ctx, orgID)
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	names := make(map[uuid.UUID]string, len(rows))
 	for _, row := range rows {
 		names[row.ProvisionerDaemon.ID] = row.ProvisionerDaemon.Name
 	}
-	return names
+	return names, nil
 }
 
-// convertJobs converts an organization's jobs, filling queue positions,
-// template version metadata and daemon names.
-func (api *API) convertJobs(ctx context.Context, orgID uuid.UUID, jobs []database.ProvisionerJob) ([]codersdk.ProvisionerJob, error) {
+// loadProvisionerJobs converts an organization's jobs, loading their queue
+// positions, template versions and daemon names.
+func (api *API) loadProvisionerJobs(ctx context.Context, orgID uuid.UUID, jobs []database.ProvisionerJob) ([]codersdk.ProvisionerJob, error) {
 	ids := make([]uuid.UUID, 0, len(jobs))
 	anyWorker := false
 	for _, j := range jobs {
@@ -175,23 +81,25 @@ func (api *API) convertJobs(ctx context.Context, orgID uuid.UUID, jobs []databas
 	}
 	var names map[uuid.UUID]string
 	if anyWorker {
-		names = api.daemonNames(ctx, orgID)
+		if names, err = api.daemonNames(ctx, orgID); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]codersdk.ProvisionerJob, 0, len(jobs))
 	for _, j := range jobs {
-		extra := jobExtras{}
+		extra := convert.JobExtras{}
 		if row, ok := queued[j.ID]; ok {
 			j = row.ProvisionerJob
-			extra.queuePosition, extra.queueSize = row.QueuePosition, row.QueueSize
+			extra.QueuePosition, extra.QueueSize = row.QueuePosition, row.QueueSize
 		}
 		if j.WorkerID.Valid {
-			extra.workerName = names[j.WorkerID.UUID]
+			extra.WorkerName = names[j.WorkerID.UUID]
 		}
 		if j.Type == database.ProvisionerJobTypeTemplateVersionImport || j.Type == database.ProvisionerJobTypeTemplateVersionDryRun {
 			v, err := api.Database.GetTemplateVersionByJobID(ctx, j.ID)
 			switch {
 			case err == nil:
-				extra.version = &v
+				extra.Version = &v
 			case !httpapi.IsUnauthorizedOrNotFound(err):
 				return nil, err
 			}
@@ -286,7 +194,7 @@ func (api *API) provisionerJobs(rw http.ResponseWriter, r *http.Request) {
 			jobs = jobs[:limit]
 		}
 	}
-	out, err := api.convertJobs(ctx, org.ID, jobs)
+	out, err := api.loadProvisionerJobs(ctx, org.ID, jobs)
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return
@@ -307,25 +215,8 @@ func (api *API) provisionerJobs(rw http.ResponseWriter, r *http.Request) {
 // @Router /organizations/{organization}/provisionerjobs/{job} [get]
 func (api *API) provisionerJob(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	org := httpmw.OrganizationParam(r)
-	jobID, err := uuid.Parse(chi.URLParam(r, "job"))
-	if err != nil {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
-			Message:     "Invalid job.",
-			Validations: []codersdk.ValidationError{{Field: "job", Detail: "must be a job ID (a UUID)"}},
-		})
-		return
-	}
-	job, err := api.Database.GetProvisionerJobByID(ctx, jobID)
-	if httpapi.IsUnauthorizedOrNotFound(err) || (err == nil && job.OrganizationID != org.ID) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	out, err := api.convertJobs(ctx, org.ID, []database.ProvisionerJob{job})
+	org, job := httpmw.OrganizationParam(r), httpmw.ProvisionerJobParam(r)
+	out, err := api.loadProvisionerJobs(ctx, org.ID, []database.ProvisionerJob{job})
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return
@@ -414,17 +305,6 @@ func (api *API) provisionerDaemons(rw http.ResponseWriter, r *http.Request) {
 		out = append(out, daemon)
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, out)
-}
-
-func convertProvisionerJobLog(l database.ProvisionerJobLog) codersdk.ProvisionerJobLog {
-	return codersdk.ProvisionerJobLog{
-		ID:        l.ID,
-		CreatedAt: l.CreatedAt,
-		Source:    codersdk.LogSource(l.Source),
-		Level:     codersdk.LogLevel(l.Level),
-		Stage:     l.Stage,
-		Output:    l.Output,
-	}
 }
 
 // provisionerJobLogs answers a job's logs: the JSON list of those after

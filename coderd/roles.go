@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
 	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/convert"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
@@ -46,13 +46,13 @@ func (api *API) listOrganizationRoles(rw http.ResponseWriter, r *http.Request) {
 	out := make([]codersdk.AssignableRoles, 0, len(builtin)+len(custom))
 	for _, role := range builtin {
 		out = append(out, codersdk.AssignableRoles{
-			Role:       convertRole(role),
+			Role:       convert.Role(role),
 			Assignable: rbac.CanAssignRole(actorRoles, role.Identifier),
 			BuiltIn:    true,
 		})
 	}
 	for _, row := range custom {
-		role, err := convertCustomRole(row)
+		role, err := convert.CustomRole(row)
 		if err != nil {
 			httpapi.InternalServerError(rw, err)
 			return
@@ -182,18 +182,13 @@ func (api *API) putOrganizationRole(rw http.ResponseWriter, r *http.Request) {
 func (api *API) deleteOrganizationRole(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	org := httpmw.OrganizationParam(r)
-	name := chi.URLParam(r, "roleName")
-	if rbac.IsBuiltinRole(name) {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
-			Message: fmt.Sprintf("%q is a built-in role and cannot be deleted.", name),
-		})
-		return
-	}
+	name := httpmw.CustomRoleParam(r).Name
 	audit.SetResource(ctx, audit.Resource{Target: name})
 	var old database.CustomRole
 	// One transaction: a role must never be gone while members still hold
 	// it, nor be removed from members and then survive.
 	err := api.Database.InTx(ctx, func(tx database.Store) error {
+		// Read again in the transaction: the role may have gone since.
 		var err error
 		if old, err = getCustomRole(ctx, tx, org.ID, name); err != nil {
 			return err
@@ -350,18 +345,10 @@ func (*API) writeCustomRole(rw http.ResponseWriter, r *http.Request, row databas
 		httpapi.InternalServerError(rw, err)
 		return
 	}
-	role, err := convertCustomRole(row)
+	role, err := convert.CustomRole(row)
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, role)
-}
-
-func convertCustomRole(row database.CustomRole) (codersdk.Role, error) {
-	role, err := dbauthz.CustomRole(row)
-	if err != nil {
-		return codersdk.Role{}, err
-	}
-	return convertRole(role), nil
 }

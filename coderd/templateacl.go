@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/convert"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
@@ -51,7 +52,7 @@ func (api *API) templateACL(rw http.ResponseWriter, r *http.Request) {
 		}
 		users = append(users, u)
 	}
-	converted, err := convertUsers(ctx, api.Database, users)
+	converted, err := loadUsers(ctx, api.Database, users)
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return
@@ -62,7 +63,7 @@ func (api *API) templateACL(rw http.ResponseWriter, r *http.Request) {
 	sort.Slice(out.Users, func(i, j int) bool { return out.Users[i].Username < out.Users[j].Username })
 
 	groupACL := database.ParseACL(t.GroupAcl)
-	conv := api.newGroupConverter(ctx)
+	conv := api.newGroupLoader(ctx)
 	for id, actions := range groupACL {
 		g, err := api.Database.GetGroupByID(ctx, id)
 		if httpapi.IsUnauthorizedOrNotFound(err) {
@@ -72,7 +73,7 @@ func (api *API) templateACL(rw http.ResponseWriter, r *http.Request) {
 			httpapi.InternalServerError(rw, err)
 			return
 		}
-		cg, err := conv.convert(g)
+		cg, err := conv.load(g)
 		if err != nil {
 			httpapi.InternalServerError(rw, err)
 			return
@@ -191,16 +192,16 @@ func (api *API) templateACLAvailable(rw http.ResponseWriter, r *http.Request) {
 			httpapi.InternalServerError(rw, err)
 			return
 		}
-		out.Users = append(out.Users, convertReducedUser(u))
+		out.Users = append(out.Users, convert.ReducedUser(u))
 	}
 	groups, err := api.Database.GetGroups(ctx, database.GetGroupsParams{OrganizationID: t.OrganizationID})
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return
 	}
-	conv := api.newGroupConverter(ctx)
+	conv := api.newGroupLoader(ctx)
 	for _, g := range groups {
-		cg, err := conv.convert(g)
+		cg, err := conv.load(g)
 		if err != nil {
 			httpapi.InternalServerError(rw, err)
 			return

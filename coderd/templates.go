@@ -9,10 +9,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
 	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/convert"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
@@ -58,65 +58,6 @@ func templateRoleOf(actions []rbac.Action) codersdk.TemplateRole {
 		return codersdk.TemplateRoleAdmin
 	}
 	return codersdk.TemplateRoleUse
-}
-
-func millis(ns int64) int64 { return ns / int64(time.Millisecond) }
-
-func convertTemplate(t database.Template) codersdk.Template {
-	return codersdk.Template{
-		ID:                      t.ID,
-		CreatedAt:               t.CreatedAt,
-		UpdatedAt:               t.UpdatedAt,
-		OrganizationID:          t.OrganizationID,
-		OrganizationName:        t.OrganizationName,
-		OrganizationDisplayName: t.OrganizationDisplayName,
-		OrganizationIcon:        t.OrganizationIcon,
-		Name:                    t.Name,
-		DisplayName:             t.DisplayName,
-		Provisioner:             codersdk.ProvisionerType(t.Provisioner),
-		ActiveVersionID:         t.ActiveVersionID,
-		ActiveUserCount:         int(t.ActiveUserCount),
-		BuildTimeStats:          emptyBuildTimeStats(),
-		Description:             t.Description,
-		Deprecated:              t.Deprecated != "",
-		DeprecationMessage:      t.Deprecated,
-		Deleted:                 t.Deleted,
-		Icon:                    t.Icon,
-		DefaultTTLMillis:        millis(t.DefaultTtl),
-		ActivityBumpMillis:      millis(t.ActivityBump),
-		AutostopRequirement: codersdk.TemplateAutostopRequirement{
-			DaysOfWeek: codersdk.BitmapToWeekdays(uint8(t.AutostopRequirementDaysOfWeek)),
-			Weeks:      t.AutostopRequirementWeeks,
-		},
-		AutostartRequirement: codersdk.TemplateAutostartRequirement{
-			// Stored as the days autostart is blocked, so that the
-			// column's zero value allows every day.
-			DaysOfWeek: codersdk.BitmapToWeekdays(^uint8(t.AutostartBlockDaysOfWeek) & 0x7f),
-		},
-		CreatedByID:                    t.CreatedBy,
-		CreatedByName:                  t.CreatedByUsername,
-		AllowUserAutostart:             t.AllowUserAutostart,
-		AllowUserAutostop:              t.AllowUserAutostop,
-		AllowUserCancelWorkspaceJobs:   t.AllowUserCancelWorkspaceJobs,
-		AllowWorkspaceRenames:          t.AllowWorkspaceRenames,
-		FailureTTLMillis:               millis(t.FailureTtl),
-		TimeTilDormantMillis:           millis(t.TimeTilDormant),
-		TimeTilDormantAutoDeleteMillis: millis(t.TimeTilDormantAutodelete),
-		RequireActiveVersion:           t.RequireActiveVersion,
-		MaxPortShareLevel:              codersdk.WorkspaceAgentPortShareLevel(t.MaxPortSharingLevel),
-		CORSBehavior:                   codersdk.CORSBehavior(t.CorsBehavior),
-		UseClassicParameterFlow:        t.UseClassicParameterFlow,
-	}
-}
-
-// emptyBuildTimeStats: no workspace has been built from the template, so
-// every transition has no durations yet.
-func emptyBuildTimeStats() codersdk.TemplateBuildTimeStats {
-	return codersdk.TemplateBuildTimeStats{
-		codersdk.WorkspaceTransitionStart:  {},
-		codersdk.WorkspaceTransitionStop:   {},
-		codersdk.WorkspaceTransitionDelete: {},
-	}
 }
 
 // templateSchedule holds the settings create and patch validate alike, in
@@ -465,24 +406,6 @@ func (api *API) fetchTemplates(rw http.ResponseWriter, r *http.Request) {
 	httpapi.WriteList(rw, r, rows, err, convertTemplate)
 }
 
-// templateByOrgAndName loads {templatename} of the organization, answering
-// 404 itself.
-func (api *API) templateByOrgAndName(rw http.ResponseWriter, r *http.Request) (database.Template, bool) {
-	org := httpmw.OrganizationParam(r)
-	t, err := api.Database.GetTemplateByOrganizationAndName(r.Context(), database.GetTemplateByOrganizationAndNameParams{
-		OrganizationID: org.ID, Name: chi.URLParam(r, "templatename"),
-	})
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return t, false
-	}
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return t, false
-	}
-	return t, true
-}
-
 // @Summary Get templates by organization and template name
 // @ID get-templates-by-organization-and-template-name
 // @Security CoderSessionToken
@@ -493,31 +416,8 @@ func (api *API) templateByOrgAndName(rw http.ResponseWriter, r *http.Request) (d
 // @Success 200 {object} codersdk.Template
 // @Failure 404 {object} codersdk.Response
 // @Router /organizations/{organization}/templates/{templatename} [get]
-func (api *API) templateByOrganizationAndName(rw http.ResponseWriter, r *http.Request) {
-	t, ok := api.templateByOrgAndName(rw, r)
-	if !ok {
-		return
-	}
-	httpapi.Write(r.Context(), rw, http.StatusOK, convertTemplate(t))
-}
-
-// versionOfTemplateByName loads the named version of the template, answering
-// 404 itself.
-func (api *API) versionOfTemplateByName(rw http.ResponseWriter, r *http.Request, t database.Template, name string) (database.TemplateVersion, bool) {
-	v, err := api.Database.GetTemplateVersionByTemplateIDAndName(r.Context(), database.GetTemplateVersionByTemplateIDAndNameParams{
-		TemplateID: t.ID, Name: name,
-	})
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.Write(r.Context(), rw, http.StatusNotFound, codersdk.Response{
-			Message: fmt.Sprintf("No template version found by name %q.", name),
-		})
-		return v, false
-	}
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return v, false
-	}
-	return v, true
+func (*API) templateByOrganizationAndName(rw http.ResponseWriter, r *http.Request) {
+	httpapi.Write(r.Context(), rw, http.StatusOK, convertTemplate(httpmw.TemplateParam(r)))
 }
 
 // @Summary Get template version by organization, template, and name
@@ -532,15 +432,7 @@ func (api *API) versionOfTemplateByName(rw http.ResponseWriter, r *http.Request,
 // @Failure 404 {object} codersdk.Response
 // @Router /organizations/{organization}/templates/{templatename}/versions/{templateversionname} [get]
 func (api *API) templateVersionByOrganizationTemplateAndName(rw http.ResponseWriter, r *http.Request) {
-	t, ok := api.templateByOrgAndName(rw, r)
-	if !ok {
-		return
-	}
-	v, ok := api.versionOfTemplateByName(rw, r, t, chi.URLParam(r, "templateversionname"))
-	if !ok {
-		return
-	}
-	api.writeTemplateVersion(rw, r, http.StatusOK, v)
+	api.writeTemplateVersion(rw, r, http.StatusOK, httpmw.TemplateVersionParam(r))
 }
 
 // @Summary Get previous template version by organization, template, and name
@@ -556,14 +448,7 @@ func (api *API) templateVersionByOrganizationTemplateAndName(rw http.ResponseWri
 // @Failure 404 {object} codersdk.Response
 // @Router /organizations/{organization}/templates/{templatename}/versions/{templateversionname}/previous [get]
 func (api *API) previousTemplateVersionByOrganizationTemplateAndName(rw http.ResponseWriter, r *http.Request) {
-	t, ok := api.templateByOrgAndName(rw, r)
-	if !ok {
-		return
-	}
-	v, ok := api.versionOfTemplateByName(rw, r, t, chi.URLParam(r, "templateversionname"))
-	if !ok {
-		return
-	}
+	v := httpmw.TemplateVersionParam(r)
 	prev, err := api.Database.GetPreviousTemplateVersion(r.Context(), v.ID)
 	if httpapi.IsUnauthorizedOrNotFound(err) {
 		httpapi.Write(r.Context(), rw, http.StatusNotFound, codersdk.Response{
@@ -874,7 +759,7 @@ func (api *API) templateVersionsResponse(ctx context.Context, versions []databas
 			}
 			creators[v.CreatedBy] = creator
 		}
-		job := convertProvisionerJob(row.ProvisionerJob, jobExtras{queuePosition: row.QueuePosition, queueSize: row.QueueSize, version: &v})
+		job := convertProvisionerJob(row.ProvisionerJob, convert.JobExtras{QueuePosition: row.QueuePosition, QueueSize: row.QueueSize, Version: &v})
 		out = append(out, convertTemplateVersion(v, job, creator, nil))
 	}
 	return out, nil
@@ -891,11 +776,7 @@ func (api *API) templateVersionsResponse(ctx context.Context, versions []databas
 // @Failure 404 {object} codersdk.Response
 // @Router /templates/{template}/versions/{templateversionname} [get]
 func (api *API) templateVersionByName(rw http.ResponseWriter, r *http.Request) {
-	v, ok := api.versionOfTemplateByName(rw, r, httpmw.TemplateParam(r), chi.URLParam(r, "templateversionname"))
-	if !ok {
-		return
-	}
-	api.writeTemplateVersion(rw, r, http.StatusOK, v)
+	api.writeTemplateVersion(rw, r, http.StatusOK, httpmw.TemplateVersionParam(r))
 }
 
 // @Summary Update active template version by template ID

@@ -3,14 +3,13 @@ package coderd
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
+	"github.com/devplane/devplane/coderd/convert"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/provisionerd"
@@ -128,7 +127,7 @@ func (api *API) postTemplateVersionDryRun(rw http.ResponseWriter, r *http.Reques
 // position and its daemon's name.
 func (api *API) writeDryRunJob(rw http.ResponseWriter, r *http.Request, status int, version database.TemplateVersion, job database.ProvisionerJob) {
 	ctx := r.Context()
-	extra := jobExtras{version: &version}
+	extra := convert.JobExtras{Version: &version}
 	jobs, err := api.loadJobs(ctx, []uuid.UUID{job.ID})
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
@@ -136,58 +135,56 @@ func (api *API) writeDryRunJob(rw http.ResponseWriter, r *http.Request, status i
 	}
 	if row, ok := jobs[job.ID]; ok {
 		job = row.ProvisionerJob
-		extra.queuePosition, extra.queueSize = row.QueuePosition, row.QueueSize
+		extra.QueuePosition, extra.QueueSize = row.QueuePosition, row.QueueSize
 	}
 	if job.WorkerID.Valid {
-		extra.workerName = api.daemonNames(ctx, job.OrganizationID)[job.WorkerID.UUID]
+		names, err := api.daemonNames(ctx, job.OrganizationID)
+		if err != nil {
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+		extra.WorkerName = names[job.WorkerID.UUID]
 	}
 	httpapi.Write(ctx, rw, status, convertProvisionerJob(job, extra))
 }
 
-// errNotDryRun: the job exists but is not a dry run of the version in the
-// path.
-var errNotDryRun = xerrors.New("not a dry run of this template version")
-
-// loadDryRunJob loads the job in the path if it is a dry run of version
-// and the caller may see it.
-func (api *API) loadDryRunJob(ctx context.Context, auth httpmw.Authorization, version database.TemplateVersion, rawID string) (database.ProvisionerJob, error) {
-	jobID, err := uuid.Parse(rawID)
-	if err != nil {
-		return database.ProvisionerJob{}, errNotDryRun
-	}
-	job, err := api.Database.GetProvisionerJobByID(ctx, jobID)
-	if err != nil {
-		return database.ProvisionerJob{}, err
-	}
-	if job.Type != database.ProvisionerJobTypeTemplateVersionDryRun {
-		return database.ProvisionerJob{}, errNotDryRun
-	}
-	var input provisionerd.DryRunJobInput
-	if err := json.Unmarshal(job.Input, &input); err != nil || input.TemplateVersionID != version.ID {
-		return database.ProvisionerJob{}, errNotDryRun
-	}
-	// Anyone who reads the version could read the job; but a dry run is a
-	// plan of someone's workspace, with their parameter values, so it is
-	// theirs (and their workspace admins') as the workspace would be.
-	if auth.Actor.Authorize(rbac.ActionRead, rbac.ResourceWorkspace.InOrg(version.OrganizationID).WithOwner(job.InitiatorID)) != nil {
-		return database.ProvisionerJob{}, errNotDryRun
-	}
-	return job, nil
+// extractDryRunJob loads {jobID}, a dry run of the version in the path
+// that the caller may see; any other job is a 404 like a missing one.
+func (api *API) extractDryRunJob() func(http.Handler) http.Handler {
+	return httpmw.ExtractParam("jobID", "dry-run job", func(ctx context.Context, r *http.Request, param string) (database.ProvisionerJob, error) {
+		jobID, err := httpmw.ParseUUIDParam("jobID", "a dry-run job", param)
+		if err != nil {
+			return database.ProvisionerJob{}, err
+		}
+		version := httpmw.TemplateVersionParam(r)
+		job, err := api.Database.GetProvisionerJobByID(ctx, jobID)
+		if err != nil {
+			return database.ProvisionerJob{}, err
+		}
+		if job.Type != database.ProvisionerJobTypeTemplateVersionDryRun {
+			return database.ProvisionerJob{}, database.ErrNoRows
+		}
+		var input provisionerd.DryRunJobInput
+		if err := json.Unmarshal(job.Input, &input); err != nil {
+			return database.ProvisionerJob{}, xerrors.Errorf("input of dry-run job %s: %w", job.ID, err)
+		}
+		if input.TemplateVersionID != version.ID {
+			return database.ProvisionerJob{}, database.ErrNoRows
+		}
+		// Anyone who reads the version could read the job; but a dry run is a
+		// plan of someone's workspace, with their parameter values, so it is
+		// theirs (and their workspace admins') as the workspace would be.
+		auth := httpmw.APIKeyAuthorization(r)
+		if auth.Actor.Authorize(rbac.ActionRead, rbac.ResourceWorkspace.InOrg(version.OrganizationID).WithOwner(job.InitiatorID)) != nil {
+			return database.ProvisionerJob{}, database.ErrNoRows
+		}
+		return job, nil
+	})
 }
 
-// dryRunJob is loadDryRunJob for handlers: it answers the error itself.
-func (api *API) dryRunJob(rw http.ResponseWriter, r *http.Request) (database.TemplateVersion, database.ProvisionerJob, bool) {
-	version := httpmw.TemplateVersionParam(r)
-	job, err := api.loadDryRunJob(r.Context(), httpmw.APIKeyAuthorization(r), version, chi.URLParam(r, "jobID"))
-	switch {
-	case errors.Is(err, errNotDryRun) || httpapi.IsUnauthorizedOrNotFound(err):
-		httpapi.ResourceNotFound(rw)
-		return version, job, false
-	case err != nil:
-		httpapi.InternalServerError(rw, err)
-		return version, job, false
-	}
-	return version, job, true
+// dryRunJob returns the version and the dry-run job extractDryRunJob loaded.
+func dryRunJob(r *http.Request) (database.TemplateVersion, database.ProvisionerJob) {
+	return httpmw.TemplateVersionParam(r), httpmw.Param[database.ProvisionerJob](r, "extractDryRunJob")
 }
 
 // @Summary Get template version dry-run by job ID
@@ -201,10 +198,7 @@ func (api *API) dryRunJob(rw http.ResponseWriter, r *http.Request) (database.Tem
 // @Failure 404 {object} codersdk.Response
 // @Router /templateversions/{templateversion}/dry-run/{jobID} [get]
 func (api *API) templateVersionDryRun(rw http.ResponseWriter, r *http.Request) {
-	version, job, ok := api.dryRunJob(rw, r)
-	if !ok {
-		return
-	}
+	version, job := dryRunJob(r)
 	api.writeDryRunJob(rw, r, http.StatusOK, version, job)
 }
 
@@ -225,10 +219,7 @@ func (api *API) templateVersionDryRun(rw http.ResponseWriter, r *http.Request) {
 // @Failure 404 {object} codersdk.Response
 // @Router /templateversions/{templateversion}/dry-run/{jobID}/logs [get]
 func (api *API) templateVersionDryRunLogs(rw http.ResponseWriter, r *http.Request) {
-	_, job, ok := api.dryRunJob(rw, r)
-	if !ok {
-		return
-	}
+	_, job := dryRunJob(r)
 	api.provisionerJobLogs(rw, r, job)
 }
 
@@ -245,10 +236,7 @@ func (api *API) templateVersionDryRunLogs(rw http.ResponseWriter, r *http.Reques
 // @Router /templateversions/{templateversion}/dry-run/{jobID}/resources [get]
 func (api *API) templateVersionDryRunResources(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	_, job, ok := api.dryRunJob(rw, r)
-	if !ok {
-		return
-	}
+	_, job := dryRunJob(r)
 	resources, err := api.jobResources(ctx, job.ID)
 	if httpapi.IsUnauthorizedOrNotFound(err) {
 		httpapi.ResourceNotFound(rw)
@@ -277,19 +265,19 @@ func (api *API) templateVersionDryRunResources(rw http.ResponseWriter, r *http.R
 func (api *API) templateVersionDryRunMatchedProvisioners(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	auth := httpmw.APIKeyAuthorization(r)
-	_, job, ok := api.dryRunJob(rw, r)
-	if !ok {
-		return
-	}
+	_, job := dryRunJob(r)
 	// matchedProvisioners hides a refusal as nil; asked for directly, a
 	// caller who may not list daemons should hear so, not that none fit.
 	if auth.Actor.Authorize(rbac.ActionRead, rbac.ResourceProvisionerDaemon.InOrg(job.OrganizationID)) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to list this organization's provisioner daemons."})
 		return
 	}
-	matched := api.matchedProvisioners(ctx, job)
-	if matched == nil {
-		httpapi.InternalServerError(rw, xerrors.New("could not list the organization's provisioner daemons"))
+	matched, err := api.matchedProvisioners(ctx, job)
+	if err == nil && matched == nil {
+		err = xerrors.New("could not list the organization's provisioner daemons")
+	}
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, matched)
@@ -312,10 +300,7 @@ func (api *API) templateVersionDryRunMatchedProvisioners(rw http.ResponseWriter,
 func (api *API) patchTemplateVersionDryRunCancel(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	auth := httpmw.APIKeyAuthorization(r)
-	version, job, ok := api.dryRunJob(rw, r)
-	if !ok {
-		return
-	}
+	version, job := dryRunJob(r)
 	// Canceling a job is updating what it works on, as for the import
 	// (dbauthz holds the same rule).
 	obj, err := api.templateVersionObject(ctx, version)

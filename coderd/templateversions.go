@@ -8,14 +8,13 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"regexp"
-	"slices"
-	"strings"
 
 	"cdr.dev/slog"
 	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
 	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/convert"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
@@ -135,78 +134,31 @@ func (api *API) publishJobLogs(ctx context.Context, jobID uuid.UUID) {
 	}
 }
 
-func convertTemplateVersion(v database.TemplateVersion, job codersdk.ProvisionerJob, createdBy codersdk.MinimalUser, matched *codersdk.MatchedProvisioners) codersdk.TemplateVersion {
-	out := codersdk.TemplateVersion{
-		ID:                  v.ID,
-		OrganizationID:      v.OrganizationID,
-		CreatedAt:           v.CreatedAt,
-		UpdatedAt:           v.UpdatedAt,
-		Name:                v.Name,
-		Message:             v.Message,
-		Job:                 job,
-		Readme:              v.Readme,
-		CreatedBy:           createdBy,
-		Archived:            v.Archived,
-		MatchedProvisioners: matched,
+// matchedProvisioners counts the organization's daemons that could run
+// job: nil when the caller may not list daemons (the field is optional),
+// an error when they could not be loaded.
+func (api *API) matchedProvisioners(ctx context.Context, job database.ProvisionerJob) (*codersdk.MatchedProvisioners, error) {
+	rows, err := api.organizationDaemons(ctx, job.OrganizationID)
+	if err != nil {
+		return nil, err
 	}
-	if v.TemplateID.Valid {
-		id := v.TemplateID.UUID
-		out.TemplateID = &id
-	}
-	return out
+	return matchDaemons(job, rows, dbtime.Now()), nil
 }
 
-// matchedProvisioners counts the organization's daemons that could run
-// job. It is best effort: nil when the caller may not list daemons.
-func (api *API) matchedProvisioners(ctx context.Context, job database.ProvisionerJob) *codersdk.MatchedProvisioners {
-	rows, err := api.Database.GetProvisionerDaemonsByOrganization(ctx, job.OrganizationID)
+// organizationDaemons loads an organization's daemons: nil (not an error)
+// when the caller may not list them, which only hides what depends on them.
+func (api *API) organizationDaemons(ctx context.Context, orgID uuid.UUID) ([]database.GetProvisionerDaemonsByOrganizationRow, error) {
+	rows, err := api.Database.GetProvisionerDaemonsByOrganization(ctx, orgID)
+	if dbauthz.IsNotAuthorizedError(err) {
+		return nil, nil
+	}
 	if err != nil {
-		return nil
+		return nil, xerrors.Errorf("provisioner daemons of organization %s: %w", orgID, err)
 	}
 	if rows == nil {
 		rows = []database.GetProvisionerDaemonsByOrganizationRow{}
 	}
-	return matchDaemons(job, rows)
-}
-
-// matchDaemons counts the daemons of rows that could run job; nil when
-// the caller could not list them.
-func matchDaemons(job database.ProvisionerJob, rows []database.GetProvisionerDaemonsByOrganizationRow) *codersdk.MatchedProvisioners {
-	if rows == nil {
-		return nil
-	}
-	jobTags := jsonStringMap(job.Tags)
-	now := dbtime.Now()
-	out := &codersdk.MatchedProvisioners{}
-	for _, row := range rows {
-		d := row.ProvisionerDaemon
-		if !slices.Contains(d.Provisioners, string(job.Provisioner)) {
-			continue
-		}
-		daemonTags := jsonStringMap(d.Tags)
-		fits := true
-		for k, v := range jobTags {
-			if daemonTags[k] != v {
-				fits = false
-				break
-			}
-		}
-		if !fits {
-			continue
-		}
-		out.Count++
-		if d.LastSeenAt == nil {
-			continue
-		}
-		if now.Sub(*d.LastSeenAt) <= provisionerDaemonStaleAfter {
-			out.Available++
-		}
-		if out.MostRecentlySeen == nil || d.LastSeenAt.After(*out.MostRecentlySeen) {
-			seen := *d.LastSeenAt
-			out.MostRecentlySeen = &seen
-		}
-	}
-	return out
+	return rows, nil
 }
 
 // minimalUser returns the user as other resources show it. A creator the
@@ -233,11 +185,15 @@ func (api *API) templateVersionResponse(ctx context.Context, v database.Template
 	if !ok {
 		return codersdk.TemplateVersion{}, xerrors.Errorf("the import job %s of template version %s is not readable", v.JobID, v.ID)
 	}
-	job := convertProvisionerJob(row.ProvisionerJob, jobExtras{
-		queuePosition: row.QueuePosition, queueSize: row.QueueSize, version: &v,
+	job := convertProvisionerJob(row.ProvisionerJob, convert.JobExtras{
+		QueuePosition: row.QueuePosition, QueueSize: row.QueueSize, Version: &v,
 	})
 	if job.WorkerID != nil {
-		job.WorkerName = api.daemonNames(ctx, v.OrganizationID)[*job.WorkerID]
+		names, err := api.daemonNames(ctx, v.OrganizationID)
+		if err != nil {
+			return codersdk.TemplateVersion{}, err
+		}
+		job.WorkerName = names[*job.WorkerID]
 	}
 	createdBy, err := api.minimalUser(ctx, v.CreatedBy)
 	if err != nil {
@@ -245,7 +201,9 @@ func (api *API) templateVersionResponse(ctx context.Context, v database.Template
 	}
 	var matched *codersdk.MatchedProvisioners
 	if job.Status == codersdk.ProvisionerJobPending {
-		matched = api.matchedProvisioners(ctx, row.ProvisionerJob)
+		if matched, err = api.matchedProvisioners(ctx, row.ProvisionerJob); err != nil {
+			return codersdk.TemplateVersion{}, err
+		}
 	}
 	return convertTemplateVersion(v, job, createdBy, matched), nil
 }
@@ -722,8 +680,8 @@ func (api *API) templateVersionResources(rw http.ResponseWriter, r *http.Request
 	httpapi.Write(ctx, rw, http.StatusOK, start)
 }
 
-// jobResources converts the resources a job produced, with their agents
-// and apps.
+// jobResources loads the resources a job produced, with their agents and
+// apps, converted.
 func (api *API) jobResources(ctx context.Context, jobID uuid.UUID) ([]codersdk.WorkspaceResource, error) {
 	resources, err := api.Database.GetWorkspaceResourcesByJobID(ctx, jobID)
 	if err != nil {
@@ -737,167 +695,7 @@ func (api *API) jobResources(ctx context.Context, jobID uuid.UUID) ([]codersdk.W
 	if err != nil {
 		return nil, err
 	}
-	appsByAgent := map[uuid.UUID][]codersdk.WorkspaceApp{}
-	for _, app := range apps {
-		appsByAgent[app.AgentID] = append(appsByAgent[app.AgentID], convertWorkspaceApp(app))
-	}
-	agentsByResource := map[uuid.UUID][]codersdk.WorkspaceAgent{}
-	for _, a := range agents {
-		agentsByResource[a.ResourceID] = append(agentsByResource[a.ResourceID], convertWorkspaceAgent(a, appsByAgent[a.ID]))
-	}
-	out := make([]codersdk.WorkspaceResource, 0, len(resources))
-	for _, res := range resources {
-		out = append(out, convertWorkspaceResource(res, agentsByResource[res.ID]))
-	}
-	return out, nil
-}
-
-func convertWorkspaceResource(res database.WorkspaceResource, agents []codersdk.WorkspaceAgent) codersdk.WorkspaceResource {
-	var metadata []codersdk.WorkspaceResourceMetadata
-	if len(res.Metadata) > 0 {
-		_ = json.Unmarshal(res.Metadata, &metadata)
-	}
-	return codersdk.WorkspaceResource{
-		ID:         res.ID,
-		CreatedAt:  res.CreatedAt,
-		JobID:      res.JobID,
-		Transition: codersdk.WorkspaceTransition(res.Transition),
-		Type:       res.Type,
-		Name:       res.Name,
-		Hide:       res.Hide,
-		Icon:       res.Icon,
-		Agents:     agents,
-		Metadata:   metadata,
-		DailyCost:  res.DailyCost,
-	}
-}
-
-// agentStatus derives an agent's connection state from its timestamps.
-// Agents do not connect yet (they arrive with a later change), so in
-// practice this is "connecting".
-func agentStatus(a database.WorkspaceAgent) codersdk.WorkspaceAgentStatus {
-	switch {
-	case a.FirstConnectedAt == nil:
-		return codersdk.WorkspaceAgentConnecting
-	case a.DisconnectedAt != nil && (a.LastConnectedAt == nil || a.DisconnectedAt.After(*a.LastConnectedAt)):
-		return codersdk.WorkspaceAgentDisconnected
-	default:
-		return codersdk.WorkspaceAgentConnected
-	}
-}
-
-func convertWorkspaceAgent(a database.WorkspaceAgent, apps []codersdk.WorkspaceApp) codersdk.WorkspaceAgent {
-	env := jsonStringMap(a.EnvironmentVariables)
-	displayApps := make([]codersdk.DisplayApp, 0, len(a.DisplayApps))
-	for _, d := range a.DisplayApps {
-		displayApps = append(displayApps, codersdk.DisplayApp(d))
-	}
-	if apps == nil {
-		apps = []codersdk.WorkspaceApp{}
-	}
-	out := codersdk.WorkspaceAgent{
-		ID:                       a.ID,
-		CreatedAt:                a.CreatedAt,
-		UpdatedAt:                a.UpdatedAt,
-		FirstConnectedAt:         a.FirstConnectedAt,
-		LastConnectedAt:          a.LastConnectedAt,
-		DisconnectedAt:           a.DisconnectedAt,
-		Status:                   agentStatus(a),
-		LifecycleState:           codersdk.WorkspaceAgentLifecycleCreated,
-		Name:                     a.Name,
-		ResourceID:               a.ResourceID,
-		Architecture:             a.Architecture,
-		EnvironmentVariables:     env,
-		OperatingSystem:          a.OperatingSystem,
-		Directory:                a.Directory,
-		Apps:                     apps,
-		ConnectionTimeoutSeconds: a.ConnectionTimeoutSeconds,
-		TroubleshootingURL:       a.TroubleshootingUrl,
-		Subsystems:               []codersdk.AgentSubsystem{},
-		DisplayApps:              displayApps,
-		LogSources:               []codersdk.WorkspaceAgentLogSource{},
-		Scripts:                  []codersdk.WorkspaceAgentScript{},
-		StartupScriptBehavior:    codersdk.WorkspaceAgentStartupScriptBehaviorNonBlocking,
-	}
-	if a.AuthInstanceID != nil {
-		out.InstanceID = *a.AuthInstanceID
-	}
-	if out.Status == codersdk.WorkspaceAgentConnected {
-		out.Health.Healthy = true
-	} else {
-		out.Health.Reason = "agent is not connected"
-	}
-	return out
-}
-
-func convertWorkspaceApp(app database.WorkspaceApp) codersdk.WorkspaceApp {
-	health := codersdk.WorkspaceAppHealthDisabled
-	if app.HealthcheckUrl != "" {
-		health = codersdk.WorkspaceAppHealthInitializing
-	}
-	return codersdk.WorkspaceApp{
-		ID:           app.ID,
-		URL:          app.Url,
-		External:     app.External,
-		Slug:         app.Slug,
-		DisplayName:  app.DisplayName,
-		Command:      app.Command,
-		Icon:         app.Icon,
-		Subdomain:    app.Subdomain,
-		SharingLevel: codersdk.WorkspaceAppSharingLevel(app.SharingLevel),
-		Healthcheck: codersdk.Healthcheck{
-			URL: app.HealthcheckUrl, Interval: app.HealthcheckInterval, Threshold: app.HealthcheckThreshold,
-		},
-		Health:   health,
-		Hidden:   app.Hidden,
-		OpenIn:   codersdk.WorkspaceAppOpenIn(app.OpenIn),
-		Statuses: []codersdk.WorkspaceAppStatus{},
-	}
-}
-
-// Markdown syntax removed for description_plaintext.
-var (
-	markdownLink     = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
-	markdownEmphasis = regexp.MustCompile("(\\*\\*|__|\\*|_|~~|`)")
-	markdownHeading  = regexp.MustCompile(`(?m)^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+)`)
-)
-
-// markdownPlaintext reduces a parameter description to plain text: links
-// become their text and emphasis, headings and list marks go.
-func markdownPlaintext(s string) string {
-	s = markdownLink.ReplaceAllString(s, "$1")
-	s = markdownHeading.ReplaceAllString(s, "")
-	s = markdownEmphasis.ReplaceAllString(s, "")
-	return strings.TrimSpace(s)
-}
-
-func convertTemplateVersionParameter(p database.TemplateVersionParameter) codersdk.TemplateVersionParameter {
-	options := []codersdk.TemplateVersionParameterOption{}
-	if len(p.Options) > 0 {
-		_ = json.Unmarshal(p.Options, &options)
-		if options == nil {
-			options = []codersdk.TemplateVersionParameterOption{}
-		}
-	}
-	return codersdk.TemplateVersionParameter{
-		Name:                 p.Name,
-		DisplayName:          p.DisplayName,
-		Description:          p.Description,
-		DescriptionPlaintext: markdownPlaintext(p.Description),
-		Type:                 p.Type,
-		FormType:             p.FormType,
-		Mutable:              p.Mutable,
-		DefaultValue:         p.DefaultValue,
-		Icon:                 p.Icon,
-		Options:              options,
-		ValidationError:      p.ValidationError,
-		ValidationRegex:      p.ValidationRegex,
-		ValidationMin:        p.ValidationMin,
-		ValidationMax:        p.ValidationMax,
-		ValidationMonotonic:  codersdk.ValidationMonotonicOrder(p.ValidationMonotonic),
-		Required:             p.Required,
-		Ephemeral:            p.Ephemeral,
-	}
+	return convert.JobResources(resources, agents, apps)
 }
 
 // @Summary Get rich parameters by template version
@@ -911,26 +709,7 @@ func convertTemplateVersionParameter(p database.TemplateVersionParameter) coders
 // @Router /templateversions/{templateversion}/rich-parameters [get]
 func (api *API) templateVersionRichParameters(rw http.ResponseWriter, r *http.Request) {
 	params, err := api.Database.GetTemplateVersionParameters(r.Context(), httpmw.TemplateVersionParam(r).ID)
-	httpapi.WriteList(rw, r, params, err, convertTemplateVersionParameter)
-}
-
-// redacted replaces sensitive variable values.
-const redacted = "*redacted*"
-
-func convertTemplateVersionVariable(v database.TemplateVersionVariable) codersdk.TemplateVersionVariable {
-	out := codersdk.TemplateVersionVariable{
-		Name: v.Name, Description: v.Description, Type: v.Type, Value: v.Value,
-		DefaultValue: v.DefaultValue, Required: v.Required, Sensitive: v.Sensitive,
-	}
-	if out.Sensitive {
-		if out.Value != "" {
-			out.Value = redacted
-		}
-		if out.DefaultValue != "" {
-			out.DefaultValue = redacted
-		}
-	}
-	return out
+	httpapi.WriteListFallible(rw, r, params, err, convertTemplateVersionParameter)
 }
 
 // @Summary Get template variables by template version
@@ -948,17 +727,6 @@ func (api *API) templateVersionVariables(rw http.ResponseWriter, r *http.Request
 	httpapi.WriteList(rw, r, vars, err, convertTemplateVersionVariable)
 }
 
-func convertPreset(p database.TemplateVersionPreset) codersdk.Preset {
-	params := []codersdk.PresetParameter{}
-	if len(p.Parameters) > 0 {
-		_ = json.Unmarshal(p.Parameters, &params)
-		if params == nil {
-			params = []codersdk.PresetParameter{}
-		}
-	}
-	return codersdk.Preset{ID: p.ID, Name: p.Name, Parameters: params, Default: p.IsDefault}
-}
-
 // @Summary Get template version presets
 // @ID get-template-version-presets
 // @Security CoderSessionToken
@@ -970,7 +738,7 @@ func convertPreset(p database.TemplateVersionPreset) codersdk.Preset {
 // @Router /templateversions/{templateversion}/presets [get]
 func (api *API) templateVersionPresets(rw http.ResponseWriter, r *http.Request) {
 	presets, err := api.Database.GetPresetsByTemplateVersionID(r.Context(), httpmw.TemplateVersionParam(r).ID)
-	httpapi.WriteList(rw, r, presets, err, convertPreset)
+	httpapi.WriteListFallible(rw, r, presets, err, convertPreset)
 }
 
 // externalAuthProvider is one entry of template_versions.external_auth_providers.

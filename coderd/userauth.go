@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"cdr.dev/slog"
+
 	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
@@ -133,11 +135,16 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if userpassword.NeedsRehash(user.HashedPassword) {
-		// Best effort: when the pool is busy the next login rehashes.
-		if hashed, err := api.PasswordHasher.Hash(ctx, req.Password); err == nil {
-			_ = api.Database.UpdateUserHashedPassword(sysCtx, database.UpdateUserHashedPasswordParams{
+		// Best effort: the login succeeds anyway, and the next one
+		// rehashes.
+		hashed, err := api.PasswordHasher.Hash(ctx, req.Password)
+		if err == nil {
+			err = api.Database.UpdateUserHashedPassword(sysCtx, database.UpdateUserHashedPasswordParams{
 				ID: user.ID, HashedPassword: hashed, UpdatedAt: dbtime.Now(),
 			})
+		}
+		if err != nil {
+			api.Logger.Warn(ctx, "rehash password at login", slog.F("user_id", user.ID), slog.Error(err))
 		}
 	}
 

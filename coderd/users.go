@@ -11,6 +11,7 @@ import (
 	"golang.org/x/xerrors"
 
 	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/convert"
 	"github.com/devplane/devplane/coderd/gitsshkey"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
@@ -300,7 +301,7 @@ func (api *API) postUser(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	audit.Created(ctx, user)
-	httpapi.Write(ctx, rw, http.StatusCreated, convertUser(user, orgIDs))
+	httpapi.Write(ctx, rw, http.StatusCreated, convert.User(user, orgIDs))
 }
 
 // @Summary Get users
@@ -342,7 +343,7 @@ func (api *API) users(rw http.ResponseWriter, r *http.Request) {
 		users = append(users, row.User)
 		count = int(row.Count)
 	}
-	converted, err := convertUsers(ctx, api.Database, users)
+	converted, err := loadUsers(ctx, api.Database, users)
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return
@@ -360,7 +361,7 @@ func (api *API) users(rw http.ResponseWriter, r *http.Request) {
 // @Router /users/{user} [get]
 func (api *API) userByName(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	users, err := convertUsers(ctx, api.Database, []database.User{httpmw.UserParam(r)})
+	users, err := loadUsers(ctx, api.Database, []database.User{httpmw.UserParam(r)})
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return
@@ -371,7 +372,7 @@ func (api *API) userByName(rw http.ResponseWriter, r *http.Request) {
 // writeUser answers with the user as it is now.
 func (api *API) writeUser(rw http.ResponseWriter, r *http.Request, user database.User) {
 	audit.Updated(r.Context(), httpmw.UserParam(r), user)
-	users, err := convertUsers(r.Context(), api.Database, []database.User{user})
+	users, err := loadUsers(r.Context(), api.Database, []database.User{user})
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return
@@ -793,17 +794,7 @@ func (*API) userLoginType(rw http.ResponseWriter, r *http.Request) {
 // @Success 200 {object} codersdk.UserAppearanceSettings
 // @Router /users/{user}/appearance [get]
 func (*API) userAppearanceSettings(rw http.ResponseWriter, r *http.Request) {
-	httpapi.Write(r.Context(), rw, http.StatusOK, convertAppearance(httpmw.UserParam(r)))
-}
-
-func convertAppearance(u database.User) codersdk.UserAppearanceSettings {
-	return codersdk.UserAppearanceSettings{
-		ThemePreference: u.ThemePreference,
-		TerminalFont:    codersdk.TerminalFontName(u.TerminalFont),
-		ThemeMode:       codersdk.ThemeMode(u.ThemeMode),
-		ThemeLight:      u.ThemeLight,
-		ThemeDark:       u.ThemeDark,
-	}
+	httpapi.Write(r.Context(), rw, http.StatusOK, convert.Appearance(httpmw.UserParam(r)))
 }
 
 // @Summary Update user appearance settings
@@ -848,7 +839,7 @@ func (api *API) putUserAppearanceSettings(rw http.ResponseWriter, r *http.Reques
 		return
 	}
 	audit.Updated(ctx, user, updated)
-	httpapi.Write(ctx, rw, http.StatusOK, convertAppearance(updated))
+	httpapi.Write(ctx, rw, http.StatusOK, convert.Appearance(updated))
 }
 
 // @Summary Get site member roles
@@ -868,38 +859,10 @@ func (*API) assignableSiteRoles(rw http.ResponseWriter, r *http.Request) {
 			continue // implied for everyone and never assigned, as upstream
 		}
 		out = append(out, codersdk.AssignableRoles{
-			Role:       convertRole(role),
+			Role:       convert.Role(role),
 			Assignable: rbac.CanAssignRole(actorRoles, role.Identifier),
 			BuiltIn:    true,
 		})
 	}
 	httpapi.Write(r.Context(), rw, http.StatusOK, out)
-}
-
-func convertPermissions(perms []rbac.Permission) []codersdk.Permission {
-	out := make([]codersdk.Permission, 0, len(perms))
-	for _, p := range perms {
-		out = append(out, codersdk.Permission{
-			Negate: p.Negate, ResourceType: codersdk.RBACResource(p.ResourceType), Action: codersdk.RBACAction(p.Action),
-		})
-	}
-	return out
-}
-
-func convertRole(role rbac.Role) codersdk.Role {
-	r := codersdk.Role{
-		Name:                          role.Identifier.Name,
-		DisplayName:                   role.DisplayName,
-		SitePermissions:               convertPermissions(role.Site),
-		UserPermissions:               convertPermissions(role.User),
-		OrganizationPermissions:       []codersdk.Permission{},
-		OrganizationMemberPermissions: []codersdk.Permission{},
-	}
-	if role.Identifier.OrganizationID != uuid.Nil {
-		r.OrganizationID = role.Identifier.OrganizationID.String()
-		perms := role.ByOrgID[role.Identifier.OrganizationID]
-		r.OrganizationPermissions = convertPermissions(perms.Org)
-		r.OrganizationMemberPermissions = convertPermissions(perms.Member)
-	}
-	return r
 }

@@ -3,12 +3,12 @@ package coderd
 import (
 	"encoding/json"
 	"net/http"
-	"slices"
 	"sort"
 
 	"github.com/google/uuid"
 
 	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/convert"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
@@ -30,13 +30,6 @@ func workspaceRoleActions(role codersdk.WorkspaceRole) []rbac.Action {
 	return workspaceUseActions
 }
 
-func workspaceRoleOf(actions []rbac.Action) codersdk.WorkspaceRole {
-	if slices.Contains(actions, rbac.WildcardSymbol) {
-		return codersdk.WorkspaceRoleAdmin
-	}
-	return codersdk.WorkspaceRoleUse
-}
-
 // @Summary Get workspace ACLs
 // @ID get-workspace-acls
 // @Security CoderSessionToken
@@ -56,10 +49,10 @@ func (api *API) workspaceACL(rw http.ResponseWriter, r *http.Request) {
 			httpapi.InternalServerError(rw, err)
 			return
 		}
-		out.Users = append(out.Users, codersdk.WorkspaceUser{MinimalUser: u, Role: workspaceRoleOf(actions)})
+		out.Users = append(out.Users, codersdk.WorkspaceUser{MinimalUser: u, Role: convert.WorkspaceRoleOf(actions)})
 	}
 	sort.Slice(out.Users, func(i, j int) bool { return out.Users[i].Username < out.Users[j].Username })
-	conv := api.newGroupConverter(ctx)
+	conv := api.newGroupLoader(ctx)
 	for id, actions := range database.ParseACL(w.GroupAcl) {
 		g, err := api.Database.GetGroupByID(ctx, id)
 		if httpapi.IsUnauthorizedOrNotFound(err) {
@@ -69,12 +62,12 @@ func (api *API) workspaceACL(rw http.ResponseWriter, r *http.Request) {
 			httpapi.InternalServerError(rw, err)
 			return
 		}
-		cg, err := conv.convert(g)
+		cg, err := conv.load(g)
 		if err != nil {
 			httpapi.InternalServerError(rw, err)
 			return
 		}
-		out.Groups = append(out.Groups, codersdk.WorkspaceGroup{Group: cg, Role: workspaceRoleOf(actions)})
+		out.Groups = append(out.Groups, codersdk.WorkspaceGroup{Group: cg, Role: convert.WorkspaceRoleOf(actions)})
 	}
 	sort.Slice(out.Groups, func(i, j int) bool { return out.Groups[i].Name < out.Groups[j].Name })
 	httpapi.Write(ctx, rw, http.StatusOK, out)

@@ -85,7 +85,11 @@ func (api *API) resolveBuildParameters(ctx context.Context, versionID uuid.UUID,
 				continue
 			}
 			found = true
-			for _, pv := range convertPreset(p).Parameters {
+			preset, err := convertPreset(p)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, pv := range preset.Parameters {
 				provided[pv.Name] = pv.Value
 			}
 		}

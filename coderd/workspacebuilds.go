@@ -3,10 +3,8 @@ package coderd
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
 	"github.com/devplane/devplane/coderd/audit"
@@ -306,28 +304,7 @@ func (api *API) workspaceBuilds(rw http.ResponseWriter, r *http.Request) {
 // @Failure 404 {object} codersdk.Response
 // @Router /users/{user}/workspace/{workspacename}/builds/{buildnumber} [get]
 func (api *API) workspaceBuildByBuildNumber(rw http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	number, err := strconv.ParseInt(chi.URLParam(r, "buildnumber"), 10, 32)
-	if err != nil || number < 1 {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid build number.",
-			Validations: []codersdk.ValidationError{{Field: "buildnumber", Detail: "must be a positive whole number"}}})
-		return
-	}
-	w, ok := api.workspaceByOwnerAndNameParam(rw, r)
-	if !ok {
-		return
-	}
-	b, err := api.Database.GetWorkspaceBuildByWorkspaceIDAndBuildNumber(ctx, database.GetWorkspaceBuildByWorkspaceIDAndBuildNumberParams{
-		WorkspaceID: w.ID, BuildNumber: int32(number),
-	})
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
+	w, b := httpmw.WorkspaceParam(r), httpmw.WorkspaceBuildParam(r)
 	api.writeBuild(rw, r, http.StatusOK, w, buildRef{buildID: b.ID, jobID: b.JobID})
 }
 

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
 	"github.com/devplane/devplane/coderd/audit"
@@ -324,30 +323,7 @@ func (api *API) workspace(rw http.ResponseWriter, r *http.Request) {
 // @Failure 404 {object} codersdk.Response
 // @Router /users/{user}/workspace/{workspacename} [get]
 func (api *API) workspaceByOwnerAndName(rw http.ResponseWriter, r *http.Request) {
-	w, ok := api.workspaceByOwnerAndNameParam(rw, r)
-	if !ok {
-		return
-	}
-	api.writeWorkspace(rw, r, http.StatusOK, w)
-}
-
-// workspaceByOwnerAndNameParam loads {user}'s workspace {workspacename},
-// answering 404 itself.
-func (api *API) workspaceByOwnerAndNameParam(rw http.ResponseWriter, r *http.Request) (database.Workspace, bool) {
-	owner := httpmw.UserParam(r)
-	includeDeleted := r.URL.Query().Get("include_deleted") == "true"
-	w, err := api.Database.GetWorkspaceByOwnerIDAndName(r.Context(), database.GetWorkspaceByOwnerIDAndNameParams{
-		OwnerID: owner.ID, Name: chi.URLParam(r, "workspacename"), IncludeDeleted: includeDeleted,
-	})
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return w, false
-	}
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return w, false
-	}
-	return w, true
+	api.writeWorkspace(rw, r, http.StatusOK, httpmw.WorkspaceParam(r))
 }
 
 // @Summary List workspaces
@@ -441,7 +417,12 @@ func (api *API) workspaces(rw http.ResponseWriter, r *http.Request) {
 	if len(rows) == 0 && page.Offset > 0 {
 		// Past the end: the count must come from a page that has rows.
 		p.OffsetOpt, p.LimitOpt = 0, 1
-		if first, err := api.Database.GetAuthorizedWorkspaces(ctx, p); err == nil && len(first) > 0 {
+		first, err := api.Database.GetAuthorizedWorkspaces(ctx, p)
+		if err != nil {
+			httpapi.InternalServerError(rw, err)
+			return
+		}
+		if len(first) > 0 {
 			count = int(first[0].Count)
 		}
 	}

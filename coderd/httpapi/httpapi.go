@@ -322,3 +322,27 @@ func WriteList[T, U any](rw http.ResponseWriter, r *http.Request, rows []T, err 
 	}
 	Write(r.Context(), rw, http.StatusOK, out)
 }
+
+// WriteListFallible is WriteList for converters that can fail (a stored
+// column that does not decode): such a row makes the answer a 500, with
+// its cause logged.
+func WriteListFallible[T, U any](rw http.ResponseWriter, r *http.Request, rows []T, err error, convert func(T) (U, error)) {
+	if IsUnauthorizedOrNotFound(err) {
+		ResourceNotFound(rw)
+		return
+	}
+	if err != nil {
+		InternalServerError(rw, err)
+		return
+	}
+	out := make([]U, 0, len(rows))
+	for _, row := range rows {
+		u, err := convert(row)
+		if err != nil {
+			InternalServerError(rw, err)
+			return
+		}
+		out = append(out, u)
+	}
+	Write(r.Context(), rw, http.StatusOK, out)
+}

@@ -26,3 +26,15 @@ func ExtractOrganizationParam(db database.Store) func(http.Handler) http.Handler
 		return db.GetOrganizationByName(ctx, param)
 	})
 }
+
+// ExtractOrganizationByNameParam loads {organizationname}, an organization
+// name, for OrganizationParam.
+func ExtractOrganizationByNameParam(db database.Store) func(http.Handler) http.Handler {
+	return extractParam("organizationname", "organization", func(ctx context.Context, _ *http.Request, param string) (database.Organization, error) {
+		name, err := parseName(param)
+		if err != nil {
+			return database.Organization{}, err
+		}
+		return db.GetOrganizationByName(ctx, name)
+	})
+}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/google/uuid"
-
 	"github.com/devplane/devplane/database"
 )
 
@@ -18,14 +16,29 @@ func TemplateParam(r *http.Request) database.Template {
 // and templates the caller may not read are a 404 like missing ones.
 func ExtractTemplateParam(db database.Store) func(http.Handler) http.Handler {
 	return extractParam("template", "template", func(ctx context.Context, _ *http.Request, param string) (database.Template, error) {
-		id, err := uuid.Parse(param)
+		id, err := parseUUID("template", "a template", param)
 		if err != nil {
-			return database.Template{}, badParamError{field: "template", detail: "must be a template ID (a UUID)"}
+			return database.Template{}, err
 		}
 		t, err := db.GetTemplateByID(ctx, id)
 		if err == nil && t.Deleted {
 			return database.Template{}, database.ErrNoRows
 		}
 		return t, err
+	})
+}
+
+// ExtractTemplateByNameParam loads {templatename}, a template of the
+// {organization} in the path, for TemplateParam. Deleted templates are a
+// 404, as on ExtractTemplateParam.
+func ExtractTemplateByNameParam(db database.Store) func(http.Handler) http.Handler {
+	return extractParam("templatename", "template", func(ctx context.Context, r *http.Request, param string) (database.Template, error) {
+		name, err := parseName(param)
+		if err != nil {
+			return database.Template{}, err
+		}
+		return db.GetTemplateByOrganizationAndName(ctx, database.GetTemplateByOrganizationAndNameParams{
+			OrganizationID: OrganizationParam(r).ID, Name: name,
+		})
 	})
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/google/uuid"
-
 	"github.com/devplane/devplane/database"
 )
 
@@ -19,10 +17,25 @@ func TemplateVersionParam(r *http.Request) database.TemplateVersion {
 // ID. A version the caller may not read is a 404 like a missing one.
 func ExtractTemplateVersionParam(db database.Store) func(http.Handler) http.Handler {
 	return extractParam("templateversion", "template version", func(ctx context.Context, _ *http.Request, param string) (database.TemplateVersion, error) {
-		id, err := uuid.Parse(param)
+		id, err := parseUUID("templateversion", "a template version", param)
 		if err != nil {
-			return database.TemplateVersion{}, badParamError{field: "templateversion", detail: "must be a template version ID (a UUID)"}
+			return database.TemplateVersion{}, err
 		}
 		return db.GetTemplateVersionByID(ctx, id)
+	})
+}
+
+// ExtractTemplateVersionByNameParam loads {templateversionname}, a version
+// of the template in the path (an extractor of TemplateParam runs first),
+// for TemplateVersionParam.
+func ExtractTemplateVersionByNameParam(db database.Store) func(http.Handler) http.Handler {
+	return extractParam("templateversionname", "template version", func(ctx context.Context, r *http.Request, param string) (database.TemplateVersion, error) {
+		name, err := parseName(param)
+		if err != nil {
+			return database.TemplateVersion{}, err
+		}
+		return db.GetTemplateVersionByTemplateIDAndName(ctx, database.GetTemplateVersionByTemplateIDAndNameParams{
+			TemplateID: TemplateParam(r).ID, Name: name,
+		})
 	})
 }
