@@ -195,6 +195,7 @@ func dryRunJob(r *http.Request) (database.TemplateVersion, database.ProvisionerJ
 // @Param templateversion path string true "Template version ID" format(uuid)
 // @Param jobID path string true "Dry-run job ID" format(uuid)
 // @Success 200 {object} codersdk.ProvisionerJob
+// @Failure 400 {object} codersdk.Response
 // @Failure 404 {object} codersdk.Response
 // @Router /templateversions/{templateversion}/dry-run/{jobID} [get]
 func (api *API) templateVersionDryRun(rw http.ResponseWriter, r *http.Request) {
@@ -232,6 +233,7 @@ func (api *API) templateVersionDryRunLogs(rw http.ResponseWriter, r *http.Reques
 // @Param templateversion path string true "Template version ID" format(uuid)
 // @Param jobID path string true "Dry-run job ID" format(uuid)
 // @Success 200 {array} codersdk.WorkspaceResource
+// @Failure 400 {object} codersdk.Response
 // @Failure 404 {object} codersdk.Response
 // @Router /templateversions/{templateversion}/dry-run/{jobID}/resources [get]
 func (api *API) templateVersionDryRunResources(rw http.ResponseWriter, r *http.Request) {
@@ -259,6 +261,7 @@ func (api *API) templateVersionDryRunResources(rw http.ResponseWriter, r *http.R
 // @Param templateversion path string true "Template version ID" format(uuid)
 // @Param jobID path string true "Dry-run job ID" format(uuid)
 // @Success 200 {object} codersdk.MatchedProvisioners
+// @Failure 400 {object} codersdk.Response
 // @Failure 403 {object} codersdk.Response
 // @Failure 404 {object} codersdk.Response
 // @Router /templateversions/{templateversion}/dry-run/{jobID}/matched-provisioners [get]

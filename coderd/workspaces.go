@@ -305,6 +305,7 @@ func (api *API) createWorkspace(rw http.ResponseWriter, r *http.Request, owner d
 // @Param workspace path string true "Workspace ID" format(uuid)
 // @Param include_deleted query bool false "Return data instead of HTTP 404 if the workspace is deleted"
 // @Success 200 {object} codersdk.Workspace
+// @Failure 400 {object} codersdk.Response
 // @Failure 404 {object} codersdk.Response
 // @Router /workspaces/{workspace} [get]
 func (api *API) workspace(rw http.ResponseWriter, r *http.Request) {
@@ -320,6 +321,7 @@ func (api *API) workspace(rw http.ResponseWriter, r *http.Request) {
 // @Param workspacename path string true "Workspace name"
 // @Param include_deleted query bool false "Return data instead of HTTP 404 if the workspace is deleted"
 // @Success 200 {object} codersdk.Workspace
+// @Failure 400 {object} codersdk.Response
 // @Failure 404 {object} codersdk.Response
 // @Router /users/{user}/workspace/{workspacename} [get]
 func (api *API) workspaceByOwnerAndName(rw http.ResponseWriter, r *http.Request) {
