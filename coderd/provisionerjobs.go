@@ -51,11 +51,11 @@ func (api *API) loadJobs(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]da
 	return out, nil
 }
 
-// daemonNames maps an organization's daemon IDs to names, for jobs'
+// loadDaemonNames maps an organization's daemon IDs to names, for jobs'
 // worker_name. A caller who may not list daemons gets no names; a failure
 // to load them is an error.
-func (api *API) daemonNames(ctx context.Context, orgID uuid.UUID) (map[uuid.UUID]string, error) {
-	rows, err := api.organizationDaemons(ctx, orgID)
+func (api *API) loadDaemonNames(ctx context.Context, orgID uuid.UUID) (map[uuid.UUID]string, error) {
+	rows, err := api.loadOrganizationDaemons(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func (api *API) loadProvisionerJobs(ctx context.Context, orgID uuid.UUID, jobs [
 	}
 	var names map[uuid.UUID]string
 	if anyWorker {
-		if names, err = api.daemonNames(ctx, orgID); err != nil {
+		if names, err = api.loadDaemonNames(ctx, orgID); err != nil {
 			return nil, err
 		}
 	}

@@ -138,7 +138,7 @@ func (api *API) writeDryRunJob(rw http.ResponseWriter, r *http.Request, status i
 		extra.QueuePosition, extra.QueueSize = row.QueuePosition, row.QueueSize
 	}
 	if job.WorkerID.Valid {
-		names, err := api.daemonNames(ctx, job.OrganizationID)
+		names, err := api.loadDaemonNames(ctx, job.OrganizationID)
 		if err != nil {
 			httpapi.InternalServerError(rw, err)
 			return
@@ -239,7 +239,7 @@ func (api *API) templateVersionDryRunLogs(rw http.ResponseWriter, r *http.Reques
 func (api *API) templateVersionDryRunResources(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	_, job := dryRunJob(r)
-	resources, err := api.jobResources(ctx, job.ID)
+	resources, err := api.loadJobResources(ctx, job.ID)
 	if httpapi.IsUnauthorizedOrNotFound(err) {
 		httpapi.ResourceNotFound(rw)
 		return
@@ -269,13 +269,13 @@ func (api *API) templateVersionDryRunMatchedProvisioners(rw http.ResponseWriter,
 	ctx := r.Context()
 	auth := httpmw.APIKeyAuthorization(r)
 	_, job := dryRunJob(r)
-	// matchedProvisioners hides a refusal as nil; asked for directly, a
+	// loadMatchedProvisioners hides a refusal as nil; asked for directly, a
 	// caller who may not list daemons should hear so, not that none fit.
 	if auth.Actor.Authorize(rbac.ActionRead, rbac.ResourceProvisionerDaemon.InOrg(job.OrganizationID)) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to list this organization's provisioner daemons."})
 		return
 	}
-	matched, err := api.matchedProvisioners(ctx, job)
+	matched, err := api.loadMatchedProvisioners(ctx, job)
 	if err == nil && matched == nil {
 		err = xerrors.New("could not list the organization's provisioner daemons")
 	}

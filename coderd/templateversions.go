@@ -134,20 +134,20 @@ func (api *API) publishJobLogs(ctx context.Context, jobID uuid.UUID) {
 	}
 }
 
-// matchedProvisioners counts the organization's daemons that could run
+// loadMatchedProvisioners counts the organization's daemons that could run
 // job: nil when the caller may not list daemons (the field is optional),
 // an error when they could not be loaded.
-func (api *API) matchedProvisioners(ctx context.Context, job database.ProvisionerJob) (*codersdk.MatchedProvisioners, error) {
-	rows, err := api.organizationDaemons(ctx, job.OrganizationID)
+func (api *API) loadMatchedProvisioners(ctx context.Context, job database.ProvisionerJob) (*codersdk.MatchedProvisioners, error) {
+	rows, err := api.loadOrganizationDaemons(ctx, job.OrganizationID)
 	if err != nil {
 		return nil, err
 	}
 	return matchDaemons(job, rows, dbtime.Now()), nil
 }
 
-// organizationDaemons loads an organization's daemons: nil (not an error)
+// loadOrganizationDaemons loads an organization's daemons: nil (not an error)
 // when the caller may not list them, which only hides what depends on them.
-func (api *API) organizationDaemons(ctx context.Context, orgID uuid.UUID) ([]database.GetProvisionerDaemonsByOrganizationRow, error) {
+func (api *API) loadOrganizationDaemons(ctx context.Context, orgID uuid.UUID) ([]database.GetProvisionerDaemonsByOrganizationRow, error) {
 	rows, err := api.Database.GetProvisionerDaemonsByOrganization(ctx, orgID)
 	if dbauthz.IsNotAuthorizedError(err) {
 		return nil, nil
@@ -174,9 +174,9 @@ func (api *API) minimalUser(ctx context.Context, id uuid.UUID) (codersdk.Minimal
 	return codersdk.MinimalUser{ID: u.ID, Username: u.Username, Name: u.Name, AvatarURL: u.AvatarUrl}, nil
 }
 
-// templateVersionResponse converts a version with its job (and queue
+// loadTemplateVersion converts a version with its job (and queue
 // position), creator and, while pending, the daemons that could take it.
-func (api *API) templateVersionResponse(ctx context.Context, v database.TemplateVersion) (codersdk.TemplateVersion, error) {
+func (api *API) loadTemplateVersion(ctx context.Context, v database.TemplateVersion) (codersdk.TemplateVersion, error) {
 	jobs, err := api.loadJobs(ctx, []uuid.UUID{v.JobID})
 	if err != nil {
 		return codersdk.TemplateVersion{}, err
@@ -189,7 +189,7 @@ func (api *API) templateVersionResponse(ctx context.Context, v database.Template
 		QueuePosition: row.QueuePosition, QueueSize: row.QueueSize, Version: &v,
 	})
 	if job.WorkerID != nil {
-		names, err := api.daemonNames(ctx, v.OrganizationID)
+		names, err := api.loadDaemonNames(ctx, v.OrganizationID)
 		if err != nil {
 			return codersdk.TemplateVersion{}, err
 		}
@@ -201,7 +201,7 @@ func (api *API) templateVersionResponse(ctx context.Context, v database.Template
 	}
 	var matched *codersdk.MatchedProvisioners
 	if job.Status == codersdk.ProvisionerJobPending {
-		if matched, err = api.matchedProvisioners(ctx, row.ProvisionerJob); err != nil {
+		if matched, err = api.loadMatchedProvisioners(ctx, row.ProvisionerJob); err != nil {
 			return codersdk.TemplateVersion{}, err
 		}
 	}
@@ -210,7 +210,7 @@ func (api *API) templateVersionResponse(ctx context.Context, v database.Template
 
 // writeTemplateVersion answers with the version as the API shows it.
 func (api *API) writeTemplateVersion(rw http.ResponseWriter, r *http.Request, status int, v database.TemplateVersion) {
-	out, err := api.templateVersionResponse(r.Context(), v)
+	out, err := api.loadTemplateVersion(r.Context(), v)
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return
@@ -662,7 +662,7 @@ func (api *API) templateVersionLogs(rw http.ResponseWriter, r *http.Request) {
 func (api *API) templateVersionResources(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	version := httpmw.TemplateVersionParam(r)
-	resources, err := api.jobResources(ctx, version.JobID)
+	resources, err := api.loadJobResources(ctx, version.JobID)
 	if httpapi.IsUnauthorizedOrNotFound(err) {
 		httpapi.ResourceNotFound(rw)
 		return
@@ -680,9 +680,9 @@ func (api *API) templateVersionResources(rw http.ResponseWriter, r *http.Request
 	httpapi.Write(ctx, rw, http.StatusOK, start)
 }
 
-// jobResources loads the resources a job produced, with their agents and
+// loadJobResources loads the resources a job produced, with their agents and
 // apps, converted.
-func (api *API) jobResources(ctx context.Context, jobID uuid.UUID) ([]codersdk.WorkspaceResource, error) {
+func (api *API) loadJobResources(ctx context.Context, jobID uuid.UUID) ([]codersdk.WorkspaceResource, error) {
 	resources, err := api.Database.GetWorkspaceResourcesByJobID(ctx, jobID)
 	if err != nil {
 		return nil, err

@@ -30,7 +30,7 @@ var buildReasons = map[codersdk.CreateWorkspaceBuildReason]database.BuildReason{
 func (api *API) writeBuild(rw http.ResponseWriter, r *http.Request, status int, w database.Workspace, ref buildRef) {
 	ctx := r.Context()
 	buildID := ref.buildID
-	builds, err := api.buildsResponse(ctx, []buildRef{ref}, map[uuid.UUID]database.Workspace{w.ID: w})
+	builds, err := api.loadWorkspaceBuilds(ctx, []buildRef{ref}, map[uuid.UUID]database.Workspace{w.ID: w})
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return
@@ -277,7 +277,7 @@ func (api *API) workspaceBuilds(rw http.ResponseWriter, r *http.Request) {
 	for _, b := range rows {
 		refs = append(refs, buildRef{buildID: b.ID, jobID: b.JobID})
 	}
-	builds, err := api.buildsResponse(ctx, refs, map[uuid.UUID]database.Workspace{w.ID: w})
+	builds, err := api.loadWorkspaceBuilds(ctx, refs, map[uuid.UUID]database.Workspace{w.ID: w})
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return
@@ -398,7 +398,7 @@ func (api *API) workspaceBuildParameters(rw http.ResponseWriter, r *http.Request
 func (api *API) workspaceBuildResources(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	b := httpmw.WorkspaceBuildParam(r)
-	resources, err := api.buildResources(ctx, []uuid.UUID{b.JobID})
+	resources, err := api.loadBuildResources(ctx, []uuid.UUID{b.JobID})
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return

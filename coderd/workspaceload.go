@@ -13,11 +13,11 @@ import (
 // buildRef names a build and its job, so that both load together.
 type buildRef struct{ buildID, jobID uuid.UUID }
 
-// buildsResponse converts builds (of workspaces the caller has read) with
+// loadWorkspaceBuilds converts builds (of workspaces the caller has read) with
 // their jobs, resources, agents and apps, in one round trip to the
 // database (and one more for daemons when a job is pending). The result is
 // keyed by build ID; builds the caller may not read are missing.
-func (api *API) buildsResponse(ctx context.Context, refs []buildRef, workspaces map[uuid.UUID]database.Workspace) (map[uuid.UUID]codersdk.WorkspaceBuild, error) {
+func (api *API) loadWorkspaceBuilds(ctx context.Context, refs []buildRef, workspaces map[uuid.UUID]database.Workspace) (map[uuid.UUID]codersdk.WorkspaceBuild, error) {
 	out := make(map[uuid.UUID]codersdk.WorkspaceBuild, len(refs))
 	if len(refs) == 0 {
 		return out, nil
@@ -44,7 +44,7 @@ func (api *API) buildsResponse(ctx context.Context, refs []buildRef, workspaces 
 		if job := row.ProvisionerJob; convert.ProvisionerJobStatus(job) == codersdk.ProvisionerJobPending {
 			rows, ok := daemons[job.OrganizationID]
 			if !ok {
-				if rows, err = api.organizationDaemons(ctx, job.OrganizationID); err != nil {
+				if rows, err = api.loadOrganizationDaemons(ctx, job.OrganizationID); err != nil {
 					return nil, err
 				}
 				daemons[job.OrganizationID] = rows
@@ -57,9 +57,9 @@ func (api *API) buildsResponse(ctx context.Context, refs []buildRef, workspaces 
 	return out, nil
 }
 
-// buildResources loads the resources, agents and apps of build jobs, keyed
+// loadBuildResources loads the resources, agents and apps of build jobs, keyed
 // by job ID.
-func (api *API) buildResources(ctx context.Context, jobIDs []uuid.UUID) (map[uuid.UUID][]codersdk.WorkspaceResource, error) {
+func (api *API) loadBuildResources(ctx context.Context, jobIDs []uuid.UUID) (map[uuid.UUID][]codersdk.WorkspaceResource, error) {
 	trees, err := api.Database.GetWorkspaceResourceTreesByBuildJobIDs(ctx, jobIDs)
 	if err != nil {
 		return nil, err
@@ -67,10 +67,10 @@ func (api *API) buildResources(ctx context.Context, jobIDs []uuid.UUID) (map[uui
 	return convert.ResourceTrees(trees)
 }
 
-// workspacesResponse converts workspaces with their latest builds in a
+// loadWorkspaces converts workspaces with their latest builds in a
 // constant number of queries, in the order given. Workspaces whose latest
 // build the caller cannot read are left out.
-func (api *API) workspacesResponse(ctx context.Context, requester uuid.UUID, rows []database.Workspace) ([]codersdk.Workspace, error) {
+func (api *API) loadWorkspaces(ctx context.Context, requester uuid.UUID, rows []database.Workspace) ([]codersdk.Workspace, error) {
 	out := make([]codersdk.Workspace, 0, len(rows))
 	if len(rows) == 0 {
 		return out, nil
@@ -88,7 +88,7 @@ func (api *API) workspacesResponse(ctx context.Context, requester uuid.UUID, row
 			latestOf[w.ID] = w.LatestBuildID.UUID
 		}
 	}
-	builds, err := api.buildsResponse(ctx, refs, byID)
+	builds, err := api.loadWorkspaceBuilds(ctx, refs, byID)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ const (
 // writeWorkspace answers with the workspace as the API shows it.
 func (api *API) writeWorkspace(rw http.ResponseWriter, r *http.Request, status int, w database.Workspace) {
 	ctx := r.Context()
-	out, err := api.workspacesResponse(ctx, httpmw.APIKeyAuthorization(r).Key.UserID, []database.Workspace{w})
+	out, err := api.loadWorkspaces(ctx, httpmw.APIKeyAuthorization(r).Key.UserID, []database.Workspace{w})
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return
@@ -428,7 +428,7 @@ func (api *API) workspaces(rw http.ResponseWriter, r *http.Request) {
 			count = int(first[0].Count)
 		}
 	}
-	out, err := api.workspacesResponse(ctx, auth.Key.UserID, workspaces)
+	out, err := api.loadWorkspaces(ctx, auth.Key.UserID, workspaces)
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return

@@ -541,7 +541,7 @@ func (w *workspaceWatch) read(ctx context.Context) (codersdk.Workspace, bool, er
 	if err != nil {
 		return codersdk.Workspace{}, false, err
 	}
-	list, err := w.api.workspacesResponse(ctx, w.requester, []database.Workspace{row})
+	list, err := w.api.loadWorkspaces(ctx, w.requester, []database.Workspace{row})
 	if err != nil {
 		return codersdk.Workspace{}, false, err
 	}
