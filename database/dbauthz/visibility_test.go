@@ -243,6 +243,9 @@ func seedDeployment(t *testing.T, rng *rand.Rand) *deployment {
 			require.NoError(t, raw.UpdateWorkspaceACLByID(ctx, database.UpdateWorkspaceACLByIDParams{
 				ID: id, UserAcl: d.acl(aclKeys), GroupAcl: d.acl(aclKeys),
 			}))
+			if d.chance(0.3) {
+				require.NoError(t, raw.UpdateWorkspaceFavorite(ctx, database.UpdateWorkspaceFavoriteParams{ID: id, Favorite: true}))
+			}
 			if d.chance(0.2) {
 				require.NoError(t, raw.UpdateWorkspaceDormantDeletingAt(ctx, database.UpdateWorkspaceDormantDeletingAtParams{
 					ID: id, DormantAt: &now, UpdatedAt: now,
@@ -395,6 +398,26 @@ func (d *deployment) compare(t *testing.T, subject rbac.Subject) bool {
 			sameCount(fmt.Sprintf("GetAuthorizedWorkspaces count (limit %d)", limit), len(want), got[0].Count)
 		}
 	}
+	// Page by page (the caller's favorites first, then the rest): every
+	// row once, and each page counts them all.
+	for _, limit := range []int32{1, 3} {
+		var paged []uuid.UUID
+		for offset := int32(0); offset <= int32(len(want))+1; offset += limit {
+			page, err := d.authz.GetAuthorizedWorkspaces(ctx, database.GetAuthorizedWorkspacesParams{
+				LimitOpt: limit, OffsetOpt: offset, RequesterID: subject.ID,
+			})
+			require.NoError(t, err)
+			for _, row := range page {
+				paged = append(paged, row.Workspace.ID)
+				sameCount(fmt.Sprintf("GetAuthorizedWorkspaces count (limit %d offset %d)", limit, offset), len(want), row.Count)
+			}
+		}
+		if len(paged) != len(want) {
+			ok = false
+			t.Errorf("GetAuthorizedWorkspaces pages of %d: %d rows, rbac allows %d", limit, len(paged), len(want))
+		}
+		same(fmt.Sprintf("GetAuthorizedWorkspaces pages of %d", limit), slices.Clone(want), paged)
+	}
 	for _, org := range d.orgs {
 		got, err := d.authz.GetAuthorizedWorkspaces(ctx, database.GetAuthorizedWorkspacesParams{OrganizationID: org, RequesterID: subject.ID})
 		require.NoError(t, err)
@@ -453,8 +476,12 @@ func (d *deployment) compare(t *testing.T, subject rbac.Subject) bool {
 		require.NoError(t, err)
 		got, err := d.authz.GetOrganizationMembers(ctx, database.GetOrganizationMembersParams{OrganizationID: org})
 		require.NoError(t, err)
-		same("GetOrganizationMembers", visible(subject, all, memberID,
-			func(r database.GetOrganizationMembersRow) rbac.Object { return r.OrganizationMember.RBACObject() }), ids(got, memberID))
+		wantMembers := visible(subject, all, memberID,
+			func(r database.GetOrganizationMembersRow) rbac.Object { return r.OrganizationMember.RBACObject() })
+		same("GetOrganizationMembers", slices.Clone(wantMembers), ids(got, memberID))
+		if len(got) > 0 {
+			sameCount("GetOrganizationMembers count", len(wantMembers), got[0].Count)
+		}
 	}
 
 	// Audit log: everywhere, then one organization at a time (dbauthz
