@@ -168,10 +168,11 @@ func TestTemplateVersionDryRun(t *testing.T) {
 		pvRequireStatus(t, err, http.StatusNotFound)
 		_, err = admin.TemplateVersionDryRun(ctx, v.ID, uuid.New())
 		pvRequireStatus(t, err, http.StatusNotFound)
-		res, err := admin.Request(ctx, http.MethodGet, "/api/v2/templateversions/"+v.ID.String()+"/dry-run/not-a-uuid", nil)
-		require.NoError(t, err)
-		_ = res.Body.Close()
-		assert.Equal(t, http.StatusNotFound, res.StatusCode)
+		// A malformed ID is a 400 naming it, as every ID parameter (and
+		// upstream) answers.
+		res := coderdtest.RawRequest(t, admin, http.MethodGet, "/api/v2/templateversions/"+v.ID.String()+"/dry-run/not-a-uuid", nil)
+		assert.Equal(t, http.StatusBadRequest, res.Status)
+		assert.Equal(t, []string{"jobID"}, res.Fields(t))
 	})
 
 	t.Run("Outsider", func(t *testing.T) {
