@@ -31,10 +31,14 @@ type workspaceBuildInput struct {
 
 // richParameter is a stored version parameter in the provisioner's terms,
 // so creation and builds validate values exactly as imports defined them.
-func richParameter(p database.TemplateVersionParameter) provisioner.RichParameter {
+// Options that do not decode are an error: validating against none would
+// accept any value.
+func richParameter(p database.TemplateVersionParameter) (provisioner.RichParameter, error) {
 	var options []provisioner.RichParameterOption
 	if len(p.Options) > 0 {
-		_ = json.Unmarshal(p.Options, &options)
+		if err := json.Unmarshal(p.Options, &options); err != nil {
+			return provisioner.RichParameter{}, xerrors.Errorf("stored options of parameter %q: %w", p.Name, err)
+		}
 	}
 	return provisioner.RichParameter{
 		Name: p.Name, DisplayName: p.DisplayName, Description: p.Description, Type: p.Type, FormType: p.FormType,
@@ -42,7 +46,7 @@ func richParameter(p database.TemplateVersionParameter) provisioner.RichParamete
 		Options: options, ValidationRegex: p.ValidationRegex, ValidationError: p.ValidationError,
 		ValidationMin: p.ValidationMin, ValidationMax: p.ValidationMax, ValidationMonotonic: p.ValidationMonotonic,
 		Order: p.DisplayOrder,
-	}
+	}, nil
 }
 
 // resolveBuildParameters picks the value of every parameter of the version
@@ -106,7 +110,11 @@ func (api *API) resolveBuildParameters(ctx context.Context, versionID uuid.UUID,
 		if val, ok := previous[p.Name]; ok {
 			previousValue = &val
 		}
-		value, err := provisioner.ResolveParameterValue(richParameter(p), givenValue, previousValue)
+		rp, err := richParameter(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		value, err := provisioner.ResolveParameterValue(rp, givenValue, previousValue)
 		if perr, ok := err.(*provisioner.ParameterError); ok {
 			v.Check(p.Name, perr.Detail)
 			continue
