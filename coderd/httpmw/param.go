@@ -28,10 +28,6 @@ type badParamError struct{ field, detail string }
 
 func (e badParamError) Error() string { return e.field + " " + e.detail }
 
-// BadParam is the error a lookup returns for a malformed parameter: the
-// answer is 400 with one validation naming field.
-func BadParam(field, detail string) error { return badParamError{field: field, detail: detail} }
-
 // The parsing rules every parameter follows, so the same kind of value reads
 // the same way on every route.
 
