@@ -737,6 +737,20 @@ type ProvisionerJobTiming struct {
 	Resource  string
 }
 
+type Replica struct {
+	ID              uuid.UUID
+	CreatedAt       time.Time
+	StartedAt       time.Time
+	StoppedAt       *time.Time
+	UpdatedAt       time.Time
+	Hostname        string
+	RegionID        int32
+	RelayAddress    string
+	Version         string
+	DatabaseLatency int32
+	Error           string
+}
+
 type SiteConfig struct {
 	Key   string
 	Value string

@@ -57,6 +57,14 @@ var (
 		perm(rbac.ResourceUser, rbac.ActionRead),
 		perm(rbac.ResourceGroup, rbac.ActionRead),
 		perm(rbac.ResourceOrganization, rbac.ActionRead),
+		// Failover: which replica held a job.
+		perm(rbac.ResourceReplicas, rbac.ActionRead),
+	)
+	// replicaRegistryActor registers this server process, heartbeats it,
+	// lists the live ones and marks lost ones stopped.
+	replicaRegistryActor = systemActor("replica-registry",
+		perm(rbac.ResourceReplicas, rbac.ActionRead),
+		perm(rbac.ResourceSystem, rbac.ActionCreate, rbac.ActionUpdate),
 	)
 	// workspaceBuilderActor enqueues the job of a workspace build; the
 	// caller's right to the build itself is checked by its own insert of
@@ -109,6 +117,10 @@ func AsFirstUser(ctx context.Context) context.Context { return As(ctx, firstUser
 // AsProvisionerd runs jobs: it acquires them, reads their files, writes
 // logs, results and completion, and detects hung ones.
 func AsProvisionerd(ctx context.Context) context.Context { return As(ctx, provisionerdActor) }
+
+// AsReplicaRegistry is for the loop that keeps this server's row in the
+// replica registry and notices replicas that stopped heartbeating.
+func AsReplicaRegistry(ctx context.Context) context.Context { return As(ctx, replicaRegistryActor) }
 
 // AsLifecycleExecutor is for the loop that builds workspaces on schedule.
 func AsLifecycleExecutor(ctx context.Context) context.Context { return As(ctx, lifecycleActor) }
