@@ -14,12 +14,15 @@ import (
 	"cdr.dev/slog"
 	"github.com/coder/serpent"
 	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
+	"github.com/devplane/devplane/buildinfo"
 	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/loginlimit"
+	"github.com/devplane/devplane/coderd/replicas"
 	"github.com/devplane/devplane/coderd/swaggerui"
 	"github.com/devplane/devplane/coderd/userpassword"
 	"github.com/devplane/devplane/codersdk"
@@ -64,6 +67,10 @@ type Options struct {
 	// HTTPTimeouts are the per-request body and write deadlines; zero
 	// fields take httpmw's defaults. Tests shorten them.
 	HTTPTimeouts httpmw.Timeouts
+	// ReplicaID identifies this server process in the replica registry
+	// and its daemons' jobs, across restarts (the CLI keeps it in the
+	// config directory); nil means a fresh one.
+	ReplicaID uuid.UUID
 }
 
 // API serves /api/v2 and the few routes beside it.
@@ -71,6 +78,9 @@ type API struct {
 	*Options
 	// DeploymentID identifies this deployment's database for ever.
 	DeploymentID string
+	// Replicas registers this process among the replicas; the caller
+	// starts it (Start) and stops it (Close).
+	Replicas *replicas.Manager
 
 	loginPairs *loginlimit.Limiter
 	loginAddrs *loginlimit.Limiter
@@ -124,6 +134,20 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 		return nil, err
 	}
 	api.DeploymentID = id
+	if opts.ReplicaID == uuid.Nil {
+		opts.ReplicaID = uuid.New()
+	}
+	api.Replicas = replicas.New(replicas.Options{
+		ID:           opts.ReplicaID,
+		Hostname:     api.replicaHostname(),
+		RegionID:     int32(opts.DeploymentValues.Replicas.RegionID.Value()), //nolint:gosec // an id, not a size
+		RelayAddress: opts.DeploymentValues.Replicas.RelayURL.Value(),
+		Version:      buildinfo.Version(),
+		Interval:     opts.DeploymentValues.Replicas.HeartbeatInterval.Value(),
+		DB:           opts.Database,
+		Pubsub:       opts.Pubsub,
+		Logger:       opts.Logger,
+	})
 	api.handler = api.routes()
 	return api, nil
 }
@@ -197,6 +221,8 @@ func (api *API) routes() http.Handler {
 		})
 
 		r.With(apiKey).Get("/audit", api.auditLogs)
+		r.With(apiKey).Get("/replicas", api.replicas)
+		r.With(apiKey).Get("/debug/health", api.debugHealth)
 
 		r.Group(func(r chi.Router) {
 			r.Use(apiKey)

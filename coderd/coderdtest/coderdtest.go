@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"runtime"
 	"testing"
+	"time"
 
 	"cdr.dev/slog"
 	"cdr.dev/slog/sloggers/slogtest"
@@ -142,6 +143,18 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every test server is a registered replica, as a real one is.
+	if err := api.Replicas.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := api.Replicas.Close(ctx); err != nil {
+			// A test may have cut the replica off its database.
+			t.Logf("coderdtest: mark replica stopped: %v", err)
+		}
+	})
 	if opts.IncludeProvisionerDaemon {
 		// The Terraform provisioner uses the default cache directory, whose
 		// provider mirror `make test` prepares.
