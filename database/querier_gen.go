@@ -147,9 +147,9 @@ type Querier interface {
 	GetUnfinishedProvisionerJobsByReplica(ctx context.Context, replicaID uuid.UUID) ([]GetUnfinishedProvisionerJobsByReplicaRow, error)
 	// Running jobs held by daemons of another replica that is stopped or has
 	// not heartbeated since updated_before, and that the daemon itself has not
-	// heartbeated since then either: what failover settles. A replica that
-	// comes back with the same id (a restart) is live again, and settles its
-	// own jobs at start.
+	// heartbeated since then either (a cancel touches the job too, but is no
+	// sign of life): what failover settles. A replica that comes back with the
+	// same id (a restart) is live again, and settles its own jobs at start.
 	GetUnfinishedProvisionerJobsOfLostReplicas(ctx context.Context, arg GetUnfinishedProvisionerJobsOfLostReplicasParams) ([]GetUnfinishedProvisionerJobsOfLostReplicasRow, error)
 	// Logins and uniqueness checks ignore case, as the unique indexes do.
 	GetUserByEmailOrUsername(ctx context.Context, arg GetUserByEmailOrUsernameParams) (User, error)

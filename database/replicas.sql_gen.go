@@ -59,7 +59,7 @@ JOIN replicas ON replicas.id = provisioner_daemons.replica_id
 WHERE replicas.id <> $1
     AND (replicas.stopped_at IS NOT NULL OR replicas.updated_at < $2)
     AND provisioner_jobs.started_at IS NOT NULL AND provisioner_jobs.completed_at IS NULL
-    AND provisioner_jobs.updated_at < $2
+    AND (provisioner_jobs.updated_at < $2 OR provisioner_jobs.canceled_at IS NOT NULL)
 ORDER BY provisioner_jobs.started_at
 `
 
@@ -76,9 +76,9 @@ type GetUnfinishedProvisionerJobsOfLostReplicasRow struct {
 
 // Running jobs held by daemons of another replica that is stopped or has
 // not heartbeated since updated_before, and that the daemon itself has not
-// heartbeated since then either: what failover settles. A replica that
-// comes back with the same id (a restart) is live again, and settles its
-// own jobs at start.
+// heartbeated since then either (a cancel touches the job too, but is no
+// sign of life): what failover settles. A replica that comes back with the
+// same id (a restart) is live again, and settles its own jobs at start.
 func (q *Queries) GetUnfinishedProvisionerJobsOfLostReplicas(ctx context.Context, arg GetUnfinishedProvisionerJobsOfLostReplicasParams) ([]GetUnfinishedProvisionerJobsOfLostReplicasRow, error) {
 	rows, err := q.db.Query(ctx, getUnfinishedProvisionerJobsOfLostReplicas, arg.SelfID, arg.UpdatedBefore)
 	if err != nil {

@@ -85,6 +85,9 @@ func New(opts Options) *Manager {
 // ID is this replica's id.
 func (m *Manager) ID() uuid.UUID { return m.opts.ID }
 
+// Hostname is the host this replica registered with.
+func (m *Manager) Hostname() string { return m.opts.Hostname }
+
 // Version is this replica's version, to compare with the others'.
 func (m *Manager) Version() string { return m.opts.Version }
 

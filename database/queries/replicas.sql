@@ -43,9 +43,9 @@ RETURNING *;
 -- name: GetUnfinishedProvisionerJobsOfLostReplicas :many
 -- Running jobs held by daemons of another replica that is stopped or has
 -- not heartbeated since updated_before, and that the daemon itself has not
--- heartbeated since then either: what failover settles. A replica that
--- comes back with the same id (a restart) is live again, and settles its
--- own jobs at start.
+-- heartbeated since then either (a cancel touches the job too, but is no
+-- sign of life): what failover settles. A replica that comes back with the
+-- same id (a restart) is live again, and settles its own jobs at start.
 SELECT sqlc.embed(provisioner_jobs), replicas.id AS replica_id, replicas.hostname AS replica_hostname
 FROM provisioner_jobs
 JOIN provisioner_daemons ON provisioner_daemons.id = provisioner_jobs.worker_id
@@ -53,5 +53,5 @@ JOIN replicas ON replicas.id = provisioner_daemons.replica_id
 WHERE replicas.id <> @self_id
     AND (replicas.stopped_at IS NOT NULL OR replicas.updated_at < @updated_before)
     AND provisioner_jobs.started_at IS NOT NULL AND provisioner_jobs.completed_at IS NULL
-    AND provisioner_jobs.updated_at < @updated_before
+    AND (provisioner_jobs.updated_at < @updated_before OR provisioner_jobs.canceled_at IS NOT NULL)
 ORDER BY provisioner_jobs.started_at;
