@@ -22,6 +22,7 @@ import (
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/loginlimit"
+	"github.com/devplane/devplane/coderd/provisionerd"
 	"github.com/devplane/devplane/coderd/replicas"
 	"github.com/devplane/devplane/coderd/swaggerui"
 	"github.com/devplane/devplane/coderd/userpassword"
@@ -118,6 +119,11 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 		Options:    opts,
 		loginPairs: loginlimit.New(loginPerAccountAndAddress),
 		loginAddrs: loginlimit.New(loginPerAddress),
+	}
+
+	// Below six daemon heartbeats, live jobs would be failed as hung.
+	if hang := opts.DeploymentValues.Provisioner.HangTimeout.Value(); hang != 0 && hang < provisionerd.CanceledHangThreshold {
+		return nil, xerrors.Errorf("--provisioner-hang-timeout must be at least %s, got %s", provisionerd.CanceledHangThreshold, hang)
 	}
 
 	realIP, err := httpmw.ParseRealIPConfig(opts.DeploymentValues.ProxyTrustedHeaders.Value(), opts.DeploymentValues.ProxyTrustedOrigins.Value())

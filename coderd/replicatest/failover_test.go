@@ -2,6 +2,7 @@ package replicatest_test
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -149,4 +150,19 @@ func replicaRow(t *testing.T, url string, id uuid.UUID) replica {
 	require.NoError(t, conn.QueryRow(ctx, "SELECT updated_at, stopped_at, error FROM replicas WHERE id = $1", id).
 		Scan(&r.updatedAt, &r.stoppedAt, &r.errorText))
 	return r
+}
+
+// TestHangTimeoutOption: the hang timeout is an option, refused below the
+// point where live jobs (heartbeating every 5s) would be failed as hung.
+func TestHangTimeoutOption(t *testing.T) {
+	t.Parallel()
+	db, ps := dbtestutil.NewDBWithPubsub(t)
+	vals, _ := coderdtest.DeploymentValues(t)
+	assert.Equal(t, 5*time.Minute, vals.Provisioner.HangTimeout.Value(), "the default")
+	require.NoError(t, vals.Provisioner.HangTimeout.Set("5s"))
+	_, err := coderd.New(context.Background(), &coderd.Options{
+		Database: db, Pubsub: ps, AccessURL: &url.URL{Scheme: "http", Host: "localhost"}, DeploymentValues: vals,
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "--provisioner-hang-timeout")
 }

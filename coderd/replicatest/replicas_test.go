@@ -20,11 +20,11 @@ import (
 )
 
 // fastHeartbeats makes replicas notice each other's comings and goings in
-// a fraction of a second.
+// 3s, with room for a loaded test machine's delays.
 func fastHeartbeats(t *testing.T) *codersdk.DeploymentValues {
 	t.Helper()
 	vals, _ := coderdtest.DeploymentValues(t)
-	require.NoError(t, vals.Replicas.HeartbeatInterval.Set("200ms"))
+	require.NoError(t, vals.Replicas.HeartbeatInterval.Set("1s"))
 	return vals
 }
 
