@@ -1,0 +1,5 @@
+import { PageHeader } from "../../components";
+
+export function Component() {
+  return <PageHeader title="Workspaces" />;
+}
