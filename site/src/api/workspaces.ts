@@ -1,0 +1,123 @@
+// Workspaces: the list with the q= search, one workspace, its builds and
+// their logs, the build actions, and live state from the watch streams.
+import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { api } from "./client";
+import type { ProvisionerJobLog, Workspace, WorkspaceBuild, WorkspacesResponse, WorkspaceTransition } from "./types";
+
+export const workspaceKeys = {
+  all: ["workspaces"] as const,
+  list: (q: string, offset: number, limit: number) => ["workspaces", "list", { q, offset, limit }] as const,
+  byName: (owner: string, name: string) => ["workspaces", "byName", owner, name] as const,
+  builds: (id: string) => ["workspaces", "builds", id] as const,
+  build: (owner: string, name: string, number: number) => ["workspaces", "build", owner, name, number] as const,
+};
+
+export function useWorkspaces(q: string, offset: number, limit: number) {
+  return useQuery({
+    queryKey: workspaceKeys.list(q, offset, limit),
+    queryFn: ({ signal }) => api.get<WorkspacesResponse>("/workspaces", { query: { q, offset, limit }, signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useWorkspace(owner: string, name: string) {
+  return useQuery({
+    queryKey: workspaceKeys.byName(owner, name),
+    queryFn: ({ signal }) =>
+      api.get<Workspace>(`/users/${encodeURIComponent(owner)}/workspace/${encodeURIComponent(name)}`, { signal }),
+  });
+}
+
+export function useWorkspaceBuilds(workspaceId: string | undefined) {
+  return useQuery({
+    queryKey: workspaceKeys.builds(workspaceId ?? ""),
+    queryFn: ({ signal }) => api.get<WorkspaceBuild[]>(`/workspaces/${workspaceId}/builds`, { query: { limit: 25 }, signal }),
+    enabled: !!workspaceId,
+  });
+}
+
+export function useWorkspaceBuild(owner: string, name: string, number: number | undefined) {
+  return useQuery({
+    queryKey: workspaceKeys.build(owner, name, number ?? 0),
+    queryFn: ({ signal }) =>
+      api.get<WorkspaceBuild>(
+        `/users/${encodeURIComponent(owner)}/workspace/${encodeURIComponent(name)}/builds/${number}`,
+        { signal },
+      ),
+    enabled: number !== undefined,
+  });
+}
+
+export function getBuildLogs(buildId: string, signal?: AbortSignal) {
+  return api.get<ProvisionerJobLog[]>(`/workspacebuilds/${buildId}/logs`, { signal });
+}
+
+/**
+ * Puts a workspace the server sent (a watch event, a build response) into
+ * every cached view of it: its page and any list page that shows it.
+ */
+export function storeWorkspace(qc: QueryClient, ws: Workspace): void {
+  if (!ws.id) return;
+  const key = workspaceKeys.byName(ws.owner_name ?? "", ws.name ?? "");
+  const before = qc.getQueryData<Workspace>(key)?.latest_build;
+  qc.setQueryData<Workspace>(key, ws);
+  // A new build, or one that changed state, changes the build history.
+  if (before && (before.id !== ws.latest_build?.id || before.status !== ws.latest_build?.status)) {
+    void qc.invalidateQueries({ queryKey: workspaceKeys.builds(ws.id) });
+  }
+  qc.setQueriesData<WorkspacesResponse>({ queryKey: ["workspaces", "list"] }, (old) => {
+    if (!old?.workspaces?.some((w) => w.id === ws.id)) return old;
+    return { ...old, workspaces: old.workspaces.map((w) => (w.id === ws.id ? ws : w)) };
+  });
+}
+
+export interface BuildRequest {
+  transition: WorkspaceTransition;
+  /** Set to update the workspace to another template version. */
+  templateVersionId?: string;
+}
+
+export function postBuild(ws: Workspace, req: BuildRequest) {
+  return api.post<WorkspaceBuild>(`/workspaces/${ws.id}/builds`, {
+    transition: req.transition,
+    template_version_id: req.templateVersionId,
+  });
+}
+
+/**
+ * Starts a build and puts it into the cache at once, so the page shows the
+ * new status before the watch stream's next event.
+ */
+export function useBuildWorkspace() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ ws, req }: { ws: Workspace; req: BuildRequest }) => postBuild(ws, req),
+    onSuccess: (build, { ws }) => {
+      storeWorkspace(qc, { ...ws, latest_build: build });
+      void qc.invalidateQueries({ queryKey: workspaceKeys.builds(ws.id ?? "") });
+    },
+  });
+}
+
+export function useCancelBuild() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (build: WorkspaceBuild) => api.patch(`/workspacebuilds/${build.id}/cancel`),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: workspaceKeys.all }),
+  });
+}
+
+export function useToggleFavorite() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (ws: Workspace) =>
+      ws.favorite ? api.delete(`/workspaces/${ws.id}/favorite`) : api.put(`/workspaces/${ws.id}/favorite`),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ["workspaces", "list"] }),
+  });
+}
+
+/** Build transitions that are still running (the job is not done). */
+export function isBuilding(ws: Workspace | undefined): boolean {
+  const s = ws?.latest_build?.status;
+  return s === "pending" || s === "starting" || s === "stopping" || s === "deleting" || s === "canceling";
+}
