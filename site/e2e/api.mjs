@@ -47,6 +47,17 @@ export class Api {
     throw new Error("import did not finish");
   }
 
+  /** A new version of a template from an archive, made active. */
+  async promoteNewVersion(orgId, templateId, tar) {
+    const file = await this.post("/files", tar, { "Content-Type": "application/x-tar" });
+    const version = await this.post(`/organizations/${orgId}/templateversions`, {
+      template_id: templateId, file_id: file.hash, provisioner: "echo", storage_method: "file",
+    });
+    await this.waitForImport(version.id);
+    await this.request("PATCH", `/templates/${templateId}/versions`, { id: version.id });
+    return version;
+  }
+
   /** A template from an uploaded archive, or from a built-in example. */
   async createTemplate(orgId, name, { tar, exampleId }) {
     let source;

@@ -65,6 +65,7 @@ export const journeys = [
       ctx.api = await ctx.anonApi.login(OWNER.email, OWNER.password);
       const me = await ctx.api.get("/users/me");
       const org = me.organization_ids[0];
+      ctx.state.org = org;
       ctx.state.example = await ctx.api.createTemplate(org, "echo-dev", { exampleId: "echo-dev" });
       ctx.state.slow = await ctx.api.createTemplate(org, "slow-echo", { tar: tarOf({ "echo.yaml": SLOW_ECHO }) });
       expect(ctx.state.slow.id, "template created");
@@ -133,6 +134,44 @@ export const journeys = [
       await page.getByRole("link", { name: /#3 start/ }).click();
       await page.getByRole("button", { name: "Stop", exact: true }).click();
       await badge.filter({ hasText: "Stopped" }).waitFor({ timeout: LIVE });
+    },
+  },
+  {
+    name: "the outdated banner updates the workspace to the active version",
+    async run({ page, base, api, state, checks }) {
+      const version = await api.promoteNewVersion(state.org, state.slow.id, tarOf({ "echo.yaml": SLOW_ECHO + "\n# v2\n" }));
+      await page.goto(`${base}/@admin/dev`);
+      const banner = page.getByText("A newer template version is available.");
+      await banner.waitFor();
+      await checks.page(page, "workspace-outdated");
+      await page.getByRole("button", { name: "Update", exact: true }).click();
+      const badge = page.locator(".page-header .status-badge");
+      await badge.filter({ hasText: "Running" }).waitFor({ timeout: LIVE });
+      await page.locator(".page-header").getByText(`version ${version.name}`).waitFor({ timeout: LIVE });
+      await banner.waitFor({ state: "detached" });
+    },
+  },
+  {
+    name: "cancel a build in progress",
+    async run({ page, base, api, state }) {
+      await api.post("/users/me/workspaces", { template_id: state.slow.id, name: "cancel-me" });
+      await page.goto(`${base}/@admin/cancel-me`);
+      const badge = page.locator(".page-header .status-badge");
+      await badge.filter({ hasText: /Pending|Starting/ }).waitFor({ timeout: LIVE });
+      await page.getByRole("button", { name: "Cancel build" }).click();
+      await badge.filter({ hasText: "Canceled" }).waitFor({ timeout: LIVE });
+    },
+  },
+  {
+    name: "favorites come first in the list",
+    async run({ page, base }) {
+      await page.goto(`${base}/workspaces`);
+      const rows = page.locator("tbody tr");
+      await rows.nth(1).waitFor();
+      // Without favorites, dev (running) comes first; cancel-me after it.
+      await page.getByRole("button", { name: "Favorite admin/cancel-me" }).click();
+      await page.getByRole("button", { name: "Unfavorite admin/cancel-me" }).waitFor();
+      await page.waitForFunction(() => document.querySelector("tbody tr")?.getAttribute("data-workspace") === "admin/cancel-me");
     },
   },
   {
