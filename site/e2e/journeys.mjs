@@ -175,6 +175,36 @@ export const journeys = [
     },
   },
   {
+    name: "share a workspace with a user and change its schedule",
+    async run({ page, base, api, state, checks }) {
+      await api.post("/users", { email: "alice@example.com", username: "alice", password: "SomeSecurePassword!42", organization_ids: [state.org] });
+      await page.goto(`${base}/@admin/dev`);
+      await page.getByRole("link", { name: "Settings" }).click();
+      await page.waitForURL(/\/@admin\/dev\/settings$/);
+      const sharing = page.getByRole("region", { name: "Sharing" });
+      await sharing.getByLabel("Username").fill("nobody-here");
+      await sharing.getByRole("button", { name: "Share", exact: true }).click();
+      await sharing.getByRole("alert").waitFor();
+      await sharing.getByLabel("Username").fill("alice");
+      await sharing.getByRole("button", { name: "Share", exact: true }).click();
+      await sharing.getByRole("cell", { name: "alice", exact: true }).waitFor();
+
+      const schedule = page.getByRole("region", { name: "Schedule" });
+      await schedule.getByLabel("Start automatically").check();
+      await schedule.getByLabel("Start time").fill("08:30");
+      await schedule.getByLabel("Timezone").fill("Europe/Paris");
+      await schedule.getByLabel("Stop after (hours)").fill("2");
+      await schedule.getByRole("button", { name: "Save schedule" }).click();
+      await schedule.getByText("Schedule saved.").waitFor();
+      await checks.page(page, "workspace-settings");
+      const ws = await api.get(`/workspaces/${state.ws.id}`);
+      expect(ws.autostart_schedule === "CRON_TZ=Europe/Paris 30 8 * * 1,2,3,4,5", `autostart: ${ws.autostart_schedule}`);
+      expect(ws.ttl_ms === 2 * 3600 * 1000, `ttl: ${ws.ttl_ms}`);
+      const acl = await api.get(`/workspaces/${state.ws.id}/acl`);
+      expect(acl.users?.some((u) => u.username === "alice" && u.role === "use"), `acl: ${JSON.stringify(acl)}`);
+    },
+  },
+  {
     name: "session expiry sends the browser to sign in and back",
     async run({ page, base, context, checks }) {
       await page.goto(`${base}/workspaces?q=${encodeURIComponent("owner:me")}`);

@@ -50,6 +50,11 @@ export const routes: RouteObject[] = [
               },
               { path: ":owner/:workspace", loader: prefetchWorkspace, lazy: () => import("./pages/workspaces/WorkspacePage") },
               {
+                path: ":owner/:workspace/settings",
+                loader: prefetchWorkspace,
+                lazy: () => import("./pages/workspaces/WorkspaceSettingsPage"),
+              },
+              {
                 path: ":owner/:workspace/builds/:buildNumber",
                 loader: prefetchWorkspace,
                 lazy: () => import("./pages/workspaces/WorkspacePage"),

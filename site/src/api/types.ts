@@ -24,3 +24,4 @@ export type WorkspaceAgent = S["codersdk.WorkspaceAgent"];
 export type WorkspaceApp = S["codersdk.WorkspaceApp"];
 export type ProvisionerJobLog = S["codersdk.ProvisionerJobLog"];
 export type ProvisionerJobStatus = S["codersdk.ProvisionerJobStatus"];
+export type Group = S["codersdk.Group"];

@@ -174,3 +174,31 @@ export function isBuilding(ws: Workspace | undefined): boolean {
   const s = ws?.latest_build?.status;
   return s === "pending" || s === "starting" || s === "stopping" || s === "deleting" || s === "canceling";
 }
+
+export type WorkspaceACL = { users?: { id: string; username: string; role?: "admin" | "use" }[]; group?: { id?: string; name?: string; display_name?: string; role?: "admin" | "use" }[] };
+
+export function useWorkspaceACL(workspaceId: string | undefined) {
+  return useQuery({
+    queryKey: ["workspaces", "acl", workspaceId ?? ""],
+    queryFn: ({ signal }) => api.get<WorkspaceACL>(`/workspaces/${workspaceId}/acl`, { signal }),
+    enabled: !!workspaceId,
+  });
+}
+
+/** Changes who the workspace is shared with; role "" removes an entry. */
+export function useUpdateWorkspaceACL(workspaceId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { user_roles?: Record<string, string>; group_roles?: Record<string, string> }) => api.patch(`/workspaces/${workspaceId}/acl`, body),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ["workspaces", "acl", workspaceId] }),
+  });
+}
+
+/** After a settings change: refetch the workspace's views. */
+export function useWorkspaceSetting<TVars>(ws: Workspace, send: (vars: TVars) => Promise<unknown>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: send,
+    onSuccess: () => void qc.invalidateQueries({ queryKey: workspaceKeys.byName(ws.owner_name ?? "", ws.name ?? "") }),
+  });
+}
