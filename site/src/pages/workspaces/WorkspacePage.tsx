@@ -20,6 +20,7 @@ import { Badge, Button, ButtonLink, ConfirmDialog, ErrorAlert, Loading, PageHead
 import { absoluteTime, duration, relativeTime } from "../../utils/time";
 import { Component as NotFound } from "../NotFoundPage";
 import { BuildLogs } from "./BuildLogs";
+import { BuildTimings } from "./BuildTimings";
 import { canCancel, canDelete, canStart, canStop, StatusBadge } from "./status";
 
 export function Component() {
@@ -68,6 +69,7 @@ function WorkspaceDetails({ ws, buildNumber }: { ws: Workspace; buildNumber?: nu
         <div className="stack">
           <BuildPanel ws={ws} buildNumber={buildNumber} />
           <Resources resources={build?.resources ?? []} ws={ws} />
+          {ws.id && build?.id && !isBuilding(ws) && <BuildTimings workspaceId={ws.id} buildId={build.id} />}
         </div>
         <div className="stack">
           <section className="card" aria-labelledby="about-title">
