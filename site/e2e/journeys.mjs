@@ -247,6 +247,20 @@ export const journeys = [
     },
   },
   {
+    name: "dark theme from the account menu",
+    async run({ page, base, checks }) {
+      await page.goto(`${base}/workspaces?q=`);
+      await page.getByRole("button", { name: /^Account:/ }).click();
+      await page.getByLabel("Theme").selectOption("dark");
+      await page.keyboard.press("Escape");
+      expect((await page.locator("html").getAttribute("data-theme")) === "dark", "theme applied");
+      await page.locator("tbody tr").first().waitFor();
+      await checks.page(page, "workspaces-dark");
+      await page.reload();
+      expect((await page.locator("html").getAttribute("data-theme")) === "dark", "theme kept across reloads");
+    },
+  },
+  {
     name: "sign out",
     async run({ page, base }) {
       await page.goto(`${base}/workspaces`);
