@@ -175,7 +175,8 @@ func (api *API) routes() http.Handler {
 		httpmw.MarkStreaming(api.isStreaming),
 		httpmw.RequestTimeouts(api.HTTPTimeouts),
 	)
-	r.NotFound(httpapi.RouteNotFound)
+	// The dashboard, at every path not routed below (/api stays JSON).
+	r.NotFound(api.dashboard())
 	r.MethodNotAllowed(httpapi.MethodNotAllowed)
 
 	r.Get("/healthz", api.healthz)
