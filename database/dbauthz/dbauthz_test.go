@@ -299,7 +299,9 @@ var cases = map[string]testCase{
 		checks: func(seed) []check { return []check{authz(rbac.ActionUpdate, rbac.ResourceSystem)} },
 	},
 	"FailLoginAttempt": {
-		args:   func(seed) []any { return []any{database.FailLoginAttemptParams{Key: "k", Now: dbtime.Now(), FreeFailures: 1}} },
+		args: func(seed) []any {
+			return []any{database.FailLoginAttemptParams{Key: "k", Now: dbtime.Now(), FreeFailures: 1}}
+		},
 		checks: func(seed) []check { return []check{authz(rbac.ActionUpdate, rbac.ResourceSystem)} },
 	},
 	"SucceedLoginAttempt": {
