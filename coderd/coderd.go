@@ -106,8 +106,8 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 	opts.Database = dbauthz.New(opts.Database, nil)
 	api := &API{
 		Options:    opts,
-		loginPairs: loginlimit.New(loginPerAccountAndAddress),
-		loginAddrs: loginlimit.New(loginPerAddress),
+		loginPairs: loginlimit.NewShared(loginLimitConfig(loginPerAccountAndAddress, opts.Logger), opts.Database, "login-pair"),
+		loginAddrs: loginlimit.NewShared(loginLimitConfig(loginPerAddress, opts.Logger), opts.Database, "login-addr"),
 	}
 
 	realIP, err := httpmw.ParseRealIPConfig(opts.DeploymentValues.ProxyTrustedHeaders.Value(), opts.DeploymentValues.ProxyTrustedOrigins.Value())
