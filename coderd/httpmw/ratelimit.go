@@ -62,12 +62,13 @@ type RateLimiter struct {
 // rateCount is one caller's count in the current window.
 type rateCount struct {
 	// known is the deployment-wide count at the last sync (this replica's
-	// synced requests included); pending is what this replica counted
-	// since. A local limiter only has pending.
-	known, pending int
+	// synced requests included); sending is what the sync under way adds
+	// to it; pending is what this replica counted since. A local limiter
+	// only has pending.
+	known, sending, pending int
 }
 
-func (c *rateCount) total() int { return c.known + c.pending }
+func (c *rateCount) total() int { return c.known + c.sending + c.pending }
 
 // rateLimiterMaxKeys bounds memory: a window holds at most this many
 // callers. Callers beyond it are not limited until the window turns, which
@@ -280,6 +281,7 @@ func (l *RateLimiter) sync() {
 		c := l.current[key]
 		deltas[i] = int32(max(min(c.pending, math.MaxInt32), math.MinInt32)) //nolint:gosec // clamped
 		c.pending -= int(deltas[i])
+		c.sending = int(deltas[i])
 	}
 	firstOfWindow := l.lastSyncWindow.Before(window)
 	l.lastSyncWindow = window
@@ -303,12 +305,13 @@ func (l *RateLimiter) sync() {
 	l.lastSync = now
 	l.syncArmed = false
 	if l.windowStart.Equal(window) {
-		if err != nil && rows == nil {
-			// Nothing was added: count it again next time.
-			for i, key := range keys {
-				if c := l.current[key]; c != nil {
-					c.pending += int(deltas[i])
+		for _, key := range keys {
+			if c := l.current[key]; c != nil {
+				if err != nil && rows == nil {
+					// Nothing was added: send it again next time.
+					c.pending += c.sending
 				}
+				c.sending = 0
 			}
 		}
 		for _, row := range rows {
