@@ -148,8 +148,10 @@ func TestLogFollowerCatchesUpAfterReconnect(t *testing.T) {
 }
 
 // TestIdleDaemonCatchesUpAfterReconnect: A's daemon, which polls only once
-// an hour, picks up a job posted through B while A's pubsub was down,
-// once A hears again.
+// an hour, picks up a job posted through B while A's pubsub was down, once
+// A hears again. (Without the reconnect notice its 5 s heartbeat would wake
+// it too, so this test shows the catch-up time rather than deciding; the
+// watch test above fails without the notice.)
 func TestIdleDaemonCatchesUpAfterReconnect(t *testing.T) {
 	t.Parallel()
 	vals, _ := coderdtest.DeploymentValues(t)
