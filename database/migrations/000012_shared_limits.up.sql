@@ -29,7 +29,11 @@ CREATE INDEX login_limits_forget_after ON login_limits (forget_after);
 CREATE FUNCTION login_limits_reserve(p_key text, p_now timestamptz, p_hold_until timestamptz,
     p_reservation uuid, p_free_failures integer)
 RETURNS SETOF login_limits
-LANGUAGE sql AS $$
+-- plpgsql, not sql: its plan is kept for the session, where a sql
+-- function's INSERT would be planned on every call.
+LANGUAGE plpgsql AS $$
+BEGIN
+RETURN QUERY
 INSERT INTO login_limits AS l (key, failures, blocked_until, forget_after, in_flight, hold_until, reservation)
 VALUES (p_key, 0, p_now, p_now, 1, p_hold_until, p_reservation)
 ON CONFLICT (key) DO UPDATE SET (failures, blocked_until, forget_after, in_flight, hold_until, reservation) = (
@@ -52,7 +56,8 @@ ON CONFLICT (key) DO UPDATE SET (failures, blocked_until, forget_after, in_fligh
         ) s
     ) g
 )
-RETURNING *
+RETURNING *;
+END
 $$;
 
 -- Requests per caller (user or client address) per fixed window, added to
