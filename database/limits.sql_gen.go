@@ -15,6 +15,7 @@ import (
 const addRateLimitCounts = `-- name: AddRateLimitCounts :many
 INSERT INTO rate_limit_counts (key, window_start, count)
 SELECT unnest($1::text[]), $2::timestamptz, unnest($3::int[])
+FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
 ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_counts.count + EXCLUDED.count
 RETURNING key, count
 `
@@ -88,6 +89,7 @@ UPDATE login_limits SET
             $4::float8) * interval '1 millisecond'
         ELSE blocked_until END,
     forget_after = $5::timestamptz
+FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
 WHERE key = $6::text
 `
 
@@ -103,6 +105,9 @@ type FailLoginAttemptParams struct {
 // Settles an attempt as a failure. Past the free failures the key is
 // blocked for base_delay_ms doubled per further failure, up to
 // max_delay_ms. forget_after must not be before the longest block.
+// async_commit turns synchronous_commit off for this statement's own
+// transaction (as for every counter write; see migration 000012): no login
+// waits on a WAL flush for a counter.
 func (q *Queries) FailLoginAttempt(ctx context.Context, arg FailLoginAttemptParams) error {
 	_, err := q.db.Exec(ctx, failLoginAttempt,
 		arg.FreeFailures,
@@ -116,7 +121,9 @@ func (q *Queries) FailLoginAttempt(ctx context.Context, arg FailLoginAttemptPara
 }
 
 const releaseLoginAttempt = `-- name: ReleaseLoginAttempt :exec
-UPDATE login_limits SET in_flight = GREATEST(in_flight - 1, 0) WHERE key = $1::text
+UPDATE login_limits SET in_flight = GREATEST(in_flight - 1, 0)
+FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
+WHERE key = $1::text
 `
 
 // Gives an attempt back without a verdict.
@@ -166,6 +173,7 @@ UPDATE login_limits SET
     failures = 0,
     blocked_until = $1::timestamptz,
     forget_after = $1::timestamptz
+FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
 WHERE key = $2::text
 `
 

@@ -48,6 +48,9 @@ type Querier interface {
 	// Settles an attempt as a failure. Past the free failures the key is
 	// blocked for base_delay_ms doubled per further failure, up to
 	// max_delay_ms. forget_after must not be before the longest block.
+	// async_commit turns synchronous_commit off for this statement's own
+	// transaction (as for every counter write; see migration 000012): no login
+	// waits on a WAL flush for a counter.
 	FailLoginAttempt(ctx context.Context, arg FailLoginAttemptParams) error
 	GetAPIKeyByID(ctx context.Context, id string) (APIKey, error)
 	GetAPIKeyByName(ctx context.Context, arg GetAPIKeyByNameParams) (APIKey, error)

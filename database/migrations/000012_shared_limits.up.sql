@@ -1,5 +1,8 @@
 -- Login-failure counters and API request counts, kept here so that every
 -- replica counts against the same limits and a restart forgets nothing.
+-- Their writes commit without waiting for the WAL flush (synchronous_commit
+-- off, per transaction): a database crash may lose the last fraction of a
+-- second of counts, and no login waits on a disk flush for them.
 
 -- One row per login-limit key (client address, or address and account).
 -- in_flight attempts are reserved until hold_until, so that a replica that
@@ -33,6 +36,9 @@ RETURNS SETOF login_limits
 -- function's INSERT would be planned on every call.
 LANGUAGE plpgsql AS $$
 BEGIN
+-- A counter update lost to a database crash costs little; waiting for the
+-- WAL flush on every login costs every login (see queries/limits.sql).
+PERFORM set_config('synchronous_commit', 'off', true);
 RETURN QUERY
 INSERT INTO login_limits AS l (key, failures, blocked_until, forget_after, in_flight, hold_until, reservation)
 VALUES (p_key, 0, p_now, p_now, 1, p_hold_until, p_reservation)

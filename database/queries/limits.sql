@@ -10,6 +10,9 @@ FROM login_limits_reserve(sqlc.arg(key)::text, sqlc.arg(now)::timestamptz, sqlc.
 -- Settles an attempt as a failure. Past the free failures the key is
 -- blocked for base_delay_ms doubled per further failure, up to
 -- max_delay_ms. forget_after must not be before the longest block.
+-- async_commit turns synchronous_commit off for this statement's own
+-- transaction (as for every counter write; see migration 000012): no login
+-- waits on a WAL flush for a counter.
 UPDATE login_limits SET
     in_flight = GREATEST(in_flight - 1, 0),
     failures = failures + 1,
@@ -19,6 +22,7 @@ UPDATE login_limits SET
             sqlc.arg(max_delay_ms)::float8) * interval '1 millisecond'
         ELSE blocked_until END,
     forget_after = sqlc.arg(forget_after)::timestamptz
+FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
 WHERE key = sqlc.arg(key)::text;
 
 -- name: SucceedLoginAttempt :exec
@@ -28,11 +32,14 @@ UPDATE login_limits SET
     failures = 0,
     blocked_until = sqlc.arg(now)::timestamptz,
     forget_after = sqlc.arg(now)::timestamptz
+FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
 WHERE key = sqlc.arg(key)::text;
 
 -- name: ReleaseLoginAttempt :exec
 -- Gives an attempt back without a verdict.
-UPDATE login_limits SET in_flight = GREATEST(in_flight - 1, 0) WHERE key = sqlc.arg(key)::text;
+UPDATE login_limits SET in_flight = GREATEST(in_flight - 1, 0)
+FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
+WHERE key = sqlc.arg(key)::text;
 
 -- name: DeleteForgottenLoginLimits :execrows
 DELETE FROM login_limits
@@ -44,6 +51,7 @@ WHERE forget_after < sqlc.arg(now)::timestamptz AND hold_until < sqlc.arg(now)::
 -- sorted, so replicas lock rows in the same order.
 INSERT INTO rate_limit_counts (key, window_start, count)
 SELECT unnest(sqlc.arg(keys)::text[]), sqlc.arg(window_start)::timestamptz, unnest(sqlc.arg(deltas)::int[])
+FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
 ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_counts.count + EXCLUDED.count
 RETURNING key, count;
 
