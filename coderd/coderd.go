@@ -117,8 +117,8 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 	opts.Database = dbauthz.New(opts.Database, nil)
 	api := &API{
 		Options:    opts,
-		loginPairs: loginlimit.New(loginPerAccountAndAddress),
-		loginAddrs: loginlimit.New(loginPerAddress),
+		loginPairs: loginlimit.NewShared(loginLimitConfig(loginPerAccountAndAddress, opts.Logger), opts.Database, "login-pair"),
+		loginAddrs: loginlimit.NewShared(loginLimitConfig(loginPerAddress, opts.Logger), opts.Database, "login-addr"),
 	}
 
 	// Below six daemon heartbeats, live jobs would be failed as hung.
@@ -487,13 +487,14 @@ func (api *API) isStreaming(r *http.Request) bool {
 	return vals[0] == "" || (err == nil && follow)
 }
 
-// rateLimiter limits each caller to --api-rate-limit requests per minute:
-// per user once the token is verified, per client address otherwise. A
+// rateLimiter limits each caller to --api-rate-limit requests per minute
+// across every replica: per user once the token is verified (all of a
+// user's tokens share one budget), per client address otherwise. A
 // negative limit or --dangerous-disable-rate-limits turns it off (nil).
 func (api *API) rateLimiter() *httpmw.RateLimiter {
 	limit := api.DeploymentValues.RateLimit.API.Value()
 	if api.DeploymentValues.RateLimit.DisableAll.Value() || limit <= 0 {
 		return nil
 	}
-	return httpmw.NewRateLimiter(int(limit), time.Minute)
+	return httpmw.NewSharedRateLimiter(int(limit), time.Minute, api.Database, api.Logger.Named("ratelimit"))
 }

@@ -492,7 +492,8 @@ func (api *API) followProvisionerJobLogs(rw http.ResponseWriter, r *http.Request
 	log := api.Logger.With(slog.F("job_id", jobID))
 
 	// Subscribe before the first read, so nothing stored in between is
-	// missed; a notification only means "look again".
+	// missed; a notification only means "look again", which is also the
+	// answer to the pubsub's reconnect notice (messages were lost).
 	notify := make(chan struct{}, 1)
 	cancelSub, err := api.Pubsub.Subscribe(pubsub.EventProvisionerJobLogs(jobID.String()), func(context.Context, []byte) {
 		select {

@@ -2,6 +2,8 @@ package coderd
 
 import (
 	"errors"
+
+	"cdr.dev/slog"
 	"math"
 	"net"
 	"net/http"
@@ -82,7 +84,13 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	attempt, wait := api.reserveLogin(r, req.Email)
+	attempt, wait, err := api.reserveLogin(r, req.Email)
+	if err != nil {
+		// Fail closed: without the count, guessing would be unlimited.
+		// An unreachable database answers 503 (httpapi's rule).
+		httpapi.InternalServerError(rw, err)
+		return
+	}
 	if attempt == nil {
 		writeRetryAfter(rw, wait)
 		httpapi.Write(ctx, rw, http.StatusTooManyRequests, codersdk.Response{
@@ -208,7 +216,8 @@ func remoteIP(r *http.Request) string {
 	return host
 }
 
-// Login limits, per replica. Keys are the client address (after
+// Login limits, shared by every replica through the database and kept
+// across restarts. Keys are the client address (after
 // --proxy-trusted-headers) with the account, and the address alone; never
 // the account alone, so nobody can lock a user out from elsewhere.
 var (
@@ -231,20 +240,27 @@ type loginAttempt struct {
 	pair, addr *loginlimit.Attempt
 }
 
+// loginLimitConfig is a login policy logging to the server's log.
+func loginLimitConfig(cfg loginlimit.Config, log slog.Logger) loginlimit.Config {
+	cfg.Logger = log.Named("loginlimit")
+	return cfg
+}
+
 // reserveLogin takes an attempt for this client on this account, or returns
-// nil and how long to wait.
-func (api *API) reserveLogin(r *http.Request, email string) (*loginAttempt, time.Duration) {
+// nil and how long to wait. An error means the counts could not be read.
+func (api *API) reserveLogin(r *http.Request, email string) (*loginAttempt, time.Duration, error) {
+	ctx := r.Context()
 	addr := httpmw.ClientAddressKey(r)
-	pair, wait := api.loginPairs.Reserve(addr + " " + strings.ToLower(email))
+	pair, wait, err := api.loginPairs.Reserve(ctx, addr+" "+strings.ToLower(email))
 	if pair == nil {
-		return nil, wait
+		return nil, wait, err
 	}
-	perAddr, wait := api.loginAddrs.Reserve(addr)
+	perAddr, wait, err := api.loginAddrs.Reserve(ctx, addr)
 	if perAddr == nil {
 		pair.Release()
-		return nil, wait
+		return nil, wait, err
 	}
-	return &loginAttempt{pair: pair, addr: perAddr}, 0
+	return &loginAttempt{pair: pair, addr: perAddr}, 0, nil
 }
 
 // fail counts a wrong password against both keys.

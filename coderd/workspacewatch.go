@@ -307,7 +307,8 @@ func (api *API) startWorkspaceWatch(ctx context.Context, w database.Workspace, r
 
 // listen runs on the pubsub's delivery goroutine, so it must never block:
 // a signal already waiting covers this one, and moving a deadline does not
-// wait for anything.
+// wait for anything. The pubsub's reconnect notice (pubsub.IsReconnected)
+// lands here too: the re-read it causes covers what was missed.
 func (w *workspaceWatch) listen(context.Context, []byte) {
 	select {
 	case w.notify <- struct{}{}:

@@ -451,7 +451,7 @@ func (c *DeploymentValues) Options() serpent.OptionSet {
 		},
 		{
 			Name:        "API Rate Limit",
-			Description: "Requests per minute allowed to each user (or IP when unauthenticated); negative disables the limit.",
+			Description: "Requests per minute allowed to each user, across all of its tokens and every replica (or to each IP address when unauthenticated); negative disables the limit.",
 			Flag:        "api-rate-limit",
 			Env:         "CODER_API_RATE_LIMIT",
 			YAML:        "apiRateLimit",

@@ -666,6 +666,16 @@ type GroupMembersExpanded struct {
 	UserID  uuid.UUID
 }
 
+type LoginLimit struct {
+	Key          string
+	Failures     int32
+	BlockedUntil time.Time
+	ForgetAfter  time.Time
+	InFlight     int32
+	HoldUntil    time.Time
+	Reservation  uuid.UUID
+}
+
 type Organization struct {
 	ID          uuid.UUID
 	Name        string
@@ -735,6 +745,12 @@ type ProvisionerJobTiming struct {
 	Source    string
 	Action    string
 	Resource  string
+}
+
+type RateLimitCount struct {
+	Key         string
+	WindowStart time.Time
+	Count       int32
 }
 
 type Replica struct {

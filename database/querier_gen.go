@@ -21,6 +21,10 @@ type Querier interface {
 	// succeeded start with a deadline, to now + the template's activity bump,
 	// never past max_deadline and never earlier than it is.
 	ActivityBumpWorkspaces(ctx context.Context, workspaceIds []uuid.UUID) error
+	// Adds a replica's requests since its last sync to the window's counts and
+	// returns the deployment-wide totals, one statement per sync. Keys come
+	// sorted, so replicas lock rows in the same order.
+	AddRateLimitCounts(ctx context.Context, arg AddRateLimitCountsParams) ([]AddRateLimitCountsRow, error)
 	// Archives a template's versions that are not active and whose import did
 	// not end in one of the kept states: with only_failed, versions whose import
 	// failed or was canceled; otherwise every finished one.
@@ -33,12 +37,21 @@ type Querier interface {
 	DeleteAPIKeyByID(ctx context.Context, id string) error
 	DeleteAPIKeysByUserID(ctx context.Context, userID uuid.UUID) error
 	DeleteCustomRole(ctx context.Context, arg DeleteCustomRoleParams) error
+	DeleteForgottenLoginLimits(ctx context.Context, now time.Time) (int64, error)
 	DeleteGroupByID(ctx context.Context, id uuid.UUID) error
 	DeleteGroupMember(ctx context.Context, arg DeleteGroupMemberParams) error
 	// The default organization is never deleted.
 	DeleteOrganization(ctx context.Context, id uuid.UUID) error
 	DeleteOrganizationMember(ctx context.Context, arg DeleteOrganizationMemberParams) error
+	DeleteRateLimitCountsBefore(ctx context.Context, before time.Time) (int64, error)
 	DeleteWorkspaceAgentPortShare(ctx context.Context, arg DeleteWorkspaceAgentPortShareParams) (int64, error)
+	// Settles an attempt as a failure. Past the free failures the key is
+	// blocked for base_delay_ms doubled per further failure, up to
+	// max_delay_ms. forget_after must not be before the longest block.
+	// async_commit turns synchronous_commit off for this statement's own
+	// transaction (as for every counter write; see migration 000012): no login
+	// waits on a WAL flush for a counter.
+	FailLoginAttempt(ctx context.Context, arg FailLoginAttemptParams) error
 	GetAPIKeyByID(ctx context.Context, id string) (APIKey, error)
 	GetAPIKeyByName(ctx context.Context, arg GetAPIKeyByNameParams) (APIKey, error)
 	GetAPIKeysByUserID(ctx context.Context, arg GetAPIKeysByUserIDParams) ([]APIKey, error)
@@ -234,10 +247,18 @@ type Querier interface {
 	// replicas look at once each lost replica is marked by exactly one; the
 	// one that marks it logs the failover.
 	MarkLostReplicas(ctx context.Context, arg MarkLostReplicasParams) ([]Replica, error)
+	// Gives an attempt back without a verdict.
+	ReleaseLoginAttempt(ctx context.Context, key string) error
 	// A deleted role stops applying: it is removed from every member holding it.
 	RemoveRoleFromMembers(ctx context.Context, arg RemoveRoleFromMembersParams) error
 	// Puts a running job back in the queue, to be acquired again.
 	RequeueProvisionerJobByID(ctx context.Context, arg RequeueProvisionerJobByIDParams) (int64, error)
+	// Takes an attempt on a key or refuses it, in one statement on the key's row
+	// lock (see login_limits_reserve in the migrations); granted when the
+	// returned reservation is the one passed in.
+	ReserveLoginAttempt(ctx context.Context, arg ReserveLoginAttemptParams) (ReserveLoginAttemptRow, error)
+	// Settles an attempt as a success: the key's failures are cleared.
+	SucceedLoginAttempt(ctx context.Context, arg SucceedLoginAttemptParams) error
 	UpdateAPIKeyByID(ctx context.Context, arg UpdateAPIKeyByIDParams) error
 	UpdateCustomRole(ctx context.Context, arg UpdateCustomRoleParams) (CustomRole, error)
 	UpdateGitSSHKey(ctx context.Context, arg UpdateGitSSHKeyParams) (GitSSHKey, error)

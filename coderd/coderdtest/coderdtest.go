@@ -66,6 +66,10 @@ type Options struct {
 	// (dbtestutil.Open), with its own pool and pubsub; empty gives each
 	// server a fresh database.
 	DatabaseURL string
+	// PubsubURL, with DatabaseURL, is where the server's pubsub listens
+	// (dbtestutil.NewProxy in front of the database, say, to cut only the
+	// LISTEN connection); empty means DatabaseURL.
+	PubsubURL string
 }
 
 // New starts a server on a fresh migrated database and returns an
@@ -103,7 +107,7 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 	var db database.Store
 	var ps pubsub.Pubsub
 	if opts.DatabaseURL != "" {
-		db, ps = dbtestutil.ConnectWithPubsub(t, opts.DatabaseURL, configure...)
+		db, ps = dbtestutil.ConnectWithPubsubAt(t, opts.DatabaseURL, opts.PubsubURL, configure...)
 	} else {
 		db, ps = dbtestutil.NewDBWithPubsub(t, configure...)
 	}

@@ -88,7 +88,8 @@ func (d *Daemon) runJob(job database.ProvisionerJob) {
 
 	// Watch for cancellation and heartbeat until the job is completed. The
 	// first check runs at once: a cancel may have landed before the
-	// subscription did.
+	// subscription did. Any message, the pubsub's reconnect notice
+	// included, re-reads the job.
 	notify := make(chan struct{}, 1)
 	notify <- struct{}{}
 	unsubscribe, err := d.opts.Pubsub.Subscribe(pubsub.EventProvisionerJobLogs(job.ID.String()), func(context.Context, []byte) {

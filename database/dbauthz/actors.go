@@ -95,6 +95,10 @@ var (
 	auditWriterActor = systemActor("audit-writer",
 		perm(rbac.ResourceAuditLog, rbac.ActionCreate),
 	)
+	// limiterActor keeps the login-failure and API request counters.
+	limiterActor = systemActor("limiter",
+		perm(rbac.ResourceSystem, rbac.ActionUpdate, rbac.ActionDelete),
+	)
 	loginActor = systemActor("login",
 		perm(rbac.ResourceUser, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionUpdatePersonal),
 		perm(rbac.ResourceApiKey, rbac.ActionCreate),
@@ -134,6 +138,9 @@ func AsWorkspaceBuilder(ctx context.Context) context.Context { return As(ctx, wo
 
 // AsLogin finds a user by email, checks the password and issues a session.
 func AsLogin(ctx context.Context) context.Context { return As(ctx, loginActor) }
+
+// AsLimiter keeps the shared login and API rate limit counters.
+func AsLimiter(ctx context.Context) context.Context { return As(ctx, limiterActor) }
 
 // AsAuditWriter records an audit log row, whoever the audited actor was.
 func AsAuditWriter(ctx context.Context) context.Context { return As(ctx, auditWriterActor) }
