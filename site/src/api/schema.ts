@@ -109,6 +109,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/debug/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Debug health report
+         * @description The database as this replica sees it, and the live replicas: how many, and whether they run different versions.
+         */
+        get: operations["debug-health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/deployment/config": {
         parameters: {
             query?: never;
@@ -659,6 +679,23 @@ export interface paths {
          * @description Stores a template version and enqueues the job that imports it.
          */
         post: operations["create-template-version-by-organization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/replicas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get active replicas */
+        get: operations["get-active-replicas"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2625,6 +2662,16 @@ export interface components {
             site_permissions?: components["schemas"]["codersdk.Permission"][];
             user_permissions?: components["schemas"]["codersdk.Permission"][];
         };
+        "codersdk.DatabaseHealthReport": {
+            error?: string;
+            healthy?: boolean;
+            latency?: string;
+            latency_ms?: number;
+            reachable?: boolean;
+            /** @enum {unknown} */
+            severity?: "ok" | "warning" | "error";
+            warnings?: components["schemas"]["codersdk.HealthMessage"][];
+        };
         "codersdk.DAUEntry": {
             amount?: number;
             /**
@@ -2697,6 +2744,7 @@ export interface components {
             proxy_trusted_headers?: string[];
             proxy_trusted_origins?: string[];
             rate_limit?: components["schemas"]["codersdk.RateLimitConfig"];
+            replicas?: components["schemas"]["codersdk.ReplicaConfig"];
             session_lifetime?: components["schemas"]["codersdk.SessionLifetime"];
             /** Format: int64 */
             shutdown_grace_period?: number;
@@ -2773,6 +2821,26 @@ export interface components {
             /** @description URL specifies the endpoint to check for the app health. */
             url?: string;
         };
+        "codersdk.HealthcheckReport": {
+            coder_version?: string;
+            database?: components["schemas"]["codersdk.DatabaseHealthReport"];
+            /** @description Healthy is true when no section is in error. */
+            healthy?: boolean;
+            replicas?: components["schemas"]["codersdk.ReplicasHealthReport"];
+            /** @enum {unknown} */
+            severity?: "ok" | "warning" | "error";
+            /**
+             * Format: date-time
+             * @description Time is when the report was made.
+             */
+            time?: string;
+        };
+        "codersdk.HealthMessage": {
+            code?: string;
+            message?: string;
+        };
+        /** @enum {string} */
+        "codersdk.HealthSeverity": "ok" | "warning" | "error";
         /** @enum {string} */
         "codersdk.JobErrorCode": "REQUIRED_TEMPLATE_VARIABLES";
         "codersdk.LoggingConfig": {
@@ -2938,6 +3006,8 @@ export interface components {
             /** Format: int64 */
             daemon_poll_interval?: number;
             daemons?: number;
+            /** Format: int64 */
+            hang_timeout?: number;
             terraform_path?: string;
         };
         "codersdk.ProvisionerDaemon": {
@@ -3105,6 +3175,56 @@ export interface components {
             /** Format: date-time */
             updated_at?: string;
             username: string;
+        };
+        "codersdk.Replica": {
+            /**
+             * Format: date-time
+             * @description CreatedAt is when the replica first registered.
+             */
+            created_at?: string;
+            /**
+             * @description DatabaseLatency is the replica's round trip to the database, in
+             *     microseconds.
+             */
+            database_latency?: number;
+            /** @description Error says what is wrong with the replica; empty when all is well. */
+            error?: string;
+            /** @description Hostname is the host the replica runs on. */
+            hostname?: string;
+            /**
+             * Format: uuid
+             * @description ID is the replica's identity, kept across its restarts.
+             */
+            id?: string;
+            /** @description RegionID is the region the replica runs in. */
+            region_id?: number;
+            /**
+             * @description RelayAddress is where other replicas reach this one to relay
+             *     connections.
+             */
+            relay_address?: string;
+        };
+        "codersdk.ReplicaConfig": {
+            /** Format: int64 */
+            heartbeat_interval?: number;
+            region_id?: number;
+            relay_url?: string;
+        };
+        "codersdk.ReplicasHealthReport": {
+            /** @description Count is the number of live replicas, this one included. */
+            count?: number;
+            error?: string;
+            healthy?: boolean;
+            replicas?: components["schemas"]["codersdk.Replica"][];
+            /** @enum {unknown} */
+            severity?: "ok" | "warning" | "error";
+            /** @description VersionSkew is true when live replicas run different versions. */
+            version_skew?: boolean;
+            /** @description Versions counts live replicas by the version they run. */
+            versions?: {
+                [key: string]: number;
+            };
+            warnings?: components["schemas"]["codersdk.HealthMessage"][];
         };
         "codersdk.ResolveAutostartResponse": {
             parameter_mismatch?: boolean;
@@ -4303,6 +4423,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    "debug-health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.HealthcheckReport"];
+                };
             };
         };
     };
@@ -6013,6 +6153,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "get-active-replicas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Replica"][];
                 };
             };
         };
