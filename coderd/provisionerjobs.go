@@ -19,6 +19,7 @@ import (
 	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
+	"github.com/devplane/devplane/coderd/jobinput"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
@@ -55,12 +56,6 @@ func provisionerJobStatus(job database.ProvisionerJob) codersdk.ProvisionerJobSt
 	default:
 		return codersdk.ProvisionerJobSucceeded
 	}
-}
-
-// provisionerJobInput is the part of a job's input JSON the API shows.
-type provisionerJobInput struct {
-	TemplateVersionID *uuid.UUID `json:"template_version_id,omitempty"`
-	WorkspaceBuildID  *uuid.UUID `json:"workspace_build_id,omitempty"`
 }
 
 // jsonStringMap decodes a JSON object of strings (tags), never returning
@@ -113,7 +108,7 @@ func convertProvisionerJob(job database.ProvisionerJob, extra jobExtras) codersd
 		id := job.WorkerID.UUID
 		out.WorkerID = &id
 	}
-	var input provisionerJobInput
+	var input jobinput.Shown
 	if err := json.Unmarshal(job.Input, &input); err != nil {
 		out.Input.Error = "the job's input is not valid JSON"
 	}

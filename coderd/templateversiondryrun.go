@@ -13,7 +13,7 @@ import (
 
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
-	"github.com/devplane/devplane/coderd/provisionerd"
+	"github.com/devplane/devplane/coderd/jobinput"
 	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
@@ -89,17 +89,17 @@ func (api *API) postTemplateVersionDryRun(rw http.ResponseWriter, r *http.Reques
 		return
 	}
 
-	input := provisionerd.DryRunJobInput{
+	input := jobinput.TemplateVersionDryRun{
 		TemplateVersionID:   version.ID,
 		WorkspaceName:       req.WorkspaceName,
-		RichParameterValues: make([]provisionerd.ParameterValue, 0, len(params)),
-		UserVariableValues:  make([]provisionerd.VariableValue, 0, len(req.UserVariableValues)),
+		RichParameterValues: make([]jobinput.ParameterValue, 0, len(params)),
+		UserVariableValues:  make([]jobinput.VariableValue, 0, len(req.UserVariableValues)),
 	}
 	for _, p := range params {
-		input.RichParameterValues = append(input.RichParameterValues, provisionerd.ParameterValue{Name: p.Name, Value: p.Value})
+		input.RichParameterValues = append(input.RichParameterValues, jobinput.ParameterValue{Name: p.Name, Value: p.Value})
 	}
 	for _, vv := range req.UserVariableValues {
-		input.UserVariableValues = append(input.UserVariableValues, provisionerd.VariableValue{Name: vv.Name, Value: vv.Value})
+		input.UserVariableValues = append(input.UserVariableValues, jobinput.VariableValue{Name: vv.Name, Value: vv.Value})
 	}
 	rawInput, err := json.Marshal(input)
 	if err != nil {
@@ -162,7 +162,7 @@ func (api *API) loadDryRunJob(ctx context.Context, auth httpmw.Authorization, ve
 	if job.Type != database.ProvisionerJobTypeTemplateVersionDryRun {
 		return database.ProvisionerJob{}, errNotDryRun
 	}
-	var input provisionerd.DryRunJobInput
+	var input jobinput.TemplateVersionDryRun
 	if err := json.Unmarshal(job.Input, &input); err != nil || input.TemplateVersionID != version.ID {
 		return database.ProvisionerJob{}, errNotDryRun
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
+	"github.com/devplane/devplane/coderd/jobinput"
 	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
@@ -96,13 +97,6 @@ func provisionerJobTags(in map[string]string, initiator uuid.UUID) map[string]st
 		delete(tags, "owner")
 	}
 	return tags
-}
-
-// templateVersionImportInput is the input of a template_version_import
-// job, read by the provisioner daemon.
-type templateVersionImportInput struct {
-	TemplateVersionID  uuid.UUID                `json:"template_version_id"`
-	UserVariableValues []codersdk.VariableValue `json:"user_variable_values"`
 }
 
 // jobPosting is the message of pubsub.EventProvisionerJobPosted. Daemons
@@ -365,13 +359,13 @@ func (api *API) postTemplateVersionsByOrganization(rw http.ResponseWriter, r *ht
 	if name == "" {
 		name = friendlyVersionName()
 	}
-	vars := req.UserVariableValues
-	if vars == nil {
-		vars = []codersdk.VariableValue{}
+	vars := make([]jobinput.VariableValue, 0, len(req.UserVariableValues))
+	for _, v := range req.UserVariableValues {
+		vars = append(vars, jobinput.VariableValue{Name: v.Name, Value: v.Value})
 	}
 
 	versionID := uuid.New()
-	input, err := json.Marshal(templateVersionImportInput{TemplateVersionID: versionID, UserVariableValues: vars})
+	input, err := json.Marshal(jobinput.TemplateVersionImport{TemplateVersionID: versionID, UserVariableValues: vars})
 	if err != nil {
 		httpapi.InternalServerError(rw, err)
 		return

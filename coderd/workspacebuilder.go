@@ -11,23 +11,13 @@ import (
 	"golang.org/x/xerrors"
 
 	"github.com/devplane/devplane/coderd/httpapi"
+	"github.com/devplane/devplane/coderd/jobinput"
 	"github.com/devplane/devplane/coderd/provisionerd/provisioner"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
 	"github.com/devplane/devplane/database/dbtime"
 )
-
-// workspaceBuildInput is the input of a workspace_build job, read by the
-// provisioner daemon.
-type workspaceBuildInput struct {
-	WorkspaceBuildID uuid.UUID `json:"workspace_build_id"`
-	LogLevel         string    `json:"log_level,omitempty"`
-	// UseBuildState starts the provisioner from the state stored on the
-	// build itself (given by a template administrator, or empty for an
-	// orphan delete) instead of the previous build's.
-	UseBuildState bool `json:"use_build_state,omitempty"`
-}
 
 // richParameter is a stored version parameter in the provisioner's terms,
 // so creation and builds validate values exactly as imports defined them.
@@ -124,7 +114,7 @@ func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }
 // (start, stop or delete on the workspace) is checked by its own insert of
 // the build.
 func enqueueBuild(ctx context.Context, tx database.Store, b database.InsertWorkspaceBuildParams,
-	versionJob database.ProvisionerJob, params []codersdk.WorkspaceBuildParameter, input workspaceBuildInput,
+	versionJob database.ProvisionerJob, params []codersdk.WorkspaceBuildParameter, input jobinput.WorkspaceBuild,
 ) (database.ProvisionerJob, error) {
 	input.WorkspaceBuildID = b.ID
 	rawInput, err := json.Marshal(input)
@@ -217,7 +207,7 @@ func (api *API) enqueueTransition(ctx context.Context, w database.Workspace, tra
 	var job database.ProvisionerJob
 	err = api.Database.InTx(ctx, func(tx database.Store) error {
 		var err error
-		job, err = enqueueBuild(ctx, tx, b, versionJob, params, workspaceBuildInput{})
+		job, err = enqueueBuild(ctx, tx, b, versionJob, params, jobinput.WorkspaceBuild{})
 		return err
 	}, nil)
 	if database.IsUniqueViolation(err, "workspace_builds_workspace_id_build_number_key") {

@@ -12,6 +12,7 @@ import (
 	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
+	"github.com/devplane/devplane/coderd/jobinput"
 	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
@@ -200,7 +201,7 @@ func (api *API) postWorkspaceBuilds(rw http.ResponseWriter, r *http.Request) {
 		ID: uuid.New(), WorkspaceID: w.ID, TemplateVersionID: version.ID, BuildNumber: latest.BuildNumber + 1,
 		Transition: transition, InitiatorID: auth.Key.UserID, Reason: reason,
 	}
-	input := workspaceBuildInput{LogLevel: string(req.LogLevel)}
+	input := jobinput.WorkspaceBuild{LogLevel: string(req.LogLevel)}
 	if req.Orphan || len(req.ProvisionerState) > 0 {
 		// An orphan delete starts from no state, so the provisioner has
 		// nothing to destroy.

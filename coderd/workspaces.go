@@ -12,6 +12,7 @@ import (
 	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
+	"github.com/devplane/devplane/coderd/jobinput"
 	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/coderd/schedule"
 	"github.com/devplane/devplane/coderd/searchquery"
@@ -269,7 +270,7 @@ func (api *API) createWorkspace(rw http.ResponseWriter, r *http.Request, owner d
 			build.TemplateVersionPresetID = uuid.NullUUID{UUID: req.TemplateVersionPresetID, Valid: true}
 		}
 		var err error
-		job, err = enqueueBuild(ctx, tx, build, versionJob, params, workspaceBuildInput{})
+		job, err = enqueueBuild(ctx, tx, build, versionJob, params, jobinput.WorkspaceBuild{})
 		return err
 	}, nil)
 	switch {
