@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/devplane/devplane/coderd/domain/workspacebuild"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -74,11 +75,13 @@ func (api *API) postTemplateVersionDryRun(rw http.ResponseWriter, r *http.Reques
 		return
 	}
 
-	params, v, err := api.resolveBuildParameters(ctx, version.ID, req.RichParameterValues, nil, uuid.Nil)
+	params, problems, err := workspacebuild.ResolveParameters(ctx, api.Database, version.ID, req.RichParameterValues, nil, uuid.Nil)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
+	var v httpapi.Validations
+	v.Add(problems)
 	for i, vv := range req.UserVariableValues {
 		if vv.Name == "" {
 			v.Check(fmt.Sprintf("user_variable_values[%d].name", i), "must not be empty")

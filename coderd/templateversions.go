@@ -99,26 +99,10 @@ func provisionerJobTags(in map[string]string, initiator uuid.UUID) map[string]st
 	return tags
 }
 
-// jobPosting is the message of pubsub.EventProvisionerJobPosted. Daemons
-// take any message as "look for work".
-type jobPosting struct {
-	OrganizationID  uuid.UUID         `json:"organization_id"`
-	ProvisionerType string            `json:"provisioner_type"`
-	Tags            map[string]string `json:"tags"`
-}
-
 // publishJobPosted wakes idle daemons. Failing to is not fatal: daemons
 // also poll.
 func (api *API) publishJobPosted(ctx context.Context, job database.ProvisionerJob) {
-	msg, err := json.Marshal(jobPosting{
-		OrganizationID: job.OrganizationID, ProvisionerType: string(job.Provisioner), Tags: jsonStringMap(job.Tags),
-	})
-	if err == nil {
-		err = api.Pubsub.Publish(pubsub.EventProvisionerJobPosted, msg)
-	}
-	if err != nil {
-		api.Logger.Warn(ctx, "publish provisioner job posted", slog.F("job_id", job.ID), slog.Error(err))
-	}
+	api.events().JobPosted(ctx, job)
 }
 
 // publishJobLogs tells log followers (and the daemon running the job) to

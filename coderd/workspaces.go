@@ -3,6 +3,7 @@ package coderd
 import (
 	"context"
 	"fmt"
+	"github.com/devplane/devplane/coderd/domain/workspacebuild"
 	"net/http"
 	"time"
 
@@ -236,12 +237,12 @@ func (api *API) createWorkspace(rw http.ResponseWriter, r *http.Request, owner d
 		ns := template.DefaultTtl
 		ttl = &ns
 	}
-	params, pv, err := api.resolveBuildParameters(ctx, version.ID, req.RichParameterValues, nil, req.TemplateVersionPresetID)
+	params, problems, err := workspacebuild.ResolveParameters(ctx, api.Database, version.ID, req.RichParameterValues, nil, req.TemplateVersionPresetID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
-	v = append(v, pv...)
+	v.Add(problems)
 	if len(v) > 0 {
 		badRequest("Invalid workspace.", v)
 		return
@@ -270,7 +271,7 @@ func (api *API) createWorkspace(rw http.ResponseWriter, r *http.Request, owner d
 			build.TemplateVersionPresetID = uuid.NullUUID{UUID: req.TemplateVersionPresetID, Valid: true}
 		}
 		var err error
-		job, err = enqueueBuild(ctx, tx, build, versionJob, params, jobinput.WorkspaceBuild{})
+		job, err = workspacebuild.Enqueue(ctx, tx, build, versionJob, params, jobinput.WorkspaceBuild{})
 		return err
 	}, nil)
 	switch {

@@ -2,6 +2,7 @@ package coderd
 
 import (
 	"fmt"
+	"github.com/devplane/devplane/coderd/domain/workspacebuild"
 	"net/http"
 	"time"
 
@@ -311,7 +312,7 @@ func (api *API) putWorkspaceDormant(rw http.ResponseWriter, r *http.Request) {
 	}
 	if req.Dormant {
 		// A dormant workspace does not run.
-		if err := api.stopIfRunning(ctx, w, auth.Key.UserID, database.BuildReasonDormancy); err != nil {
+		if err := api.builds().StopIfRunning(ctx, w, auth.Key.UserID, database.BuildReasonDormancy); err != nil {
 			api.Logger.Warn(ctx, "stop dormant workspace", slog.F("workspace_id", w.ID), slog.Error(err))
 		}
 	}
@@ -349,18 +350,14 @@ func (api *API) resolveAutostart(rw http.ResponseWriter, r *http.Request) {
 	if w.AutomaticUpdates == string(codersdk.AutomaticUpdatesAlways) || w.TemplateRequireActiveVersion {
 		versionID = w.TemplateActiveVersionID
 	}
-	previous, err := api.Database.GetWorkspaceBuildParameters(ctx, latest.ID)
+	previous, err := workspacebuild.PreviousValues(ctx, api.Database, latest.ID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
-	values := make(map[string]string, len(previous))
-	for _, p := range previous {
-		values[p.Name] = p.Value
-	}
-	_, problems, err := api.resolveBuildParameters(ctx, versionID, nil, values, uuid.Nil)
+	_, problems, err := workspacebuild.ResolveParameters(ctx, api.Database, versionID, nil, previous, uuid.Nil)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, codersdk.ResolveAutostartResponse{ParameterMismatch: len(problems) > 0})

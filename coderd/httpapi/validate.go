@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/devplane/devplane/coderd/domain"
 	"github.com/devplane/devplane/codersdk"
 )
 
@@ -65,5 +66,12 @@ type Validations []codersdk.ValidationError
 func (v *Validations) Check(field, detail string) {
 	if detail != "" {
 		*v = append(*v, codersdk.ValidationError{Field: field, Detail: detail})
+	}
+}
+
+// Add appends the field problems a domain workflow found.
+func (v *Validations) Add(fields []domain.FieldError) {
+	for _, f := range fields {
+		v.Check(f.Field, f.Detail)
 	}
 }
