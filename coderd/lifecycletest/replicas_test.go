@@ -15,6 +15,7 @@ import (
 	"github.com/devplane/devplane/coderd"
 	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/coderd/domain"
+	"github.com/devplane/devplane/coderd/domain/lifecycle"
 	"github.com/devplane/devplane/coderd/domain/workspacebuild"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
@@ -47,13 +48,15 @@ func newReplicas(t *testing.T, n int) replicas {
 }
 
 // runningWorkspaces creates n workspaces of a template that stops them an
-// hour after they start, and waits for every start to finish.
-func (r replicas) runningWorkspaces(t *testing.T, n int) []codersdk.Workspace {
+// hour after they start (changed by mutate), and waits for every start to
+// finish.
+func (r replicas) runningWorkspaces(t *testing.T, n int, mutate ...func(*codersdk.CreateTemplateRequest)) []codersdk.Workspace {
 	t.Helper()
 	v := coderdtest.AwaitTemplateVersionJobCompleted(t, r.owner, coderdtest.CreateTemplateVersion(t, r.owner, r.orgID, nil, uuid.Nil).ID)
 	require.Equal(t, codersdk.ProvisionerJobSucceeded, v.Job.Status, v.Job.Error)
 	hour := time.Hour.Milliseconds()
-	tpl := coderdtest.CreateTemplate(t, r.owner, r.orgID, v.ID, func(req *codersdk.CreateTemplateRequest) { req.DefaultTTLMillis = &hour })
+	mutate = append([]func(*codersdk.CreateTemplateRequest){func(req *codersdk.CreateTemplateRequest) { req.DefaultTTLMillis = &hour }}, mutate...)
+	tpl := coderdtest.CreateTemplate(t, r.owner, r.orgID, v.ID, mutate...)
 	workspaces := make([]codersdk.Workspace, 0, n)
 	for range n {
 		workspaces = append(workspaces, coderdtest.CreateWorkspace(t, r.owner, tpl.ID))
@@ -164,7 +167,7 @@ func TestAutostopExactlyOnceAcrossReplicas(t *testing.T) {
 			}
 		}
 		assert.Equal(t, 1, autostops, "workspace %s: autostop builds", w.Name)
-		assert.Len(t, builds, 2, "workspace %s: one start and one stop", w.Name)
+		assert.Equal(t, 2, len(builds), "workspace %s: one start and one stop", w.Name)
 	}
 }
 
@@ -194,5 +197,97 @@ func TestStaleDecisionIsDropped(t *testing.T) {
 
 	all, err := r.owner.WorkspaceBuilds(t.Context(), codersdk.WorkspaceBuildsRequest{WorkspaceID: w.ID})
 	require.NoError(t, err)
-	assert.Len(t, all, 2, "the start and the user's stop only")
+	assert.Equal(t, 2, len(all), "the start and the user's stop only")
+}
+
+// staleReads hands the executor the eligible workspaces as they were before
+// another replica acted on them: after reading, it runs whileStale.
+type staleReads struct {
+	database.Store
+	whileStale func()
+}
+
+func (s staleReads) GetWorkspacesEligibleForTransition(ctx context.Context, now time.Time) ([]database.GetWorkspacesEligibleForTransitionRow, error) {
+	rows, err := s.Store.GetWorkspacesEligibleForTransition(ctx, now)
+	if err == nil {
+		s.whileStale()
+	}
+	return rows, err
+}
+
+// The race of the issue, made certain: replica A reads the due workspaces,
+// then replica B acts on them all and its builds finish, then A acts on what
+// it read. A must do nothing, for autostop as for dormancy.
+func TestStaleReadActsOnce(t *testing.T) {
+	t.Parallel()
+	t.Run("Autostop", func(t *testing.T) {
+		t.Parallel()
+		testStaleRead(t, time.Minute, nil, func(t *testing.T, a, b lifecycle.Stats) {
+			assert.Len(t, b.Stopped, staleWorkspaces, "replica B stops every workspace")
+			assert.Empty(t, a.Stopped, "replica A stopped on a stale read")
+		})
+	})
+	t.Run("Dormancy", func(t *testing.T) {
+		t.Parallel()
+		dormantAfter := time.Hour.Milliseconds()
+		testStaleRead(t, 2*time.Hour, func(req *codersdk.CreateTemplateRequest) { req.TimeTilDormantMillis = &dormantAfter },
+			func(t *testing.T, a, b lifecycle.Stats) {
+				assert.Len(t, b.Dormant, staleWorkspaces, "replica B marks every workspace dormant")
+				assert.Len(t, b.Stopped, staleWorkspaces, "and stops it")
+				assert.Empty(t, a.Dormant, "replica A marked dormant on a stale read")
+				assert.Empty(t, a.Stopped, "replica A stopped on a stale read")
+			})
+	})
+}
+
+const staleWorkspaces = 5
+
+// testStaleRead runs replica B's tick, and waits for its builds, between
+// replica A's read of the due workspaces and A's actions; both tick at the
+// latest deadline plus after.
+func testStaleRead(t *testing.T, after time.Duration, mutate func(*codersdk.CreateTemplateRequest), check func(t *testing.T, a, b lifecycle.Stats)) {
+	r := newReplicas(t, 2)
+	var mutations []func(*codersdk.CreateTemplateRequest)
+	if mutate != nil {
+		mutations = append(mutations, mutate)
+	}
+	workspaces := r.runningWorkspaces(t, staleWorkspaces, mutations...)
+	ids := map[uuid.UUID]bool{}
+	now := time.Time{}
+	for _, w := range workspaces {
+		ids[w.ID] = true
+		if w.LatestBuild.Deadline.After(now) {
+			now = *w.LatestBuild.Deadline
+		}
+	}
+	now = now.Add(after)
+	a, b := r.apis[0], r.apis[1]
+
+	var statsB lifecycle.Stats
+	events := domain.Events{Pubsub: a.Pubsub, Logger: a.Logger}
+	executorA := &lifecycle.Executor{
+		DB: staleReads{Store: a.Database, whileStale: func() {
+			var err error
+			statsB, err = b.LifecycleTick(t.Context(), now)
+			require.NoError(t, err)
+			require.Empty(t, statsB.Errors)
+			require.Eventually(t, func() bool {
+				ok, err := r.allStopped(t.Context(), ids)
+				return err == nil && ok
+			}, time.Minute, 20*time.Millisecond, "replica B's builds finish")
+		}},
+		Builds: &workspacebuild.Service{DB: a.Database, Events: events, Logger: a.Logger},
+		Events: events,
+		Logger: a.Logger,
+	}
+	statsA, err := executorA.Tick(t.Context(), now)
+	require.NoError(t, err)
+	assert.Empty(t, statsA.Errors)
+	check(t, statsA, statsB)
+
+	for _, w := range workspaces {
+		builds, err := r.owner.WorkspaceBuilds(t.Context(), codersdk.WorkspaceBuildsRequest{WorkspaceID: w.ID})
+		require.NoError(t, err)
+		assert.Equal(t, 2, len(builds), "workspace %s: one start and one stop", w.Name)
+	}
 }
