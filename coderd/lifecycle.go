@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/devplane/devplane/coderd/domain/lifecycle"
-	"github.com/devplane/devplane/coderd/domain/workspacebuild"
 )
 
 // RunLifecycleExecutor runs the lifecycle executor (autostart, autostop,
@@ -18,13 +17,4 @@ func (api *API) RunLifecycleExecutor(ctx context.Context, tick <-chan time.Time,
 // LifecycleTick runs one pass of the lifecycle executor as of now.
 func (api *API) LifecycleTick(ctx context.Context, now time.Time) (lifecycle.Stats, error) {
 	return api.lifecycleExecutor().Tick(ctx, now)
-}
-
-func (api *API) lifecycleExecutor() *lifecycle.Executor {
-	return &lifecycle.Executor{DB: api.Database, Builds: api.builds(), Events: api.events(), Logger: api.Logger.Named("lifecycle")}
-}
-
-// builds enqueues workspace builds for handlers and background loops.
-func (api *API) builds() *workspacebuild.Service {
-	return &workspacebuild.Service{DB: api.Database, Events: api.events(), Logger: api.Logger}
 }

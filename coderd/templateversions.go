@@ -3,9 +3,7 @@ package coderd
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"regexp"
 	"slices"
@@ -16,88 +14,16 @@ import (
 	"golang.org/x/xerrors"
 
 	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/domain/templateversion"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
-	"github.com/devplane/devplane/coderd/jobinput"
 	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
 	"github.com/devplane/devplane/database/dbtime"
 	"github.com/devplane/devplane/database/pubsub"
-	"github.com/devplane/devplane/examples"
 )
-
-// Template version names allow what Coder's do: letters and digits, with
-// single '_', '.' or '-' between them.
-var templateVersionNameRegex = regexp.MustCompile(`^[a-zA-Z0-9]+(?:[_.-][a-zA-Z0-9]+)*$`)
-
-const (
-	maxTemplateVersionNameLength    = 64
-	maxTemplateVersionMessageLength = 1 << 20
-)
-
-// templateVersionNameProblem explains why name cannot name a version, or
-// returns "".
-func templateVersionNameProblem(name string) string {
-	switch {
-	case len(name) > maxTemplateVersionNameLength:
-		return fmt.Sprintf("must be at most %d characters", maxTemplateVersionNameLength)
-	case !templateVersionNameRegex.MatchString(name):
-		return `must be letters and digits with single "_", "." or "-" between them (e.g. "v1.2-beta")`
-	}
-	return ""
-}
-
-func templateVersionMessageProblem(message string) string {
-	if len(message) > maxTemplateVersionMessageLength {
-		return fmt.Sprintf("must be at most %d bytes", maxTemplateVersionMessageLength)
-	}
-	return ""
-}
-
-// Words for generated version names: "brave_turing3".
-var (
-	nameAdjectives = []string{
-		"agile", "amber", "bold", "brave", "bright", "calm", "clever", "cosmic", "crisp", "eager",
-		"fancy", "gentle", "happy", "jolly", "keen", "kind", "lively", "lucid", "merry", "nimble",
-		"noble", "plucky", "proud", "quick", "quiet", "rapid", "serene", "sharp", "shiny", "silent",
-		"snappy", "steady", "sunny", "swift", "tidy", "upbeat", "vivid", "witty", "zany", "zen",
-	}
-	nameScientists = []string{
-		"babbage", "bardeen", "bohr", "curie", "darwin", "dijkstra", "einstein", "euler", "faraday", "fermi",
-		"feynman", "franklin", "galileo", "gauss", "goodall", "hamilton", "hopper", "hypatia", "johnson", "kepler",
-		"knuth", "lamarr", "lovelace", "maxwell", "meitner", "mendel", "newton", "noether", "pascal", "planck",
-		"ritchie", "sagan", "shannon", "somerville", "tesla", "thompson", "turing", "volta", "wilson", "wozniak",
-	}
-)
-
-// friendlyVersionName generates a name such as "brave_turing3".
-func friendlyVersionName() string {
-	//nolint:gosec // Names need variety, not secrecy.
-	return fmt.Sprintf("%s_%s%d", nameAdjectives[rand.IntN(len(nameAdjectives))],
-		nameScientists[rand.IntN(len(nameScientists))], rand.IntN(10))
-}
-
-// provisionerJobTags completes the tags a job is enqueued with, as Coder
-// does: without a scope a job is the organization's; a user-scoped job
-// belongs to its initiator; an organization-scoped job has no owner.
-func provisionerJobTags(in map[string]string, initiator uuid.UUID) map[string]string {
-	tags := make(map[string]string, len(in)+1)
-	for k, v := range in {
-		tags[k] = v
-	}
-	if tags["scope"] == "" {
-		tags["scope"] = "organization"
-	}
-	switch tags["scope"] {
-	case "user":
-		tags["owner"] = initiator.String()
-	case "organization":
-		delete(tags, "owner")
-	}
-	return tags
-}
 
 // publishJobPosted wakes idle daemons. Failing to is not fatal: daemons
 // also poll.
@@ -255,156 +181,18 @@ func (api *API) writeTemplateVersion(rw http.ResponseWriter, r *http.Request, st
 func (api *API) postTemplateVersionsByOrganization(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	auth := httpmw.APIKeyAuthorization(r)
-	org := httpmw.OrganizationParam(r)
 	var req codersdk.CreateTemplateVersionRequest
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
-	// dbauthz enforces this too; checking first answers 403 before any
-	// field-level feedback about files the caller could not use anyway.
-	if auth.Actor.Authorize(rbac.ActionCreate, rbac.ResourceTemplate.InOrg(org.ID)) != nil {
-		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to create template versions in this organization."})
-		return
-	}
-
-	var v httpapi.Validations
-	switch {
-	case req.ExampleID != "" && req.FileID != uuid.Nil:
-		v.Check("example_id", "give either file_id or example_id, not both")
-	case req.ExampleID == "" && req.FileID == uuid.Nil:
-		v.Check("file_id", "is required (upload the template with POST /files first, or name a built-in example with example_id)")
-	}
-	if req.StorageMethod != "" && req.StorageMethod != codersdk.ProvisionerStorageMethodFile {
-		v.Check("storage_method", `must be "file"`)
-	}
-	if req.Provisioner != codersdk.ProvisionerTypeEcho && req.Provisioner != codersdk.ProvisionerTypeTerraform {
-		v.Check("provisioner", `must be "terraform" or "echo"`)
-	}
-	var template *database.Template
-	if req.TemplateID != uuid.Nil {
-		t, err := api.Database.GetTemplateByID(ctx, req.TemplateID)
-		switch {
-		case httpapi.IsUnauthorizedOrNotFound(err) || (err == nil && (t.Deleted || t.OrganizationID != org.ID)):
-			v.Check("template_id", "no template with this ID exists in this organization")
-		case err != nil:
-			httpapi.InternalServerError(rw, err)
-			return
-		default:
-			template = &t
-		}
-	}
-	if req.Name != "" {
-		v.Check("name", templateVersionNameProblem(req.Name))
-	}
-	v.Check("message", templateVersionMessageProblem(req.Message))
-	for i, vv := range req.UserVariableValues {
-		if vv.Name == "" {
-			v.Check(fmt.Sprintf("user_variable_values[%d].name", i), "must not be empty")
-		}
-	}
-	for k := range req.ProvisionerTags {
-		if k == "" {
-			v.Check("tags", "tag names must not be empty")
-			break
-		}
-	}
-	if len(v) == 0 && template != nil && auth.Actor.Authorize(rbac.ActionUpdate, template.RBACObject()) != nil {
-		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to add versions to this template."})
-		return
-	}
-	if len(v) == 0 && req.ExampleID != "" {
-		fileID, err := api.exampleFile(ctx, req.ExampleID, auth.Key.UserID)
-		switch {
-		case errors.Is(err, examples.ErrNotFound):
-			v.Check("example_id", fmt.Sprintf("no built-in example %q exists (see GET /templates/examples)", req.ExampleID))
-		case dbauthz.IsNotAuthorizedError(err):
-			httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to upload files."})
-			return
-		case err != nil:
-			httpapi.InternalServerError(rw, err)
-			return
-		}
-		req.FileID = fileID
-	} else if len(v) == 0 {
-		// The file must be one the caller may read.
-		_, err := api.Database.GetFileByID(ctx, req.FileID)
-		if httpapi.IsUnauthorizedOrNotFound(err) {
-			v.Check("file_id", "no file with this ID exists that you may read")
-		} else if err != nil {
-			httpapi.InternalServerError(rw, err)
-			return
-		}
-	}
-	if len(v) > 0 {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid template version.", Validations: v})
-		return
-	}
-	name := req.Name
-	if name == "" {
-		name = friendlyVersionName()
-	}
-	vars := make([]jobinput.VariableValue, 0, len(req.UserVariableValues))
-	for _, v := range req.UserVariableValues {
-		vars = append(vars, jobinput.VariableValue{Name: v.Name, Value: v.Value})
-	}
-
-	versionID := uuid.New()
-	input, err := json.Marshal(jobinput.TemplateVersionImport{TemplateVersionID: versionID, UserVariableValues: vars})
+	version, _, err := api.templateVersions().Create(ctx, templateversion.CreateRequest{
+		Organization: httpmw.OrganizationParam(r).ID, Initiator: auth.Key.UserID, Actor: auth.Actor, Version: req,
+	})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	tags, err := json.Marshal(provisionerJobTags(req.ProvisionerTags, auth.Key.UserID))
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-
-	var (
-		job     database.ProvisionerJob
-		version database.TemplateVersion
-	)
-	err = api.Database.InTx(ctx, func(tx database.Store) error {
-		now := dbtime.Now()
-		var err error
-		job, err = tx.InsertProvisionerJob(ctx, database.InsertProvisionerJobParams{
-			ID: uuid.New(), CreatedAt: now, UpdatedAt: now, OrganizationID: org.ID, InitiatorID: auth.Key.UserID,
-			Provisioner: database.ProvisionerType(req.Provisioner), Type: database.ProvisionerJobTypeTemplateVersionImport,
-			FileID: req.FileID, Input: input, Tags: tags,
-		})
-		if err != nil {
-			return err
-		}
-		var templateID uuid.NullUUID
-		if template != nil {
-			templateID = uuid.NullUUID{UUID: template.ID, Valid: true}
-		}
-		var sourceExample *string
-		if req.ExampleID != "" {
-			sourceExample = &req.ExampleID
-		}
-		version, err = tx.InsertTemplateVersion(ctx, database.InsertTemplateVersionParams{
-			ID: versionID, TemplateID: templateID, OrganizationID: org.ID, CreatedAt: now, UpdatedAt: now,
-			Name: name, Message: req.Message, JobID: job.ID, CreatedBy: auth.Key.UserID, SourceExampleID: sourceExample,
-		})
-		return err
-	}, nil)
-	switch {
-	case database.IsUniqueViolation(err, "template_versions_template_name_lower_idx"):
-		httpapi.Write(ctx, rw, http.StatusConflict, codersdk.Response{
-			Message:     fmt.Sprintf("The template already has a version named %q.", name),
-			Validations: []codersdk.ValidationError{{Field: "name", Detail: "This value is already in use and should be unique."}},
-		})
-		return
-	case dbauthz.IsNotAuthorizedError(err):
-		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to create template versions in this organization."})
-		return
-	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Created(ctx, version)
-	api.publishJobPosted(ctx, job)
 	api.writeTemplateVersion(rw, r, http.StatusCreated, version)
 }
 
@@ -444,10 +232,10 @@ func (api *API) patchTemplateVersion(rw http.ResponseWriter, r *http.Request) {
 	}
 	var v httpapi.Validations
 	if req.Name != "" {
-		v.Check("name", templateVersionNameProblem(req.Name))
+		v.Check("name", templateversion.NameProblem(req.Name))
 	}
 	if req.Message != nil {
-		v.Check("message", templateVersionMessageProblem(*req.Message))
+		v.Check("message", templateversion.MessageProblem(*req.Message))
 	}
 	if len(v) > 0 {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid template version update.", Validations: v})

@@ -4,8 +4,6 @@ import (
 	"context"
 
 	"github.com/google/uuid"
-
-	"github.com/devplane/devplane/coderd/domain"
 )
 
 // workspaceChanged tells watchers (on every replica) that a workspace
@@ -13,9 +11,4 @@ import (
 // change or build event.
 func (api *API) workspaceChanged(ctx context.Context, id uuid.UUID) {
 	api.events().WorkspaceChanged(ctx, id)
-}
-
-// events announces what handlers and workflows commit.
-func (api *API) events() domain.Events {
-	return domain.Events{Pubsub: api.Pubsub, Logger: api.Logger}
 }

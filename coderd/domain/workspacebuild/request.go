@@ -79,7 +79,7 @@ func (s *Service) Request(ctx context.Context, req Request) (Created, error) {
 		return Created{}, xerrors.Errorf("latest build's job: %w", err)
 	}
 	if jobActive(latestJob) {
-		return Created{}, domain.Conflict(fmt.Sprintf("A build of this workspace is already %s.", jobState(latestJob)),
+		return Created{}, domain.Conflict(fmt.Sprintf("A build of this workspace is already %s.", JobState(latestJob)),
 			"Wait for it to finish or cancel it (PATCH /workspacebuilds/{workspacebuild}/cancel).")
 	}
 	version, versionJob, err := s.requestVersion(ctx, w, template, in, latest, transition, templateAdmin)
@@ -209,15 +209,15 @@ func (s *Service) requestVersion(ctx context.Context, w database.Workspace, temp
 	if err != nil {
 		return database.TemplateVersion{}, database.ProvisionerJob{}, xerrors.Errorf("template version's job: %w", err)
 	}
-	if state := jobState(versionJob); state != codersdk.ProvisionerJobSucceeded {
+	if state := JobState(versionJob); state != codersdk.ProvisionerJobSucceeded {
 		return database.TemplateVersion{}, database.ProvisionerJob{}, domain.Invalid("Invalid workspace build.",
 			domain.FieldError{Field: "template_version_id", Detail: fmt.Sprintf("the version's import is %s", state)})
 	}
 	return version, versionJob, nil
 }
 
-// jobState is a job's status as the API names it.
-func jobState(job database.ProvisionerJob) codersdk.ProvisionerJobStatus {
+// JobState is a job's status as the API names it.
+func JobState(job database.ProvisionerJob) codersdk.ProvisionerJobStatus {
 	switch {
 	case job.CanceledAt != nil && job.CompletedAt != nil:
 		return codersdk.ProvisionerJobCanceled
