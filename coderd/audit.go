@@ -65,7 +65,7 @@ func (api *API) auditLogs(rw http.ResponseWriter, r *http.Request) {
 				Field: "organization", Detail: fmt.Sprintf("No organization %q.", filter.Organization),
 			})
 		case err != nil:
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		default:
 			orgID = org.ID
@@ -90,7 +90,7 @@ func (api *API) auditLogs(rw http.ResponseWriter, r *http.Request) {
 		}
 		ids, err := api.Database.GetAuditActorIDs(ctx, database.GetAuditActorIDsParams{Username: username, Email: filter.Email})
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		if len(ids) == 0 {
@@ -145,7 +145,7 @@ func (api *API) auditLogs(rw http.ResponseWriter, r *http.Request) {
 		return err
 	}, &database.TxOptions{ReadOnly: true})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, codersdk.AuditLogResponse{AuditLogs: logs, Count: count, CountCap: auditCountCap})

@@ -34,7 +34,7 @@ func (api *API) organizationGroups(rw http.ResponseWriter, r *http.Request) {
 	org := httpmw.OrganizationParam(r)
 	rows, err := api.Database.GetGroups(r.Context(), database.GetGroupsParams{OrganizationID: org.ID})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return
 	}
 	api.writeGroups(rw, r, rows)
@@ -86,7 +86,7 @@ func (api *API) postGroupByOrganization(rw http.ResponseWriter, r *http.Request)
 		})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Created(ctx, group)
@@ -108,12 +108,8 @@ func (api *API) groupByOrganization(rw http.ResponseWriter, r *http.Request) {
 	group, err := api.Database.GetGroupByOrgAndName(r.Context(), database.GetGroupByOrgAndNameParams{
 		OrganizationID: org.ID, Name: chi.URLParam(r, "groupName"),
 	})
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return
 	}
 	api.writeGroup(rw, r, http.StatusOK, group)
@@ -143,7 +139,7 @@ func (api *API) groups(rw http.ResponseWriter, r *http.Request) {
 		case httpapi.IsUnauthorizedOrNotFound(err):
 			v.Check("organization", fmt.Sprintf("no organization %q", s))
 		case err != nil:
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		default:
 			params.OrganizationID = org.ID
@@ -155,7 +151,7 @@ func (api *API) groups(rw http.ResponseWriter, r *http.Request) {
 		case httpapi.IsUnauthorizedOrNotFound(err):
 			v.Check("has_member", fmt.Sprintf("no user %q", s))
 		case err != nil:
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		default:
 			params.HasMemberID = user.ID
@@ -167,7 +163,7 @@ func (api *API) groups(rw http.ResponseWriter, r *http.Request) {
 	}
 	rows, err := api.Database.GetGroups(ctx, params)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if params.HasMemberID != uuid.Nil && params.HasMemberID != auth.Key.UserID {
@@ -324,7 +320,7 @@ func (api *API) patchGroup(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this group."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Updated(ctx, httpmw.GroupParam(r), group)
@@ -366,7 +362,7 @@ func (api *API) deleteGroup(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to delete this group."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Deleted(ctx, group)
@@ -528,7 +524,7 @@ func (api *API) newGroupConverter(ctx context.Context) *groupConverter {
 func (api *API) writeGroup(rw http.ResponseWriter, r *http.Request, status int, g database.Group) {
 	out, err := api.newGroupConverter(r.Context()).convert(g)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return
 	}
 	httpapi.Write(r.Context(), rw, status, out)
@@ -540,7 +536,7 @@ func (api *API) writeGroups(rw http.ResponseWriter, r *http.Request, rows []data
 	for _, g := range rows {
 		converted, err := c.convert(g)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(r.Context(), rw, err)
 			return
 		}
 		out = append(out, converted)

@@ -266,7 +266,7 @@ func (api *API) provisionerJobs(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to list this organization's provisioner jobs."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if len(statuses) > 0 {
@@ -283,7 +283,7 @@ func (api *API) provisionerJobs(rw http.ResponseWriter, r *http.Request) {
 	}
 	out, err := api.convertJobs(ctx, org.ID, jobs)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, out)
@@ -317,12 +317,12 @@ func (api *API) provisionerJob(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	out, err := api.convertJobs(ctx, org.ID, []database.ProvisionerJob{job})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, out[0])
@@ -359,7 +359,7 @@ func (api *API) provisionerDaemons(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to list this organization's provisioner daemons."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	var jobIDs []uuid.UUID
@@ -370,7 +370,7 @@ func (api *API) provisionerDaemons(rw http.ResponseWriter, r *http.Request) {
 	}
 	jobs, err := api.loadJobs(ctx, jobIDs)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	now := dbtime.Now()
@@ -457,12 +457,8 @@ func (api *API) provisionerJobLogs(rw http.ResponseWriter, r *http.Request, job 
 	}
 	if !follow {
 		logs, err := api.Database.GetProvisionerLogsAfterID(ctx, database.GetProvisionerLogsAfterIDParams{JobID: job.ID, CreatedAfter: after})
-		if httpapi.IsUnauthorizedOrNotFound(err) {
-			httpapi.ResourceNotFound(rw)
-			return
-		}
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		out := make([]codersdk.ProvisionerJobLog, 0, len(logs))
@@ -496,7 +492,7 @@ func (api *API) followProvisionerJobLogs(rw http.ResponseWriter, r *http.Request
 		}
 	})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	defer cancelSub()
@@ -581,7 +577,7 @@ func (api *API) cancelJob(rw http.ResponseWriter, r *http.Request, job database.
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to cancel this " + what + "."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.SetDiff(ctx, map[string]any{"job_canceled": false}, map[string]any{"job_canceled": true})

@@ -3,6 +3,7 @@ package coderd
 import (
 	"github.com/devplane/devplane/coderd/domain"
 	"github.com/devplane/devplane/coderd/domain/lifecycle"
+	"github.com/devplane/devplane/coderd/domain/templates"
 	"github.com/devplane/devplane/coderd/domain/templateversion"
 	"github.com/devplane/devplane/coderd/domain/workspace"
 	"github.com/devplane/devplane/coderd/domain/workspacebuild"
@@ -33,4 +34,9 @@ func (api *API) lifecycleExecutor() *lifecycle.Executor {
 // templateVersions creates template versions and their import jobs.
 func (api *API) templateVersions() *templateversion.Service {
 	return &templateversion.Service{DB: api.Database, Events: api.events(), ExampleFile: api.exampleFile}
+}
+
+// templateService creates templates and changes their settings.
+func (api *API) templateService() *templates.Service {
+	return &templates.Service{DB: api.Database}
 }

@@ -46,14 +46,14 @@ func (api *API) templateACL(rw http.ResponseWriter, r *http.Request) {
 			continue // a deleted user keeps no access worth showing
 		}
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		users = append(users, u)
 	}
 	converted, err := convertUsers(ctx, api.Database, users)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	for _, u := range converted {
@@ -69,12 +69,12 @@ func (api *API) templateACL(rw http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		cg, err := conv.convert(g)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		out.Groups = append(out.Groups, codersdk.TemplateGroup{Group: cg, Role: templateRoleOf(actions)})
@@ -124,7 +124,7 @@ func (api *API) patchTemplateACL(rw http.ResponseWriter, r *http.Request) {
 		{"group_perms", req.GroupPerms, groupACL, api.groupCheck(ctx, t.OrganizationID, "template")},
 	} {
 		if err := applyACLChanges(&v, change.field, change.changes, change.acl, templateRoleActions, change.check); err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 	}
@@ -134,12 +134,12 @@ func (api *API) patchTemplateACL(rw http.ResponseWriter, r *http.Request) {
 	}
 	users, err := json.Marshal(userACL)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	groups, err := json.Marshal(groupACL)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	err = api.Database.UpdateTemplateACLByID(ctx, database.UpdateTemplateACLByIDParams{ID: t.ID, UserAcl: users, GroupAcl: groups})
@@ -148,7 +148,7 @@ func (api *API) patchTemplateACL(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template's permissions."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.SetDiff(ctx, map[string]any{"user_acl": t.UserAcl, "group_acl": t.GroupAcl},
@@ -178,7 +178,7 @@ func (api *API) templateACLAvailable(rw http.ResponseWriter, r *http.Request) {
 	}
 	members, err := api.Database.GetOrganizationMembers(ctx, database.GetOrganizationMembersParams{OrganizationID: t.OrganizationID})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	out := codersdk.ACLAvailable{Users: make([]codersdk.ReducedUser, 0, len(members)), Groups: []codersdk.Group{}}
@@ -188,21 +188,21 @@ func (api *API) templateACLAvailable(rw http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		out.Users = append(out.Users, convertReducedUser(u))
 	}
 	groups, err := api.Database.GetGroups(ctx, database.GetGroupsParams{OrganizationID: t.OrganizationID})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	conv := api.newGroupConverter(ctx)
 	for _, g := range groups {
 		cg, err := conv.convert(g)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		out.Groups = append(out.Groups, cg)

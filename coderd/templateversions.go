@@ -158,7 +158,7 @@ func (api *API) templateVersionResponse(ctx context.Context, v database.Template
 func (api *API) writeTemplateVersion(rw http.ResponseWriter, r *http.Request, status int, v database.TemplateVersion) {
 	out, err := api.templateVersionResponse(r.Context(), v)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return
 	}
 	httpapi.Write(r.Context(), rw, status, out)
@@ -266,7 +266,7 @@ func (api *API) patchTemplateVersion(rw http.ResponseWriter, r *http.Request) {
 		httpapi.ResourceNotFound(rw)
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Updated(ctx, version, updated)
@@ -295,7 +295,7 @@ func (api *API) templateVersionJob(rw http.ResponseWriter, r *http.Request, v da
 		return job, false
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return job, false
 	}
 	return job, true
@@ -320,7 +320,7 @@ func (api *API) patchCancelTemplateVersion(rw http.ResponseWriter, r *http.Reque
 	version := httpmw.TemplateVersionParam(r)
 	obj, err := api.templateVersionObject(ctx, version)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if auth.Actor.Authorize(rbac.ActionUpdate, obj) != nil {
@@ -377,7 +377,7 @@ func (api *API) setArchiveTemplateVersion(rw http.ResponseWriter, r *http.Reques
 	}
 	obj, err := api.templateVersionObject(ctx, version)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if auth.Actor.Authorize(rbac.ActionUpdate, obj) != nil {
@@ -391,7 +391,7 @@ func (api *API) setArchiveTemplateVersion(rw http.ResponseWriter, r *http.Reques
 	if archive && version.TemplateID.Valid {
 		t, err := api.Database.GetTemplateByID(ctx, version.TemplateID.UUID)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		if t.ActiveVersionID == version.ID {
@@ -426,7 +426,7 @@ func (api *API) setArchiveTemplateVersion(rw http.ResponseWriter, r *http.Reques
 		httpapi.ResourceNotFound(rw)
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Updated(ctx, version, updated)
@@ -471,12 +471,8 @@ func (api *API) templateVersionResources(rw http.ResponseWriter, r *http.Request
 	ctx := r.Context()
 	version := httpmw.TemplateVersionParam(r)
 	resources, err := api.jobResources(ctx, version.JobID)
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	start := make([]codersdk.WorkspaceResource, 0, len(resources))

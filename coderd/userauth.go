@@ -97,7 +97,7 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 	sysCtx := dbauthz.AsLogin(ctx)
 	user, err := api.Database.GetUserByEmailOrUsername(sysCtx, database.GetUserByEmailOrUsernameParams{Email: req.Email})
 	if err != nil && !errors.Is(err, database.ErrNoRows) {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if err == nil {
@@ -128,7 +128,7 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 		if _, err := api.Database.UpdateUserStatus(sysCtx, database.UpdateUserStatusParams{
 			ID: user.ID, Status: database.UserStatusActive, UpdatedAt: dbtime.Now(),
 		}); err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 	}
@@ -146,11 +146,11 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 		Lifetime: api.DeploymentValues.SessionConfig.DefaultDuration.Value(), RemoteIP: remoteIP(r),
 	})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if err := api.Database.UpdateUserLastSeenAt(sysCtx, database.UpdateUserLastSeenAtParams{ID: user.ID, LastSeenAt: dbtime.Now()}); err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.SetUser(ctx, user.ID)
@@ -178,7 +178,7 @@ func (api *API) postLogout(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil && !errors.Is(err, database.ErrNoRows) {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Deleted(ctx, auth.Key)
@@ -282,5 +282,5 @@ func writeHashError(rw http.ResponseWriter, r *http.Request, err error) {
 		})
 		return
 	}
-	httpapi.InternalServerError(rw, err)
+	httpapi.WriteError(r.Context(), rw, err)
 }

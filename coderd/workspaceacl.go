@@ -53,7 +53,7 @@ func (api *API) workspaceACL(rw http.ResponseWriter, r *http.Request) {
 	for id, actions := range database.ParseACL(w.UserAcl) {
 		u, err := api.minimalUser(ctx, id)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		out.Users = append(out.Users, codersdk.WorkspaceUser{MinimalUser: u, Role: workspaceRoleOf(actions)})
@@ -66,12 +66,12 @@ func (api *API) workspaceACL(rw http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		cg, err := conv.convert(g)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		out.Groups = append(out.Groups, codersdk.WorkspaceGroup{Group: cg, Role: workspaceRoleOf(actions)})
@@ -126,7 +126,7 @@ func (api *API) patchWorkspaceACL(rw http.ResponseWriter, r *http.Request) {
 		{"group_roles", req.GroupRoles, groups, api.groupCheck(ctx, w.OrganizationID, "workspace")},
 	} {
 		if err := applyACLChanges(&v, change.field, change.changes, change.acl, workspaceRoleActions, change.check); err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 	}
@@ -159,12 +159,12 @@ func (api *API) writeWorkspaceACL(rw http.ResponseWriter, r *http.Request, w dat
 	ctx := r.Context()
 	userJSON, err := json.Marshal(users)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	groupJSON, err := json.Marshal(groups)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	err = api.Database.UpdateWorkspaceACLByID(ctx, database.UpdateWorkspaceACLByIDParams{ID: w.ID, UserAcl: userJSON, GroupAcl: groupJSON})
@@ -176,7 +176,7 @@ func (api *API) writeWorkspaceACL(rw http.ResponseWriter, r *http.Request, w dat
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to share this workspace."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.SetDiff(ctx, map[string]any{"user_acl": w.UserAcl, "group_acl": w.GroupAcl},

@@ -23,7 +23,7 @@ func (api *API) writeBuild(rw http.ResponseWriter, r *http.Request, status int, 
 	buildID := ref.buildID
 	builds, err := api.buildsResponse(ctx, []buildRef{ref}, map[uuid.UUID]database.Workspace{w.ID: w})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	b, ok := builds[buildID]
@@ -104,7 +104,7 @@ func (api *API) workspaceBuilds(rw http.ResponseWriter, r *http.Request) {
 		WorkspaceID: w.ID, Since: since, AfterID: page.AfterID, OffsetOpt: page.Offset, LimitOpt: page.Limit,
 	})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	refs := make([]buildRef, 0, len(rows))
@@ -113,7 +113,7 @@ func (api *API) workspaceBuilds(rw http.ResponseWriter, r *http.Request) {
 	}
 	builds, err := api.buildsResponse(ctx, refs, map[uuid.UUID]database.Workspace{w.ID: w})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	out := make([]codersdk.WorkspaceBuild, 0, len(rows))
@@ -152,12 +152,8 @@ func (api *API) workspaceBuildByBuildNumber(rw http.ResponseWriter, r *http.Requ
 	b, err := api.Database.GetWorkspaceBuildByWorkspaceIDAndBuildNumber(ctx, database.GetWorkspaceBuildByWorkspaceIDAndBuildNumberParams{
 		WorkspaceID: w.ID, BuildNumber: int32(number),
 	})
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	api.writeBuild(rw, r, http.StatusOK, w, buildRef{buildID: b.ID, jobID: b.JobID})
@@ -172,7 +168,7 @@ func (api *API) buildWorkspace(rw http.ResponseWriter, r *http.Request) (databas
 		return b, w, false
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return b, w, false
 	}
 	return b, w, true
@@ -213,12 +209,8 @@ func (api *API) workspaceBuild(rw http.ResponseWriter, r *http.Request) {
 func (api *API) workspaceBuildLogs(rw http.ResponseWriter, r *http.Request) {
 	b := httpmw.WorkspaceBuildParam(r)
 	job, err := api.Database.GetProvisionerJobByID(r.Context(), b.JobID)
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return
 	}
 	api.provisionerJobLogs(rw, r, job)
@@ -255,7 +247,7 @@ func (api *API) workspaceBuildResources(rw http.ResponseWriter, r *http.Request)
 	b := httpmw.WorkspaceBuildParam(r)
 	resources, err := api.buildResources(ctx, []uuid.UUID{b.JobID})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	out := resources[b.JobID]
@@ -317,7 +309,7 @@ func (api *API) patchCancelWorkspaceBuild(rw http.ResponseWriter, r *http.Reques
 	audit.SetField(ctx, "build_number", b.BuildNumber)
 	template, err := api.Database.GetTemplateByID(ctx, w.TemplateID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if !w.TemplateAllowUserCancelWorkspaceJobs && auth.Actor.Authorize(rbac.ActionUpdate, template.RBACObject()) != nil {
@@ -330,7 +322,7 @@ func (api *API) patchCancelWorkspaceBuild(rw http.ResponseWriter, r *http.Reques
 	}
 	job, err := api.Database.GetProvisionerJobByID(ctx, b.JobID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	api.cancelJob(rw, r, job, "build")

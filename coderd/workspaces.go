@@ -30,7 +30,7 @@ func (api *API) writeWorkspace(rw http.ResponseWriter, r *http.Request, status i
 	ctx := r.Context()
 	out, err := api.workspacesResponse(ctx, httpmw.APIKeyAuthorization(r).Key.UserID, []database.Workspace{w})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if len(out) == 0 {
@@ -97,7 +97,7 @@ func (api *API) createWorkspace(rw http.ResponseWriter, r *http.Request, owner d
 	}
 	audit.SetResource(ctx, audit.Resource{Target: req.Name})
 	create := workspace.CreateRequest{
-		Owner: owner, Initiator: auth.Key.UserID, Actor: auth.Actor, NameValid: httpapi.NameValid, Workspace: req,
+		Owner: owner, Initiator: auth.Key.UserID, Actor: auth.Actor, Workspace: req,
 	}
 	if org != nil {
 		create.Organization = org.ID
@@ -163,7 +163,7 @@ func (api *API) workspaceByOwnerAndNameParam(rw http.ResponseWriter, r *http.Req
 		return w, false
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return w, false
 	}
 	return w, true
@@ -248,7 +248,7 @@ func (api *API) workspaces(rw http.ResponseWriter, r *http.Request) {
 	}
 	rows, err := api.Database.GetAuthorizedWorkspaces(ctx, p)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	workspaces := make([]database.Workspace, 0, len(rows))
@@ -266,7 +266,7 @@ func (api *API) workspaces(rw http.ResponseWriter, r *http.Request) {
 	}
 	out, err := api.workspacesResponse(ctx, auth.Key.UserID, workspaces)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, codersdk.WorkspacesResponse{Workspaces: out, Count: count})
@@ -340,7 +340,7 @@ func (api *API) patchWorkspace(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to rename this workspace."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.SetDiff(ctx, map[string]any{"name": w.Name}, map[string]any{"name": req.Name})
@@ -390,7 +390,7 @@ func (api *API) setFavorite(rw http.ResponseWriter, r *http.Request, favorite bo
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this workspace."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.SetDiff(ctx, map[string]any{"favorite": w.Favorite}, map[string]any{"favorite": favorite})

@@ -28,7 +28,7 @@ func writeUpdateError(rw http.ResponseWriter, r *http.Request, err error) {
 		httpapi.Write(r.Context(), rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this workspace."})
 		return
 	}
-	httpapi.InternalServerError(rw, err)
+	httpapi.WriteError(r.Context(), rw, err)
 }
 
 func invalidField(rw http.ResponseWriter, r *http.Request, message, field, detail string) {
@@ -98,7 +98,7 @@ func (api *API) putWorkspaceAutostart(rw http.ResponseWriter, r *http.Request) {
 	if req.Schedule != nil && *req.Schedule != "" {
 		t, err := api.Database.GetTemplateByID(ctx, w.TemplateID)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		s, next, problem := checkAutostart(t, *req.Schedule, p.UpdatedAt)
@@ -141,7 +141,7 @@ func (api *API) putWorkspaceTTL(rw http.ResponseWriter, r *http.Request) {
 	}
 	t, err := api.Database.GetTemplateByID(ctx, w.TemplateID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	ttl, problem := checkTTL(t, req.TTLMillis)
@@ -182,12 +182,12 @@ func (api *API) putExtendWorkspace(rw http.ResponseWriter, r *http.Request) {
 	}
 	latest, err := api.Database.GetLatestWorkspaceBuildByWorkspaceID(ctx, w.ID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	job, err := api.Database.GetProvisionerJobByID(ctx, latest.JobID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	now := dbtime.Now()
@@ -282,7 +282,7 @@ func (api *API) putWorkspaceDormant(rw http.ResponseWriter, r *http.Request) {
 	}
 	t, err := api.Database.GetTemplateByID(ctx, w.TemplateID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	now := dbtime.Now()
@@ -319,7 +319,7 @@ func (api *API) putWorkspaceDormant(rw http.ResponseWriter, r *http.Request) {
 	api.workspaceChanged(ctx, w.ID)
 	updated, err := api.Database.GetWorkspaceByID(ctx, w.ID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Updated(ctx, w, updated)
@@ -343,7 +343,7 @@ func (api *API) resolveAutostart(rw http.ResponseWriter, r *http.Request) {
 	w := httpmw.WorkspaceParam(r)
 	latest, err := api.Database.GetLatestWorkspaceBuildByWorkspaceID(ctx, w.ID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	versionID := latest.TemplateVersionID

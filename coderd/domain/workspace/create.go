@@ -44,9 +44,7 @@ type CreateRequest struct {
 	Initiator    uuid.UUID
 	// Actor decides whether the template may be used; the right to create
 	// the workspace is dbauthz's, checked by the insert.
-	Actor *rbac.PreparedSubject
-	// NameValid explains why a name is not valid, or returns "".
-	NameValid func(string) string
+	Actor     *rbac.PreparedSubject
 	Workspace codersdk.CreateWorkspaceRequest
 }
 
@@ -56,7 +54,7 @@ type CreateRequest struct {
 // owner has a workspace of that name.
 func (s *Service) Create(ctx context.Context, req CreateRequest) (uuid.UUID, error) {
 	in := req.Workspace
-	if err := validateRequest(in, req.NameValid).Err("Invalid workspace."); err != nil {
+	if err := validateRequest(in).Err("Invalid workspace."); err != nil {
 		return uuid.Nil, err
 	}
 	template, version, err := s.source(ctx, in, req)
@@ -127,7 +125,7 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (uuid.UUID, err
 	return workspaceID, nil
 }
 
-func validateRequest(in codersdk.CreateWorkspaceRequest, nameValid func(string) string) domain.Fields {
+func validateRequest(in codersdk.CreateWorkspaceRequest) domain.Fields {
 	var f domain.Fields
 	if (in.TemplateID == uuid.Nil) == (in.TemplateVersionID == uuid.Nil) {
 		detail := "give template_id or template_version_id, not both"
@@ -137,7 +135,7 @@ func validateRequest(in codersdk.CreateWorkspaceRequest, nameValid func(string) 
 		f.Check("template_id", detail)
 		f.Check("template_version_id", detail)
 	}
-	f.Check("name", nameValid(in.Name))
+	f.Check("name", domain.NameValid(in.Name))
 	switch in.AutomaticUpdates {
 	case "", codersdk.AutomaticUpdatesNever, codersdk.AutomaticUpdatesAlways:
 	default:
