@@ -105,6 +105,26 @@ func (api *API) auditLogs(rw http.ResponseWriter, r *http.Request) {
 		userID, userIDs, filterUsers = userIDs[0], nil, false
 	}
 
+	count, logs, err := api.auditLogPage(ctx, filter, auditActors{userID: userID, userIDs: userIDs, filter: filterUsers}, orgID, page)
+	if err != nil {
+		httpapi.WriteError(ctx, rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, codersdk.AuditLogResponse{AuditLogs: logs, Count: count, CountCap: auditCountCap})
+}
+
+// auditActors narrows a log search to actors: one (userID), or a set
+// (userIDs, when filter is set).
+type auditActors struct {
+	userID  uuid.UUID
+	userIDs []uuid.UUID
+	filter  bool
+}
+
+// auditLogPage counts the matching entries (up to the cap) and reads a page
+// of them.
+func (api *API) auditLogPage(ctx context.Context, filter searchquery.AuditFilter, actors auditActors, orgID uuid.UUID, page httpapi.Page) (int64, []codersdk.AuditLog, error) {
+	userID, userIDs, filterUsers := actors.userID, actors.userIDs, actors.filter
 	// The count and the page each see only the rows the caller may read
 	// (see dbauthz); a member without audit rights gets an empty log. They
 	// share a read-only transaction so that each is planned for this
@@ -144,11 +164,7 @@ func (api *API) auditLogs(rw http.ResponseWriter, r *http.Request) {
 		}
 		return err
 	}, &database.TxOptions{ReadOnly: true})
-	if err != nil {
-		httpapi.WriteError(ctx, rw, err)
-		return
-	}
-	httpapi.Write(ctx, rw, http.StatusOK, codersdk.AuditLogResponse{AuditLogs: logs, Count: count, CountCap: auditCountCap})
+	return count, logs, err
 }
 
 func convertAuditLog(row database.GetAuditLogsOffsetRow) codersdk.AuditLog {

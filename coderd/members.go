@@ -354,33 +354,7 @@ func (api *API) putMemberRoles(rw http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(ctx, rw, err)
 		return
 	}
-	var v httpapi.Validations
-	wanted := []string{}
-	for _, raw := range req.Roles {
-		name := raw
-		// Accept the "name:organization_id" form clients get from
-		// SlimRole.UniqueName, for this organization only.
-		if id, err := rbac.ParseRoleIdentifier(raw); err == nil && id.IsOrgRole() {
-			if id.OrganizationID != org.ID {
-				v.Check("roles", fmt.Sprintf("%q belongs to another organization", raw))
-				continue
-			}
-			name = id.Name
-		} else if strings.Contains(raw, ":") {
-			v.Check("roles", fmt.Sprintf("%q is not a role name", raw))
-			continue
-		}
-		if name == rbac.RoleOrgMember() {
-			continue // implicit for every member; never stored
-		}
-		if _, ok := names[name]; !ok {
-			v.Check("roles", fmt.Sprintf("%q is not a role of this organization", raw))
-			continue
-		}
-		if !slices.Contains(wanted, name) {
-			wanted = append(wanted, name)
-		}
-	}
+	wanted, v := wantedOrgRoles(req.Roles, org.ID, names)
 	if len(v) > 0 {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid roles.", Validations: v})
 		return
@@ -411,6 +385,40 @@ func (api *API) putMemberRoles(rw http.ResponseWriter, r *http.Request) {
 	}
 	auditMember(ctx, httpmw.UserParam(r), member, updated)
 	httpapi.Write(ctx, rw, http.StatusOK, names.convertMember(updated))
+}
+
+// wantedOrgRoles reads the organization roles a member should have from
+// the names (or "name:organization_id" identifiers) given, dropping the
+// implicit member role and duplicates; known are the organization's roles.
+func wantedOrgRoles(given []string, orgID uuid.UUID, known orgRoleNames) ([]string, httpapi.Validations) {
+	var v httpapi.Validations
+	wanted := []string{}
+	for _, raw := range given {
+		name := raw
+		// Accept the "name:organization_id" form clients get from
+		// SlimRole.UniqueName, for this organization only.
+		if id, err := rbac.ParseRoleIdentifier(raw); err == nil && id.IsOrgRole() {
+			if id.OrganizationID != orgID {
+				v.Check("roles", fmt.Sprintf("%q belongs to another organization", raw))
+				continue
+			}
+			name = id.Name
+		} else if strings.Contains(raw, ":") {
+			v.Check("roles", fmt.Sprintf("%q is not a role name", raw))
+			continue
+		}
+		if name == rbac.RoleOrgMember() {
+			continue // implicit for every member; never stored
+		}
+		if _, ok := known[name]; !ok {
+			v.Check("roles", fmt.Sprintf("%q is not a role of this organization", raw))
+			continue
+		}
+		if !slices.Contains(wanted, name) {
+			wanted = append(wanted, name)
+		}
+	}
+	return wanted, v
 }
 
 // @Summary Get users available for workspace creation

@@ -548,40 +548,19 @@ func (api *API) putUserPassword(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid password change.", Validations: v})
 		return
 	}
+	// An administrator's reset ends every session and token of the user, as
+	// upstream does; changing one's own keeps the session making the change.
+	keepKey := ""
+	if self {
+		keepKey = auth.Key.ID
+	}
 	hashed, err := api.PasswordHasher.Hash(ctx, req.Password)
 	if err != nil {
 		writeHashError(rw, r, err)
 		return
 	}
 	err = api.Database.InTx(ctx, func(tx database.Store) error {
-		if err := tx.UpdateUserHashedPassword(ctx, database.UpdateUserHashedPasswordParams{
-			ID: user.ID, HashedPassword: hashed, UpdatedAt: dbtime.Now(),
-		}); err != nil {
-			return err
-		}
-		if !self {
-			// An administrator's reset ends every session and token of
-			// the user, as upstream does.
-			return tx.DeleteAPIKeysByUserID(ctx, user.ID)
-		}
-		// Every other session and token of the user ends with the old
-		// password: a token minted with a stolen session must not outlive
-		// the change. The session making the change survives.
-		for _, lt := range database.AllLoginTypeValues() {
-			keys, err := tx.GetAPIKeysByUserID(ctx, database.GetAPIKeysByUserIDParams{UserID: user.ID, LoginType: lt})
-			if err != nil {
-				return err
-			}
-			for _, k := range keys {
-				if k.ID == auth.Key.ID {
-					continue
-				}
-				if err := tx.DeleteAPIKeyByID(ctx, k.ID); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		return setPasswordInTx(ctx, tx, user.ID, hashed, keepKey)
 	}, nil)
 	if dbauthz.IsNotAuthorizedError(err) {
 		httpapi.Forbidden(rw)
@@ -594,6 +573,35 @@ func (api *API) putUserPassword(rw http.ResponseWriter, r *http.Request) {
 	// That the password changed, never what to.
 	audit.SecretChanged(ctx, "hashed_password")
 	rw.WriteHeader(http.StatusNoContent)
+}
+
+// setPasswordInTx stores a new password hash and ends the user's sessions
+// and tokens but keepKey (none when empty): a token minted with a stolen
+// session must not outlive the change.
+func setPasswordInTx(ctx context.Context, tx database.Store, userID uuid.UUID, hashed, keepKey string) error {
+	if err := tx.UpdateUserHashedPassword(ctx, database.UpdateUserHashedPasswordParams{
+		ID: userID, HashedPassword: hashed, UpdatedAt: dbtime.Now(),
+	}); err != nil {
+		return err
+	}
+	if keepKey == "" {
+		return tx.DeleteAPIKeysByUserID(ctx, userID)
+	}
+	for _, lt := range database.AllLoginTypeValues() {
+		keys, err := tx.GetAPIKeysByUserID(ctx, database.GetAPIKeysByUserIDParams{UserID: userID, LoginType: lt})
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if k.ID == keepKey {
+				continue
+			}
+			if err := tx.DeleteAPIKeyByID(ctx, k.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // @Summary Activate user account

@@ -201,8 +201,48 @@ func (api *API) workspaces(rw http.ResponseWriter, r *http.Request) {
 	if !filter.LastUsedBefore.IsZero() {
 		p.LastUsedBefore = &filter.LastUsedBefore
 	}
+	v = append(v, api.resolveWorkspaceFilter(ctx, filter, auth.Key.UserID, &p)...)
+	if len(v) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid workspaces query.", Validations: v})
+		return
+	}
+	if (filter.HasAITask != nil && *filter.HasAITask) || (filter.HasExternalAgent != nil && *filter.HasExternalAgent) {
+		// No workspace here has AI tasks or external agents.
+		httpapi.Write(ctx, rw, http.StatusOK, codersdk.WorkspacesResponse{Workspaces: []codersdk.Workspace{}})
+		return
+	}
+	rows, err := api.Database.GetAuthorizedWorkspaces(ctx, p)
+	if err != nil {
+		httpapi.WriteError(ctx, rw, err)
+		return
+	}
+	workspaces := make([]database.Workspace, 0, len(rows))
+	count := 0
+	for _, row := range rows {
+		workspaces = append(workspaces, row.Workspace)
+		count = int(row.Count)
+	}
+	if len(rows) == 0 && page.Offset > 0 {
+		// Past the end: the count must come from a page that has rows.
+		p.OffsetOpt, p.LimitOpt = 0, 1
+		if first, err := api.Database.GetAuthorizedWorkspaces(ctx, p); err == nil && len(first) > 0 {
+			count = int(first[0].Count)
+		}
+	}
+	out, err := api.workspacesResponse(ctx, auth.Key.UserID, workspaces)
+	if err != nil {
+		httpapi.WriteError(ctx, rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, codersdk.WorkspacesResponse{Workspaces: out, Count: count})
+}
+
+// resolveWorkspaceFilter sets the IDs of the users, group and organization
+// a workspace search names in p, and says which it could not resolve.
+func (api *API) resolveWorkspaceFilter(ctx context.Context, filter searchquery.WorkspacesFilter, requester uuid.UUID, p *database.GetAuthorizedWorkspacesParams) httpapi.Validations {
+	var v httpapi.Validations
 	resolveUser := func(field, value string) uuid.UUID {
-		u, err := lookupUserFilter(ctx, api.Database, value, auth.Key.UserID)
+		u, err := lookupUserFilter(ctx, api.Database, value, requester)
 		if err != nil {
 			v = append(v, codersdk.ValidationError{Field: field, Detail: fmt.Sprintf("no user %q exists that you may read", value)})
 			return uuid.Nil
@@ -237,39 +277,7 @@ func (api *API) workspaces(rw http.ResponseWriter, r *http.Request) {
 		}
 		p.OrganizationID = org.ID
 	}
-	if len(v) > 0 {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid workspaces query.", Validations: v})
-		return
-	}
-	if (filter.HasAITask != nil && *filter.HasAITask) || (filter.HasExternalAgent != nil && *filter.HasExternalAgent) {
-		// No workspace here has AI tasks or external agents.
-		httpapi.Write(ctx, rw, http.StatusOK, codersdk.WorkspacesResponse{Workspaces: []codersdk.Workspace{}})
-		return
-	}
-	rows, err := api.Database.GetAuthorizedWorkspaces(ctx, p)
-	if err != nil {
-		httpapi.WriteError(ctx, rw, err)
-		return
-	}
-	workspaces := make([]database.Workspace, 0, len(rows))
-	count := 0
-	for _, row := range rows {
-		workspaces = append(workspaces, row.Workspace)
-		count = int(row.Count)
-	}
-	if len(rows) == 0 && page.Offset > 0 {
-		// Past the end: the count must come from a page that has rows.
-		p.OffsetOpt, p.LimitOpt = 0, 1
-		if first, err := api.Database.GetAuthorizedWorkspaces(ctx, p); err == nil && len(first) > 0 {
-			count = int(first[0].Count)
-		}
-	}
-	out, err := api.workspacesResponse(ctx, auth.Key.UserID, workspaces)
-	if err != nil {
-		httpapi.WriteError(ctx, rw, err)
-		return
-	}
-	httpapi.Write(ctx, rw, http.StatusOK, codersdk.WorkspacesResponse{Workspaces: out, Count: count})
+	return v
 }
 
 // lookupUserFilter resolves a username, user ID or "me" in a search query.

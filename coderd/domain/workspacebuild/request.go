@@ -112,26 +112,36 @@ func (s *Service) Request(ctx context.Context, req Request) (Created, error) {
 	if in.TemplateVersionPresetID != uuid.Nil {
 		build.TemplateVersionPresetID = uuid.NullUUID{UUID: in.TemplateVersionPresetID, Valid: true}
 	}
+	job, err := s.enqueueRequested(ctx, build, versionJob, params, input)
+	if err != nil {
+		return Created{}, err
+	}
+	s.Events.JobPosted(ctx, job)
+	s.Events.WorkspaceChanged(ctx, w.ID)
+	return Created{Build: build, Job: job}, nil
+}
+
+// enqueueRequested enqueues a requested build in a transaction. The
+// caller's right to the build is the build insert's (dbauthz); a build
+// number taken meanwhile means another build was just created.
+func (s *Service) enqueueRequested(ctx context.Context, build database.InsertWorkspaceBuildParams, versionJob database.ProvisionerJob,
+	params []codersdk.WorkspaceBuildParameter, input jobinput.WorkspaceBuild,
+) (database.ProvisionerJob, error) {
 	var job database.ProvisionerJob
-	err = s.DB.InTx(ctx, func(tx database.Store) error {
+	err := s.DB.InTx(ctx, func(tx database.Store) error {
 		var err error
 		job, err = Enqueue(ctx, tx, build, versionJob, params, input)
 		return err
 	}, nil)
 	switch {
 	case database.IsUniqueViolation(err, BuildNumberConstraint):
-		// Another request created this build number first.
-		return Created{}, ErrSuperseded
+		return job, ErrSuperseded
 	case dbauthz.IsNotAuthorizedError(err):
 		// The caller sees the workspace (it was loaded for them) but may
 		// not build it.
-		return Created{}, domain.Forbidden(fmt.Sprintf("You are not allowed to %s this workspace.", transition), "")
-	case err != nil:
-		return Created{}, err
+		return job, domain.Forbidden(fmt.Sprintf("You are not allowed to %s this workspace.", build.Transition), "")
 	}
-	s.Events.JobPosted(ctx, job)
-	s.Events.WorkspaceChanged(ctx, w.ID)
-	return Created{Build: build, Job: job}, nil
+	return job, err
 }
 
 // validateRequest checks the request's own fields.
