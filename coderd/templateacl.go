@@ -32,6 +32,8 @@ func (api *API) templateACL(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	auth := httpmw.APIKeyAuthorization(r)
 	t := httpmw.TemplateParam(r)
+	// Policy: who has access is for those who administer the template;
+	// dbauthz let the caller read the template row, ACL columns included.
 	if auth.Actor.Authorize(rbac.ActionUpdate, t.RBACObject()) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to read this template's permissions."})
 		return
@@ -107,6 +109,8 @@ func (api *API) patchTemplateACL(rw http.ResponseWriter, r *http.Request) {
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
+	// dbauthz checks this on the ACL update too; checked first so that
+	// who may not change it learns nothing from field errors about users.
 	if auth.Actor.Authorize(rbac.ActionUpdate, t.RBACObject()) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template's permissions."})
 		return
@@ -172,6 +176,8 @@ func (api *API) templateACLAvailable(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	auth := httpmw.APIKeyAuthorization(r)
 	t := httpmw.TemplateParam(r)
+	// Policy: the users and groups one could share with are listed for
+	// those who may change the template's ACL, not for all its readers.
 	if auth.Actor.Authorize(rbac.ActionUpdate, t.RBACObject()) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template's permissions."})
 		return

@@ -598,6 +598,8 @@ func (api *API) patchActiveTemplateVersion(rw http.ResponseWriter, r *http.Reque
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
+	// dbauthz checks this on the update too; checked first so that who may
+	// not change the template learns nothing about its versions.
 	if auth.Actor.Authorize(rbac.ActionUpdate, t.RBACObject()) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template."})
 		return

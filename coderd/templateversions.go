@@ -318,6 +318,8 @@ func (api *API) patchCancelTemplateVersion(rw http.ResponseWriter, r *http.Reque
 	ctx := r.Context()
 	auth := httpmw.APIKeyAuthorization(r)
 	version := httpmw.TemplateVersionParam(r)
+	// dbauthz checks this on the cancel too; checked first so that who may
+	// not cancel hears 403 rather than whether the import already finished.
 	obj, err := api.templateVersionObject(ctx, version)
 	if err != nil {
 		httpapi.WriteError(ctx, rw, err)
@@ -375,6 +377,8 @@ func (api *API) setArchiveTemplateVersion(rw http.ResponseWriter, r *http.Reques
 	if archive {
 		word = "archived"
 	}
+	// dbauthz checks this on the update too; checked first so that who may
+	// not archive hears 403 rather than whether the version is in use.
 	obj, err := api.templateVersionObject(ctx, version)
 	if err != nil {
 		httpapi.WriteError(ctx, rw, err)

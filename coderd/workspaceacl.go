@@ -103,6 +103,8 @@ func (api *API) patchWorkspaceACL(rw http.ResponseWriter, r *http.Request) {
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
+	// dbauthz checks share on the ACL update too; checked first so that who
+	// may not share learns nothing from field errors about users and groups.
 	if httpmw.APIKeyAuthorization(r).Actor.Authorize(rbac.ActionShare, w.RBACObject()) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to share this workspace."})
 		return
@@ -148,6 +150,8 @@ func (api *API) patchWorkspaceACL(rw http.ResponseWriter, r *http.Request) {
 // @Router /workspaces/{workspace}/acl [delete]
 func (api *API) deleteWorkspaceACL(rw http.ResponseWriter, r *http.Request) {
 	w := httpmw.WorkspaceParam(r)
+	// dbauthz checks share on the ACL update too; checked first for the
+	// same answer as the update above.
 	if httpmw.APIKeyAuthorization(r).Actor.Authorize(rbac.ActionShare, w.RBACObject()) != nil {
 		httpapi.Write(r.Context(), rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to share this workspace."})
 		return

@@ -275,6 +275,8 @@ func (api *API) workspaceBuildState(rw http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// Policy: the state holds the workspace's secrets, so reading it needs
+	// what changing the workspace needs, not just reading the build.
 	if httpmw.APIKeyAuthorization(r).Actor.Authorize(rbac.ActionUpdate, w.RBACObject()) != nil {
 		httpapi.Write(r.Context(), rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to read this workspace's provisioner state."})
 		return
@@ -312,10 +314,14 @@ func (api *API) patchCancelWorkspaceBuild(rw http.ResponseWriter, r *http.Reques
 		httpapi.WriteError(ctx, rw, err)
 		return
 	}
+	// Policy: the template may keep its users from canceling builds; its
+	// administrators still may.
 	if !w.TemplateAllowUserCancelWorkspaceJobs && auth.Actor.Authorize(rbac.ActionUpdate, template.RBACObject()) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "The template does not allow users to cancel workspace builds."})
 		return
 	}
+	// dbauthz checks this on the cancel too; checked first so that who may
+	// not cancel hears 403 rather than whether the build already finished.
 	if auth.Actor.Authorize(rbac.ActionUpdate, w.RBACObject()) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to cancel this build."})
 		return
