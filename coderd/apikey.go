@@ -77,7 +77,7 @@ func (api *API) postAPIKey(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	// The stored row, never the token: its secret is only hashed there.
@@ -122,7 +122,7 @@ func (api *API) postToken(rw http.ResponseWriter, r *http.Request) {
 		// create without --name) rely on it.
 		name, err := randomTokenName()
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		req.TokenName = name
@@ -165,7 +165,7 @@ func (api *API) postToken(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Forbidden(rw)
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Created(ctx, key)
@@ -196,12 +196,8 @@ func (api *API) tokens(rw http.ResponseWriter, r *http.Request) {
 	user := httpmw.UserParam(r)
 	includeExpired := r.URL.Query().Get("include_expired") == "true"
 	keys, err := api.Database.GetAPIKeysByUserID(ctx, database.GetAPIKeysByUserIDParams{UserID: user.ID, LoginType: database.LoginTypeToken})
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	now := dbtime.Now()
@@ -228,12 +224,8 @@ func (api *API) apiKeyByName(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	user := httpmw.UserParam(r)
 	key, err := api.Database.GetAPIKeyByName(ctx, database.GetAPIKeyByNameParams{UserID: user.ID, TokenName: chi.URLParam(r, "keyname")})
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, convertAPIKey(key))
@@ -247,7 +239,7 @@ func (api *API) userKey(rw http.ResponseWriter, r *http.Request) (database.APIKe
 		return database.APIKey{}, false
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return database.APIKey{}, false
 	}
 	return key, true
@@ -289,7 +281,7 @@ func (api *API) deleteAPIKey(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil && !errors.Is(err, database.ErrNoRows) {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return
 	}
 	audit.Deleted(r.Context(), key)

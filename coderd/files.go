@@ -74,7 +74,7 @@ func (api *API) postFile(rw http.ResponseWriter, r *http.Request) {
 	}
 	if err := archive.Validate(data, mediaType); err != nil {
 		if !archive.IsInvalid(err) {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
@@ -90,7 +90,7 @@ func (api *API) postFile(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to upload files."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	status := http.StatusOK
@@ -160,12 +160,8 @@ func (api *API) fileByID(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	file, err := api.Database.GetFileByID(ctx, id)
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	rw.Header().Set("Content-Type", file.Mimetype)

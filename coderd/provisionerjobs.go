@@ -19,6 +19,7 @@ import (
 	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
+	"github.com/devplane/devplane/coderd/jobinput"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
@@ -55,12 +56,6 @@ func provisionerJobStatus(job database.ProvisionerJob) codersdk.ProvisionerJobSt
 	default:
 		return codersdk.ProvisionerJobSucceeded
 	}
-}
-
-// provisionerJobInput is the part of a job's input JSON the API shows.
-type provisionerJobInput struct {
-	TemplateVersionID *uuid.UUID `json:"template_version_id,omitempty"`
-	WorkspaceBuildID  *uuid.UUID `json:"workspace_build_id,omitempty"`
 }
 
 // jsonStringMap decodes a JSON object of strings (tags), never returning
@@ -113,7 +108,7 @@ func convertProvisionerJob(job database.ProvisionerJob, extra jobExtras) codersd
 		id := job.WorkerID.UUID
 		out.WorkerID = &id
 	}
-	var input provisionerJobInput
+	var input jobinput.Shown
 	if err := json.Unmarshal(job.Input, &input); err != nil {
 		out.Input.Error = "the job's input is not valid JSON"
 	}
@@ -271,7 +266,7 @@ func (api *API) provisionerJobs(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to list this organization's provisioner jobs."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if len(statuses) > 0 {
@@ -288,7 +283,7 @@ func (api *API) provisionerJobs(rw http.ResponseWriter, r *http.Request) {
 	}
 	out, err := api.convertJobs(ctx, org.ID, jobs)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, out)
@@ -322,12 +317,12 @@ func (api *API) provisionerJob(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	out, err := api.convertJobs(ctx, org.ID, []database.ProvisionerJob{job})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, out[0])
@@ -364,7 +359,7 @@ func (api *API) provisionerDaemons(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to list this organization's provisioner daemons."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	var jobIDs []uuid.UUID
@@ -375,7 +370,7 @@ func (api *API) provisionerDaemons(rw http.ResponseWriter, r *http.Request) {
 	}
 	jobs, err := api.loadJobs(ctx, jobIDs)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	now := dbtime.Now()
@@ -462,12 +457,8 @@ func (api *API) provisionerJobLogs(rw http.ResponseWriter, r *http.Request, job 
 	}
 	if !follow {
 		logs, err := api.Database.GetProvisionerLogsAfterID(ctx, database.GetProvisionerLogsAfterIDParams{JobID: job.ID, CreatedAfter: after})
-		if httpapi.IsUnauthorizedOrNotFound(err) {
-			httpapi.ResourceNotFound(rw)
-			return
-		}
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		out := make([]codersdk.ProvisionerJobLog, 0, len(logs))
@@ -502,7 +493,7 @@ func (api *API) followProvisionerJobLogs(rw http.ResponseWriter, r *http.Request
 		}
 	})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	defer cancelSub()
@@ -587,7 +578,7 @@ func (api *API) cancelJob(rw http.ResponseWriter, r *http.Request, job database.
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to cancel this " + what + "."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.SetDiff(ctx, map[string]any{"job_canceled": false}, map[string]any{"job_canceled": true})

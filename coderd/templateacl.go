@@ -32,6 +32,8 @@ func (api *API) templateACL(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	auth := httpmw.APIKeyAuthorization(r)
 	t := httpmw.TemplateParam(r)
+	// Policy: who has access is for those who administer the template;
+	// dbauthz let the caller read the template row, ACL columns included.
 	if auth.Actor.Authorize(rbac.ActionUpdate, t.RBACObject()) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to read this template's permissions."})
 		return
@@ -46,14 +48,14 @@ func (api *API) templateACL(rw http.ResponseWriter, r *http.Request) {
 			continue // a deleted user keeps no access worth showing
 		}
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		users = append(users, u)
 	}
 	converted, err := convertUsers(ctx, api.Database, users)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	for _, u := range converted {
@@ -69,12 +71,12 @@ func (api *API) templateACL(rw http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		cg, err := conv.convert(g)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		out.Groups = append(out.Groups, codersdk.TemplateGroup{Group: cg, Role: templateRoleOf(actions)})
@@ -107,6 +109,8 @@ func (api *API) patchTemplateACL(rw http.ResponseWriter, r *http.Request) {
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
+	// dbauthz checks this on the ACL update too; checked first so that
+	// who may not change it learns nothing from field errors about users.
 	if auth.Actor.Authorize(rbac.ActionUpdate, t.RBACObject()) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template's permissions."})
 		return
@@ -124,7 +128,7 @@ func (api *API) patchTemplateACL(rw http.ResponseWriter, r *http.Request) {
 		{"group_perms", req.GroupPerms, groupACL, api.groupCheck(ctx, t.OrganizationID, "template")},
 	} {
 		if err := applyACLChanges(&v, change.field, change.changes, change.acl, templateRoleActions, change.check); err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 	}
@@ -134,12 +138,12 @@ func (api *API) patchTemplateACL(rw http.ResponseWriter, r *http.Request) {
 	}
 	users, err := json.Marshal(userACL)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	groups, err := json.Marshal(groupACL)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	err = api.Database.UpdateTemplateACLByID(ctx, database.UpdateTemplateACLByIDParams{ID: t.ID, UserAcl: users, GroupAcl: groups})
@@ -148,7 +152,7 @@ func (api *API) patchTemplateACL(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template's permissions."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.SetDiff(ctx, map[string]any{"user_acl": t.UserAcl, "group_acl": t.GroupAcl},
@@ -172,13 +176,15 @@ func (api *API) templateACLAvailable(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	auth := httpmw.APIKeyAuthorization(r)
 	t := httpmw.TemplateParam(r)
+	// Policy: the users and groups one could share with are listed for
+	// those who may change the template's ACL, not for all its readers.
 	if auth.Actor.Authorize(rbac.ActionUpdate, t.RBACObject()) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template's permissions."})
 		return
 	}
 	members, err := api.Database.GetOrganizationMembers(ctx, database.GetOrganizationMembersParams{OrganizationID: t.OrganizationID})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	out := codersdk.ACLAvailable{Users: make([]codersdk.ReducedUser, 0, len(members)), Groups: []codersdk.Group{}}
@@ -188,21 +194,21 @@ func (api *API) templateACLAvailable(rw http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		out.Users = append(out.Users, convertReducedUser(u))
 	}
 	groups, err := api.Database.GetGroups(ctx, database.GetGroupsParams{OrganizationID: t.OrganizationID})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	conv := api.newGroupConverter(ctx)
 	for _, g := range groups {
 		cg, err := conv.convert(g)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		out.Groups = append(out.Groups, cg)

@@ -1,6 +1,7 @@
 package coderd
 
 import (
+	"context"
 	"errors"
 
 	"cdr.dev/slog"
@@ -74,12 +75,7 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 	// Who tried, for failed attempts too; the actor is set only once the
 	// password is right.
 	audit.SetField(ctx, "email", req.Email)
-	var v httpapi.Validations
-	v.Check("email", httpapi.EmailValid(req.Email))
-	if req.Password == "" {
-		v.Check("password", "must not be empty")
-	}
-	if len(v) > 0 {
+	if v := loginProblems(req); len(v) > 0 {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid login request.", Validations: v})
 		return
 	}
@@ -105,7 +101,7 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 	sysCtx := dbauthz.AsLogin(ctx)
 	user, err := api.Database.GetUserByEmailOrUsername(sysCtx, database.GetUserByEmailOrUsernameParams{Email: req.Email})
 	if err != nil && !errors.Is(err, database.ErrNoRows) {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if err == nil {
@@ -131,22 +127,9 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	if user.Status == database.UserStatusDormant {
-		// Logging in is activity: a dormant user becomes active again.
-		if _, err := api.Database.UpdateUserStatus(sysCtx, database.UpdateUserStatusParams{
-			ID: user.ID, Status: database.UserStatusActive, UpdatedAt: dbtime.Now(),
-		}); err != nil {
-			httpapi.InternalServerError(rw, err)
-			return
-		}
-	}
-	if userpassword.NeedsRehash(user.HashedPassword) {
-		// Best effort: when the pool is busy the next login rehashes.
-		if hashed, err := api.PasswordHasher.Hash(ctx, req.Password); err == nil {
-			_ = api.Database.UpdateUserHashedPassword(sysCtx, database.UpdateUserHashedPasswordParams{
-				ID: user.ID, HashedPassword: hashed, UpdatedAt: dbtime.Now(),
-			})
-		}
+	if err := api.refreshOnLogin(sysCtx, user, req.Password); err != nil {
+		httpapi.WriteError(ctx, rw, err)
+		return
 	}
 
 	token, _, err := api.createAPIKey(sysCtx, createAPIKeyParams{
@@ -154,16 +137,49 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 		Lifetime: api.DeploymentValues.SessionConfig.DefaultDuration.Value(), RemoteIP: remoteIP(r),
 	})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if err := api.Database.UpdateUserLastSeenAt(sysCtx, database.UpdateUserLastSeenAtParams{ID: user.ID, LastSeenAt: dbtime.Now()}); err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.SetUser(ctx, user.ID)
 	http.SetCookie(rw, api.sessionCookie(token, time.Now().Add(api.DeploymentValues.SessionConfig.DefaultDuration.Value())))
 	httpapi.Write(ctx, rw, http.StatusCreated, codersdk.LoginWithPasswordResponse{SessionToken: token})
+}
+
+// loginProblems are the field problems of a password login.
+func loginProblems(req codersdk.LoginWithPasswordRequest) httpapi.Validations {
+	var v httpapi.Validations
+	v.Check("email", httpapi.EmailValid(req.Email))
+	if req.Password == "" {
+		v.Check("password", "must not be empty")
+	}
+	return v
+}
+
+// refreshOnLogin is what a successful password login changes about the
+// user besides the session: a dormant user becomes active (logging in is
+// activity), and an outdated hash is redone. ctx carries the login actor.
+func (api *API) refreshOnLogin(ctx context.Context, user database.User, password string) error {
+	if user.Status == database.UserStatusDormant {
+		// Logging in is activity: a dormant user becomes active again.
+		if _, err := api.Database.UpdateUserStatus(ctx, database.UpdateUserStatusParams{
+			ID: user.ID, Status: database.UserStatusActive, UpdatedAt: dbtime.Now(),
+		}); err != nil {
+			return err
+		}
+	}
+	if userpassword.NeedsRehash(user.HashedPassword) {
+		// Best effort: when the pool is busy the next login rehashes.
+		if hashed, err := api.PasswordHasher.Hash(ctx, password); err == nil {
+			_ = api.Database.UpdateUserHashedPassword(ctx, database.UpdateUserHashedPasswordParams{
+				ID: user.ID, HashedPassword: hashed, UpdatedAt: dbtime.Now(),
+			})
+		}
+	}
+	return nil
 }
 
 // @Summary Log out user
@@ -186,7 +202,7 @@ func (api *API) postLogout(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil && !errors.Is(err, database.ErrNoRows) {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Deleted(ctx, auth.Key)
@@ -298,5 +314,5 @@ func writeHashError(rw http.ResponseWriter, r *http.Request, err error) {
 		})
 		return
 	}
-	httpapi.InternalServerError(rw, err)
+	httpapi.WriteError(r.Context(), rw, err)
 }

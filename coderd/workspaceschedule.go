@@ -2,6 +2,7 @@ package coderd
 
 import (
 	"fmt"
+	"github.com/devplane/devplane/coderd/domain/workspacebuild"
 	"net/http"
 	"time"
 
@@ -27,7 +28,7 @@ func writeUpdateError(rw http.ResponseWriter, r *http.Request, err error) {
 		httpapi.Write(r.Context(), rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this workspace."})
 		return
 	}
-	httpapi.InternalServerError(rw, err)
+	httpapi.WriteError(r.Context(), rw, err)
 }
 
 func invalidField(rw http.ResponseWriter, r *http.Request, message, field, detail string) {
@@ -97,7 +98,7 @@ func (api *API) putWorkspaceAutostart(rw http.ResponseWriter, r *http.Request) {
 	if req.Schedule != nil && *req.Schedule != "" {
 		t, err := api.Database.GetTemplateByID(ctx, w.TemplateID)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		s, next, problem := checkAutostart(t, *req.Schedule, p.UpdatedAt)
@@ -140,7 +141,7 @@ func (api *API) putWorkspaceTTL(rw http.ResponseWriter, r *http.Request) {
 	}
 	t, err := api.Database.GetTemplateByID(ctx, w.TemplateID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	ttl, problem := checkTTL(t, req.TTLMillis)
@@ -181,12 +182,12 @@ func (api *API) putExtendWorkspace(rw http.ResponseWriter, r *http.Request) {
 	}
 	latest, err := api.Database.GetLatestWorkspaceBuildByWorkspaceID(ctx, w.ID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	job, err := api.Database.GetProvisionerJobByID(ctx, latest.JobID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	now := dbtime.Now()
@@ -281,7 +282,7 @@ func (api *API) putWorkspaceDormant(rw http.ResponseWriter, r *http.Request) {
 	}
 	t, err := api.Database.GetTemplateByID(ctx, w.TemplateID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	now := dbtime.Now()
@@ -311,14 +312,14 @@ func (api *API) putWorkspaceDormant(rw http.ResponseWriter, r *http.Request) {
 	}
 	if req.Dormant {
 		// A dormant workspace does not run.
-		if err := api.stopIfRunning(ctx, w, auth.Key.UserID, database.BuildReasonDormancy); err != nil {
+		if err := api.builds().StopIfRunning(ctx, w, auth.Key.UserID, database.BuildReasonDormancy); err != nil {
 			api.Logger.Warn(ctx, "stop dormant workspace", slog.F("workspace_id", w.ID), slog.Error(err))
 		}
 	}
 	api.workspaceChanged(ctx, w.ID)
 	updated, err := api.Database.GetWorkspaceByID(ctx, w.ID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Updated(ctx, w, updated)
@@ -342,25 +343,21 @@ func (api *API) resolveAutostart(rw http.ResponseWriter, r *http.Request) {
 	w := httpmw.WorkspaceParam(r)
 	latest, err := api.Database.GetLatestWorkspaceBuildByWorkspaceID(ctx, w.ID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	versionID := latest.TemplateVersionID
 	if w.AutomaticUpdates == string(codersdk.AutomaticUpdatesAlways) || w.TemplateRequireActiveVersion {
 		versionID = w.TemplateActiveVersionID
 	}
-	previous, err := api.Database.GetWorkspaceBuildParameters(ctx, latest.ID)
+	previous, err := workspacebuild.PreviousValues(ctx, api.Database, latest.ID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
-	values := make(map[string]string, len(previous))
-	for _, p := range previous {
-		values[p.Name] = p.Value
-	}
-	_, problems, err := api.resolveBuildParameters(ctx, versionID, nil, values, uuid.Nil)
+	_, problems, err := workspacebuild.ResolveParameters(ctx, api.Database, versionID, nil, previous, uuid.Nil)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, codersdk.ResolveAutostartResponse{ParameterMismatch: len(problems) > 0})

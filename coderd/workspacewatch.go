@@ -62,7 +62,7 @@ func (api *API) watchWorkspaceSSE(rw http.ResponseWriter, r *http.Request) {
 	auth := httpmw.APIKeyAuthorization(r)
 	watch, err := api.startWorkspaceWatch(ctx, httpmw.WorkspaceParam(r), auth.Key.UserID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 
@@ -113,7 +113,7 @@ func (api *API) watchWorkspaceWS(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	watch, err := api.startWorkspaceWatch(ctx, httpmw.WorkspaceParam(r), httpmw.APIKeyAuthorization(r).Key.UserID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	defer watch.stop()

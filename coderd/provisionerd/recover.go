@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
+	"github.com/devplane/devplane/coderd/jobinput"
 	"github.com/devplane/devplane/coderd/provisionerd/provisioner"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
@@ -218,7 +219,7 @@ func requeuedBefore(ctx context.Context, tx database.Store, jobID uuid.UUID) (bo
 // keepPreviousState gives a build that will not finish the state the
 // previous build left, as runBuild does before it starts.
 func keepPreviousState(ctx context.Context, tx database.Store, job database.ProvisionerJob) error {
-	var input WorkspaceBuildJobInput
+	var input jobinput.WorkspaceBuild
 	if err := parseInput(job.Input, &input); err != nil || input.UseBuildState {
 		return nil //nolint:nilerr // a build with bad input has no state to keep
 	}
