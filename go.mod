@@ -2,6 +2,9 @@ module github.com/devplane/devplane
 
 go 1.26.8
 
+// The dashboard's npm packages (site/) may ship .go files; they are not ours.
+ignore ./site/node_modules
+
 require (
 	cdr.dev/slog v1.6.2-0.20251120224544-40ff19937ff2
 	github.com/coder/serpent v0.15.0

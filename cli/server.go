@@ -139,7 +139,14 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 	}
 	steps.add("close pubsub", func(context.Context) error { return ps.Close() })
 
+	replicaID, _, releaseReplicaID, err := claimReplicaID(vals.ConfigDir.Value())
+	if err != nil {
+		return err
+	}
+	steps.add("release replica id", func(context.Context) error { releaseReplicaID(); return nil })
+
 	api, err := coderd.New(ctx, &coderd.Options{
+		ReplicaID:         replicaID,
 		Logger:            logger,
 		Database:          database.NewStore(pool),
 		DatabaseHealth:    health,
@@ -153,20 +160,15 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 		return err
 	}
 
-	replicaID, slot, releaseReplicaID, err := claimReplicaID(vals.ConfigDir.Value())
-	if err != nil {
+	// Registered before the daemons start and marked stopped after they
+	// have settled their jobs (steps run newest first). It heartbeats
+	// while requests drain, so that no other replica takes this one for
+	// lost while its daemons still run.
+	if err := api.Replicas.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
-	steps.add("release replica id", func(context.Context) error { releaseReplicaID(); return nil })
-	// A second process on this config directory names its daemons apart.
-	namePrefix := ""
-	if slot > 0 {
-		host, _ := os.Hostname()
-		namePrefix = fmt.Sprintf("%s.%d", host, slot)
-	}
+	steps.add("mark replica stopped", api.Replicas.Close)
 	stopDaemons, err := api.StartProvisionerDaemons(ctx, coderd.ProvisionerDaemonsOptions{
-		ReplicaID:        replicaID,
-		NamePrefix:       namePrefix,
 		Count:            int(vals.Provisioner.Daemons.Value()),
 		WorkDir:          filepath.Join(vals.CacheDir.Value(), "provisioner"),
 		TerraformPath:    vals.Provisioner.TerraformPath.Value(),

@@ -76,7 +76,7 @@ func (api *API) postAPIKey(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	// The stored row, never the token: its secret is only hashed there.
@@ -121,7 +121,7 @@ func (api *API) postToken(rw http.ResponseWriter, r *http.Request) {
 		// create without --name) rely on it.
 		name, err := randomTokenName()
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		req.TokenName = name
@@ -164,7 +164,7 @@ func (api *API) postToken(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Forbidden(rw)
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Created(ctx, key)
@@ -195,12 +195,8 @@ func (api *API) tokens(rw http.ResponseWriter, r *http.Request) {
 	user := httpmw.UserParam(r)
 	includeExpired := r.URL.Query().Get("include_expired") == "true"
 	keys, err := api.Database.GetAPIKeysByUserID(ctx, database.GetAPIKeysByUserIDParams{UserID: user.ID, LoginType: database.LoginTypeToken})
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	now := dbtime.Now()
@@ -256,7 +252,7 @@ func (api *API) deleteAPIKey(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil && !errors.Is(err, database.ErrNoRows) {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return
 	}
 	audit.Deleted(r.Context(), key)

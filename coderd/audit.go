@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
-	"cdr.dev/slog"
 	"github.com/google/uuid"
 
 	"github.com/devplane/devplane/coderd/audit"
@@ -66,7 +64,7 @@ func (api *API) auditLogs(rw http.ResponseWriter, r *http.Request) {
 				Field: "organization", Detail: fmt.Sprintf("No organization %q.", filter.Organization),
 			})
 		case err != nil:
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		default:
 			orgID = org.ID
@@ -91,7 +89,7 @@ func (api *API) auditLogs(rw http.ResponseWriter, r *http.Request) {
 		}
 		ids, err := api.Database.GetAuditActorIDs(ctx, database.GetAuditActorIDsParams{Username: username, Email: filter.Email})
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		if len(ids) == 0 {
@@ -106,6 +104,26 @@ func (api *API) auditLogs(rw http.ResponseWriter, r *http.Request) {
 		userID, userIDs, filterUsers = userIDs[0], nil, false
 	}
 
+	count, logs, err := api.auditLogPage(ctx, filter, auditActors{userID: userID, userIDs: userIDs, filter: filterUsers}, orgID, page)
+	if err != nil {
+		httpapi.WriteError(ctx, rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, codersdk.AuditLogResponse{AuditLogs: logs, Count: count, CountCap: auditCountCap})
+}
+
+// auditActors narrows a log search to actors: one (userID), or a set
+// (userIDs, when filter is set).
+type auditActors struct {
+	userID  uuid.UUID
+	userIDs []uuid.UUID
+	filter  bool
+}
+
+// auditLogPage counts the matching entries (up to the cap) and reads a page
+// of them.
+func (api *API) auditLogPage(ctx context.Context, filter searchquery.AuditFilter, actors auditActors, orgID uuid.UUID, page httpapi.Page) (int64, []codersdk.AuditLog, error) {
+	userID, userIDs, filterUsers := actors.userID, actors.userIDs, actors.filter
 	// The count and the page each see only the rows the caller may read
 	// (see dbauthz); a member without audit rights gets an empty log. They
 	// share a read-only transaction so that each is planned for this
@@ -152,11 +170,7 @@ func (api *API) auditLogs(rw http.ResponseWriter, r *http.Request) {
 		}
 		return nil
 	}, &database.TxOptions{ReadOnly: true})
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	httpapi.Write(ctx, rw, http.StatusOK, codersdk.AuditLogResponse{AuditLogs: logs, Count: count, CountCap: auditCountCap})
+	return count, logs, err
 }
 
 // auditMember records a change to user's membership of the organization the
@@ -164,62 +178,4 @@ func (api *API) auditLogs(rw http.ResponseWriter, r *http.Request) {
 func auditMember(ctx context.Context, user database.User, old, new any) {
 	audit.SetResource(ctx, audit.Resource{ID: user.ID, Target: user.Username, Icon: user.AvatarUrl})
 	audit.SetDiff(ctx, old, new)
-}
-
-// buildAuditFields are the additional fields of a build's entry, as
-// upstream shows them.
-func buildAuditFields(w database.Workspace, b database.InsertWorkspaceBuildParams) map[string]any {
-	return map[string]any{
-		"workspace_name":  w.Name,
-		"workspace_id":    w.ID,
-		"workspace_owner": w.OwnerUsername,
-		// Strings, as upstream's dashboard reads them.
-		"build_number": strconv.Itoa(int(b.BuildNumber)),
-		"build_reason": string(b.Reason),
-		"transition":   string(b.Transition),
-	}
-}
-
-// auditBuildRequest names the build an API request creates: the build is
-// the resource and the workspace its target.
-func auditBuildRequest(ctx context.Context, w database.Workspace, b database.InsertWorkspaceBuildParams) {
-	audit.Set(ctx, func(rec *audit.Record) {
-		rec.ResourceType = codersdk.ResourceTypeWorkspaceBuild
-		rec.ResourceID, rec.ResourceTarget, rec.ResourceIcon = b.ID, w.Name, w.TemplateIcon
-		rec.OrganizationID = w.OrganizationID
-		if b.Transition.Valid() {
-			rec.Action = codersdk.AuditAction(b.Transition)
-		}
-		rec.BuildReason = codersdk.BuildReason(b.Reason)
-		if rec.AdditionalFields == nil {
-			rec.AdditionalFields = map[string]any{}
-		}
-		for k, v := range buildAuditFields(w, b) {
-			rec.AdditionalFields[k] = v
-		}
-		if b.ID == uuid.Nil {
-			// Refused before it had a number.
-			delete(rec.AdditionalFields, "build_number")
-		}
-	})
-}
-
-// auditTransition records a build the server enqueued itself (autostart,
-// autostop, dormancy), or one a request caused beside its own change, as an
-// entry of its own: by the system, or by the request's actor.
-func (api *API) auditTransition(ctx context.Context, w database.Workspace, b database.InsertWorkspaceBuildParams, status int) {
-	err := audit.Related(ctx, api.Database, audit.Entry{
-		ResourceType:     codersdk.ResourceTypeWorkspaceBuild,
-		ResourceID:       b.ID,
-		ResourceTarget:   w.Name,
-		ResourceIcon:     w.TemplateIcon,
-		OrganizationID:   w.OrganizationID,
-		Action:           codersdk.AuditAction(b.Transition),
-		StatusCode:       status,
-		AdditionalFields: buildAuditFields(w, b),
-		BuildReason:      codersdk.BuildReason(b.Reason),
-	})
-	if err != nil {
-		api.Logger.Error(ctx, "write audit log of a workspace build", slog.F("workspace_id", w.ID), slog.Error(err))
-	}
 }

@@ -14,12 +14,16 @@ import (
 	"cdr.dev/slog"
 	"github.com/coder/serpent"
 	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
+	"github.com/devplane/devplane/buildinfo"
 	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/loginlimit"
+	"github.com/devplane/devplane/coderd/provisionerd"
+	"github.com/devplane/devplane/coderd/replicas"
 	"github.com/devplane/devplane/coderd/swaggerui"
 	"github.com/devplane/devplane/coderd/userpassword"
 	"github.com/devplane/devplane/codersdk"
@@ -64,6 +68,10 @@ type Options struct {
 	// HTTPTimeouts are the per-request body and write deadlines; zero
 	// fields take httpmw's defaults. Tests shorten them.
 	HTTPTimeouts httpmw.Timeouts
+	// ReplicaID identifies this server process in the replica registry
+	// and its daemons' jobs, across restarts (the CLI keeps it in the
+	// config directory); nil means a fresh one.
+	ReplicaID uuid.UUID
 }
 
 // API serves /api/v2 and the few routes beside it.
@@ -71,6 +79,9 @@ type API struct {
 	*Options
 	// DeploymentID identifies this deployment's database for ever.
 	DeploymentID string
+	// Replicas registers this process among the replicas; the caller
+	// starts it (Start) and stops it (Close).
+	Replicas *replicas.Manager
 
 	loginPairs *loginlimit.Limiter
 	loginAddrs *loginlimit.Limiter
@@ -106,8 +117,13 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 	opts.Database = dbauthz.New(opts.Database, nil)
 	api := &API{
 		Options:    opts,
-		loginPairs: loginlimit.New(loginPerAccountAndAddress),
-		loginAddrs: loginlimit.New(loginPerAddress),
+		loginPairs: loginlimit.NewShared(loginLimitConfig(loginPerAccountAndAddress, opts.Logger), opts.Database, "login-pair"),
+		loginAddrs: loginlimit.NewShared(loginLimitConfig(loginPerAddress, opts.Logger), opts.Database, "login-addr"),
+	}
+
+	// Below six daemon heartbeats, live jobs would be failed as hung.
+	if hang := opts.DeploymentValues.Provisioner.HangTimeout.Value(); hang != 0 && hang < provisionerd.CanceledHangThreshold {
+		return nil, xerrors.Errorf("--provisioner-hang-timeout must be at least %s, got %s", provisionerd.CanceledHangThreshold, hang)
 	}
 
 	realIP, err := httpmw.ParseRealIPConfig(opts.DeploymentValues.ProxyTrustedHeaders.Value(), opts.DeploymentValues.ProxyTrustedOrigins.Value())
@@ -124,6 +140,20 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 		return nil, err
 	}
 	api.DeploymentID = id
+	if opts.ReplicaID == uuid.Nil {
+		opts.ReplicaID = uuid.New()
+	}
+	api.Replicas = replicas.New(replicas.Options{
+		ID:           opts.ReplicaID,
+		Hostname:     api.replicaHostname(),
+		RegionID:     int32(opts.DeploymentValues.Replicas.RegionID.Value()), //nolint:gosec // an id, not a size
+		RelayAddress: opts.DeploymentValues.Replicas.RelayURL.Value(),
+		Version:      buildinfo.Version(),
+		Interval:     opts.DeploymentValues.Replicas.HeartbeatInterval.Value(),
+		DB:           opts.Database,
+		Pubsub:       opts.Pubsub,
+		Logger:       opts.Logger,
+	})
 	api.handler = api.routes()
 	return api, nil
 }
@@ -145,7 +175,8 @@ func (api *API) routes() http.Handler {
 		httpmw.MarkStreaming(api.isStreaming),
 		httpmw.RequestTimeouts(api.HTTPTimeouts),
 	)
-	r.NotFound(httpapi.RouteNotFound)
+	// The dashboard, at every path not routed below (/api stays JSON).
+	r.NotFound(api.dashboard())
 	r.MethodNotAllowed(httpapi.MethodNotAllowed)
 
 	r.Get("/healthz", api.healthz)
@@ -197,6 +228,8 @@ func (api *API) routes() http.Handler {
 		})
 
 		r.With(apiKey).Get("/audit", api.auditLogs)
+		r.With(apiKey).Get("/replicas", api.replicas)
+		r.With(apiKey).Get("/debug/health", api.debugHealth)
 
 		r.Group(func(r chi.Router) {
 			r.Use(apiKey)
@@ -463,13 +496,14 @@ func (api *API) isStreaming(r *http.Request) bool {
 	return vals[0] == "" || (err == nil && follow)
 }
 
-// rateLimiter limits each caller to --api-rate-limit requests per minute:
-// per user once the token is verified, per client address otherwise. A
+// rateLimiter limits each caller to --api-rate-limit requests per minute
+// across every replica: per user once the token is verified (all of a
+// user's tokens share one budget), per client address otherwise. A
 // negative limit or --dangerous-disable-rate-limits turns it off (nil).
 func (api *API) rateLimiter() *httpmw.RateLimiter {
 	limit := api.DeploymentValues.RateLimit.API.Value()
 	if api.DeploymentValues.RateLimit.DisableAll.Value() || limit <= 0 {
 		return nil
 	}
-	return httpmw.NewRateLimiter(int(limit), time.Minute)
+	return httpmw.NewSharedRateLimiter(int(limit), time.Minute, api.Database, api.Logger.Named("ratelimit"))
 }

@@ -101,14 +101,28 @@ func (api *API) deploymentStats(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Forbidden(rw)
 		return
 	}
-	// Nothing reports workspace or session activity yet: no workspace
-	// exists before the workspaces feature, so every count is truly zero.
+	ctx := r.Context()
+	// Counted live from the workspaces' latest builds (the rows carry
+	// their status), so the window is a point in time. Nothing reports
+	// session activity yet: those counts are zero.
+	counts, err := api.Database.GetDeploymentWorkspaceStats(ctx)
+	if err != nil {
+		httpapi.InternalServerError(rw, err)
+		return
+	}
 	now := time.Now().UTC()
-	httpapi.Write(r.Context(), rw, http.StatusOK, codersdk.DeploymentStats{
+	httpapi.Write(ctx, rw, http.StatusOK, codersdk.DeploymentStats{
 		AggregatedFrom: now,
 		CollectedAt:    now,
 		NextUpdateAt:   now,
-		SessionCount:   codersdk.SessionCountDeploymentStats{Apps: map[string]codersdk.SessionCountApp{}},
+		Workspaces: codersdk.WorkspaceDeploymentStats{
+			Pending:  counts.Pending,
+			Building: counts.Building,
+			Running:  counts.Running,
+			Failed:   counts.Failed,
+			Stopped:  counts.Stopped,
+		},
+		SessionCount: codersdk.SessionCountDeploymentStats{Apps: map[string]codersdk.SessionCountApp{}},
 	})
 }
 

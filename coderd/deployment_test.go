@@ -170,7 +170,7 @@ func quoteJoin(items []string) string {
 }
 
 // TestDeploymentStats: owners and auditors read the stats, shaped as
-// Coder's; nothing is counted yet.
+// Coder's (the counts are tested in coderd/replicatest).
 func TestDeploymentStats(t *testing.T) {
 	t.Parallel()
 	f := newIdentityFixture(t, nil)

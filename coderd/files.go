@@ -73,7 +73,7 @@ func (api *API) postFile(rw http.ResponseWriter, r *http.Request) {
 	}
 	if err := archive.Validate(data, mediaType); err != nil {
 		if !archive.IsInvalid(err) {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
@@ -89,7 +89,7 @@ func (api *API) postFile(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to upload files."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	status := http.StatusOK

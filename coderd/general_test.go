@@ -113,7 +113,9 @@ func TestRoutingErrors(t *testing.T) {
 		message            string
 	}{
 		{"UnknownAPIRoute", http.MethodGet, "/api/v2/nope", http.StatusNotFound, "Route not found"},
-		{"UnknownTopLevel", http.MethodGet, "/nope", http.StatusNotFound, "Route not found"},
+		// GET of other paths is the dashboard's (coderd/dashboardtest).
+		{"UnknownTopLevelWrite", http.MethodPost, "/nope", http.StatusNotFound, "Route not found"},
+		{"UnknownAPIVersion", http.MethodGet, "/api/v1/nope", http.StatusNotFound, "Route not found"},
 		{"WrongMethod", http.MethodPost, "/api/v2/buildinfo", http.StatusMethodNotAllowed, "not allowed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -22,12 +22,8 @@ import (
 // @Router /users/{user}/gitsshkey [get]
 func (api *API) gitSSHKey(rw http.ResponseWriter, r *http.Request) {
 	key, err := api.Database.GetGitSSHKey(r.Context(), httpmw.UserParam(r).ID)
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return
 	}
 	httpapi.Write(r.Context(), rw, http.StatusOK, convert.GitSSHKey(key))
@@ -44,18 +40,14 @@ func (api *API) gitSSHKey(rw http.ResponseWriter, r *http.Request) {
 func (api *API) regenerateGitSSHKey(rw http.ResponseWriter, r *http.Request) {
 	private, public, err := gitsshkey.Generate()
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return
 	}
 	key, err := api.Database.UpdateGitSSHKey(r.Context(), database.UpdateGitSSHKeyParams{
 		UserID: httpmw.UserParam(r).ID, UpdatedAt: dbtime.Now(), PrivateKey: private, PublicKey: public,
 	})
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return
 	}
 	// The private key is redacted; the new public key is the news.

@@ -34,7 +34,7 @@ func (api *API) organizationGroups(rw http.ResponseWriter, r *http.Request) {
 	org := httpmw.OrganizationParam(r)
 	rows, err := api.Database.GetGroups(r.Context(), database.GetGroupsParams{OrganizationID: org.ID})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return
 	}
 	api.writeGroups(rw, r, rows)
@@ -86,7 +86,7 @@ func (api *API) postGroupByOrganization(rw http.ResponseWriter, r *http.Request)
 		})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Created(ctx, group)
@@ -131,7 +131,7 @@ func (api *API) groups(rw http.ResponseWriter, r *http.Request) {
 		case httpapi.IsUnauthorizedOrNotFound(err):
 			v.Check("organization", fmt.Sprintf("no organization %q", s))
 		case err != nil:
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		default:
 			params.OrganizationID = org.ID
@@ -143,7 +143,7 @@ func (api *API) groups(rw http.ResponseWriter, r *http.Request) {
 		case httpapi.IsUnauthorizedOrNotFound(err):
 			v.Check("has_member", fmt.Sprintf("no user %q", s))
 		case err != nil:
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		default:
 			params.HasMemberID = user.ID
@@ -155,7 +155,7 @@ func (api *API) groups(rw http.ResponseWriter, r *http.Request) {
 	}
 	rows, err := api.Database.GetGroups(ctx, params)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if params.HasMemberID != uuid.Nil && params.HasMemberID != auth.Key.UserID {
@@ -212,85 +212,15 @@ func (api *API) patchGroup(rw http.ResponseWriter, r *http.Request) {
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
-	everyone := isEveryoneGroup(group)
-	var v httpapi.Validations
-	if req.Name != "" && req.Name != group.Name {
-		if everyone {
-			v.Check("name", fmt.Sprintf("the %q group cannot be renamed", codersdk.EveryoneGroup))
-		} else {
-			v.Check("name", groupNameProblem(req.Name))
-		}
-	}
-	if req.DisplayName != nil {
-		v.Check("display_name", httpapi.DisplayNameValid(*req.DisplayName))
-	}
-	if req.QuotaAllowance != nil {
-		v.Check("quota_allowance", quotaProblem(*req.QuotaAllowance))
-	}
-	addIDs := parseUserIDs(&v, "add_users", req.AddUsers)
-	removeIDs := parseUserIDs(&v, "remove_users", req.RemoveUsers)
-	if everyone && len(req.AddUsers) > 0 {
-		v.Check("add_users", fmt.Sprintf("the %q group's members are the organization's members: add the user to the organization instead", codersdk.EveryoneGroup))
-	}
-	if everyone && len(req.RemoveUsers) > 0 {
-		v.Check("remove_users", fmt.Sprintf("the %q group's members are the organization's members: remove the user from the organization instead", codersdk.EveryoneGroup))
-	}
+	addIDs, removeIDs, v := groupPatchProblems(group, req)
 	if len(v) > 0 {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid group update.", Validations: v})
 		return
 	}
-
 	err := api.Database.InTx(ctx, func(tx database.Store) error {
-		current, err := tx.GetGroupByID(ctx, group.ID)
-		if err != nil {
-			return err
-		}
-		p := database.UpdateGroupByIDParams{
-			ID: current.ID, Name: current.Name, DisplayName: current.DisplayName,
-			AvatarUrl: current.AvatarUrl, QuotaAllowance: current.QuotaAllowance,
-		}
-		if req.Name != "" {
-			p.Name = req.Name
-		}
-		if req.DisplayName != nil {
-			p.DisplayName = *req.DisplayName
-		}
-		if req.AvatarURL != nil {
-			p.AvatarUrl = *req.AvatarURL
-		}
-		if req.QuotaAllowance != nil {
-			p.QuotaAllowance = int32(*req.QuotaAllowance)
-		}
-		// Always written, also when only members change: it is the
-		// update check on the group before anything else is touched.
-		if group, err = tx.UpdateGroupByID(ctx, p); err != nil {
-			return err
-		}
-		var notMembers httpapi.Validations
-		for i, id := range addIDs {
-			ok, err := isActiveOrgMember(ctx, tx, current.OrganizationID, id)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				notMembers.Check(fmt.Sprintf("add_users[%d]", i),
-					fmt.Sprintf("user %s is not a member of the group's organization", id))
-			}
-		}
-		if len(notMembers) > 0 {
-			return errPatchGroup{v: notMembers}
-		}
-		for _, id := range addIDs {
-			if err := tx.InsertGroupMember(ctx, database.InsertGroupMemberParams{GroupID: current.ID, UserID: id}); err != nil {
-				return err
-			}
-		}
-		for _, id := range removeIDs {
-			if err := tx.DeleteGroupMember(ctx, database.DeleteGroupMemberParams{GroupID: current.ID, UserID: id}); err != nil {
-				return err
-			}
-		}
-		return nil
+		var err error
+		group, err = patchGroupInTx(ctx, tx, group.ID, req, addIDs, removeIDs)
+		return err
 	}, nil)
 	var patchErr errPatchGroup
 	switch {
@@ -312,7 +242,7 @@ func (api *API) patchGroup(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this group."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Updated(ctx, httpmw.GroupParam(r), group)
@@ -323,6 +253,89 @@ func (api *API) patchGroup(rw http.ResponseWriter, r *http.Request) {
 		audit.SetField(ctx, "removed_users", removeIDs)
 	}
 	api.writeGroup(rw, r, http.StatusOK, group)
+}
+
+// groupPatchProblems reads the members a patch adds and removes, and the
+// problems of its fields.
+func groupPatchProblems(group database.Group, req codersdk.PatchGroupRequest) (addIDs, removeIDs []uuid.UUID, v httpapi.Validations) {
+	everyone := isEveryoneGroup(group)
+	if req.Name != "" && req.Name != group.Name {
+		if everyone {
+			v.Check("name", fmt.Sprintf("the %q group cannot be renamed", codersdk.EveryoneGroup))
+		} else {
+			v.Check("name", groupNameProblem(req.Name))
+		}
+	}
+	if req.DisplayName != nil {
+		v.Check("display_name", httpapi.DisplayNameValid(*req.DisplayName))
+	}
+	if req.QuotaAllowance != nil {
+		v.Check("quota_allowance", quotaProblem(*req.QuotaAllowance))
+	}
+	addIDs = parseUserIDs(&v, "add_users", req.AddUsers)
+	removeIDs = parseUserIDs(&v, "remove_users", req.RemoveUsers)
+	if everyone && len(req.AddUsers) > 0 {
+		v.Check("add_users", fmt.Sprintf("the %q group's members are the organization's members: add the user to the organization instead", codersdk.EveryoneGroup))
+	}
+	if everyone && len(req.RemoveUsers) > 0 {
+		v.Check("remove_users", fmt.Sprintf("the %q group's members are the organization's members: remove the user from the organization instead", codersdk.EveryoneGroup))
+	}
+	return addIDs, removeIDs, v
+}
+
+// patchGroupInTx applies a patch to the group in tx: its fields, then its
+// members, who must be active members of the group's organization.
+func patchGroupInTx(ctx context.Context, tx database.Store, groupID uuid.UUID, req codersdk.PatchGroupRequest, addIDs, removeIDs []uuid.UUID) (database.Group, error) {
+	current, err := tx.GetGroupByID(ctx, groupID)
+	if err != nil {
+		return database.Group{}, err
+	}
+	p := database.UpdateGroupByIDParams{
+		ID: current.ID, Name: current.Name, DisplayName: current.DisplayName,
+		AvatarUrl: current.AvatarUrl, QuotaAllowance: current.QuotaAllowance,
+	}
+	if req.Name != "" {
+		p.Name = req.Name
+	}
+	if req.DisplayName != nil {
+		p.DisplayName = *req.DisplayName
+	}
+	if req.AvatarURL != nil {
+		p.AvatarUrl = *req.AvatarURL
+	}
+	if req.QuotaAllowance != nil {
+		p.QuotaAllowance = int32(*req.QuotaAllowance)
+	}
+	// Always written, also when only members change: it is the update
+	// check on the group before anything else is touched.
+	group, err := tx.UpdateGroupByID(ctx, p)
+	if err != nil {
+		return database.Group{}, err
+	}
+	var notMembers httpapi.Validations
+	for i, id := range addIDs {
+		ok, err := isActiveOrgMember(ctx, tx, current.OrganizationID, id)
+		if err != nil {
+			return database.Group{}, err
+		}
+		if !ok {
+			notMembers.Check(fmt.Sprintf("add_users[%d]", i), fmt.Sprintf("user %s is not a member of the group's organization", id))
+		}
+	}
+	if len(notMembers) > 0 {
+		return database.Group{}, errPatchGroup{v: notMembers}
+	}
+	for _, id := range addIDs {
+		if err := tx.InsertGroupMember(ctx, database.InsertGroupMemberParams{GroupID: current.ID, UserID: id}); err != nil {
+			return database.Group{}, err
+		}
+	}
+	for _, id := range removeIDs {
+		if err := tx.DeleteGroupMember(ctx, database.DeleteGroupMemberParams{GroupID: current.ID, UserID: id}); err != nil {
+			return database.Group{}, err
+		}
+	}
+	return group, nil
 }
 
 // @Summary Delete group by ID
@@ -354,7 +367,7 @@ func (api *API) deleteGroup(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to delete this group."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Deleted(ctx, group)
@@ -501,7 +514,7 @@ func (api *API) newGroupLoader(ctx context.Context) *groupLoader {
 func (api *API) writeGroup(rw http.ResponseWriter, r *http.Request, status int, g database.Group) {
 	out, err := api.newGroupLoader(r.Context()).load(g)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return
 	}
 	httpapi.Write(r.Context(), rw, status, out)
@@ -513,7 +526,7 @@ func (api *API) writeGroups(rw http.ResponseWriter, r *http.Request, rows []data
 	for _, g := range rows {
 		converted, err := c.load(g)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(r.Context(), rw, err)
 			return
 		}
 		out = append(out, converted)

@@ -76,7 +76,7 @@ func writeMember(rw http.ResponseWriter, r *http.Request, db database.Store, sta
 	ctx := r.Context()
 	names, err := organizationRoleNames(ctx, db, m.OrganizationID, m.Roles)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, status, names.Member(m))
@@ -96,12 +96,12 @@ func (api *API) listMembers(rw http.ResponseWriter, r *http.Request) {
 	org := httpmw.OrganizationParam(r)
 	rows, err := api.Database.GetOrganizationMembers(ctx, database.GetOrganizationMembersParams{OrganizationID: org.ID})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	members, err := loadMembers(ctx, api.Database, org.ID, rows)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, members)
@@ -130,7 +130,7 @@ func (api *API) paginatedMembers(rw http.ResponseWriter, r *http.Request) {
 	params := database.GetOrganizationMembersParams{OrganizationID: org.ID, OffsetOpt: page.Offset, LimitOpt: page.Limit}
 	rows, err := api.Database.GetOrganizationMembers(ctx, params)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	count := 0
@@ -141,7 +141,7 @@ func (api *API) paginatedMembers(rw http.ResponseWriter, r *http.Request) {
 		params.OffsetOpt, params.LimitOpt = 0, 1
 		first, err := api.Database.GetOrganizationMembers(ctx, params)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		if len(first) > 0 {
@@ -150,7 +150,7 @@ func (api *API) paginatedMembers(rw http.ResponseWriter, r *http.Request) {
 	}
 	members, err := loadMembers(ctx, api.Database, org.ID, rows)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, codersdk.PaginatedMembersResponse{Members: members, Count: count})
@@ -186,7 +186,7 @@ func (api *API) postOrganizationMember(rw http.ResponseWriter, r *http.Request) 
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to add members to this organization."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	auditMember(ctx, user, nil, member)
@@ -206,7 +206,7 @@ func (api *API) getMember(rw http.ResponseWriter, r *http.Request) (database.Org
 		return database.OrganizationMember{}, false
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return database.OrganizationMember{}, false
 	}
 	return m, true
@@ -270,7 +270,7 @@ func (api *API) deleteOrganizationMember(rw http.ResponseWriter, r *http.Request
 		return
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	auditMember(ctx, httpmw.UserParam(r), member, nil)
@@ -325,36 +325,10 @@ func (api *API) putMemberRoles(rw http.ResponseWriter, r *http.Request) {
 
 	names, err := organizationRoleNames(ctx, api.Database, org.ID, req.Roles)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
-	var v httpapi.Validations
-	wanted := []string{}
-	for _, raw := range req.Roles {
-		name := raw
-		// Accept the "name:organization_id" form clients get from
-		// SlimRole.UniqueName, for this organization only.
-		if id, err := rbac.ParseRoleIdentifier(raw); err == nil && id.IsOrgRole() {
-			if id.OrganizationID != org.ID {
-				v.Check("roles", fmt.Sprintf("%q belongs to another organization", raw))
-				continue
-			}
-			name = id.Name
-		} else if strings.Contains(raw, ":") {
-			v.Check("roles", fmt.Sprintf("%q is not a role name", raw))
-			continue
-		}
-		if name == rbac.RoleOrgMember() {
-			continue // implicit for every member; never stored
-		}
-		if _, ok := names[name]; !ok {
-			v.Check("roles", fmt.Sprintf("%q is not a role of this organization", raw))
-			continue
-		}
-		if !slices.Contains(wanted, name) {
-			wanted = append(wanted, name)
-		}
-	}
+	wanted, v := wantedOrgRoles(req.Roles, org.ID, names)
 	if len(v) > 0 {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid roles.", Validations: v})
 		return
@@ -380,11 +354,45 @@ func (api *API) putMemberRoles(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	auditMember(ctx, httpmw.UserParam(r), member, updated)
 	httpapi.Write(ctx, rw, http.StatusOK, names.Member(updated))
+}
+
+// wantedOrgRoles reads the organization roles a member should have from
+// the names (or "name:organization_id" identifiers) given, dropping the
+// implicit member role and duplicates; known are the organization's roles.
+func wantedOrgRoles(given []string, orgID uuid.UUID, known convert.OrgRoleNames) ([]string, httpapi.Validations) {
+	var v httpapi.Validations
+	wanted := []string{}
+	for _, raw := range given {
+		name := raw
+		// Accept the "name:organization_id" form clients get from
+		// SlimRole.UniqueName, for this organization only.
+		if id, err := rbac.ParseRoleIdentifier(raw); err == nil && id.IsOrgRole() {
+			if id.OrganizationID != orgID {
+				v.Check("roles", fmt.Sprintf("%q belongs to another organization", raw))
+				continue
+			}
+			name = id.Name
+		} else if strings.Contains(raw, ":") {
+			v.Check("roles", fmt.Sprintf("%q is not a role name", raw))
+			continue
+		}
+		if name == rbac.RoleOrgMember() {
+			continue // implicit for every member; never stored
+		}
+		if _, ok := known[name]; !ok {
+			v.Check("roles", fmt.Sprintf("%q is not a role of this organization", raw))
+			continue
+		}
+		if !slices.Contains(wanted, name) {
+			wanted = append(wanted, name)
+		}
+	}
+	return wanted, v
 }
 
 // @Summary Get users available for workspace creation
@@ -426,7 +434,7 @@ func (api *API) workspaceAvailableUsers(rw http.ResponseWriter, r *http.Request)
 		return
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	users := make([]codersdk.MinimalUser, 0, len(rows))

@@ -55,7 +55,7 @@ func (api *API) organizations(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	orgs, err := api.Database.GetOrganizations(ctx, database.GetOrganizationsParams{})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, convert.Organizations(orgs))
@@ -122,7 +122,7 @@ func (api *API) postOrganization(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to create organizations."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Created(ctx, org)
@@ -220,7 +220,7 @@ func (api *API) patchOrganization(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Forbidden(rw)
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Updated(ctx, httpmw.OrganizationParam(r), updated)
@@ -255,7 +255,7 @@ func (api *API) deleteOrganization(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Forbidden(rw)
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Deleted(ctx, org)
@@ -278,7 +278,7 @@ func (api *API) organizationsByUser(rw http.ResponseWriter, r *http.Request) {
 	// organization learns nothing of the user's others.
 	orgs, err := api.Database.GetOrganizationsByUserID(ctx, user.ID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, convert.Organizations(orgs))
@@ -300,12 +300,8 @@ func (api *API) organizationByUserAndName(rw http.ResponseWriter, r *http.Reques
 	org := httpmw.OrganizationParam(r)
 	// The organization must be one of the user's.
 	_, err := api.Database.GetOrganizationMember(ctx, database.GetOrganizationMemberParams{OrganizationID: org.ID, UserID: user.ID})
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, convert.Organization(org))

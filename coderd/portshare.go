@@ -38,7 +38,7 @@ func (api *API) workspacePortShares(rw http.ResponseWriter, r *http.Request) {
 	w := httpmw.WorkspaceParam(r)
 	rows, err := api.Database.GetWorkspaceAgentPortShares(ctx, w.ID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	out := codersdk.WorkspaceAgentPortShares{Shares: make([]codersdk.WorkspaceAgentPortShare, 0, len(rows))}
@@ -79,7 +79,7 @@ func (api *API) postWorkspacePortShare(rw http.ResponseWriter, r *http.Request) 
 	}
 	t, err := api.Database.GetTemplateByID(ctx, w.TemplateID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	var v httpapi.Validations
@@ -97,7 +97,7 @@ func (api *API) postWorkspacePortShare(rw http.ResponseWriter, r *http.Request) 
 		v.Check("protocol", `must be "http" or "https"`)
 	}
 	if problem, err := api.checkAgentName(r, w.ID, req.AgentName); err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	} else if problem != "" {
 		v.Check("agent_name", problem)
@@ -173,7 +173,7 @@ func writePortShareError(rw http.ResponseWriter, r *http.Request, err error) {
 		httpapi.Write(r.Context(), rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to share this workspace's ports."})
 		return
 	}
-	httpapi.InternalServerError(rw, err)
+	httpapi.WriteError(r.Context(), rw, err)
 }
 
 // checkAgentName says what is wrong with name as an agent of the
@@ -215,12 +215,12 @@ func (api *API) workspaceTimings(rw http.ResponseWriter, r *http.Request) {
 	w := httpmw.WorkspaceParam(r)
 	latest, err := api.Database.GetLatestWorkspaceBuildByWorkspaceID(ctx, w.ID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	rows, err := api.Database.GetProvisionerJobTimings(ctx, latest.JobID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	out := codersdk.WorkspaceBuildTimings{

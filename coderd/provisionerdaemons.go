@@ -3,10 +3,8 @@ package coderd
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"cdr.dev/slog"
-	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
 	"github.com/devplane/devplane/coderd/provisionerd"
@@ -32,13 +30,9 @@ type ProvisionerDaemonsOptions struct {
 	// PrepareTerraform builds the provider mirror in the background at
 	// once, so the first Terraform job does not wait for it.
 	PrepareTerraform bool
-	// ReplicaID identifies this server process across its restarts (see
-	// provisionerd.Options.ReplicaID). When set, the jobs its daemons left
-	// unfinished in an earlier life are settled before they start. Nil
-	// means a fresh id: nothing to recover.
-	ReplicaID uuid.UUID
 	// NamePrefix names the daemons NamePrefix-1, -2, ...; default the host
-	// name. Replicas on one host need different prefixes.
+	// name and the first 8 digits of the replica id, so replicas on one
+	// host are told apart and a job's worker names its replica.
 	NamePrefix string
 }
 
@@ -51,26 +45,21 @@ func (api *API) StartProvisionerDaemons(ctx context.Context, opts ProvisionerDae
 	if err != nil {
 		return nil, xerrors.Errorf("find default organization: %w", err)
 	}
-	host := opts.NamePrefix
-	if host == "" {
-		host, _ = os.Hostname()
+	replicaID := api.ReplicaID
+	prefix := opts.NamePrefix
+	if prefix == "" {
+		prefix = api.replicaHostname() + "-" + replicaID.String()[:8]
 	}
-	if host == "" {
-		host = "coderd"
+	// The jobs this replica's daemons left unfinished in an earlier life of
+	// the process (same replica id) are settled before they start.
+	recovered, err := provisionerd.RecoverJobs(ctx, api.Database, api.Pubsub, api.Logger.Named("provisionerd"), replicaID)
+	if err != nil {
+		// Failover or the hang detector settles what is left, later.
+		api.Logger.Error(ctx, "settle the jobs of the previous run", slog.Error(err))
 	}
-	replicaID := opts.ReplicaID
-	if replicaID == uuid.Nil {
-		replicaID = uuid.New()
-	} else {
-		recovered, err := provisionerd.RecoverJobs(ctx, api.Database, api.Pubsub, api.Logger.Named("provisionerd"), replicaID)
-		if err != nil {
-			// The hang detector settles what is left, later.
-			api.Logger.Error(ctx, "settle the jobs of the previous run", slog.Error(err))
-		}
-		if recovered != (provisionerd.Recovered{}) {
-			api.Logger.Warn(ctx, "settled the jobs this server was running when it stopped",
-				slog.F("failed", recovered.Failed), slog.F("requeued", recovered.Requeued), slog.F("canceled", recovered.Canceled))
-		}
+	if recovered != (provisionerd.Recovered{}) {
+		api.Logger.Warn(ctx, "settled the jobs this server was running when it stopped",
+			slog.F("failed", recovered.Failed), slog.F("requeued", recovered.Requeued), slog.F("canceled", recovered.Canceled))
 	}
 	// One Terraform provisioner serves every daemon: it is safe for
 	// concurrent use and shares the provider mirror.
@@ -100,7 +89,7 @@ func (api *API) StartProvisionerDaemons(ctx context.Context, opts ProvisionerDae
 			Pubsub:         api.Pubsub,
 			Provisioners:   provisioners,
 			OrganizationID: org.ID,
-			Name:           fmt.Sprintf("%s-%d", host, i+1),
+			Name:           fmt.Sprintf("%s-%d", prefix, i+1),
 			ReplicaID:      replicaID,
 			WorkDir:        workDir,
 			AccessURL:      api.DeploymentValues.AccessURL.String(),
@@ -120,9 +109,10 @@ func (api *API) StartProvisionerDaemons(ctx context.Context, opts ProvisionerDae
 		}()
 	}
 	go provisionerd.RunHangDetector(ctx, provisionerd.HangDetectorOptions{
-		Logger: api.Logger.Named("hang-detector"),
-		DB:     api.Database,
-		Pubsub: api.Pubsub,
+		Logger:    api.Logger.Named("hang-detector"),
+		DB:        api.Database,
+		Pubsub:    api.Pubsub,
+		Threshold: api.DeploymentValues.Provisioner.HangTimeout.Value(),
 	})
 	return stop, nil
 }

@@ -104,7 +104,7 @@ func (api *API) loadProvisionerJobs(ctx context.Context, orgID uuid.UUID, jobs [
 				return nil, err
 			}
 		}
-		out = append(out, convertProvisionerJob(j, extra))
+		out = append(out, convert.ProvisionerJob(j, extra))
 	}
 	return out, nil
 }
@@ -179,13 +179,13 @@ func (api *API) provisionerJobs(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to list this organization's provisioner jobs."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if len(statuses) > 0 {
 		kept := jobs[:0]
 		for _, j := range jobs {
-			if slices.Contains(statuses, provisionerJobStatus(j)) {
+			if slices.Contains(statuses, convert.ProvisionerJobStatus(j)) {
 				kept = append(kept, j)
 			}
 		}
@@ -196,7 +196,7 @@ func (api *API) provisionerJobs(rw http.ResponseWriter, r *http.Request) {
 	}
 	out, err := api.loadProvisionerJobs(ctx, org.ID, jobs)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, out)
@@ -218,7 +218,7 @@ func (api *API) provisionerJob(rw http.ResponseWriter, r *http.Request) {
 	org, job := httpmw.OrganizationParam(r), httpmw.ProvisionerJobParam(r)
 	out, err := api.loadProvisionerJobs(ctx, org.ID, []database.ProvisionerJob{job})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, out[0])
@@ -227,7 +227,7 @@ func (api *API) provisionerJob(rw http.ResponseWriter, r *http.Request) {
 // daemonStatus judges a daemon by its last heartbeat and current job.
 func daemonStatus(d database.ProvisionerDaemon, hasJob bool, now time.Time) codersdk.ProvisionerDaemonStatus {
 	switch {
-	case d.LastSeenAt == nil || now.Sub(*d.LastSeenAt) > provisionerDaemonStaleAfter:
+	case d.LastSeenAt == nil || now.Sub(*d.LastSeenAt) > convert.ProvisionerDaemonStaleAfter:
 		return codersdk.ProvisionerDaemonOffline
 	case hasJob:
 		return codersdk.ProvisionerDaemonBusy
@@ -255,7 +255,7 @@ func (api *API) provisionerDaemons(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to list this organization's provisioner daemons."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	var jobIDs []uuid.UUID
@@ -266,7 +266,7 @@ func (api *API) provisionerDaemons(rw http.ResponseWriter, r *http.Request) {
 	}
 	jobs, err := api.loadJobs(ctx, jobIDs)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	now := dbtime.Now()
@@ -289,7 +289,7 @@ func (api *API) provisionerDaemons(rw http.ResponseWriter, r *http.Request) {
 			Version:        d.Version,
 			APIVersion:     d.ApiVersion,
 			Provisioners:   provisioners,
-			Tags:           jsonStringMap(d.Tags),
+			Tags:           convert.StringMap(d.Tags),
 			KeyName:        &keyName,
 			Status:         &status,
 		}
@@ -298,7 +298,7 @@ func (api *API) provisionerDaemons(rw http.ResponseWriter, r *http.Request) {
 			// to the job, running is the best guess.
 			current := &codersdk.ProvisionerDaemonJob{ID: row.CurrentJobID, Status: codersdk.ProvisionerJobRunning}
 			if j, ok := jobs[row.CurrentJobID]; ok {
-				current.Status = provisionerJobStatus(j.ProvisionerJob)
+				current.Status = convert.ProvisionerJobStatus(j.ProvisionerJob)
 			}
 			daemon.CurrentJob = current
 		}
@@ -342,17 +342,13 @@ func (api *API) provisionerJobLogs(rw http.ResponseWriter, r *http.Request, job 
 	}
 	if !follow {
 		logs, err := api.Database.GetProvisionerLogsAfterID(ctx, database.GetProvisionerLogsAfterIDParams{JobID: job.ID, CreatedAfter: after})
-		if httpapi.IsUnauthorizedOrNotFound(err) {
-			httpapi.ResourceNotFound(rw)
-			return
-		}
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		out := make([]codersdk.ProvisionerJobLog, 0, len(logs))
 		for _, l := range logs {
-			out = append(out, convertProvisionerJobLog(l))
+			out = append(out, convert.ProvisionerJobLog(l))
 		}
 		httpapi.Write(ctx, rw, http.StatusOK, out)
 		return
@@ -372,7 +368,8 @@ func (api *API) followProvisionerJobLogs(rw http.ResponseWriter, r *http.Request
 	log := api.Logger.With(slog.F("job_id", jobID))
 
 	// Subscribe before the first read, so nothing stored in between is
-	// missed; a notification only means "look again".
+	// missed; a notification only means "look again", which is also the
+	// answer to the pubsub's reconnect notice (messages were lost).
 	notify := make(chan struct{}, 1)
 	cancelSub, err := api.Pubsub.Subscribe(pubsub.EventProvisionerJobLogs(jobID.String()), func(context.Context, []byte) {
 		select {
@@ -381,7 +378,7 @@ func (api *API) followProvisionerJobLogs(rw http.ResponseWriter, r *http.Request
 		}
 	})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	defer cancelSub()
@@ -411,7 +408,7 @@ func (api *API) followProvisionerJobLogs(rw http.ResponseWriter, r *http.Request
 			return
 		}
 		for _, l := range logs {
-			msg, err := json.Marshal(convertProvisionerJobLog(l))
+			msg, err := json.Marshal(convert.ProvisionerJobLog(l))
 			if err != nil {
 				api.closeFollow(ctx, log, conn, err)
 				return
@@ -466,7 +463,7 @@ func (api *API) cancelJob(rw http.ResponseWriter, r *http.Request, job database.
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to cancel this " + what + "."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.SetDiff(ctx, map[string]any{"job_canceled": false}, map[string]any{"job_canceled": true})

@@ -38,7 +38,7 @@ func (api *API) listOrganizationRoles(rw http.ResponseWriter, r *http.Request) {
 	}
 	custom, err := api.Database.GetCustomRoles(ctx, database.GetCustomRolesParams{OrganizationID: org.ID})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	actorRoles := roleIdentifiers(httpmw.APIKeyAuthorization(r).Subject)
@@ -54,7 +54,7 @@ func (api *API) listOrganizationRoles(rw http.ResponseWriter, r *http.Request) {
 	for _, row := range custom {
 		role, err := convert.CustomRole(row)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		out = append(out, codersdk.AssignableRoles{
@@ -206,7 +206,7 @@ func (api *API) deleteOrganizationRole(rw http.ResponseWriter, r *http.Request) 
 			Message: "You are not allowed to delete roles in this organization.",
 		})
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 	default:
 		audit.Deleted(ctx, old)
 		rw.WriteHeader(http.StatusNoContent)
@@ -276,7 +276,7 @@ func (*API) checkCustomRole(rw http.ResponseWriter, r *http.Request, orgID uuid.
 		out.member, err = json.Marshal(memberPerms)
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return customRolePermissions{}, false
 	}
 	return out, true
@@ -327,7 +327,7 @@ func writeCustomRoleLookupError(rw http.ResponseWriter, r *http.Request, name st
 		})
 		return
 	}
-	httpapi.InternalServerError(rw, err)
+	httpapi.WriteError(r.Context(), rw, err)
 }
 
 // writeCustomRole answers with the role a write returned, or with the
@@ -342,12 +342,12 @@ func (*API) writeCustomRole(rw http.ResponseWriter, r *http.Request, row databas
 		})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	role, err := convert.CustomRole(row)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, role)

@@ -33,6 +33,8 @@ func (api *API) templateACL(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	auth := httpmw.APIKeyAuthorization(r)
 	t := httpmw.TemplateParam(r)
+	// Policy: who has access is for those who administer the template;
+	// dbauthz let the caller read the template row, ACL columns included.
 	if auth.Actor.Authorize(rbac.ActionUpdate, t.RBACObject()) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to read this template's permissions."})
 		return
@@ -47,14 +49,14 @@ func (api *API) templateACL(rw http.ResponseWriter, r *http.Request) {
 			continue // a deleted user keeps no access worth showing
 		}
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		users = append(users, u)
 	}
 	converted, err := loadUsers(ctx, api.Database, users)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	for _, u := range converted {
@@ -70,12 +72,12 @@ func (api *API) templateACL(rw http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		cg, err := conv.load(g)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		out.Groups = append(out.Groups, codersdk.TemplateGroup{Group: cg, Role: templateRoleOf(actions)})
@@ -108,6 +110,8 @@ func (api *API) patchTemplateACL(rw http.ResponseWriter, r *http.Request) {
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
+	// dbauthz checks this on the ACL update too; checked first so that
+	// who may not change it learns nothing from field errors about users.
 	if auth.Actor.Authorize(rbac.ActionUpdate, t.RBACObject()) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template's permissions."})
 		return
@@ -125,7 +129,7 @@ func (api *API) patchTemplateACL(rw http.ResponseWriter, r *http.Request) {
 		{"group_perms", req.GroupPerms, groupACL, api.groupCheck(ctx, t.OrganizationID, "template")},
 	} {
 		if err := applyACLChanges(&v, change.field, change.changes, change.acl, templateRoleActions, change.check); err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 	}
@@ -135,12 +139,12 @@ func (api *API) patchTemplateACL(rw http.ResponseWriter, r *http.Request) {
 	}
 	users, err := json.Marshal(userACL)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	groups, err := json.Marshal(groupACL)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	err = api.Database.UpdateTemplateACLByID(ctx, database.UpdateTemplateACLByIDParams{ID: t.ID, UserAcl: users, GroupAcl: groups})
@@ -149,7 +153,7 @@ func (api *API) patchTemplateACL(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template's permissions."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.SetDiff(ctx, map[string]any{"user_acl": t.UserAcl, "group_acl": t.GroupAcl},
@@ -173,13 +177,15 @@ func (api *API) templateACLAvailable(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	auth := httpmw.APIKeyAuthorization(r)
 	t := httpmw.TemplateParam(r)
+	// Policy: the users and groups one could share with are listed for
+	// those who may change the template's ACL, not for all its readers.
 	if auth.Actor.Authorize(rbac.ActionUpdate, t.RBACObject()) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template's permissions."})
 		return
 	}
 	members, err := api.Database.GetOrganizationMembers(ctx, database.GetOrganizationMembersParams{OrganizationID: t.OrganizationID})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	out := codersdk.ACLAvailable{Users: make([]codersdk.ReducedUser, 0, len(members)), Groups: []codersdk.Group{}}
@@ -189,21 +195,21 @@ func (api *API) templateACLAvailable(rw http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		out.Users = append(out.Users, convert.ReducedUser(u))
 	}
 	groups, err := api.Database.GetGroups(ctx, database.GetGroupsParams{OrganizationID: t.OrganizationID})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	conv := api.newGroupLoader(ctx)
 	for _, g := range groups {
 		cg, err := conv.load(g)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		out.Groups = append(out.Groups, cg)

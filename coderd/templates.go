@@ -2,7 +2,6 @@ package coderd
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/convert"
+	"github.com/devplane/devplane/coderd/domain/templates"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
@@ -24,24 +24,9 @@ import (
 	"github.com/devplane/devplane/examples"
 )
 
-// Limits on template fields, as Coder's.
-const (
-	maxTemplateDisplayNameLength = 64
-	maxTemplateDescriptionLength = 128
-	maxAutostopRequirementWeeks  = 16
-	// maxTemplateDuration bounds every template duration setting.
-	maxTemplateDuration = 365 * 24 * time.Hour
-	// minCleanupDuration: failure, dormancy and deletion timers are either
-	// off (0) or at least this long, so a typo cannot delete workspaces
-	// within seconds.
-	minCleanupDuration = time.Minute
-	// Defaults of a new template.
-	defaultActivityBump = time.Hour
-)
-
 // Template ACL roles as stored in the ACL columns.
 var (
-	templateUseActions   = []rbac.Action{rbac.ActionRead, rbac.ActionUse}
+	templateUseActions   = templates.UseActions
 	templateAdminActions = []rbac.Action{rbac.WildcardSymbol}
 )
 
@@ -58,71 +43,6 @@ func templateRoleOf(actions []rbac.Action) codersdk.TemplateRole {
 		return codersdk.TemplateRoleAdmin
 	}
 	return codersdk.TemplateRoleUse
-}
-
-// templateSchedule holds the settings create and patch validate alike, in
-// the units the database stores.
-type templateSchedule struct {
-	defaultTTL, activityBump, failureTTL, timeTilDormant, timeTilDormantAutodelete time.Duration
-	autostopDays                                                                   uint8
-	autostopWeeks                                                                  int64
-	autostartDays                                                                  uint8
-	maxPortShareLevel                                                              codersdk.WorkspaceAgentPortShareLevel
-	corsBehavior                                                                   codersdk.CORSBehavior
-}
-
-// checkMillis converts a millisecond setting, reporting negative or
-// out-of-range values; cleanup timers must also be 0 or at least a minute.
-func checkMillis(v *httpapi.Validations, field string, ms int64, cleanup bool) time.Duration {
-	switch {
-	case ms < 0:
-		v.Check(field, "must not be negative")
-	case ms > maxTemplateDuration.Milliseconds():
-		v.Check(field, fmt.Sprintf("must be at most %d (365 days)", maxTemplateDuration.Milliseconds()))
-	case cleanup && ms > 0 && ms < minCleanupDuration.Milliseconds():
-		v.Check(field, fmt.Sprintf("must be 0 (off) or at least %d (one minute)", minCleanupDuration.Milliseconds()))
-	default:
-		return time.Duration(ms) * time.Millisecond
-	}
-	return 0
-}
-
-func checkWeekdays(v *httpapi.Validations, field string, days []string) uint8 {
-	bitmap, err := codersdk.WeekdaysToBitmap(days)
-	if err != nil {
-		v.Check(field, err.Error()+" (use monday … sunday, each at most once)")
-	}
-	return bitmap
-}
-
-func (s *templateSchedule) validate(v *httpapi.Validations) {
-	if s.autostopWeeks < 0 || s.autostopWeeks > maxAutostopRequirementWeeks {
-		v.Check("autostop_requirement.weeks", fmt.Sprintf("must be between 0 and %d (0 and 1 mean every week)", maxAutostopRequirementWeeks))
-	}
-	if !s.maxPortShareLevel.ValidMaxLevel() {
-		v.Check("max_port_share_level", `must be "owner", "authenticated", "organization" or "public"`)
-	}
-	if s.corsBehavior != codersdk.CORSBehaviorSimple && s.corsBehavior != codersdk.CORSBehaviorPassthru {
-		v.Check("cors_behavior", `must be "simple" or "passthru"`)
-	}
-}
-
-func checkTemplateDisplay(v *httpapi.Validations, displayName, description string) {
-	if len(displayName) > maxTemplateDisplayNameLength {
-		v.Check("display_name", fmt.Sprintf("must be at most %d characters", maxTemplateDisplayNameLength))
-	} else {
-		v.Check("display_name", httpapi.DisplayNameValid(displayName))
-	}
-	if len([]rune(description)) > maxTemplateDescriptionLength {
-		v.Check("description", fmt.Sprintf("must be at most %d characters", maxTemplateDescriptionLength))
-	}
-}
-
-func writeTemplateConflict(ctx context.Context, rw http.ResponseWriter, name string) {
-	httpapi.Write(ctx, rw, http.StatusConflict, codersdk.Response{
-		Message:     fmt.Sprintf("Template with name %q already exists in this organization.", name),
-		Validations: []codersdk.ValidationError{{Field: "name", Detail: "This value is already in use and should be unique."}},
-	})
 }
 
 // @Summary Create template by organization
@@ -146,154 +66,25 @@ func writeTemplateConflict(ctx context.Context, rw http.ResponseWriter, name str
 func (api *API) postTemplateByOrganization(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	auth := httpmw.APIKeyAuthorization(r)
-	org := httpmw.OrganizationParam(r)
 	var req codersdk.CreateTemplateRequest
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
 	audit.SetResource(ctx, audit.Resource{Target: req.Name, Icon: req.Icon})
-	if auth.Actor.Authorize(rbac.ActionCreate, rbac.ResourceTemplate.InOrg(org.ID)) != nil {
-		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to create templates in this organization."})
-		return
-	}
-
-	var v httpapi.Validations
-	v.Check("name", httpapi.NameValid(req.Name))
-	checkTemplateDisplay(&v, req.DisplayName, req.Description)
-	ms := func(field string, p *int64, def time.Duration, cleanup bool) time.Duration {
-		if p == nil {
-			return def
-		}
-		return checkMillis(&v, field, *p, cleanup)
-	}
-	s := templateSchedule{
-		defaultTTL:               ms("default_ttl_ms", req.DefaultTTLMillis, 0, false),
-		activityBump:             ms("activity_bump_ms", req.ActivityBumpMillis, defaultActivityBump, false),
-		failureTTL:               ms("failure_ttl_ms", req.FailureTTLMillis, 0, true),
-		timeTilDormant:           ms("dormant_ttl_ms", req.TimeTilDormantMillis, 0, true),
-		timeTilDormantAutodelete: ms("delete_ttl_ms", req.TimeTilDormantAutoDeleteMillis, 0, true),
-		autostopWeeks:            1,
-		autostartDays:            0x7f,
-		maxPortShareLevel:        codersdk.WorkspaceAgentPortShareLevelOwner,
-		corsBehavior:             codersdk.CORSBehaviorSimple,
-	}
-	if req.AutostopRequirement != nil {
-		s.autostopDays = checkWeekdays(&v, "autostop_requirement.days_of_week", req.AutostopRequirement.DaysOfWeek)
-		s.autostopWeeks = max(req.AutostopRequirement.Weeks, 1)
-		if req.AutostopRequirement.Weeks < 0 {
-			s.autostopWeeks = req.AutostopRequirement.Weeks
-		}
-	}
-	if req.AutostartRequirement != nil {
-		s.autostartDays = checkWeekdays(&v, "autostart_requirement.days_of_week", req.AutostartRequirement.DaysOfWeek)
-	}
-	if req.MaxPortShareLevel != nil {
-		s.maxPortShareLevel = *req.MaxPortShareLevel
-	}
-	if req.CORSBehavior != nil {
-		s.corsBehavior = *req.CORSBehavior
-	}
-	s.validate(&v)
-	if req.VersionID == uuid.Nil {
-		v.Check("template_version_id", "is required")
-	}
-
-	var version database.TemplateVersion
-	if len(v) == 0 {
-		var err error
-		version, err = api.Database.GetTemplateVersionByID(ctx, req.VersionID)
-		switch {
-		case httpapi.IsUnauthorizedOrNotFound(err) || (err == nil && version.OrganizationID != org.ID):
-			v.Check("template_version_id", "no template version with this ID exists in this organization")
-		case err != nil:
-			httpapi.InternalServerError(rw, err)
-			return
-		case version.TemplateID.Valid:
-			v.Check("template_version_id", "the version already belongs to a template; upload the template again to make a new version")
-		case version.Archived:
-			v.Check("template_version_id", "the version is archived")
-		}
-	}
-	var job database.ProvisionerJob
-	if len(v) == 0 {
-		var ok bool
-		job, ok = api.templateVersionJob(rw, r, version)
-		if !ok {
-			return
-		}
-		if status := provisionerJobStatus(job); status != codersdk.ProvisionerJobSucceeded {
-			v.Check("template_version_id", fmt.Sprintf("the version's import is %s; only a successfully imported version can start a template", status))
-		}
-	}
-	if len(v) > 0 {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid template.", Validations: v})
-		return
-	}
-
-	groupACL := database.ACL{}
-	if !req.DisableEveryoneGroupAccess {
-		// The Everyone group's ID is the organization's.
-		groupACL[org.ID] = templateUseActions
-	}
-	groupACLJSON, err := json.Marshal(groupACL)
+	id, err := api.templateService().Create(ctx, templates.CreateRequest{
+		Organization: httpmw.OrganizationParam(r).ID, Initiator: auth.Key.UserID, Actor: auth.Actor, Template: req,
+	})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
-	boolOr := func(p *bool, def bool) bool {
-		if p == nil {
-			return def
-		}
-		return *p
-	}
-	templateID := uuid.New()
-	err = api.Database.InTx(ctx, func(tx database.Store) error {
-		now := dbtime.Now()
-		err := tx.InsertTemplate(ctx, database.InsertTemplateParams{
-			ID: templateID, CreatedAt: now, UpdatedAt: now, OrganizationID: org.ID,
-			Name: req.Name, DisplayName: req.DisplayName, Description: req.Description, Icon: req.Icon,
-			Provisioner: job.Provisioner, ActiveVersionID: version.ID, CreatedBy: auth.Key.UserID,
-			DefaultTtl: int64(s.defaultTTL), ActivityBump: int64(s.activityBump),
-			AutostopRequirementDaysOfWeek: int16(s.autostopDays), AutostopRequirementWeeks: s.autostopWeeks,
-			AutostartBlockDaysOfWeek:     int16(^s.autostartDays & 0x7f),
-			AllowUserAutostart:           boolOr(req.AllowUserAutostart, true),
-			AllowUserAutostop:            boolOr(req.AllowUserAutostop, true),
-			AllowUserCancelWorkspaceJobs: boolOr(req.AllowUserCancelWorkspaceJobs, true),
-			FailureTtl:                   int64(s.failureTTL), TimeTilDormant: int64(s.timeTilDormant),
-			TimeTilDormantAutodelete: int64(s.timeTilDormantAutodelete),
-			RequireActiveVersion:     req.RequireActiveVersion,
-			MaxPortSharingLevel:      string(s.maxPortShareLevel),
-			UseClassicParameterFlow:  boolOr(req.UseClassicParameterFlow, false),
-			CorsBehavior:             string(s.corsBehavior),
-			UserAcl:                  []byte("{}"), GroupAcl: groupACLJSON,
-		})
-		if err != nil {
-			return err
-		}
-		_, err = tx.UpdateTemplateVersionByID(ctx, database.UpdateTemplateVersionByIDParams{
-			ID: version.ID, Name: version.Name, Message: version.Message,
-			TemplateID: uuid.NullUUID{UUID: templateID, Valid: true}, UpdatedAt: now,
-		})
-		return err
-	}, nil)
-	switch {
-	case database.IsUniqueViolation(err, "templates_organization_name_lower_idx"):
-		writeTemplateConflict(ctx, rw, req.Name)
-		return
-	case dbauthz.IsNotAuthorizedError(err):
-		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to create templates in this organization."})
-		return
-	case err != nil:
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	created, err := api.Database.GetTemplateByID(ctx, templateID)
+	created, err := api.Database.GetTemplateByID(ctx, id)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Created(ctx, created)
-	httpapi.Write(ctx, rw, http.StatusCreated, convertTemplate(created))
+	httpapi.Write(ctx, rw, http.StatusCreated, convert.Template(created))
 }
 
 // templatesQuery turns q= into query parameters, resolving the organization
@@ -325,7 +116,7 @@ func (api *API) templatesQuery(rw http.ResponseWriter, r *http.Request, orgID uu
 		case httpapi.IsUnauthorizedOrNotFound(err):
 			v.Check("organization", fmt.Sprintf("no organization %q exists that you may read", filter.Organization))
 		case err != nil:
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return p, false
 		case orgID != uuid.Nil && org.ID != orgID:
 			v.Check("organization", "does not match the organization in the path")
@@ -350,7 +141,7 @@ func (api *API) templatesQuery(rw http.ResponseWriter, r *http.Request, orgID uu
 		case httpapi.IsUnauthorizedOrNotFound(err):
 			v.Check("author", fmt.Sprintf("no user %q exists that you may read", filter.Author))
 		case err != nil:
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return p, false
 		default:
 			p.AuthorID = u.ID
@@ -384,7 +175,7 @@ func (api *API) templatesByOrganization(rw http.ResponseWriter, r *http.Request)
 		return
 	}
 	rows, err := api.Database.GetAuthorizedTemplates(r.Context(), p)
-	httpapi.WriteList(rw, r, rows, err, convertTemplate)
+	httpapi.WriteList(rw, r, rows, err, convert.Template)
 }
 
 // @Summary Get all templates
@@ -403,7 +194,7 @@ func (api *API) fetchTemplates(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rows, err := api.Database.GetAuthorizedTemplates(r.Context(), p)
-	httpapi.WriteList(rw, r, rows, err, convertTemplate)
+	httpapi.WriteList(rw, r, rows, err, convert.Template)
 }
 
 // @Summary Get templates by organization and template name
@@ -417,7 +208,7 @@ func (api *API) fetchTemplates(rw http.ResponseWriter, r *http.Request) {
 // @Failure 404 {object} codersdk.Response
 // @Router /organizations/{organization}/templates/{templatename} [get]
 func (*API) templateByOrganizationAndName(rw http.ResponseWriter, r *http.Request) {
-	httpapi.Write(r.Context(), rw, http.StatusOK, convertTemplate(httpmw.TemplateParam(r)))
+	httpapi.Write(r.Context(), rw, http.StatusOK, convert.Template(httpmw.TemplateParam(r)))
 }
 
 // @Summary Get template version by organization, template, and name
@@ -457,7 +248,7 @@ func (api *API) previousTemplateVersionByOrganizationTemplateAndName(rw http.Res
 		return
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return
 	}
 	api.writeTemplateVersion(rw, r, http.StatusOK, prev)
@@ -473,7 +264,7 @@ func (api *API) previousTemplateVersionByOrganizationTemplateAndName(rw http.Res
 // @Failure 404 {object} codersdk.Response
 // @Router /templates/{template} [get]
 func (api *API) template(rw http.ResponseWriter, r *http.Request) {
-	httpapi.Write(r.Context(), rw, http.StatusOK, convertTemplate(httpmw.TemplateParam(r)))
+	httpapi.Write(r.Context(), rw, http.StatusOK, convert.Template(httpmw.TemplateParam(r)))
 }
 
 // @Summary Update template settings by ID
@@ -500,143 +291,29 @@ func (api *API) template(rw http.ResponseWriter, r *http.Request) {
 // @Router /templates/{template} [patch]
 func (api *API) patchTemplateMeta(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	auth := httpmw.APIKeyAuthorization(r)
 	t := httpmw.TemplateParam(r)
 	var req codersdk.UpdateTemplateMeta
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
-	if auth.Actor.Authorize(rbac.ActionUpdate, t.RBACObject()) != nil {
-		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template."})
+	changed, err := api.templateService().Update(ctx, templates.UpdateRequest{
+		Template: t, Actor: httpmw.APIKeyAuthorization(r).Actor, Meta: req,
+	})
+	if err != nil {
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
-
-	p := database.UpdateTemplateMetaByIDParams{
-		ID: t.ID, Name: t.Name, DisplayName: t.DisplayName, Description: t.Description, Icon: t.Icon,
-		DefaultTtl: t.DefaultTtl, ActivityBump: t.ActivityBump,
-		AutostopRequirementDaysOfWeek: t.AutostopRequirementDaysOfWeek, AutostopRequirementWeeks: t.AutostopRequirementWeeks,
-		AutostartBlockDaysOfWeek: t.AutostartBlockDaysOfWeek,
-		AllowUserAutostart:       t.AllowUserAutostart, AllowUserAutostop: t.AllowUserAutostop,
-		AllowUserCancelWorkspaceJobs: t.AllowUserCancelWorkspaceJobs,
-		FailureTtl:                   t.FailureTtl, TimeTilDormant: t.TimeTilDormant, TimeTilDormantAutodelete: t.TimeTilDormantAutodelete,
-		RequireActiveVersion: t.RequireActiveVersion, Deprecated: t.Deprecated,
-		MaxPortSharingLevel: t.MaxPortSharingLevel, UseClassicParameterFlow: t.UseClassicParameterFlow,
-		CorsBehavior: t.CorsBehavior,
-	}
-	var v httpapi.Validations
-	if req.Name != "" {
-		v.Check("name", httpapi.NameValid(req.Name))
-		p.Name = req.Name
-	}
-	if req.DisplayName != nil {
-		p.DisplayName = *req.DisplayName
-	}
-	if req.Description != nil {
-		p.Description = *req.Description
-	}
-	if req.Icon != nil {
-		p.Icon = *req.Icon
-	}
-	checkTemplateDisplay(&v, p.DisplayName, p.Description)
-	duration := func(field string, ms int64, cleanup bool, dst *int64) {
-		*dst = int64(checkMillis(&v, field, ms, cleanup))
-	}
-	duration("default_ttl_ms", req.DefaultTTLMillis, false, &p.DefaultTtl)
-	duration("activity_bump_ms", req.ActivityBumpMillis, false, &p.ActivityBump)
-	duration("failure_ttl_ms", req.FailureTTLMillis, true, &p.FailureTtl)
-	duration("time_til_dormant_ms", req.TimeTilDormantMillis, true, &p.TimeTilDormant)
-	duration("time_til_dormant_autodelete_ms", req.TimeTilDormantAutoDeleteMillis, true, &p.TimeTilDormantAutodelete)
-	s := templateSchedule{
-		autostopWeeks:     p.AutostopRequirementWeeks,
-		maxPortShareLevel: codersdk.WorkspaceAgentPortShareLevel(p.MaxPortSharingLevel),
-		corsBehavior:      codersdk.CORSBehavior(p.CorsBehavior),
-	}
-	if req.AutostopRequirement != nil {
-		p.AutostopRequirementDaysOfWeek = int16(checkWeekdays(&v, "autostop_requirement.days_of_week", req.AutostopRequirement.DaysOfWeek))
-		s.autostopWeeks = req.AutostopRequirement.Weeks
-		if s.autostopWeeks == 0 {
-			s.autostopWeeks = 1
-		}
-		p.AutostopRequirementWeeks = s.autostopWeeks
-	}
-	if req.AutostartRequirement != nil {
-		days := checkWeekdays(&v, "autostart_requirement.days_of_week", req.AutostartRequirement.DaysOfWeek)
-		p.AutostartBlockDaysOfWeek = int16(^days & 0x7f)
-	}
-	if req.MaxPortShareLevel != nil {
-		s.maxPortShareLevel = *req.MaxPortShareLevel
-		p.MaxPortSharingLevel = string(*req.MaxPortShareLevel)
-	}
-	if req.CORSBehavior != nil {
-		s.corsBehavior = *req.CORSBehavior
-		p.CorsBehavior = string(*req.CORSBehavior)
-	}
-	s.validate(&v)
-	p.AllowUserAutostart, p.AllowUserAutostop = req.AllowUserAutostart, req.AllowUserAutostop
-	p.AllowUserCancelWorkspaceJobs, p.RequireActiveVersion = req.AllowUserCancelWorkspaceJobs, req.RequireActiveVersion
-	if req.UseClassicParameterFlow != nil {
-		p.UseClassicParameterFlow = *req.UseClassicParameterFlow
-	}
-	if req.DeprecationMessage != nil {
-		p.Deprecated = *req.DeprecationMessage
-	}
-	if len(v) > 0 {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid template settings.", Validations: v})
-		return
-	}
-
-	groupACL := database.ParseACL(t.GroupAcl)
-	_, everyone := groupACL[t.OrganizationID]
-	dropEveryone := req.DisableEveryoneGroupAccess && everyone
-	unchanged := p == database.UpdateTemplateMetaByIDParams{
-		ID: t.ID, Name: t.Name, DisplayName: t.DisplayName, Description: t.Description, Icon: t.Icon,
-		DefaultTtl: t.DefaultTtl, ActivityBump: t.ActivityBump,
-		AutostopRequirementDaysOfWeek: t.AutostopRequirementDaysOfWeek, AutostopRequirementWeeks: t.AutostopRequirementWeeks,
-		AutostartBlockDaysOfWeek: t.AutostartBlockDaysOfWeek,
-		AllowUserAutostart:       t.AllowUserAutostart, AllowUserAutostop: t.AllowUserAutostop,
-		AllowUserCancelWorkspaceJobs: t.AllowUserCancelWorkspaceJobs,
-		FailureTtl:                   t.FailureTtl, TimeTilDormant: t.TimeTilDormant, TimeTilDormantAutodelete: t.TimeTilDormantAutodelete,
-		RequireActiveVersion: t.RequireActiveVersion, Deprecated: t.Deprecated,
-		MaxPortSharingLevel: t.MaxPortSharingLevel, UseClassicParameterFlow: t.UseClassicParameterFlow,
-		CorsBehavior: t.CorsBehavior,
-	}
-	if unchanged && !dropEveryone {
+	if !changed {
 		rw.WriteHeader(http.StatusNotModified)
-		return
-	}
-	p.UpdatedAt = dbtime.Now()
-	err := api.Database.InTx(ctx, func(tx database.Store) error {
-		if err := tx.UpdateTemplateMetaByID(ctx, p); err != nil {
-			return err
-		}
-		if !dropEveryone {
-			return nil
-		}
-		delete(groupACL, t.OrganizationID)
-		acl, err := json.Marshal(groupACL)
-		if err != nil {
-			return err
-		}
-		return tx.UpdateTemplateACLByID(ctx, database.UpdateTemplateACLByIDParams{ID: t.ID, UserAcl: t.UserAcl, GroupAcl: acl})
-	}, nil)
-	switch {
-	case database.IsUniqueViolation(err, "templates_organization_name_lower_idx"):
-		writeTemplateConflict(ctx, rw, p.Name)
-		return
-	case dbauthz.IsNotAuthorizedError(err):
-		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template."})
-		return
-	case err != nil:
-		httpapi.InternalServerError(rw, err)
 		return
 	}
 	updated, err := api.Database.GetTemplateByID(ctx, t.ID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Updated(ctx, t, updated)
-	httpapi.Write(ctx, rw, http.StatusOK, convertTemplate(updated))
+	httpapi.Write(ctx, rw, http.StatusOK, convert.Template(updated))
 }
 
 // @Summary Delete template by ID
@@ -656,7 +333,7 @@ func (api *API) deleteTemplate(rw http.ResponseWriter, r *http.Request) {
 	t := httpmw.TemplateParam(r)
 	count, err := api.Database.GetWorkspaceCountByTemplateID(ctx, t.ID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if count > 0 {
@@ -671,7 +348,7 @@ func (api *API) deleteTemplate(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to delete this template."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Deleted(ctx, t)
@@ -710,7 +387,7 @@ func (api *API) templateVersionsByTemplate(rw http.ResponseWriter, r *http.Reque
 		if httpapi.IsUnauthorizedOrNotFound(err) || (err == nil && after.TemplateID.UUID != t.ID) {
 			errs = append(errs, codersdk.ValidationError{Field: "after_id", Detail: "must be a version of this template"})
 		} else if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 	}
@@ -722,12 +399,12 @@ func (api *API) templateVersionsByTemplate(rw http.ResponseWriter, r *http.Reque
 		TemplateID: t.ID, IncludeArchived: includeArchived, AfterID: page.AfterID, OffsetOpt: page.Offset, LimitOpt: page.Limit,
 	})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	out, err := api.templateVersionsResponse(ctx, versions)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, out)
@@ -759,8 +436,8 @@ func (api *API) templateVersionsResponse(ctx context.Context, versions []databas
 			}
 			creators[v.CreatedBy] = creator
 		}
-		job := convertProvisionerJob(row.ProvisionerJob, convert.JobExtras{QueuePosition: row.QueuePosition, QueueSize: row.QueueSize, Version: &v})
-		out = append(out, convertTemplateVersion(v, job, creator, nil))
+		job := convert.ProvisionerJob(row.ProvisionerJob, convert.JobExtras{QueuePosition: row.QueuePosition, QueueSize: row.QueueSize, Version: &v})
+		out = append(out, convert.TemplateVersion(v, job, creator, nil))
 	}
 	return out, nil
 }
@@ -802,6 +479,8 @@ func (api *API) patchActiveTemplateVersion(rw http.ResponseWriter, r *http.Reque
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
+	// dbauthz checks this on the update too; checked first so that who may
+	// not change the template learns nothing about its versions.
 	if auth.Actor.Authorize(rbac.ActionUpdate, t.RBACObject()) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template."})
 		return
@@ -821,7 +500,7 @@ func (api *API) patchActiveTemplateVersion(rw http.ResponseWriter, r *http.Reque
 		invalid("no template version with this ID exists")
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	case version.TemplateID.UUID != t.ID:
 		invalid("the version does not belong to this template")
@@ -834,7 +513,7 @@ func (api *API) patchActiveTemplateVersion(rw http.ResponseWriter, r *http.Reque
 	if !ok {
 		return
 	}
-	if status := provisionerJobStatus(job); status != codersdk.ProvisionerJobSucceeded {
+	if status := convert.ProvisionerJobStatus(job); status != codersdk.ProvisionerJobSucceeded {
 		invalid(fmt.Sprintf("the version's import is %s; only a successfully imported version can be active", status))
 		return
 	}
@@ -846,7 +525,7 @@ func (api *API) patchActiveTemplateVersion(rw http.ResponseWriter, r *http.Reque
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.SetDiff(ctx, map[string]any{"active_version_id": t.ActiveVersionID}, map[string]any{"active_version_id": version.ID})
@@ -883,7 +562,7 @@ func (api *API) postArchiveTemplateVersions(rw http.ResponseWriter, r *http.Requ
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this template."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if ids == nil {
@@ -931,7 +610,7 @@ func (api *API) templateDAUs(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to view this template's insights."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	out := codersdk.DAUsResponse{Entries: make([]codersdk.DAUEntry, 0, len(rows)), TZHourOffset: offset}
@@ -970,7 +649,7 @@ func (*API) templateExamplesByOrganization(rw http.ResponseWriter, r *http.Reque
 func writeExamples(rw http.ResponseWriter, r *http.Request) {
 	list, err := examples.List()
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return
 	}
 	httpapi.Write(r.Context(), rw, http.StatusOK, list)

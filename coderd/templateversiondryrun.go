@@ -3,21 +3,19 @@ package coderd
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 
 	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
 	"github.com/devplane/devplane/coderd/convert"
+	"github.com/devplane/devplane/coderd/domain/templateversion"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
-	"github.com/devplane/devplane/coderd/provisionerd"
+	"github.com/devplane/devplane/coderd/jobinput"
 	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
-	"github.com/devplane/devplane/database/dbauthz"
-	"github.com/devplane/devplane/database/dbtime"
 )
 
 // @Summary Create template version dry-run
@@ -44,82 +42,13 @@ func (api *API) postTemplateVersionDryRun(rw http.ResponseWriter, r *http.Reques
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
-
-	// A dry run is a workspace build in all but name: whoever may build
-	// from the template may plan one. A version not yet attached has no
-	// users, only its template admins.
-	obj, err := api.templateVersionObject(ctx, version)
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	action := rbac.ActionUpdate
-	if version.TemplateID.Valid {
-		action = rbac.ActionUse
-	}
-	if auth.Actor.Authorize(action, obj) != nil {
-		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to dry-run this template version."})
-		return
-	}
-
-	versionJob, ok := api.templateVersionJob(rw, r, version)
-	if !ok {
-		return
-	}
-	if status := provisionerJobStatus(versionJob); status != codersdk.ProvisionerJobSucceeded {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
-			Message: fmt.Sprintf("The template version's import is %s; only a successfully imported version can be dry-run.", status),
-		})
-		return
-	}
-
-	params, v, err := api.resolveBuildParameters(ctx, version.ID, req.RichParameterValues, nil, uuid.Nil)
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	for i, vv := range req.UserVariableValues {
-		if vv.Name == "" {
-			v.Check(fmt.Sprintf("user_variable_values[%d].name", i), "must not be empty")
-		}
-	}
-	if len(v) > 0 {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid dry-run request.", Validations: v})
-		return
-	}
-
-	input := provisionerd.DryRunJobInput{
-		TemplateVersionID:   version.ID,
-		WorkspaceName:       req.WorkspaceName,
-		RichParameterValues: make([]provisionerd.ParameterValue, 0, len(params)),
-		UserVariableValues:  make([]provisionerd.VariableValue, 0, len(req.UserVariableValues)),
-	}
-	for _, p := range params {
-		input.RichParameterValues = append(input.RichParameterValues, provisionerd.ParameterValue{Name: p.Name, Value: p.Value})
-	}
-	for _, vv := range req.UserVariableValues {
-		input.UserVariableValues = append(input.UserVariableValues, provisionerd.VariableValue{Name: vv.Name, Value: vv.Value})
-	}
-	rawInput, err := json.Marshal(input)
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-
-	now := dbtime.Now()
-	// Members may not create jobs; their right to this one was checked
-	// above, so the job is inserted as the workspace builder, as a build's
-	// is. It runs like the import did: same file, daemon kind and tags.
-	job, err := api.Database.InsertProvisionerJob(dbauthz.AsWorkspaceBuilder(ctx), database.InsertProvisionerJobParams{
-		ID: uuid.New(), CreatedAt: now, UpdatedAt: now, OrganizationID: version.OrganizationID,
-		InitiatorID: auth.Key.UserID, Provisioner: versionJob.Provisioner, Type: database.ProvisionerJobTypeTemplateVersionDryRun,
-		FileID: versionJob.FileID, Input: rawInput, Tags: versionJob.Tags,
+	job, err := api.templateVersions().DryRun(ctx, templateversion.DryRunRequest{
+		Version: version, Initiator: auth.Key.UserID, Actor: auth.Actor, DryRun: req,
 	})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
-	api.publishJobPosted(ctx, job)
 	api.writeDryRunJob(rw, r, http.StatusCreated, version, job)
 }
 
@@ -130,7 +59,7 @@ func (api *API) writeDryRunJob(rw http.ResponseWriter, r *http.Request, status i
 	extra := convert.JobExtras{Version: &version}
 	jobs, err := api.loadJobs(ctx, []uuid.UUID{job.ID})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if row, ok := jobs[job.ID]; ok {
@@ -140,12 +69,12 @@ func (api *API) writeDryRunJob(rw http.ResponseWriter, r *http.Request, status i
 	if job.WorkerID.Valid {
 		names, err := api.loadDaemonNames(ctx, job.OrganizationID)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		extra.WorkerName = names[job.WorkerID.UUID]
 	}
-	httpapi.Write(ctx, rw, status, convertProvisionerJob(job, extra))
+	httpapi.Write(ctx, rw, status, convert.ProvisionerJob(job, extra))
 }
 
 // extractDryRunJob loads {jobID}, a dry run of the version in the path
@@ -164,7 +93,7 @@ func (api *API) extractDryRunJob() func(http.Handler) http.Handler {
 		if job.Type != database.ProvisionerJobTypeTemplateVersionDryRun {
 			return database.ProvisionerJob{}, database.ErrNoRows
 		}
-		var input provisionerd.DryRunJobInput
+		var input jobinput.TemplateVersionDryRun
 		if err := json.Unmarshal(job.Input, &input); err != nil {
 			return database.ProvisionerJob{}, xerrors.Errorf("input of dry-run job %s: %w", job.ID, err)
 		}
@@ -240,12 +169,8 @@ func (api *API) templateVersionDryRunResources(rw http.ResponseWriter, r *http.R
 	ctx := r.Context()
 	_, job := dryRunJob(r)
 	resources, err := api.loadJobResources(ctx, job.ID)
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, resources)
@@ -280,7 +205,7 @@ func (api *API) templateVersionDryRunMatchedProvisioners(rw http.ResponseWriter,
 		err = xerrors.New("could not list the organization's provisioner daemons")
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, matched)
@@ -308,7 +233,7 @@ func (api *API) patchTemplateVersionDryRunCancel(rw http.ResponseWriter, r *http
 	// (dbauthz holds the same rule).
 	obj, err := api.templateVersionObject(ctx, version)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if auth.Actor.Authorize(rbac.ActionUpdate, obj) != nil {

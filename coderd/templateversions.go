@@ -3,11 +3,8 @@ package coderd
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
-	"regexp"
 
 	"cdr.dev/slog"
 	"github.com/google/uuid"
@@ -15,6 +12,7 @@ import (
 
 	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/convert"
+	"github.com/devplane/devplane/coderd/domain/templateversion"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
@@ -23,107 +21,12 @@ import (
 	"github.com/devplane/devplane/database/dbauthz"
 	"github.com/devplane/devplane/database/dbtime"
 	"github.com/devplane/devplane/database/pubsub"
-	"github.com/devplane/devplane/examples"
 )
-
-// Template version names allow what Coder's do: letters and digits, with
-// single '_', '.' or '-' between them.
-var templateVersionNameRegex = regexp.MustCompile(`^[a-zA-Z0-9]+(?:[_.-][a-zA-Z0-9]+)*$`)
-
-const (
-	maxTemplateVersionNameLength    = 64
-	maxTemplateVersionMessageLength = 1 << 20
-)
-
-// templateVersionNameProblem explains why name cannot name a version, or
-// returns "".
-func templateVersionNameProblem(name string) string {
-	switch {
-	case len(name) > maxTemplateVersionNameLength:
-		return fmt.Sprintf("must be at most %d characters", maxTemplateVersionNameLength)
-	case !templateVersionNameRegex.MatchString(name):
-		return `must be letters and digits with single "_", "." or "-" between them (e.g. "v1.2-beta")`
-	}
-	return ""
-}
-
-func templateVersionMessageProblem(message string) string {
-	if len(message) > maxTemplateVersionMessageLength {
-		return fmt.Sprintf("must be at most %d bytes", maxTemplateVersionMessageLength)
-	}
-	return ""
-}
-
-// Words for generated version names: "brave_turing3".
-var (
-	nameAdjectives = []string{
-		"agile", "amber", "bold", "brave", "bright", "calm", "clever", "cosmic", "crisp", "eager",
-		"fancy", "gentle", "happy", "jolly", "keen", "kind", "lively", "lucid", "merry", "nimble",
-		"noble", "plucky", "proud", "quick", "quiet", "rapid", "serene", "sharp", "shiny", "silent",
-		"snappy", "steady", "sunny", "swift", "tidy", "upbeat", "vivid", "witty", "zany", "zen",
-	}
-	nameScientists = []string{
-		"babbage", "bardeen", "bohr", "curie", "darwin", "dijkstra", "einstein", "euler", "faraday", "fermi",
-		"feynman", "franklin", "galileo", "gauss", "goodall", "hamilton", "hopper", "hypatia", "johnson", "kepler",
-		"knuth", "lamarr", "lovelace", "maxwell", "meitner", "mendel", "newton", "noether", "pascal", "planck",
-		"ritchie", "sagan", "shannon", "somerville", "tesla", "thompson", "turing", "volta", "wilson", "wozniak",
-	}
-)
-
-// friendlyVersionName generates a name such as "brave_turing3".
-func friendlyVersionName() string {
-	//nolint:gosec // Names need variety, not secrecy.
-	return fmt.Sprintf("%s_%s%d", nameAdjectives[rand.IntN(len(nameAdjectives))],
-		nameScientists[rand.IntN(len(nameScientists))], rand.IntN(10))
-}
-
-// provisionerJobTags completes the tags a job is enqueued with, as Coder
-// does: without a scope a job is the organization's; a user-scoped job
-// belongs to its initiator; an organization-scoped job has no owner.
-func provisionerJobTags(in map[string]string, initiator uuid.UUID) map[string]string {
-	tags := make(map[string]string, len(in)+1)
-	for k, v := range in {
-		tags[k] = v
-	}
-	if tags["scope"] == "" {
-		tags["scope"] = "organization"
-	}
-	switch tags["scope"] {
-	case "user":
-		tags["owner"] = initiator.String()
-	case "organization":
-		delete(tags, "owner")
-	}
-	return tags
-}
-
-// templateVersionImportInput is the input of a template_version_import
-// job, read by the provisioner daemon.
-type templateVersionImportInput struct {
-	TemplateVersionID  uuid.UUID                `json:"template_version_id"`
-	UserVariableValues []codersdk.VariableValue `json:"user_variable_values"`
-}
-
-// jobPosting is the message of pubsub.EventProvisionerJobPosted. Daemons
-// take any message as "look for work".
-type jobPosting struct {
-	OrganizationID  uuid.UUID         `json:"organization_id"`
-	ProvisionerType string            `json:"provisioner_type"`
-	Tags            map[string]string `json:"tags"`
-}
 
 // publishJobPosted wakes idle daemons. Failing to is not fatal: daemons
 // also poll.
 func (api *API) publishJobPosted(ctx context.Context, job database.ProvisionerJob) {
-	msg, err := json.Marshal(jobPosting{
-		OrganizationID: job.OrganizationID, ProvisionerType: string(job.Provisioner), Tags: jsonStringMap(job.Tags),
-	})
-	if err == nil {
-		err = api.Pubsub.Publish(pubsub.EventProvisionerJobPosted, msg)
-	}
-	if err != nil {
-		api.Logger.Warn(ctx, "publish provisioner job posted", slog.F("job_id", job.ID), slog.Error(err))
-	}
+	api.events().JobPosted(ctx, job)
 }
 
 // publishJobLogs tells log followers (and the daemon running the job) to
@@ -142,7 +45,7 @@ func (api *API) loadMatchedProvisioners(ctx context.Context, job database.Provis
 	if err != nil {
 		return nil, err
 	}
-	return matchDaemons(job, rows, dbtime.Now()), nil
+	return convert.MatchDaemons(job, rows, dbtime.Now()), nil
 }
 
 // loadOrganizationDaemons loads an organization's daemons: nil (not an error)
@@ -185,7 +88,7 @@ func (api *API) loadTemplateVersion(ctx context.Context, v database.TemplateVers
 	if !ok {
 		return codersdk.TemplateVersion{}, xerrors.Errorf("the import job %s of template version %s is not readable", v.JobID, v.ID)
 	}
-	job := convertProvisionerJob(row.ProvisionerJob, convert.JobExtras{
+	job := convert.ProvisionerJob(row.ProvisionerJob, convert.JobExtras{
 		QueuePosition: row.QueuePosition, QueueSize: row.QueueSize, Version: &v,
 	})
 	if job.WorkerID != nil {
@@ -205,14 +108,14 @@ func (api *API) loadTemplateVersion(ctx context.Context, v database.TemplateVers
 			return codersdk.TemplateVersion{}, err
 		}
 	}
-	return convertTemplateVersion(v, job, createdBy, matched), nil
+	return convert.TemplateVersion(v, job, createdBy, matched), nil
 }
 
 // writeTemplateVersion answers with the version as the API shows it.
 func (api *API) writeTemplateVersion(rw http.ResponseWriter, r *http.Request, status int, v database.TemplateVersion) {
 	out, err := api.loadTemplateVersion(r.Context(), v)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return
 	}
 	httpapi.Write(r.Context(), rw, status, out)
@@ -235,156 +138,18 @@ func (api *API) writeTemplateVersion(rw http.ResponseWriter, r *http.Request, st
 func (api *API) postTemplateVersionsByOrganization(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	auth := httpmw.APIKeyAuthorization(r)
-	org := httpmw.OrganizationParam(r)
 	var req codersdk.CreateTemplateVersionRequest
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
-	// dbauthz enforces this too; checking first answers 403 before any
-	// field-level feedback about files the caller could not use anyway.
-	if auth.Actor.Authorize(rbac.ActionCreate, rbac.ResourceTemplate.InOrg(org.ID)) != nil {
-		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to create template versions in this organization."})
-		return
-	}
-
-	var v httpapi.Validations
-	switch {
-	case req.ExampleID != "" && req.FileID != uuid.Nil:
-		v.Check("example_id", "give either file_id or example_id, not both")
-	case req.ExampleID == "" && req.FileID == uuid.Nil:
-		v.Check("file_id", "is required (upload the template with POST /files first, or name a built-in example with example_id)")
-	}
-	if req.StorageMethod != "" && req.StorageMethod != codersdk.ProvisionerStorageMethodFile {
-		v.Check("storage_method", `must be "file"`)
-	}
-	if req.Provisioner != codersdk.ProvisionerTypeEcho && req.Provisioner != codersdk.ProvisionerTypeTerraform {
-		v.Check("provisioner", `must be "terraform" or "echo"`)
-	}
-	var template *database.Template
-	if req.TemplateID != uuid.Nil {
-		t, err := api.Database.GetTemplateByID(ctx, req.TemplateID)
-		switch {
-		case httpapi.IsUnauthorizedOrNotFound(err) || (err == nil && (t.Deleted || t.OrganizationID != org.ID)):
-			v.Check("template_id", "no template with this ID exists in this organization")
-		case err != nil:
-			httpapi.InternalServerError(rw, err)
-			return
-		default:
-			template = &t
-		}
-	}
-	if req.Name != "" {
-		v.Check("name", templateVersionNameProblem(req.Name))
-	}
-	v.Check("message", templateVersionMessageProblem(req.Message))
-	for i, vv := range req.UserVariableValues {
-		if vv.Name == "" {
-			v.Check(fmt.Sprintf("user_variable_values[%d].name", i), "must not be empty")
-		}
-	}
-	for k := range req.ProvisionerTags {
-		if k == "" {
-			v.Check("tags", "tag names must not be empty")
-			break
-		}
-	}
-	if len(v) == 0 && template != nil && auth.Actor.Authorize(rbac.ActionUpdate, template.RBACObject()) != nil {
-		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to add versions to this template."})
-		return
-	}
-	if len(v) == 0 && req.ExampleID != "" {
-		fileID, err := api.exampleFile(ctx, req.ExampleID, auth.Key.UserID)
-		switch {
-		case errors.Is(err, examples.ErrNotFound):
-			v.Check("example_id", fmt.Sprintf("no built-in example %q exists (see GET /templates/examples)", req.ExampleID))
-		case dbauthz.IsNotAuthorizedError(err):
-			httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to upload files."})
-			return
-		case err != nil:
-			httpapi.InternalServerError(rw, err)
-			return
-		}
-		req.FileID = fileID
-	} else if len(v) == 0 {
-		// The file must be one the caller may read.
-		_, err := api.Database.GetFileByID(ctx, req.FileID)
-		if httpapi.IsUnauthorizedOrNotFound(err) {
-			v.Check("file_id", "no file with this ID exists that you may read")
-		} else if err != nil {
-			httpapi.InternalServerError(rw, err)
-			return
-		}
-	}
-	if len(v) > 0 {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid template version.", Validations: v})
-		return
-	}
-	name := req.Name
-	if name == "" {
-		name = friendlyVersionName()
-	}
-	vars := req.UserVariableValues
-	if vars == nil {
-		vars = []codersdk.VariableValue{}
-	}
-
-	versionID := uuid.New()
-	input, err := json.Marshal(templateVersionImportInput{TemplateVersionID: versionID, UserVariableValues: vars})
+	version, _, err := api.templateVersions().Create(ctx, templateversion.CreateRequest{
+		Organization: httpmw.OrganizationParam(r).ID, Initiator: auth.Key.UserID, Actor: auth.Actor, Version: req,
+	})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	tags, err := json.Marshal(provisionerJobTags(req.ProvisionerTags, auth.Key.UserID))
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-
-	var (
-		job     database.ProvisionerJob
-		version database.TemplateVersion
-	)
-	err = api.Database.InTx(ctx, func(tx database.Store) error {
-		now := dbtime.Now()
-		var err error
-		job, err = tx.InsertProvisionerJob(ctx, database.InsertProvisionerJobParams{
-			ID: uuid.New(), CreatedAt: now, UpdatedAt: now, OrganizationID: org.ID, InitiatorID: auth.Key.UserID,
-			Provisioner: database.ProvisionerType(req.Provisioner), Type: database.ProvisionerJobTypeTemplateVersionImport,
-			FileID: req.FileID, Input: input, Tags: tags,
-		})
-		if err != nil {
-			return err
-		}
-		var templateID uuid.NullUUID
-		if template != nil {
-			templateID = uuid.NullUUID{UUID: template.ID, Valid: true}
-		}
-		var sourceExample *string
-		if req.ExampleID != "" {
-			sourceExample = &req.ExampleID
-		}
-		version, err = tx.InsertTemplateVersion(ctx, database.InsertTemplateVersionParams{
-			ID: versionID, TemplateID: templateID, OrganizationID: org.ID, CreatedAt: now, UpdatedAt: now,
-			Name: name, Message: req.Message, JobID: job.ID, CreatedBy: auth.Key.UserID, SourceExampleID: sourceExample,
-		})
-		return err
-	}, nil)
-	switch {
-	case database.IsUniqueViolation(err, "template_versions_template_name_lower_idx"):
-		httpapi.Write(ctx, rw, http.StatusConflict, codersdk.Response{
-			Message:     fmt.Sprintf("The template already has a version named %q.", name),
-			Validations: []codersdk.ValidationError{{Field: "name", Detail: "This value is already in use and should be unique."}},
-		})
-		return
-	case dbauthz.IsNotAuthorizedError(err):
-		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to create template versions in this organization."})
-		return
-	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Created(ctx, version)
-	api.publishJobPosted(ctx, job)
 	api.writeTemplateVersion(rw, r, http.StatusCreated, version)
 }
 
@@ -424,10 +189,10 @@ func (api *API) patchTemplateVersion(rw http.ResponseWriter, r *http.Request) {
 	}
 	var v httpapi.Validations
 	if req.Name != "" {
-		v.Check("name", templateVersionNameProblem(req.Name))
+		v.Check("name", templateversion.NameProblem(req.Name))
 	}
 	if req.Message != nil {
-		v.Check("message", templateVersionMessageProblem(*req.Message))
+		v.Check("message", templateversion.MessageProblem(*req.Message))
 	}
 	if len(v) > 0 {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid template version update.", Validations: v})
@@ -458,7 +223,7 @@ func (api *API) patchTemplateVersion(rw http.ResponseWriter, r *http.Request) {
 		httpapi.ResourceNotFound(rw)
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Updated(ctx, version, updated)
@@ -487,7 +252,7 @@ func (api *API) templateVersionJob(rw http.ResponseWriter, r *http.Request, v da
 		return job, false
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return job, false
 	}
 	return job, true
@@ -510,9 +275,11 @@ func (api *API) patchCancelTemplateVersion(rw http.ResponseWriter, r *http.Reque
 	ctx := r.Context()
 	auth := httpmw.APIKeyAuthorization(r)
 	version := httpmw.TemplateVersionParam(r)
+	// dbauthz checks this on the cancel too; checked first so that who may
+	// not cancel hears 403 rather than whether the import already finished.
 	obj, err := api.templateVersionObject(ctx, version)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if auth.Actor.Authorize(rbac.ActionUpdate, obj) != nil {
@@ -567,9 +334,11 @@ func (api *API) setArchiveTemplateVersion(rw http.ResponseWriter, r *http.Reques
 	if archive {
 		word = "archived"
 	}
+	// dbauthz checks this on the update too; checked first so that who may
+	// not archive hears 403 rather than whether the version is in use.
 	obj, err := api.templateVersionObject(ctx, version)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if auth.Actor.Authorize(rbac.ActionUpdate, obj) != nil {
@@ -583,7 +352,7 @@ func (api *API) setArchiveTemplateVersion(rw http.ResponseWriter, r *http.Reques
 	if archive && version.TemplateID.Valid {
 		t, err := api.Database.GetTemplateByID(ctx, version.TemplateID.UUID)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		if t.ActiveVersionID == version.ID {
@@ -599,7 +368,7 @@ func (api *API) setArchiveTemplateVersion(rw http.ResponseWriter, r *http.Reques
 		if !ok {
 			return
 		}
-		if status := provisionerJobStatus(job); status.Active() {
+		if status := convert.ProvisionerJobStatus(job); status.Active() {
 			httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
 				Message: "A template version cannot be archived while its import is " + string(status) + ".",
 				Detail:  "Wait for the import to finish, or cancel it first.",
@@ -618,7 +387,7 @@ func (api *API) setArchiveTemplateVersion(rw http.ResponseWriter, r *http.Reques
 		httpapi.ResourceNotFound(rw)
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Updated(ctx, version, updated)
@@ -663,12 +432,8 @@ func (api *API) templateVersionResources(rw http.ResponseWriter, r *http.Request
 	ctx := r.Context()
 	version := httpmw.TemplateVersionParam(r)
 	resources, err := api.loadJobResources(ctx, version.JobID)
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	start := make([]codersdk.WorkspaceResource, 0, len(resources))
@@ -709,7 +474,7 @@ func (api *API) loadJobResources(ctx context.Context, jobID uuid.UUID) ([]coders
 // @Router /templateversions/{templateversion}/rich-parameters [get]
 func (api *API) templateVersionRichParameters(rw http.ResponseWriter, r *http.Request) {
 	params, err := api.Database.GetTemplateVersionParameters(r.Context(), httpmw.TemplateVersionParam(r).ID)
-	httpapi.WriteListFallible(rw, r, params, err, convertTemplateVersionParameter)
+	httpapi.WriteListFallible(rw, r, params, err, convert.TemplateVersionParameter)
 }
 
 // @Summary Get template variables by template version
@@ -724,7 +489,7 @@ func (api *API) templateVersionRichParameters(rw http.ResponseWriter, r *http.Re
 // @Router /templateversions/{templateversion}/variables [get]
 func (api *API) templateVersionVariables(rw http.ResponseWriter, r *http.Request) {
 	vars, err := api.Database.GetTemplateVersionVariables(r.Context(), httpmw.TemplateVersionParam(r).ID)
-	httpapi.WriteList(rw, r, vars, err, convertTemplateVersionVariable)
+	httpapi.WriteList(rw, r, vars, err, convert.TemplateVersionVariable)
 }
 
 // @Summary Get template version presets
@@ -738,7 +503,7 @@ func (api *API) templateVersionVariables(rw http.ResponseWriter, r *http.Request
 // @Router /templateversions/{templateversion}/presets [get]
 func (api *API) templateVersionPresets(rw http.ResponseWriter, r *http.Request) {
 	presets, err := api.Database.GetPresetsByTemplateVersionID(r.Context(), httpmw.TemplateVersionParam(r).ID)
-	httpapi.WriteListFallible(rw, r, presets, err, convertPreset)
+	httpapi.WriteListFallible(rw, r, presets, err, convert.Preset)
 }
 
 // externalAuthProvider is one entry of template_versions.external_auth_providers.

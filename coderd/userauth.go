@@ -1,6 +1,7 @@
 package coderd
 
 import (
+	"context"
 	"errors"
 	"math"
 	"net"
@@ -74,17 +75,17 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 	// Who tried, for failed attempts too; the actor is set only once the
 	// password is right.
 	audit.SetField(ctx, "email", req.Email)
-	var v httpapi.Validations
-	v.Check("email", httpapi.EmailValid(req.Email))
-	if req.Password == "" {
-		v.Check("password", "must not be empty")
-	}
-	if len(v) > 0 {
+	if v := loginProblems(req); len(v) > 0 {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid login request.", Validations: v})
 		return
 	}
-
-	attempt, wait := api.reserveLogin(r, req.Email)
+	attempt, wait, err := api.reserveLogin(r, req.Email)
+	if err != nil {
+		// Fail closed: without the count, guessing would be unlimited.
+		// An unreachable database answers 503 (httpapi's rule).
+		httpapi.InternalServerError(rw, err)
+		return
+	}
 	if attempt == nil {
 		writeRetryAfter(rw, wait)
 		httpapi.Write(ctx, rw, http.StatusTooManyRequests, codersdk.Response{
@@ -99,7 +100,7 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 	sysCtx := dbauthz.AsLogin(ctx)
 	user, err := api.Database.GetUserByEmailOrUsername(sysCtx, database.GetUserByEmailOrUsernameParams{Email: req.Email})
 	if err != nil && !errors.Is(err, database.ErrNoRows) {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if err == nil {
@@ -125,21 +126,55 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
+	if err := api.refreshOnLogin(sysCtx, user, req.Password); err != nil {
+		httpapi.WriteError(ctx, rw, err)
+		return
+	}
+	token, _, err := api.createAPIKey(sysCtx, createAPIKeyParams{
+		UserID: user.ID, LoginType: database.LoginTypePassword,
+		Lifetime: api.DeploymentValues.SessionConfig.DefaultDuration.Value(), RemoteIP: remoteIP(r),
+	})
+	if err != nil {
+		httpapi.WriteError(ctx, rw, err)
+		return
+	}
+	if err := api.Database.UpdateUserLastSeenAt(sysCtx, database.UpdateUserLastSeenAtParams{ID: user.ID, LastSeenAt: dbtime.Now()}); err != nil {
+		httpapi.WriteError(ctx, rw, err)
+		return
+	}
+	audit.SetUser(ctx, user.ID)
+	http.SetCookie(rw, api.sessionCookie(token, time.Now().Add(api.DeploymentValues.SessionConfig.DefaultDuration.Value())))
+	httpapi.Write(ctx, rw, http.StatusCreated, codersdk.LoginWithPasswordResponse{SessionToken: token})
+}
+
+// loginProblems are the field problems of a password login.
+func loginProblems(req codersdk.LoginWithPasswordRequest) httpapi.Validations {
+	var v httpapi.Validations
+	v.Check("email", httpapi.EmailValid(req.Email))
+	if req.Password == "" {
+		v.Check("password", "must not be empty")
+	}
+	return v
+}
+
+// refreshOnLogin is what a successful password login changes about the
+// user besides the session: a dormant user becomes active (logging in is
+// activity), and an outdated hash is redone. ctx carries the login actor.
+func (api *API) refreshOnLogin(ctx context.Context, user database.User, password string) error {
 	if user.Status == database.UserStatusDormant {
 		// Logging in is activity: a dormant user becomes active again.
-		if _, err := api.Database.UpdateUserStatus(sysCtx, database.UpdateUserStatusParams{
+		if _, err := api.Database.UpdateUserStatus(ctx, database.UpdateUserStatusParams{
 			ID: user.ID, Status: database.UserStatusActive, UpdatedAt: dbtime.Now(),
 		}); err != nil {
-			httpapi.InternalServerError(rw, err)
-			return
+			return err
 		}
 	}
 	if userpassword.NeedsRehash(user.HashedPassword) {
 		// Best effort: the login succeeds anyway, and the next one
 		// rehashes.
-		hashed, err := api.PasswordHasher.Hash(ctx, req.Password)
+		hashed, err := api.PasswordHasher.Hash(ctx, password)
 		if err == nil {
-			err = api.Database.UpdateUserHashedPassword(sysCtx, database.UpdateUserHashedPasswordParams{
+			err = api.Database.UpdateUserHashedPassword(ctx, database.UpdateUserHashedPasswordParams{
 				ID: user.ID, HashedPassword: hashed, UpdatedAt: dbtime.Now(),
 			})
 		}
@@ -147,22 +182,7 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 			api.Logger.Warn(ctx, "rehash password at login", slog.F("user_id", user.ID), slog.Error(err))
 		}
 	}
-
-	token, _, err := api.createAPIKey(sysCtx, createAPIKeyParams{
-		UserID: user.ID, LoginType: database.LoginTypePassword,
-		Lifetime: api.DeploymentValues.SessionConfig.DefaultDuration.Value(), RemoteIP: remoteIP(r),
-	})
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	if err := api.Database.UpdateUserLastSeenAt(sysCtx, database.UpdateUserLastSeenAtParams{ID: user.ID, LastSeenAt: dbtime.Now()}); err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	audit.SetUser(ctx, user.ID)
-	http.SetCookie(rw, api.sessionCookie(token, time.Now().Add(api.DeploymentValues.SessionConfig.DefaultDuration.Value())))
-	httpapi.Write(ctx, rw, http.StatusCreated, codersdk.LoginWithPasswordResponse{SessionToken: token})
+	return nil
 }
 
 // @Summary Log out user
@@ -185,7 +205,7 @@ func (api *API) postLogout(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil && !errors.Is(err, database.ErrNoRows) {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Deleted(ctx, auth.Key)
@@ -215,7 +235,8 @@ func remoteIP(r *http.Request) string {
 	return host
 }
 
-// Login limits, per replica. Keys are the client address (after
+// Login limits, shared by every replica through the database and kept
+// across restarts. Keys are the client address (after
 // --proxy-trusted-headers) with the account, and the address alone; never
 // the account alone, so nobody can lock a user out from elsewhere.
 var (
@@ -238,20 +259,27 @@ type loginAttempt struct {
 	pair, addr *loginlimit.Attempt
 }
 
+// loginLimitConfig is a login policy logging to the server's log.
+func loginLimitConfig(cfg loginlimit.Config, log slog.Logger) loginlimit.Config {
+	cfg.Logger = log.Named("loginlimit")
+	return cfg
+}
+
 // reserveLogin takes an attempt for this client on this account, or returns
-// nil and how long to wait.
-func (api *API) reserveLogin(r *http.Request, email string) (*loginAttempt, time.Duration) {
+// nil and how long to wait. An error means the counts could not be read.
+func (api *API) reserveLogin(r *http.Request, email string) (*loginAttempt, time.Duration, error) {
+	ctx := r.Context()
 	addr := httpmw.ClientAddressKey(r)
-	pair, wait := api.loginPairs.Reserve(addr + " " + strings.ToLower(email))
+	pair, wait, err := api.loginPairs.Reserve(ctx, addr+" "+strings.ToLower(email))
 	if pair == nil {
-		return nil, wait
+		return nil, wait, err
 	}
-	perAddr, wait := api.loginAddrs.Reserve(addr)
+	perAddr, wait, err := api.loginAddrs.Reserve(ctx, addr)
 	if perAddr == nil {
 		pair.Release()
-		return nil, wait
+		return nil, wait, err
 	}
-	return &loginAttempt{pair: pair, addr: perAddr}, 0
+	return &loginAttempt{pair: pair, addr: perAddr}, 0, nil
 }
 
 // fail counts a wrong password against both keys.
@@ -289,5 +317,5 @@ func writeHashError(rw http.ResponseWriter, r *http.Request, err error) {
 		})
 		return
 	}
-	httpapi.InternalServerError(rw, err)
+	httpapi.WriteError(r.Context(), rw, err)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/convert"
+	"github.com/devplane/devplane/coderd/domain"
 	"github.com/devplane/devplane/coderd/gitsshkey"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
@@ -38,7 +39,7 @@ func (api *API) firstUser(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	count, err := api.Database.GetUserCount(dbauthz.AsFirstUser(ctx))
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if count == 0 {
@@ -116,7 +117,7 @@ func (api *API) postFirstUser(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusCreated, resp)
@@ -204,66 +205,17 @@ func (api *API) postUser(rw http.ResponseWriter, r *http.Request) {
 		status = database.UserStatus(*req.UserStatus)
 	}
 
-	var v httpapi.Validations
-	v.Check("email", httpapi.EmailValid(req.Email))
-	v.Check("username", httpapi.NameValid(req.Username))
-	v.Check("name", httpapi.DisplayNameValid(req.Name))
-	switch req.UserLoginType {
-	case codersdk.LoginTypePassword:
-		v.Check("password", passwordProblem(req.Password))
-	case codersdk.LoginTypeNone:
-		if req.Password != "" {
-			v.Check("password", "must be empty for login_type \"none\"")
-		}
-	default:
-		v.Check("login_type", fmt.Sprintf("%q is not supported: use \"password\" or \"none\"", req.UserLoginType))
-	}
-	if !status.Valid() || status == database.UserStatusSuspended && req.UserStatus == nil {
-		v.Check("user_status", "must be \"active\", \"dormant\" or \"suspended\"")
-	}
-	if req.ServiceAccount {
-		v.Check("service_account", "service accounts are not supported")
-	}
-	if len(req.Roles) > 0 {
-		v.Check("roles", "assign roles with PUT /users/{user}/roles after creating the user")
-	}
-	if len(v) > 0 {
+	if v := newUserProblems(req, status); len(v) > 0 {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid user.", Validations: v})
 		return
 	}
-
-	orgIDs := req.OrganizationIDs
-	if len(orgIDs) == 0 {
-		org, err := api.Database.GetDefaultOrganization(ctx)
-		if dbauthz.IsNotAuthorizedError(err) {
-			// An actor that cannot even see the organization (a key
-			// scoped to application_connect) cannot create users in it.
-			httpapi.Forbidden(rw)
-			return
-		}
-		if err != nil {
-			httpapi.InternalServerError(rw, xerrors.Errorf("get default organization: %w", err))
-			return
-		}
-		orgIDs = []uuid.UUID{org.ID}
+	orgIDs, err := api.newUserOrganizations(ctx, req.OrganizationIDs)
+	if err != nil {
+		httpapi.WriteError(ctx, rw, err)
+		return
 	}
-	for _, id := range orgIDs {
-		if _, err := api.Database.GetOrganizationByID(ctx, id); err != nil {
-			if httpapi.IsUnauthorizedOrNotFound(err) {
-				httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
-					Message:     "Invalid user.",
-					Validations: []codersdk.ValidationError{{Field: "organization_ids", Detail: fmt.Sprintf("organization %s does not exist", id)}},
-				})
-				return
-			}
-			httpapi.InternalServerError(rw, err)
-			return
-		}
-	}
-
 	hashed := ""
 	if req.UserLoginType == codersdk.LoginTypePassword {
-		var err error
 		if hashed, err = api.PasswordHasher.Hash(ctx, req.Password); err != nil {
 			writeHashError(rw, r, err)
 			return
@@ -272,7 +224,7 @@ func (api *API) postUser(rw http.ResponseWriter, r *http.Request) {
 
 	audit.SetResource(ctx, audit.Resource{Target: req.Username})
 	var user database.User
-	err := api.Database.InTx(ctx, func(tx database.Store) error {
+	err = api.Database.InTx(ctx, func(tx database.Store) error {
 		var err error
 		user, err = insertUser(ctx, tx, insertUserParams{
 			Email: req.Email, Username: req.Username, Name: req.Name, HashedPassword: hashed,
@@ -297,11 +249,68 @@ func (api *API) postUser(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Forbidden(rw)
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Created(ctx, user)
 	httpapi.Write(ctx, rw, http.StatusCreated, convert.User(user, orgIDs))
+}
+
+// newUserProblems are the field problems of a user to create.
+func newUserProblems(req codersdk.CreateUserRequestWithOrgs, status database.UserStatus) httpapi.Validations {
+	var v httpapi.Validations
+	v.Check("email", httpapi.EmailValid(req.Email))
+	v.Check("username", httpapi.NameValid(req.Username))
+	v.Check("name", httpapi.DisplayNameValid(req.Name))
+	switch req.UserLoginType {
+	case codersdk.LoginTypePassword:
+		v.Check("password", passwordProblem(req.Password))
+	case codersdk.LoginTypeNone:
+		if req.Password != "" {
+			v.Check("password", "must be empty for login_type \"none\"")
+		}
+	default:
+		v.Check("login_type", fmt.Sprintf("%q is not supported: use \"password\" or \"none\"", req.UserLoginType))
+	}
+	if !status.Valid() || status == database.UserStatusSuspended && req.UserStatus == nil {
+		v.Check("user_status", "must be \"active\", \"dormant\" or \"suspended\"")
+	}
+	if req.ServiceAccount {
+		v.Check("service_account", "service accounts are not supported")
+	}
+	if len(req.Roles) > 0 {
+		v.Check("roles", "assign roles with PUT /users/{user}/roles after creating the user")
+	}
+	return v
+
+}
+
+// newUserOrganizations are the organizations a new user joins: those given,
+// which must exist, or the default one.
+func (api *API) newUserOrganizations(ctx context.Context, orgIDs []uuid.UUID) ([]uuid.UUID, error) {
+	if len(orgIDs) == 0 {
+		org, err := api.Database.GetDefaultOrganization(ctx)
+		if dbauthz.IsNotAuthorizedError(err) {
+			// An actor that cannot even see the organization (a key
+			// scoped to application_connect) cannot create users in it.
+			return nil, domain.Forbidden("Forbidden.", "")
+		}
+		if err != nil {
+			return nil, xerrors.Errorf("get default organization: %w", err)
+		}
+		return []uuid.UUID{org.ID}, nil
+	}
+	for _, id := range orgIDs {
+		_, err := api.Database.GetOrganizationByID(ctx, id)
+		if httpapi.IsUnauthorizedOrNotFound(err) {
+			return nil, domain.Invalid("Invalid user.",
+				domain.FieldError{Field: "organization_ids", Detail: fmt.Sprintf("organization %s does not exist", id)})
+		}
+		if err != nil {
+			return nil, xerrors.Errorf("get organization %s: %w", id, err)
+		}
+	}
+	return orgIDs, nil
 }
 
 // @Summary Get users
@@ -334,7 +343,7 @@ func (api *API) users(rw http.ResponseWriter, r *http.Request) {
 		AfterID: page.AfterID, OffsetOpt: page.Offset, LimitOpt: page.Limit,
 	})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	users := make([]database.User, 0, len(rows))
@@ -345,7 +354,7 @@ func (api *API) users(rw http.ResponseWriter, r *http.Request) {
 	}
 	converted, err := loadUsers(ctx, api.Database, users)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, codersdk.GetUsersResponse{Users: converted, Count: count})
@@ -363,7 +372,7 @@ func (api *API) userByName(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	users, err := loadUsers(ctx, api.Database, []database.User{httpmw.UserParam(r)})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, users[0])
@@ -374,7 +383,7 @@ func (api *API) writeUser(rw http.ResponseWriter, r *http.Request, user database
 	audit.Updated(r.Context(), httpmw.UserParam(r), user)
 	users, err := loadUsers(r.Context(), api.Database, []database.User{user})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return
 	}
 	httpapi.Write(r.Context(), rw, http.StatusOK, users[0])
@@ -429,7 +438,7 @@ func (api *API) deleteUser(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Deleted(ctx, user)
@@ -480,7 +489,7 @@ func (api *API) putUserProfile(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Forbidden(rw)
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	api.writeUser(rw, r, updated)
@@ -540,52 +549,60 @@ func (api *API) putUserPassword(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid password change.", Validations: v})
 		return
 	}
+	// An administrator's reset ends every session and token of the user, as
+	// upstream does; changing one's own keeps the session making the change.
+	keepKey := ""
+	if self {
+		keepKey = auth.Key.ID
+	}
 	hashed, err := api.PasswordHasher.Hash(ctx, req.Password)
 	if err != nil {
 		writeHashError(rw, r, err)
 		return
 	}
 	err = api.Database.InTx(ctx, func(tx database.Store) error {
-		if err := tx.UpdateUserHashedPassword(ctx, database.UpdateUserHashedPasswordParams{
-			ID: user.ID, HashedPassword: hashed, UpdatedAt: dbtime.Now(),
-		}); err != nil {
-			return err
-		}
-		if !self {
-			// An administrator's reset ends every session and token of
-			// the user, as upstream does.
-			return tx.DeleteAPIKeysByUserID(ctx, user.ID)
-		}
-		// Every other session and token of the user ends with the old
-		// password: a token minted with a stolen session must not outlive
-		// the change. The session making the change survives.
-		for _, lt := range database.AllLoginTypeValues() {
-			keys, err := tx.GetAPIKeysByUserID(ctx, database.GetAPIKeysByUserIDParams{UserID: user.ID, LoginType: lt})
-			if err != nil {
-				return err
-			}
-			for _, k := range keys {
-				if k.ID == auth.Key.ID {
-					continue
-				}
-				if err := tx.DeleteAPIKeyByID(ctx, k.ID); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		return setPasswordInTx(ctx, tx, user.ID, hashed, keepKey)
 	}, nil)
 	if dbauthz.IsNotAuthorizedError(err) {
 		httpapi.Forbidden(rw)
 		return
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	// That the password changed, never what to.
 	audit.SecretChanged(ctx, "hashed_password")
 	rw.WriteHeader(http.StatusNoContent)
+}
+
+// setPasswordInTx stores a new password hash and ends the user's sessions
+// and tokens but keepKey (none when empty): a token minted with a stolen
+// session must not outlive the change.
+func setPasswordInTx(ctx context.Context, tx database.Store, userID uuid.UUID, hashed, keepKey string) error {
+	if err := tx.UpdateUserHashedPassword(ctx, database.UpdateUserHashedPasswordParams{
+		ID: userID, HashedPassword: hashed, UpdatedAt: dbtime.Now(),
+	}); err != nil {
+		return err
+	}
+	if keepKey == "" {
+		return tx.DeleteAPIKeysByUserID(ctx, userID)
+	}
+	for _, lt := range database.AllLoginTypeValues() {
+		keys, err := tx.GetAPIKeysByUserID(ctx, database.GetAPIKeysByUserIDParams{UserID: userID, LoginType: lt})
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if k.ID == keepKey {
+				continue
+			}
+			if err := tx.DeleteAPIKeyByID(ctx, k.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // @Summary Activate user account
@@ -633,143 +650,10 @@ func (api *API) putUserStatus(rw http.ResponseWriter, r *http.Request, status da
 		return
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	api.writeUser(rw, r, updated)
-}
-
-// @Summary Get user roles
-// @ID get-user-roles
-// @Security CoderSessionToken
-// @Produce json
-// @Tags Users
-// @Param user path string true "User ID, username, or me"
-// @Success 200 {object} codersdk.UserRoles
-// @Router /users/{user}/roles [get]
-func (api *API) userRoles(rw http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	user := httpmw.UserParam(r)
-	resp := codersdk.UserRoles{
-		Roles:             append([]string{}, user.RbacRoles...),
-		OrganizationRoles: map[uuid.UUID][]string{},
-	}
-	rows, err := api.Database.GetOrganizationIDsByMemberIDs(ctx, []uuid.UUID{user.ID})
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	for _, row := range rows {
-		for _, orgID := range row.OrganizationIds {
-			resp.OrganizationRoles[orgID] = []string{}
-		}
-	}
-	httpapi.Write(ctx, rw, http.StatusOK, resp)
-}
-
-// @Summary Assign role to user
-// @ID assign-role-to-user
-// @Security CoderSessionToken
-// @Accept json
-// @Produce json
-// @Tags Users
-// @Param user path string true "User ID, username, or me"
-// @Param request body codersdk.UpdateRoles true "Update roles request"
-// @Success 200 {object} codersdk.User
-// @Failure 400 {object} codersdk.Response
-// @Router /users/{user}/roles [put]
-func (api *API) putUserRoles(rw http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	user := httpmw.UserParam(r)
-	auth := httpmw.APIKeyAuthorization(r)
-	var req codersdk.UpdateRoles
-	if !httpapi.Read(ctx, rw, r, &req) {
-		return
-	}
-	if user.ID == auth.Key.UserID {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "You cannot change your own roles."})
-		return
-	}
-
-	var v httpapi.Validations
-	wanted := []string{}
-	for _, name := range req.Roles {
-		if name == rbac.RoleMember().Name {
-			continue // implicit for everyone; never stored
-		}
-		if _, err := rbac.BuiltinRole(rbac.RoleIdentifier{Name: name}); err != nil {
-			v.Check("roles", fmt.Sprintf("%q is not a site role", name))
-			continue
-		}
-		if !slices.Contains(wanted, name) {
-			wanted = append(wanted, name)
-		}
-	}
-	if len(v) > 0 {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid roles.", Validations: v})
-		return
-	}
-
-	// Every role added or removed must be one the actor may assign: granting
-	// is bounded by what the actor holds, so no one escalates.
-	actorRoles := roleIdentifiers(auth.Subject)
-	for _, name := range symmetricDifference(user.RbacRoles, wanted) {
-		if !rbac.CanAssignRole(actorRoles, rbac.RoleIdentifier{Name: name}) {
-			httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{
-				Message: fmt.Sprintf("You are not allowed to assign or remove the role %q.", name),
-			})
-			return
-		}
-	}
-
-	updated, err := api.Database.UpdateUserRoles(ctx, database.UpdateUserRolesParams{ID: user.ID, RbacRoles: wanted, UpdatedAt: dbtime.Now()})
-	if dbauthz.IsNotAuthorizedError(err) {
-		httpapi.Forbidden(rw)
-		return
-	}
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	api.writeUser(rw, r, updated)
-}
-
-func roleIdentifiers(s rbac.Subject) []rbac.RoleIdentifier {
-	out := make([]rbac.RoleIdentifier, 0, len(s.Roles))
-	for _, r := range s.Roles {
-		out = append(out, r.Identifier)
-	}
-	return out
-}
-
-// outranks returns a site role of target that actor could not assign, if
-// any. Taking over or removing such a user would let the actor escalate
-// (reset an owner's password, then log in as the owner) or lock out those
-// above it.
-func outranks(target database.User, actor rbac.Subject) (string, bool) {
-	actorRoles := roleIdentifiers(actor)
-	for _, name := range target.RbacRoles {
-		if !rbac.CanAssignRole(actorRoles, rbac.RoleIdentifier{Name: name}) {
-			return name, true
-		}
-	}
-	return "", false
-}
-
-// symmetricDifference lists the names in exactly one of a and b.
-func symmetricDifference(a, b []string) []string {
-	var out []string
-	for _, x := range a {
-		if !slices.Contains(b, x) {
-			out = append(out, x)
-		}
-	}
-	for _, x := range b {
-		if !slices.Contains(a, x) {
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 // @Summary Get user login type
@@ -835,34 +719,9 @@ func (api *API) putUserAppearanceSettings(rw http.ResponseWriter, r *http.Reques
 		return
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Updated(ctx, user, updated)
 	httpapi.Write(ctx, rw, http.StatusOK, convert.Appearance(updated))
-}
-
-// @Summary Get site member roles
-// @ID get-site-member-roles
-// @Security CoderSessionToken
-// @Produce json
-// @Tags Members
-// @Success 200 {array} codersdk.AssignableRoles
-// @Router /users/roles [get]
-func (*API) assignableSiteRoles(rw http.ResponseWriter, r *http.Request) {
-	auth := httpmw.APIKeyAuthorization(r)
-	actorRoles := roleIdentifiers(auth.Subject)
-	roles := rbac.SiteBuiltinRoles()
-	out := make([]codersdk.AssignableRoles, 0, len(roles))
-	for _, role := range roles {
-		if role.Identifier == rbac.RoleMember() {
-			continue // implied for everyone and never assigned, as upstream
-		}
-		out = append(out, codersdk.AssignableRoles{
-			Role:       convert.Role(role),
-			Assignable: rbac.CanAssignRole(actorRoles, role.Identifier),
-			BuiltIn:    true,
-		})
-	}
-	httpapi.Write(r.Context(), rw, http.StatusOK, out)
 }

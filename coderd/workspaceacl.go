@@ -46,7 +46,7 @@ func (api *API) workspaceACL(rw http.ResponseWriter, r *http.Request) {
 	for id, actions := range database.ParseACL(w.UserAcl) {
 		u, err := api.minimalUser(ctx, id)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		out.Users = append(out.Users, codersdk.WorkspaceUser{MinimalUser: u, Role: convert.WorkspaceRoleOf(actions)})
@@ -59,12 +59,12 @@ func (api *API) workspaceACL(rw http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		cg, err := conv.load(g)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		out.Groups = append(out.Groups, codersdk.WorkspaceGroup{Group: cg, Role: convert.WorkspaceRoleOf(actions)})
@@ -96,6 +96,8 @@ func (api *API) patchWorkspaceACL(rw http.ResponseWriter, r *http.Request) {
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
+	// dbauthz checks share on the ACL update too; checked first so that who
+	// may not share learns nothing from field errors about users and groups.
 	if httpmw.APIKeyAuthorization(r).Actor.Authorize(rbac.ActionShare, w.RBACObject()) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to share this workspace."})
 		return
@@ -119,7 +121,7 @@ func (api *API) patchWorkspaceACL(rw http.ResponseWriter, r *http.Request) {
 		{"group_roles", req.GroupRoles, groups, api.groupCheck(ctx, w.OrganizationID, "workspace")},
 	} {
 		if err := applyACLChanges(&v, change.field, change.changes, change.acl, workspaceRoleActions, change.check); err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 	}
@@ -141,6 +143,8 @@ func (api *API) patchWorkspaceACL(rw http.ResponseWriter, r *http.Request) {
 // @Router /workspaces/{workspace}/acl [delete]
 func (api *API) deleteWorkspaceACL(rw http.ResponseWriter, r *http.Request) {
 	w := httpmw.WorkspaceParam(r)
+	// dbauthz checks share on the ACL update too; checked first for the
+	// same answer as the update above.
 	if httpmw.APIKeyAuthorization(r).Actor.Authorize(rbac.ActionShare, w.RBACObject()) != nil {
 		httpapi.Write(r.Context(), rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to share this workspace."})
 		return
@@ -152,12 +156,12 @@ func (api *API) writeWorkspaceACL(rw http.ResponseWriter, r *http.Request, w dat
 	ctx := r.Context()
 	userJSON, err := json.Marshal(users)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	groupJSON, err := json.Marshal(groups)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	err = api.Database.UpdateWorkspaceACLByID(ctx, database.UpdateWorkspaceACLByIDParams{ID: w.ID, UserAcl: userJSON, GroupAcl: groupJSON})
@@ -169,7 +173,7 @@ func (api *API) writeWorkspaceACL(rw http.ResponseWriter, r *http.Request, w dat
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to share this workspace."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.SetDiff(ctx, map[string]any{"user_acl": w.UserAcl, "group_acl": w.GroupAcl},

@@ -1,30 +1,19 @@
 package coderd
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/domain/workspacebuild"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
-	"github.com/devplane/devplane/database/dbauthz"
 )
-
-// buildReasons maps the reasons a client may give to stored ones.
-var buildReasons = map[codersdk.CreateWorkspaceBuildReason]database.BuildReason{
-	"":                     database.BuildReasonInitiator,
-	"dashboard":            database.BuildReasonDashboard,
-	"cli":                  database.BuildReasonCli,
-	"ssh_connection":       database.BuildReasonSshConnection,
-	"vscode_connection":    database.BuildReasonVscodeConnection,
-	"jetbrains_connection": database.BuildReasonJetbrainsConnection,
-}
 
 // writeBuild answers with one build as the API shows it.
 func (api *API) writeBuild(rw http.ResponseWriter, r *http.Request, status int, w database.Workspace, ref buildRef) {
@@ -32,7 +21,7 @@ func (api *API) writeBuild(rw http.ResponseWriter, r *http.Request, status int, 
 	buildID := ref.buildID
 	builds, err := api.loadWorkspaceBuilds(ctx, []buildRef{ref}, map[uuid.UUID]database.Workspace{w.ID: w})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	b, ok := builds[buildID]
@@ -68,171 +57,14 @@ func (api *API) postWorkspaceBuilds(rw http.ResponseWriter, r *http.Request) {
 	if !httpapi.Read(ctx, rw, r, &req) {
 		return
 	}
-	var v httpapi.Validations
-	transition := database.WorkspaceTransition(req.Transition)
-	if !transition.Valid() {
-		v.Check("transition", `must be "start", "stop" or "delete"`)
-	}
-	reason, ok := buildReasons[req.Reason]
-	if !ok {
-		v.Check("reason", `must be one of "dashboard", "cli", "ssh_connection", "vscode_connection", "jetbrains_connection"`)
-	}
-	// A refused build is logged as the attempt it was.
-	auditBuildRequest(ctx, w, database.InsertWorkspaceBuildParams{Transition: transition, Reason: reason})
-	template, err := api.Database.GetTemplateByID(ctx, w.TemplateID)
+	created, err := api.builds().Request(ctx, workspacebuild.Request{
+		Workspace: w, Initiator: auth.Key.UserID, Actor: auth.Actor, Build: req,
+	})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
-	templateAdmin := auth.Actor.Authorize(rbac.ActionUpdate, template.RBACObject()) == nil
-	switch {
-	case req.LogLevel != "" && req.LogLevel != codersdk.ProvisionerLogLevelDebug:
-		v.Check("log_level", `must be "debug" or empty`)
-	case req.LogLevel != "" && !templateAdmin:
-		v.Check("log_level", "only template administrators may ask for debug logs")
-	}
-	if req.DryRun {
-		v.Check("dry_run", "dry runs of workspace builds are not supported; use POST /templateversions/{templateversion}/dry-run")
-	}
-	switch {
-	case req.Orphan && transition != database.WorkspaceTransitionDelete:
-		v.Check("orphan", "only a delete build may orphan the workspace's resources")
-	case req.Orphan && len(req.ProvisionerState) > 0:
-		v.Check("state", "cannot be given with orphan: an orphan delete starts from no state")
-	}
-	if len(v) > 0 {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid workspace build.", Validations: v})
-		return
-	}
-	// Replacing the state, or dropping it so that a delete destroys nothing,
-	// can corrupt or leak cloud resources: template administrators only.
-	if (req.Orphan || len(req.ProvisionerState) > 0) && !templateAdmin {
-		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{
-			Message: "Only template administrators may orphan a workspace or give its provisioner state.",
-		})
-		return
-	}
-	// A dormant workspace must be woken before it starts.
-	if w.DormantAt != nil && transition == database.WorkspaceTransitionStart {
-		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{
-			Message: "Workspace is dormant.", Detail: "Mark it active (PUT /workspaces/{workspace}/dormant) before starting it.",
-		})
-		return
-	}
-
-	latest, err := api.Database.GetLatestWorkspaceBuildByWorkspaceID(ctx, w.ID)
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	latestJob, err := api.Database.GetProvisionerJobByID(ctx, latest.JobID)
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	if status := provisionerJobStatus(latestJob); status.Active() {
-		httpapi.Write(ctx, rw, http.StatusConflict, codersdk.Response{
-			Message: fmt.Sprintf("A build of this workspace is already %s.", status),
-			Detail:  "Wait for it to finish or cancel it (PATCH /workspacebuilds/{workspacebuild}/cancel).",
-		})
-		return
-	}
-
-	// Which version: the one asked for, else the active one when the
-	// workspace follows the template (for starts), else the latest build's.
-	versionID := latest.TemplateVersionID
-	mustUseActive := transition == database.WorkspaceTransitionStart &&
-		(w.AutomaticUpdates == string(codersdk.AutomaticUpdatesAlways) || (template.RequireActiveVersion && !templateAdmin))
-	switch {
-	case req.TemplateVersionID != uuid.Nil:
-		if mustUseActive && req.TemplateVersionID != template.ActiveVersionID && template.RequireActiveVersion && !templateAdmin {
-			httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{
-				Message: "The template requires the active version.", Detail: "Build with the template's active version.",
-			})
-			return
-		}
-		versionID = req.TemplateVersionID
-	case mustUseActive:
-		versionID = template.ActiveVersionID
-	}
-	version, err := api.Database.GetTemplateVersionByID(ctx, versionID)
-	switch {
-	case httpapi.IsUnauthorizedOrNotFound(err) || (err == nil && version.TemplateID.UUID != template.ID):
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid workspace build.",
-			Validations: []codersdk.ValidationError{{Field: "template_version_id", Detail: "no version of the workspace's template has this ID"}}})
-		return
-	case err != nil:
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	versionJob, ok := api.templateVersionJob(rw, r, version)
-	if !ok {
-		return
-	}
-	if status := provisionerJobStatus(versionJob); status != codersdk.ProvisionerJobSucceeded {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid workspace build.",
-			Validations: []codersdk.ValidationError{{Field: "template_version_id", Detail: fmt.Sprintf("the version's import is %s", status)}}})
-		return
-	}
-
-	previousRows, err := api.Database.GetWorkspaceBuildParameters(ctx, latest.ID)
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	previous := make(map[string]string, len(previousRows))
-	for _, p := range previousRows {
-		previous[p.Name] = p.Value
-	}
-	params, pv, err := api.resolveBuildParameters(ctx, version.ID, req.RichParameterValues, previous, req.TemplateVersionPresetID)
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	if len(pv) > 0 {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid workspace build parameters.", Validations: pv})
-		return
-	}
-
-	build := database.InsertWorkspaceBuildParams{
-		ID: uuid.New(), WorkspaceID: w.ID, TemplateVersionID: version.ID, BuildNumber: latest.BuildNumber + 1,
-		Transition: transition, InitiatorID: auth.Key.UserID, Reason: reason,
-	}
-	input := workspaceBuildInput{LogLevel: string(req.LogLevel)}
-	if req.Orphan || len(req.ProvisionerState) > 0 {
-		// An orphan delete starts from no state, so the provisioner has
-		// nothing to destroy.
-		build.ProvisionerState, input.UseBuildState = req.ProvisionerState, true
-	}
-	auditBuildRequest(ctx, w, build)
-	if req.TemplateVersionPresetID != uuid.Nil {
-		build.TemplateVersionPresetID = uuid.NullUUID{UUID: req.TemplateVersionPresetID, Valid: true}
-	}
-	var job database.ProvisionerJob
-	err = api.Database.InTx(ctx, func(tx database.Store) error {
-		var err error
-		job, err = enqueueBuild(ctx, tx, build, versionJob, params, input)
-		return err
-	}, nil)
-	switch {
-	case database.IsUniqueViolation(err, "workspace_builds_workspace_id_build_number_key"):
-		// Another request created this build number first.
-		httpapi.Write(ctx, rw, http.StatusConflict, codersdk.Response{
-			Message: "Another build of this workspace was just created.", Detail: "Wait for it to finish, then try again.",
-		})
-		return
-	case dbauthz.IsNotAuthorizedError(err):
-		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{
-			Message: fmt.Sprintf("You are not allowed to %s this workspace.", transition),
-		})
-		return
-	case err != nil:
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	api.publishJobPosted(ctx, job)
-	api.workspaceChanged(ctx, w.ID)
-	api.writeBuild(rw, r, http.StatusCreated, w, buildRef{buildID: build.ID, jobID: job.ID})
+	api.writeBuild(rw, r, http.StatusCreated, w, buildRef{buildID: created.Build.ID, jobID: created.Job.ID})
 }
 
 // @Summary Get workspace builds by workspace ID
@@ -270,7 +102,7 @@ func (api *API) workspaceBuilds(rw http.ResponseWriter, r *http.Request) {
 		WorkspaceID: w.ID, Since: since, AfterID: page.AfterID, OffsetOpt: page.Offset, LimitOpt: page.Limit,
 	})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	refs := make([]buildRef, 0, len(rows))
@@ -279,7 +111,7 @@ func (api *API) workspaceBuilds(rw http.ResponseWriter, r *http.Request) {
 	}
 	builds, err := api.loadWorkspaceBuilds(ctx, refs, map[uuid.UUID]database.Workspace{w.ID: w})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	out := make([]codersdk.WorkspaceBuild, 0, len(rows))
@@ -317,7 +149,7 @@ func (api *API) buildWorkspace(rw http.ResponseWriter, r *http.Request) (databas
 		return b, w, false
 	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return b, w, false
 	}
 	return b, w, true
@@ -358,12 +190,8 @@ func (api *API) workspaceBuild(rw http.ResponseWriter, r *http.Request) {
 func (api *API) workspaceBuildLogs(rw http.ResponseWriter, r *http.Request) {
 	b := httpmw.WorkspaceBuildParam(r)
 	job, err := api.Database.GetProvisionerJobByID(r.Context(), b.JobID)
-	if httpapi.IsUnauthorizedOrNotFound(err) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(r.Context(), rw, err)
 		return
 	}
 	api.provisionerJobLogs(rw, r, job)
@@ -400,7 +228,7 @@ func (api *API) workspaceBuildResources(rw http.ResponseWriter, r *http.Request)
 	b := httpmw.WorkspaceBuildParam(r)
 	resources, err := api.loadBuildResources(ctx, []uuid.UUID{b.JobID})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	out := resources[b.JobID]
@@ -428,6 +256,8 @@ func (api *API) workspaceBuildState(rw http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// Policy: the state holds the workspace's secrets, so reading it needs
+	// what changing the workspace needs, not just reading the build.
 	if httpmw.APIKeyAuthorization(r).Actor.Authorize(rbac.ActionUpdate, w.RBACObject()) != nil {
 		httpapi.Write(r.Context(), rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to read this workspace's provisioner state."})
 		return
@@ -462,20 +292,24 @@ func (api *API) patchCancelWorkspaceBuild(rw http.ResponseWriter, r *http.Reques
 	audit.SetField(ctx, "build_number", b.BuildNumber)
 	template, err := api.Database.GetTemplateByID(ctx, w.TemplateID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
+	// Policy: the template may keep its users from canceling builds; its
+	// administrators still may.
 	if !w.TemplateAllowUserCancelWorkspaceJobs && auth.Actor.Authorize(rbac.ActionUpdate, template.RBACObject()) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "The template does not allow users to cancel workspace builds."})
 		return
 	}
+	// dbauthz checks this on the cancel too; checked first so that who may
+	// not cancel hears 403 rather than whether the build already finished.
 	if auth.Actor.Authorize(rbac.ActionUpdate, w.RBACObject()) != nil {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to cancel this build."})
 		return
 	}
 	job, err := api.Database.GetProvisionerJobByID(ctx, b.JobID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	api.cancelJob(rw, r, job, "build")

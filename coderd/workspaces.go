@@ -4,15 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/domain/workspace"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
-	"github.com/devplane/devplane/coderd/rbac"
-	"github.com/devplane/devplane/coderd/schedule"
 	"github.com/devplane/devplane/coderd/searchquery"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
@@ -22,8 +20,8 @@ import (
 
 // Bounds on a workspace's own TTL.
 const (
-	minWorkspaceTTL = time.Minute
-	maxWorkspaceTTL = 30 * 24 * time.Hour
+	minWorkspaceTTL = workspace.MinTTL
+	maxWorkspaceTTL = workspace.MaxTTL
 )
 
 // writeWorkspace answers with the workspace as the API shows it.
@@ -31,7 +29,7 @@ func (api *API) writeWorkspace(rw http.ResponseWriter, r *http.Request, status i
 	ctx := r.Context()
 	out, err := api.loadWorkspaces(ctx, httpmw.APIKeyAuthorization(r).Key.UserID, []database.Workspace{w})
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	if len(out) == 0 {
@@ -88,8 +86,7 @@ func (api *API) postUserWorkspaces(rw http.ResponseWriter, r *http.Request) {
 }
 
 // createWorkspace creates a workspace for owner with its first build (a
-// start) and the build's job, in one transaction. org, when given, must be
-// the template's organization.
+// start). org, when given, must be the template's organization.
 func (api *API) createWorkspace(rw http.ResponseWriter, r *http.Request, owner database.User, org *database.Organization) {
 	ctx := r.Context()
 	auth := httpmw.APIKeyAuthorization(r)
@@ -98,198 +95,20 @@ func (api *API) createWorkspace(rw http.ResponseWriter, r *http.Request, owner d
 		return
 	}
 	audit.SetResource(ctx, audit.Resource{Target: req.Name})
-	badRequest := func(msg string, v httpapi.Validations) {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: msg, Validations: v})
+	create := workspace.CreateRequest{
+		Owner: owner, Initiator: auth.Key.UserID, Actor: auth.Actor, Workspace: req,
 	}
-	var v httpapi.Validations
-	if (req.TemplateID == uuid.Nil) == (req.TemplateVersionID == uuid.Nil) {
-		detail := "give template_id or template_version_id, not both"
-		if req.TemplateID == uuid.Nil {
-			detail = "give template_id (for its active version) or template_version_id"
-		}
-		v.Check("template_id", detail)
-		v.Check("template_version_id", detail)
+	if org != nil {
+		create.Organization = org.ID
 	}
-	v.Check("name", httpapi.NameValid(req.Name))
-	switch req.AutomaticUpdates {
-	case "", codersdk.AutomaticUpdatesNever, codersdk.AutomaticUpdatesAlways:
-	default:
-		v.Check("automatic_updates", `must be "always" or "never"`)
-	}
-	if len(v) > 0 {
-		badRequest("Invalid workspace.", v)
-		return
-	}
-
-	// The template (and version) the workspace is built from.
-	var (
-		template database.Template
-		version  database.TemplateVersion
-		err      error
-	)
-	if req.TemplateVersionID != uuid.Nil {
-		version, err = api.Database.GetTemplateVersionByID(ctx, req.TemplateVersionID)
-		switch {
-		case httpapi.IsUnauthorizedOrNotFound(err):
-			badRequest("Invalid workspace.", httpapi.Validations{{Field: "template_version_id", Detail: "no template version with this ID exists that you may use"}})
-			return
-		case err != nil:
-			httpapi.InternalServerError(rw, err)
-			return
-		case !version.TemplateID.Valid:
-			badRequest("Invalid workspace.", httpapi.Validations{{Field: "template_version_id", Detail: "the version does not belong to a template"}})
-			return
-		}
-		req.TemplateID = version.TemplateID.UUID
-	}
-	template, err = api.Database.GetTemplateByID(ctx, req.TemplateID)
-	switch {
-	case httpapi.IsUnauthorizedOrNotFound(err) || (err == nil && template.Deleted):
-		badRequest("Invalid workspace.", httpapi.Validations{{Field: "template_id", Detail: "no template with this ID exists that you may use"}})
-		return
-	case err != nil:
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	if req.TemplateVersionID == uuid.Nil {
-		version, err = api.Database.GetTemplateVersionByID(ctx, template.ActiveVersionID)
-		if err != nil {
-			httpapi.InternalServerError(rw, err)
-			return
-		}
-	}
-	if org != nil && org.ID != template.OrganizationID {
-		badRequest("Invalid workspace.", httpapi.Validations{{Field: "template_id", Detail: "the template belongs to another organization"}})
-		return
-	}
-	if auth.Actor.Authorize(rbac.ActionUse, template.RBACObject()) != nil {
-		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to use this template."})
-		return
-	}
-	if template.Deprecated != "" {
-		badRequest(fmt.Sprintf("Template %q has been deprecated and cannot be used to create a new workspace.", template.Name),
-			httpapi.Validations{{Field: "template_id", Detail: template.Deprecated}})
-		return
-	}
-	if auth.Actor.Authorize(rbac.ActionCreate, rbac.ResourceWorkspace.InOrg(template.OrganizationID).WithOwner(owner.ID)) != nil {
-		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{
-			Message: fmt.Sprintf("You are not allowed to create workspaces for %s in this organization.", owner.Username),
-		})
-		return
-	}
-	if _, err := api.Database.GetOrganizationMember(ctx, database.GetOrganizationMemberParams{
-		OrganizationID: template.OrganizationID, UserID: owner.ID,
-	}); httpapi.IsUnauthorizedOrNotFound(err) {
-		badRequest(fmt.Sprintf("User %s is not a member of the template's organization.", owner.Username),
-			httpapi.Validations{{Field: "user", Detail: "the owner must be a member of the template's organization"}})
-		return
-	} else if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	versionJob, ok := api.templateVersionJob(rw, r, version)
-	if !ok {
-		return
-	}
-	switch {
-	case version.Archived:
-		v.Check("template_version_id", "the version is archived")
-	case provisionerJobStatus(versionJob) != codersdk.ProvisionerJobSucceeded:
-		v.Check("template_version_id", fmt.Sprintf("the version's import is %s; workspaces need a successfully imported version", provisionerJobStatus(versionJob)))
-	}
-
-	// Schedule and TTL, within the template's policy.
-	var (
-		autostart   string
-		nextStartAt *time.Time
-		ttl         *int64
-	)
-	if req.AutostartSchedule != nil && *req.AutostartSchedule != "" {
-		sched, err := schedule.Weekly(*req.AutostartSchedule)
-		switch {
-		case err != nil:
-			v.Check("autostart_schedule", err.Error())
-		case !template.AllowUserAutostart:
-			v.Check("autostart_schedule", "the template does not allow users to set autostart")
-		case sched.DaysOfWeek()&^(^uint8(template.AutostartBlockDaysOfWeek)&0x7f) != 0:
-			v.Check("autostart_schedule", "the schedule includes days the template does not allow autostart on")
-		default:
-			autostart = sched.String()
-			next := sched.Next(dbtime.Now())
-			nextStartAt = &next
-		}
-	}
-	if req.TTLMillis != nil {
-		d := time.Duration(*req.TTLMillis) * time.Millisecond
-		switch {
-		case !template.AllowUserAutostop && d != time.Duration(template.DefaultTtl):
-			v.Check("ttl_ms", "the template does not allow users to change when workspaces stop")
-		case d < minWorkspaceTTL || d > maxWorkspaceTTL:
-			v.Check("ttl_ms", fmt.Sprintf("must be between %d (one minute) and %d (30 days)", minWorkspaceTTL.Milliseconds(), maxWorkspaceTTL.Milliseconds()))
-		default:
-			ns := int64(d)
-			ttl = &ns
-		}
-	} else if template.DefaultTtl > 0 {
-		ns := template.DefaultTtl
-		ttl = &ns
-	}
-	params, pv, err := api.resolveBuildParameters(ctx, version.ID, req.RichParameterValues, nil, req.TemplateVersionPresetID)
+	id, err := api.workspaceCreator().Create(ctx, create)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
-	v = append(v, pv...)
-	if len(v) > 0 {
-		badRequest("Invalid workspace.", v)
-		return
-	}
-
-	updates := req.AutomaticUpdates
-	if updates == "" {
-		updates = codersdk.AutomaticUpdatesNever
-	}
-	workspaceID := uuid.New()
-	var job database.ProvisionerJob
-	err = api.Database.InTx(ctx, func(tx database.Store) error {
-		now := dbtime.Now()
-		if err := tx.InsertWorkspace(ctx, database.InsertWorkspaceParams{
-			ID: workspaceID, CreatedAt: now, UpdatedAt: now, OwnerID: owner.ID, OrganizationID: template.OrganizationID,
-			TemplateID: template.ID, Name: req.Name, AutostartSchedule: autostart, Ttl: ttl, LastUsedAt: now,
-			AutomaticUpdates: string(updates), NextStartAt: nextStartAt,
-		}); err != nil {
-			return err
-		}
-		build := database.InsertWorkspaceBuildParams{
-			ID: uuid.New(), WorkspaceID: workspaceID, TemplateVersionID: version.ID, BuildNumber: 1,
-			Transition: database.WorkspaceTransitionStart, InitiatorID: auth.Key.UserID, Reason: database.BuildReasonInitiator,
-		}
-		if req.TemplateVersionPresetID != uuid.Nil {
-			build.TemplateVersionPresetID = uuid.NullUUID{UUID: req.TemplateVersionPresetID, Valid: true}
-		}
-		var err error
-		job, err = enqueueBuild(ctx, tx, build, versionJob, params, workspaceBuildInput{})
-		return err
-	}, nil)
-	switch {
-	case database.IsUniqueViolation(err, "workspaces_owner_name_lower_idx"):
-		httpapi.Write(ctx, rw, http.StatusConflict, codersdk.Response{
-			Message:     fmt.Sprintf("Workspace %q already exists.", req.Name),
-			Validations: []codersdk.ValidationError{{Field: "name", Detail: "This value is already in use and should be unique."}},
-		})
-		return
-	case dbauthz.IsNotAuthorizedError(err):
-		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to create this workspace."})
-		return
-	case err != nil:
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	api.publishJobPosted(ctx, job)
-	api.workspaceChanged(ctx, workspaceID)
-	w, err := api.Database.GetWorkspaceByID(ctx, workspaceID)
+	w, err := api.Database.GetWorkspaceByID(ctx, id)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Created(ctx, w)
@@ -360,8 +179,53 @@ func (api *API) workspaces(rw http.ResponseWriter, r *http.Request) {
 	if !filter.LastUsedBefore.IsZero() {
 		p.LastUsedBefore = &filter.LastUsedBefore
 	}
+	v = append(v, api.resolveWorkspaceFilter(ctx, filter, auth.Key.UserID, &p)...)
+	if len(v) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid workspaces query.", Validations: v})
+		return
+	}
+	if (filter.HasAITask != nil && *filter.HasAITask) || (filter.HasExternalAgent != nil && *filter.HasExternalAgent) {
+		// No workspace here has AI tasks or external agents.
+		httpapi.Write(ctx, rw, http.StatusOK, codersdk.WorkspacesResponse{Workspaces: []codersdk.Workspace{}})
+		return
+	}
+	rows, err := api.Database.GetAuthorizedWorkspaces(ctx, p)
+	if err != nil {
+		httpapi.WriteError(ctx, rw, err)
+		return
+	}
+	workspaces := make([]database.Workspace, 0, len(rows))
+	count := 0
+	for _, row := range rows {
+		workspaces = append(workspaces, row.Workspace)
+		count = int(row.Count)
+	}
+	if len(rows) == 0 && page.Offset > 0 {
+		// Past the end: the count must come from a page that has rows.
+		p.OffsetOpt, p.LimitOpt = 0, 1
+		first, err := api.Database.GetAuthorizedWorkspaces(ctx, p)
+		if err != nil {
+			httpapi.WriteError(ctx, rw, err)
+			return
+		}
+		if len(first) > 0 {
+			count = int(first[0].Count)
+		}
+	}
+	out, err := api.loadWorkspaces(ctx, auth.Key.UserID, workspaces)
+	if err != nil {
+		httpapi.WriteError(ctx, rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, codersdk.WorkspacesResponse{Workspaces: out, Count: count})
+}
+
+// resolveWorkspaceFilter sets the IDs of the users, group and organization
+// a workspace search names in p, and says which it could not resolve.
+func (api *API) resolveWorkspaceFilter(ctx context.Context, filter searchquery.WorkspacesFilter, requester uuid.UUID, p *database.GetAuthorizedWorkspacesParams) httpapi.Validations {
+	var v httpapi.Validations
 	resolveUser := func(field, value string) uuid.UUID {
-		u, err := lookupUserFilter(ctx, api.Database, value, auth.Key.UserID)
+		u, err := lookupUserFilter(ctx, api.Database, value, requester)
 		if err != nil {
 			v = append(v, codersdk.ValidationError{Field: field, Detail: fmt.Sprintf("no user %q exists that you may read", value)})
 			return uuid.Nil
@@ -396,44 +260,7 @@ func (api *API) workspaces(rw http.ResponseWriter, r *http.Request) {
 		}
 		p.OrganizationID = org.ID
 	}
-	if len(v) > 0 {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid workspaces query.", Validations: v})
-		return
-	}
-	if (filter.HasAITask != nil && *filter.HasAITask) || (filter.HasExternalAgent != nil && *filter.HasExternalAgent) {
-		// No workspace here has AI tasks or external agents.
-		httpapi.Write(ctx, rw, http.StatusOK, codersdk.WorkspacesResponse{Workspaces: []codersdk.Workspace{}})
-		return
-	}
-	rows, err := api.Database.GetAuthorizedWorkspaces(ctx, p)
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	workspaces := make([]database.Workspace, 0, len(rows))
-	count := 0
-	for _, row := range rows {
-		workspaces = append(workspaces, row.Workspace)
-		count = int(row.Count)
-	}
-	if len(rows) == 0 && page.Offset > 0 {
-		// Past the end: the count must come from a page that has rows.
-		p.OffsetOpt, p.LimitOpt = 0, 1
-		first, err := api.Database.GetAuthorizedWorkspaces(ctx, p)
-		if err != nil {
-			httpapi.InternalServerError(rw, err)
-			return
-		}
-		if len(first) > 0 {
-			count = int(first[0].Count)
-		}
-	}
-	out, err := api.loadWorkspaces(ctx, auth.Key.UserID, workspaces)
-	if err != nil {
-		httpapi.InternalServerError(rw, err)
-		return
-	}
-	httpapi.Write(ctx, rw, http.StatusOK, codersdk.WorkspacesResponse{Workspaces: out, Count: count})
+	return v
 }
 
 // lookupUserFilter resolves a username, user ID or "me" in a search query.
@@ -504,7 +331,7 @@ func (api *API) patchWorkspace(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to rename this workspace."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.SetDiff(ctx, map[string]any{"name": w.Name}, map[string]any{"name": req.Name})
@@ -554,7 +381,7 @@ func (api *API) setFavorite(rw http.ResponseWriter, r *http.Request, favorite bo
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this workspace."})
 		return
 	case err != nil:
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.SetDiff(ctx, map[string]any{"favorite": w.Favorite}, map[string]any{"favorite": favorite})

@@ -2,6 +2,8 @@ package coderd
 
 import (
 	"fmt"
+	"github.com/devplane/devplane/coderd/convert"
+	"github.com/devplane/devplane/coderd/domain/workspacebuild"
 	"net/http"
 	"time"
 
@@ -27,7 +29,7 @@ func writeUpdateError(rw http.ResponseWriter, r *http.Request, err error) {
 		httpapi.Write(r.Context(), rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to change this workspace."})
 		return
 	}
-	httpapi.InternalServerError(rw, err)
+	httpapi.WriteError(r.Context(), rw, err)
 }
 
 func invalidField(rw http.ResponseWriter, r *http.Request, message, field, detail string) {
@@ -97,7 +99,7 @@ func (api *API) putWorkspaceAutostart(rw http.ResponseWriter, r *http.Request) {
 	if req.Schedule != nil && *req.Schedule != "" {
 		t, err := api.Database.GetTemplateByID(ctx, w.TemplateID)
 		if err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		s, next, problem := checkAutostart(t, *req.Schedule, p.UpdatedAt)
@@ -140,7 +142,7 @@ func (api *API) putWorkspaceTTL(rw http.ResponseWriter, r *http.Request) {
 	}
 	t, err := api.Database.GetTemplateByID(ctx, w.TemplateID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	ttl, problem := checkTTL(t, req.TTLMillis)
@@ -181,17 +183,17 @@ func (api *API) putExtendWorkspace(rw http.ResponseWriter, r *http.Request) {
 	}
 	latest, err := api.Database.GetLatestWorkspaceBuildByWorkspaceID(ctx, w.ID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	job, err := api.Database.GetProvisionerJobByID(ctx, latest.JobID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	now := dbtime.Now()
 	switch {
-	case latest.Transition != database.WorkspaceTransitionStart || provisionerJobStatus(job) != codersdk.ProvisionerJobSucceeded:
+	case latest.Transition != database.WorkspaceTransitionStart || convert.ProvisionerJobStatus(job) != codersdk.ProvisionerJobSucceeded:
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "The workspace is not running, so it has no deadline to extend."})
 		return
 	case latest.Deadline == nil:
@@ -281,7 +283,7 @@ func (api *API) putWorkspaceDormant(rw http.ResponseWriter, r *http.Request) {
 	}
 	t, err := api.Database.GetTemplateByID(ctx, w.TemplateID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	now := dbtime.Now()
@@ -311,14 +313,14 @@ func (api *API) putWorkspaceDormant(rw http.ResponseWriter, r *http.Request) {
 	}
 	if req.Dormant {
 		// A dormant workspace does not run.
-		if err := api.stopIfRunning(ctx, w, auth.Key.UserID, database.BuildReasonDormancy); err != nil {
+		if err := api.builds().StopIfRunning(ctx, w, auth.Key.UserID, database.BuildReasonDormancy); err != nil {
 			api.Logger.Warn(ctx, "stop dormant workspace", slog.F("workspace_id", w.ID), slog.Error(err))
 		}
 	}
 	api.workspaceChanged(ctx, w.ID)
 	updated, err := api.Database.GetWorkspaceByID(ctx, w.ID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	audit.Updated(ctx, w, updated)
@@ -342,25 +344,21 @@ func (api *API) resolveAutostart(rw http.ResponseWriter, r *http.Request) {
 	w := httpmw.WorkspaceParam(r)
 	latest, err := api.Database.GetLatestWorkspaceBuildByWorkspaceID(ctx, w.ID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	versionID := latest.TemplateVersionID
 	if w.AutomaticUpdates == string(codersdk.AutomaticUpdatesAlways) || w.TemplateRequireActiveVersion {
 		versionID = w.TemplateActiveVersionID
 	}
-	previous, err := api.Database.GetWorkspaceBuildParameters(ctx, latest.ID)
+	previous, err := workspacebuild.PreviousValues(ctx, api.Database, latest.ID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
-	values := make(map[string]string, len(previous))
-	for _, p := range previous {
-		values[p.Name] = p.Value
-	}
-	_, problems, err := api.resolveBuildParameters(ctx, versionID, nil, values, uuid.Nil)
+	_, problems, err := workspacebuild.ResolveParameters(ctx, api.Database, versionID, nil, previous, uuid.Nil)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	httpapi.Write(ctx, rw, http.StatusOK, codersdk.ResolveAutostartResponse{ParameterMismatch: len(problems) > 0})

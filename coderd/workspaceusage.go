@@ -90,7 +90,7 @@ func (api *API) postWorkspaceUsage(rw http.ResponseWriter, r *http.Request) {
 	now := dbtime.Now()
 	if api.usage.due(w.ID, auth.Key.UserID, now) {
 		if err := api.recordUsage(ctx, w, auth.Key.UserID, now); err != nil {
-			httpapi.InternalServerError(rw, err)
+			httpapi.WriteError(ctx, rw, err)
 			return
 		}
 		api.workspaceChanged(ctx, w.ID)

@@ -62,7 +62,7 @@ func (api *API) watchWorkspaceSSE(rw http.ResponseWriter, r *http.Request) {
 	auth := httpmw.APIKeyAuthorization(r)
 	watch, err := api.startWorkspaceWatch(ctx, httpmw.WorkspaceParam(r), auth.Key.UserID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 
@@ -113,7 +113,7 @@ func (api *API) watchWorkspaceWS(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	watch, err := api.startWorkspaceWatch(ctx, httpmw.WorkspaceParam(r), httpmw.APIKeyAuthorization(r).Key.UserID)
 	if err != nil {
-		httpapi.InternalServerError(rw, err)
+		httpapi.WriteError(ctx, rw, err)
 		return
 	}
 	defer watch.stop()
@@ -307,7 +307,8 @@ func (api *API) startWorkspaceWatch(ctx context.Context, w database.Workspace, r
 
 // listen runs on the pubsub's delivery goroutine, so it must never block:
 // a signal already waiting covers this one, and moving a deadline does not
-// wait for anything.
+// wait for anything. The pubsub's reconnect notice (pubsub.IsReconnected)
+// lands here too: the re-read it causes covers what was missed.
 func (w *workspaceWatch) listen(context.Context, []byte) {
 	select {
 	case w.notify <- struct{}{}:

@@ -41,6 +41,7 @@ type DeploymentValues struct {
 	// AutobuildPollInterval is how often the lifecycle executor looks for
 	// workspaces to start, stop, mark dormant or delete.
 	AutobuildPollInterval serpent.Duration       `json:"autobuild_poll_interval,omitempty" swaggertype:"integer" format:"int64"`
+	Replicas              ReplicaConfig          `json:"replicas,omitempty"`
 	Config                serpent.YAMLConfigPath `json:"config,omitempty"`
 	WriteConfig           serpent.Bool           `json:"write_config,omitempty"`
 }
@@ -50,6 +51,15 @@ type ProvisionerConfig struct {
 	Daemons            serpent.Int64    `json:"daemons,omitempty"`
 	DaemonPollInterval serpent.Duration `json:"daemon_poll_interval,omitempty" swaggertype:"integer" format:"int64"`
 	TerraformPath      serpent.String   `json:"terraform_path,omitempty"`
+	HangTimeout        serpent.Duration `json:"hang_timeout,omitempty" swaggertype:"integer" format:"int64"`
+}
+
+// ReplicaConfig is how this server process appears in the replica
+// registry, and how fast a lost replica is noticed.
+type ReplicaConfig struct {
+	HeartbeatInterval serpent.Duration `json:"heartbeat_interval,omitempty" swaggertype:"integer" format:"int64"`
+	RegionID          serpent.Int64    `json:"region_id,omitempty"`
+	RelayURL          serpent.String   `json:"relay_url,omitempty"`
 }
 
 // SSHConfig is what `coder config-ssh` writes into users' SSH configs.
@@ -133,6 +143,11 @@ var (
 		Name:        "Provisioning",
 		YAML:        "provisioning",
 		Description: "The daemons that run template imports and workspace builds.",
+	}
+	groupReplicas = &serpent.Group{
+		Name:        "Replicas",
+		YAML:        "replicas",
+		Description: "Several server processes sharing one database.",
 	}
 	groupClient = &serpent.Group{
 		Name:        "Client",
@@ -358,6 +373,45 @@ func (c *DeploymentValues) Options() serpent.OptionSet {
 			Group:       groupProvisioning,
 		},
 		{
+			Name:        "Hang Timeout",
+			Description: "How long a running provisioner job may go without a heartbeat from its daemon before it is failed as hung. Jobs of a server replica that stopped heartbeating are settled sooner, by failover (--replica-heartbeat-interval).",
+			Flag:        "provisioner-hang-timeout",
+			Env:         "CODER_PROVISIONER_HANG_TIMEOUT",
+			YAML:        "hangTimeout",
+			Default:     (5 * time.Minute).String(),
+			Value:       &c.Provisioner.HangTimeout,
+			Group:       groupProvisioning,
+		},
+		{
+			Name:        "Replica Heartbeat Interval",
+			Description: "How often this server records in the database that it is alive. A replica that misses 3 heartbeats is presumed lost: another replica settles the provisioner jobs it held (builds failed, imports and dry runs queued again). Clocks of the replicas must agree well within 3 intervals.",
+			Flag:        "replica-heartbeat-interval",
+			Env:         "CODER_REPLICA_HEARTBEAT_INTERVAL",
+			YAML:        "heartbeatInterval",
+			Default:     (3 * time.Second).String(),
+			Value:       &c.Replicas.HeartbeatInterval,
+			Group:       groupReplicas,
+		},
+		{
+			Name:        "Replica Region ID",
+			Description: "The region this server runs in, reported by GET /replicas.",
+			Flag:        "replica-region-id",
+			Env:         "CODER_REPLICA_REGION_ID",
+			YAML:        "regionID",
+			Default:     "999",
+			Value:       &c.Replicas.RegionID,
+			Group:       groupReplicas,
+		},
+		{
+			Name:        "Replica Relay URL",
+			Description: "A URL at which other replicas reach this one directly, to relay workspace connections. Reported by GET /replicas.",
+			Flag:        "replica-relay-url",
+			Env:         "CODER_REPLICA_RELAY_URL",
+			YAML:        "relayURL",
+			Value:       &c.Replicas.RelayURL,
+			Group:       groupReplicas,
+		},
+		{
 			Name:        "SSH Host Prefix",
 			Description: "The SSH host name prefix clients put before workspace names (coder.<workspace>).",
 			Flag:        "ssh-hostname-prefix",
@@ -397,7 +451,7 @@ func (c *DeploymentValues) Options() serpent.OptionSet {
 		},
 		{
 			Name:        "API Rate Limit",
-			Description: "Requests per minute allowed to each user (or IP when unauthenticated); negative disables the limit.",
+			Description: "Requests per minute allowed to each user, across all of its tokens and every replica (or to each IP address when unauthenticated); negative disables the limit.",
 			Flag:        "api-rate-limit",
 			Env:         "CODER_API_RATE_LIMIT",
 			YAML:        "apiRateLimit",

@@ -666,6 +666,16 @@ type GroupMembersExpanded struct {
 	UserID  uuid.UUID
 }
 
+type LoginLimit struct {
+	Key          string
+	Failures     int32
+	BlockedUntil time.Time
+	ForgetAfter  time.Time
+	InFlight     int32
+	HoldUntil    time.Time
+	Reservation  uuid.UUID
+}
+
 type Organization struct {
 	ID          uuid.UUID
 	Name        string
@@ -735,6 +745,26 @@ type ProvisionerJobTiming struct {
 	Source    string
 	Action    string
 	Resource  string
+}
+
+type RateLimitCount struct {
+	Key         string
+	WindowStart time.Time
+	Count       int32
+}
+
+type Replica struct {
+	ID              uuid.UUID
+	CreatedAt       time.Time
+	StartedAt       time.Time
+	StoppedAt       *time.Time
+	UpdatedAt       time.Time
+	Hostname        string
+	RegionID        int32
+	RelayAddress    string
+	Version         string
+	DatabaseLatency int32
+	Error           string
 }
 
 type SiteConfig struct {

@@ -21,6 +21,10 @@ type Querier interface {
 	// succeeded start with a deadline, to now + the template's activity bump,
 	// never past max_deadline and never earlier than it is.
 	ActivityBumpWorkspaces(ctx context.Context, workspaceIds []uuid.UUID) error
+	// Adds a replica's requests since its last sync to the window's counts and
+	// returns the deployment-wide totals, one statement per sync. Keys come
+	// sorted, so replicas lock rows in the same order.
+	AddRateLimitCounts(ctx context.Context, arg AddRateLimitCountsParams) ([]AddRateLimitCountsRow, error)
 	// Archives a template's versions that are not active and whose import did
 	// not end in one of the kept states: with only_failed, versions whose import
 	// failed or was canceled; otherwise every finished one.
@@ -33,12 +37,21 @@ type Querier interface {
 	DeleteAPIKeyByID(ctx context.Context, id string) error
 	DeleteAPIKeysByUserID(ctx context.Context, userID uuid.UUID) error
 	DeleteCustomRole(ctx context.Context, arg DeleteCustomRoleParams) error
+	DeleteForgottenLoginLimits(ctx context.Context, now time.Time) (int64, error)
 	DeleteGroupByID(ctx context.Context, id uuid.UUID) error
 	DeleteGroupMember(ctx context.Context, arg DeleteGroupMemberParams) error
 	// The default organization is never deleted.
 	DeleteOrganization(ctx context.Context, id uuid.UUID) error
 	DeleteOrganizationMember(ctx context.Context, arg DeleteOrganizationMemberParams) error
+	DeleteRateLimitCountsBefore(ctx context.Context, before time.Time) (int64, error)
 	DeleteWorkspaceAgentPortShare(ctx context.Context, arg DeleteWorkspaceAgentPortShareParams) (int64, error)
+	// Settles an attempt as a failure. Past the free failures the key is
+	// blocked for base_delay_ms doubled per further failure, up to
+	// max_delay_ms. forget_after must not be before the longest block.
+	// async_commit turns synchronous_commit off for this statement's own
+	// transaction (as for every counter write; see migration 000012): no login
+	// waits on a WAL flush for a counter.
+	FailLoginAttempt(ctx context.Context, arg FailLoginAttemptParams) error
 	GetAPIKeyByID(ctx context.Context, id string) (APIKey, error)
 	GetAPIKeyByName(ctx context.Context, arg GetAPIKeyByNameParams) (APIKey, error)
 	GetAPIKeysByUserID(ctx context.Context, arg GetAPIKeysByUserIDParams) ([]APIKey, error)
@@ -86,6 +99,9 @@ type Querier interface {
 	GetCustomRoles(ctx context.Context, arg GetCustomRolesParams) ([]CustomRole, error)
 	GetDefaultOrganization(ctx context.Context) (Organization, error)
 	GetDeploymentID(ctx context.Context) (string, error)
+	// Live workspaces by the status of their latest build (kept on the row by
+	// triggers, so this is one scan of workspaces).
+	GetDeploymentWorkspaceStats(ctx context.Context) (GetDeploymentWorkspaceStatsRow, error)
 	GetFileByHashAndCreator(ctx context.Context, arg GetFileByHashAndCreatorParams) (File, error)
 	GetFileByID(ctx context.Context, id uuid.UUID) (File, error)
 	GetGitSSHKey(ctx context.Context, userID uuid.UUID) (GitSSHKey, error)
@@ -124,6 +140,8 @@ type Querier interface {
 	GetProvisionerJobsByIDsWithQueuePosition(ctx context.Context, ids []uuid.UUID) ([]GetProvisionerJobsByIDsWithQueuePositionRow, error)
 	GetProvisionerJobsByOrganization(ctx context.Context, arg GetProvisionerJobsByOrganizationParams) ([]ProvisionerJob, error)
 	GetProvisionerLogsAfterID(ctx context.Context, arg GetProvisionerLogsAfterIDParams) ([]ProvisionerJobLog, error)
+	// The live replicas: not stopped, heartbeat after updated_after.
+	GetReplicasUpdatedAfter(ctx context.Context, updatedAfter time.Time) ([]Replica, error)
 	GetTemplateByID(ctx context.Context, id uuid.UUID) (Template, error)
 	GetTemplateByOrganizationAndName(ctx context.Context, arg GetTemplateByOrganizationAndNameParams) (Template, error)
 	// Distinct users per day for the template, days in the caller's time zone
@@ -140,6 +158,12 @@ type Querier interface {
 	// Jobs that daemons of one server process (replica) started and did not
 	// complete: at the process's next start, what it held when it died.
 	GetUnfinishedProvisionerJobsByReplica(ctx context.Context, replicaID uuid.UUID) ([]GetUnfinishedProvisionerJobsByReplicaRow, error)
+	// Running jobs held by daemons of another replica that is stopped or has
+	// not heartbeated since updated_before, and that the daemon itself has not
+	// heartbeated since then either (a cancel touches the job too, but is no
+	// sign of life): what failover settles. A replica that comes back with the
+	// same id (a restart) is live again, and settles its own jobs at start.
+	GetUnfinishedProvisionerJobsOfLostReplicas(ctx context.Context, arg GetUnfinishedProvisionerJobsOfLostReplicasParams) ([]GetUnfinishedProvisionerJobsOfLostReplicasRow, error)
 	// Logins and uniqueness checks ignore case, as the unique indexes do.
 	GetUserByEmailOrUsername(ctx context.Context, arg GetUserByEmailOrUsernameParams) (User, error)
 	GetUserByID(ctx context.Context, id uuid.UUID) (User, error)
@@ -218,10 +242,23 @@ type Querier interface {
 	InsertWorkspaceBuild(ctx context.Context, arg InsertWorkspaceBuildParams) error
 	InsertWorkspaceBuildParameters(ctx context.Context, arg InsertWorkspaceBuildParametersParams) error
 	InsertWorkspaceResource(ctx context.Context, arg InsertWorkspaceResourceParams) (WorkspaceResource, error)
+	// Marks stopped every other replica whose heartbeat is older than
+	// updated_before. The condition is in the UPDATE, so when several
+	// replicas look at once each lost replica is marked by exactly one; the
+	// one that marks it logs the failover.
+	MarkLostReplicas(ctx context.Context, arg MarkLostReplicasParams) ([]Replica, error)
+	// Gives an attempt back without a verdict.
+	ReleaseLoginAttempt(ctx context.Context, key string) error
 	// A deleted role stops applying: it is removed from every member holding it.
 	RemoveRoleFromMembers(ctx context.Context, arg RemoveRoleFromMembersParams) error
 	// Puts a running job back in the queue, to be acquired again.
 	RequeueProvisionerJobByID(ctx context.Context, arg RequeueProvisionerJobByIDParams) (int64, error)
+	// Takes an attempt on a key or refuses it, in one statement on the key's row
+	// lock (see login_limits_reserve in the migrations); granted when the
+	// returned reservation is the one passed in.
+	ReserveLoginAttempt(ctx context.Context, arg ReserveLoginAttemptParams) (ReserveLoginAttemptRow, error)
+	// Settles an attempt as a success: the key's failures are cleared.
+	SucceedLoginAttempt(ctx context.Context, arg SucceedLoginAttemptParams) error
 	UpdateAPIKeyByID(ctx context.Context, arg UpdateAPIKeyByIDParams) error
 	UpdateCustomRole(ctx context.Context, arg UpdateCustomRoleParams) (CustomRole, error)
 	UpdateGitSSHKey(ctx context.Context, arg UpdateGitSSHKeyParams) (GitSSHKey, error)
@@ -238,6 +275,12 @@ type Querier interface {
 	// failing on a daemon does), so the next build starts from what exists.
 	UpdateProvisionerJobWithCancelByID(ctx context.Context, arg UpdateProvisionerJobWithCancelByIDParams) error
 	UpdateProvisionerJobWithCompleteByID(ctx context.Context, arg UpdateProvisionerJobWithCompleteByIDParams) error
+	// A live replica's heartbeat. It also revives a replica that others
+	// presumed dead (stopped_at set by MarkLostReplicas) while it was only
+	// slow; the returned row says whether that happened before the update.
+	UpdateReplicaHeartbeat(ctx context.Context, arg UpdateReplicaHeartbeatParams) (Replica, error)
+	// A clean shutdown: the replica's daemons have settled their jobs.
+	UpdateReplicaStopped(ctx context.Context, arg UpdateReplicaStoppedParams) error
 	UpdateTemplateACLByID(ctx context.Context, arg UpdateTemplateACLByIDParams) error
 	UpdateTemplateActiveVersionByID(ctx context.Context, arg UpdateTemplateActiveVersionByIDParams) error
 	UpdateTemplateDeletedByID(ctx context.Context, arg UpdateTemplateDeletedByIDParams) error
@@ -269,6 +312,10 @@ type Querier interface {
 	// Marks workspaces used, never moving last_used_at back.
 	UpdateWorkspacesLastUsedAt(ctx context.Context, arg UpdateWorkspacesLastUsedAtParams) error
 	UpsertProvisionerDaemon(ctx context.Context, arg UpsertProvisionerDaemonParams) (ProvisionerDaemon, error)
+	// Registers a starting server process. A replica id is kept across
+	// restarts, so a restart takes over its old row: created_at stays, the
+	// rest is the new process's.
+	UpsertReplica(ctx context.Context, arg UpsertReplicaParams) (Replica, error)
 	UpsertWorkspaceAgentPortShare(ctx context.Context, arg UpsertWorkspaceAgentPortShareParams) (WorkspaceAgentPortShare, error)
 	// Makes PostgreSQL plan each statement of the caller's transaction for its
 	// actual parameters. The audit reads take a dozen optional filters: once a

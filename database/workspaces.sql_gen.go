@@ -329,6 +329,40 @@ func (q *Queries) GetAuthorizedWorkspaces(ctx context.Context, arg GetAuthorized
 	return items, nil
 }
 
+const getDeploymentWorkspaceStats = `-- name: GetDeploymentWorkspaceStats :one
+SELECT
+    count(*) FILTER (WHERE latest_build_status = 'pending')::bigint AS pending,
+    count(*) FILTER (WHERE latest_build_status IN ('starting', 'stopping', 'deleting', 'canceling'))::bigint AS building,
+    count(*) FILTER (WHERE latest_build_status = 'running')::bigint AS running,
+    count(*) FILTER (WHERE latest_build_status IN ('failed', 'canceled'))::bigint AS failed,
+    count(*) FILTER (WHERE latest_build_status = 'stopped')::bigint AS stopped
+FROM workspaces
+WHERE NOT deleted
+`
+
+type GetDeploymentWorkspaceStatsRow struct {
+	Pending  int64
+	Building int64
+	Running  int64
+	Failed   int64
+	Stopped  int64
+}
+
+// Live workspaces by the status of their latest build (kept on the row by
+// triggers, so this is one scan of workspaces).
+func (q *Queries) GetDeploymentWorkspaceStats(ctx context.Context) (GetDeploymentWorkspaceStatsRow, error) {
+	row := q.db.QueryRow(ctx, getDeploymentWorkspaceStats)
+	var i GetDeploymentWorkspaceStatsRow
+	err := row.Scan(
+		&i.Pending,
+		&i.Building,
+		&i.Running,
+		&i.Failed,
+		&i.Stopped,
+	)
+	return i, err
+}
+
 const getLatestWorkspaceBuildByWorkspaceID = `-- name: GetLatestWorkspaceBuildByWorkspaceID :one
 SELECT id, created_at, updated_at, workspace_id, template_version_id, template_version_preset_id, build_number, transition, initiator_id, provisioner_state, job_id, deadline, max_deadline, reason, daily_cost FROM workspace_builds WHERE workspace_id = $1 ORDER BY build_number DESC LIMIT 1
 `

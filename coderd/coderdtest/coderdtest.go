@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"runtime"
 	"testing"
+	"time"
 
 	"cdr.dev/slog"
 	"cdr.dev/slog/sloggers/slogtest"
@@ -65,6 +66,10 @@ type Options struct {
 	// (dbtestutil.Open), with its own pool and pubsub; empty gives each
 	// server a fresh database.
 	DatabaseURL string
+	// PubsubURL, with DatabaseURL, is where the server's pubsub listens
+	// (dbtestutil.NewProxy in front of the database, say, to cut only the
+	// LISTEN connection); empty means DatabaseURL.
+	PubsubURL string
 }
 
 // New starts a server on a fresh migrated database and returns an
@@ -102,7 +107,7 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 	var db database.Store
 	var ps pubsub.Pubsub
 	if opts.DatabaseURL != "" {
-		db, ps = dbtestutil.ConnectWithPubsub(t, opts.DatabaseURL, configure...)
+		db, ps = dbtestutil.ConnectWithPubsubAt(t, opts.DatabaseURL, opts.PubsubURL, configure...)
 	} else {
 		db, ps = dbtestutil.NewDBWithPubsub(t, configure...)
 	}
@@ -142,6 +147,18 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every test server is a registered replica, as a real one is.
+	if err := api.Replicas.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := api.Replicas.Close(ctx); err != nil {
+			// A test may have cut the replica off its database.
+			t.Logf("coderdtest: mark replica stopped: %v", err)
+		}
+	})
 	if opts.IncludeProvisionerDaemon {
 		// The Terraform provisioner uses the default cache directory, whose
 		// provider mirror `make test` prepares.

@@ -5,8 +5,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/google/uuid"
-
+	"github.com/devplane/devplane/coderd/jobinput"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 )
@@ -32,12 +31,6 @@ func ProvisionerJobStatus(job database.ProvisionerJob) codersdk.ProvisionerJobSt
 	default:
 		return codersdk.ProvisionerJobSucceeded
 	}
-}
-
-// provisionerJobInput is the part of a job's input JSON the API shows.
-type provisionerJobInput struct {
-	TemplateVersionID *uuid.UUID `json:"template_version_id,omitempty"`
-	WorkspaceBuildID  *uuid.UUID `json:"workspace_build_id,omitempty"`
 }
 
 // StringMap decodes a JSON object of strings (tags, environment variables),
@@ -95,7 +88,7 @@ func ProvisionerJob(job database.ProvisionerJob, extra JobExtras) codersdk.Provi
 		id := job.WorkerID.UUID
 		out.WorkerID = &id
 	}
-	var input provisionerJobInput
+	var input jobinput.Shown
 	if err := json.Unmarshal(job.Input, &input); err != nil {
 		out.Input.Error = "the job's input is not valid JSON"
 	}

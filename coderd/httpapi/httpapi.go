@@ -305,15 +305,11 @@ func IsUnauthorizedOrNotFound(err error) bool {
 	return errors.Is(err, pgx.ErrNoRows) || dbauthz.IsNotAuthorizedError(err)
 }
 
-// WriteList answers a list read: the rows converted for the wire, a 404 when
-// the caller may not see them, or a 500.
+// WriteList answers a list read: the rows converted for the wire, or err as
+// WriteError answers it (a 404 when the caller may not see them).
 func WriteList[T, U any](rw http.ResponseWriter, r *http.Request, rows []T, err error, convert func(T) U) {
-	if IsUnauthorizedOrNotFound(err) {
-		ResourceNotFound(rw)
-		return
-	}
 	if err != nil {
-		InternalServerError(rw, err)
+		WriteError(r.Context(), rw, err)
 		return
 	}
 	out := make([]U, 0, len(rows))
@@ -327,12 +323,8 @@ func WriteList[T, U any](rw http.ResponseWriter, r *http.Request, rows []T, err 
 // column that does not decode): such a row makes the answer a 500, with
 // its cause logged.
 func WriteListFallible[T, U any](rw http.ResponseWriter, r *http.Request, rows []T, err error, convert func(T) (U, error)) {
-	if IsUnauthorizedOrNotFound(err) {
-		ResourceNotFound(rw)
-		return
-	}
 	if err != nil {
-		InternalServerError(rw, err)
+		WriteError(r.Context(), rw, err)
 		return
 	}
 	out := make([]U, 0, len(rows))

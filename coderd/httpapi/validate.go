@@ -1,62 +1,24 @@
 package httpapi
 
 import (
-	"fmt"
-	"net/mail"
-	"regexp"
-	"strings"
-
+	"github.com/devplane/devplane/coderd/domain"
 	"github.com/devplane/devplane/codersdk"
 )
 
-// Names (usernames, organization and token names) are what URLs carry, so
-// they are restricted to what needs no escaping: letters, digits, and single
-// hyphens between them.
-var nameRegex = regexp.MustCompile(`^[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*$`)
-
-// MaxNameLength bounds usernames and other names.
-const MaxNameLength = 32
+// The name rules are the domain's; handlers reach them here too.
+const (
+	MaxNameLength        = domain.MaxNameLength
+	MaxDisplayNameLength = domain.MaxDisplayNameLength
+)
 
 // NameValid explains why name is not a valid name, or returns "".
-func NameValid(name string) string {
-	switch {
-	case name == "":
-		return "must not be empty"
-	case len(name) > MaxNameLength:
-		return fmt.Sprintf("must be at most %d characters", MaxNameLength)
-	case !nameRegex.MatchString(name):
-		return "must be alphanumeric with single hyphens between characters (e.g. \"jane-doe\")"
-	case name == "me" || name == "new" || name == "create":
-		return fmt.Sprintf("%q is reserved", name)
-	}
-	return ""
-}
-
-// MaxDisplayNameLength bounds free-form display names.
-const MaxDisplayNameLength = 128
+func NameValid(name string) string { return domain.NameValid(name) }
 
 // DisplayNameValid explains why a free-form name is not valid, or returns "".
-func DisplayNameValid(name string) string {
-	switch {
-	case len(name) > MaxDisplayNameLength:
-		return fmt.Sprintf("must be at most %d characters", MaxDisplayNameLength)
-	case strings.TrimSpace(name) != name:
-		return "must not start or end with white space"
-	}
-	return ""
-}
+func DisplayNameValid(name string) string { return domain.DisplayNameValid(name) }
 
 // EmailValid explains why email is not a plain address, or returns "".
-func EmailValid(email string) string {
-	if email == "" {
-		return "must not be empty"
-	}
-	addr, err := mail.ParseAddress(email)
-	if err != nil || addr.Address != email {
-		return "must be a plain email address like \"jane@example.com\""
-	}
-	return ""
-}
+func EmailValid(email string) string { return domain.EmailValid(email) }
 
 // Validations collects per-field problems for one 400 answer.
 type Validations []codersdk.ValidationError
@@ -65,5 +27,12 @@ type Validations []codersdk.ValidationError
 func (v *Validations) Check(field, detail string) {
 	if detail != "" {
 		*v = append(*v, codersdk.ValidationError{Field: field, Detail: detail})
+	}
+}
+
+// Add appends the field problems a domain workflow found.
+func (v *Validations) Add(fields []domain.FieldError) {
+	for _, f := range fields {
+		v.Check(f.Field, f.Detail)
 	}
 }

@@ -99,11 +99,9 @@ func extractParam[T any](name, what string, lookup func(ctx context.Context, r *
 					Validations: []codersdk.ValidationError{{Field: bad.field, Detail: bad.detail}},
 				})
 				return
-			case httpapi.IsUnauthorizedOrNotFound(err):
-				httpapi.ResourceNotFound(rw)
-				return
 			case err != nil:
-				httpapi.InternalServerError(rw, xerrors.Errorf("fetch %s: %w", what, err))
+				// A missing or unreadable row is a 404; anything else a 500.
+				httpapi.WriteError(ctx, rw, xerrors.Errorf("fetch %s: %w", what, err))
 				return
 			}
 			// An audited request is about what its URL names unless the

@@ -14,13 +14,17 @@
 // Fail, Succeed or Release, so concurrent guesses cannot all slip through
 // before the first failure is recorded.
 //
-// State is per replica, in memory, bounded by Config.MaxKeys; a key is
-// forgotten once it has seen no failure for Config.Forget.
+// NewShared keeps the counts in PostgreSQL, so every replica counts against
+// the same keys and a restart forgets nothing; New keeps them in memory,
+// bounded by Config.MaxKeys. Either way a key is forgotten once it has seen
+// no failure for Config.Forget.
 package loginlimit
 
 import (
-	"sync"
+	"context"
 	"time"
+
+	"cdr.dev/slog"
 )
 
 // Config is one Limiter's policy.
@@ -34,36 +38,49 @@ type Config struct {
 	MaxDelay  time.Duration
 	// Forget drops a key's failures once it has had none for this long.
 	Forget time.Duration
-	// MaxKeys bounds memory; past it, forgotten keys are swept and then
-	// arbitrary idle keys dropped.
+	// MaxKeys bounds memory of an in-memory Limiter; past it, forgotten
+	// keys are swept and then arbitrary idle keys dropped.
 	MaxKeys int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Logger hears about counts a shared Limiter could not store.
+	Logger slog.Logger
 }
+
+// store keeps the counts; the Limiter holds the policy around it.
+type store interface {
+	// reserve takes an attempt on key, or says how long to wait.
+	reserve(ctx context.Context, key string, now time.Time) (granted bool, wait time.Duration, err error)
+	settle(ctx context.Context, key string, v verdict, now time.Time) error
+}
+
+type verdict int
+
+const (
+	verdictRelease verdict = iota
+	verdictFail
+	verdictSucceed
+)
 
 // Limiter counts failed attempts per key. It is safe for concurrent use.
 type Limiter struct {
-	cfg       Config
-	mu        sync.Mutex
-	keys      map[string]*state
-	lastSweep time.Time
+	cfg   Config
+	store store
 }
 
-type state struct {
-	failures     int
-	inFlight     int
-	lastFailure  time.Time
-	blockedUntil time.Time
-}
-
-// New returns a Limiter with the given policy.
-func New(cfg Config) *Limiter {
+func withDefaults(cfg Config) Config {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
 	cfg.FreeFailures = max(cfg.FreeFailures, 1)
 	cfg.MaxKeys = max(cfg.MaxKeys, 1)
-	return &Limiter{cfg: cfg, keys: map[string]*state{}}
+	return cfg
+}
+
+// New returns a Limiter that counts in this process's memory.
+func New(cfg Config) *Limiter {
+	cfg = withDefaults(cfg)
+	return &Limiter{cfg: cfg, store: newMemoryStore(cfg)}
 }
 
 // inFlightRetry is the wait suggested when a key is past its free failures
@@ -71,134 +88,71 @@ func New(cfg Config) *Limiter {
 const inFlightRetry = time.Second
 
 // Reserve takes one attempt on key. It returns the attempt, to be settled
-// exactly once, or nil and how long to wait before trying again.
-func (l *Limiter) Reserve(key string) (*Attempt, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.cfg.Now()
-	s := l.keys[key]
-	if s == nil {
-		l.makeRoom(now)
-		s = &state{}
-		l.keys[key] = s
-	} else if l.forgotten(s, now) {
-		*s = state{}
+// exactly once, or nil and how long to wait before trying again. An error
+// means the count could not be read (a shared store is unreachable); the
+// caller must then refuse the attempt, or guessing would be unlimited
+// while the database is down.
+func (l *Limiter) Reserve(ctx context.Context, key string) (*Attempt, time.Duration, error) {
+	granted, wait, err := l.store.reserve(ctx, key, l.cfg.Now())
+	if err != nil || !granted {
+		return nil, wait, err
 	}
-	switch {
-	case s.failures+s.inFlight < l.cfg.FreeFailures:
-	case s.inFlight == 0 && !now.Before(s.blockedUntil):
-		// Past the free failures: one attempt at a time, after the delay.
-	case now.Before(s.blockedUntil):
-		return nil, s.blockedUntil.Sub(now)
-	default:
-		return nil, inFlightRetry
-	}
-	s.inFlight++
-	return &Attempt{l: l, key: key}, 0
+	// Settling must happen even when the request that reserved ends
+	// first, or the attempt would hold the key until it expires.
+	return &Attempt{l: l, ctx: context.WithoutCancel(ctx), key: key}, 0, nil
 }
 
-// Len returns how many keys the Limiter holds, for tests and metrics.
+// Len returns how many keys an in-memory Limiter holds, for tests and
+// metrics; a shared Limiter holds none in memory.
 func (l *Limiter) Len() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.keys)
-}
-
-func (l *Limiter) forgotten(s *state, now time.Time) bool {
-	return s.inFlight == 0 && now.Sub(s.lastFailure) >= l.cfg.Forget && !now.Before(s.blockedUntil)
-}
-
-// sweepInterval keeps a full table from being swept on every new key.
-const sweepInterval = 10 * time.Second
-
-// makeRoom keeps the table under MaxKeys before a key is added; the caller
-// holds mu.
-func (l *Limiter) makeRoom(now time.Time) {
-	if len(l.keys) < l.cfg.MaxKeys {
-		return
+	if m, ok := l.store.(*memoryStore); ok {
+		return m.len()
 	}
-	if now.Sub(l.lastSweep) >= sweepInterval {
-		l.lastSweep = now
-		for k, s := range l.keys {
-			if l.forgotten(s, now) {
-				delete(l.keys, k)
-			}
-		}
-	}
-	// Still full: drop an idle key (map order is random). Only someone
-	// holding MaxKeys keys at once can do this to a key, and what it costs
-	// that key is its count, not a lock-out.
-	for k, s := range l.keys {
-		if len(l.keys) < l.cfg.MaxKeys {
-			return
-		}
-		if s.inFlight == 0 {
-			delete(l.keys, k)
-		}
-	}
+	return 0
 }
 
 // Attempt is one reserved try on a key.
 type Attempt struct {
 	l       *Limiter
+	ctx     context.Context
 	key     string
 	settled bool
 }
 
 // Fail records a failed attempt: the password was wrong.
-func (a *Attempt) Fail() {
-	a.settle(func(s *state, now time.Time) {
-		s.failures++
-		s.lastFailure = now
-		if over := s.failures - a.l.cfg.FreeFailures; over >= 0 {
-			s.blockedUntil = now.Add(a.l.delay(over))
-		}
-	})
-}
+func (a *Attempt) Fail() { a.settle(verdictFail) }
 
 // Succeed clears the key: the password was right.
-func (a *Attempt) Succeed() {
-	a.settle(func(s *state, _ time.Time) {
-		s.failures = 0
-		s.blockedUntil = time.Time{}
-	})
-}
+func (a *Attempt) Succeed() { a.settle(verdictSucceed) }
 
 // Release gives the attempt back without a verdict (the request failed for
 // another reason, or the key is not the kind a success clears).
-func (a *Attempt) Release() {
-	a.settle(func(*state, time.Time) {})
-}
+func (a *Attempt) Release() { a.settle(verdictRelease) }
 
-func (a *Attempt) settle(update func(*state, time.Time)) {
+// settleTimeout bounds storing a verdict; a shared store that cannot be
+// reached in that time loses the verdict, and the reservation expires.
+const settleTimeout = 10 * time.Second
+
+func (a *Attempt) settle(v verdict) {
 	if a == nil || a.settled {
 		return
 	}
 	a.settled = true
-	l := a.l
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	s := l.keys[a.key]
-	if s == nil {
-		// Dropped by makeRoom while in flight cannot happen (it skips
-		// in-flight keys); be safe anyway.
-		return
-	}
-	s.inFlight--
-	update(s, l.cfg.Now())
-	if s.inFlight == 0 && s.failures == 0 {
-		delete(l.keys, a.key)
+	ctx, cancel := context.WithTimeout(a.ctx, settleTimeout)
+	defer cancel()
+	if err := a.l.store.settle(ctx, a.key, v, a.l.cfg.Now()); err != nil {
+		a.l.cfg.Logger.Warn(ctx, "store login attempt verdict", slog.F("verdict", int(v)), slog.Error(err))
 	}
 }
 
 // delay is BaseDelay doubled over times, capped at MaxDelay.
-func (l *Limiter) delay(over int) time.Duration {
-	d := l.cfg.BaseDelay
+func delay(cfg Config, over int) time.Duration {
+	d := cfg.BaseDelay
 	for range over {
-		if d >= l.cfg.MaxDelay/2 {
-			return l.cfg.MaxDelay
+		if d >= cfg.MaxDelay/2 {
+			return cfg.MaxDelay
 		}
 		d *= 2
 	}
-	return min(d, l.cfg.MaxDelay)
+	return min(d, cfg.MaxDelay)
 }

@@ -1,10 +1,12 @@
 package logintest_test
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,6 +22,19 @@ func rateLimited(t *testing.T) *coderdtest.Options {
 	vals, _ := coderdtest.DeploymentValues(t)
 	require.NoError(t, vals.RateLimit.API.Set(strconv.Itoa(apiRateLimit)))
 	return &coderdtest.Options{DeploymentValues: vals, KeepRateLimits: true}
+}
+
+// mostAllowed is the most requests the limit lets through between start and
+// now. Windows are aligned to the minute on every replica; when one turned
+// in between, the requests before the turn weigh in the new window only by
+// the share of the minute that has not passed yet, which lets a few more
+// through, as any sliding window estimate does.
+func mostAllowed(start time.Time) int {
+	now := time.Now()
+	if now.Truncate(time.Minute).Equal(start.Truncate(time.Minute)) {
+		return apiRateLimit
+	}
+	return apiRateLimit + int(math.Ceil(apiRateLimit*now.Sub(start).Seconds()/60))
 }
 
 // getMe sends GET /users/me with token and returns the status.
@@ -50,6 +65,7 @@ func TestFakeTokensDoNotEscapeRateLimit(t *testing.T) {
 	require.NoError(t, err)
 	tokens := []string{client.SessionToken(), second.Key}
 
+	start := time.Now()
 	counts := map[int]int{}
 	var (
 		mu sync.Mutex
@@ -74,7 +90,7 @@ func TestFakeTokensDoNotEscapeRateLimit(t *testing.T) {
 	}
 	wg.Wait()
 	t.Logf("fake tokens: %v", counts)
-	assert.LessOrEqual(t, counts[http.StatusUnauthorized], apiRateLimit)
+	assert.LessOrEqual(t, counts[http.StatusUnauthorized], mostAllowed(start))
 	assert.Equal(t, 600, counts[http.StatusUnauthorized]+counts[http.StatusTooManyRequests], counts)
 
 	// Requests without a token from that address are refused too.
@@ -84,13 +100,14 @@ func TestFakeTokensDoNotEscapeRateLimit(t *testing.T) {
 	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode)
 
 	// The real user: one allowance shared by both tokens.
+	start = time.Now()
 	userCounts := map[int]int{}
 	for i := range 2 * apiRateLimit {
 		userCounts[getMe(t, client, tokens[i%2])]++
 	}
 	t.Logf("real user: %v", userCounts)
 	assert.Positive(t, userCounts[http.StatusOK], "the flood from its address does not refuse the user")
-	assert.LessOrEqual(t, userCounts[http.StatusOK], apiRateLimit)
+	assert.LessOrEqual(t, userCounts[http.StatusOK], mostAllowed(start))
 	assert.Positive(t, userCounts[http.StatusTooManyRequests])
 	assert.Equal(t, 2*apiRateLimit, userCounts[http.StatusOK]+userCounts[http.StatusTooManyRequests])
 }

@@ -9,28 +9,16 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
+	"github.com/devplane/devplane/coderd/jobinput"
 	"github.com/devplane/devplane/coderd/provisionerd/provisioner"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbtime"
 )
 
-// WorkspaceBuildJobInput is the input JSON of a workspace_build job, as the
-// API enqueues it. The daemon goes by the build whose job it runs; the ID
-// here only guards against a job pointing at some other build. Upstream's
-// "log_level" is accepted and not used: the provisioner contract has no
-// log level.
-type WorkspaceBuildJobInput struct {
-	WorkspaceBuildID uuid.UUID `json:"workspace_build_id"`
-	// UseBuildState: start from the state stored on the build itself (an
-	// orphan delete's empty state, or one a template administrator gave)
-	// rather than from the previous build's.
-	UseBuildState bool `json:"use_build_state"`
-}
-
 // runBuild applies a workspace build's transition, starting from the state
 // the previous build left.
 func (r *jobRun) runBuild() (commitFunc, error) {
-	var input WorkspaceBuildJobInput
+	var input jobinput.WorkspaceBuild
 	if err := parseInput(r.job.Input, &input); err != nil {
 		return nil, err
 	}

@@ -188,6 +188,8 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 	d.log = d.log.With(slog.F("daemon_id", d.id))
 
 	// Subscribe before the first acquire so no posting falls in between.
+	// The pubsub's reconnect notice wakes the daemon too: a posting may have
+	// been lost while it reconnected.
 	unsubscribe, err := opts.Pubsub.Subscribe(pubsub.EventProvisionerJobPosted, func(context.Context, []byte) {
 		d.poke()
 	})

@@ -8,32 +8,16 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
+	"github.com/devplane/devplane/coderd/jobinput"
 	"github.com/devplane/devplane/coderd/provisionerd/provisioner"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbtime"
 )
 
-// DryRunJobInput is the input JSON of a template_version_dry_run job, as
-// the API enqueues it. Missing fields mean none.
-type DryRunJobInput struct {
-	TemplateVersionID   uuid.UUID        `json:"template_version_id"`
-	WorkspaceName       string           `json:"workspace_name"`
-	RichParameterValues []ParameterValue `json:"rich_parameter_values"`
-	// UserVariableValues override the values the version was imported
-	// with.
-	UserVariableValues []VariableValue `json:"user_variable_values"`
-}
-
-// ParameterValue is a rich parameter's value given by the user.
-type ParameterValue struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
 // runDryRun plans a start build of a template version for a workspace that
 // does not exist, to show which resources it would create.
 func (r *jobRun) runDryRun() (commitFunc, error) {
-	var input DryRunJobInput
+	var input jobinput.TemplateVersionDryRun
 	if err := parseInput(r.job.Input, &input); err != nil {
 		return nil, err
 	}
@@ -102,7 +86,7 @@ func (r *jobRun) runDryRun() (commitFunc, error) {
 // overrideVariables replaces values in vars by the given ones of the same
 // name; given values of variables the version does not have are passed on
 // for the provisioner to judge.
-func overrideVariables(vars []provisioner.VariableValue, given []VariableValue) []provisioner.VariableValue {
+func overrideVariables(vars []provisioner.VariableValue, given []jobinput.VariableValue) []provisioner.VariableValue {
 	if len(given) == 0 {
 		return vars
 	}

@@ -11,23 +11,11 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
+	"github.com/devplane/devplane/coderd/jobinput"
 	"github.com/devplane/devplane/coderd/provisionerd/provisioner"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbtime"
 )
-
-// ImportJobInput is the input JSON of a template_version_import job, as
-// the API enqueues it. Missing fields mean none.
-type ImportJobInput struct {
-	TemplateVersionID  uuid.UUID       `json:"template_version_id"`
-	UserVariableValues []VariableValue `json:"user_variable_values"`
-}
-
-// VariableValue is a template variable's value given by the user.
-type VariableValue struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
 
 // runImport reads a template version: it extracts the template and asks the
 // provisioner what the version declares.
@@ -39,7 +27,7 @@ func (r *jobRun) runImport() (commitFunc, error) {
 	if err != nil {
 		return nil, xerrors.Errorf("get template version: %w", err)
 	}
-	var input ImportJobInput
+	var input jobinput.TemplateVersionImport
 	if err := parseInput(r.job.Input, &input); err != nil {
 		return nil, err
 	}
@@ -84,7 +72,7 @@ func callImport(ctx context.Context, p provisioner.Provisioner, req provisioner.
 }
 
 // storeImport writes what an import found, in tx.
-func storeImport(ctx context.Context, tx database.Store, jobID, versionID uuid.UUID, input ImportJobInput, res provisioner.ImportResult) error {
+func storeImport(ctx context.Context, tx database.Store, jobID, versionID uuid.UUID, input jobinput.TemplateVersionImport, res provisioner.ImportResult) error {
 	now := dbtime.Now()
 	for _, p := range res.Parameters {
 		options := make([]parameterOption, 0, len(p.Options))

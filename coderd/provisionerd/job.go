@@ -27,7 +27,8 @@ var (
 	errShutdown = xerrors.New("provisioner daemon shut down")
 	errCanceled = xerrors.New("canceled")
 	// errCompletedElsewhere: the job was completed while it ran, by the
-	// hang detector for instance; there is nothing left to record.
+	// hang detector for instance, or requeued by failover; there is
+	// nothing left to record.
 	errCompletedElsewhere = xerrors.New("the job was completed elsewhere")
 )
 
@@ -87,7 +88,8 @@ func (d *Daemon) runJob(job database.ProvisionerJob) {
 
 	// Watch for cancellation and heartbeat until the job is completed. The
 	// first check runs at once: a cancel may have landed before the
-	// subscription did.
+	// subscription did. Any message, the pubsub's reconnect notice
+	// included, re-reads the job.
 	notify := make(chan struct{}, 1)
 	notify <- struct{}{}
 	unsubscribe, err := d.opts.Pubsub.Subscribe(pubsub.EventProvisionerJobLogs(job.ID.String()), func(context.Context, []byte) {
@@ -225,7 +227,7 @@ func (r *jobRun) commit(fn commitFunc) error {
 			return xerrors.Errorf("get job: %w", err)
 		}
 		switch {
-		case job.CompletedAt != nil:
+		case job.CompletedAt != nil, !r.ownedBy(job):
 			return errCompletedElsewhere
 		case job.CanceledAt != nil:
 			return errCanceled
@@ -402,9 +404,17 @@ func (r *jobRun) check() {
 		return
 	}
 	switch {
-	case job.CompletedAt != nil:
+	case job.CompletedAt != nil, !r.ownedBy(job):
 		r.cancel(errCompletedElsewhere)
 	case job.CanceledAt != nil:
 		r.cancel(errCanceled)
 	}
+}
+
+// ownedBy reports whether job is still this run's: failover may have put
+// it back in the queue (this daemon's replica was presumed dead), and
+// another daemon may have taken it since.
+func (r *jobRun) ownedBy(job database.ProvisionerJob) bool {
+	return job.WorkerID == r.job.WorkerID && job.StartedAt != nil && r.job.StartedAt != nil &&
+		job.StartedAt.Equal(*r.job.StartedAt)
 }

@@ -3,6 +3,7 @@ package provisionerd
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
+	"github.com/devplane/devplane/coderd/jobinput"
 	"github.com/devplane/devplane/coderd/provisionerd/provisioner"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
@@ -21,10 +23,23 @@ import (
 // while one of its daemons ran it.
 const MessageServerRestarted = "the server restarted while the job ran"
 
-// requeuedLog is the log line of a job put back in the queue; a job that
-// has it already is failed rather than requeued again, so a job that kills
-// its server cannot loop.
-const requeuedLog = "The server restarted while the job ran; the job is queued again."
+// requeuedSuffix ends the log line of a job put back in the queue; a job
+// that has one already is failed rather than requeued again, so a job that
+// kills its server cannot loop.
+const requeuedSuffix = "; the job is queued again."
+
+// MessageReplicaLost is the error of a job whose daemon ran on a server
+// replica that stopped heartbeating; a surviving replica settled it.
+func MessageReplicaLost(hostname string, replicaID uuid.UUID) string {
+	return fmt.Sprintf("the server replica %s (%s) stopped responding while the job ran", hostname, replicaID)
+}
+
+// settleReason says why unfinished jobs are settled, in the words of the
+// job's error and its log lines.
+type settleReason struct {
+	message string // the job's error when it is failed
+	event   string // starts the log lines: "The server restarted"
+}
 
 // Recovered counts what RecoverJobs did.
 type Recovered struct {
@@ -45,16 +60,55 @@ type Recovered struct {
 //     repeat them. It keeps the previous build's state, as a build failing
 //     on a daemon does, so the next build starts from what exists.
 func RecoverJobs(ctx context.Context, db database.Store, ps pubsub.Pubsub, log slog.Logger, replicaID uuid.UUID) (Recovered, error) {
-	var res Recovered
 	ctx = dbauthz.AsProvisionerd(ctx)
 	rows, err := db.GetUnfinishedProvisionerJobsByReplica(ctx, replicaID)
 	if err != nil {
-		return res, xerrors.Errorf("get jobs of the previous run: %w", err)
+		return Recovered{}, xerrors.Errorf("get jobs of the previous run: %w", err)
 	}
-	var firstErr error
+	jobs := make([]jobToSettle, 0, len(rows))
 	for _, row := range rows {
-		job := row.ProvisionerJob
-		outcome, err := recoverJob(ctx, db, job)
+		jobs = append(jobs, jobToSettle{job: row.ProvisionerJob, why: settleReason{
+			message: MessageServerRestarted, event: "The server restarted",
+		}})
+	}
+	return settleJobs(ctx, db, ps, log, jobs)
+}
+
+// SettleLostReplicaJobs is failover: it settles, as RecoverJobs does, the
+// jobs that daemons of other server replicas held when those replicas
+// stopped heartbeating (or stopped without settling them), once neither
+// the replica nor the job has been heartbeated since updatedBefore. A
+// build fails with MessageReplicaLost, naming the replica. Any number of
+// replicas may run it at once: each job is settled by one of them.
+func SettleLostReplicaJobs(ctx context.Context, db database.Store, ps pubsub.Pubsub, log slog.Logger, selfID uuid.UUID, updatedBefore time.Time) (Recovered, error) {
+	ctx = dbauthz.AsProvisionerd(ctx)
+	rows, err := db.GetUnfinishedProvisionerJobsOfLostReplicas(ctx, database.GetUnfinishedProvisionerJobsOfLostReplicasParams{
+		SelfID: selfID, UpdatedBefore: updatedBefore,
+	})
+	if err != nil {
+		return Recovered{}, xerrors.Errorf("get jobs of lost replicas: %w", err)
+	}
+	jobs := make([]jobToSettle, 0, len(rows))
+	for _, row := range rows {
+		jobs = append(jobs, jobToSettle{job: row.ProvisionerJob, why: settleReason{
+			message: MessageReplicaLost(row.ReplicaHostname, row.ReplicaID),
+			event:   fmt.Sprintf("The server replica %s (%s) stopped responding", row.ReplicaHostname, row.ReplicaID),
+		}})
+	}
+	return settleJobs(ctx, db, ps, log, jobs)
+}
+
+type jobToSettle struct {
+	job database.ProvisionerJob
+	why settleReason
+}
+
+func settleJobs(ctx context.Context, db database.Store, ps pubsub.Pubsub, log slog.Logger, jobs []jobToSettle) (Recovered, error) {
+	var res Recovered
+	var firstErr error
+	for _, j := range jobs {
+		job := j.job
+		outcome, err := recoverJob(ctx, db, job, j.why)
 		if err != nil {
 			if firstErr == nil {
 				firstErr = xerrors.Errorf("settle job %s: %w", job.ID, err)
@@ -75,8 +129,9 @@ func RecoverJobs(ctx context.Context, db database.Store, ps pubsub.Pubsub, log s
 		default:
 			continue
 		}
-		log.Warn(ctx, "settled a job the server was running when it stopped",
-			slog.F("job_id", job.ID), slog.F("job_type", job.Type), slog.F("outcome", string(outcome)))
+		log.Warn(ctx, "settled an unfinished job of a stopped server",
+			slog.F("job_id", job.ID), slog.F("job_type", job.Type), slog.F("outcome", string(outcome)),
+			slog.F("reason", j.why.message))
 		publishJobLogs(ps, log, job.ID)
 	}
 	return res, firstErr
@@ -91,7 +146,7 @@ const (
 	outcomeFailed   recoverOutcome = "failed"
 )
 
-func recoverJob(ctx context.Context, db database.Store, job database.ProvisionerJob) (recoverOutcome, error) {
+func recoverJob(ctx context.Context, db database.Store, job database.ProvisionerJob, why settleReason) (recoverOutcome, error) {
 	outcome := outcomeNone
 	err := db.InTx(ctx, func(tx database.Store) error {
 		outcome = outcomeNone
@@ -104,14 +159,16 @@ func recoverJob(ctx context.Context, db database.Store, job database.Provisioner
 		if err != nil {
 			return err
 		}
-		if current.CompletedAt != nil || current.StartedAt == nil {
+		// Settled meanwhile, or requeued and taken by another daemon.
+		if current.CompletedAt != nil || current.StartedAt == nil || current.WorkerID != job.WorkerID ||
+			job.StartedAt == nil || !current.StartedAt.Equal(*job.StartedAt) {
 			return nil
 		}
 		var message, line string
 		switch {
 		case current.CanceledAt != nil:
 			outcome, message = outcomeCanceled, MessageCanceled
-			line = "The server restarted while the job ran; the job is canceled."
+			line = why.event + " while the job ran; the job is canceled."
 		case current.Type != database.ProvisionerJobTypeWorkspaceBuild:
 			requeued, err := requeuedBefore(ctx, tx, current.ID)
 			if err != nil {
@@ -122,13 +179,13 @@ func recoverJob(ctx context.Context, db database.Store, job database.Provisioner
 				if _, err := tx.RequeueProvisionerJobByID(ctx, database.RequeueProvisionerJobByIDParams{ID: current.ID, UpdatedAt: now}); err != nil {
 					return err
 				}
-				return insertLog(ctx, tx, current.ID, now, provisioner.LogLevelWarn, requeuedLog)
+				return insertLog(ctx, tx, current.ID, now, provisioner.LogLevelWarn, why.event+" while the job ran"+requeuedSuffix)
 			}
-			outcome, message = outcomeFailed, MessageServerRestarted
-			line = "Job failed: " + MessageServerRestarted + ", again."
+			outcome, message = outcomeFailed, why.message
+			line = "Job failed: " + why.message + ", again."
 		default:
-			outcome, message = outcomeFailed, MessageServerRestarted
-			line = "Job failed: " + MessageServerRestarted + "; the build may have changed the workspace's resources before it stopped."
+			outcome, message = outcomeFailed, why.message
+			line = "Job failed: " + why.message + "; the build may have changed the workspace's resources before it stopped."
 		}
 		if current.Type == database.ProvisionerJobTypeWorkspaceBuild {
 			if err := keepPreviousState(ctx, tx, current); err != nil {
@@ -152,7 +209,7 @@ func requeuedBefore(ctx context.Context, tx database.Store, jobID uuid.UUID) (bo
 		return false, err
 	}
 	for _, l := range logs {
-		if l.Source == database.LogSourceProvisionerDaemon && strings.HasPrefix(l.Output, requeuedLog) {
+		if l.Source == database.LogSourceProvisionerDaemon && strings.HasSuffix(l.Output, requeuedSuffix) {
 			return true, nil
 		}
 	}
@@ -162,7 +219,7 @@ func requeuedBefore(ctx context.Context, tx database.Store, jobID uuid.UUID) (bo
 // keepPreviousState gives a build that will not finish the state the
 // previous build left, as runBuild does before it starts.
 func keepPreviousState(ctx context.Context, tx database.Store, job database.ProvisionerJob) error {
-	var input WorkspaceBuildJobInput
+	var input jobinput.WorkspaceBuild
 	if err := parseInput(job.Input, &input); err != nil || input.UseBuildState {
 		return nil //nolint:nilerr // a build with bad input has no state to keep
 	}

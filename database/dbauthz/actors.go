@@ -57,6 +57,14 @@ var (
 		perm(rbac.ResourceUser, rbac.ActionRead),
 		perm(rbac.ResourceGroup, rbac.ActionRead),
 		perm(rbac.ResourceOrganization, rbac.ActionRead),
+		// Failover: which replica held a job.
+		perm(rbac.ResourceReplicas, rbac.ActionRead),
+	)
+	// replicaRegistryActor registers this server process, heartbeats it,
+	// lists the live ones and marks lost ones stopped.
+	replicaRegistryActor = systemActor("replica-registry",
+		perm(rbac.ResourceReplicas, rbac.ActionRead),
+		perm(rbac.ResourceSystem, rbac.ActionCreate, rbac.ActionUpdate),
 	)
 	// workspaceBuilderActor enqueues the job of a workspace build; the
 	// caller's right to the build itself is checked by its own insert of
@@ -87,6 +95,10 @@ var (
 	auditWriterActor = systemActor("audit-writer",
 		perm(rbac.ResourceAuditLog, rbac.ActionCreate),
 	)
+	// limiterActor keeps the login-failure and API request counters.
+	limiterActor = systemActor("limiter",
+		perm(rbac.ResourceSystem, rbac.ActionUpdate, rbac.ActionDelete),
+	)
 	loginActor = systemActor("login",
 		perm(rbac.ResourceUser, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionUpdatePersonal),
 		perm(rbac.ResourceApiKey, rbac.ActionCreate),
@@ -110,6 +122,10 @@ func AsFirstUser(ctx context.Context) context.Context { return As(ctx, firstUser
 // logs, results and completion, and detects hung ones.
 func AsProvisionerd(ctx context.Context) context.Context { return As(ctx, provisionerdActor) }
 
+// AsReplicaRegistry is for the loop that keeps this server's row in the
+// replica registry and notices replicas that stopped heartbeating.
+func AsReplicaRegistry(ctx context.Context) context.Context { return As(ctx, replicaRegistryActor) }
+
 // AsLifecycleExecutor is for the loop that builds workspaces on schedule.
 func AsLifecycleExecutor(ctx context.Context) context.Context { return As(ctx, lifecycleActor) }
 
@@ -122,6 +138,9 @@ func AsWorkspaceBuilder(ctx context.Context) context.Context { return As(ctx, wo
 
 // AsLogin finds a user by email, checks the password and issues a session.
 func AsLogin(ctx context.Context) context.Context { return As(ctx, loginActor) }
+
+// AsLimiter keeps the shared login and API rate limit counters.
+func AsLimiter(ctx context.Context) context.Context { return As(ctx, limiterActor) }
 
 // AsAuditWriter records an audit log row, whoever the audited actor was.
 func AsAuditWriter(ctx context.Context) context.Context { return As(ctx, auditWriterActor) }

@@ -291,6 +291,41 @@ var cases = map[string]testCase{
 		args:   func(seed) []any { return []any{"id"} },
 		checks: func(seed) []check { return []check{authz(rbac.ActionCreate, rbac.ResourceSystem)} },
 	},
+	"ReserveLoginAttempt": {
+		args: func(seed) []any {
+			now := dbtime.Now()
+			return []any{database.ReserveLoginAttemptParams{Key: "k", Now: now, HoldUntil: now.Add(time.Minute), Reservation: uuid.New(), FreeFailures: 1}}
+		},
+		checks: func(seed) []check { return []check{authz(rbac.ActionUpdate, rbac.ResourceSystem)} },
+	},
+	"FailLoginAttempt": {
+		args: func(seed) []any {
+			return []any{database.FailLoginAttemptParams{Key: "k", Now: dbtime.Now(), FreeFailures: 1}}
+		},
+		checks: func(seed) []check { return []check{authz(rbac.ActionUpdate, rbac.ResourceSystem)} },
+	},
+	"SucceedLoginAttempt": {
+		args:   func(seed) []any { return []any{database.SucceedLoginAttemptParams{Key: "k", Now: dbtime.Now()}} },
+		checks: func(seed) []check { return []check{authz(rbac.ActionUpdate, rbac.ResourceSystem)} },
+	},
+	"ReleaseLoginAttempt": {
+		args:   func(seed) []any { return []any{"k"} },
+		checks: func(seed) []check { return []check{authz(rbac.ActionUpdate, rbac.ResourceSystem)} },
+	},
+	"DeleteForgottenLoginLimits": {
+		args:   func(seed) []any { return []any{dbtime.Now()} },
+		checks: func(seed) []check { return []check{authz(rbac.ActionDelete, rbac.ResourceSystem)} },
+	},
+	"AddRateLimitCounts": {
+		args: func(seed) []any {
+			return []any{database.AddRateLimitCountsParams{Keys: []string{"k"}, Deltas: []int32{1}, WindowStart: dbtime.Now()}}
+		},
+		checks: func(seed) []check { return []check{authz(rbac.ActionUpdate, rbac.ResourceSystem)} },
+	},
+	"DeleteRateLimitCountsBefore": {
+		args:   func(seed) []any { return []any{dbtime.Now()} },
+		checks: func(seed) []check { return []check{authz(rbac.ActionDelete, rbac.ResourceSystem)} },
+	},
 	"GetUserCount": {
 		args:   func(seed) []any { return nil },
 		checks: func(seed) []check { return []check{authz(rbac.ActionRead, rbac.ResourceSystem)} },

@@ -239,12 +239,22 @@ func NewDBWithPubsub(t testing.TB, configure ...func(*pgxpool.Config)) (database
 // database, as another server replica sharing that database would.
 func ConnectWithPubsub(t testing.TB, url string, configure ...func(*pgxpool.Config)) (database.Store, pubsub.Pubsub) {
 	t.Helper()
+	return ConnectWithPubsubAt(t, url, "", configure...)
+}
+
+// ConnectWithPubsubAt is ConnectWithPubsub with the pubsub listening at
+// pubsubURL (empty: url), so a test can cut the LISTEN connection alone.
+func ConnectWithPubsubAt(t testing.TB, url, pubsubURL string, configure ...func(*pgxpool.Config)) (database.Store, pubsub.Pubsub) {
+	t.Helper()
 	pool, err := database.Open(context.Background(), url, configure...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	ps, err := pubsub.New(context.Background(), slog.Make(), pool, url)
+	if pubsubURL == "" {
+		pubsubURL = url
+	}
+	ps, err := pubsub.New(context.Background(), slog.Make(), pool, pubsubURL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,9 @@ package pubsub
 
 import (
 	"context"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"cdr.dev/slog"
@@ -18,7 +20,23 @@ import (
 
 // Listener receives one message of an event. It runs on the delivery
 // goroutine: keep it short (signal a channel, do not block).
+//
+// After the pubsub's connection to the database was lost and is back, every
+// listener is called once more with a message for which IsReconnected is
+// true: whatever was published meanwhile is lost, so the listener must look
+// again at what it follows. A listener that treats every message as "look
+// again" (all of ours do) needs no special case.
 type Listener func(ctx context.Context, message []byte)
+
+// reconnectedMessage is delivered to every listener after a reconnect.
+// PostgreSQL refuses NUL bytes in a NOTIFY payload, so no published message
+// can be mistaken for it.
+const reconnectedMessage = "\x00pubsub reconnected"
+
+// IsReconnected reports whether message is the notice that the pubsub
+// reconnected and messages may have been missed, rather than a published
+// message.
+func IsReconnected(message []byte) bool { return string(message) == reconnectedMessage }
 
 // Pubsub publishes and subscribes to named events.
 type Pubsub interface {
@@ -55,6 +73,11 @@ type PG struct {
 	queued []command
 
 	wake chan struct{}
+
+	// listenerPID is the backend process id of the listening connection
+	// (0 while there is none), for operators and tests that need to find
+	// it in pg_stat_activity.
+	listenerPID atomic.Uint32
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -95,6 +118,7 @@ func New(ctx context.Context, log slog.Logger, pool *pgxpool.Pool, connURL strin
 		ctx:       loopCtx, cancel: cancel,
 		done: make(chan struct{}),
 	}
+	p.listenerPID.Store(conn.PgConn().PID())
 	go p.loop(conn)
 	return p, nil
 }
@@ -103,6 +127,9 @@ func New(ctx context.Context, log slog.Logger, pool *pgxpool.Pool, connURL strin
 func (p *PG) Publish(event string, message []byte) error {
 	if len(message) > maxMessageBytes {
 		return xerrors.Errorf("pubsub message of %d bytes is over the %d byte limit", len(message), maxMessageBytes)
+	}
+	if strings.IndexByte(string(message), 0) >= 0 {
+		return xerrors.New("pubsub message must not contain a NUL byte")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
 	defer cancel()
@@ -197,7 +224,14 @@ func (p *PG) loop(conn *pgx.Conn) {
 	}()
 	for p.ctx.Err() == nil {
 		if conn == nil {
+			p.listenerPID.Store(0)
 			conn = p.reconnect()
+			if conn != nil {
+				p.listenerPID.Store(conn.PgConn().PID())
+				// Only now, with every LISTEN in place: a listener that
+				// looks again from here on misses nothing.
+				p.deliverAll(reconnectedMessage)
+			}
 			continue
 		}
 		// Commands first: a LISTEN must be in place before Subscribe
@@ -279,10 +313,15 @@ func (p *PG) answerQueued() {
 	}
 }
 
+// maxReconnectBackoff bounds the wait between reconnect attempts, so that
+// subscribers catch up within about a second of the database coming back.
+// An attempt against a database that refuses connections is cheap.
+const maxReconnectBackoff = time.Second
+
 // reconnect dials until it has a connection listening to every event that
 // has subscribers, or the pubsub closes.
 func (p *PG) reconnect() *pgx.Conn {
-	for backoff := 50 * time.Millisecond; p.ctx.Err() == nil; backoff = min(backoff*2, 5*time.Second) {
+	for backoff := 50 * time.Millisecond; p.ctx.Err() == nil; backoff = min(backoff*2, maxReconnectBackoff) {
 		p.answerQueued()
 		conn, err := pgx.ConnectConfig(p.ctx, p.cfg)
 		if err == nil {
@@ -336,6 +375,26 @@ func (p *PG) deliver(n *pgconn.Notification) {
 		fn(p.ctx, []byte(n.Payload))
 	}
 }
+
+// deliverAll gives message to every listener of every event.
+func (p *PG) deliverAll(message string) {
+	p.mu.Lock()
+	var fns []Listener
+	for _, set := range p.listeners {
+		for l := range set {
+			fns = append(fns, *l)
+		}
+	}
+	p.mu.Unlock()
+	for _, fn := range fns {
+		fn(p.ctx, []byte(message))
+	}
+}
+
+// ListenerPID returns the PostgreSQL backend process id of the listening
+// connection, or 0 while it is reconnecting. Operators find the connection
+// in pg_stat_activity by it; tests end it with pg_terminate_backend.
+func (p *PG) ListenerPID() uint32 { return p.listenerPID.Load() }
 
 // Close stops listening. Publish keeps working until the pool closes.
 func (p *PG) Close() error {

@@ -187,3 +187,54 @@ func TestDatabaseOutage(t *testing.T) {
 	proxy.SetDown(true)
 	hangGuard("close", func() { _ = ps.Close() })
 }
+
+// TestReconnectTellsEveryListener: when the listening connection is ended
+// under it, the pubsub reconnects and calls every listener with the
+// reconnected notice, after which published messages arrive again.
+func TestReconnectTellsEveryListener(t *testing.T) {
+	t.Parallel()
+	url := dbtestutil.Open(t)
+	pool, err := database.Open(context.Background(), url)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	ps, err := pubsub.New(context.Background(), slogtest.Make(t, &slogtest.Options{IgnoreErrors: true}), pool, url)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = ps.Close() })
+
+	type heard struct {
+		event string
+		msg   []byte
+	}
+	got := make(chan heard, 10)
+	for _, event := range []string{"one", "two"} {
+		cancel, err := ps.Subscribe(event, func(_ context.Context, msg []byte) { got <- heard{event, msg} })
+		require.NoError(t, err)
+		defer cancel()
+	}
+
+	oldPID := ps.ListenerPID()
+	require.NotZero(t, oldPID)
+	_, err = pool.Exec(context.Background(), "SELECT pg_terminate_backend($1)", int32(oldPID))
+	require.NoError(t, err)
+
+	notified := map[string]bool{}
+	for len(notified) < 2 {
+		h := <-got
+		require.True(t, pubsub.IsReconnected(h.msg), "only the notice may arrive, got %q on %s", h.msg, h.event)
+		notified[h.event] = true
+	}
+	assert.NotEqual(t, oldPID, ps.ListenerPID())
+
+	require.NoError(t, ps.Publish("one", []byte("after")))
+	h := <-got
+	assert.Equal(t, heard{"one", []byte("after")}, h)
+	assert.False(t, pubsub.IsReconnected(h.msg))
+}
+
+func TestNoMessageLooksLikeTheReconnectNotice(t *testing.T) {
+	t.Parallel()
+	ps := newPubsub(t)
+	require.Error(t, ps.Publish("x", []byte("\x00pubsub reconnected")))
+	assert.False(t, pubsub.IsReconnected(nil))
+	assert.False(t, pubsub.IsReconnected([]byte("pubsub reconnected")))
+}

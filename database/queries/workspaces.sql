@@ -341,3 +341,15 @@ WHERE workspace_builds.id = latest.id
     AND COALESCE(provisioner_jobs.error, '') = ''
     AND workspace_builds.deadline IS NOT NULL
     AND latest.activity_bump > 0;
+
+-- name: GetDeploymentWorkspaceStats :one
+-- Live workspaces by the status of their latest build (kept on the row by
+-- triggers, so this is one scan of workspaces).
+SELECT
+    count(*) FILTER (WHERE latest_build_status = 'pending')::bigint AS pending,
+    count(*) FILTER (WHERE latest_build_status IN ('starting', 'stopping', 'deleting', 'canceling'))::bigint AS building,
+    count(*) FILTER (WHERE latest_build_status = 'running')::bigint AS running,
+    count(*) FILTER (WHERE latest_build_status IN ('failed', 'canceled'))::bigint AS failed,
+    count(*) FILTER (WHERE latest_build_status = 'stopped')::bigint AS stopped
+FROM workspaces
+WHERE NOT deleted;

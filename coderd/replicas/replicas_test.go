@@ -1,0 +1,73 @@
+package replicas_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"cdr.dev/slog/sloggers/slogtest"
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/devplane/devplane/coderd/replicas"
+	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/dbauthz"
+	"github.com/devplane/devplane/database/dbtestutil"
+	"github.com/devplane/devplane/database/dbtime"
+)
+
+func TestMain(m *testing.M) { dbtestutil.Main(m) }
+
+// TestManagerLifecycle: a started replica is live; one presumed lost while
+// it was only slow is live again at its next heartbeat; a clean Close
+// takes it out of the live list at once, and a canceled start context
+// (a crash) leaves it to go stale.
+func TestManagerLifecycle(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	raw, ps := dbtestutil.NewDBWithPubsub(t)
+	sys := dbauthz.AsReplicaRegistry(ctx)
+	db := dbauthz.New(raw, nil)
+	live := func(m *replicas.Manager) bool {
+		rows, err := db.GetReplicasUpdatedAfter(sys, m.LiveSince())
+		require.NoError(t, err)
+		for _, r := range rows {
+			if r.ID == m.ID() {
+				return true
+			}
+		}
+		return false
+	}
+	mk := func() *replicas.Manager {
+		return replicas.New(replicas.Options{
+			ID: uuid.New(), Hostname: "host", Version: "v1", Interval: 50 * time.Millisecond,
+			DB: db, Pubsub: ps, Logger: slogtest.Make(t, nil),
+		})
+	}
+
+	m := mk()
+	assert.Equal(t, 150*time.Millisecond, m.LostAfter())
+	require.NoError(t, m.Start(ctx))
+	t.Cleanup(func() { _ = m.Close(ctx) })
+	assert.True(t, live(m))
+
+	// Another replica takes it for lost (as after a long pause).
+	lost, err := db.MarkLostReplicas(sys, database.MarkLostReplicasParams{
+		SelfID: uuid.New(), Now: dbtime.Now(), UpdatedBefore: dbtime.Now().Add(time.Hour), Error: "presumed lost",
+	})
+	require.NoError(t, err)
+	require.Len(t, lost, 1)
+	assert.False(t, live(m))
+	require.Eventually(t, func() bool { return live(m) }, time.Minute, 10*time.Millisecond, "its next heartbeat revives it")
+
+	require.NoError(t, m.Close(ctx))
+	assert.False(t, live(m), "a clean stop leaves the list at once")
+
+	crashCtx, crash := context.WithCancel(ctx)
+	c := mk()
+	require.NoError(t, c.Start(crashCtx))
+	assert.True(t, live(c))
+	crash()
+	require.Eventually(t, func() bool { return !live(c) }, time.Minute, 10*time.Millisecond, "a crashed replica goes stale")
+}

@@ -1,0 +1,2 @@
+DROP INDEX provisioner_daemons_replica_id_idx;
+DROP TABLE replicas;

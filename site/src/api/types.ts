@@ -1,0 +1,27 @@
+// Names for the wire types the dashboard uses, taken from the generated
+// schema (schema.ts, from coderd/apidoc/swagger.json). Add an alias here
+// when a page needs another type; never write a wire type by hand.
+import type { components } from "./schema";
+
+type S = components["schemas"];
+
+export type Response = S["codersdk.Response"];
+export type ValidationError = S["codersdk.ValidationError"];
+export type BuildInfo = S["codersdk.BuildInfoResponse"];
+export type User = S["codersdk.User"];
+export type LoginRequest = S["codersdk.LoginWithPasswordRequest"];
+export type LoginResponse = S["codersdk.LoginWithPasswordResponse"];
+export type CreateFirstUserRequest = S["codersdk.CreateFirstUserRequest"];
+export type AuthMethods = S["codersdk.AuthMethods"];
+export type Workspace = S["codersdk.Workspace"];
+export type WorkspacesResponse = S["codersdk.WorkspacesResponse"];
+export type WorkspaceStatus = S["codersdk.WorkspaceStatus"];
+export type WorkspaceTransition = S["codersdk.WorkspaceTransition"];
+export type WorkspaceBuild = S["codersdk.WorkspaceBuild"];
+export type CreateWorkspaceBuildRequest = S["codersdk.CreateWorkspaceBuildRequest"];
+export type WorkspaceResource = S["codersdk.WorkspaceResource"];
+export type WorkspaceAgent = S["codersdk.WorkspaceAgent"];
+export type WorkspaceApp = S["codersdk.WorkspaceApp"];
+export type ProvisionerJobLog = S["codersdk.ProvisionerJobLog"];
+export type ProvisionerJobStatus = S["codersdk.ProvisionerJobStatus"];
+export type Group = S["codersdk.Group"];
