@@ -29,14 +29,34 @@ export const routes: RouteObject[] = [
               // Templates and create-workspace (templates helper).
               { path: "templates/*", lazy: placeholder },
               // Administration (admin helper).
-              { path: "users/*", lazy: placeholder },
-              { path: "groups/*", lazy: placeholder },
-              { path: "organizations/*", lazy: placeholder },
-              { path: "audit", lazy: placeholder },
-              { path: "deployment/*", lazy: placeholder },
-              { path: "health", lazy: placeholder },
+              {
+                lazy: () => import("./pages/admin/AdminLayout"),
+                children: [
+                  { path: "users", lazy: () => import("./pages/users/UsersPage") },
+                  { path: "groups", lazy: () => import("./pages/groups/GroupsPage") },
+                  { path: "groups/:groupId", lazy: () => import("./pages/groups/GroupPage") },
+                  { path: "organizations", lazy: () => import("./pages/organizations/OrganizationsPage") },
+                  { path: "organizations/:organization", lazy: () => import("./pages/organizations/OrganizationPage") },
+                  { path: "organizations/:organization/roles/create", lazy: () => import("./pages/organizations/RoleEditorPage") },
+                  { path: "organizations/:organization/roles/:roleName", lazy: () => import("./pages/organizations/RoleEditorPage") },
+                  { path: "audit", lazy: () => import("./pages/audit/AuditPage") },
+                  { path: "deployment/*", lazy: () => import("./pages/deployment/DeploymentPage") },
+                  { path: "health", lazy: () => import("./pages/health/HealthPage") },
+                ],
+              },
               // Account (admin helper).
-              { path: "settings/*", lazy: placeholder },
+              {
+                path: "settings",
+                lazy: () => import("./pages/settings/SettingsLayout"),
+                children: [
+                  { index: true, element: <Navigate to="account" replace /> },
+                  { path: "account", lazy: () => import("./pages/settings/AccountPage") },
+                  { path: "security", lazy: () => import("./pages/settings/SecurityPage") },
+                  { path: "tokens", lazy: () => import("./pages/settings/TokensPage") },
+                  { path: "ssh-keys", lazy: () => import("./pages/settings/SSHKeyPage") },
+                  { path: "appearance", lazy: () => import("./pages/settings/AppearancePage") },
+                ],
+              },
 
               { path: "*", lazy: () => import("./pages/NotFoundPage") },
             ],
