@@ -1,5 +1,6 @@
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { useLogout, useMe } from "../api/auth";
+import { useSwaggerEnabled } from "../api/deployment";
 import { THEMES, useTheme, type Theme } from "./theme";
 import { Select } from "../components";
 
@@ -44,6 +45,7 @@ function AccountMenu({ username, email }: { username: string; email: string }) {
   const logout = useLogout();
   const navigate = useNavigate();
   const [theme, setTheme] = useTheme();
+  const swagger = useSwaggerEnabled().data;
   return (
     <div className="account">
       {/* The Popover API gives light dismiss, Escape and aria-expanded. */}
@@ -61,6 +63,11 @@ function AccountMenu({ username, email }: { username: string; email: string }) {
         <NavLink to="/settings/account" className="menu-item">
           Account settings
         </NavLink>
+        {swagger && (
+          <a href="/swagger/" className="menu-item" target="_blank" rel="noreferrer">
+            API reference (Swagger)
+          </a>
+        )}
         <Select
           label="Theme"
           value={theme}

@@ -10,7 +10,7 @@ export function Component() {
   return (
     <>
       <PageHeader title="Account" />
-      <QueryState query={me}>{(u) => (u ? <ProfileForm key={u.updated_at} user={u} /> : null)}</QueryState>
+      <QueryState query={me}>{(u) => (u ? <ProfileForm user={u} /> : null)}</QueryState>
     </>
   );
 }

@@ -110,6 +110,18 @@ function searchError(err: unknown): string | undefined {
   return err.validations.map((v) => v.detail).join(" ") || err.message;
 }
 
+// The wire type says active | suspended, but the server also reports
+// "dormant": a user who has not signed in for a while (or yet). Dormant
+// users are not suspended: they become active when they sign in.
+const isSuspended = (u: User) => (u.status as string) === "suspended";
+
+function UserStatusBadge({ status }: { status: User["status"] }) {
+  const s = status as string;
+  if (s === "suspended") return <Badge tone="warning">Suspended</Badge>;
+  if (s === "dormant") return <Badge>Dormant</Badge>;
+  return <Badge tone="success">Active</Badge>;
+}
+
 type Action = { kind: "roles" | "password" | "delete" | "suspend"; user: User };
 
 function UserTable({ users }: { users: User[] }) {
@@ -149,7 +161,7 @@ function UserTable({ users }: { users: User[] }) {
               </td>
               <td>{u.login_type || "password"}</td>
               <td>
-                <Badge tone={u.status === "active" ? "success" : "warning"}>{u.status === "active" ? "Active" : "Suspended"}</Badge>
+                <UserStatusBadge status={u.status} />
               </td>
               <td title={absoluteTime(u.last_seen_at)}>{relativeTime(u.last_seen_at)}</td>
               <td className="col-actions">
@@ -158,7 +170,7 @@ function UserTable({ users }: { users: User[] }) {
                   {(u.login_type || "password") === "password" && (
                     <MenuItem onClick={() => setAction({ kind: "password", user: u })}>Reset password…</MenuItem>
                   )}
-                  {u.status === "active" ? (
+                  {!isSuspended(u) ? (
                     <MenuItem disabled={u.id === me?.id} onClick={() => setAction({ kind: "suspend", user: u })}>
                       Suspend…
                     </MenuItem>
