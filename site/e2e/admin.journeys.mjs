@@ -1,8 +1,8 @@
 // Journeys through the administration and account pages: tokens, users,
 // groups, organizations and custom roles, the audit log, deployment,
 // health and the account settings. They run after journeys.mjs (which ends
-// signed out), so the first signs in again; names start with "admin" or
-// "admin (account)", so E2E_ONLY=admin runs them all after the setup journeys.
+// signed out), so the first signs in again; names start with "admin" (or
+// "admin (account)"), so E2E_ONLY=admin runs them all after the setup journeys.
 import { Api } from "./api.mjs";
 import { expect } from "./lib.mjs";
 import { OWNER } from "./journeys.mjs";
