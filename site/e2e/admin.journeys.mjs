@@ -144,6 +144,20 @@ export const adminJourneys = [
       await checks.page(page, "users-delete-refused");
       await del.getByRole("button", { name: "Cancel" }).click();
 
+      // The row menu works from the keyboard: Enter opens it, Tab reaches its items.
+      await page.getByRole("button", { name: "Actions for carol" }).focus();
+      await page.keyboard.press("Enter");
+      const menu = page.getByRole("group", { name: "Actions for carol" });
+      await menu.waitFor();
+      await page.keyboard.press("Tab");
+      expect(await menu.getByRole("button", { name: "Edit roles…" }).evaluate((el) => el === document.activeElement), "Tab moves into the menu");
+      await page.keyboard.press("Escape");
+      await menu.waitFor({ state: "hidden" });
+
+      await page.getByLabel("Search users").fill("status:nonsense");
+      await page.getByRole("button", { name: "Search", exact: true }).click();
+      await page.locator(".field-error").waitFor();
+      await page.getByRole("button", { name: "All users", exact: true }).click();
       await rowAction(page, "carol", "Delete…");
       await page.getByRole("dialog", { name: "Delete carol?" }).getByRole("button", { name: "Delete user" }).click();
       await page.locator('tr[data-user="carol"]').waitFor({ state: "detached" });

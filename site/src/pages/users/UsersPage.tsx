@@ -89,8 +89,9 @@ export function Component() {
       </form>
       {list.isPending ? (
         <Loading label="Loading users…" />
-      ) : list.isError && !searchError(list.error) ? (
-        <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
+      ) : list.isError ? (
+        // A bad search is shown on the search box; anything else here.
+        searchError(list.error) ? null : <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
       ) : users.length === 0 ? (
         <EmptyState title="No users match this search" action={<Button onClick={() => search("")}>Show all users</Button>} />
       ) : (
