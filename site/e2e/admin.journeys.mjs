@@ -289,7 +289,7 @@ export const adminJourneys = [
   },
   {
     name: "admin (account): profile, password, SSH key and appearance",
-    async run({ page, base, api, checks }) {
+    async run({ page, context, base, api, checks }) {
       await signedIn(page, base, "/settings/account");
       await page.getByLabel("Full name").fill("Ada Admin");
       await checks.page(page, "settings-account");
@@ -321,6 +321,15 @@ export const adminJourneys = [
       await checks.page(page, "settings-appearance-dark");
       const appearance = await api.get("/users/me/appearance");
       expect(appearance.theme_preference === "dark", `the theme is saved: ${JSON.stringify(appearance)}`);
+      // It follows the account to a browser that has no theme of its own.
+      const other = await context.browser().newContext();
+      try {
+        const fresh = await other.newPage();
+        await signedIn(fresh, base, "/workspaces");
+        await fresh.waitForFunction(() => document.documentElement.dataset.theme === "dark");
+      } finally {
+        await other.close();
+      }
       await page.getByLabel("System (follow the device)").check();
       await page.getByRole("status").getByText("Saved to your account.").waitFor();
     },
