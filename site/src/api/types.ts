@@ -24,6 +24,7 @@ export type WorkspaceAgent = S["codersdk.WorkspaceAgent"];
 export type WorkspaceApp = S["codersdk.WorkspaceApp"];
 export type ProvisionerJobLog = S["codersdk.ProvisionerJobLog"];
 export type ProvisionerJobStatus = S["codersdk.ProvisionerJobStatus"];
+export type Group = S["codersdk.Group"];
 // Administration and account (users, groups, organizations, roles, audit,
 // deployment, tokens, SSH key, appearance).
 export type GetUsersResponse = S["codersdk.GetUsersResponse"];
@@ -36,7 +37,6 @@ export type CustomRoleRequest = S["codersdk.CustomRoleRequest"];
 export type Permission = S["codersdk.Permission"];
 export type RBACResource = S["codersdk.RBACResource"];
 export type RBACAction = S["codersdk.RBACAction"];
-export type Group = S["codersdk.Group"];
 export type ReducedUser = S["codersdk.ReducedUser"];
 export type CreateGroupRequest = S["codersdk.CreateGroupRequest"];
 export type PatchGroupRequest = S["codersdk.PatchGroupRequest"];
