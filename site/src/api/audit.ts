@@ -1,6 +1,6 @@
 // The audit log: its q= language (built from the filter form and read back
 // from the URL), the page query, and each entry's diff as rows.
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
 import { api } from "./client";
 import type { AuditAction, AuditDiff, AuditLogResponse, ResourceType } from "./types";
 
@@ -59,12 +59,25 @@ export function parseAuditQuery(q: string): { filter: AuditFilter; rest: string 
   return { filter, rest: rest.join(" ") };
 }
 
-export function useAuditLogs(q: string, offset: number, limit: number) {
-  return useQuery({
+export const AUDIT_PAGE_SIZE = 25;
+
+/** The audit page's list parameters, from its URL (?q=, ?page=). */
+export function auditListParams(params: URLSearchParams) {
+  const q = params.get("q") ?? "";
+  const page = Math.max(1, Math.floor(Number(params.get("page"))) || 1);
+  return { q, page, offset: (page - 1) * AUDIT_PAGE_SIZE, limit: AUDIT_PAGE_SIZE };
+}
+
+export function auditQuery(q: string, offset: number, limit: number) {
+  return queryOptions({
     queryKey: ["audit", { q, offset, limit }],
     queryFn: ({ signal }) => api.get<AuditLogResponse>("/audit", { query: { q, offset, limit }, signal }),
     placeholderData: keepPreviousData,
   });
+}
+
+export function useAuditLogs(q: string, offset: number, limit: number) {
+  return useQuery(auditQuery(q, offset, limit));
 }
 
 export interface DiffRow {

@@ -1,16 +1,19 @@
 // The deployment: its configuration (admins), the health check, and whether
 // the Swagger page is served.
-import { useQuery } from "@tanstack/react-query";
+import { queryOptions, useQuery } from "@tanstack/react-query";
 import { api, ApiError } from "./client";
 import type { DeploymentConfig } from "./types";
 
-export function useDeploymentConfig(enabled = true) {
-  return useQuery({
+export function deploymentConfigQuery() {
+  return queryOptions({
     queryKey: ["deployment", "config"],
     queryFn: ({ signal }) => api.get<DeploymentConfig>("/deployment/config", { signal }),
     staleTime: 5 * 60_000,
-    enabled,
   });
+}
+
+export function useDeploymentConfig() {
+  return useQuery(deploymentConfigQuery());
 }
 
 export interface Healthz {

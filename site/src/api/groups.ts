@@ -1,5 +1,5 @@
 // Groups: the list, one group with its members, create, change, delete.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "./client";
 import type { CreateGroupRequest, Group, PatchGroupRequest } from "./types";
 
@@ -10,11 +10,15 @@ export const groupKeys = {
 };
 
 /** Groups the signed-in user may see, optionally of one organization. */
-export function useGroups(organization = "") {
-  return useQuery({
+export function groupsQuery(organization = "") {
+  return queryOptions({
     queryKey: groupKeys.list(organization),
     queryFn: ({ signal }) => api.get<Group[]>("/groups", { query: { organization }, signal }),
   });
+}
+
+export function useGroups(organization = "") {
+  return useQuery(groupsQuery(organization));
 }
 
 export function useGroup(id: string) {

@@ -1,6 +1,6 @@
 // Organizations: the list, create, members and their roles, and the
 // organization's custom roles.
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "./client";
 import type {
   AssignableRole,
@@ -22,11 +22,15 @@ export const orgKeys = {
 
 const orgPath = (org: string) => `/organizations/${encodeURIComponent(org)}`;
 
-export function useOrganizations() {
-  return useQuery({
+export function organizationsQuery() {
+  return queryOptions({
     queryKey: orgKeys.list,
     queryFn: ({ signal }) => api.get<Organization[]>("/organizations", { signal }),
   });
+}
+
+export function useOrganizations() {
+  return useQuery(organizationsQuery());
 }
 
 /** One organization by name or ID. */

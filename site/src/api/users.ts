@@ -1,6 +1,6 @@
 // Users (administration) and the signed-in user's own account: profile,
 // password, API tokens, Git SSH key, appearance.
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "./client";
 import { authKeys } from "./auth";
 import type {
@@ -31,12 +31,25 @@ export const userKeys = {
 
 const userPath = (user: string) => `/users/${encodeURIComponent(user)}`;
 
-export function useUsers(q: string, offset: number, limit: number) {
-  return useQuery({
+export const USERS_PAGE_SIZE = 25;
+
+/** The users page's list parameters, from its URL (?q=, ?page=). */
+export function usersListParams(params: URLSearchParams) {
+  const q = params.get("q") ?? "";
+  const page = Math.max(1, Math.floor(Number(params.get("page"))) || 1);
+  return { q, page, offset: (page - 1) * USERS_PAGE_SIZE, limit: USERS_PAGE_SIZE };
+}
+
+export function usersQuery(q: string, offset: number, limit: number) {
+  return queryOptions({
     queryKey: userKeys.list(q, offset, limit),
     queryFn: ({ signal }) => api.get<GetUsersResponse>("/users", { query: { q, offset, limit }, signal }),
     placeholderData: keepPreviousData,
   });
+}
+
+export function useUsers(q: string, offset: number, limit: number) {
+  return useQuery(usersQuery(q, offset, limit));
 }
 
 /** The site roles, each saying whether the signed-in user may assign it. */
@@ -91,11 +104,15 @@ export function useUpdateProfile() {
 
 // Tokens ------------------------------------------------------------------
 
-export function useTokens(user: string) {
-  return useQuery({
+export function tokensQuery(user: string) {
+  return queryOptions({
     queryKey: userKeys.tokens(user),
     queryFn: ({ signal }) => api.get<APIKey[]>(`${userPath(user)}/keys/tokens`, { signal }),
   });
+}
+
+export function useTokens(user: string) {
+  return useQuery(tokensQuery(user));
 }
 
 export function useTokenConfig(user: string) {

@@ -4,6 +4,7 @@ import { isApiError } from "../../api/client";
 import {
   AUDIT_ACTIONS,
   AUDIT_RESOURCE_TYPES,
+  auditListParams,
   buildAuditQuery,
   EMPTY_FILTER,
   parseAuditQuery,
@@ -11,17 +12,14 @@ import {
   type AuditFilter,
 } from "../../api/audit";
 import type { AuditLog } from "../../api/types";
-import { Badge, Button, EmptyState, ErrorAlert, Loading, PageHeader, Pagination, pageFromParams, Select, TextField } from "../../components";
+import { Badge, Button, EmptyState, ErrorAlert, Loading, PageHeader, Pagination, Select, TextField } from "../../components";
 import { absoluteTime, relativeTime } from "../../utils/time";
 import { AuditDiffTable, AuditSentence } from "./AuditDiff";
 
-const PAGE_SIZE = 25;
-
 export function Component() {
   const [params, setParams] = useSearchParams();
-  const q = params.get("q") ?? "";
-  const page = pageFromParams(params);
-  const logs = useAuditLogs(q, (page - 1) * PAGE_SIZE, PAGE_SIZE);
+  const { q, page, offset, limit } = auditListParams(params);
+  const logs = useAuditLogs(q, offset, limit);
   const parsed = parseAuditQuery(q);
   const [draft, setDraft] = useState<AuditFilter>(parsed.filter);
   const entries = logs.data?.audit_logs ?? [];
@@ -96,7 +94,7 @@ export function Component() {
           </ol>
           <Pagination
             page={page}
-            pageSize={PAGE_SIZE}
+            pageSize={limit}
             count={logs.data?.count ?? 0}
             countCap={logs.data?.count_cap}
             shown={entries.length}

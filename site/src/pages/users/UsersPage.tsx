@@ -10,6 +10,7 @@ import {
   useUpdatePassword,
   useUpdateUserRoles,
   useUsers,
+  usersListParams,
 } from "../../api/users";
 import type { LoginType, User } from "../../api/types";
 import {
@@ -23,7 +24,6 @@ import {
   MenuItem,
   PageHeader,
   Pagination,
-  pageFromParams,
   RowMenu,
   Select,
   Table,
@@ -31,7 +31,6 @@ import {
 } from "../../components";
 import { absoluteTime, relativeTime } from "../../utils/time";
 
-export const PAGE_SIZE = 25;
 const presets = [
   { label: "All users", q: "" },
   { label: "Active", q: "status:active" },
@@ -41,9 +40,8 @@ const presets = [
 
 export function Component() {
   const [params, setParams] = useSearchParams();
-  const q = params.get("q") ?? "";
-  const page = pageFromParams(params);
-  const list = useUsers(q, (page - 1) * PAGE_SIZE, PAGE_SIZE);
+  const { q, page, offset, limit } = usersListParams(params);
+  const list = useUsers(q, offset, limit);
   const users = list.data?.users ?? [];
   const [draft, setDraft] = useState(q);
   const [creating, setCreating] = useState(false);
@@ -97,7 +95,7 @@ export function Component() {
       ) : (
         <>
           <UserTable users={users} />
-          <Pagination page={page} pageSize={PAGE_SIZE} count={list.data?.count ?? 0} shown={users.length} onPage={goto} />
+          <Pagination page={page} pageSize={limit} count={list.data?.count ?? 0} shown={users.length} onPage={goto} />
         </>
       )}
       <CreateUserDialog open={creating} onClose={() => setCreating(false)} />
