@@ -315,11 +315,19 @@ export const adminJourneys = [
       await page.waitForFunction((old) => document.querySelector('[data-testid="public-key"]')?.textContent !== old, before);
 
       await page.getByRole("link", { name: "Appearance" }).click();
+      // Another journey may have left this browser dark: go light first, so Dark is a change.
+      await page.getByLabel("Light").check();
+      await page.waitForFunction(() => document.documentElement.dataset.theme === "light");
       await page.getByLabel("Dark").check();
       await page.waitForFunction(() => document.documentElement.dataset.theme === "dark");
       await page.getByRole("status").getByText("Saved to your account.").waitFor();
       await checks.page(page, "settings-appearance-dark");
-      const appearance = await api.get("/users/me/appearance");
+      let appearance;
+      for (let i = 0; i < 100; i++) {
+        appearance = await api.get("/users/me/appearance");
+        if (appearance.theme_preference === "dark") break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       expect(appearance.theme_preference === "dark", `the theme is saved: ${JSON.stringify(appearance)}`);
       // It follows the account to a browser that has no theme of its own.
       const other = await context.browser().newContext();
