@@ -8,6 +8,11 @@ import { RequireAuth } from "./app/RequireAuth";
 import { RouteError } from "./app/RouteError";
 import { queryClient } from "./app/queryClient";
 import { workspaceQuery, workspacesListParams, workspacesQuery } from "./api/workspaces";
+import { tokensQuery, usersListParams, usersQuery } from "./api/users";
+import { auditListParams, auditQuery } from "./api/audit";
+import { groupsQuery } from "./api/groups";
+import { organizationsQuery } from "./api/organizations";
+import { deploymentConfigQuery } from "./api/deployment";
 
 const placeholder = () => import("./pages/Placeholder");
 
@@ -63,14 +68,56 @@ export const routes: RouteObject[] = [
               // Templates and create-workspace (templates helper).
               { path: "templates/*", lazy: placeholder },
               // Administration (admin helper).
-              { path: "users/*", lazy: placeholder },
-              { path: "groups/*", lazy: placeholder },
-              { path: "organizations/*", lazy: placeholder },
-              { path: "audit", lazy: placeholder },
-              { path: "deployment/*", lazy: placeholder },
-              { path: "health", lazy: placeholder },
+              {
+                lazy: () => import("./pages/admin/AdminLayout"),
+                children: [
+                  {
+                    path: "users",
+                    loader: prefetch((url) => {
+                      const { q, offset, limit } = usersListParams(url.searchParams);
+                      void queryClient.prefetchQuery(usersQuery(q, offset, limit));
+                    }),
+                    lazy: () => import("./pages/users/UsersPage"),
+                  },
+                  { path: "groups", loader: prefetch(() => void queryClient.prefetchQuery(groupsQuery())), lazy: () => import("./pages/groups/GroupsPage") },
+                  { path: "groups/:groupId", lazy: () => import("./pages/groups/GroupPage") },
+                  {
+                    path: "organizations",
+                    loader: prefetch(() => void queryClient.prefetchQuery(organizationsQuery())),
+                    lazy: () => import("./pages/organizations/OrganizationsPage"),
+                  },
+                  { path: "organizations/:organization", lazy: () => import("./pages/organizations/OrganizationPage") },
+                  { path: "organizations/:organization/roles/create", lazy: () => import("./pages/organizations/RoleEditorPage") },
+                  { path: "organizations/:organization/roles/:roleName", lazy: () => import("./pages/organizations/RoleEditorPage") },
+                  {
+                    path: "audit",
+                    loader: prefetch((url) => {
+                      const { q, offset, limit } = auditListParams(url.searchParams);
+                      void queryClient.prefetchQuery(auditQuery(q, offset, limit));
+                    }),
+                    lazy: () => import("./pages/audit/AuditPage"),
+                  },
+                  {
+                    path: "deployment/*",
+                    loader: prefetch(() => void queryClient.prefetchQuery(deploymentConfigQuery())),
+                    lazy: () => import("./pages/deployment/DeploymentPage"),
+                  },
+                  { path: "health", lazy: () => import("./pages/health/HealthPage") },
+                ],
+              },
               // Account (admin helper).
-              { path: "settings/*", lazy: placeholder },
+              {
+                path: "settings",
+                lazy: () => import("./pages/settings/SettingsLayout"),
+                children: [
+                  { index: true, element: <Navigate to="account" replace /> },
+                  { path: "account", lazy: () => import("./pages/settings/AccountPage") },
+                  { path: "security", lazy: () => import("./pages/settings/SecurityPage") },
+                  { path: "tokens", loader: prefetch(() => void queryClient.prefetchQuery(tokensQuery("me"))), lazy: () => import("./pages/settings/TokensPage") },
+                  { path: "ssh-keys", lazy: () => import("./pages/settings/SSHKeyPage") },
+                  { path: "appearance", lazy: () => import("./pages/settings/AppearancePage") },
+                ],
+              },
 
               { path: "*", lazy: () => import("./pages/NotFoundPage") },
             ],
