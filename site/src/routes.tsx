@@ -27,7 +27,15 @@ export const routes: RouteObject[] = [
               { path: ":owner/:workspace/builds/:buildNumber", lazy: () => import("./pages/workspaces/WorkspacePage") },
 
               // Templates and create-workspace (templates helper).
-              { path: "templates/*", lazy: placeholder },
+              { path: "templates", lazy: () => import("./pages/templates/TemplatesPage") },
+              { path: "templates/new", lazy: () => import("./pages/templates/CreateTemplatePage") },
+              { path: "templates/:organization/:template/:tab?", lazy: () => import("./pages/templates/TemplatePage") },
+              { path: "templates/:organization/:template/versions/new", lazy: () => import("./pages/templates/NewVersionPage") },
+              { path: "templates/:organization/:template/versions/:version", lazy: () => import("./pages/templates/VersionPage") },
+              { path: "templates/:organization/:template/settings/:section?", lazy: () => import("./pages/templates/TemplateSettingsPage") },
+              { path: "templates/:organization/:template/workspace", lazy: () => import("./pages/templates/CreateWorkspacePage") },
+              { path: "workspaces/new", lazy: () => import("./pages/templates/CreateWorkspacePage") },
+              { path: ":owner/:workspace/settings/:section?", lazy: () => import("./pages/workspaces/settings/WorkspaceSettingsPage") },
               // Administration (admin helper).
               { path: "users/*", lazy: placeholder },
               { path: "groups/*", lazy: placeholder },
