@@ -32,7 +32,7 @@ export function ParameterFields({ params, values, onChange, errors, previous, lo
             locked?.has(p.name ?? "")
               ? "Set by the preset."
               : previous && !p.mutable && previous[p.name ?? ""] !== undefined
-                ? "Cannot be changed after the workspace is created."
+                ? "" // read-only; the rules hint already says why
                 : undefined
           }
           disabled={disabled}
@@ -72,7 +72,7 @@ function ParameterField({
         {readOnlyReason && <span> {readOnlyReason}</span>}
       </>
     ) : undefined;
-  const off = disabled || !!readOnlyReason;
+  const off = disabled || readOnlyReason !== undefined;
   const common = { name: p.name, error, hint, disabled: off, "data-parameter": p.name } as const;
   const options = (p.options ?? []).map((o) => ({ value: o.value ?? "", label: o.name || o.value || "", description: o.description }));
   switch (parameterControl(p)) {

@@ -84,7 +84,7 @@ function Summary({ t }: { t: Template }) {
         <section className="card" aria-labelledby="readme-title">
           <h2 id="readme-title">About</h2>
           {t.description ? <p>{t.description}</p> : <p className="muted">No description.</p>}
-          {active.data?.readme && <pre className="readme">{active.data.readme}</pre>}
+          {active.data?.readme && <pre className="readme">{withoutFrontMatter(active.data.readme)}</pre>}
         </section>
       </div>
       <section className="card" aria-labelledby="details-title">
@@ -108,6 +108,11 @@ function Summary({ t }: { t: Template }) {
       </section>
     </div>
   );
+}
+
+/** A README without its leading YAML front matter (examples carry one). */
+function withoutFrontMatter(readme: string): string {
+  return readme.replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, "").trim();
 }
 
 function Usage({ templateId }: { templateId?: string }) {

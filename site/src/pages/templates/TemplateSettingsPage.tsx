@@ -17,6 +17,10 @@ export function Component() {
   const { org, name } = useTemplateParams();
   const section = useParams().section ?? "general";
   const template = useTemplate(org, name);
+  // Held here, not in the forms: a save remounts the form (its key), and
+  // the "Saved." and errors must outlive that.
+  const updateGeneral = useUpdateTemplate();
+  const updateSchedule = useUpdateTemplate();
   if (!(sections as readonly string[]).includes(section)) return <NotFound />;
   if (template.isPending) return <Loading label="Loading template…" />;
   if (template.isError) {
@@ -41,8 +45,8 @@ export function Component() {
         ]}
       />
       {/* Keyed by updated_at: a saved change starts the form from the server's values. */}
-      {section === "general" && <General key={t.updated_at} t={t} />}
-      {section === "schedule" && <Schedule key={t.updated_at} t={t} />}
+      {section === "general" && <General key={t.updated_at} t={t} update={updateGeneral} />}
+      {section === "schedule" && <Schedule key={t.updated_at} t={t} update={updateSchedule} />}
       {section === "permissions" && <Permissions t={t} />}
     </>
   );
@@ -76,9 +80,10 @@ function Saved({ show }: { show: boolean }) {
   );
 }
 
-function General({ t }: { t: Template }) {
+type UpdateMutation = ReturnType<typeof useUpdateTemplate>;
+
+function General({ t, update }: { t: Template; update: UpdateMutation }) {
   const navigate = useNavigate();
-  const update = useUpdateTemplate();
   const del = useDeleteTemplate();
   const [name, setName] = useState(t.name ?? "");
   const [displayName, setDisplayName] = useState(t.display_name ?? "");
@@ -181,8 +186,7 @@ function DayPicker({ legend, value, onChange, error, hint }: { legend: string; v
   );
 }
 
-function Schedule({ t }: { t: Template }) {
-  const update = useUpdateTemplate();
+function Schedule({ t, update }: { t: Template; update: UpdateMutation }) {
   const [f, setF] = useState({
     defaultTTL: msToHours(t.default_ttl_ms),
     activityBump: msToHours(t.activity_bump_ms),

@@ -42,6 +42,9 @@ export function Component() {
 
 function Settings({ owner, name, section }: { owner: string; name: string; section: string }) {
   const query = useWorkspace(owner, name);
+  // Held here: a saved schedule remounts its form (its key), and "Saved."
+  // must outlive that.
+  const saveSchedule = useUpdateSchedule();
   useWatchWorkspaces(query.data?.id ? [query.data.id] : []);
   if (query.isPending) return <Loading label="Loading workspace…" />;
   if (query.isError) {
@@ -71,7 +74,7 @@ function Settings({ owner, name, section }: { owner: string; name: string; secti
       />
       {section === "general" && <General ws={ws} />}
       {section === "parameters" && <Parameters ws={ws} />}
-      {section === "schedule" && <Schedule key={`${ws.autostart_schedule}|${ws.ttl_ms}`} ws={ws} />}
+      {section === "schedule" && <Schedule key={`${ws.autostart_schedule}|${ws.ttl_ms}`} ws={ws} save={saveSchedule} />}
       {section === "sharing" && <Sharing ws={ws} />}
     </>
   );
@@ -103,6 +106,7 @@ function General({ ws }: { ws: Workspace }) {
         <TextField
           label="Workspace name"
           value={name}
+          readOnly={ws.allow_renames === false}
           onChange={(e) => {
             setName(e.target.value);
             setProblem(undefined);
@@ -112,7 +116,7 @@ function General({ ws }: { ws: Workspace }) {
         />
         {rename.error && !fieldError ? <ErrorAlert error={rename.error} /> : null}
         <div className="form-actions">
-          <Button type="submit" variant="primary" loading={rename.isPending} disabled={name === ws.name}>
+          <Button type="submit" variant="primary" loading={rename.isPending} disabled={name === ws.name || ws.allow_renames === false}>
             Rename
           </Button>
         </div>
@@ -164,7 +168,13 @@ function ParametersForm({ ws, params, previous }: { ws: Workspace; params: Templ
     const found = validateParameters(params, values, previous);
     setErrors(found);
     if (Object.keys(found).length) return;
-    build.mutate({ ws, values: changed, versionId: ws.latest_build?.template_version_id }, { onSuccess: () => navigate(`/@${ws.owner_name}/${ws.name}`) });
+    // Not mutate's onSuccess: the new build remounts this form (its key)
+    // before that would run, and React Query skips callbacks of unmounted
+    // observers; the promise resolves regardless.
+    build
+      .mutateAsync({ ws, values: changed, versionId: ws.latest_build?.template_version_id })
+      .then(() => navigate(`/@${ws.owner_name}/${ws.name}`))
+      .catch(() => {}); // shown from build.error
   };
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Parameters">
@@ -192,9 +202,8 @@ function ParametersForm({ ws, params, previous }: { ws: Workspace; params: Templ
   );
 }
 
-function Schedule({ ws }: { ws: Workspace }) {
+function Schedule({ ws, save }: { ws: Workspace; save: ReturnType<typeof useUpdateSchedule> }) {
   const template = useTemplate(ws.organization_name ?? "", ws.template_name ?? "");
-  const save = useUpdateSchedule();
   const parsed = parseAutostart(ws.autostart_schedule);
   const [autostartOn, setAutostartOn] = useState(!!ws.autostart_schedule);
   const [time, setTime] = useState(parsed?.time ?? "09:00");
