@@ -1,4 +1,4 @@
-// Journeys of the templates pages, create-workspace and workspace settings
+// Journeys of the templates pages, create-workspace and workspace parameters
 // (run after journeys.mjs, in the same browser; see run.mjs). They sign in
 // again first: the core journeys end by signing out.
 import { expect } from "./lib.mjs";
@@ -145,7 +145,7 @@ export const templateJourneys = [
     },
   },
   {
-    name: "templates: a preset on creation; workspace settings: then new parameter values rebuild",
+    name: "templates: a preset on creation; new parameter values rebuild the workspace",
     async run({ page, base, api, state, checks }) {
       // Presets: the echo example has Small (default) and Large.
       await page.goto(`${base}/templates/${state.orgName}/echo-dev/workspace`);
@@ -161,8 +161,8 @@ export const templateJourneys = [
       await page.goto(`${base}/@admin/params-ws`);
       await page.getByRole("link", { name: "Settings" }).click();
       await page.waitForURL(/\/@admin\/params-ws\/settings$/);
-      await checks.page(page, "workspace-settings");
       await page.getByRole("link", { name: "Parameters" }).click();
+      await page.waitForURL(/\/@admin\/params-ws\/settings\/parameters$/);
       await page.getByLabel("CPU cores").waitFor();
       expect(await page.getByRole("radio", { name: "US" }).isDisabled(), "an immutable parameter is read-only");
       await checks.page(page, "workspace-settings-parameters");
@@ -177,56 +177,12 @@ export const templateJourneys = [
     },
   },
   {
-    name: "templates: workspace settings: change the schedule",
-    async run({ page, base, api, checks }) {
-      await page.goto(`${base}/@admin/params-ws/settings/schedule`);
-      await page.getByRole("checkbox", { name: "Start the workspace on a schedule" }).check();
-      await page.getByLabel("Start time").fill("09:30");
-      await page.getByLabel("Time zone").fill("Europe/Berlin");
-      await page.getByRole("checkbox", { name: "Saturday" }).check();
-      await page.getByRole("checkbox", { name: "Stop the workspace after it has run for a while" }).check();
-      await page.getByLabel("Stop after (hours)").fill("4");
-      await checks.page(page, "workspace-settings-schedule");
-      // A time zone the server does not know: its error shows on the field.
-      await page.getByLabel("Time zone").fill("Mars/Olympus");
-      await page.getByRole("button", { name: "Save schedule" }).click();
-      await page.locator(".field-error").first().waitFor();
-      await page.getByLabel("Time zone").fill("Europe/Berlin");
-      await page.getByRole("button", { name: "Save schedule" }).click();
-      await page.getByText("Saved.").waitFor();
-      const ws = await api.get("/users/admin/workspace/params-ws");
-      expect(ws.autostart_schedule === "CRON_TZ=Europe/Berlin 30 9 * * 1-6" || ws.autostart_schedule?.includes("30 9"), `schedule: ${ws.autostart_schedule}`);
-      expect(ws.ttl_ms === 4 * 3_600_000, `ttl: ${ws.ttl_ms}`);
-    },
-  },
-  {
-    name: "templates: workspace settings: share with a user",
-    async run({ page, base, api, state, checks }) {
-      const me = await api.get("/users/me");
-      state.friend = await api.post("/users", {
-        email: "friend@example.com", username: "friend", password: "AnotherSecurePassword!42", organization_ids: [me.organization_ids[0]],
-      });
-      await page.goto(`${base}/@admin/params-ws/settings/sharing`);
-      await page.getByLabel("User or group").selectOption({ label: "User: friend" });
-      await page.getByLabel("Role", { exact: true }).selectOption("use");
-      await page.getByRole("button", { name: "Add", exact: true }).click();
-      await page.locator('tr[data-access="friend"]').waitFor();
-      await checks.page(page, "workspace-settings-sharing");
-      const ws = await api.get("/users/admin/workspace/params-ws");
-      const acl = await api.get(`/workspaces/${ws.id}/acl`);
-      expect(acl.users?.some((u) => u.username === "friend" && u.role === "use"), `acl: ${JSON.stringify(acl)}`);
-      await page.getByLabel("Role of friend").selectOption("admin");
-      await eventually(async () => (await api.get(`/workspaces/${ws.id}/acl`)).users?.some((u) => u.username === "friend" && u.role === "admin"), "friend became admin");
-
-      // The deployment does not allow renames (its default): the form says so.
-      await page.getByRole("link", { name: "General" }).click();
-      await page.getByText("The deployment does not allow renaming workspaces.").waitFor();
-      expect(await page.getByRole("button", { name: "Rename" }).isDisabled(), "rename is disabled");
-    },
-  },
-  {
     name: "templates: template settings: schedule, permissions, deprecation",
     async run({ page, base, api, state, checks }) {
+      const me = await api.get("/users/me");
+      await api.post("/users", {
+        email: "friend@example.com", username: "friend", password: "AnotherSecurePassword!42", organization_ids: [me.organization_ids[0]],
+      });
       const base2 = `${base}/templates/${state.orgName}/echo-ui/settings`;
       await page.goto(base2);
       await checks.page(page, "template-settings");

@@ -35,7 +35,7 @@ export const routes: RouteObject[] = [
               { path: "templates/:organization/:template/settings/:section?", lazy: () => import("./pages/templates/TemplateSettingsPage") },
               { path: "templates/:organization/:template/workspace", lazy: () => import("./pages/templates/CreateWorkspacePage") },
               { path: "workspaces/new", lazy: () => import("./pages/templates/CreateWorkspacePage") },
-              { path: ":owner/:workspace/settings/:section?", lazy: () => import("./pages/workspaces/settings/WorkspaceSettingsPage") },
+              { path: ":owner/:workspace/settings/parameters", lazy: () => import("./pages/workspaces/settings/WorkspaceParametersPage") },
               // Administration (admin helper).
               { path: "users/*", lazy: placeholder },
               { path: "groups/*", lazy: placeholder },

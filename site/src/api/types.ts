@@ -46,6 +46,5 @@ export type WorkspaceBuildParameter = S["codersdk.WorkspaceBuildParameter"];
 export type WorkspaceACL = S["codersdk.WorkspaceACL"];
 export type WorkspaceRole = S["codersdk.WorkspaceRole"];
 export type UpdateWorkspaceACL = S["codersdk.UpdateWorkspaceACL"];
-export type Group = S["codersdk.Group"];
 export type MinimalUser = S["codersdk.MinimalUser"];
 export type OrganizationMember = S["codersdk.OrganizationMemberWithUserData"];

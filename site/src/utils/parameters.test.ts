@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { TemplateVersionParameter } from "../api/types";
 import { buildParameterValues, initialValues, parameterControl, validateParameter, validateParameters } from "./parameters";
 import { nameProblem, suggestWorkspaceName } from "./names";
-import { describeAutostart, formatAutostart, hoursToMs, humanDuration, msToHours, parseAutostart } from "./schedule";
+import { daysToMs, hoursToMs, humanDuration, msToDays, msToHours } from "./templateSchedule";
 
 const region: TemplateVersionParameter = {
   name: "region",
@@ -101,16 +101,7 @@ describe("suggestWorkspaceName", () => {
   });
 });
 
-describe("schedules", () => {
-  it("round-trip an autostart schedule", () => {
-    const a = parseAutostart("CRON_TZ=Europe/Berlin 30 9 * * 1-5");
-    expect(a).toEqual({ time: "09:30", days: ["monday", "tuesday", "wednesday", "thursday", "friday"], timezone: "Europe/Berlin" });
-    expect(formatAutostart(a!)).toBe("CRON_TZ=Europe/Berlin 30 9 * * 1,2,3,4,5");
-    expect(parseAutostart("0 8 * * *")?.days).toHaveLength(7);
-    expect(parseAutostart("0 8 1 * *")).toBeUndefined();
-    expect(describeAutostart("CRON_TZ=UTC 0 8 * * 0,6")).toBe("08:00 on Sat, Sun (UTC)");
-    expect(describeAutostart("")).toBe("Off");
-  });
+describe("template schedule durations", () => {
   it("convert hours and durations", () => {
     expect(hoursToMs("8")).toBe(8 * 3_600_000);
     expect(hoursToMs("")).toBe(0);
@@ -118,5 +109,8 @@ describe("schedules", () => {
     expect(msToHours(5_400_000)).toBe("1.5");
     expect(humanDuration(26 * 3_600_000 + 60_000)).toBe("1 d 2 h 1 min");
     expect(humanDuration(0)).toBe("off");
+    expect(daysToMs("30")).toBe(30 * 86_400_000);
+    expect(msToDays(2 * 86_400_000)).toBe("2");
+    expect(daysToMs("x")).toBeNaN();
   });
 });

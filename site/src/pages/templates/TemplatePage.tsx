@@ -6,7 +6,7 @@ import type { DAUsResponse, Template, TemplateVersion } from "../../api/types";
 import { Badge, Button, ButtonLink, EmptyState, ErrorAlert, Loading, PageHeader, QueryState, Table } from "../../components";
 import { Checkbox, TabLinks } from "../../components/FormFields";
 import { absoluteTime, relativeTime } from "../../utils/time";
-import { humanDuration } from "../../utils/schedule";
+import { humanDuration } from "../../utils/templateSchedule";
 import { StatusBadge } from "../workspaces/status";
 import { Component as NotFound } from "../NotFoundPage";
 import { DeprecatedBadge, TemplateIcon, jobTone, templatePath, templateTitle, useTemplateParams } from "./common";

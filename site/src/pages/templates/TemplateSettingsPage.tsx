@@ -6,7 +6,7 @@ import type { Template, UpdateTemplateMeta } from "../../api/types";
 import { Button, ButtonLink, ConfirmDialog, ErrorAlert, Loading, PageHeader, QueryState, TextField } from "../../components";
 import { Checkbox, ChoiceGroup, TabLinks, TextArea } from "../../components/FormFields";
 import { nameProblem } from "../../utils/names";
-import { WEEKDAYS, daysToMs, hoursToMs, msToDays, msToHours, type Weekday } from "../../utils/schedule";
+import { WEEKDAYS, daysToMs, hoursToMs, msToDays, msToHours, type Weekday } from "../../utils/templateSchedule";
 import { Component as NotFound } from "../NotFoundPage";
 import { AccessEditor, type AccessEntry, type Candidate } from "./AccessEditor";
 import { templatePath, templateTitle, useTemplateParams } from "./common";

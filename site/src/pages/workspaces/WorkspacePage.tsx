@@ -16,7 +16,7 @@ import {
   type BuildRequest,
 } from "../../api/workspaces";
 import type { Workspace, WorkspaceAgent, WorkspaceBuild, WorkspaceResource } from "../../api/types";
-import { Badge, Button, ButtonLink, ConfirmDialog, ErrorAlert, Loading, PageHeader } from "../../components";
+import { Badge, Button, ConfirmDialog, ErrorAlert, Loading, PageHeader } from "../../components";
 import { absoluteTime, duration, relativeTime } from "../../utils/time";
 import { Component as NotFound } from "../NotFoundPage";
 import { BuildLogs } from "./BuildLogs";
@@ -154,7 +154,6 @@ function WorkspaceActions({ ws }: { ws: Workspace }) {
             Delete
           </Button>
         )}
-        <ButtonLink to={`/@${ws.owner_name}/${ws.name}/settings`}>Settings</ButtonLink>
       </div>
       {error && <ErrorAlert error={error} />}
       <ConfirmDialog
