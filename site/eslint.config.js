@@ -23,4 +23,9 @@ export default tseslint.config(
     files: ["e2e/**/*.{js,mjs,ts}", "scripts/**/*.{js,mjs}", "*.config.{js,ts}"],
     languageOptions: { globals: globals.node },
   },
+  {
+    // Functions passed to page.evaluate run in the browser.
+    files: ["e2e/**/*.{js,mjs,ts}"],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
 );

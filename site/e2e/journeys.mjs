@@ -87,6 +87,7 @@ export const journeys = [
       await badge.filter({ hasText: "Running" }).waitFor({ timeout: LIVE });
       await page.getByRole("link", { name: "code-server" }).waitFor();
       await page.getByText("Agent main").waitFor();
+      await page.getByRole("region", { name: "Build timings" }).getByRole("table").or(page.getByText("No timings were recorded")).waitFor();
       await checks.page(page, "workspace-running");
     },
   },
@@ -175,6 +176,36 @@ export const journeys = [
     },
   },
   {
+    name: "share a workspace with a user and change its schedule",
+    async run({ page, base, api, state, checks }) {
+      await api.post("/users", { email: "alice@example.com", username: "alice", password: "SomeSecurePassword!42", organization_ids: [state.org] });
+      await page.goto(`${base}/@admin/dev`);
+      await page.getByRole("link", { name: "Settings" }).click();
+      await page.waitForURL(/\/@admin\/dev\/settings$/);
+      const sharing = page.getByRole("region", { name: "Sharing" });
+      await sharing.getByLabel("Username").fill("nobody-here");
+      await sharing.getByRole("button", { name: "Share", exact: true }).click();
+      await sharing.getByRole("alert").waitFor();
+      await sharing.getByLabel("Username").fill("alice");
+      await sharing.getByRole("button", { name: "Share", exact: true }).click();
+      await sharing.getByRole("cell", { name: "alice", exact: true }).waitFor();
+
+      const schedule = page.getByRole("region", { name: "Schedule" });
+      await schedule.getByLabel("Start automatically").check();
+      await schedule.getByLabel("Start time").fill("08:30");
+      await schedule.getByLabel("Timezone").fill("Europe/Paris");
+      await schedule.getByLabel("Stop after (hours)").fill("2");
+      await schedule.getByRole("button", { name: "Save schedule" }).click();
+      await schedule.getByText("Schedule saved.").waitFor();
+      await checks.page(page, "workspace-settings");
+      const ws = await api.get(`/workspaces/${state.ws.id}`);
+      expect(ws.autostart_schedule === "CRON_TZ=Europe/Paris 30 8 * * 1,2,3,4,5", `autostart: ${ws.autostart_schedule}`);
+      expect(ws.ttl_ms === 2 * 3600 * 1000, `ttl: ${ws.ttl_ms}`);
+      const acl = await api.get(`/workspaces/${state.ws.id}/acl`);
+      expect(acl.users?.some((u) => u.username === "alice" && u.role === "use"), `acl: ${JSON.stringify(acl)}`);
+    },
+  },
+  {
     name: "session expiry sends the browser to sign in and back",
     async run({ page, base, context, checks }) {
       await page.goto(`${base}/workspaces?q=${encodeURIComponent("owner:me")}`);
@@ -213,6 +244,20 @@ export const journeys = [
       const res = await page.request.get(`${base}/api/v2/no-such-route`);
       expect(res.status() === 404, `API 404, got ${res.status()}`);
       expect((res.headers()["content-type"] ?? "").includes("application/json"), "API 404 is JSON");
+    },
+  },
+  {
+    name: "dark theme from the account menu",
+    async run({ page, base, checks }) {
+      await page.goto(`${base}/workspaces?q=`);
+      await page.getByRole("button", { name: /^Account:/ }).click();
+      await page.getByLabel("Theme").selectOption("dark");
+      await page.keyboard.press("Escape");
+      expect((await page.locator("html").getAttribute("data-theme")) === "dark", "theme applied");
+      await page.locator("tbody tr").first().waitFor();
+      await checks.page(page, "workspaces-dark");
+      await page.reload();
+      expect((await page.locator("html").getAttribute("data-theme")) === "dark", "theme kept across reloads");
     },
   },
   {

@@ -9,7 +9,7 @@ import path from "node:path";
 
 const STARTED = "Started HTTP listener at ";
 
-export async function startServer({ binary, logFile }) {
+export async function startServer({ binary, logFile, extraArgs = [] }) {
   if (!existsSync(binary)) throw new Error(`${binary} not found: run make build first`);
   const dir = mkdtempSync(path.join(tmpdir(), "devplane-e2e-"));
   chmodSync(dir, 0o755); // the built-in PostgreSQL runs as the postgres user when we are root
@@ -23,6 +23,7 @@ export async function startServer({ binary, logFile }) {
       "--cache-dir", path.join(dir, "cache"),
       "--log-human", log,
       "--terraform-path", path.join(dir, "no-terraform"),
+      ...extraArgs,
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );

@@ -1,13 +1,31 @@
 // The dashboard's route table: one line per page. Every page is its own
 // lazily loaded module (a separate chunk) that exports `Component`; the URLs
-// follow Coder's dashboard (see /work/shared/DESIGN.md, "The dashboard").
+// follow Coder's dashboard, so bookmarks and habits carry over.
 // Add a page: one line here, a module under pages/ (see CONTRIBUTING.md).
 import { Navigate, type RouteObject } from "react-router";
 import { AppShell } from "./app/AppShell";
 import { RequireAuth } from "./app/RequireAuth";
 import { RouteError } from "./app/RouteError";
+import { queryClient } from "./app/queryClient";
+import { workspaceQuery, workspacesListParams, workspacesQuery } from "./api/workspaces";
 
 const placeholder = () => import("./pages/Placeholder");
+
+/**
+ * Starts a page's first fetch while its code loads, so a first visit makes
+ * its requests in parallel rather than one after the other. Returns at once:
+ * the page renders its own loading state.
+ */
+function prefetch(start: (url: URL, params: Record<string, string | undefined>) => void) {
+  return ({ request, params }: { request: Request; params: Record<string, string | undefined> }) => {
+    start(new URL(request.url), params);
+    return null;
+  };
+}
+
+const prefetchWorkspace = prefetch((_, { owner = "", workspace = "" }) => {
+  if (owner.startsWith("@")) void queryClient.prefetchQuery(workspaceQuery(owner.slice(1), workspace));
+});
 
 export const routes: RouteObject[] = [
   {
@@ -22,9 +40,25 @@ export const routes: RouteObject[] = [
             element: <AppShell />,
             children: [
               { index: true, element: <Navigate to="/workspaces" replace /> },
-              { path: "workspaces", lazy: () => import("./pages/workspaces/WorkspacesPage") },
-              { path: ":owner/:workspace", lazy: () => import("./pages/workspaces/WorkspacePage") },
-              { path: ":owner/:workspace/builds/:buildNumber", lazy: () => import("./pages/workspaces/WorkspacePage") },
+              {
+                path: "workspaces",
+                loader: prefetch((url) => {
+                  const { q, offset, limit } = workspacesListParams(url.searchParams);
+                  void queryClient.prefetchQuery(workspacesQuery(q, offset, limit));
+                }),
+                lazy: () => import("./pages/workspaces/WorkspacesPage"),
+              },
+              { path: ":owner/:workspace", loader: prefetchWorkspace, lazy: () => import("./pages/workspaces/WorkspacePage") },
+              {
+                path: ":owner/:workspace/settings",
+                loader: prefetchWorkspace,
+                lazy: () => import("./pages/workspaces/WorkspaceSettingsPage"),
+              },
+              {
+                path: ":owner/:workspace/builds/:buildNumber",
+                loader: prefetchWorkspace,
+                lazy: () => import("./pages/workspaces/WorkspacePage"),
+              },
 
               // Templates and create-workspace (templates helper).
               { path: "templates", lazy: () => import("./pages/templates/TemplatesPage") },

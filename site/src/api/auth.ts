@@ -1,5 +1,5 @@
 // Session: who is signed in, signing in and out, the first user.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, isApiError } from "./client";
 import type { BuildInfo, CreateFirstUserRequest, LoginRequest, LoginResponse, User } from "./types";
 
@@ -10,19 +10,21 @@ export const authKeys = {
 };
 
 /** The signed-in user, or null when there is no session. */
+export const meQuery = queryOptions({
+  queryKey: authKeys.me,
+  queryFn: async ({ signal }): Promise<User | null> => {
+    try {
+      return await api.get<User>("/users/me", { signal });
+    } catch (err) {
+      if (isApiError(err) && err.status === 401) return null;
+      throw err;
+    }
+  },
+  staleTime: 60_000,
+});
+
 export function useMe() {
-  return useQuery({
-    queryKey: authKeys.me,
-    queryFn: async ({ signal }) => {
-      try {
-        return await api.get<User>("/users/me", { signal });
-      } catch (err) {
-        if (isApiError(err) && err.status === 401) return null;
-        throw err;
-      }
-    },
-    staleTime: 60_000,
-  });
+  return useQuery(meQuery);
 }
 
 /** Whether the deployment has its first user yet (GET /users/first: 200 or 404). */

@@ -24,6 +24,7 @@ export type WorkspaceAgent = S["codersdk.WorkspaceAgent"];
 export type WorkspaceApp = S["codersdk.WorkspaceApp"];
 export type ProvisionerJobLog = S["codersdk.ProvisionerJobLog"];
 export type ProvisionerJobStatus = S["codersdk.ProvisionerJobStatus"];
+export type Group = S["codersdk.Group"];
 // Templates, template versions and creating workspaces (templates pages).
 export type Template = S["codersdk.Template"];
 export type TemplateVersion = S["codersdk.TemplateVersion"];

@@ -1,4 +1,5 @@
 import { NavLink, Outlet, useNavigate } from "react-router";
+import { useQuery } from "@tanstack/react-query";
 import { useLogout, useMe } from "../api/auth";
 import { THEMES, useTheme, type Theme } from "./theme";
 import { Select } from "../components";
@@ -44,6 +45,13 @@ function AccountMenu({ username, email }: { username: string; email: string }) {
   const logout = useLogout();
   const navigate = useNavigate();
   const [theme, setTheme] = useTheme();
+  // The Swagger page exists only when the server enables it.
+  const swagger = useQuery({
+    queryKey: ["swagger-enabled"],
+    queryFn: async () => (await fetch("/swagger/", { method: "HEAD" })).ok,
+    staleTime: Infinity,
+    retry: false,
+  });
   return (
     <div className="account">
       {/* The Popover API gives light dismiss, Escape and aria-expanded. */}
@@ -61,6 +69,11 @@ function AccountMenu({ username, email }: { username: string; email: string }) {
         <NavLink to="/settings/account" className="menu-item">
           Account settings
         </NavLink>
+        {swagger.data && (
+          <a href="/swagger/" className="menu-item" target="_blank" rel="noreferrer">
+            API reference (Swagger)
+          </a>
+        )}
         <Select
           label="Theme"
           value={theme}

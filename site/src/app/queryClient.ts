@@ -20,3 +20,6 @@ export function createQueryClient(): QueryClient {
     },
   });
 }
+
+/** The app's one cache; route loaders use it to start fetches early. */
+export const queryClient = createQueryClient();

@@ -16,10 +16,11 @@ import {
   type BuildRequest,
 } from "../../api/workspaces";
 import type { Workspace, WorkspaceAgent, WorkspaceBuild, WorkspaceResource } from "../../api/types";
-import { Badge, Button, ConfirmDialog, ErrorAlert, Loading, PageHeader } from "../../components";
+import { Badge, Button, ButtonLink, ConfirmDialog, ErrorAlert, Loading, PageHeader } from "../../components";
 import { absoluteTime, duration, relativeTime } from "../../utils/time";
 import { Component as NotFound } from "../NotFoundPage";
 import { BuildLogs } from "./BuildLogs";
+import { BuildTimings } from "./BuildTimings";
 import { canCancel, canDelete, canStart, canStop, StatusBadge } from "./status";
 
 export function Component() {
@@ -68,6 +69,7 @@ function WorkspaceDetails({ ws, buildNumber }: { ws: Workspace; buildNumber?: nu
         <div className="stack">
           <BuildPanel ws={ws} buildNumber={buildNumber} />
           <Resources resources={build?.resources ?? []} ws={ws} />
+          {ws.id && build?.id && !isBuilding(ws) && <BuildTimings workspaceId={ws.id} buildId={build.id} />}
         </div>
         <div className="stack">
           <section className="card" aria-labelledby="about-title">
@@ -149,6 +151,7 @@ function WorkspaceActions({ ws }: { ws: Workspace }) {
             Cancel build
           </Button>
         )}
+        <ButtonLink to={`/@${ws.owner_name}/${ws.name}/settings`}>Settings</ButtonLink>
         {canDelete(ws) && (
           <Button variant="danger" disabled={busy} onClick={() => setConfirmDelete(true)}>
             Delete

@@ -3,14 +3,21 @@ import { Link, useSearchParams } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
 import { isApiError } from "../../api/client";
 import { useWatchWorkspaces } from "../../api/live";
-import { postBuild, storeWorkspace, useToggleFavorite, useWorkspaces, workspaceKeys } from "../../api/workspaces";
+import {
+  DEFAULT_WORKSPACES_QUERY as DEFAULT_QUERY,
+  postBuild,
+  storeWorkspace,
+  useToggleFavorite,
+  useWorkspaces,
+  workspaceKeys,
+  workspacesListParams,
+  WORKSPACES_PAGE_SIZE as PAGE_SIZE,
+} from "../../api/workspaces";
 import type { Workspace, WorkspaceTransition } from "../../api/types";
 import { Button, ButtonLink, ConfirmDialog, EmptyState, ErrorAlert, Loading, PageHeader, Table, TextField } from "../../components";
 import { absoluteTime, relativeTime } from "../../utils/time";
 import { canDelete, canStart, canStop, StatusBadge } from "./status";
 
-export const PAGE_SIZE = 25;
-const DEFAULT_QUERY = "owner:me";
 const presets = [
   { label: "My workspaces", q: "owner:me" },
   { label: "All workspaces", q: "" },
@@ -20,9 +27,8 @@ const presets = [
 
 export function Component() {
   const [params, setParams] = useSearchParams();
-  const q = params.get("q") ?? DEFAULT_QUERY;
-  const page = Math.max(1, Number(params.get("page")) || 1);
-  const list = useWorkspaces(q, (page - 1) * PAGE_SIZE, PAGE_SIZE);
+  const { q, page, offset, limit } = workspacesListParams(params);
+  const list = useWorkspaces(q, offset, limit);
   const workspaces = list.data?.workspaces ?? [];
   const count = list.data?.count ?? 0;
   useWatchWorkspaces(workspaces.map((w) => w.id ?? "").filter(Boolean));
