@@ -8,6 +8,7 @@ import { RequireAuth } from "./app/RequireAuth";
 import { RouteError } from "./app/RouteError";
 import { queryClient } from "./app/queryClient";
 import { workspaceQuery, workspacesListParams, workspacesQuery } from "./api/workspaces";
+import { templateQuery, templatesQuery } from "./api/templates";
 
 const placeholder = () => import("./pages/Placeholder");
 
@@ -22,6 +23,11 @@ function prefetch(start: (url: URL, params: Record<string, string | undefined>) 
     return null;
   };
 }
+
+const prefetchTemplate = prefetch((_, { organization = "", template = "" }) => {
+  if (organization && template) void queryClient.prefetchQuery(templateQuery(organization, template));
+});
+const prefetchTemplates = prefetch(() => void queryClient.prefetchQuery(templatesQuery()));
 
 const prefetchWorkspace = prefetch((_, { owner = "", workspace = "" }) => {
   if (owner.startsWith("@")) void queryClient.prefetchQuery(workspaceQuery(owner.slice(1), workspace));
@@ -61,15 +67,15 @@ export const routes: RouteObject[] = [
               },
 
               // Templates and create-workspace (templates helper).
-              { path: "templates", lazy: () => import("./pages/templates/TemplatesPage") },
+              { path: "templates", loader: prefetchTemplates, lazy: () => import("./pages/templates/TemplatesPage") },
               { path: "templates/new", lazy: () => import("./pages/templates/CreateTemplatePage") },
-              { path: "templates/:organization/:template/:tab?", lazy: () => import("./pages/templates/TemplatePage") },
-              { path: "templates/:organization/:template/versions/new", lazy: () => import("./pages/templates/NewVersionPage") },
-              { path: "templates/:organization/:template/versions/:version", lazy: () => import("./pages/templates/VersionPage") },
-              { path: "templates/:organization/:template/settings/:section?", lazy: () => import("./pages/templates/TemplateSettingsPage") },
-              { path: "templates/:organization/:template/workspace", lazy: () => import("./pages/templates/CreateWorkspacePage") },
-              { path: "workspaces/new", lazy: () => import("./pages/templates/CreateWorkspacePage") },
-              { path: ":owner/:workspace/settings/parameters", lazy: () => import("./pages/workspaces/settings/WorkspaceParametersPage") },
+              { path: "templates/:organization/:template/:tab?", loader: prefetchTemplate, lazy: () => import("./pages/templates/TemplatePage") },
+              { path: "templates/:organization/:template/versions/new", loader: prefetchTemplate, lazy: () => import("./pages/templates/NewVersionPage") },
+              { path: "templates/:organization/:template/versions/:version", loader: prefetchTemplate, lazy: () => import("./pages/templates/VersionPage") },
+              { path: "templates/:organization/:template/settings/:section?", loader: prefetchTemplate, lazy: () => import("./pages/templates/TemplateSettingsPage") },
+              { path: "templates/:organization/:template/workspace", loader: prefetchTemplate, lazy: () => import("./pages/templates/CreateWorkspacePage") },
+              { path: "workspaces/new", loader: prefetchTemplates, lazy: () => import("./pages/templates/CreateWorkspacePage") },
+              { path: ":owner/:workspace/settings/parameters", loader: prefetchWorkspace, lazy: () => import("./pages/workspaces/settings/WorkspaceParametersPage") },
               // Administration (admin helper).
               { path: "users/*", lazy: placeholder },
               { path: "groups/*", lazy: placeholder },

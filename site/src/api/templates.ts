@@ -2,7 +2,7 @@
 // examples, uploads, creating templates and versions, and the import log
 // of a version streaming live while it imports.
 import { useEffect, useRef, useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { API_BASE, CSRF_COOKIE, CSRF_HEADER, api, errorFromResponse, readCookie, websocketURL, ApiError } from "./client";
 import { openWithRetry } from "./live";
 import type {
@@ -39,19 +39,27 @@ export const templateKeys = {
   presets: (versionId: string) => ["templates", "presets", versionId] as const,
 };
 
-export function useTemplates() {
-  return useQuery({
+export function templatesQuery() {
+  return queryOptions({
     queryKey: templateKeys.list,
     queryFn: ({ signal }) => api.get<Template[]>("/templates", { signal }),
   });
 }
 
-export function useTemplate(org: string, name: string) {
-  return useQuery({
+export function useTemplates() {
+  return useQuery(templatesQuery());
+}
+
+export function templateQuery(org: string, name: string) {
+  return queryOptions({
     queryKey: templateKeys.byName(org, name),
     queryFn: ({ signal }) => api.get<Template>(`/organizations/${enc(org)}/templates/${enc(name)}`, { signal }),
     enabled: !!org && !!name,
   });
+}
+
+export function useTemplate(org: string, name: string) {
+  return useQuery(templateQuery(org, name));
 }
 
 export function useTemplateVersions(templateId: string | undefined, includeArchived = false) {
