@@ -40,7 +40,9 @@ async function eventually(cond, what) {
 /** Signs in unless the browser still has a session. */
 async function signIn(page, base) {
   await page.goto(`${base}/templates`);
-  await page.waitForURL(/\/(templates|login)/);
+  // The redirect to /login comes after the page's first render: wait for
+  // one page or the other to be there.
+  await page.getByRole("heading", { name: /^(Templates|Sign in to devplane)$/ }).waitFor();
   if (new URL(page.url()).pathname === "/login") {
     await page.getByLabel("Email").fill(OWNER.email);
     await page.getByLabel("Password").fill(OWNER.password);
@@ -142,6 +144,12 @@ export const templateJourneys = [
       await page.waitForURL(/\/@admin\/params-ws$/, { timeout: LIVE });
       await page.locator(".page-header .status-badge").filter({ hasText: "Running" }).waitFor({ timeout: LIVE });
       await page.getByTestId("build-logs").getByText("Creating 4-core params-ws in us-east").waitFor({ timeout: LIVE });
+      // Use counts in the template's daily active users: its chart shows it.
+      const ws = await api.get("/users/admin/workspace/params-ws");
+      await api.post(`/workspaces/${ws.id}/usage`, {});
+      await page.goto(`${base}/templates/${state.orgName}/echo-ui`);
+      await page.getByRole("img", { name: /Daily active users, 1 day, at most 1 a day/ }).waitFor();
+      await checks.page(page, "template-usage");
     },
   },
   {

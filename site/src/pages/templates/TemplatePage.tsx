@@ -134,7 +134,7 @@ export function DAUChart({ data }: { data: DAUsResponse }) {
   const bw = (w - pad) / Math.max(entries.length, 1);
   return (
     <figure className="stack" style={{ margin: 0 }}>
-      <svg className="chart" viewBox={`0 0 ${w} ${h + 20}`} role="img" aria-label={`Daily active users, ${entries.length} days, at most ${max} a day`}>
+      <svg className="chart" viewBox={`0 0 ${w} ${h + 20}`} role="img" aria-label={`Daily active users, ${entries.length} day${entries.length === 1 ? "" : "s"}, at most ${max} a day`}>
         <line className="axis" x1={pad} y1={h} x2={w} y2={h} />
         <text x={0} y={10}>
           {max}
