@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { API_BASE, CSRF_COOKIE, CSRF_HEADER, api, errorFromResponse, readCookie, websocketURL, ApiError } from "./client";
 import { openWithRetry } from "./live";
+import type { components } from "./schema";
 import type {
   ACLAvailable,
   ArchiveTemplateVersionsResponse,
@@ -24,6 +25,18 @@ import type {
 } from "./types";
 
 const enc = encodeURIComponent;
+
+// A local name: the admin pages' branch adds the same alias to types.ts.
+type Organization = components["schemas"]["codersdk.Organization"];
+
+/** The organizations the signed-in user is a member of. */
+export function useMyOrganizations() {
+  return useQuery({
+    queryKey: ["organizations", "mine"],
+    queryFn: ({ signal }) => api.get<Organization[]>("/users/me/organizations", { signal }),
+    staleTime: 60_000,
+  });
+}
 
 export const templateKeys = {
   all: ["templates"] as const,

@@ -4,6 +4,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "./client";
 import { storeWorkspace, workspaceKeys } from "./workspaces";
 import type { CreateWorkspaceRequest, Workspace, WorkspaceBuild, WorkspaceBuildParameter } from "./types";
+import type { components } from "./schema";
+
+type MinimalUser = components["schemas"]["codersdk.MinimalUser"];
 
 const enc = encodeURIComponent;
 
@@ -19,6 +22,19 @@ export function useCreateWorkspace() {
       storeWorkspace(qc, ws);
       void qc.invalidateQueries({ queryKey: ["workspaces", "list"] });
     },
+  });
+}
+
+/**
+ * Who the signed-in user may create workspaces for in an organization:
+ * every member for an owner or admin, else only themselves.
+ */
+export function useAvailableOwners(org: string | undefined) {
+  return useQuery({
+    queryKey: ["organizations", org ?? "", "available-owners"],
+    queryFn: ({ signal }) => api.get<MinimalUser[]>(`/organizations/${enc(org ?? "")}/members/me/workspaces/available-users`, { query: { limit: 100 }, signal }),
+    enabled: !!org,
+    staleTime: 60_000,
   });
 }
 

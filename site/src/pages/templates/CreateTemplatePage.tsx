@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 import { useMe } from "../../api/auth";
 import { isApiError } from "../../api/client";
-import { archiveContentType, guessProvisioner, uploadFile, useCreateTemplate, useCreateVersion, useTemplateExamples } from "../../api/templates";
+import { archiveContentType, guessProvisioner, uploadFile, useCreateTemplate, useCreateVersion, useMyOrganizations, useTemplateExamples } from "../../api/templates";
 import type { TemplateExample, TemplateVersion } from "../../api/types";
 import { Button, ButtonLink, ErrorAlert, PageHeader, QueryState, Select, TextField } from "../../components";
 import { ChoiceGroup, TextArea } from "../../components/FormFields";
@@ -22,7 +22,9 @@ export function Component() {
   const examples = useTemplateExamples();
   const me = useMe().data;
   const navigate = useNavigate();
-  const org = me?.organization_ids?.[0] ?? "";
+  const orgs = useMyOrganizations();
+  const [orgChoice, setOrgChoice] = useState("");
+  const org = orgChoice || me?.organization_ids?.[0] || "";
 
   const [source, setSource] = useState<Source>(params.get("upload") ? "upload" : "example");
   const [exampleId, setExampleId] = useState(params.get("exampleId") ?? "");
@@ -123,6 +125,15 @@ export function Component() {
     <>
       <PageHeader title="Create a template" actions={<ButtonLink to="/templates">Back to templates</ButtonLink>} />
       <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+        {(orgs.data?.length ?? 0) > 1 && (
+          <Select
+            label="Organization"
+            value={org}
+            disabled={importing}
+            onChange={(e) => setOrgChoice(e.target.value)}
+            options={(orgs.data ?? []).map((o) => ({ value: o.id, label: o.display_name || o.name || o.id }))}
+          />
+        )}
         <ChoiceGroup
           legend="Start from"
           value={source}

@@ -3,7 +3,8 @@ import { useNavigate } from "react-router";
 import { isApiError } from "../../api/client";
 import { usePresets, useRichParameters, useTemplate, useTemplates } from "../../api/templates";
 import { useWorkspaces } from "../../api/workspaces";
-import { useCreateWorkspace } from "../../api/workspaceSettings";
+import { useAvailableOwners, useCreateWorkspace } from "../../api/workspaceSettings";
+import { useMe } from "../../api/auth";
 import type { Preset, Template, TemplateVersionParameter } from "../../api/types";
 import { Button, ButtonLink, EmptyState, ErrorAlert, Loading, PageHeader, Select, TextField } from "../../components";
 import { ChoiceGroup } from "../../components/FormFields";
@@ -84,6 +85,9 @@ function VersionForm({ t }: { t: Template }) {
 function CreateForm({ t, params, presets, taken }: { t: Template; params: TemplateVersionParameter[]; presets: Preset[]; taken: string[] }) {
   const navigate = useNavigate();
   const create = useCreateWorkspace();
+  const me = useMe().data;
+  const owners = useAvailableOwners(t.organization_id);
+  const [owner, setOwner] = useState("me");
   const defaultPreset = presets.find((p) => p.default);
   const [presetId, setPresetId] = useState(defaultPreset?.id ?? "");
   const [name, setName] = useState(() => suggestWorkspaceName(t.name ?? "", taken));
@@ -118,7 +122,7 @@ function CreateForm({ t, params, presets, taken }: { t: Template; params: Templa
     }
     create.mutate(
       {
-        owner: "me",
+        owner,
         req: {
           template_id: t.id,
           name,
@@ -135,6 +139,17 @@ function CreateForm({ t, params, presets, taken }: { t: Template; params: Templa
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label={`Create a workspace from ${templateTitle(t)}`}>
+      {(owners.data?.length ?? 0) > 1 && (
+        <Select
+          label="Owner"
+          value={owner}
+          onChange={(e) => setOwner(e.target.value)}
+          options={[
+            { value: "me", label: `${me?.username ?? "Me"} (you)` },
+            ...(owners.data ?? []).filter((u) => u.id !== me?.id).map((u) => ({ value: u.username, label: u.name ? `${u.username} (${u.name})` : u.username })),
+          ]}
+        />
+      )}
       <TextField
         label="Workspace name"
         value={name}

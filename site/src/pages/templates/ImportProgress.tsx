@@ -1,7 +1,9 @@
 import { useEffect, useRef } from "react";
+import { useMutation } from "@tanstack/react-query";
+import { api } from "../../api/client";
 import { isJobActive, useImportLogs, useTemplateVersion } from "../../api/templates";
 import type { TemplateVersion } from "../../api/types";
-import { Badge, ErrorAlert, Loading } from "../../components";
+import { Badge, Button, ErrorAlert, Loading } from "../../components";
 import { BuildLogs } from "../workspaces/BuildLogs";
 import { jobTone } from "./common";
 
@@ -16,6 +18,10 @@ export function ImportProgress({ versionId, onSettled }: { versionId: string; on
   const running = isJobActive(status);
   // Subscribe once the version is known, so a running import streams.
   const logs = useImportLogs(version.data ? versionId : undefined, running, () => void version.refetch());
+  const cancel = useMutation({
+    mutationFn: () => api.patch(`/templateversions/${versionId}/cancel`),
+    onSettled: () => void version.refetch(),
+  });
   const reported = useRef<string | undefined>(undefined);
   const settled = useRef(onSettled);
   settled.current = onSettled;
@@ -34,7 +40,17 @@ export function ImportProgress({ versionId, onSettled }: { versionId: string; on
         <h2 id="import-title">Import of {v.name}</h2>
         <Badge tone={jobTone(status)}>{status}</Badge>
       </div>
-      {running && <progress aria-label={`Import of ${v.name} in progress`} />}
+      {running && (
+        <div className="row">
+          <progress className="grow" aria-label={`Import of ${v.name} in progress`} />
+          {status !== "canceling" && (
+            <Button loading={cancel.isPending} onClick={() => cancel.mutate()}>
+              Cancel import
+            </Button>
+          )}
+        </div>
+      )}
+      {cancel.error ? <ErrorAlert error={cancel.error} /> : null}
       {status === "failed" && (
         <div className="alert alert-error" role="alert">
           <strong className="alert-title">The import failed.</strong>
