@@ -29,6 +29,26 @@ const enc = encodeURIComponent;
 // A local name: the admin pages' branch adds the same alias to types.ts.
 type Organization = components["schemas"]["codersdk.Organization"];
 
+/**
+ * Whether the signed-in user may create templates in some organization
+ * (POST /authcheck). Only decides whether to offer the action; the server
+ * checks every request anyway.
+ */
+export function useCanCreateTemplates() {
+  return useQuery({
+    queryKey: ["authcheck", "create-template"],
+    queryFn: async ({ signal }) => {
+      const res = await api.post<Record<string, boolean>>(
+        "/authcheck",
+        { checks: { create: { object: { resource_type: "template", any_org: true }, action: "create" } } },
+        { signal },
+      );
+      return !!res.create;
+    },
+    staleTime: 60_000,
+  });
+}
+
 /** The organizations the signed-in user is a member of. */
 export function useMyOrganizations() {
   return useQuery({

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { useQueries } from "@tanstack/react-query";
 import { api } from "../../api/client";
-import { templateKeys, useTemplates } from "../../api/templates";
+import { templateKeys, useCanCreateTemplates, useTemplates } from "../../api/templates";
 import type { Template, TemplateVersion, WorkspacesResponse } from "../../api/types";
 import { ButtonLink, EmptyState, PageHeader, QueryState, Table, TextField } from "../../components";
 import { relativeTime, absoluteTime } from "../../utils/time";
@@ -10,17 +10,18 @@ import { DeprecatedBadge, TemplateIcon, templatePath, templateTitle } from "./co
 
 export function Component() {
   const list = useTemplates();
+  const canCreate = useCanCreateTemplates().data === true;
   const [filter, setFilter] = useState("");
   return (
     <>
-      <PageHeader title="Templates" actions={<ButtonLink to="/templates/new" variant="primary">Create template</ButtonLink>}>
+      <PageHeader title="Templates" actions={canCreate && <ButtonLink to="/templates/new" variant="primary">Create template</ButtonLink>}>
         Workspaces are made from templates. Pick one to create a workspace.
       </PageHeader>
       <QueryState query={list} loadingLabel="Loading templates…">
         {(templates) =>
           templates.length === 0 ? (
-            <EmptyState title="No templates yet" action={<ButtonLink to="/templates/new" variant="primary">Create a template</ButtonLink>}>
-              Start from a built-in example or upload a template archive.
+            <EmptyState title="No templates yet" action={canCreate && <ButtonLink to="/templates/new" variant="primary">Create a template</ButtonLink>}>
+              {canCreate ? "Start from a built-in example or upload a template archive." : "Ask a template administrator to add one."}
             </EmptyState>
           ) : (
             <>
