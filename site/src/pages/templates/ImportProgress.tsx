@@ -18,6 +18,15 @@ export function ImportProgress({ versionId, onSettled }: { versionId: string; on
   const running = isJobActive(status);
   // Subscribe once the version is known, so a running import streams.
   const logs = useImportLogs(version.data ? versionId : undefined, running, () => void version.refetch());
+  // The server closes the log stream when the job ends; should the
+  // version still read as running right after, look again shortly (a
+  // fallback for that race, not polling: it stops once the status settles).
+  const streamEnded = !!version.data && !logs.streaming;
+  useEffect(() => {
+    if (!streamEnded || !running) return;
+    const timer = setTimeout(() => void version.refetch(), 1000);
+    return () => clearTimeout(timer);
+  }, [streamEnded, running, version.dataUpdatedAt, version]);
   const cancel = useMutation({
     mutationFn: () => api.patch(`/templateversions/${versionId}/cancel`),
     onSettled: () => void version.refetch(),
