@@ -12,8 +12,11 @@ import { chromium } from "playwright-core";
 import { startServer } from "./server.mjs";
 import { Api } from "./api.mjs";
 import { Checks } from "./lib.mjs";
-import { journeys } from "./journeys.mjs";
+import { journeys as coreJourneys } from "./journeys.mjs";
+import { templateJourneys } from "./templates.journeys.mjs";
 import { adminJourneys } from "./admin.journeys.mjs";
+
+const journeys = [...coreJourneys, ...templateJourneys, ...adminJourneys];
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const binary = process.env.E2E_BINARY ?? path.join(repo, "build/coder");
@@ -48,7 +51,7 @@ let passed = 0;
 let failed = 0;
 const only = process.env.E2E_ONLY;
 try {
-  for (const j of [...journeys, ...adminJourneys]) {
+  for (const j of journeys) {
     if (only && !j.name.includes(only) && !j.name.startsWith("setup") && !j.name.startsWith("first-user")) continue;
     const t0 = Date.now();
     try {

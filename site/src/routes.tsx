@@ -13,8 +13,7 @@ import { auditListParams, auditQuery } from "./api/audit";
 import { groupsQuery } from "./api/groups";
 import { organizationsQuery } from "./api/organizations";
 import { deploymentConfigQuery } from "./api/deployment";
-
-const placeholder = () => import("./pages/Placeholder");
+import { templateQuery, templatesQuery } from "./api/templates";
 
 /**
  * Starts a page's first fetch while its code loads, so a first visit makes
@@ -27,6 +26,11 @@ function prefetch(start: (url: URL, params: Record<string, string | undefined>) 
     return null;
   };
 }
+
+const prefetchTemplate = prefetch((_, { organization = "", template = "" }) => {
+  if (organization && template) void queryClient.prefetchQuery(templateQuery(organization, template));
+});
+const prefetchTemplates = prefetch(() => void queryClient.prefetchQuery(templatesQuery()));
 
 const prefetchWorkspace = prefetch((_, { owner = "", workspace = "" }) => {
   if (owner.startsWith("@")) void queryClient.prefetchQuery(workspaceQuery(owner.slice(1), workspace));
@@ -66,7 +70,15 @@ export const routes: RouteObject[] = [
               },
 
               // Templates and create-workspace (templates helper).
-              { path: "templates/*", lazy: placeholder },
+              { path: "templates", loader: prefetchTemplates, lazy: () => import("./pages/templates/TemplatesPage") },
+              { path: "templates/new", lazy: () => import("./pages/templates/CreateTemplatePage") },
+              { path: "templates/:organization/:template/:tab?", loader: prefetchTemplate, lazy: () => import("./pages/templates/TemplatePage") },
+              { path: "templates/:organization/:template/versions/new", loader: prefetchTemplate, lazy: () => import("./pages/templates/NewVersionPage") },
+              { path: "templates/:organization/:template/versions/:version", loader: prefetchTemplate, lazy: () => import("./pages/templates/VersionPage") },
+              { path: "templates/:organization/:template/settings/:section?", loader: prefetchTemplate, lazy: () => import("./pages/templates/TemplateSettingsPage") },
+              { path: "templates/:organization/:template/workspace", loader: prefetchTemplate, lazy: () => import("./pages/templates/CreateWorkspacePage") },
+              { path: "workspaces/new", loader: prefetchTemplates, lazy: () => import("./pages/templates/CreateWorkspacePage") },
+              { path: ":owner/:workspace/settings/parameters", loader: prefetchWorkspace, lazy: () => import("./pages/workspaces/settings/WorkspaceParametersPage") },
               // Administration (admin helper).
               {
                 lazy: () => import("./pages/admin/AdminLayout"),
