@@ -60,3 +60,8 @@ export type UserAppearanceSettings = S["codersdk.UserAppearanceSettings"];
 export type UpdateUserProfileRequest = S["codersdk.UpdateUserProfileRequest"];
 export type UpdateUserPasswordRequest = S["codersdk.UpdateUserPasswordRequest"];
 export type UpdateAppearanceRequest = S["codersdk.UpdateUserAppearanceSettingsRequest"];
+// Health (owners).
+export type HealthcheckReport = S["codersdk.HealthcheckReport"];
+export type HealthSeverity = S["codersdk.HealthSeverity"];
+export type HealthMessage = S["codersdk.HealthMessage"];
+export type Replica = S["codersdk.Replica"];
