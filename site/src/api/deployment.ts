@@ -56,12 +56,16 @@ export function useHealthz() {
  * warnings). Owners only: others get a 404 (or 403), which the page shows
  * as such rather than retrying.
  */
-export function useHealthReport() {
-  return useQuery({
+export function healthReportQuery() {
+  return queryOptions({
     queryKey: ["debug", "health"],
     queryFn: ({ signal }) => api.get<HealthcheckReport>("/debug/health", { signal }),
     retry: false,
   });
+}
+
+export function useHealthReport() {
+  return useQuery(healthReportQuery());
 }
 
 /**
