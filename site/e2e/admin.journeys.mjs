@@ -267,7 +267,7 @@ export const adminJourneys = [
     },
   },
   {
-    name: "admin: deployment settings with their sources, and health",
+    name: "admin: deployment settings with their sources",
     async run({ page, base, checks }) {
       await signedIn(page, base, "/deployment");
       const access = page.locator('tr[data-option="Access URL"]');
@@ -282,9 +282,50 @@ export const adminJourneys = [
       // Swagger is off in this run: no link to it.
       expect((await page.getByRole("link", { name: /Swagger/ }).count()) === 0, "no Swagger link when it is disabled");
 
+    },
+  },
+  {
+    name: "admin: health report with a verdict per check and the live replicas",
+    async run(ctx) {
+      const { page, context, base, checks } = ctx;
+      ctx.api ??= await ctx.anonApi.login(OWNER.email, OWNER.password);
+      await signedIn(page, base, "/deployment");
       await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Health" }).click();
       await page.getByRole("status").getByText("Healthy").waitFor();
+      // The report: each check's verdict in words, and the one server of this run as the one live replica.
+      await page.locator('tr[data-check="Database"]').getByText("Healthy").waitFor();
+      await page.locator('tr[data-check="Replicas"]').getByText("1 live replica.").waitFor();
+      const live = await ctx.api.get("/replicas");
+      expect(live.length === 1, `one live replica: ${JSON.stringify(live)}`);
+      const rows = page.getByRole("table", { name: "Live replicas" }).locator("tbody tr");
+      await rows.first().waitFor();
+      expect((await rows.count()) === 1, "the replicas table lists the one server");
+      await page.locator(`tr[data-replica="${live[0].hostname}"]`).waitFor();
+      await page.getByText("No warnings.").waitFor();
       await checks.page(page, "health");
+      await page.getByRole("button", { name: "Check again" }).click();
+      await page.locator('tr[data-check="Database"]').getByText("Healthy").waitFor();
+
+      // A member sees /healthz and that the report is for owners, not an error (its own browser context, so
+      // the owner's session stays).
+      const member = { email: "hazel@example.com", username: "hazel", password: "Hazel-Secure-Password-7" };
+      const me = await ctx.api.get("/users/me");
+      await ctx.api.post("/users", { ...member, organization_ids: [me.organization_ids[0]] });
+      const other = await context.browser().newContext({ viewport: { width: 1280, height: 860 } });
+      try {
+        const p = await other.newPage();
+        p.setDefaultTimeout(15_000);
+        await p.goto(`${base}/login?redirect=${encodeURIComponent("/health")}`);
+        await p.getByLabel("Email").fill(member.email);
+        await p.getByLabel("Password").fill(member.password);
+        await p.getByRole("button", { name: "Sign in" }).click();
+        await p.getByText("The health report is for owners only.", { exact: false }).waitFor();
+        await p.getByRole("status").getByText("Healthy").waitFor();
+        expect((await p.getByRole("alert").count()) === 0, "no error shown to a member");
+        await checks.page(p, "health-member");
+      } finally {
+        await other.close();
+      }
     },
   },
   {

@@ -12,7 +12,7 @@ import { tokensQuery, usersListParams, usersQuery } from "./api/users";
 import { auditListParams, auditQuery } from "./api/audit";
 import { groupsQuery } from "./api/groups";
 import { organizationsQuery } from "./api/organizations";
-import { deploymentConfigQuery } from "./api/deployment";
+import { deploymentConfigQuery, healthReportQuery } from "./api/deployment";
 import { templateQuery, templatesQuery } from "./api/templates";
 
 /**
@@ -114,7 +114,11 @@ export const routes: RouteObject[] = [
                     loader: prefetch(() => void queryClient.prefetchQuery(deploymentConfigQuery())),
                     lazy: () => import("./pages/deployment/DeploymentPage"),
                   },
-                  { path: "health", lazy: () => import("./pages/health/HealthPage") },
+                  {
+                    path: "health",
+                    loader: prefetch(() => void queryClient.prefetchQuery(healthReportQuery())),
+                    lazy: () => import("./pages/health/HealthPage"),
+                  },
                 ],
               },
               // Account (admin helper).

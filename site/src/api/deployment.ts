@@ -2,7 +2,7 @@
 // the Swagger page is served.
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { api, ApiError } from "./client";
-import type { DeploymentConfig } from "./types";
+import type { DeploymentConfig, HealthcheckReport } from "./types";
 
 export function deploymentConfigQuery() {
   return queryOptions({
@@ -49,6 +49,23 @@ export async function fetchHealthz(signal?: AbortSignal): Promise<Healthz> {
 
 export function useHealthz() {
   return useQuery({ queryKey: ["healthz"], queryFn: ({ signal }) => fetchHealthz(signal), retry: false });
+}
+
+/**
+ * GET /debug/health: the server's report (database, live replicas,
+ * warnings). Owners only: others get a 404 (or 403), which the page shows
+ * as such rather than retrying.
+ */
+export function healthReportQuery() {
+  return queryOptions({
+    queryKey: ["debug", "health"],
+    queryFn: ({ signal }) => api.get<HealthcheckReport>("/debug/health", { signal }),
+    retry: false,
+  });
+}
+
+export function useHealthReport() {
+  return useQuery(healthReportQuery());
 }
 
 /**

@@ -77,3 +77,8 @@ export type ACLAvailable = S["codersdk.ACLAvailable"];
 export type ArchiveTemplateVersionsResponse = S["codersdk.ArchiveTemplateVersionsResponse"];
 export type CreateWorkspaceRequest = S["codersdk.CreateWorkspaceRequest"];
 export type WorkspaceBuildParameter = S["codersdk.WorkspaceBuildParameter"];
+// Health (owners).
+export type HealthcheckReport = S["codersdk.HealthcheckReport"];
+export type HealthSeverity = S["codersdk.HealthSeverity"];
+export type HealthMessage = S["codersdk.HealthMessage"];
+export type Replica = S["codersdk.Replica"];
