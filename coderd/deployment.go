@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"cdr.dev/slog"
+	"github.com/coder/serpent"
 
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
@@ -42,10 +43,14 @@ func (api *API) deploymentConfig(rw http.ResponseWriter, r *http.Request) {
 func (api *API) redactedConfig() codersdk.DeploymentConfig {
 	vals := *api.DeploymentValues
 	opts := vals.Options()
+	// By name: the command's option set is not in declaration order
+	// (serpent sorts it), so positions do not line up.
+	sources := make(map[string]serpent.ValueSource, len(api.DeploymentOptions))
+	for _, o := range api.DeploymentOptions {
+		sources[o.Name] = o.ValueSource
+	}
 	for i := range opts {
-		if i < len(api.DeploymentOptions) && api.DeploymentOptions[i].Name == opts[i].Name {
-			opts[i].ValueSource = api.DeploymentOptions[i].ValueSource
-		}
+		opts[i].ValueSource = sources[opts[i].Name]
 		if codersdk.IsSecret(opts[i]) {
 			// The option's Value points into vals, so this blanks both.
 			_ = opts[i].Value.Set("")

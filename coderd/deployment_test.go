@@ -3,6 +3,7 @@ package coderd_test
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -31,6 +32,8 @@ func TestDeploymentConfig(t *testing.T) {
 			opts[i].ValueSource = serpent.ValueSourceFlag
 		}
 	}
+	// The CLI's option set comes sorted by name, not in declaration order.
+	slices.SortFunc(opts, func(a, b serpent.Option) int { return strings.Compare(a.Name, b.Name) })
 	client, api := coderdtest.NewWithAPI(t, &coderdtest.Options{DeploymentValues: vals, DeploymentOptions: opts})
 	_ = coderdtest.CreateFirstUser(t, client)
 

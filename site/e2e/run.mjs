@@ -12,7 +12,11 @@ import { chromium } from "playwright-core";
 import { startServer } from "./server.mjs";
 import { Api } from "./api.mjs";
 import { Checks } from "./lib.mjs";
-import { journeys } from "./journeys.mjs";
+import { journeys as coreJourneys } from "./journeys.mjs";
+import { templateJourneys } from "./templates.journeys.mjs";
+import { adminJourneys } from "./admin.journeys.mjs";
+
+const journeys = [...coreJourneys, ...templateJourneys, ...adminJourneys];
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const binary = process.env.E2E_BINARY ?? path.join(repo, "build/coder");

@@ -8,8 +8,12 @@ import { RequireAuth } from "./app/RequireAuth";
 import { RouteError } from "./app/RouteError";
 import { queryClient } from "./app/queryClient";
 import { workspaceQuery, workspacesListParams, workspacesQuery } from "./api/workspaces";
-
-const placeholder = () => import("./pages/Placeholder");
+import { tokensQuery, usersListParams, usersQuery } from "./api/users";
+import { auditListParams, auditQuery } from "./api/audit";
+import { groupsQuery } from "./api/groups";
+import { organizationsQuery } from "./api/organizations";
+import { deploymentConfigQuery, healthReportQuery } from "./api/deployment";
+import { templateQuery, templatesQuery } from "./api/templates";
 
 /**
  * Starts a page's first fetch while its code loads, so a first visit makes
@@ -22,6 +26,11 @@ function prefetch(start: (url: URL, params: Record<string, string | undefined>) 
     return null;
   };
 }
+
+const prefetchTemplate = prefetch((_, { organization = "", template = "" }) => {
+  if (organization && template) void queryClient.prefetchQuery(templateQuery(organization, template));
+});
+const prefetchTemplates = prefetch(() => void queryClient.prefetchQuery(templatesQuery()));
 
 const prefetchWorkspace = prefetch((_, { owner = "", workspace = "" }) => {
   if (owner.startsWith("@")) void queryClient.prefetchQuery(workspaceQuery(owner.slice(1), workspace));
@@ -61,16 +70,70 @@ export const routes: RouteObject[] = [
               },
 
               // Templates and create-workspace (templates helper).
-              { path: "templates/*", lazy: placeholder },
+              { path: "templates", loader: prefetchTemplates, lazy: () => import("./pages/templates/TemplatesPage") },
+              { path: "templates/new", lazy: () => import("./pages/templates/CreateTemplatePage") },
+              { path: "templates/:organization/:template/:tab?", loader: prefetchTemplate, lazy: () => import("./pages/templates/TemplatePage") },
+              { path: "templates/:organization/:template/versions/new", loader: prefetchTemplate, lazy: () => import("./pages/templates/NewVersionPage") },
+              { path: "templates/:organization/:template/versions/:version", loader: prefetchTemplate, lazy: () => import("./pages/templates/VersionPage") },
+              { path: "templates/:organization/:template/settings/:section?", loader: prefetchTemplate, lazy: () => import("./pages/templates/TemplateSettingsPage") },
+              { path: "templates/:organization/:template/workspace", loader: prefetchTemplate, lazy: () => import("./pages/templates/CreateWorkspacePage") },
+              { path: "workspaces/new", loader: prefetchTemplates, lazy: () => import("./pages/templates/CreateWorkspacePage") },
+              { path: ":owner/:workspace/settings/parameters", loader: prefetchWorkspace, lazy: () => import("./pages/workspaces/settings/WorkspaceParametersPage") },
               // Administration (admin helper).
-              { path: "users/*", lazy: placeholder },
-              { path: "groups/*", lazy: placeholder },
-              { path: "organizations/*", lazy: placeholder },
-              { path: "audit", lazy: placeholder },
-              { path: "deployment/*", lazy: placeholder },
-              { path: "health", lazy: placeholder },
+              {
+                lazy: () => import("./pages/admin/AdminLayout"),
+                children: [
+                  {
+                    path: "users",
+                    loader: prefetch((url) => {
+                      const { q, offset, limit } = usersListParams(url.searchParams);
+                      void queryClient.prefetchQuery(usersQuery(q, offset, limit));
+                    }),
+                    lazy: () => import("./pages/users/UsersPage"),
+                  },
+                  { path: "groups", loader: prefetch(() => void queryClient.prefetchQuery(groupsQuery())), lazy: () => import("./pages/groups/GroupsPage") },
+                  { path: "groups/:groupId", lazy: () => import("./pages/groups/GroupPage") },
+                  {
+                    path: "organizations",
+                    loader: prefetch(() => void queryClient.prefetchQuery(organizationsQuery())),
+                    lazy: () => import("./pages/organizations/OrganizationsPage"),
+                  },
+                  { path: "organizations/:organization", lazy: () => import("./pages/organizations/OrganizationPage") },
+                  { path: "organizations/:organization/roles/create", lazy: () => import("./pages/organizations/RoleEditorPage") },
+                  { path: "organizations/:organization/roles/:roleName", lazy: () => import("./pages/organizations/RoleEditorPage") },
+                  {
+                    path: "audit",
+                    loader: prefetch((url) => {
+                      const { q, offset, limit } = auditListParams(url.searchParams);
+                      void queryClient.prefetchQuery(auditQuery(q, offset, limit));
+                    }),
+                    lazy: () => import("./pages/audit/AuditPage"),
+                  },
+                  {
+                    path: "deployment/*",
+                    loader: prefetch(() => void queryClient.prefetchQuery(deploymentConfigQuery())),
+                    lazy: () => import("./pages/deployment/DeploymentPage"),
+                  },
+                  {
+                    path: "health",
+                    loader: prefetch(() => void queryClient.prefetchQuery(healthReportQuery())),
+                    lazy: () => import("./pages/health/HealthPage"),
+                  },
+                ],
+              },
               // Account (admin helper).
-              { path: "settings/*", lazy: placeholder },
+              {
+                path: "settings",
+                lazy: () => import("./pages/settings/SettingsLayout"),
+                children: [
+                  { index: true, element: <Navigate to="account" replace /> },
+                  { path: "account", lazy: () => import("./pages/settings/AccountPage") },
+                  { path: "security", lazy: () => import("./pages/settings/SecurityPage") },
+                  { path: "tokens", loader: prefetch(() => void queryClient.prefetchQuery(tokensQuery("me"))), lazy: () => import("./pages/settings/TokensPage") },
+                  { path: "ssh-keys", lazy: () => import("./pages/settings/SSHKeyPage") },
+                  { path: "appearance", lazy: () => import("./pages/settings/AppearancePage") },
+                ],
+              },
 
               { path: "*", lazy: () => import("./pages/NotFoundPage") },
             ],

@@ -41,7 +41,7 @@ export function useWatchWorkspaces(ids: string[]): void {
  * Opens a WebSocket and reopens it after an abnormal close, until stopped.
  * Returns the stop function.
  */
-function openWithRetry(url: string, onMessage: (data: string) => void, onNormalClose?: () => void): () => void {
+export function openWithRetry(url: string, onMessage: (data: string) => void, onNormalClose?: () => void): () => void {
   let stopped = false;
   let socket: WebSocket | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,7 +1,8 @@
+import { useEffect } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import { useLogout, useMe } from "../api/auth";
-import { THEMES, useTheme, type Theme } from "./theme";
+import { adoptAccountTheme, THEMES, useTheme, type Theme } from "./theme";
 import { Select } from "../components";
 
 /** Which nav entries a user sees; the server still checks every request. */
@@ -12,6 +13,7 @@ function isAdmin(roles: { name?: string }[] | undefined): boolean {
 export function AppShell() {
   const me = useMe().data;
   const admin = isAdmin(me?.roles);
+  useEffect(() => adoptAccountTheme(me?.theme_preference), [me?.theme_preference]);
   return (
     <div className="shell">
       <a className="skip-link" href="#main">

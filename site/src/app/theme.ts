@@ -42,3 +42,23 @@ export function useTheme(): [Theme, (t: Theme) => void] {
   );
   return [theme, setTheme];
 }
+
+/** Whether this browser has a theme of its own (else the account's applies). */
+export function hasStoredTheme(): boolean {
+  try {
+    return localStorage.getItem(KEY) !== null;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The theme saved to the account (theme_preference on /users/me: "auto",
+ * "light" or "dark"), adopted by a browser that has none of its own, so a
+ * choice follows the user to a new browser without another request.
+ */
+export function adoptAccountTheme(preference: string | undefined): void {
+  if (hasStoredTheme() || !preference) return;
+  const theme: Theme | undefined = preference === "auto" ? "system" : preference === "light" || preference === "dark" ? preference : undefined;
+  if (theme) setTheme(theme);
+}

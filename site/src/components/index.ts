@@ -7,3 +7,6 @@ export { EmptyState } from "./EmptyState";
 export { ErrorAlert } from "./ErrorAlert";
 export { Loading } from "./Loading";
 export { PageHeader, QueryState } from "./Page";
+export { Pagination, pageFromParams } from "./Pagination";
+export { RowMenu, MenuItem } from "./RowMenu";
+export { SideNavLayout } from "./SideNavLayout";

@@ -18,7 +18,7 @@ export function Component() {
   return (
     <>
       <PageHeader title={`${params.workspace} settings`}>
-        <Link to={`/${owner}/${params.workspace}`}>Back to the workspace</Link>
+        <Link to={`/${owner}/${params.workspace}`}>Back to the workspace</Link> · <Link to={`/${owner}/${params.workspace}/settings/parameters`}>Parameters</Link>
       </PageHeader>
       <QueryState query={query} loadingLabel="Loading workspace…">
         {(ws) => (

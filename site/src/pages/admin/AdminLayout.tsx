@@ -1,0 +1,18 @@
+import { SideNavLayout } from "../../components";
+
+/** Administration: users, groups, organizations, audit, deployment, health. */
+export function Component() {
+  return (
+    <SideNavLayout
+      label="Administration"
+      items={[
+        { to: "/users", label: "Users" },
+        { to: "/groups", label: "Groups" },
+        { to: "/organizations", label: "Organizations" },
+        { to: "/audit", label: "Audit log" },
+        { to: "/deployment", label: "Deployment" },
+        { to: "/health", label: "Health" },
+      ]}
+    />
+  );
+}
