@@ -8,8 +8,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/devplane/devplane/coderd/httpapi"
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/rbac"
 )
 
 // applyACLChanges applies role changes to an ACL (templates and workspaces

@@ -9,8 +9,8 @@ import (
 
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/rbac"
 )
 
 // @Summary Check authorization

@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/devplane/devplane/coderd/coderdtest"
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/rbac"
 )
 
 func orgMemberIDs(members []codersdk.OrganizationMemberWithUserData) []uuid.UUID {

@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/devplane/devplane/coderd/coderdtest"
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/rbac"
 )
 
 // orgsFixture is one server with two organizations: A (the default one) and

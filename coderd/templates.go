@@ -15,13 +15,13 @@ import (
 	"github.com/devplane/devplane/coderd/domain/templates"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/coderd/searchquery"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
 	"github.com/devplane/devplane/database/dbtime"
 	"github.com/devplane/devplane/examples"
+	"github.com/devplane/devplane/rbac"
 )
 
 // Template ACL roles as stored in the ACL columns.

@@ -13,9 +13,9 @@ import (
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/jobinput"
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/rbac"
 )
 
 // @Summary Create template version dry-run

@@ -15,12 +15,12 @@ import (
 	"github.com/devplane/devplane/coderd/domain/templateversion"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
 	"github.com/devplane/devplane/database/dbtime"
 	"github.com/devplane/devplane/database/pubsub"
+	"github.com/devplane/devplane/rbac"
 )
 
 // publishJobPosted wakes idle daemons. Failing to is not fatal: daemons

@@ -16,13 +16,13 @@ import (
 	"github.com/devplane/devplane/coderd/gitsshkey"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/coderd/searchquery"
 	"github.com/devplane/devplane/coderd/userpassword"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
 	"github.com/devplane/devplane/database/dbtime"
+	"github.com/devplane/devplane/rbac"
 )
 
 // defaultOrganizationName names the organization the first user creates.

@@ -10,9 +10,9 @@ import (
 	"github.com/devplane/devplane/coderd/domain/workspacebuild"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/rbac"
 )
 
 // writeBuild answers with one build as the API shows it.

@@ -5,7 +5,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/devplane/devplane/coderd/rbac"
+	"github.com/devplane/devplane/rbac"
 )
 
 // RBACObject: each row says which RBAC object it is, so dbauthz can check

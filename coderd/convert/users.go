@@ -3,10 +3,10 @@ package convert
 import (
 	"github.com/google/uuid"
 
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
+	"github.com/devplane/devplane/rbac"
 )
 
 // SlimSiteRoles names a user's stored site roles for the wire. The implicit

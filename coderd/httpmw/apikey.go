@@ -16,11 +16,11 @@ import (
 	"github.com/devplane/devplane/coderd/apikey"
 	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
 	"github.com/devplane/devplane/database/dbtime"
+	"github.com/devplane/devplane/rbac"
 )
 
 // usageWriteInterval throttles last_used / last_seen_at writes: a busy client

@@ -4,8 +4,8 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/rbac"
 )
 
 // CustomRoleParam returns the custom organization role named by {roleName}.

@@ -3,7 +3,7 @@ package dbauthz
 import (
 	"context"
 
-	"github.com/devplane/devplane/coderd/rbac"
+	"github.com/devplane/devplane/rbac"
 )
 
 // The named system actors. Code that must act before there is a user (start

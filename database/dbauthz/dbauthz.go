@@ -15,8 +15,8 @@ import (
 	"errors"
 	"time"
 
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/rbac"
 )
 
 type actorKey struct{}

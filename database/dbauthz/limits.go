@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/rbac"
 )
 
 // The login and API rate limit counters are the deployment's own

@@ -6,9 +6,9 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbtime"
+	"github.com/devplane/devplane/rbac"
 )
 
 // insertReplica registers a replica straight in the raw store, for cases

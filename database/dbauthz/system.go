@@ -3,7 +3,7 @@ package dbauthz
 import (
 	"context"
 
-	"github.com/devplane/devplane/coderd/rbac"
+	"github.com/devplane/devplane/rbac"
 )
 
 func (q *querier) GetDeploymentID(ctx context.Context) (string, error) {

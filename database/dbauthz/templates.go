@@ -5,8 +5,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/rbac"
 )
 
 // Templates are organization resources with an ACL: organization roles

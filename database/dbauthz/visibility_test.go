@@ -16,11 +16,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/devplane/devplane/coderd/httpmw"
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
 	"github.com/devplane/devplane/database/dbtestutil"
 	"github.com/devplane/devplane/database/dbtime"
+	"github.com/devplane/devplane/rbac"
 )
 
 // The visibility test ties the hand-written SQL filters of the list queries

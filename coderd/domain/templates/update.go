@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 
 	"github.com/devplane/devplane/coderd/domain"
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
 	"github.com/devplane/devplane/database/dbtime"
+	"github.com/devplane/devplane/rbac"
 )
 
 // UpdateRequest changes a template's settings; fields left out keep their

@@ -13,12 +13,12 @@ import (
 
 	"github.com/devplane/devplane/coderd/domain"
 	"github.com/devplane/devplane/coderd/jobinput"
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
 	"github.com/devplane/devplane/database/dbtime"
 	"github.com/devplane/devplane/examples"
+	"github.com/devplane/devplane/rbac"
 )
 
 // NameConstraint is the unique key of a version's name in its template.

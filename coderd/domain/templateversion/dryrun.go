@@ -12,11 +12,11 @@ import (
 	"github.com/devplane/devplane/coderd/domain"
 	"github.com/devplane/devplane/coderd/domain/workspacebuild"
 	"github.com/devplane/devplane/coderd/jobinput"
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
 	"github.com/devplane/devplane/database/dbtime"
+	"github.com/devplane/devplane/rbac"
 )
 
 // DryRunRequest plans a start build of a version for a workspace that does

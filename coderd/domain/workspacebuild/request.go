@@ -11,10 +11,10 @@ import (
 	"github.com/devplane/devplane/coderd/convert"
 	"github.com/devplane/devplane/coderd/domain"
 	"github.com/devplane/devplane/coderd/jobinput"
-	"github.com/devplane/devplane/coderd/rbac"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
+	"github.com/devplane/devplane/rbac"
 )
 
 // Reasons maps the reasons a client may give to stored ones.

@@ -2405,7 +2405,7 @@ export interface components {
             resource_id?: string;
             /**
              * @description ResourceType is the name of the resource.
-             *     `./coderd/rbac/object.go` has the list of valid resource types.
+             *     `./rbac/resources.go` has the list of valid resource types.
              */
             resource_type?: components["schemas"]["codersdk.RBACResource"];
         };

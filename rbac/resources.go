@@ -111,9 +111,9 @@ func workspaceActions() map[Action]string {
 	}
 }
 
-// resourceTable is the registry of resource types, in upstream Coder's
-// policy (coderd/rbac/policy/policy.go) naming. The wildcard has no actions of
-// its own: "*" on "*" grants every action on every type.
+// resourceTable is the registry of resource types, named as Coder's API
+// names them. The wildcard has no actions of its own: "*" on "*" grants
+// every action on every type.
 var resourceTable = []ResourceDef{
 	{Type: WildcardSymbol, Actions: map[Action]string{}},
 	{Type: "user", Actions: map[Action]string{
