@@ -43,87 +43,129 @@ type computeEntry struct {
 // reports. g attaches agents to resources and, where IDs are not known
 // yet (a plan), apps, scripts, env and metadata to agents and resources.
 func convert(list []tfResource, g *graph) (converted, error) {
-	var out converted
-	var computes []*computeEntry
-	var agents []*agentEntry
-	computeByCfg := map[string][]*computeEntry{}
-	agentByCfg := map[string][]*agentEntry{}
-	var apps, scripts, envs, metadata, agentInstances []tfResource
-
+	c := &conversion{
+		g:            g,
+		computeByCfg: map[string][]*computeEntry{},
+		agentByCfg:   map[string][]*agentEntry{},
+	}
 	for _, r := range list {
-		if r.Mode == "data" {
-			switch r.Type {
-			case "coder_parameter":
-				p, err := convertParameter(r)
-				if err != nil {
-					return out, err
-				}
-				out.parameters = append(out.parameters, p)
-			case "coder_workspace_preset":
-				var a presetAttrs
-				if err := decode(r, &a); err != nil {
-					return out, err
-				}
-				out.presets = append(out.presets, convertPreset(a))
-			case "coder_external_auth":
-				var a externalAuthAttrs
-				if err := decode(r, &a); err != nil {
-					return out, err
-				}
-				out.externalAuth = append(out.externalAuth, provisioner.ExternalAuthProviderRequirement{ID: a.ID, Optional: a.Optional})
-			}
-			continue
-		}
-		switch r.Type {
-		case "coder_agent":
-			var a agentAttrs
-			if err := decode(r, &a); err != nil {
-				return out, err
-			}
-			e := &agentEntry{res: r, cfg: configAddress(r.Address), agent: convertAgent(r.Name, a)}
-			agents = append(agents, e)
-			agentByCfg[e.cfg] = append(agentByCfg[e.cfg], e)
-		case "coder_app":
-			apps = append(apps, r)
-		case "coder_script":
-			scripts = append(scripts, r)
-		case "coder_env":
-			envs = append(envs, r)
-		case "coder_metadata":
-			metadata = append(metadata, r)
-		case "coder_agent_instance":
-			agentInstances = append(agentInstances, r)
-		default:
-			if strings.HasPrefix(r.Type, "coder_") {
-				continue // other coder resources have no place in a Resource
-			}
-			var attrs map[string]any
-			if err := decode(r, &attrs); err != nil {
-				return out, err
-			}
-			e := &computeEntry{res: r, cfg: configAddress(r.Address), attrs: attrs}
-			e.id, _ = attrs["id"].(string)
-			e.resource = provisioner.Resource{Name: r.Name, Type: r.Type}
-			if key, ok := instanceTypeAttribute[r.Type]; ok {
-				e.resource.InstanceType, _ = attrs[key].(string)
-			} else if s, ok := attrs["instance_type"].(string); ok {
-				e.resource.InstanceType = s
-			}
-			computes = append(computes, e)
-			computeByCfg[e.cfg] = append(computeByCfg[e.cfg], e)
+		if err := c.add(r); err != nil {
+			return c.out, err
 		}
 	}
+	attachAgents(g, c.computeByCfg, c.agentByCfg)
+	if err := c.giveToAgents(); err != nil {
+		return c.out, err
+	}
+	if err := c.applyMetadata(); err != nil {
+		return c.out, err
+	}
+	if err := c.collectResources(); err != nil {
+		return c.out, err
+	}
+	return c.out, nil
+}
 
-	attachAgents(g, computeByCfg, agentByCfg)
+// conversion is the state of one convert call, shared by its steps.
+type conversion struct {
+	g            *graph
+	out          converted
+	computes     []*computeEntry
+	agents       []*agentEntry
+	computeByCfg map[string][]*computeEntry
+	agentByCfg   map[string][]*agentEntry
+	// Resources that attach to an agent or a compute resource, kept until
+	// agents are attached.
+	apps, scripts, envs, metadata, agentInstances []tfResource
+}
 
+// add converts data sources and agents, and sorts the other resources
+// by what they attach to.
+func (c *conversion) add(r tfResource) error {
+	if r.Mode == "data" {
+		return c.addDataSource(r)
+	}
+	switch r.Type {
+	case "coder_agent":
+		var a agentAttrs
+		if err := decode(r, &a); err != nil {
+			return err
+		}
+		e := &agentEntry{res: r, cfg: configAddress(r.Address), agent: convertAgent(r.Name, a)}
+		c.agents = append(c.agents, e)
+		c.agentByCfg[e.cfg] = append(c.agentByCfg[e.cfg], e)
+	case "coder_app":
+		c.apps = append(c.apps, r)
+	case "coder_script":
+		c.scripts = append(c.scripts, r)
+	case "coder_env":
+		c.envs = append(c.envs, r)
+	case "coder_metadata":
+		c.metadata = append(c.metadata, r)
+	case "coder_agent_instance":
+		c.agentInstances = append(c.agentInstances, r)
+	default:
+		if strings.HasPrefix(r.Type, "coder_") {
+			return nil // other coder resources have no place in a Resource
+		}
+		return c.addCompute(r)
+	}
+	return nil
+}
+
+func (c *conversion) addDataSource(r tfResource) error {
+	switch r.Type {
+	case "coder_parameter":
+		p, err := convertParameter(r)
+		if err != nil {
+			return err
+		}
+		c.out.parameters = append(c.out.parameters, p)
+	case "coder_workspace_preset":
+		var a presetAttrs
+		if err := decode(r, &a); err != nil {
+			return err
+		}
+		c.out.presets = append(c.out.presets, convertPreset(a))
+	case "coder_external_auth":
+		var a externalAuthAttrs
+		if err := decode(r, &a); err != nil {
+			return err
+		}
+		c.out.externalAuth = append(c.out.externalAuth, provisioner.ExternalAuthProviderRequirement{ID: a.ID, Optional: a.Optional})
+	}
+	return nil
+}
+
+// addCompute adds a resource that is not coder's: one agents can run on.
+func (c *conversion) addCompute(r tfResource) error {
+	var attrs map[string]any
+	if err := decode(r, &attrs); err != nil {
+		return err
+	}
+	e := &computeEntry{res: r, cfg: configAddress(r.Address), attrs: attrs}
+	e.id, _ = attrs["id"].(string)
+	e.resource = provisioner.Resource{Name: r.Name, Type: r.Type}
+	if key, ok := instanceTypeAttribute[r.Type]; ok {
+		e.resource.InstanceType, _ = attrs[key].(string)
+	} else if s, ok := attrs["instance_type"].(string); ok {
+		e.resource.InstanceType = s
+	}
+	c.computes = append(c.computes, e)
+	c.computeByCfg[e.cfg] = append(c.computeByCfg[e.cfg], e)
+	return nil
+}
+
+// giveToAgents adds apps, scripts, env and instance IDs to their agents.
+func (c *conversion) giveToAgents() error {
 	agentByID := map[string]*agentEntry{}
-	for _, a := range agents {
+	for _, a := range c.agents {
 		if a.agent.ID != uuid.Nil {
 			agentByID[a.agent.ID.String()] = a
 		}
 	}
 	agentCfgs := map[string]bool{}
-	for cfg := range agentByCfg {
+	for cfg := range c.agentByCfg {
 		agentCfgs[cfg] = true
 	}
 	// IDs decide when they are known (state); in a plan they usually are
@@ -132,23 +174,23 @@ func convert(list []tfResource, g *graph) (converted, error) {
 		if a, ok := agentByID[agentID]; ok && agentID != "" {
 			return a
 		}
-		cfg := g.nearest(configAddress(r.Address), agentCfgs)
-		return pickInstance(agentByCfg[cfg], r.Index, func(a *agentEntry) json.RawMessage { return a.res.Index })
+		cfg := c.g.nearest(configAddress(r.Address), agentCfgs)
+		return pickInstance(c.agentByCfg[cfg], r.Index, func(a *agentEntry) json.RawMessage { return a.res.Index })
 	}
 
-	for _, r := range apps {
+	for _, r := range c.apps {
 		var a appAttrs
 		if err := decode(r, &a); err != nil {
-			return out, err
+			return err
 		}
 		if agent := findAgent(r, a.AgentID); agent != nil {
 			agent.agent.Apps = append(agent.agent.Apps, convertApp(a))
 		}
 	}
-	for _, r := range scripts {
+	for _, r := range c.scripts {
 		var a scriptAttrs
 		if err := decode(r, &a); err != nil {
-			return out, err
+			return err
 		}
 		if agent := findAgent(r, a.AgentID); agent != nil {
 			agent.agent.Scripts = append(agent.agent.Scripts, provisioner.AgentScript{
@@ -164,48 +206,53 @@ func convert(list []tfResource, g *graph) (converted, error) {
 			})
 		}
 	}
-	for _, r := range envs {
+	for _, r := range c.envs {
 		var a envAttrs
 		if err := decode(r, &a); err != nil {
-			return out, err
+			return err
 		}
 		agent := findAgent(r, a.AgentID)
 		if agent == nil || a.Name == "" {
 			continue
 		}
 		if err := mergeEnv(&agent.agent, a); err != nil {
-			return out, err
+			return err
 		}
 	}
-	for _, r := range agentInstances {
+	for _, r := range c.agentInstances {
 		var a agentInstanceAttrs
 		if err := decode(r, &a); err != nil {
-			return out, err
+			return err
 		}
 		if agent := findAgent(r, a.AgentID); agent != nil && a.InstanceID != "" {
 			agent.agent.InstanceID = a.InstanceID
 		}
 	}
+	return nil
+}
 
+// applyMetadata applies coder_metadata to the resource it names, or else
+// the nearest one in the graph.
+func (c *conversion) applyMetadata() error {
 	computeByID := map[string]*computeEntry{}
-	for _, c := range computes {
-		if c.id != "" {
-			computeByID[c.id] = c
+	for _, e := range c.computes {
+		if e.id != "" {
+			computeByID[e.id] = e
 		}
 	}
 	computeCfgs := map[string]bool{}
-	for cfg := range computeByCfg {
+	for cfg := range c.computeByCfg {
 		computeCfgs[cfg] = true
 	}
-	for _, r := range metadata {
+	for _, r := range c.metadata {
 		var a metadataAttrs
 		if err := decode(r, &a); err != nil {
-			return out, err
+			return err
 		}
 		target, ok := computeByID[a.ResourceID]
 		if !ok || a.ResourceID == "" {
-			cfg := g.nearest(configAddress(r.Address), computeCfgs)
-			target = pickInstance(computeByCfg[cfg], r.Index, func(c *computeEntry) json.RawMessage { return c.res.Index })
+			cfg := c.g.nearest(configAddress(r.Address), computeCfgs)
+			target = pickInstance(c.computeByCfg[cfg], r.Index, func(e *computeEntry) json.RawMessage { return e.res.Index })
 		}
 		if target == nil {
 			continue
@@ -226,37 +273,43 @@ func convert(list []tfResource, g *graph) (converted, error) {
 			res.Metadata = append(res.Metadata, md)
 		}
 	}
+	return nil
+}
 
+// collectResources puts each resource's agents in it, checking that agent
+// names and, per agent, app slugs are unique, and lists the agents no
+// resource took.
+func (c *conversion) collectResources() error {
 	agentNames := map[string]bool{}
-	for _, c := range computes {
-		for _, a := range c.agents {
+	for _, e := range c.computes {
+		for _, a := range e.agents {
 			if agentNames[a.agent.Name] {
-				return out, &provisioner.Failure{Message: fmt.Sprintf("duplicate agent name %q: each coder_agent must have a unique name", a.agent.Name)}
+				return &provisioner.Failure{Message: fmt.Sprintf("duplicate agent name %q: each coder_agent must have a unique name", a.agent.Name)}
 			}
 			agentNames[a.agent.Name] = true
 			slugs := map[string]bool{}
 			for _, app := range a.agent.Apps {
 				if slugs[app.Slug] {
-					return out, &provisioner.Failure{Message: fmt.Sprintf("duplicate app slug %q on agent %q: app slugs must be unique per agent", app.Slug, a.agent.Name)}
+					return &provisioner.Failure{Message: fmt.Sprintf("duplicate app slug %q on agent %q: app slugs must be unique per agent", app.Slug, a.agent.Name)}
 				}
 				slugs[app.Slug] = true
 			}
 			if a.agent.Auth == provisioner.AgentAuthInstanceID && a.agent.InstanceID == "" {
-				if key, ok := instanceIDAttribute[c.res.Type]; ok {
-					a.agent.InstanceID, _ = c.attrs[key].(string)
+				if key, ok := instanceIDAttribute[e.res.Type]; ok {
+					a.agent.InstanceID, _ = e.attrs[key].(string)
 				}
 			}
-			c.resource.Agents = append(c.resource.Agents, a.agent)
+			e.resource.Agents = append(e.resource.Agents, a.agent)
 		}
-		sort.SliceStable(c.resource.Agents, func(i, k int) bool { return c.resource.Agents[i].Name < c.resource.Agents[k].Name })
-		out.resources = append(out.resources, c.resource)
+		sort.SliceStable(e.resource.Agents, func(i, k int) bool { return e.resource.Agents[i].Name < e.resource.Agents[k].Name })
+		c.out.resources = append(c.out.resources, e.resource)
 	}
-	for _, a := range agents {
+	for _, a := range c.agents {
 		if a.attachedTo == nil {
-			out.unattached = append(out.unattached, a.res.Address)
+			c.out.unattached = append(c.out.unattached, a.res.Address)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // attachAgents gives each agent to the closest resource that depends on
