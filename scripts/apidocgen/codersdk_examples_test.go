@@ -35,6 +35,8 @@ var responseTypes = map[string]func() any{
 	"codersdk.GetUsersResponse":                func() any { return &codersdk.GetUsersResponse{} },
 	"codersdk.GitSSHKey":                       func() any { return &codersdk.GitSSHKey{} },
 	"codersdk.Group":                           func() any { return &codersdk.Group{} },
+	"codersdk.HealthcheckReport":               func() any { return &codersdk.HealthcheckReport{} },
+	"codersdk.Replica":                         func() any { return &codersdk.Replica{} },
 	"codersdk.Role":                            func() any { return &codersdk.Role{} },
 	"codersdk.LoginWithPasswordResponse":       func() any { return &codersdk.LoginWithPasswordResponse{} },
 	"codersdk.Response":                        func() any { return &codersdk.Response{} },
