@@ -10,14 +10,16 @@ const HOP = ["connection", "keep-alive", "proxy-connection", "transfer-encoding"
 
 export async function startProxy() {
   let upstreams = [];
-  let next = 0;
+  // Requests and upgrades take turns separately, so even a few streams
+  // are spread over every upstream.
+  const next = { http: 0, ws: 0 };
   const counts = new Map(); // upstream -> { http, ws }
   const agent = new http.Agent({ keepAlive: true });
   const tunnels = new Set(); // upgraded sockets, which server.close does not end
 
   function pick(kind) {
     if (!upstreams.length) return undefined;
-    const u = upstreams[next++ % upstreams.length];
+    const u = upstreams[next[kind]++ % upstreams.length];
     counts.get(u)[kind]++;
     return new URL(u);
   }

@@ -75,6 +75,13 @@ try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
+  // Behind the proxy, nothing may point the browser at a replica directly
+  // (a redirect or link built from the listener instead of the access URL).
+  const elsewhere = [];
+  page.on("request", (req) => {
+    const u = new URL(req.url());
+    if (u.protocol !== "data:" && u.host !== new URL(proxy.url).host) elsewhere.push(req.url());
+  });
   const checks = new Checks(screenshots);
   const ctx = { page, context, base: proxy.url, anonApi: new Api(proxy.url), api: undefined, checks, state: {} };
 
@@ -92,6 +99,10 @@ try {
   };
 
   for (const j of journeys) await run(j.name, () => j.run(ctx));
+
+  await run("every browser request went to the access URL", async () => {
+    expect(!elsewhere.length, `requests elsewhere:\n  ${[...new Set(elsewhere)].slice(0, 10).join("\n  ")}`);
+  });
 
   await run("both replicas are registered", async () => {
     const api = await ctx.anonApi.login("admin@example.com", "SomeSecurePassword!42");
