@@ -52,7 +52,10 @@ export async function startProxy() {
       if (!res.headersSent) res.writeHead(502).end("upstream unreachable");
       else res.destroy();
     });
-    res.on("close", () => up.destroy());
+    // A browser that goes away (a closed log stream) ends the upstream request too.
+    res.on("close", () => {
+      if (!res.writableFinished) up.destroy();
+    });
     req.pipe(up);
   });
 
