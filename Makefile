@@ -33,11 +33,12 @@ site/node_modules/.package-lock.json: site/package-lock.json
 	cd site && npm ci --no-audit --no-fund
 	@touch $@
 
-## site-test: the dashboard's type check, lint, unit tests and end-to-end suite
+## site-test: the dashboard's type check, lint, unit tests and end-to-end suite (one server, then two replicas behind a proxy)
 site-test: site-deps
 	cd site && npm run --silent typecheck && npm run --silent lint && npm run --silent test
 	$(MAKE) --no-print-directory build
 	cd site && npm run --silent e2e
+	cd site && npm run --silent e2e:replicas
 
 ## run: start the server on the built-in PostgreSQL (extra flags: make run ARGS='--swagger-enable')
 run: deps build

@@ -48,6 +48,8 @@ export async function startServer({ binary, logFile, extraArgs = [] }) {
   return {
     url,
     log,
+    /** The --config-dir (the built-in PostgreSQL lives in its postgres/). */
+    configDir: path.join(dir, "config"),
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));

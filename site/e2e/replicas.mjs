@@ -1,0 +1,131 @@
+// The dashboard through a reverse proxy in front of two server replicas on
+// one database: replica 1 runs the built-in PostgreSQL, replica 2 joins it
+// with --postgres-url, and a round-robin proxy (proxy.mjs) is the access
+// URL. The browser runs a few of the core journeys through the proxy, so
+// sign-in, CSRF, watch streams and build logs each get answered by either
+// replica; then the run checks that both replicas served requests and
+// streams, and stops everything (replica 2 first).
+//
+//   npm run e2e:replicas            (after make build)
+//   E2E_BINARY=/path/to/coder       (another binary)
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { startServer } from "./server.mjs";
+import { startProxy } from "./proxy.mjs";
+import { Api } from "./api.mjs";
+import { Checks, expect } from "./lib.mjs";
+import { journeys as coreJourneys } from "./journeys.mjs";
+
+// Journeys that exercise what replicas share: the session, the CSRF token,
+// workspace watches and log streams fed by builds another replica may run.
+const JOURNEYS = [
+  "first-user setup from the sign-in redirect",
+  "setup: templates from the echo example and an uploaded archive (API)",
+  "a workspace starts live on its page, with streaming logs",
+  "the list shows the status change live after a batch stop",
+  "start from the workspace page, then read an earlier build's logs",
+  "session expiry sends the browser to sign in and back",
+  "sign out",
+];
+const journeys = JOURNEYS.map((name) => {
+  const j = coreJourneys.find((c) => c.name === name);
+  if (!j) throw new Error(`no journey named ${JSON.stringify(name)} in journeys.mjs`);
+  return j;
+});
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const binary = process.env.E2E_BINARY ?? path.join(repo, "build/coder");
+const screenshots = path.join(repo, "build/e2e-replicas-screenshots");
+const chromiumPath = process.env.E2E_CHROMIUM ?? "/usr/bin/chromium";
+const chromiumArgs = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+/** The built-in PostgreSQL's URL, from the files it keeps in its directory. */
+function builtinPostgresURL(configDir) {
+  const dir = path.join(configDir, "postgres");
+  const password = readFileSync(path.join(dir, "password"), "utf8").trim();
+  const port = readFileSync(path.join(dir, "port"), "utf8").trim();
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres?sslmode=disable`;
+}
+
+const started = Date.now();
+const proxy = await startProxy();
+const behindProxy = ["--access-url", proxy.url, "--proxy-trusted-origins", "127.0.0.1/32", "--proxy-trusted-headers", "X-Forwarded-For"];
+const servers = [];
+let browser;
+let passed = 0;
+let failed = 0;
+try {
+  const first = await startServer({ binary, logFile: path.join(repo, "build/e2e-replica1.log"), extraArgs: behindProxy });
+  servers.push(first);
+  const second = await startServer({
+    binary,
+    logFile: path.join(repo, "build/e2e-replica2.log"),
+    extraArgs: [...behindProxy, "--postgres-url", builtinPostgresURL(first.configDir)],
+  });
+  servers.push(second);
+  proxy.setUpstreams([first.url, second.url]);
+  console.log(`e2e replicas: proxy ${proxy.url} -> ${first.url}, ${second.url}`);
+
+  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  // Behind the proxy, nothing may point the browser at a replica directly
+  // (a redirect or link built from the listener instead of the access URL).
+  const elsewhere = [];
+  page.on("request", (req) => {
+    const u = new URL(req.url());
+    if (u.protocol !== "data:" && u.host !== new URL(proxy.url).host) elsewhere.push(req.url());
+  });
+  const checks = new Checks(screenshots);
+  const ctx = { page, context, base: proxy.url, anonApi: new Api(proxy.url), api: undefined, checks, state: {} };
+
+  const run = async (name, fn) => {
+    const t0 = Date.now();
+    try {
+      await fn();
+      passed++;
+      console.log(`ok   ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+    } catch (err) {
+      failed++;
+      console.log(`FAIL ${name}\n     ${String(err?.stack ?? err).split("\n").slice(0, 8).join("\n     ")}`);
+      await page.screenshot({ path: path.join(screenshots, `FAILED-${name.replace(/\W+/g, "-")}.png`), fullPage: true }).catch(() => {});
+    }
+  };
+
+  for (const j of journeys) await run(j.name, () => j.run(ctx));
+
+  await run("every browser request went to the access URL", async () => {
+    expect(!elsewhere.length, `requests elsewhere:\n  ${[...new Set(elsewhere)].slice(0, 10).join("\n  ")}`);
+  });
+
+  await run("both replicas are registered", async () => {
+    const api = await ctx.anonApi.login("admin@example.com", "SomeSecurePassword!42");
+    const replicas = await api.get("/replicas");
+    expect(Array.isArray(replicas) && replicas.length === 2, `GET /replicas: ${JSON.stringify(replicas)}`);
+  });
+
+  await run("the proxy spread requests and streams over both replicas", async () => {
+    for (const [upstream, c] of proxy.counts) {
+      console.log(`     ${upstream}: ${c.http} requests, ${c.ws} WebSocket streams`);
+      expect(c.http > 10, `${upstream} served only ${c.http} requests`);
+      expect(c.ws > 0, `${upstream} served no WebSocket stream`);
+    }
+  });
+} catch (err) {
+  failed++;
+  console.log(`FAIL replicas run\n     ${String(err?.stack ?? err).split("\n").slice(0, 8).join("\n     ")}`);
+} finally {
+  await browser?.close().catch(() => {});
+  await proxy.stop();
+  // Replica 2 first: replica 1 owns the built-in PostgreSQL.
+  for (const s of servers.reverse()) await s.stop();
+}
+console.log(`e2e replicas: screenshots in ${path.relative(repo, screenshots)}; ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
