@@ -82,7 +82,7 @@ export function VariablesFields({
         const name = v.name ?? "";
         const hint = [v.description, v.sensitive ? "Sensitive: not shown again after saving." : "", !v.required && v.default_value && !v.sensitive ? `Default: ${v.default_value}` : ""]
           .filter(Boolean)
-          .join(" ");
+          .join(" · ");
         if (v.type === "bool") {
           return (
             <Checkbox
