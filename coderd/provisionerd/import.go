@@ -52,6 +52,14 @@ func (r *jobRun) runImport() (commitFunc, error) {
 		},
 		UserVariableValues: values,
 	}, r.logs.provisionerLogger)
+	if f, ok := provisioner.AsFailure(err); ok && len(f.Variables) > 0 {
+		// Keep the variables of a version that needs values for them:
+		// GET /templateversions/{id}/variables is how a client learns
+		// what to ask for before importing again.
+		r.failureCommit = func(ctx context.Context, tx database.Store) error {
+			return storeVariables(ctx, tx, version.ID, input, f.Variables)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -107,27 +115,8 @@ func storeImport(ctx context.Context, tx database.Store, jobID, versionID uuid.U
 		}
 	}
 
-	given := make(map[string]string, len(input.UserVariableValues))
-	for _, v := range input.UserVariableValues {
-		given[v.Name] = v.Value
-	}
-	for _, v := range res.Variables {
-		value, ok := given[v.Name]
-		if !ok {
-			value = v.DefaultValue
-		}
-		if _, err := tx.InsertTemplateVersionVariable(ctx, database.InsertTemplateVersionVariableParams{
-			TemplateVersionID: versionID,
-			Name:              v.Name,
-			Description:       v.Description,
-			Type:              v.Type,
-			Value:             value,
-			DefaultValue:      v.DefaultValue,
-			Required:          v.Required,
-			Sensitive:         v.Sensitive,
-		}); err != nil {
-			return xerrors.Errorf("insert variable %q: %w", v.Name, err)
-		}
+	if err := storeVariables(ctx, tx, versionID, input, res.Variables); err != nil {
+		return err
 	}
 
 	for _, p := range res.Presets {
@@ -360,6 +349,34 @@ func insertTimings(ctx context.Context, tx database.Store, jobID uuid.UUID, timi
 	}
 	if err := tx.InsertProvisionerJobTimings(ctx, p); err != nil {
 		return xerrors.Errorf("insert timings: %w", err)
+	}
+	return nil
+}
+
+// storeVariables records a version's template variables with the values
+// it was imported with (else their defaults).
+func storeVariables(ctx context.Context, tx database.Store, versionID uuid.UUID, input jobinput.TemplateVersionImport, vars []provisioner.Variable) error {
+	given := make(map[string]string, len(input.UserVariableValues))
+	for _, v := range input.UserVariableValues {
+		given[v.Name] = v.Value
+	}
+	for _, v := range vars {
+		value, ok := given[v.Name]
+		if !ok {
+			value = v.DefaultValue
+		}
+		if _, err := tx.InsertTemplateVersionVariable(ctx, database.InsertTemplateVersionVariableParams{
+			TemplateVersionID: versionID,
+			Name:              v.Name,
+			Description:       v.Description,
+			Type:              v.Type,
+			Value:             value,
+			DefaultValue:      v.DefaultValue,
+			Required:          v.Required,
+			Sensitive:         v.Sensitive,
+		}); err != nil {
+			return xerrors.Errorf("insert variable %q: %w", v.Name, err)
+		}
 	}
 	return nil
 }

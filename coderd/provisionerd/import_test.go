@@ -180,10 +180,17 @@ func TestRequiredVariables(t *testing.T) {
 	}}
 	file := e.specFile(spec)
 
-	missing, _ := e.enqueue(jobSpec{fileID: file})
+	missing, missingVersion := e.enqueue(jobSpec{fileID: file})
 	missing = e.waitJob(missing.ID, completed)
 	require.Equal(t, provisioner.ErrorCodeRequiredTemplateVariables, deref(missing.ErrorCode))
 	require.Contains(t, deref(missing.Error), "api_key")
+	// The failed version keeps its variables, so a client can ask for them.
+	asked, err := e.raw.GetTemplateVersionVariables(e.ctx, missingVersion.ID)
+	require.NoError(t, err)
+	require.Len(t, asked, 2)
+	require.Equal(t, "api_key", asked[0].Name)
+	require.True(t, asked[0].Required)
+	require.Equal(t, "", asked[0].Value)
 
 	given, version := e.enqueue(jobSpec{fileID: file, input: map[string]any{
 		"user_variable_values": []map[string]string{{"name": "api_key", "value": "s3cret"}},

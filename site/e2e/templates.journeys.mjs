@@ -28,6 +28,15 @@ start:
         - name: main
 `;
 
+// A template whose import needs values for its variables: one required,
+// one required and sensitive, one optional with a default.
+const NEEDS_VARIABLES = `
+variables:
+  - {name: region, type: string, required: true, description: "Where the workspaces run"}
+  - {name: api_key, type: string, required: true, sensitive: true, description: "Token for the cloud API"}
+  - {name: size, type: number, default: "2"}
+`;
+
 /** Polls cond until it holds (a generous bound only against hanging). */
 async function eventually(cond, what) {
   for (let i = 0; i < 300; i++) {
@@ -116,6 +125,38 @@ export const templateJourneys = [
       await page.goto(`${base}/templates/${state.orgName}/echo-ui/versions/slow-v2`);
       await page.getByRole("table", { name: "Parameters of this version" }).waitFor();
       await checks.page(page, "template-version");
+    },
+  },
+  {
+    name: "templates: an upload whose import needs variable values asks for them, then imports with them",
+    async run({ page, base, api, state, checks }) {
+      await page.goto(`${base}/templates/new?upload=1`);
+      await page.getByLabel("Template archive").setInputFiles({
+        name: "needs-vars.tar",
+        mimeType: "application/x-tar",
+        buffer: Buffer.from(tarOf({ "echo.yaml": NEEDS_VARIABLES })),
+      });
+      await eventually(async () => (await page.getByLabel("Provisioner").inputValue()) === "echo", "provisioner guessed as echo");
+      await page.getByLabel("Name", { exact: true }).fill("needs-vars");
+      await page.getByRole("button", { name: "Import and create template" }).click();
+      // The import fails for want of values; the form asks for them.
+      await page.getByLabel("region").waitFor({ timeout: LIVE });
+      const key = page.getByLabel("api_key");
+      expect((await key.getAttribute("type")) === "password", "a sensitive variable is a password input");
+      expect((await page.getByLabel("size").inputValue()) === "2", "an optional variable starts at its default");
+      // The form's own check: a required value left empty.
+      await page.getByLabel("region").fill("eu-west");
+      await page.getByRole("button", { name: "Import with these values" }).click();
+      await page.locator(".field-error", { hasText: "A value is required." }).waitFor();
+      await checks.page(page, "template-create-variables");
+      await key.fill("s3cret");
+      await page.getByRole("button", { name: "Import with these values" }).click();
+      await page.waitForURL(new RegExp(`/templates/${state.orgName}/needs-vars$`), { timeout: LIVE });
+      const t = await api.get(`/organizations/${state.orgName}/templates/needs-vars`);
+      const vars = await api.get(`/templateversions/${t.active_version_id}/variables`);
+      const byName = Object.fromEntries(vars.map((v) => [v.name, v]));
+      expect(byName.region?.value === "eu-west", `region stored: ${JSON.stringify(byName.region)}`);
+      expect(byName.api_key?.sensitive === true && byName.api_key?.value !== "s3cret", "the sensitive value is not sent back");
     },
   },
   {

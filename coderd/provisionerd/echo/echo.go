@@ -332,9 +332,14 @@ func resolveVariables(spec Spec, given []provisioner.VariableValue) (map[string]
 		out[v.Name] = value
 	}
 	if len(missing) > 0 {
+		vars := make([]provisioner.Variable, len(spec.Variables))
+		for i, v := range spec.Variables {
+			vars[i] = v.toProvisioner()
+		}
 		return nil, &provisioner.Failure{
-			Code:    provisioner.ErrorCodeRequiredTemplateVariables,
-			Message: fmt.Sprintf("required template variables need values: %s", strings.Join(missing, ", ")),
+			Code:      provisioner.ErrorCodeRequiredTemplateVariables,
+			Message:   fmt.Sprintf("required template variables need values: %s", strings.Join(missing, ", ")),
+			Variables: vars,
 		}
 	}
 	return out, nil

@@ -400,6 +400,10 @@ const (
 type Failure struct {
 	Message string
 	Code    string
+	// Variables, with ErrorCodeRequiredTemplateVariables, are the
+	// template's variables: stored with the failed version so a client
+	// can ask for their values and import again.
+	Variables []Variable
 }
 
 func (f *Failure) Error() string {

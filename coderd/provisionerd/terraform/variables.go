@@ -201,8 +201,9 @@ func resolveVariables(vars []provisioner.Variable, given []provisioner.VariableV
 	}
 	if len(missing) > 0 {
 		return nil, &provisioner.Failure{
-			Code:    provisioner.ErrorCodeRequiredTemplateVariables,
-			Message: "required template variables need values: " + strings.Join(missing, ", "),
+			Code:      provisioner.ErrorCodeRequiredTemplateVariables,
+			Message:   "required template variables need values: " + strings.Join(missing, ", "),
+			Variables: vars,
 		}
 	}
 	unknown := make([]string, 0, len(values))

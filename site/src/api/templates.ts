@@ -19,6 +19,7 @@ import type {
   TemplateExample,
   TemplateVersion,
   TemplateVersionParameter,
+  TemplateVersionVariable,
   UpdateTemplateACL,
   UpdateTemplateMeta,
   UploadResponse,
@@ -154,6 +155,23 @@ export function useRichParameters(versionId: string | undefined) {
     staleTime: Infinity, // a version's parameters never change
   });
 }
+
+/** A version's template variables (sensitive values come back masked). */
+export function fetchVersionVariables(versionId: string, signal?: AbortSignal) {
+  return api.get<TemplateVersionVariable[]>(`/templateversions/${versionId}/variables`, { signal });
+}
+
+export function useVersionVariables(versionId: string | undefined) {
+  return useQuery({
+    queryKey: ["templates", "variables", versionId ?? ""],
+    queryFn: ({ signal }) => fetchVersionVariables(versionId ?? "", signal),
+    enabled: !!versionId,
+    staleTime: Infinity, // a version's variables never change
+  });
+}
+
+/** The job error code of an import that needs values for required variables. */
+export const REQUIRED_TEMPLATE_VARIABLES = "REQUIRED_TEMPLATE_VARIABLES";
 
 export function usePresets(versionId: string | undefined) {
   return useQuery({

@@ -82,3 +82,5 @@ export type HealthcheckReport = S["codersdk.HealthcheckReport"];
 export type HealthSeverity = S["codersdk.HealthSeverity"];
 export type HealthMessage = S["codersdk.HealthMessage"];
 export type Replica = S["codersdk.Replica"];
+export type TemplateVersionVariable = S["codersdk.TemplateVersionVariable"];
+export type VariableValue = S["codersdk.VariableValue"];

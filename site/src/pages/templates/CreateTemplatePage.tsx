@@ -2,13 +2,24 @@ import { useState, type FormEvent } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 import { useMe } from "../../api/auth";
 import { isApiError } from "../../api/client";
-import { archiveContentType, guessProvisioner, uploadFile, useCreateTemplate, useCreateVersion, useMyOrganizations, useTemplateExamples } from "../../api/templates";
-import type { TemplateExample, TemplateVersion } from "../../api/types";
+import {
+  REQUIRED_TEMPLATE_VARIABLES,
+  archiveContentType,
+  fetchVersionVariables,
+  guessProvisioner,
+  uploadFile,
+  useCreateTemplate,
+  useCreateVersion,
+  useMyOrganizations,
+  useTemplateExamples,
+} from "../../api/templates";
+import type { TemplateExample, TemplateVersion, TemplateVersionVariable, VariableValue } from "../../api/types";
 import { Button, ButtonLink, ErrorAlert, PageHeader, QueryState, Select, TextField } from "../../components";
 import { ChoiceGroup, TextArea } from "../../components/FormFields";
 import { nameProblem, slugify } from "../../utils/names";
 import { ImportProgress } from "./ImportProgress";
 import { TemplateIcon } from "./common";
+import { VariablesFields, buildVariableValues, initialVariableValues, serverVariableError, variableProblems, type VariableValues } from "./VariablesForm";
 
 type Source = "example" | "upload";
 
@@ -40,18 +51,27 @@ export function Component() {
   const [uploadError, setUploadError] = useState<unknown>();
   const [uploading, setUploading] = useState(false);
   const [importFailed, setImportFailed] = useState(false);
+  // Set when an import failed for want of required variable values: the
+  // form then asks for them and imports the same file again with them.
+  const [variables, setVariables] = useState<TemplateVersionVariable[] | undefined>();
+  const [varValues, setVarValues] = useState<VariableValues>({});
+  const [varProblems, setVarProblems] = useState<Record<string, string>>({});
+  const [sentVars, setSentVars] = useState<VariableValue[]>([]);
+  const [lastFileId, setLastFileId] = useState<string | undefined>();
 
   const createVersion = useCreateVersion();
   const createTemplate = useCreateTemplate();
   const example = examples.data?.find((e) => e.id === exampleId);
 
   const chooseExample = (id: string) => {
+    resetVariables();
     setExampleId(id);
     const e = examples.data?.find((x) => x.id === id);
     if (!nameTouched) setName(slugify(id).slice(0, 32));
     if (e && !icon) setIcon(e.icon ?? "");
   };
   const chooseFile = (f: File | undefined) => {
+    resetVariables();
     setFile(f);
     if (!f) return;
     if (!nameTouched) setName(slugify(f.name.replace(/\.(tar|zip|tgz)$/i, "")).slice(0, 32));
@@ -75,10 +95,20 @@ export function Component() {
       create(versionId);
       return;
     }
+    let userVariableValues: VariableValue[] | undefined;
+    if (variables) {
+      const problems = variableProblems(variables, varValues);
+      setVarProblems(problems);
+      if (Object.keys(problems).length > 0) return;
+      userVariableValues = buildVariableValues(variables, varValues);
+      setSentVars(userVariableValues);
+    }
     setVersionId(undefined);
     setImportFailed(false);
     let fileId: string | undefined;
-    if (source === "upload") {
+    if (source === "upload" && variables && lastFileId) {
+      fileId = lastFileId; // the same archive, now with its variables
+    } else if (source === "upload") {
       if (!file) {
         setUploadError(new Error("Choose a template archive to upload."));
         return;
@@ -86,6 +116,7 @@ export function Component() {
       setUploading(true);
       try {
         fileId = (await uploadFile(file, archiveContentType(file))).hash;
+        setLastFileId(fileId);
       } catch (err) {
         setUploadError(err);
         return;
@@ -100,6 +131,7 @@ export function Component() {
           storage_method: "file",
           provisioner: source === "example" ? exampleProvisioner(example) : provisioner,
           ...(source === "example" ? { example_id: exampleId } : { file_id: fileId }),
+          user_variable_values: userVariableValues,
         },
       },
       { onSuccess: (v) => setVersionId(v.id) },
@@ -113,8 +145,26 @@ export function Component() {
     );
 
   const onSettled = (v: TemplateVersion) => {
-    if (v.job?.status === "succeeded") create(v.id ?? "");
-    else setImportFailed(true);
+    if (v.job?.status === "succeeded") {
+      create(v.id ?? "");
+      return;
+    }
+    setImportFailed(true);
+    if (v.job?.error_code === REQUIRED_TEMPLATE_VARIABLES && v.id) {
+      void fetchVersionVariables(v.id).then(
+        (vars) => {
+          setVariables(vars);
+          setVarValues((old) => ({ ...initialVariableValues(vars), ...old }));
+        },
+        (err: unknown) => setUploadError(err),
+      );
+    }
+  };
+  const resetVariables = () => {
+    setVariables(undefined);
+    setVarValues({});
+    setVarProblems({});
+    setLastFileId(undefined);
   };
 
   const importing = !!versionId && !importFailed;
@@ -204,18 +254,36 @@ export function Component() {
         <TextField label="Display name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} error={templateFieldError("display_name")} />
         <TextArea label="Description" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} error={templateFieldError("description")} />
         <TextField label="Icon" value={icon} onChange={(e) => setIcon(e.target.value)} hint="A path on this server, such as /icon/code.svg." error={templateFieldError("icon")} />
+        {variables && variables.length > 0 && (
+          <>
+            <div className="alert alert-info" role="status">
+              This template needs values for its variables. Fill them in and import again.
+            </div>
+            <VariablesFields
+              vars={variables}
+              values={varValues}
+              disabled={importing}
+              onChange={(vals) => {
+                setVarValues(vals);
+                setVarProblems({});
+              }}
+              errors={Object.fromEntries(variables.map((v) => [v.name ?? "", varProblems[v.name ?? ""] ?? serverVariableError(versionError, sentVars, v.name ?? "")]))}
+            />
+          </>
+        )}
         {uploadError ? <ErrorAlert error={uploadError} title="The upload failed" /> : null}
         {versionError && !fieldError("example_id") && !fieldError("file_id") && !fieldError("provisioner") ? <ErrorAlert error={versionError} /> : null}
         {templateError && !templateFieldError("name") ? <ErrorAlert error={templateError} title="The template was not created" /> : null}
         <div className="form-actions">
           <Button type="submit" variant="primary" loading={busy} disabled={source === "example" && !exampleId}>
-            {importing ? "Create template" : importFailed ? "Import again" : "Import and create template"}
+            {importing ? "Create template" : variables ? "Import with these values" : importFailed ? "Import again" : "Import and create template"}
           </Button>
           {versionId && (
             <Button
               onClick={() => {
                 setVersionId(undefined);
                 setImportFailed(false);
+                resetVariables();
                 createVersion.reset();
                 createTemplate.reset();
               }}

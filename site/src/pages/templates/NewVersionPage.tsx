@@ -1,12 +1,23 @@
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router";
 import { isApiError } from "../../api/client";
-import { archiveContentType, guessProvisioner, uploadFile, useCreateVersion, usePromoteVersion, useTemplate } from "../../api/templates";
-import type { Template, TemplateVersion } from "../../api/types";
+import {
+  REQUIRED_TEMPLATE_VARIABLES,
+  archiveContentType,
+  fetchVersionVariables,
+  guessProvisioner,
+  uploadFile,
+  useCreateVersion,
+  usePromoteVersion,
+  useTemplate,
+  useVersionVariables,
+} from "../../api/templates";
+import type { Template, TemplateVersion, TemplateVersionVariable, VariableValue } from "../../api/types";
 import { Button, ButtonLink, ErrorAlert, Loading, PageHeader, Select, TextField } from "../../components";
 import { TextArea } from "../../components/FormFields";
 import { ImportProgress } from "./ImportProgress";
 import { templatePath, templateTitle, useTemplateParams } from "./common";
+import { VariablesFields, buildVariableValues, initialVariableValues, serverVariableError, variableProblems, type VariableValues } from "./VariablesForm";
 
 export function Component() {
   const { org, name } = useTemplateParams();
@@ -34,6 +45,16 @@ function NewVersion({ t }: { t: Template }) {
   const [settled, setSettled] = useState<TemplateVersion | undefined>();
   const createVersion = useCreateVersion();
   const promote = usePromoteVersion();
+  // The active version's variables prefill the form (sensitive ones stay
+  // empty); a failed import for want of values replaces them with the new
+  // version's own list.
+  const previous = useVersionVariables(t.active_version_id);
+  const [needed, setNeeded] = useState<TemplateVersionVariable[] | undefined>();
+  const [varValues, setVarValues] = useState<VariableValues | undefined>();
+  const [varProblems, setVarProblems] = useState<Record<string, string>>({});
+  const [sentVars, setSentVars] = useState<VariableValue[]>([]);
+  const variables = needed ?? previous.data ?? [];
+  const values = varValues ?? initialVariableValues(variables, previous.data);
   const fieldError = (f: string) => (isApiError(createVersion.error) ? createVersion.error.fieldError(f) : undefined);
 
   const submit = async (e: FormEvent) => {
@@ -43,6 +64,13 @@ function NewVersion({ t }: { t: Template }) {
       setUploadError(new Error("Choose a template archive to upload."));
       return;
     }
+    const problems = needed ? variableProblems(variables, values) : {};
+    setVarProblems(problems);
+    if (Object.keys(problems).length > 0) return;
+    // Only values someone may have set are sent: all of them once the
+    // import asked, else those differing from the variable's default.
+    const sent = buildVariableValues(variables, values).filter((v) => needed || variables.find((x) => x.name === v.name)?.default_value !== v.value);
+    setSentVars(sent);
     setVersion(undefined);
     setSettled(undefined);
     promote.reset();
@@ -66,9 +94,22 @@ function NewVersion({ t }: { t: Template }) {
           provisioner: provisioner as "echo" | "terraform",
           name: versionName.trim() || undefined,
           message: message.trim() || undefined,
+          user_variable_values: sent.length ? sent : undefined,
         },
       },
       { onSuccess: setVersion },
+    );
+  };
+
+  const onSettled = (v: TemplateVersion) => {
+    setSettled(v);
+    if (v.job?.status !== "failed" || v.job?.error_code !== REQUIRED_TEMPLATE_VARIABLES || !v.id) return;
+    void fetchVersionVariables(v.id).then(
+      (vars) => {
+        setNeeded(vars);
+        setVarValues((old) => ({ ...initialVariableValues(vars, previous.data), ...old }));
+      },
+      (err: unknown) => setUploadError(err),
     );
   };
 
@@ -104,6 +145,23 @@ function NewVersion({ t }: { t: Template }) {
         />
         <TextField label="Version name" value={versionName} disabled={importing} onChange={(e) => setVersionName(e.target.value)} error={fieldError("name")} hint="Leave empty for a generated name." />
         <TextArea label="Message" rows={2} value={message} disabled={importing} onChange={(e) => setMessage(e.target.value)} error={fieldError("message")} hint="What changed in this version." />
+        {needed && needed.length > 0 && (
+          <div className="alert alert-info" role="status">
+            This version needs values for its variables. Fill them in and upload again.
+          </div>
+        )}
+        {variables.length > 0 && (
+          <VariablesFields
+            vars={variables}
+            values={values}
+            disabled={importing}
+            onChange={(vals) => {
+              setVarValues(vals);
+              setVarProblems({});
+            }}
+            errors={Object.fromEntries(variables.map((v) => [v.name ?? "", varProblems[v.name ?? ""] ?? serverVariableError(createVersion.error, sentVars, v.name ?? "")]))}
+          />
+        )}
         {uploadError ? <ErrorAlert error={uploadError} title="The upload failed" /> : null}
         {createVersion.error && !["file_id", "provisioner", "name", "message"].some((f) => fieldError(f)) ? <ErrorAlert error={createVersion.error} /> : null}
         <div className="form-actions">
@@ -114,7 +172,7 @@ function NewVersion({ t }: { t: Template }) {
       </form>
       {version?.id && (
         <div className="stack" style={{ marginTop: 16 }}>
-          <ImportProgress versionId={version.id} onSettled={setSettled} />
+          <ImportProgress versionId={version.id} onSettled={onSettled} />
           {settled?.job?.status === "succeeded" && (
             <div className="card stack" role="status">
               <p>

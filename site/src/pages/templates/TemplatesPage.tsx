@@ -1,9 +1,7 @@
 import { useState } from "react";
 import { Link } from "react-router";
-import { useQueries } from "@tanstack/react-query";
-import { api } from "../../api/client";
-import { templateKeys, useCanCreateTemplates, useTemplates } from "../../api/templates";
-import type { Template, TemplateVersion, WorkspacesResponse } from "../../api/types";
+import { useCanCreateTemplates, useTemplates } from "../../api/templates";
+import type { Template } from "../../api/types";
 import { ButtonLink, EmptyState, PageHeader, QueryState, Table, TextField } from "../../components";
 import { relativeTime, absoluteTime } from "../../utils/time";
 import { DeprecatedBadge, TemplateIcon, templatePath, templateTitle } from "./common";
@@ -43,32 +41,16 @@ function matches(t: Template, filter: string): boolean {
   return [t.name, t.display_name, t.description].some((s) => s?.toLowerCase().includes(f));
 }
 
+// Only what GET /templates carries: the active version's name and the
+// workspace count would cost two requests per row, so they live on the
+// template's own page instead.
 function TemplateTable({ templates }: { templates: Template[] }) {
-  // The active versions' names and the workspace counts, fetched in
-  // parallel (not one after another) once the list is here.
-  const versions = useQueries({
-    queries: templates.map((t) => ({
-      queryKey: templateKeys.version(t.active_version_id ?? ""),
-      queryFn: ({ signal }: { signal: AbortSignal }) => api.get<TemplateVersion>(`/templateversions/${t.active_version_id}`, { signal }),
-      staleTime: 60_000,
-    })),
-  });
-  const counts = useQueries({
-    queries: templates.map((t) => ({
-      queryKey: ["workspaces", "list", { q: `template:${t.name}`, offset: 0, limit: 1, org: t.organization_id }],
-      queryFn: ({ signal }: { signal: AbortSignal }) =>
-        api.get<WorkspacesResponse>("/workspaces", { query: { q: `template:${t.name} organization:${t.organization_name}`, limit: 1 }, signal }),
-      staleTime: 30_000,
-    })),
-  });
   if (templates.length === 0) return <p className="muted">No template matches this filter.</p>;
   return (
     <Table caption="Templates">
       <thead>
         <tr>
           <th scope="col">Name</th>
-          <th scope="col">Active version</th>
-          <th scope="col">Workspaces</th>
           <th scope="col">Active users</th>
           <th scope="col">Updated</th>
           <th scope="col">
@@ -77,7 +59,7 @@ function TemplateTable({ templates }: { templates: Template[] }) {
         </tr>
       </thead>
       <tbody>
-        {templates.map((t, i) => (
+        {templates.map((t) => (
           <tr key={t.id} data-template={t.name}>
             <td>
               <div className="name-cell">
@@ -92,8 +74,6 @@ function TemplateTable({ templates }: { templates: Template[] }) {
                 </div>
               </div>
             </td>
-            <td>{versions[i]?.data?.name ?? (versions[i]?.isError ? "—" : "…")}</td>
-            <td>{counts[i]?.data?.count ?? (counts[i]?.isError ? "—" : "…")}</td>
             <td>{t.active_user_count ?? 0}</td>
             <td title={absoluteTime(t.updated_at)}>{relativeTime(t.updated_at)}</td>
             <td>
