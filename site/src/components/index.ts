@@ -10,3 +10,4 @@ export { PageHeader, QueryState } from "./Page";
 export { Pagination, pageFromParams } from "./Pagination";
 export { RowMenu, MenuItem } from "./RowMenu";
 export { SideNavLayout } from "./SideNavLayout";
+export { SearchBar, searchError, type SearchPreset } from "./SearchBar";

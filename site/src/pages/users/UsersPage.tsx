@@ -25,6 +25,8 @@ import {
   PageHeader,
   Pagination,
   RowMenu,
+  SearchBar,
+  searchError,
   Select,
   Table,
   TextField,
@@ -43,11 +45,9 @@ export function Component() {
   const { q, page, offset, limit } = usersListParams(params);
   const list = useUsers(q, offset, limit);
   const users = list.data?.users ?? [];
-  const [draft, setDraft] = useState(q);
   const [creating, setCreating] = useState(false);
 
   const search = (next: string) => {
-    setDraft(next);
     setParams(next ? { q: next } : {});
   };
   const goto = (p: number) => {
@@ -60,31 +60,14 @@ export function Component() {
   return (
     <>
       <PageHeader title="Users" actions={<Button variant="primary" onClick={() => setCreating(true)}>Create user</Button>} />
-      <form
-        className="toolbar"
-        role="search"
-        onSubmit={(e: FormEvent) => {
-          e.preventDefault();
-          search(draft.trim());
-        }}
-      >
-        <TextField
-          label="Search users"
-          className="grow"
-          value={draft}
-          onChange={(e) => setDraft(e.target.value)}
-          hint="a name or email, status:suspended, role:owner, login_type:password"
-          error={searchError(list.error)}
-        />
-        <Button type="submit">Search</Button>
-        <div className="row" role="group" aria-label="Quick filters">
-          {presets.map((p) => (
-            <Button key={p.label} variant="ghost" aria-pressed={q === p.q} onClick={() => search(p.q)}>
-              {p.label}
-            </Button>
-          ))}
-        </div>
-      </form>
+      <SearchBar
+        label="Search users"
+        hint="a name or email, status:suspended, role:owner, login_type:password"
+        query={q}
+        presets={presets}
+        error={list.error}
+        onSearch={search}
+      />
       {list.isPending ? (
         <Loading label="Loading users…" />
       ) : list.isError ? (
@@ -101,12 +84,6 @@ export function Component() {
       <CreateUserDialog open={creating} onClose={() => setCreating(false)} />
     </>
   );
-}
-
-/** A 400 for the search names "q" or a key of it: show it on the search box. */
-function searchError(err: unknown): string | undefined {
-  if (!isApiError(err) || err.status !== 400) return undefined;
-  return err.validations.map((v) => v.detail).join(" ") || err.message;
 }
 
 // The wire type says active | suspended, but the server also reports

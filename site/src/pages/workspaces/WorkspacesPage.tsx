@@ -1,7 +1,6 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
-import { isApiError } from "../../api/client";
 import { useWatchWorkspaces } from "../../api/live";
 import {
   DEFAULT_WORKSPACES_QUERY as DEFAULT_QUERY,
@@ -14,7 +13,7 @@ import {
   WORKSPACES_PAGE_SIZE as PAGE_SIZE,
 } from "../../api/workspaces";
 import type { Workspace, WorkspaceTransition } from "../../api/types";
-import { Button, ButtonLink, ConfirmDialog, EmptyState, ErrorAlert, Loading, PageHeader, Table, TextField } from "../../components";
+import { Button, ButtonLink, ConfirmDialog, EmptyState, ErrorAlert, Loading, PageHeader, SearchBar, Table } from "../../components";
 import { absoluteTime, relativeTime } from "../../utils/time";
 import { canDelete, canStart, canStop, StatusBadge } from "./status";
 
@@ -33,10 +32,8 @@ export function Component() {
   const count = list.data?.count ?? 0;
   useWatchWorkspaces(workspaces.map((w) => w.id ?? "").filter(Boolean));
 
-  const [draft, setDraft] = useState(q);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const search = (next: string) => {
-    setDraft(next);
     setSelected(new Set());
     setParams(next === DEFAULT_QUERY ? {} : { q: next });
   };
@@ -52,31 +49,14 @@ export function Component() {
   return (
     <>
       <PageHeader title="Workspaces" actions={<ButtonLink to="/templates" variant="primary">New workspace</ButtonLink>} />
-      <form
-        className="toolbar"
-        role="search"
-        onSubmit={(e: FormEvent) => {
-          e.preventDefault();
-          search(draft.trim());
-        }}
-      >
-        <TextField
-          label="Search workspaces"
-          className="grow"
-          value={draft}
-          onChange={(e) => setDraft(e.target.value)}
-          hint="owner:me, status:running, template:name, or a name"
-          error={searchError(list.error)}
-        />
-        <Button type="submit">Search</Button>
-        <div className="row" role="group" aria-label="Quick filters">
-          {presets.map((p) => (
-            <Button key={p.label} variant="ghost" aria-pressed={q === p.q} onClick={() => search(p.q)}>
-              {p.label}
-            </Button>
-          ))}
-        </div>
-      </form>
+      <SearchBar
+        label="Search workspaces"
+        hint="owner:me, status:running, template:name, or a name"
+        query={q}
+        presets={presets}
+        error={list.error}
+        onSearch={search}
+      />
       <BatchActions selected={chosen} onDone={() => setSelected(new Set())} />
       {list.isPending ? (
         <Loading label="Loading workspaces…" />
@@ -108,12 +88,6 @@ export function Component() {
       )}
     </>
   );
-}
-
-/** A 400 for the search names its field ("q"): show it on the search box. */
-function searchError(err: unknown): string | undefined {
-  if (!isApiError(err) || err.status !== 400) return undefined;
-  return err.fieldError("q") ?? err.validations[0]?.detail ?? err.message;
 }
 
 function WorkspaceTable({
