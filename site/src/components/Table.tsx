@@ -19,3 +19,23 @@ export function Table({ caption, showCaption, className, children, ...rest }: Ta
     </div>
   );
 }
+
+/** The header of a row-actions column: named for screen readers only. */
+export function ActionsHeader() {
+  return (
+    <th scope="col" className="col-actions">
+      <span className="visually-hidden">Actions</span>
+    </th>
+  );
+}
+
+/** A table cell naming a user: username (and full name), then email. */
+export function UserCell({ username, name, email }: { username?: string; name?: string; email?: string }) {
+  return (
+    <td>
+      <strong>{username}</strong>
+      {name && <span className="muted"> · {name}</span>}
+      <div className="muted small">{email}</div>
+    </td>
+  );
+}

@@ -3,7 +3,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { api, isApiError } from "../../api/client";
 import { useDeleteGroup, useGroup, usePatchGroup } from "../../api/groups";
 import type { Group, User } from "../../api/types";
-import { Badge, Button, ConfirmDialog, EmptyState, ErrorAlert, PageHeader, QueryState, Table, TextField } from "../../components";
+import { ActionsHeader, Badge, Button, ConfirmDialog, EmptyState, ErrorAlert, PageHeader, QueryState, Table, TextField, UserCell } from "../../components";
 
 export function Component() {
   const { groupId = "" } = useParams();
@@ -131,19 +131,14 @@ function Members({ group, everyone }: { group: Group; everyone: boolean }) {
               <th scope="col">User</th>
               <th scope="col">Status</th>
               {!everyone && (
-                <th scope="col" className="col-actions">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+                <ActionsHeader />
               )}
             </tr>
           </thead>
           <tbody>
             {members.map((m) => (
               <tr key={m.id} data-member={m.username}>
-                <td>
-                  <strong>{m.username}</strong>
-                  <div className="muted small">{m.email}</div>
-                </td>
+                <UserCell username={m.username} email={m.email} />
                 <td>
                   <Badge tone={m.status === "suspended" ? "warning" : "success"}>{m.status === "suspended" ? "Suspended" : "Active"}</Badge>
                 </td>

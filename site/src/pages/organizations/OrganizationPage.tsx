@@ -12,6 +12,7 @@ import {
 } from "../../api/organizations";
 import type { AssignableRole, Organization, OrganizationMember } from "../../api/types";
 import {
+  ActionsHeader,
   Badge,
   Button,
   ButtonLink,
@@ -21,13 +22,14 @@ import {
   ErrorAlert,
   Loading,
   MenuItem,
+  pageFromParams,
   PageHeader,
   Pagination,
-  pageFromParams,
   QueryState,
   RowMenu,
   Table,
   TextField,
+  UserCell,
 } from "../../components";
 
 const PAGE_SIZE = 25;
@@ -103,18 +105,13 @@ function Members({ org }: { org: Organization }) {
               <tr>
                 <th scope="col">User</th>
                 <th scope="col">Organization roles</th>
-                <th scope="col" className="col-actions">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>
               {list.map((m) => (
                 <tr key={m.user_id} data-member={m.username}>
-                  <td>
-                    <strong>{m.username}</strong>
-                    <div className="muted small">{m.email}</div>
-                  </td>
+                  <UserCell username={m.username} email={m.email} />
                   <td>
                     <span className="row">
                       {(m.roles ?? []).length === 0 ? <span className="muted">member</span> : (m.roles ?? []).map((r) => <Badge key={r.name}>{r.display_name || r.name}</Badge>)}
@@ -226,9 +223,7 @@ function CustomRoles({ org }: { org: Organization }) {
             <tr>
               <th scope="col">Role</th>
               <th scope="col">Permissions</th>
-              <th scope="col" className="col-actions">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { isApiError } from "../../api/client";
 import { useCreateToken, useDeleteToken, useTokenConfig, useTokens } from "../../api/users";
 import type { APIKey } from "../../api/types";
-import { Button, ConfirmDialog, Dialog, EmptyState, ErrorAlert, PageHeader, QueryState, Select, Table, TextField } from "../../components";
+import { ActionsHeader, Button, ConfirmDialog, Dialog, EmptyState, ErrorAlert, PageHeader, QueryState, Select, Table, TextField } from "../../components";
 import { absoluteTime, relativeTime } from "../../utils/time";
 import { CopyButton } from "./CopyButton";
 
@@ -40,9 +40,7 @@ export function Component() {
                   <th scope="col">Created</th>
                   <th scope="col">Last used</th>
                   <th scope="col">Expires</th>
-                  <th scope="col" className="col-actions">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
+                  <ActionsHeader />
                 </tr>
               </thead>
               <tbody>

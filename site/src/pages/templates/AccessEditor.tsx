@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { isApiError } from "../../api/client";
-import { Button, ErrorAlert, Select, Table } from "../../components";
+import { ActionsHeader, Button, ErrorAlert, Select, Table } from "../../components";
 
 export interface AccessEntry {
   kind: "user" | "group";
@@ -86,9 +86,7 @@ export function AccessEditor({
             <tr>
               <th scope="col">User or group</th>
               <th scope="col">Role</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

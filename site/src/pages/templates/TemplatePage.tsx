@@ -3,7 +3,7 @@ import { Link, useParams } from "react-router";
 import { useTemplate, useTemplateDAUs, useTemplateVersion, useTemplateVersions, usePromoteVersion, useArchiveVersion, useArchiveUnusedVersions } from "../../api/templates";
 import { useWorkspaces } from "../../api/workspaces";
 import type { DAUsResponse, Template, TemplateVersion } from "../../api/types";
-import { Badge, Button, ButtonLink, EmptyState, ErrorAlert, Loading, PageHeader, QueryState, Table } from "../../components";
+import { ActionsHeader, Badge, Button, ButtonLink, EmptyState, ErrorAlert, Loading, PageHeader, QueryState, Table } from "../../components";
 import { Checkbox, TabLinks } from "../../components/FormFields";
 import { absoluteTime, relativeTime } from "../../utils/time";
 import { humanDuration } from "../../utils/templateSchedule";
@@ -220,9 +220,7 @@ function Versions({ t }: { t: Template }) {
                   <th scope="col">Version</th>
                   <th scope="col">Import</th>
                   <th scope="col">Created</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
+                  <ActionsHeader />
                 </tr>
               </thead>
               <tbody>

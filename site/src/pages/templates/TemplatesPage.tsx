@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { useCanCreateTemplates, useTemplates } from "../../api/templates";
 import type { Template } from "../../api/types";
-import { ButtonLink, EmptyState, PageHeader, QueryState, Table, TextField } from "../../components";
+import { ActionsHeader, ButtonLink, EmptyState, PageHeader, QueryState, Table, TextField } from "../../components";
 import { relativeTime, absoluteTime } from "../../utils/time";
 import { DeprecatedBadge, TemplateIcon, templatePath, templateTitle } from "./common";
 
@@ -53,9 +53,7 @@ function TemplateTable({ templates }: { templates: Template[] }) {
           <th scope="col">Name</th>
           <th scope="col">Active users</th>
           <th scope="col">Updated</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
+          <ActionsHeader />
         </tr>
       </thead>
       <tbody>

@@ -14,6 +14,7 @@ import {
 } from "../../api/users";
 import type { LoginType, User } from "../../api/types";
 import {
+  ActionsHeader,
   Badge,
   Button,
   ConfirmDialog,
@@ -30,6 +31,7 @@ import {
   Select,
   Table,
   TextField,
+  UserCell,
 } from "../../components";
 import { absoluteTime, relativeTime } from "../../utils/time";
 
@@ -117,19 +119,13 @@ function UserTable({ users }: { users: User[] }) {
             <th scope="col">Login type</th>
             <th scope="col">Status</th>
             <th scope="col">Last seen</th>
-            <th scope="col" className="col-actions">
-              <span className="visually-hidden">Actions</span>
-            </th>
+            <ActionsHeader />
           </tr>
         </thead>
         <tbody>
           {users.map((u) => (
             <tr key={u.id} data-user={u.username}>
-              <td>
-                <strong>{u.username}</strong>
-                {u.name && <span className="muted"> · {u.name}</span>}
-                <div className="muted small">{u.email}</div>
-              </td>
+              <UserCell username={u.username} name={u.name} email={u.email} />
               <td>
                 <span className="row">
                   {(u.roles ?? []).length === 0 ? <span className="muted">member</span> : (u.roles ?? []).map((r) => <Badge key={r.name}>{r.display_name || r.name}</Badge>)}

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { api, isApiError } from "../../api/client";
 import type { Group, User, Workspace } from "../../api/types";
 import { useUpdateWorkspaceACL, useWorkspace, useWorkspaceACL, useWorkspaceSetting } from "../../api/workspaces";
-import { Button, ErrorAlert, Loading, PageHeader, QueryState, Select, Table, TextField } from "../../components";
+import { ActionsHeader, Button, ErrorAlert, Loading, PageHeader, QueryState, Select, Table, TextField } from "../../components";
 import { absoluteTime } from "../../utils/time";
 import { browserTimezone, describeAutostart, formatAutostart, parseAutostart, WEEKDAYS } from "../../utils/schedule";
 import { Component as NotFound } from "../NotFoundPage";
@@ -193,9 +193,7 @@ function Sharing({ ws }: { ws: Workspace }) {
                 <tr>
                   <th scope="col">User or group</th>
                   <th scope="col">Role</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
+                  <ActionsHeader />
                 </tr>
               </thead>
               <tbody>
