@@ -277,3 +277,14 @@ type WorkspaceApp struct {
 	// Statuses is a list of statuses for the app.
 	Statuses []WorkspaceAppStatus `json:"statuses"`
 }
+
+// WorkspaceAgentMetadataDescription is one metadata item of an agent, as the
+// template declares it (a coder_agent metadata block). Interval and Timeout
+// are in seconds.
+type WorkspaceAgentMetadataDescription struct {
+	DisplayName string `json:"display_name"`
+	Key         string `json:"key"`
+	Script      string `json:"script"`
+	Interval    int64  `json:"interval"`
+	Timeout     int64  `json:"timeout"`
+}

@@ -1,0 +1,177 @@
+package agentsdk
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/hashicorp/yamux"
+	"golang.org/x/xerrors"
+
+	"github.com/devplane/devplane/codersdk"
+)
+
+// tunnelHost is the Host of requests sent over the tunnel; the stream, not
+// the name, decides where they go.
+const tunnelHost = "agent.tunnel"
+
+// YamuxConfig is the multiplexer configuration both ends use. Keepalives
+// detect a dead peer (a killed agent, a lost replica) within about a minute
+// even when the WebSocket's TCP connection lingers.
+func YamuxConfig() *yamux.Config {
+	cfg := yamux.DefaultConfig()
+	cfg.EnableKeepAlive = true
+	cfg.KeepAliveInterval = 15 * time.Second
+	cfg.ConnectionWriteTimeout = 30 * time.Second
+	cfg.LogOutput = io.Discard
+	return cfg
+}
+
+// Client is the agent's view of the server.
+type Client struct {
+	URL   *url.URL
+	Token string
+	// HTTPClient dials the WebSocket; nil means http.DefaultClient.
+	HTTPClient *http.Client
+}
+
+// Conn is one live connection to the server.
+type Conn struct {
+	Session *yamux.Session
+	http    *http.Client
+	base    *url.URL
+}
+
+// Connect dials the persistent connection. The caller owns the session:
+// closing it ends the connection, and Session.CloseChan tells when the
+// server or network ended it.
+func (c *Client) Connect(ctx context.Context) (*Conn, error) {
+	u, err := c.URL.Parse(ConnectPath)
+	if err != nil {
+		return nil, xerrors.Errorf("parse url: %w", err)
+	}
+	headers := http.Header{}
+	headers.Set(codersdk.SessionTokenHeader, c.Token)
+	ws, res, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{
+		HTTPClient: c.HTTPClient,
+		HTTPHeader: headers,
+	})
+	if err != nil {
+		if res != nil && res.StatusCode != http.StatusSwitchingProtocols {
+			return nil, codersdk.ReadBodyAsError(res)
+		}
+		return nil, xerrors.Errorf("dial %s: %w", u.Redacted(), err)
+	}
+	ws.SetReadLimit(-1)
+	// The session outlives ctx (it only bounds the dial).
+	netConn := websocket.NetConn(context.Background(), ws, websocket.MessageBinary)
+	session, err := yamux.Client(netConn, YamuxConfig())
+	if err != nil {
+		_ = netConn.Close()
+		return nil, xerrors.Errorf("start multiplexer: %w", err)
+	}
+	return NewConn(session), nil
+}
+
+// NewConn wraps an established session (the agent's end).
+func NewConn(session *yamux.Session) *Conn {
+	transport := &http.Transport{
+		DialContext: func(context.Context, string, string) (net.Conn, error) {
+			return session.Open()
+		},
+		MaxIdleConnsPerHost: 4,
+		IdleConnTimeout:     time.Minute,
+	}
+	return &Conn{
+		Session: session,
+		http:    &http.Client{Transport: transport},
+		base:    &url.URL{Scheme: "http", Host: tunnelHost},
+	}
+}
+
+// Close ends the connection.
+func (c *Conn) Close() error {
+	c.http.CloseIdleConnections()
+	return c.Session.Close()
+}
+
+// do sends one request over the tunnel and decodes a 2xx JSON body into out
+// (when out is not nil); other statuses become *codersdk.Error.
+func (c *Conn) do(ctx context.Context, method, path string, body, out any) error {
+	cl := codersdk.New(c.base)
+	cl.HTTPClient = c.http
+	res, err := cl.Request(ctx, method, path, body)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode < 200 || res.StatusCode > 299 {
+		return codersdk.ReadBodyAsError(res)
+	}
+	if out == nil || res.StatusCode == http.StatusNoContent {
+		_, _ = io.Copy(io.Discard, res.Body)
+		return nil
+	}
+	return json.NewDecoder(res.Body).Decode(out)
+}
+
+// Manifest reads what the agent should run.
+func (c *Conn) Manifest(ctx context.Context) (Manifest, error) {
+	var m Manifest
+	err := c.do(ctx, http.MethodGet, ManifestPath, nil, &m)
+	return m, err
+}
+
+// PostStartup reports the agent's version and environment.
+func (c *Conn) PostStartup(ctx context.Context, req PostStartupRequest) error {
+	return c.do(ctx, http.MethodPost, StartupPath, req, nil)
+}
+
+// PostLifecycle reports a lifecycle transition.
+func (c *Conn) PostLifecycle(ctx context.Context, req PostLifecycleRequest) error {
+	return c.do(ctx, http.MethodPost, LifecyclePath, req, nil)
+}
+
+// PatchLogs appends log lines to a source.
+func (c *Conn) PatchLogs(ctx context.Context, req PatchLogsRequest) error {
+	return c.do(ctx, http.MethodPatch, LogsPath, req, nil)
+}
+
+// PostLogSource registers a log source.
+func (c *Conn) PostLogSource(ctx context.Context, req PostLogSourceRequest) error {
+	return c.do(ctx, http.MethodPost, LogSourcePath, req, nil)
+}
+
+// PostMetadata reports metadata results.
+func (c *Conn) PostMetadata(ctx context.Context, req PostMetadataRequest) error {
+	return c.do(ctx, http.MethodPost, MetadataPath, req, nil)
+}
+
+// PostStats reports connection and traffic stats.
+func (c *Conn) PostStats(ctx context.Context, stats Stats) (StatsResponse, error) {
+	var res StatsResponse
+	err := c.do(ctx, http.MethodPost, StatsPath, stats, &res)
+	return res, err
+}
+
+// PostAppHealth reports app health check results.
+func (c *Conn) PostAppHealth(ctx context.Context, req PostAppHealthsRequest) error {
+	return c.do(ctx, http.MethodPost, AppHealthPath, req, nil)
+}
+
+// PostListeningPorts replaces the list of listening ports.
+func (c *Conn) PostListeningPorts(ctx context.Context, req PostListeningPortsRequest) error {
+	return c.do(ctx, http.MethodPost, ListeningPortsPath, req, nil)
+}
+
+// GitSSHKey reads the workspace owner's git SSH key.
+func (c *Conn) GitSSHKey(ctx context.Context) (GitSSHKey, error) {
+	var k GitSSHKey
+	err := c.do(ctx, http.MethodGet, GitSSHKeyPath, nil, &k)
+	return k, err
+}
