@@ -277,7 +277,9 @@ func goBuildProvider(ctx context.Context, source, tmpRoot, dest string) error {
 		if err != nil {
 			return xerrors.Errorf("resolve %s: %w", source, err)
 		}
-		cmd = exec.CommandContext(ctx, goBin, "build", "-trimpath", "-ldflags=-s -w", "-o", out, ".")
+		// No VCS stamping: the directory may sit in a checkout git refuses
+		// to read (another owner), and the stamp is of no use here.
+		cmd = exec.CommandContext(ctx, goBin, "build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w", "-o", out, ".")
 		cmd.Dir = dir
 	}
 	cmd.Env = append(os.Environ(),
