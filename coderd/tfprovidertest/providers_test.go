@@ -198,15 +198,19 @@ func writeJSON(w http.ResponseWriter, v any) {
 func newServer(t *testing.T, daemons int, mirrorURL, pluginCache string) (*codersdk.Client, uuid.UUID) {
 	t.Helper()
 	coder, _ := providers(t)
-	client, api := coderdtest.NewWithAPI(t, nil)
-	stop, err := api.StartProvisionerDaemons(context.Background(), coderd.ProvisionerDaemonsOptions{
+	return newServerWith(t, coderd.ProvisionerDaemonsOptions{
 		Count:                     daemons,
-		WorkDir:                   t.TempDir(),
-		CacheDir:                  t.TempDir(),
 		TerraformProvidersDir:     coder.Dir,
 		TerraformNetworkMirrorURL: mirrorURL,
 		TerraformPluginCacheDir:   pluginCache,
 	})
+}
+
+func newServerWith(t *testing.T, opts coderd.ProvisionerDaemonsOptions) (*codersdk.Client, uuid.UUID) {
+	t.Helper()
+	client, api := coderdtest.NewWithAPI(t, nil)
+	opts.WorkDir, opts.CacheDir = t.TempDir(), t.TempDir()
+	stop, err := api.StartProvisionerDaemons(context.Background(), opts)
 	require.NoError(t, err)
 	t.Cleanup(stop)
 	first := coderdtest.CreateFirstUser(t, client)
@@ -321,6 +325,47 @@ func TestUnavailableProvider(t *testing.T) {
 			assert.Contains(t, v.Job.Error, url)
 		})
 	}
+}
+
+// TestOfflineMirrorAddedProvider runs the air-gapped set-up: the coder
+// provider copied into a mirror directory as make build does, hashicorp/null
+// added to it as scripts/terraform-mirror.sh add does, and a server in
+// offline mode using that directory alone.
+func TestOfflineMirrorAddedProvider(t *testing.T) {
+	coder, nullBin := providers(t)
+	dir := t.TempDir()
+	_, err := terraform.CopyCoderProvider(coder, dir)
+	require.NoError(t, err)
+	// What AddProviderFromSource built, filed the same way in dir.
+	rel, err := filepath.Rel(filepath.Join(filepath.Dir(nullBin), "..", "..", "..", "..", ".."), nullBin)
+	require.NoError(t, err)
+	copyFile(t, nullBin, filepath.Join(dir, rel))
+
+	client, orgID := newServerWith(t, coderd.ProvisionerDaemonsOptions{Count: 1, TerraformProvidersDir: dir, TerraformOffline: true})
+	v := importTemplate(t, client, orgID, nullTemplate)
+	v = coderdtest.AwaitTemplateVersionJobCompleted(t, client, v.ID)
+	require.Equal(t, codersdk.ProvisionerJobSucceeded, v.Job.Status, v.Job.Error)
+
+	// A provider that is not in the mirror names the mirror.
+	v = importTemplate(t, client, orgID, `
+terraform {
+  required_providers {
+    local = { source = "hashicorp/local" }
+  }
+}
+`)
+	v = coderdtest.AwaitTemplateVersionJobCompleted(t, client, v.ID)
+	require.Equal(t, codersdk.ProvisionerJobFailed, v.Job.Status)
+	assert.True(t, strings.HasPrefix(v.Job.Error, "Terraform could not install the provider hashicorp/local."), v.Job.Error)
+	assert.Contains(t, v.Job.Error, dir)
+}
+
+func copyFile(t *testing.T, src, dst string) {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Dir(dst), 0o755))
+	require.NoError(t, os.WriteFile(dst, b, 0o755))
 }
 
 func importLogs(t *testing.T, client *codersdk.Client, id uuid.UUID) string {
