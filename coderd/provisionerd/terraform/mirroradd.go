@@ -19,7 +19,10 @@ type ProviderAddress struct {
 
 func (a ProviderAddress) String() string { return a.Host + "/" + a.Namespace + "/" + a.Type }
 
-var addressPartRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+var (
+	addressPartRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+	hostRE        = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]+)?$`)
+)
 
 // ParseProviderAddress reads "HOST/NAMESPACE/TYPE" or "NAMESPACE/TYPE"
 // (the host then is registry.terraform.io), as in required_providers.
@@ -28,7 +31,7 @@ func ParseProviderAddress(s string) (ProviderAddress, error) {
 	if len(parts) == 2 {
 		parts = append([]string{"registry.terraform.io"}, parts...)
 	}
-	if len(parts) != 3 || parts[0] == "" || !addressPartRE.MatchString(parts[1]) || !addressPartRE.MatchString(parts[2]) {
+	if len(parts) != 3 || !hostRE.MatchString(parts[0]) || !addressPartRE.MatchString(parts[1]) || !addressPartRE.MatchString(parts[2]) {
 		return ProviderAddress{}, xerrors.Errorf("provider address %q is not HOST/NAMESPACE/TYPE (say registry.terraform.io/hashicorp/null)", s)
 	}
 	return ProviderAddress{Host: parts[0], Namespace: parts[1], Type: parts[2]}, nil
