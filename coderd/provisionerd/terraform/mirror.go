@@ -17,7 +17,9 @@ import (
 
 // The coder provider is built from source through the Go module proxy
 // because the Terraform registry may be unreachable; templates then install
-// it from a local filesystem mirror.
+// it from a local filesystem mirror. The build happens on machines with Go
+// (`make build`, `make terraform-mirror`, the tests), never in a server:
+// the server only looks for the result (FindProvidersDir).
 const (
 	// ProviderVersion is the coder/coder provider version in the mirror.
 	// Constraints such as ">= 2.0" or "~> 2.4" are satisfied by it.
