@@ -15,8 +15,12 @@ all: build
 deps:
 	@scripts/ensure-postgres.sh
 
+## build: the binary, and beside it build/terraform-providers holding the
+## coder Terraform provider (built once from the Go module proxy, cached),
+## so the server host needs no Go; ship both together
 build: site
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/coder
+	@scripts/terraform-mirror.sh --out $(dir $(BIN))terraform-providers >/dev/null
 
 ## site: build the dashboard into site/out/dist, which the binary embeds
 ## (without npm the binary serves a page that says how to build it)

@@ -23,6 +23,7 @@ import (
 	"github.com/devplane/devplane/buildinfo"
 	"github.com/devplane/devplane/coderd"
 	"github.com/devplane/devplane/coderd/apidoc"
+	"github.com/devplane/devplane/coderd/provisionerd/terraform"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbtime"
@@ -74,6 +75,9 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 	logger.Info(ctx, "starting", slog.F("version", buildinfo.Version()))
 
 	if err := fillDirectoryDefaults(vals); err != nil {
+		return err
+	}
+	if err := checkTerraformOptions(vals); err != nil {
 		return err
 	}
 
@@ -174,6 +178,11 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 		TerraformPath:    vals.Provisioner.TerraformPath.Value(),
 		CacheDir:         vals.CacheDir.Value(),
 		PrepareTerraform: true,
+
+		TerraformProvidersDir:     vals.Provisioner.TerraformProvidersDir.Value(),
+		TerraformOffline:          vals.Provisioner.TerraformOffline.Value(),
+		TerraformNetworkMirrorURL: vals.Provisioner.TerraformNetworkMirrorURL.Value(),
+		TerraformPluginCacheDir:   vals.Provisioner.TerraformPluginCacheDir.Value(),
 	})
 	if err != nil {
 		return err
@@ -310,6 +319,22 @@ func fillDirectoryDefaults(vals *codersdk.DeploymentValues) error {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return xerrors.Errorf("create %s: %w", d, err)
 		}
+	}
+	return nil
+}
+
+// checkTerraformOptions refuses option values Terraform would ignore
+// without a word.
+func checkTerraformOptions(vals *codersdk.DeploymentValues) error {
+	mirror := vals.Provisioner.TerraformNetworkMirrorURL.Value()
+	if mirror == "" {
+		return nil
+	}
+	if vals.Provisioner.TerraformOffline.Value() {
+		return xerrors.New("--terraform-offline and --terraform-network-mirror-url exclude each other: offline, providers come only from --terraform-providers-dir")
+	}
+	if _, err := terraform.ValidateNetworkMirrorURL(mirror); err != nil {
+		return xerrors.Errorf("--terraform-network-mirror-url: %w", err)
 	}
 	return nil
 }

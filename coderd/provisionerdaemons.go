@@ -24,11 +24,17 @@ type ProvisionerDaemonsOptions struct {
 	// TerraformPath is the terraform binary (default "terraform" from
 	// PATH).
 	TerraformPath string
-	// CacheDir holds the offline provider mirror (default: the user cache
-	// directory; see terraform.DefaultCacheDir).
+	// CacheDir holds Terraform's generated CLI configuration and plugin
+	// cache (default: the user cache directory; see
+	// terraform.DefaultCacheDir).
 	CacheDir string
-	// PrepareTerraform builds the provider mirror in the background at
-	// once, so the first Terraform job does not wait for it.
+	// Terraform says where providers come from (see terraform.Options).
+	TerraformProvidersDir     string
+	TerraformOffline          bool
+	TerraformNetworkMirrorURL string
+	TerraformPluginCacheDir   string
+	// PrepareTerraform checks at once that terraform and the coder
+	// provider are there, so that a broken setup is logged at start.
 	PrepareTerraform bool
 	// NamePrefix names the daemons NamePrefix-1, -2, ...; default the host
 	// name and the first 8 digits of the replica id, so replicas on one
@@ -64,9 +70,13 @@ func (api *API) StartProvisionerDaemons(ctx context.Context, opts ProvisionerDae
 	// One Terraform provisioner serves every daemon: it is safe for
 	// concurrent use and shares the provider mirror.
 	tf := terraform.New(terraform.Options{
-		TerraformPath: opts.TerraformPath,
-		CacheDir:      opts.CacheDir,
-		Logger:        api.Logger.Named("terraform"),
+		TerraformPath:    opts.TerraformPath,
+		CacheDir:         opts.CacheDir,
+		ProvidersDir:     opts.TerraformProvidersDir,
+		Offline:          opts.TerraformOffline,
+		NetworkMirrorURL: opts.TerraformNetworkMirrorURL,
+		PluginCacheDir:   opts.TerraformPluginCacheDir,
+		Logger:           api.Logger.Named("terraform"),
 	})
 	provisioners := map[database.ProvisionerType]provisioner.Provisioner{
 		database.ProvisionerTypeEcho:      echo.New(),

@@ -51,7 +51,12 @@ type ProvisionerConfig struct {
 	Daemons            serpent.Int64    `json:"daemons,omitempty"`
 	DaemonPollInterval serpent.Duration `json:"daemon_poll_interval,omitempty" swaggertype:"integer" format:"int64"`
 	TerraformPath      serpent.String   `json:"terraform_path,omitempty"`
-	HangTimeout        serpent.Duration `json:"hang_timeout,omitempty" swaggertype:"integer" format:"int64"`
+	// Where Terraform takes providers from; see the options' descriptions.
+	TerraformOffline          serpent.Bool     `json:"terraform_offline,omitempty"`
+	TerraformNetworkMirrorURL serpent.String   `json:"terraform_network_mirror_url,omitempty"`
+	TerraformPluginCacheDir   serpent.String   `json:"terraform_plugin_cache_dir,omitempty"`
+	TerraformProvidersDir     serpent.String   `json:"terraform_providers_dir,omitempty"`
+	HangTimeout               serpent.Duration `json:"hang_timeout,omitempty" swaggertype:"integer" format:"int64"`
 }
 
 // ReplicaConfig is how this server process appears in the replica
@@ -364,12 +369,49 @@ func (c *DeploymentValues) Options() serpent.OptionSet {
 		},
 		{
 			Name:        "Terraform Path",
-			Description: "The terraform binary that runs Terraform templates (a name looked up in PATH, or a path). Providers come from an offline mirror under the cache directory, built on first use.",
+			Description: "The terraform binary that runs Terraform templates (a name looked up in PATH, or a path).",
 			Flag:        "terraform-path",
 			Env:         "CODER_TERRAFORM_PATH",
 			YAML:        "terraformPath",
 			Default:     "terraform",
 			Value:       &c.Provisioner.TerraformPath,
+			Group:       groupProvisioning,
+		},
+		{
+			Name:        "Terraform Providers Directory",
+			Description: "A Terraform filesystem mirror (HOST/NAMESPACE/TYPE/VERSION/OS_ARCH layout) holding the coder/coder provider, which always comes from there, and in offline mode every other provider too. Defaults to terraform-providers beside the coder binary, where make build puts it.",
+			Flag:        "terraform-providers-dir",
+			Env:         "CODER_TERRAFORM_PROVIDERS_DIR",
+			YAML:        "terraformProvidersDir",
+			Value:       &c.Provisioner.TerraformProvidersDir,
+			Group:       groupProvisioning,
+		},
+		{
+			Name:        "Terraform Offline",
+			Description: "Install Terraform providers only from the providers directory (--terraform-providers-dir) and never from the network; remote modules cannot be used. For air-gapped sites.",
+			Flag:        "terraform-offline",
+			Env:         "CODER_TERRAFORM_OFFLINE",
+			YAML:        "terraformOffline",
+			Default:     "false",
+			Value:       &c.Provisioner.TerraformOffline,
+			Group:       groupProvisioning,
+		},
+		{
+			Name:        "Terraform Network Mirror URL",
+			Description: "An https provider network mirror to install every provider other than coder/coder from, instead of its registry.",
+			Flag:        "terraform-network-mirror-url",
+			Env:         "CODER_TERRAFORM_NETWORK_MIRROR_URL",
+			YAML:        "terraformNetworkMirrorURL",
+			Value:       &c.Provisioner.TerraformNetworkMirrorURL,
+			Group:       groupProvisioning,
+		},
+		{
+			Name:        "Terraform Plugin Cache Directory",
+			Description: "Terraform's provider plugin cache, shared by all provisioner jobs of this server so that each provider is downloaded once. Defaults to terraform-plugin-cache under the cache directory.",
+			Flag:        "terraform-plugin-cache-dir",
+			Env:         "CODER_TERRAFORM_PLUGIN_CACHE_DIR",
+			YAML:        "terraformPluginCacheDir",
+			Value:       &c.Provisioner.TerraformPluginCacheDir,
 			Group:       groupProvisioning,
 		},
 		{

@@ -42,6 +42,7 @@ type job struct {
 	// scratch holds plan and variable files, outside the template.
 	scratch string
 	env     []string
+	install Install
 	log     provisioner.Logger
 	timings []provisioner.Timing
 }
@@ -123,16 +124,6 @@ func (r cmdResult) failure(what string) error {
 		msg = strings.TrimSpace(strings.Join(r.stderr, "\n"))
 	default:
 		msg = fmt.Sprintf("terraform %s failed: %s", what, r.exitErr)
-	}
-	if strings.Contains(msg, "not found in any of the search locations") ||
-		strings.Contains(msg, "Failed to query available provider packages") {
-		msg += fmt.Sprintf("\n\nThis server runs Terraform offline: the only provider available is %s %s "+
-			"(and Terraform's built-in terraform_data). Templates needing other providers cannot be used.",
-			"coder/coder", ProviderVersion)
-	}
-	if strings.Contains(msg, "Error accessing remote module registry") || strings.Contains(msg, "Failed to download module") {
-		msg += "\n\nThis server runs Terraform offline: remote modules cannot be downloaded. " +
-			"Copy the module into the template and use a local source (source = \"./modules/name\")."
 	}
 	return &provisioner.Failure{Message: msg}
 }

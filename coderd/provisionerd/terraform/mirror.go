@@ -3,6 +3,7 @@ package terraform
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -16,7 +17,9 @@ import (
 
 // The coder provider is built from source through the Go module proxy
 // because the Terraform registry may be unreachable; templates then install
-// it from a local filesystem mirror.
+// it from a local filesystem mirror. The build happens on machines with Go
+// (`make build`, `make terraform-mirror`, the tests), never in a server:
+// the server only looks for the result (FindProvidersDir).
 const (
 	// ProviderVersion is the coder/coder provider version in the mirror.
 	// Constraints such as ">= 2.0" or "~> 2.4" are satisfied by it.
@@ -203,56 +206,116 @@ func goTool() (string, error) {
 		"it is needed once to build the coder Terraform provider — install Go or run scripts/terraform-mirror.sh where Go is available")
 }
 
-// buildProvider runs `go install` into a temporary GOBIN next to the
-// mirror and renames the result into place.
+// buildProvider builds the coder provider into dest, saying why it could
+// not in terms of the mirror.
 func buildProvider(ctx context.Context, root, dest string, logf func(string)) error {
+	pkg := providerModule + "@v" + ProviderVersion
+	logf(fmt.Sprintf("Building the coder Terraform provider %s (go install %s); this happens once per cache directory", ProviderVersion, pkg))
+	if err := goBuildProvider(ctx, pkg, root, dest); err != nil {
+		var be *goBuildError
+		if errors.As(err, &be) {
+			return xerrors.Errorf("build the coder Terraform provider (%s):\n%s\nThe Go module proxy (GOPROXY=%s) must be reachable once to fetch it, "+
+				"or prepare the mirror in advance with scripts/terraform-mirror.sh: %w",
+				be.command, be.output, goProxyForDisplay(), be.err)
+		}
+		return err
+	}
+	logf("Built the coder Terraform provider into " + dest)
+	return nil
+}
+
+func goProxyForDisplay() string {
+	if p := os.Getenv("GOPROXY"); p != "" {
+		return p
+	}
+	return "the default proxy.golang.org"
+}
+
+// goBuildError is a go command that failed, with the tail of its output.
+type goBuildError struct {
+	command string
+	output  string
+	err     error
+}
+
+func (e *goBuildError) Error() string {
+	return fmt.Sprintf("%s: %v\n%s", e.command, e.err, e.output)
+}
+
+func (e *goBuildError) Unwrap() error { return e.err }
+
+// goBuildProvider builds a provider from source into dest: source is
+// either MODULE/PATH@VERSION, fetched through the Go module proxy and
+// built with the module's own go.sum, or a local directory holding a main
+// package. It builds in a temporary directory under tmpRoot (on the same
+// file system as dest) and renames the result into place, so readers never
+// see half a binary.
+func goBuildProvider(ctx context.Context, source, tmpRoot, dest string) error {
 	goBin, err := findGo()
 	if err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp(root, ".build-*")
+	if err := os.MkdirAll(tmpRoot, 0o755); err != nil {
+		return xerrors.Errorf("create %s: %w", tmpRoot, err)
+	}
+	tmp, err := os.MkdirTemp(tmpRoot, ".build-*")
 	if err != nil {
 		return xerrors.Errorf("create build directory: %w", err)
 	}
 	defer os.RemoveAll(tmp)
 
-	pkg := providerModule + "@v" + ProviderVersion
-	logf(fmt.Sprintf("Building the coder Terraform provider %s (go install %s); this happens once per cache directory", ProviderVersion, pkg))
-	cmd := exec.CommandContext(ctx, goBin, "install", "-trimpath", "-ldflags=-s -w", pkg)
-	// Run outside any module or workspace so only the pinned version and
-	// its own go.sum decide what is built.
-	cmd.Dir = tmp
+	out := filepath.Join(tmp, "bin", "provider")
+	if runtime.GOOS == "windows" {
+		out += ".exe"
+	}
+	var cmd *exec.Cmd
+	if strings.Contains(source, "@") {
+		cmd = exec.CommandContext(ctx, goBin, "install", "-trimpath", "-ldflags=-s -w", source)
+		// Run outside any module or workspace so only the pinned version
+		// and its own go.sum decide what is built.
+		cmd.Dir = tmp
+	} else {
+		dir, err := filepath.Abs(source)
+		if err != nil {
+			return xerrors.Errorf("resolve %s: %w", source, err)
+		}
+		// No VCS stamping: the directory may sit in a checkout git refuses
+		// to read (another owner), and the stamp is of no use here.
+		cmd = exec.CommandContext(ctx, goBin, "build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w", "-o", out, ".")
+		cmd.Dir = dir
+	}
 	cmd.Env = append(os.Environ(),
 		"GOBIN="+filepath.Join(tmp, "bin"),
 		"GOWORK=off",
 		"GOFLAGS=", // the caller's flags (say -mod=vendor) do not apply here
 		"CGO_ENABLED=0",
 	)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		goproxy := os.Getenv("GOPROXY")
-		if goproxy == "" {
-			goproxy = "the default proxy.golang.org"
+		return &goBuildError{
+			command: goBin + " " + strings.Join(cmd.Args[1:], " "),
+			output:  strings.TrimSpace(tail(output.String(), 4000)),
+			err:     err,
 		}
-		return xerrors.Errorf("build the coder Terraform provider (%s %s):\n%s\nThe Go module proxy (GOPROXY=%s) must be reachable once to fetch it, "+
-			"or prepare the mirror in advance with scripts/terraform-mirror.sh: %w",
-			goBin, strings.Join(cmd.Args[1:], " "), strings.TrimSpace(tail(out.String(), 4000)), goproxy, err)
 	}
-	built := filepath.Join(tmp, "bin", "terraform-provider-coder")
-	if runtime.GOOS == "windows" {
-		built += ".exe"
+	if !binaryPresent(out) {
+		// go install names the binary after the package.
+		entries, err := os.ReadDir(filepath.Join(tmp, "bin"))
+		if err != nil || len(entries) != 1 {
+			return xerrors.Errorf("building %s produced no single binary", source)
+		}
+		out = filepath.Join(tmp, "bin", entries[0].Name())
 	}
-	if !binaryPresent(built) {
-		return xerrors.Errorf("go install did not produce %s", built)
+	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+		return xerrors.Errorf("create %s: %w", filepath.Dir(dest), err)
 	}
-	if err := os.Rename(built, dest); err != nil {
+	if err := os.Rename(out, dest); err != nil {
 		return xerrors.Errorf("move the provider into the mirror: %w", err)
 	}
-	logf("Built the coder Terraform provider into " + dest)
 	return nil
 }
 

@@ -153,3 +153,42 @@ func TestDefaultCacheDir(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "devplane", filepath.Base(got))
 }
+
+func TestAddProviderFromModule(t *testing.T) {
+	sharedMirror(t) // the module is in the module cache; the build is a relink
+	dir := t.TempDir()
+	path, err := AddProviderFromSource(mirrorContext(t), dir, AddProvider{
+		Source:  providerModule + "@v" + ProviderVersion,
+		Address: "coder/coder",
+	})
+	require.NoError(t, err)
+	assert.Equal(t, providerBinaryIn(dir), path, "filed in the filesystem mirror layout, version from the module")
+	found, err := FindProvidersDir(dir, "")
+	require.NoError(t, err)
+	assert.Equal(t, dir, found, "a server can use the directory")
+}
+
+func TestAddProviderFromSourceInvalid(t *testing.T) {
+	t.Parallel()
+	ctx := mirrorContext(t)
+	_, err := AddProviderFromSource(ctx, t.TempDir(), AddProvider{Source: "./somewhere", Address: "hashicorp/null"})
+	assert.ErrorContains(t, err, "give the provider version")
+	_, err = AddProviderFromSource(ctx, t.TempDir(), AddProvider{Source: "example.com/x@v1.0.0", Address: "null"})
+	assert.ErrorContains(t, err, "HOST/NAMESPACE/TYPE")
+	_, err = AddProviderFromSource(ctx, t.TempDir(), AddProvider{Source: "example.com/x@latest", Address: "hashicorp/null"})
+	assert.ErrorContains(t, err, "not a version")
+}
+
+func TestParseProviderAddress(t *testing.T) {
+	t.Parallel()
+	a, err := ParseProviderAddress("hashicorp/null")
+	require.NoError(t, err)
+	assert.Equal(t, "registry.terraform.io/hashicorp/null", a.String())
+	a, err = ParseProviderAddress("example.com:8443/Acme/thing")
+	require.NoError(t, err)
+	assert.Equal(t, ProviderAddress{Host: "example.com:8443", Namespace: "acme", Type: "thing"}, a)
+	for _, bad := range []string{"", "null", "a/b/c/d", "/x/y", "h/../y", "../x/y", "a..b/x/y"} {
+		_, err := ParseProviderAddress(bad)
+		assert.Error(t, err, bad)
+	}
+}

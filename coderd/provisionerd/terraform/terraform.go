@@ -1,11 +1,12 @@
 // Package terraform is the Terraform provisioner: it imports and builds
 // Coder templates written in Terraform with the coder/coder provider.
 //
-// Terraform runs offline. The coder provider is built once from the Go
-// module proxy into a local filesystem mirror (see EnsureProviderMirror),
-// and every Terraform command gets a CLI configuration that installs
-// providers from that mirror only, so templates may use the coder provider
-// and Terraform's built-in resources (terraform_data) and nothing else.
+// The coder provider comes from a local filesystem mirror that `make
+// build` places beside the binary (see FindProvidersDir), so it needs no
+// network. Other providers and modules come from their registries, or
+// from the operator's network mirror, through a plugin cache shared by
+// all jobs; in offline mode only the filesystem mirror is used. Every
+// Terraform command gets a CLI configuration file saying so (Install).
 //
 // An import runs init, reads the template's variables from its source,
 // then plans a stop and a start transition and reads parameters, presets,
@@ -47,9 +48,22 @@ type Options struct {
 	// TerraformPath is the terraform executable: a path, or a name looked
 	// up in PATH. Default "terraform".
 	TerraformPath string
-	// CacheDir holds the provider mirror; default DefaultCacheDir().
+	// CacheDir holds the generated Terraform CLI configuration and, by
+	// default, the plugin cache; default DefaultCacheDir().
 	CacheDir string
-	Logger   slog.Logger
+	// ProvidersDir is the filesystem mirror holding the coder provider;
+	// default: found by FindProvidersDir.
+	ProvidersDir string
+	// Offline installs providers from ProvidersDir only.
+	Offline bool
+	// NetworkMirrorURL is an https provider network mirror to install
+	// providers other than coder/coder from, instead of their registries.
+	NetworkMirrorURL string
+	// PluginCacheDir is Terraform's plugin cache, shared by every job so
+	// that a provider is downloaded once; default
+	// CacheDir/terraform-plugin-cache. Not used offline.
+	PluginCacheDir string
+	Logger         slog.Logger
 	// CancelGrace is how long a canceled job's Terraform may take to stop
 	// after an interrupt before it is killed (default 30s).
 	CancelGrace time.Duration
@@ -64,8 +78,14 @@ type Options struct {
 type Provisioner struct {
 	opts Options
 
-	mu     sync.Mutex
-	mirror *Mirror
+	mu    sync.Mutex
+	setup *setup
+}
+
+// setup is what every job shares once it is known to work.
+type setup struct {
+	install       Install
+	cliConfigFile string
 }
 
 var _ provisioner.Provisioner = (*Provisioner)(nil)
@@ -82,14 +102,15 @@ func New(opts Options) *Provisioner {
 	return &Provisioner{opts: opts}
 }
 
-// Prepare finds terraform and makes sure the provider mirror exists, so
-// a server can do the slow first build at start-up instead of in the
-// first job. Jobs do the same on their own.
-func (p *Provisioner) Prepare(ctx context.Context) error {
+// Prepare finds terraform and the coder provider and writes the CLI
+// configuration, so that a server reports a broken setup at start-up
+// rather than in the first job. Jobs do the same on their own. Nothing is
+// built or downloaded.
+func (p *Provisioner) Prepare(context.Context) error {
 	if _, err := p.terraformPath(); err != nil {
 		return err
 	}
-	_, err := p.ensureMirror(ctx, func(msg string) { p.opts.Logger.Info(ctx, msg) })
+	_, err := p.ensureSetup()
 	return err
 }
 
@@ -103,25 +124,56 @@ func (p *Provisioner) terraformPath() (string, error) {
 	return path, nil
 }
 
-func (p *Provisioner) ensureMirror(ctx context.Context, logf func(string)) (Mirror, error) {
+// ensureSetup finds the coder provider and writes the CLI configuration,
+// once it succeeds.
+func (p *Provisioner) ensureSetup() (setup, error) {
 	p.mu.Lock()
-	if p.mirror != nil {
-		m := *p.mirror
-		p.mu.Unlock()
-		return m, nil
+	defer p.mu.Unlock()
+	if p.setup != nil {
+		return *p.setup, nil
 	}
-	p.mu.Unlock()
-	m, err := EnsureProviderMirror(ctx, p.opts.CacheDir, logf)
+	cacheDir := p.opts.CacheDir
+	if cacheDir == "" {
+		var err error
+		if cacheDir, err = DefaultCacheDir(); err != nil {
+			return setup{}, err
+		}
+	}
+	cacheDir, err := filepath.Abs(cacheDir)
 	if err != nil {
-		return Mirror{}, xerrors.Errorf("prepare the Terraform provider mirror: %w", err)
+		return setup{}, xerrors.Errorf("resolve cache dir: %w", err)
 	}
-	p.mu.Lock()
-	p.mirror = &m
-	p.mu.Unlock()
-	return m, nil
+	providersDir, err := FindProvidersDir(p.opts.ProvidersDir, cacheDir)
+	if err != nil {
+		return setup{}, err
+	}
+	in := Install{ProvidersDir: providersDir, Offline: p.opts.Offline}
+	if !in.Offline {
+		if p.opts.NetworkMirrorURL != "" {
+			if in.NetworkMirrorURL, err = ValidateNetworkMirrorURL(p.opts.NetworkMirrorURL); err != nil {
+				return setup{}, &provisioner.Failure{Message: err.Error()}
+			}
+		}
+		in.PluginCacheDir = p.opts.PluginCacheDir
+		if in.PluginCacheDir == "" {
+			in.PluginCacheDir = filepath.Join(cacheDir, "terraform-plugin-cache")
+		}
+		if in.PluginCacheDir, err = filepath.Abs(in.PluginCacheDir); err != nil {
+			return setup{}, xerrors.Errorf("resolve plugin cache dir: %w", err)
+		}
+		if err := os.MkdirAll(in.PluginCacheDir, 0o755); err != nil {
+			return setup{}, xerrors.Errorf("create the Terraform plugin cache: %w", err)
+		}
+	}
+	path, err := writeCLIConfigFor(cacheDir, in)
+	if err != nil {
+		return setup{}, err
+	}
+	p.setup = &setup{install: in, cliConfigFile: path}
+	return *p.setup, nil
 }
 
-// newJob prepares a job in dir: terraform found, the mirror ready, a
+// newJob prepares a job in dir: terraform found, the providers found, a
 // scratch directory for plan and variable files (they can hold secrets,
 // so they stay out of the template directory), the environment set.
 func (p *Provisioner) newJob(ctx context.Context, dir string, log provisioner.Logger) (*job, func(), error) {
@@ -140,25 +192,23 @@ func (p *Provisioner) newJob(ctx context.Context, dir string, log provisioner.Lo
 		return nil, nil, xerrors.Errorf("resolve template directory: %w", err)
 	}
 	j := &job{p: p, ctx: ctx, tfPath: tfPath, dir: dir, log: log}
-	m, err := p.ensureMirror(ctx, func(msg string) { j.logf(provisioner.LogLevelInfo, stageSettingUp, "%s", msg) })
+	st, err := p.ensureSetup()
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, nil, ctx.Err()
-		}
 		return nil, nil, err
 	}
+	j.install = st.install
 	scratch, err := os.MkdirTemp("", "devplane-terraform-*")
 	if err != nil {
 		return nil, nil, xerrors.Errorf("create scratch directory: %w", err)
 	}
 	j.scratch = scratch
-	j.env = p.environ(m)
+	j.env = p.environ(st.cliConfigFile)
 	return j, func() { _ = os.RemoveAll(scratch) }, nil
 }
 
 // environ is the server's environment without what would leak secrets or
-// change how Terraform behaves, plus the mirror configuration.
-func (p *Provisioner) environ(m Mirror) []string {
+// change how Terraform behaves, plus the CLI configuration.
+func (p *Provisioner) environ(cliConfigFile string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
@@ -175,7 +225,7 @@ func (p *Provisioner) environ(m Mirror) []string {
 	}
 	env = append(env, p.opts.Env...)
 	return append(env,
-		"TF_CLI_CONFIG_FILE="+m.CLIConfigFile,
+		"TF_CLI_CONFIG_FILE="+cliConfigFile,
 		"TF_IN_AUTOMATION=1",
 		"TF_INPUT=0",
 		// No version check against checkpoint.hashicorp.com.
@@ -265,17 +315,17 @@ func previousParameters(state []byte) map[string]string {
 	return out
 }
 
-// init runs terraform init. A lock file shipped with the template pins
-// hashes of registry packages the mirror cannot match, so it is dropped:
-// the mirror decides the provider version.
+// init runs terraform init. It holds the plugin cache meanwhile: init is
+// the only command that writes to it.
 func (j *job) init() error {
-	lock := filepath.Join(j.dir, ".terraform.lock.hcl")
-	if _, err := os.Stat(lock); err == nil {
-		j.logf(provisioner.LogLevelInfo, stageSettingUp, "Ignoring the template's .terraform.lock.hcl: providers come from the server's offline mirror")
-		if err := os.Remove(lock); err != nil {
-			return xerrors.Errorf("remove lock file: %w", err)
-		}
+	if err := j.prepareLockFile(); err != nil {
+		return err
 	}
+	unlock, err := lockPluginCache(j.ctx, j.install.PluginCacheDir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	res, err := j.run(runOpts{
 		stage: stageSettingUp, uiJSON: true,
 		timingStage: provisioner.TimingStageInit, timingAction: "initializing terraform",
@@ -284,7 +334,7 @@ func (j *job) init() error {
 		return err
 	}
 	if res.exitErr != nil {
-		return res.failure("init")
+		return j.initFailure(res)
 	}
 	return nil
 }

@@ -3008,7 +3008,12 @@ export interface components {
             daemons?: number;
             /** Format: int64 */
             hang_timeout?: number;
+            terraform_network_mirror_url?: string;
+            /** @description Where Terraform takes providers from; see the options' descriptions. */
+            terraform_offline?: boolean;
             terraform_path?: string;
+            terraform_plugin_cache_dir?: string;
+            terraform_providers_dir?: string;
         };
         "codersdk.ProvisionerDaemon": {
             api_version?: string;
