@@ -120,7 +120,14 @@ func (l *serverListeners) startedLines() []string {
 // database starts, so that a bad option fails at once.
 func transportSecurity(ctx context.Context, logger slog.Logger, vals *codersdk.DeploymentValues) (func(http.Handler) http.Handler, error) {
 	accessURL := vals.AccessURL.Value()
+	// Innermost first: HSTS goes on redirects too.
 	var wraps []func(http.Handler) http.Handler
+	if vals.RedirectToAccessURL.Value() {
+		wraps = append(wraps, httpmw.RedirectToAccessURL(httpmw.RedirectToAccessURLConfig{
+			AccessURL:        accessURL,
+			UpgradePlainHTTP: vals.TLS.Enable.Value(),
+		}))
+	}
 	if maxAge := vals.StrictTransportSecurity.Value(); maxAge > 0 {
 		hsts, err := httpmw.HSTS(maxAge, vals.StrictTransportSecurityOptions.Value())
 		if err != nil {
@@ -131,12 +138,6 @@ func transportSecurity(ctx context.Context, logger slog.Logger, vals *codersdk.D
 		} else {
 			logger.Warn(ctx, "--strict-transport-security is set but the access URL is not https; no Strict-Transport-Security header is sent")
 		}
-	}
-	if vals.RedirectToAccessURL.Value() {
-		wraps = append(wraps, httpmw.RedirectToAccessURL(httpmw.RedirectToAccessURLConfig{
-			AccessURL:        accessURL,
-			UpgradePlainHTTP: vals.TLS.Enable.Value(),
-		}))
 	}
 	return func(h http.Handler) http.Handler {
 		for _, wrap := range wraps {
