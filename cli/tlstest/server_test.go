@@ -285,3 +285,27 @@ func TestTLSBadOptions(t *testing.T) {
 		})
 	}
 }
+
+// --tls-client-auth require-and-verify admits only clients with a
+// certificate from --tls-client-ca-file.
+func TestTLSClientCertificates(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	serverCert := certtest.New(t, 1, "127.0.0.1")
+	clientCert := certtest.New(t, 2, "client.example.test")
+	caFile := filepath.Join(dir, "client-ca.pem")
+	clientCert.Write(t, caFile, filepath.Join(dir, "client.key"))
+	base := startServer(t, append(writeCert(t, dir, serverCert),
+		"--http-address", "",
+		"--tls-client-auth", "require-and-verify",
+		"--tls-client-ca-file", caFile)...).line(cli.StartedLinePrefix)
+	roots := certtest.Pool(serverCert)
+
+	_, err := httpsClient(roots, nil).Get(base + "/healthz")
+	require.Error(t, err, "no client certificate")
+
+	pair, err := tls.X509KeyPair(clientCert.CertPEM, clientCert.KeyPEM)
+	require.NoError(t, err)
+	res := get(t, httpsClient(roots, &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{pair}}), base+"/healthz", "")
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+}
