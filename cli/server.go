@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -97,15 +96,19 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 
 	// Start listening before the database is ready so that a taken port fails
 	// at once, not after PostgreSQL has been started for nothing.
-	listener, err := net.Listen("tcp", vals.HTTPAddress.Value())
+	listeners, err := listen(vals)
 	if err != nil {
-		return xerrors.Errorf("listen on %s: %w", vals.HTTPAddress.Value(), err)
+		return err
 	}
-	defer listener.Close()
+	defer listeners.Close()
 	if vals.AccessURL.String() == "" {
-		u, _ := url.Parse("http://" + listener.Addr().String())
-		vals.AccessURL = serpent.URL(*u)
+		vals.AccessURL = serpent.URL(*listeners.defaultAccessURL())
 	}
+	secureTransport, err := transportSecurity(ctx, logger, vals)
+	if err != nil {
+		return err
+	}
+	reloadCertificatesOnSIGHUP(ctx, logger, listeners.certs)
 
 	pgURL := vals.PostgresURL.Value()
 	if pgURL == "" {
@@ -197,7 +200,7 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 	}
 
 	srv := &http.Server{
-		Handler: api,
+		Handler: secureTransport(api),
 		// Headers and idle keep-alive connections are bounded here; the
 		// body and the response have per-request deadlines in the API
 		// (httpmw.RequestTimeouts), because ReadTimeout and WriteTimeout
@@ -206,12 +209,14 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(listener) }()
+	serveErr := make(chan error, 2)
+	listeners.serve(srv, serveErr)
 
-	_, _ = fmt.Fprintf(inv.Stdout, "%shttp://%s\n", StartedLinePrefix, listener.Addr())
+	for _, line := range listeners.startedLines() {
+		_, _ = fmt.Fprintln(inv.Stdout, line)
+	}
 	_, _ = fmt.Fprintf(inv.Stdout, "View the API at %s\n", vals.AccessURL.String())
-	logger.Info(ctx, "server started", slog.F("address", listener.Addr().String()), slog.F("access_url", vals.AccessURL.String()))
+	logger.Info(ctx, "server started", slog.F("listeners", listeners.startedLines()), slog.F("access_url", vals.AccessURL.String()))
 
 	select {
 	case <-ctx.Done():

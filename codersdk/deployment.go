@@ -32,6 +32,14 @@ type DeploymentValues struct {
 	// orphan.
 	AllowWorkspaceRenames serpent.Bool `json:"allow_workspace_renames,omitempty"`
 
+	// RedirectToAccessURL sends requests for another host, or plain HTTP
+	// when the server terminates TLS and the access URL is https, to the
+	// access URL.
+	RedirectToAccessURL            serpent.Bool        `json:"redirect_to_access_url,omitempty"`
+	TLS                            TLSConfig           `json:"tls,omitempty"`
+	StrictTransportSecurity        serpent.Int64       `json:"strict_transport_security,omitempty"`
+	StrictTransportSecurityOptions serpent.StringArray `json:"strict_transport_security_options,omitempty"`
+
 	// ProxyTrustedHeaders and ProxyTrustedOrigins say when a request's
 	// client address is taken from a forwarding header instead of the TCP
 	// peer: only for the named headers, and only from peers in the CIDRs.
@@ -44,6 +52,18 @@ type DeploymentValues struct {
 	Replicas              ReplicaConfig          `json:"replicas,omitempty"`
 	Config                serpent.YAMLConfigPath `json:"config,omitempty"`
 	WriteConfig           serpent.Bool           `json:"write_config,omitempty"`
+}
+
+// TLSConfig is the server's own HTTPS listener. Certificates are read again
+// on SIGHUP.
+type TLSConfig struct {
+	Enable       serpent.Bool        `json:"enable,omitempty"`
+	Address      serpent.String      `json:"address,omitempty"`
+	CertFiles    serpent.StringArray `json:"cert_file,omitempty"`
+	KeyFiles     serpent.StringArray `json:"key_file,omitempty"`
+	MinVersion   serpent.String      `json:"min_version,omitempty"`
+	ClientAuth   serpent.String      `json:"client_auth,omitempty"`
+	ClientCAFile serpent.String      `json:"client_ca_file,omitempty"`
 }
 
 // ProvisionerConfig sizes the server's own provisioner daemons.
@@ -124,6 +144,12 @@ var (
 		YAML:        "http",
 		Description: "The HTTP listener.",
 	}
+	groupTLS = &serpent.Group{
+		Parent:      groupNetworking,
+		Name:        "TLS",
+		YAML:        "tls",
+		Description: "The HTTPS listener. Certificates and keys are read again when the server gets SIGHUP.",
+	}
 	groupLogging = &serpent.Group{
 		Name:        "Logging",
 		YAML:        "logging",
@@ -166,6 +192,9 @@ var (
 	}
 )
 
+// DefaultTLSAddress is where the HTTPS listener binds unless told otherwise.
+const DefaultTLSAddress = "127.0.0.1:3443"
+
 // DefaultHTTPAddress is where the server listens unless told otherwise.
 const DefaultHTTPAddress = "127.0.0.1:3000"
 
@@ -177,7 +206,7 @@ func (c *DeploymentValues) Options() serpent.OptionSet {
 	return serpent.OptionSet{
 		{
 			Name:        "Access URL",
-			Description: "The URL that users use to reach this deployment. Defaults to http:// plus the HTTP address.",
+			Description: "The URL that users use to reach this deployment. Defaults to https:// plus the TLS address when TLS is enabled, else http:// plus the HTTP address.",
 			Flag:        "access-url",
 			Env:         "CODER_ACCESS_URL",
 			YAML:        "accessURL",
@@ -204,13 +233,107 @@ func (c *DeploymentValues) Options() serpent.OptionSet {
 		},
 		{
 			Name:        "HTTP Address",
-			Description: "HTTP bind address of the server. Unset to disable the HTTP endpoint.",
+			Description: "HTTP bind address of the server. Empty disables the HTTP listener (then --tls-enable is required).",
 			Flag:        "http-address",
 			Env:         "CODER_HTTP_ADDRESS",
 			YAML:        "httpAddress",
 			Default:     DefaultHTTPAddress,
 			Value:       &c.HTTPAddress,
 			Group:       groupHTTP,
+		},
+		{
+			Name:        "Redirect to Access URL",
+			Description: "Redirect (307) requests whose host is not the access URL's, and, when TLS is enabled and the access URL is https, every plain HTTP request, to the same path under the access URL. /healthz is never redirected.",
+			Flag:        "redirect-to-access-url",
+			Env:         "CODER_REDIRECT_TO_ACCESS_URL",
+			YAML:        "redirectToAccessURL",
+			Value:       &c.RedirectToAccessURL,
+			Group:       groupNetworking,
+		},
+		{
+			Name:        "TLS Enable",
+			Description: "Serve HTTPS on --tls-address. With an empty --http-address only HTTPS is served.",
+			Flag:        "tls-enable",
+			Env:         "CODER_TLS_ENABLE",
+			YAML:        "enable",
+			Value:       &c.TLS.Enable,
+			Group:       groupTLS,
+		},
+		{
+			Name:        "TLS Address",
+			Description: "HTTPS bind address of the server.",
+			Flag:        "tls-address",
+			Env:         "CODER_TLS_ADDRESS",
+			YAML:        "address",
+			Default:     DefaultTLSAddress,
+			Value:       &c.TLS.Address,
+			Group:       groupTLS,
+		},
+		{
+			Name:        "TLS Certificate Files",
+			Description: "PEM certificate chains, each paired with the --tls-key-file at the same position. With several, the one matching the client's server name (SNI) is used, else the first.",
+			Flag:        "tls-cert-file",
+			Env:         "CODER_TLS_CERT_FILE",
+			YAML:        "certFiles",
+			Value:       &c.TLS.CertFiles,
+			Group:       groupTLS,
+		},
+		{
+			Name:        "TLS Key Files",
+			Description: "PEM private keys, one per --tls-cert-file.",
+			Flag:        "tls-key-file",
+			Env:         "CODER_TLS_KEY_FILE",
+			YAML:        "keyFiles",
+			Value:       &c.TLS.KeyFiles,
+			Group:       groupTLS,
+		},
+		{
+			Name:        "TLS Minimum Version",
+			Description: "The oldest TLS version accepted: tls10, tls11, tls12 or tls13.",
+			Flag:        "tls-min-version",
+			Env:         "CODER_TLS_MIN_VERSION",
+			YAML:        "minVersion",
+			Default:     "tls12",
+			Value:       &c.TLS.MinVersion,
+			Group:       groupTLS,
+		},
+		{
+			Name:        "TLS Client Auth",
+			Description: "Whether clients must present a certificate: none, request, require-any, verify-if-given or require-and-verify (the last two check it against --tls-client-ca-file).",
+			Flag:        "tls-client-auth",
+			Env:         "CODER_TLS_CLIENT_AUTH",
+			YAML:        "clientAuth",
+			Default:     "none",
+			Value:       &c.TLS.ClientAuth,
+			Group:       groupTLS,
+		},
+		{
+			Name:        "TLS Client CA File",
+			Description: "PEM file of the certificate authorities that client certificates must chain to.",
+			Flag:        "tls-client-ca-file",
+			Env:         "CODER_TLS_CLIENT_CA_FILE",
+			YAML:        "clientCAFile",
+			Value:       &c.TLS.ClientCAFile,
+			Group:       groupTLS,
+		},
+		{
+			Name:        "Strict-Transport-Security",
+			Description: "The max-age, in seconds, of the Strict-Transport-Security header sent on every response when the access URL is https; 0 sends no header. Browsers then refuse plain HTTP and certificate warnings for that long, so set it once HTTPS works.",
+			Flag:        "strict-transport-security",
+			Env:         "CODER_STRICT_TRANSPORT_SECURITY",
+			YAML:        "strictTransportSecurity",
+			Default:     "0",
+			Value:       &c.StrictTransportSecurity,
+			Group:       groupTLS,
+		},
+		{
+			Name:        "Strict-Transport-Security Options",
+			Description: "Directives added to the Strict-Transport-Security header: includeSubDomains, preload.",
+			Flag:        "strict-transport-security-options",
+			Env:         "CODER_STRICT_TRANSPORT_SECURITY_OPTIONS",
+			YAML:        "strictTransportSecurityOptions",
+			Value:       &c.StrictTransportSecurityOptions,
+			Group:       groupTLS,
 		},
 		{
 			Name:        "Postgres Connection URL",

@@ -2744,11 +2744,20 @@ export interface components {
             proxy_trusted_headers?: string[];
             proxy_trusted_origins?: string[];
             rate_limit?: components["schemas"]["codersdk.RateLimitConfig"];
+            /**
+             * @description RedirectToAccessURL sends requests for another host, or plain HTTP
+             *     when the server terminates TLS and the access URL is https, to the
+             *     access URL.
+             */
+            redirect_to_access_url?: boolean;
             replicas?: components["schemas"]["codersdk.ReplicaConfig"];
             session_lifetime?: components["schemas"]["codersdk.SessionLifetime"];
             /** Format: int64 */
             shutdown_grace_period?: number;
+            strict_transport_security?: number;
+            strict_transport_security_options?: string[];
             swagger?: components["schemas"]["codersdk.SwaggerConfig"];
+            tls?: components["schemas"]["codersdk.TLSConfig"];
             verbose?: boolean;
             workspace_hostname_suffix?: string;
             write_config?: boolean;
@@ -3568,6 +3577,15 @@ export interface components {
         "codersdk.TerminalFontName": "" | "ibm-plex-mono" | "fira-code" | "source-code-pro" | "jetbrains-mono" | "geist-mono";
         /** @enum {string} */
         "codersdk.ThemeMode": "" | "single" | "sync";
+        "codersdk.TLSConfig": {
+            address?: string;
+            cert_file?: string[];
+            client_auth?: string;
+            client_ca_file?: string;
+            enable?: boolean;
+            key_file?: string[];
+            min_version?: string;
+        };
         "codersdk.TokenConfig": {
             /** @description MaxTokenLifetime is in nanoseconds on the wire (a Go time.Duration). */
             max_token_lifetime?: number;
