@@ -50,13 +50,16 @@ func Root() *serpent.Command {
 // coreSubcommands are the commands of this binary. Each helper adds its
 // group in one line here.
 func (r *RootCmd) coreSubcommands() []*serpent.Command {
-	return []*serpent.Command{
+	cmds := []*serpent.Command{
 		serverCmd(),
 		r.versionCmd(),
 		r.login(),
 		r.logout(),
 		r.whoami(),
 	}
+	cmds = append(cmds, r.workspaceCommands()...)
+	cmds = append(cmds, r.adminCommands()...)
+	return cmds
 }
 
 // Command builds the root command around subcommands.
