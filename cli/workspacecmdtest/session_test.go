@@ -1,0 +1,191 @@
+package workspacecmdtest
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/devplane/devplane/coderd/provisionerd/echo"
+	"github.com/devplane/devplane/codersdk"
+)
+
+// TestScriptedSession is the issue's scripted session, with Coder's command
+// names, flags and output shapes: create with parameters, list as JSON,
+// schedule, stop, start, logs, delete.
+func TestScriptedSession(t *testing.T) {
+	t.Parallel()
+	client, _, _ := setup(t, paramSpec())
+	me, err := client.User(context.Background(), codersdk.Me)
+	require.NoError(t, err)
+	u := newUser(t, client)
+
+	out := u.ok("create", "dev", "--template", "docker",
+		"--parameter", "region=eu", "--parameter", "cpu=4", "--parameter", "project=alpha",
+		"--start-at", "9:30AM Mon-Fri Europe/Dublin", "--stop-after", "8h", "--yes")
+	assert.Contains(t, out, "Starting dev in eu with 4 CPUs for alpha", "the build log is streamed")
+	assert.Contains(t, out, "The dev workspace has been created at")
+
+	var listed []codersdk.Workspace
+	u.okJSON(&listed, "list", "--output", "json")
+	require.Len(t, listed, 1)
+	ws := listed[0]
+	assert.Equal(t, "dev", ws.Name)
+	assert.Equal(t, "docker", ws.TemplateName)
+	assert.Equal(t, me.Username, ws.OwnerName)
+	assert.Equal(t, codersdk.WorkspaceStatusRunning, ws.LatestBuild.Status)
+	require.NotNil(t, ws.AutostartSchedule)
+	assert.Equal(t, "CRON_TZ=Europe/Dublin 30 9 * * Mon-Fri", *ws.AutostartSchedule)
+	require.NotNil(t, ws.TTLMillis)
+	assert.Equal(t, (8 * time.Hour).Milliseconds(), *ws.TTLMillis)
+	assert.Equal(t, map[string]string{"region": "eu", "cpu": "4", "project": "alpha", "dotfiles": "false"}, buildParams(t, client, ws))
+
+	table := u.ok("list")
+	assert.Contains(t, table, "WORKSPACE")
+	assert.Contains(t, table, "CURRENT VERSION")
+	assert.Contains(t, table, me.Username+"/dev")
+	assert.Contains(t, table, "Started")
+	assert.Contains(t, u.ok("ls", "-c", "workspace,status"), me.Username+"/dev  Started")
+
+	var sched []map[string]string
+	u.okJSON(&sched, "schedule", "show", "dev", "-o", "json")
+	require.Len(t, sched, 1)
+	assert.Equal(t, me.Username+"/dev", sched[0]["workspace"])
+	assert.Equal(t, "9:30AM Mon-Fri (Europe/Dublin)", sched[0]["starts_at"])
+	assert.NotEmpty(t, sched[0]["starts_next"])
+	assert.Equal(t, "8h", sched[0]["stops_after"])
+
+	out = u.ok("schedule", "start", "dev", "18:05", "Sat,Sun", "UTC")
+	assert.Contains(t, out, "6:05PM Sat,Sun (UTC)")
+	u.ok("schedule", "stop", "dev", "90")
+	got, err := client.Workspace(context.Background(), ws.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "CRON_TZ=UTC 5 18 * * Sat,Sun", *got.AutostartSchedule)
+	assert.Equal(t, (90 * time.Minute).Milliseconds(), *got.TTLMillis)
+	u.ok("schedule", "start", "dev", "manual")
+	u.ok("schedule", "stop", "dev", "manual")
+	got, err = client.Workspace(context.Background(), ws.ID)
+	require.NoError(t, err)
+	assert.Nil(t, got.AutostartSchedule)
+	assert.Nil(t, got.TTLMillis)
+
+	out = u.ok("stop", "dev", "--yes")
+	assert.Contains(t, out, "The dev workspace has been stopped at")
+	got, err = client.Workspace(context.Background(), ws.ID)
+	require.NoError(t, err)
+	assert.Equal(t, codersdk.WorkspaceStatusStopped, got.LatestBuild.Status)
+
+	out = u.ok("start", "dev")
+	assert.Contains(t, out, "The dev workspace has been started at")
+	got, err = client.Workspace(context.Background(), ws.ID)
+	require.NoError(t, err)
+	assert.Equal(t, codersdk.WorkspaceStatusRunning, got.LatestBuild.Status)
+	assert.Equal(t, int32(3), got.LatestBuild.BuildNumber)
+	assert.Equal(t, "alpha", buildParams(t, client, got)["project"], "a start keeps the parameter values")
+
+	assert.Contains(t, u.ok("logs", "dev"), "Starting dev in eu with 4 CPUs for alpha")
+	assert.NotContains(t, u.ok("logs", "dev", "-n", "-1"), "Starting dev", "the build before the latest is the stop")
+
+	out = u.ok("delete", "dev", "--yes")
+	assert.Contains(t, out, "The dev workspace was deleted at")
+	_, err = client.WorkspaceByOwnerAndName(context.Background(), codersdk.Me, "dev", false)
+	require.Error(t, err, "the workspace is gone")
+	u.okJSON(&listed, "list", "-o", "json")
+	assert.Empty(t, listed)
+	assert.Contains(t, u.run("list").Stderr, "No workspaces found!")
+}
+
+// TestWorkspaceCommands covers the rest of the everyday commands:
+// favorite, rename, show, open app, update to a new template version,
+// restart, and following a build's log.
+func TestWorkspaceCommands(t *testing.T) {
+	t.Parallel()
+	client, first, tpl := setup(t, paramSpec())
+	u := newUser(t, client)
+	u.ok("create", "box", "-t", "docker", "--parameter", "project=beta", "--yes")
+
+	u.ok("favorite", "box")
+	var listed []codersdk.Workspace
+	u.okJSON(&listed, "list", "-o", "json")
+	require.Len(t, listed, 1)
+	assert.True(t, listed[0].Favorite)
+	u.ok("unfavorite", "box")
+	u.okJSON(&listed, "list", "-o", "json")
+	assert.False(t, listed[0].Favorite)
+
+	out := u.ok("rename", "box", "crate", "--yes")
+	assert.Contains(t, out, `Workspace "box" renamed to "crate"`)
+	assert.Contains(t, u.fails("show", "box"), `workspace "box" not found`)
+
+	out = u.ok("show", "crate")
+	assert.Contains(t, out, "docker_container.dev")
+	assert.Contains(t, out, "agent main")
+	assert.Contains(t, out, "code-server")
+
+	link := strings.TrimSpace(u.ok("open", "app", "crate", "code-server"))
+	assert.Equal(t, client.URL.String()+"/@"+listed[0].OwnerName+"/crate.main/apps/code-server/", link)
+	assert.Contains(t, u.fails("open", "app", "crate", "nope"), "available apps: code-server")
+
+	// A new version of the template makes the workspace outdated; update
+	// moves it to the active version.
+	spec := paramSpec()
+	spec.Start.Logs = []echo.Log{{Level: "info", Output: "version two"}}
+	createTemplate(t, client, first.OrganizationID, "", spec, tpl.ID)
+	u.okJSON(&listed, "list", "-o", "json")
+	require.True(t, listed[0].Outdated)
+	out = u.ok("update", "crate")
+	assert.Contains(t, out, "version two")
+	u.okJSON(&listed, "list", "-o", "json")
+	assert.False(t, listed[0].Outdated)
+	assert.Equal(t, "Workspace isn't outdated!\n", u.ok("update", "crate"))
+
+	out = u.ok("restart", "crate", "--yes", "--parameter", "cpu=6")
+	assert.Contains(t, out, "The crate workspace has been restarted at")
+	u.okJSON(&listed, "list", "-o", "json")
+	assert.Equal(t, "6", buildParams(t, client, listed[0])["cpu"])
+	assert.Equal(t, "beta", buildParams(t, client, listed[0])["project"])
+
+	// -f on a finished build prints its log and exits 0.
+	assert.Contains(t, u.ok("logs", "crate", "-f"), "version two")
+}
+
+// TestExitCodes: what a script sees when something is wrong is exit code
+// 1 and a message that says what to do, before anything is built.
+func TestExitCodes(t *testing.T) {
+	t.Parallel()
+	failing := paramSpec()
+	failing.Start.Fail = "the disk is full"
+	client, first, _ := setup(t, paramSpec())
+	createTemplate(t, client, first.OrganizationID, "failing", failing, uuid.Nil)
+	u := newUser(t, client)
+
+	assert.Contains(t, u.fails("create", "w1", "-t", "docker", "--yes"), "parameter Project (project) is required: pass --parameter project=<value>")
+	assert.Contains(t, u.fails("create", "w1", "-t", "docker", "--parameter", "project=Alpha", "--yes"), "lowercase letters only")
+	assert.Contains(t, u.fails("create", "w1", "-t", "docker", "--parameter", "project=a", "--parameter", "cpu=99", "--yes"), "more than the maximum 8")
+	assert.Contains(t, u.fails("create", "w1", "-t", "docker", "--parameter", "project=a", "--parameter", "colour=red", "--yes"), "unknown parameter(s) colour")
+	assert.Contains(t, u.fails("create", "w1", "-t", "nope", "--yes"), `template "nope" not found`)
+	assert.Contains(t, u.fails("create", "w1", "--yes"), "missing template: pass --template")
+	assert.Contains(t, u.fails("create", "Not_Valid", "-t", "docker", "--yes"), "invalid workspace name")
+	assert.Contains(t, u.fails("create", "w1", "-t", "docker", "--parameter", "project=a", "--start-at", "25:00"), "invalid start time")
+	// Without --yes and without a terminal, the confirmation gets no
+	// answer: nothing is created.
+	u.fails("create", "w1", "-t", "docker", "--parameter", "project=a")
+	var listed []codersdk.Workspace
+	u.okJSON(&listed, "list", "-o", "json")
+	assert.Empty(t, listed)
+
+	// A build that fails streams its log and exits 1 with the reason.
+	res := u.run("create", "w2", "-t", "failing", "--parameter", "project=a", "--yes")
+	assert.Equal(t, 1, res.ExitCode, res.Stdout)
+	assert.Contains(t, res.Stderr, "the disk is full")
+	assert.NotContains(t, res.Stdout, "has been created")
+
+	assert.Contains(t, u.fails("stop", "nope", "--yes"), `workspace "nope" not found`)
+	assert.Contains(t, u.fails("schedule", "stop", "w2", "soon"), "invalid duration")
+	res = u.run("list", "--url", client.URL.String(), "--token", "bogus-token")
+	assert.Equal(t, 1, res.ExitCode)
+}
