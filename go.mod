@@ -9,6 +9,7 @@ require (
 	cdr.dev/slog v1.6.2-0.20251120224544-40ff19937ff2
 	github.com/coder/serpent v0.15.0
 	github.com/coder/websocket v1.8.15
+	github.com/creack/pty v1.1.24
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/google/uuid v1.6.0
 	github.com/hashicorp/hcl/v2 v2.24.0

@@ -56,6 +56,7 @@ func (r *RootCmd) coreSubcommands() []*serpent.Command {
 		r.login(),
 		r.logout(),
 		r.whoami(),
+		r.templates(),
 	}
 	cmds = append(cmds, r.workspaceCommands()...)
 	cmds = append(cmds, r.adminCommands()...)
@@ -77,10 +78,7 @@ func (r *RootCmd) Command(subcommands []*serpent.Command) *serpent.Command {
 			if r.version {
 				return r.printVersion(inv)
 			}
-			if len(inv.Args) > 0 {
-				return xerrors.Errorf("unknown subcommand %q; run 'coder --help' for the list", inv.Args[0])
-			}
-			return serpent.DefaultHelpFn()(inv)
+			return helpOrUnknown(inv)
 		},
 	}
 	cmd.AddSubcommands(subcommands...)
@@ -137,6 +135,15 @@ func (r *RootCmd) globalOptions() serpent.OptionSet {
 			Value:       serpent.BoolOf(&r.version),
 		},
 	}
+}
+
+// helpOrUnknown is the handler of a command group: help when called alone,
+// an error (exit 1) for a mistyped subcommand.
+func helpOrUnknown(inv *serpent.Invocation) error {
+	if len(inv.Args) > 0 {
+		return xerrors.Errorf("unknown subcommand %q; run '%s --help' for the list", inv.Args[0], inv.Command.FullName())
+	}
+	return serpent.DefaultHelpFn()(inv)
 }
 
 // colorEnabled: colours only on a terminal, and never when NO_COLOR is set
