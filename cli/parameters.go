@@ -16,21 +16,6 @@ import (
 	"github.com/devplane/devplane/codersdk"
 )
 
-// parseParameterFlags reads repeated "name=value" flags into a map; a
-// later flag for the same name wins, as with Coder.
-func parseParameterFlags(flag string, values []string) (map[string]string, error) {
-	out := make(map[string]string, len(values))
-	for _, kv := range values {
-		name, value, ok := strings.Cut(kv, "=")
-		name = strings.TrimSpace(name)
-		if !ok || name == "" {
-			return nil, xerrors.Errorf("--%s %q: expected name=value", flag, kv)
-		}
-		out[name] = value
-	}
-	return out, nil
-}
-
 // parseRichParameterFile reads a YAML map of parameter values. Scalars are
 // taken as written; a list becomes the JSON array list(string) parameters
 // expect.
@@ -361,11 +346,11 @@ func (f *parameterFlags) given(lower ...map[string]string) (map[string]string, e
 		}
 		sources = append(sources, fromFile)
 	}
-	fromFlags, err := parseParameterFlags("parameter", f.parameters)
+	fromFlags, err := parseKeyValues("--parameter", f.parameters)
 	if err != nil {
 		return nil, err
 	}
-	buildOpts, err := parseParameterFlags("build-option", f.buildOptions)
+	buildOpts, err := parseKeyValues("--build-option", f.buildOptions)
 	if err != nil {
 		return nil, err
 	}
@@ -374,5 +359,5 @@ func (f *parameterFlags) given(lower ...map[string]string) (map[string]string, e
 }
 
 func (f *parameterFlags) parameterDefaults() (map[string]string, error) {
-	return parseParameterFlags("parameter-default", f.defaults)
+	return parseKeyValues("--parameter-default", f.defaults)
 }

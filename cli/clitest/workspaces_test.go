@@ -1,4 +1,4 @@
-package workspacecmdtest
+package clitest_test
 
 import (
 	"context"
@@ -10,19 +10,20 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/devplane/devplane/cli/clitest"
 	"github.com/devplane/devplane/coderd/provisionerd/echo"
 	"github.com/devplane/devplane/codersdk"
 )
 
-// TestScriptedSession is the issue's scripted session, with Coder's command
+// TestWorkspacesScriptedSession is the issue's scripted session, with Coder's command
 // names, flags and output shapes: create with parameters, list as JSON,
 // schedule, stop, start, logs, delete.
-func TestScriptedSession(t *testing.T) {
+func TestWorkspacesScriptedSession(t *testing.T) {
 	t.Parallel()
-	client, _, _ := setup(t, paramSpec())
+	client, _, _ := setupWorkspaceServer(t, paramTemplateSpec())
 	me, err := client.User(context.Background(), codersdk.Me)
 	require.NoError(t, err)
-	u := newUser(t, client)
+	u := newCLIUser(t, client)
 
 	out := u.ok("create", "dev", "--template", "docker",
 		"--parameter", "region=eu", "--parameter", "cpu=4", "--parameter", "project=alpha",
@@ -42,7 +43,7 @@ func TestScriptedSession(t *testing.T) {
 	assert.Equal(t, "CRON_TZ=Europe/Dublin 30 9 * * Mon-Fri", *ws.AutostartSchedule)
 	require.NotNil(t, ws.TTLMillis)
 	assert.Equal(t, (8 * time.Hour).Milliseconds(), *ws.TTLMillis)
-	assert.Equal(t, map[string]string{"region": "eu", "cpu": "4", "project": "alpha", "dotfiles": "false"}, buildParams(t, client, ws))
+	assert.Equal(t, map[string]string{"region": "eu", "cpu": "4", "project": "alpha", "dotfiles": "false"}, latestBuildParams(t, client, ws))
 
 	table := u.ok("list")
 	assert.Contains(t, table, "WORKSPACE")
@@ -85,7 +86,7 @@ func TestScriptedSession(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, codersdk.WorkspaceStatusRunning, got.LatestBuild.Status)
 	assert.Equal(t, int32(3), got.LatestBuild.BuildNumber)
-	assert.Equal(t, "alpha", buildParams(t, client, got)["project"], "a start keeps the parameter values")
+	assert.Equal(t, "alpha", latestBuildParams(t, client, got)["project"], "a start keeps the parameter values")
 
 	assert.Contains(t, u.ok("logs", "dev"), "Starting dev in eu with 4 CPUs for alpha")
 	assert.NotContains(t, u.ok("logs", "dev", "-n", "-1"), "Starting dev", "the build before the latest is the stop")
@@ -96,7 +97,9 @@ func TestScriptedSession(t *testing.T) {
 	require.Error(t, err, "the workspace is gone")
 	u.okJSON(&listed, "list", "-o", "json")
 	assert.Empty(t, listed)
-	assert.Contains(t, u.run("list").Stderr, "No workspaces found!")
+	res, code := u.run("list")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, res.Stderr, "No workspaces found!")
 }
 
 // TestWorkspaceCommands covers the rest of the everyday commands:
@@ -104,8 +107,8 @@ func TestScriptedSession(t *testing.T) {
 // restart, and following a build's log.
 func TestWorkspaceCommands(t *testing.T) {
 	t.Parallel()
-	client, first, tpl := setup(t, paramSpec())
-	u := newUser(t, client)
+	client, first, tpl := setupWorkspaceServer(t, paramTemplateSpec())
+	u := newCLIUser(t, client)
 	u.ok("create", "box", "-t", "docker", "--parameter", "project=beta", "--yes")
 
 	u.ok("favorite", "box")
@@ -132,9 +135,9 @@ func TestWorkspaceCommands(t *testing.T) {
 
 	// A new version of the template makes the workspace outdated; update
 	// moves it to the active version.
-	spec := paramSpec()
+	spec := paramTemplateSpec()
 	spec.Start.Logs = []echo.Log{{Level: "info", Output: "version two"}}
-	createTemplate(t, client, first.OrganizationID, "", spec, tpl.ID)
+	importTemplate(t, client, first.OrganizationID, "", spec, tpl.ID)
 	u.okJSON(&listed, "list", "-o", "json")
 	require.True(t, listed[0].Outdated)
 	out = u.ok("update", "crate")
@@ -146,8 +149,8 @@ func TestWorkspaceCommands(t *testing.T) {
 	out = u.ok("restart", "crate", "--yes", "--parameter", "cpu=6")
 	assert.Contains(t, out, "The crate workspace has been restarted at")
 	u.okJSON(&listed, "list", "-o", "json")
-	assert.Equal(t, "6", buildParams(t, client, listed[0])["cpu"])
-	assert.Equal(t, "beta", buildParams(t, client, listed[0])["project"])
+	assert.Equal(t, "6", latestBuildParams(t, client, listed[0])["cpu"])
+	assert.Equal(t, "beta", latestBuildParams(t, client, listed[0])["project"])
 
 	// -f on a finished build prints its log and exits 0.
 	assert.Contains(t, u.ok("logs", "crate", "-f"), "version two")
@@ -157,11 +160,11 @@ func TestWorkspaceCommands(t *testing.T) {
 // 1 and a message that says what to do, before anything is built.
 func TestExitCodes(t *testing.T) {
 	t.Parallel()
-	failing := paramSpec()
+	failing := paramTemplateSpec()
 	failing.Start.Fail = "the disk is full"
-	client, first, _ := setup(t, paramSpec())
-	createTemplate(t, client, first.OrganizationID, "failing", failing, uuid.Nil)
-	u := newUser(t, client)
+	client, first, _ := setupWorkspaceServer(t, paramTemplateSpec())
+	importTemplate(t, client, first.OrganizationID, "failing", failing, uuid.Nil)
+	u := newCLIUser(t, client)
 
 	assert.Contains(t, u.fails("create", "w1", "-t", "docker", "--yes"), "parameter Project (project) is required: pass --parameter project=<value>")
 	assert.Contains(t, u.fails("create", "w1", "-t", "docker", "--parameter", "project=Alpha", "--yes"), "lowercase letters only")
@@ -179,13 +182,60 @@ func TestExitCodes(t *testing.T) {
 	assert.Empty(t, listed)
 
 	// A build that fails streams its log and exits 1 with the reason.
-	res := u.run("create", "w2", "-t", "failing", "--parameter", "project=a", "--yes")
-	assert.Equal(t, 1, res.ExitCode, res.Stdout)
+	res, code := u.run("create", "w2", "-t", "failing", "--parameter", "project=a", "--yes")
+	assert.Equal(t, 1, code, res.Stdout)
 	assert.Contains(t, res.Stderr, "the disk is full")
 	assert.NotContains(t, res.Stdout, "has been created")
 
 	assert.Contains(t, u.fails("stop", "nope", "--yes"), `workspace "nope" not found`)
 	assert.Contains(t, u.fails("schedule", "stop", "w2", "soon"), "invalid duration")
-	res = u.run("list", "--url", client.URL.String(), "--token", "bogus-token")
-	assert.Equal(t, 1, res.ExitCode)
+	res, code = u.run("list", "--token", "bogus-token")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, res.Stderr, "Try logging in")
+}
+
+// TestCreatePromptsOnTerminal: on a terminal, create asks for what is
+// missing, each parameter by its type (a choice for options and bools, a
+// line for numbers and strings), and asks again until a value passes the
+// template's validation.
+func TestCreatePromptsOnTerminal(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	client, _, _ := setupWorkspaceServer(t, paramTemplateSpec())
+	env := clitest.NewEnv(t)
+	env.LoginAs(client)
+	term, tty := newTerminal(t)
+	inv := env.Invocation("create", "-t", "docker")
+	inv.Stdin, inv.Stdout, inv.Stderr = tty, tty, tty
+	done := make(chan error, 1)
+	go func() { done <- inv.WithContext(ctx).Run() }()
+
+	term.expect(ctx, "Specify a name for your workspace:")
+	term.typeLine("prompted")
+	term.expect(ctx, "Region (region)")
+	term.expect(ctx, "2. Europe (eu)")
+	term.expect(ctx, "Select")
+	term.typeLine("2")
+	term.expect(ctx, "CPU cores (cpu)")
+	term.expect(ctx, "Enter a number")
+	term.typeLine("12")
+	term.expect(ctx, "value 12 is more than the maximum 8")
+	term.typeLine("3")
+	term.expect(ctx, "Project (project) (required)")
+	term.expect(ctx, "The repository to clone.")
+	term.typeLine("Not-Valid")
+	term.expect(ctx, "lowercase letters only")
+	term.typeLine("gamma")
+	term.expect(ctx, "dotfiles")
+	term.expect(ctx, "2. false")
+	term.typeLine("") // the default
+	term.expect(ctx, "Confirm create?")
+	term.typeLine("yes")
+	term.expect(ctx, "Starting prompted in eu with 3 CPUs for gamma")
+	term.expect(ctx, "The prompted workspace has been created at")
+	require.NoError(t, <-done)
+
+	ws, err := client.WorkspaceByOwnerAndName(ctx, codersdk.Me, "prompted", false)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"region": "eu", "cpu": "3", "project": "gamma", "dotfiles": "false"}, latestBuildParams(t, client, ws))
 }
