@@ -152,29 +152,32 @@ func (r *RootCmd) create() *serpent.Command {
 			if err != nil {
 				return err
 			}
-			var lower []map[string]string
-			if preset != nil {
-				values := map[string]string{}
-				for _, p := range preset.Parameters {
-					values[p.Name] = p.Value
-				}
-				lower = append(lower, values)
-				cliui.Infof(inv.Stderr, "Preset %q applied.", preset.Name)
-			}
+			var copied map[string]string
 			if copyParametersFrom != "" {
 				src, err := namedWorkspace(ctx, client, copyParametersFrom)
 				if err != nil {
 					return err
 				}
-				values, err := buildParameterMap(inv, client, src.LatestBuild.ID)
+				copied, err = buildParameterMap(inv, client, src.LatestBuild.ID)
 				if err != nil {
 					return err
 				}
-				lower = append([]map[string]string{values}, lower...)
 			}
-			given, err := params.given(lower...)
+			given, err := params.given(copied)
 			if err != nil {
 				return err
+			}
+			if preset != nil {
+				// The server applies a preset's values over any others, so
+				// a different value given for one is refused here rather
+				// than silently dropped.
+				for _, p := range preset.Parameters {
+					if v, ok := given[p.Name]; ok && v != p.Value && copied[p.Name] != v {
+						return xerrors.Errorf("parameter %s is set to %q by preset %q; pass --preset none to choose it yourself", p.Name, p.Value, preset.Name)
+					}
+					given[p.Name] = p.Value
+				}
+				cliui.Infof(inv.Stderr, "Preset %q applied.", preset.Name)
 			}
 			defaults, err := params.parameterDefaults()
 			if err != nil {

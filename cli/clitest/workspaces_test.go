@@ -2,6 +2,8 @@ package clitest_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -238,4 +240,47 @@ func TestCreatePromptsOnTerminal(t *testing.T) {
 	ws, err := client.WorkspaceByOwnerAndName(ctx, codersdk.Me, "prompted", false)
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{"region": "eu", "cpu": "3", "project": "gamma", "dotfiles": "false"}, latestBuildParams(t, client, ws))
+}
+
+// TestCreateParameterSources: values come from a preset (the default one
+// unless --preset names another or "none"), a YAML file, another
+// workspace and --parameter-default; --parameter wins over all but the
+// preset, which the server enforces.
+func TestCreateParameterSources(t *testing.T) {
+	t.Parallel()
+	spec := paramTemplateSpec()
+	spec.Presets = []echo.Preset{
+		{Name: "eu-small", Default: true, Parameters: map[string]string{"region": "eu", "cpu": "1"}},
+		{Name: "us-big", Parameters: map[string]string{"region": "us", "cpu": "8"}},
+	}
+	client, _, _ := setupWorkspaceServer(t, spec)
+	u := newCLIUser(t, client)
+	params := func(name string) map[string]string {
+		ws, err := client.WorkspaceByOwnerAndName(context.Background(), codersdk.Me, name, false)
+		require.NoError(t, err)
+		return latestBuildParams(t, client, ws)
+	}
+
+	res, code := u.run("create", "p1", "-t", "docker", "--parameter", "project=one", "--yes")
+	require.Equal(t, 0, code, res.Stderr)
+	assert.Contains(t, res.Stderr, `Preset "eu-small" applied.`)
+	assert.Equal(t, map[string]string{"region": "eu", "cpu": "1", "project": "one", "dotfiles": "false"}, params("p1"))
+
+	u.ok("create", "p2", "-t", "docker", "--preset", "us-big", "--parameter", "project=two", "--yes")
+	assert.Equal(t, map[string]string{"region": "us", "cpu": "8", "project": "two", "dotfiles": "false"}, params("p2"))
+	// The server applies a preset's values over others: a different one
+	// is refused rather than dropped.
+	assert.Contains(t, u.fails("create", "p2b", "-t", "docker", "--preset", "us-big", "--parameter", "project=two", "--parameter", "cpu=7", "--yes"),
+		`parameter cpu is set to "8" by preset "us-big"; pass --preset none`)
+
+	file := filepath.Join(t.TempDir(), "params.yaml")
+	require.NoError(t, os.WriteFile(file, []byte("project: three\ncpu: 5\ndotfiles: true\n"), 0o600))
+	u.ok("create", "p3", "-t", "docker", "--preset", "none", "--rich-parameter-file", file, "--parameter-default", "region=eu", "--yes")
+	assert.Equal(t, map[string]string{"region": "eu", "cpu": "5", "project": "three", "dotfiles": "true"}, params("p3"))
+
+	u.ok("create", "p4", "-t", "docker", "--preset", "none", "--copy-parameters-from", "p3", "--parameter", "project=four", "--yes")
+	assert.Equal(t, map[string]string{"region": "eu", "cpu": "5", "project": "four", "dotfiles": "true"}, params("p4"))
+
+	assert.Contains(t, u.fails("create", "p5", "-t", "docker", "--preset", "huge", "--yes"), "preset \"huge\" not found; this template version has: eu-small, us-big")
+	assert.Contains(t, u.fails("create", "p1", "-t", "docker", "--yes"), `A workspace with the name "p1" already exists.`)
 }
