@@ -27,6 +27,10 @@ func (r *RootCmd) groups() *serpent.Command {
 		Use:     "groups",
 		Aliases: []string{"group"},
 		Short:   "Manage groups",
+		Long: formatExamples(
+			example{Command: "coder groups create developers --display-name Developers"},
+			example{Command: "coder groups list"},
+		),
 		Handler: func(inv *serpent.Invocation) error {
 			return inv.Command.HelpHandler(inv)
 		},

@@ -18,6 +18,7 @@ func (r *RootCmd) open() *serpent.Command {
 	return &serpent.Command{
 		Use:   "open",
 		Short: "Open a workspace",
+		Long:  formatExamples(example{Command: "coder open app my-workspace code-server"}),
 		Handler: func(inv *serpent.Invocation) error {
 			return inv.Command.HelpHandler(inv)
 		},

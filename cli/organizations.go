@@ -69,6 +69,10 @@ func (r *RootCmd) organizations() *serpent.Command {
 		Use:     "organizations [subcommand]",
 		Aliases: []string{"organization", "org", "orgs"},
 		Short:   "Organization related commands",
+		Long: formatExamples(
+			example{Description: "The organization the CLI uses", Command: "coder organizations show"},
+			example{Description: "Its members", Command: "coder organizations members list"},
+		),
 		Handler: func(inv *serpent.Invocation) error {
 			return inv.Command.HelpHandler(inv)
 		},
@@ -99,9 +103,9 @@ func (r *RootCmd) organizationShow(orgName *string) *serpent.Command {
 		Use:   `show ["selected"|"me"|uuid|org_name]`,
 		Short: `Show the organization. Using "selected" will show the selected organization from the "--org" flag. Using "me" will show all organizations you are a member of.`,
 		Long: formatExamples(
-			example{Description: "coder org show selected", Command: "Shows the organizations selected with '--org=<org_name>'. This organization is the organization used by the cli."},
-			example{Description: "coder org show me", Command: "List of all organizations you are a member of."},
-			example{Description: "coder org show developers", Command: "Show organization with name 'developers'"},
+			example{Description: "The organization the CLI uses (the one --org selects)", Command: "coder org show selected"},
+			example{Description: "Every organization you are a member of", Command: "coder org show me"},
+			example{Description: "The organization named developers", Command: "coder org show developers"},
 		),
 		Middleware: serpent.RequireRangeArgs(0, 1),
 		Options: serpent.OptionSet{{
@@ -192,6 +196,7 @@ func (r *RootCmd) organizationMembers(orgName *string) *serpent.Command {
 		Use:     "members",
 		Aliases: []string{"member"},
 		Short:   "Manage organization members",
+		Long:    formatExamples(example{Command: "coder organizations members list -o json"}),
 		Handler: func(inv *serpent.Invocation) error {
 			return inv.Command.HelpHandler(inv)
 		},

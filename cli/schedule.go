@@ -43,6 +43,11 @@ func (r *RootCmd) schedules() *serpent.Command {
 	cmd := &serpent.Command{
 		Use:   "schedule { show | start | stop | extend } <workspace>",
 		Short: "Schedule automated start and stop times for workspaces",
+		Long: formatExamples(
+			example{Description: "Start at 9:30 on weekdays in Dublin", Command: "coder schedule start my-workspace 9:30AM Mon-Fri Europe/Dublin"},
+			example{Description: "Stop 8 hours after each start", Command: "coder schedule stop my-workspace 8h"},
+			example{Description: "Show the schedule", Command: "coder schedule show my-workspace"},
+		),
 		Handler: func(inv *serpent.Invocation) error {
 			return inv.Command.HelpHandler(inv)
 		},

@@ -54,6 +54,11 @@ func (r *RootCmd) users() *serpent.Command {
 		Use:     "users [subcommand]",
 		Aliases: []string{"user"},
 		Short:   "Manage users",
+		Long: formatExamples(
+			example{Command: "coder users list"},
+			example{Command: "coder users create --username alice --email alice@example.com"},
+			example{Command: "coder users suspend alice"},
+		),
 		Handler: func(inv *serpent.Invocation) error {
 			return inv.Command.HelpHandler(inv)
 		},

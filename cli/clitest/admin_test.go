@@ -5,9 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/coder/serpent"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/devplane/devplane/cli"
 	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/codersdk"
 )
@@ -108,4 +110,28 @@ func TestAdminCommands(t *testing.T) {
 	assert.True(t, found, "groups list shows the new group")
 	assert.Contains(t, u.ok("groups", "list", "-c", "name,display name"), "Developers")
 	assert.Contains(t, u.fails("groups", "create", "developers"), "create group")
+}
+
+// TestHelpHasExamples: every workspace and admin command explains itself
+// with at least one example in --help.
+func TestHelpHasExamples(t *testing.T) {
+	t.Parallel()
+	mine := map[string]bool{
+		"create": true, "list": true, "show": true, "start": true, "stop": true, "restart": true,
+		"update": true, "delete": true, "rename": true, "favorite": true, "unfavorite": true,
+		"schedule": true, "open": true, "logs": true, "users": true, "tokens": true,
+		"organizations": true, "groups": true,
+	}
+	root := cli.Root()
+	seen := 0
+	for _, top := range root.Children {
+		if !mine[top.Name()] {
+			continue
+		}
+		top.Walk(func(c *serpent.Command) {
+			seen++
+			assert.Containsf(t, c.Long, "$ coder", "%s --help has no example", c.FullName())
+		})
+	}
+	assert.Greater(t, seen, len(mine), "subcommands are walked too")
 }
