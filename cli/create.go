@@ -217,7 +217,7 @@ func (r *RootCmd) create() *serpent.Command {
 			if err != nil {
 				return xerrors.Errorf("create workspace: %w", err)
 			}
-			if _, err := awaitBuild(ctx, inv.Stdout, client, ws.LatestBuild); err != nil {
+			if _, err := awaitOwnBuild(inv, client, ws.LatestBuild); err != nil {
 				return err
 			}
 			_, _ = fmt.Fprintf(inv.Stdout, "\nThe %s workspace has been created at %s!\n",

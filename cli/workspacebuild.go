@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/coder/serpent"
@@ -150,7 +152,31 @@ func buildAndWait(inv *serpent.Invocation, client *codersdk.Client, ws codersdk.
 	if noWait {
 		return build, nil
 	}
-	return awaitBuild(ctx, inv.Stdout, client, build)
+	return awaitOwnBuild(inv, client, build)
+}
+
+// awaitOwnBuild is awaitBuild for a build this command started: an
+// interrupt (Ctrl-C) cancels the build, as Coder's CLI does, instead of
+// leaving it running unwatched; the command then fails.
+func awaitOwnBuild(inv *serpent.Invocation, client *codersdk.Client, build codersdk.WorkspaceBuild) (codersdk.WorkspaceBuild, error) {
+	ctx, stop := inv.SignalNotifyContext(inv.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	finished, err := awaitBuild(ctx, inv.Stdout, client, build)
+	if err == nil || ctx.Err() == nil || inv.Context().Err() != nil {
+		return finished, err
+	}
+	_, _ = fmt.Fprintln(inv.Stderr, "Interrupted: canceling the build...")
+	cancelCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := client.CancelWorkspaceBuild(cancelCtx, build.ID); err != nil {
+		return finished, xerrors.Errorf("cancel the build: %w", err)
+	}
+	finished, err = awaitBuild(cancelCtx, io.Discard, client, build)
+	if err == nil {
+		// It finished before the cancel reached it.
+		return finished, xerrors.New("interrupted")
+	}
+	return finished, err
 }
 
 // timestamp is how the end-of-command messages show the time.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -283,4 +284,64 @@ func TestCreateParameterSources(t *testing.T) {
 
 	assert.Contains(t, u.fails("create", "p5", "-t", "docker", "--preset", "huge", "--yes"), "preset \"huge\" not found; this template version has: eu-small, us-big")
 	assert.Contains(t, u.fails("create", "p1", "-t", "docker", "--yes"), `A workspace with the name "p1" already exists.`)
+}
+
+// TestInterruptCancelsBuild: Ctrl-C while create follows its build cancels
+// the build instead of leaving it running unwatched, and the command fails.
+func TestInterruptCancelsBuild(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	spec := paramTemplateSpec()
+	spec.Start.Delay = time.Hour
+	client, _, _ := setupWorkspaceServer(t, spec)
+	env := clitest.NewEnv(t)
+	env.LoginAs(client)
+
+	interrupt := make(chan struct{})
+	var stdout, stderr strings.Builder
+	var mu sync.Mutex
+	inv := env.Invocation("create", "slow", "-t", "docker", "--parameter", "project=a", "--yes").
+		WithTestSignalNotifyContext(t, func(parent context.Context, _ ...os.Signal) (context.Context, context.CancelFunc) {
+			sigCtx, cancel := context.WithCancel(parent)
+			go func() {
+				select {
+				case <-interrupt:
+					cancel()
+				case <-sigCtx.Done():
+				}
+			}()
+			return sigCtx, cancel
+		})
+	inv.Stdout, inv.Stderr = &lockedWriter{mu: &mu, w: &stdout}, &lockedWriter{mu: &mu, w: &stderr}
+	done := make(chan error, 1)
+	go func() { done <- inv.WithContext(ctx).Run() }()
+
+	require.Eventually(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return strings.Contains(stdout.String(), "Starting slow in us")
+	}, time.Minute, 20*time.Millisecond, "the build log reaches the delay")
+	close(interrupt)
+	err := <-done
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "canceled")
+	mu.Lock()
+	assert.Contains(t, stderr.String(), "canceling the build")
+	mu.Unlock()
+
+	ws, err := client.WorkspaceByOwnerAndName(ctx, codersdk.Me, "slow", false)
+	require.NoError(t, err)
+	assert.Equal(t, codersdk.ProvisionerJobCanceled, ws.LatestBuild.Job.Status)
+}
+
+// lockedWriter lets a test read what a command writes while it runs.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  *strings.Builder
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
