@@ -89,7 +89,11 @@ func (r *RootCmd) show() *serpent.Command {
 				if res.Hide {
 					continue
 				}
-				_, _ = fmt.Fprintf(w, "%s %s\n", cliui.Bold(ctx, res.Type+"."+res.Name), cliui.Faint(ctx, resourceMetadata(res)))
+				line := cliui.Bold(ctx, res.Type+"."+res.Name)
+				if meta := resourceMetadata(res); meta != "" {
+					line += " " + cliui.Faint(ctx, meta)
+				}
+				_, _ = fmt.Fprintln(w, line)
 				for _, agent := range res.Agents {
 					_, _ = fmt.Fprintf(w, "  └ agent %s  %s  %s/%s\n", agent.Name, agent.Status, agent.OperatingSystem, agent.Architecture)
 					for _, app := range agent.Apps {
