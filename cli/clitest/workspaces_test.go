@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/devplane/devplane/cli/clitest"
+	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/coderd/provisionerd/echo"
 	"github.com/devplane/devplane/codersdk"
 )
@@ -157,6 +158,24 @@ func TestWorkspaceCommands(t *testing.T) {
 
 	// -f on a finished build prints its log and exits 0.
 	assert.Contains(t, u.ok("logs", "crate", "-f"), "version two")
+
+	// An owner creates and lists other users' workspaces with owner/name.
+	memberClient, member := coderdtest.CreateAnotherUser(t, client, first.OrganizationID)
+	u.ok("create", member.Username+"/theirs", "-t", "docker", "--parameter", "project=gamma", "--yes")
+	u.okJSON(&listed, "list", "-o", "json")
+	assert.Len(t, listed, 1, "list shows your own workspaces by default")
+	u.okJSON(&listed, "list", "--all", "-o", "json")
+	assert.Len(t, listed, 2)
+	u.okJSON(&listed, "list", "--search", "owner:"+member.Username, "-o", "json")
+	require.Len(t, listed, 1)
+	assert.Equal(t, "theirs", listed[0].Name)
+	assert.Contains(t, u.ok("list", "-a"), member.Username+"/theirs")
+	// ... and the member sees it as theirs.
+	mu := newCLIUser(t, memberClient)
+	mu.okJSON(&listed, "list", "-o", "json")
+	require.Len(t, listed, 1)
+	assert.Equal(t, member.ID, listed[0].OwnerID)
+	assert.Contains(t, mu.fails("show", "crate"), `workspace "crate" not found`)
 }
 
 // TestExitCodes: what a script sees when something is wrong is exit code
