@@ -364,3 +364,51 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// TestNewParametersAndBuildOptions: a new template version that adds a
+// required parameter makes update ask for it (here: fail with the flag to
+// pass, then succeed with it); ephemeral parameters are build options of
+// one start; --template-version creates from a version that is not the
+// active one.
+func TestNewParametersAndBuildOptions(t *testing.T) {
+	t.Parallel()
+	client, first, tpl := setupWorkspaceServer(t, paramTemplateSpec())
+	u := newCLIUser(t, client)
+	u.ok("create", "ws", "-t", "docker", "--parameter", "project=alpha", "--yes")
+	firstVersion, err := client.TemplateVersion(context.Background(), tpl.ActiveVersionID)
+	require.NoError(t, err)
+
+	spec := paramTemplateSpec()
+	spec.Parameters = append(spec.Parameters,
+		echo.Parameter{Name: "team", Type: "string", Required: true, Mutable: true, Order: 5},
+		echo.Parameter{Name: "debug", Type: "bool", Default: "false", Mutable: true, Ephemeral: true, Order: 6},
+	)
+	spec.Start.Logs = []echo.Log{{Level: "info", Output: `team={{.Param "team"}} debug={{.Param "debug"}}`}}
+	importTemplate(t, client, first.OrganizationID, "", spec, tpl.ID)
+
+	assert.Contains(t, u.fails("update", "ws"), "parameter team is required: pass --parameter team=<value>")
+	out := u.ok("update", "ws", "--parameter", "team=blue")
+	assert.Contains(t, out, "team=blue debug=false")
+
+	u.ok("stop", "ws", "--yes")
+	out = u.ok("start", "ws", "--build-option", "debug=true")
+	assert.Contains(t, out, "team=blue debug=true", "a build option applies to this start")
+	u.ok("restart", "ws", "--yes")
+	ws, err := client.WorkspaceByOwnerAndName(context.Background(), codersdk.Me, "ws", false)
+	require.NoError(t, err)
+	logs, err := client.WorkspaceBuildLogs(context.Background(), ws.LatestBuild.ID, 0)
+	require.NoError(t, err)
+	var text strings.Builder
+	for _, l := range logs {
+		text.WriteString(l.Output + "\n")
+	}
+	assert.Contains(t, text.String(), "team=blue debug=false", "... and not to the next one")
+	assert.Contains(t, u.fails("restart", "ws", "--yes", "--build-option", "debug=maybe"), "parameter debug")
+
+	u.ok("create", "old", "-t", "docker", "--template-version", firstVersion.Name, "--parameter", "project=beta", "--yes")
+	var listed []codersdk.Workspace
+	u.okJSON(&listed, "list", "--search", "name:old", "-o", "json")
+	require.Len(t, listed, 1)
+	assert.Equal(t, firstVersion.ID, listed[0].LatestBuild.TemplateVersionID)
+	assert.True(t, listed[0].Outdated)
+}
