@@ -168,13 +168,20 @@ func (r *RootCmd) create() *serpent.Command {
 				return err
 			}
 			if preset != nil {
-				// The server applies a preset's values over any others, so
-				// a different value given for one is refused here rather
-				// than silently dropped.
-				for _, p := range preset.Parameters {
-					if v, ok := given[p.Name]; ok && v != p.Value && copied[p.Name] != v {
-						return xerrors.Errorf("parameter %s is set to %q by preset %q; pass --preset none to choose it yourself", p.Name, p.Value, preset.Name)
+				// The server applies a preset's values over any others. A
+				// named preset that contradicts a given value is an error;
+				// the version's default preset, which nobody asked for,
+				// steps aside instead.
+				if name, value, clash := presetConflict(*preset, given, copied); clash {
+					if presetName != "" {
+						return xerrors.Errorf("parameter %s is set to %q by preset %q; pass --preset none to choose it yourself", name, value, preset.Name)
 					}
+					cliui.Infof(inv.Stderr, "Default preset %q not applied: it sets %s=%s.", preset.Name, name, value)
+					preset = nil
+				}
+			}
+			if preset != nil {
+				for _, p := range preset.Parameters {
 					given[p.Name] = p.Value
 				}
 				cliui.Infof(inv.Stderr, "Preset %q applied.", preset.Name)
@@ -301,6 +308,17 @@ func pickPreset(inv *serpent.Invocation, client *codersdk.Client, versionID uuid
 		return nil, xerrors.Errorf("preset %q not found: this template version has no presets", name)
 	}
 	return nil, xerrors.Errorf("preset %q not found; this template version has: %s", name, strings.Join(names, ", "))
+}
+
+// presetConflict finds a value the user gave (not merely copied from
+// another workspace) that the preset sets differently.
+func presetConflict(preset codersdk.Preset, given, copied map[string]string) (name, value string, clash bool) {
+	for _, p := range preset.Parameters {
+		if v, ok := given[p.Name]; ok && v != p.Value && copied[p.Name] != v {
+			return p.Name, p.Value, true
+		}
+	}
+	return "", "", false
 }
 
 // buildParameterMap returns a build's parameter values by name.

@@ -264,8 +264,8 @@ func TestCreatePromptsOnTerminal(t *testing.T) {
 
 // TestCreateParameterSources: values come from a preset (the default one
 // unless --preset names another or "none"), a YAML file, another
-// workspace and --parameter-default; --parameter wins over all but the
-// preset, which the server enforces.
+// workspace and --parameter-default; --parameter wins over all but a
+// named preset, which the server enforces.
 func TestCreateParameterSources(t *testing.T) {
 	t.Parallel()
 	spec := paramTemplateSpec()
@@ -285,6 +285,12 @@ func TestCreateParameterSources(t *testing.T) {
 	require.Equal(t, 0, code, res.Stderr)
 	assert.Contains(t, res.Stderr, `Preset "eu-small" applied.`)
 	assert.Equal(t, map[string]string{"region": "eu", "cpu": "1", "project": "one", "dotfiles": "false"}, params("p1"))
+
+	// The default preset steps aside for a value it would override.
+	res, code = u.run("create", "p1b", "-t", "docker", "--parameter", "project=one", "--parameter", "cpu=3", "--yes")
+	require.Equal(t, 0, code, res.Stderr)
+	assert.Contains(t, res.Stderr, `Default preset "eu-small" not applied: it sets cpu=1.`)
+	assert.Equal(t, map[string]string{"region": "us", "cpu": "3", "project": "one", "dotfiles": "false"}, params("p1b"))
 
 	u.ok("create", "p2", "-t", "docker", "--preset", "us-big", "--parameter", "project=two", "--yes")
 	assert.Equal(t, map[string]string{"region": "us", "cpu": "8", "project": "two", "dotfiles": "false"}, params("p2"))
