@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/devplane/devplane/cli"
 	"github.com/devplane/devplane/cli/clitest"
 	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/codersdk"
@@ -161,6 +162,15 @@ func TestTemplatePushVariables(t *testing.T) {
 	assert.Contains(t, res.Err.Error(), "the import broke")
 	_, err = client.TemplateByName(ctx, mustOrg(t, client), "broken")
 	require.Error(t, err)
+
+	// A refused request prints the server's message and the field, not
+	// the request line.
+	res = env.Run(ctx, "", "templates", "edit", "vars", "--name", "BAD NAME")
+	require.Error(t, res.Err)
+	pretty := cli.PrettyError(res.Err)
+	assert.True(t, strings.HasPrefix(pretty, `update template "vars": Invalid template settings.`), pretty)
+	assert.Contains(t, pretty, "\n  name: ")
+	assert.NotContains(t, pretty, "PATCH")
 
 	// Without --yes and without input the upload is not confirmed.
 	res = env.Run(ctx, "", "templates", "push", "vars", "-d", dir)
