@@ -1,6 +1,7 @@
 package clitest_test
 
 import (
+	"archive/tar"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -94,6 +95,19 @@ func TestTemplatesScriptedSession(t *testing.T) {
 	tpl, err = client.Template(ctx, tpl.ID)
 	require.NoError(t, err)
 	assert.Equal(t, second.ID, tpl.ActiveVersionID)
+
+	// pull's own --version wins over the global one.
+	res = coder("templates", "pull", "mytpl", "--version", "second", "--tar")
+	tr := tar.NewReader(strings.NewReader(res.Stdout))
+	var names []string
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			break
+		}
+		names = append(names, h.Name)
+	}
+	assert.Contains(t, names, "echo.yaml")
 
 	first := versions[0].Name
 	if first == "second" {
