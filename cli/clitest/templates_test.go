@@ -168,6 +168,16 @@ func TestTemplatePushVariables(t *testing.T) {
 	}
 	assert.Equal(t, map[string]string{"region": "eu", "size": "4"}, got)
 
+	// A push can set the display name and icon of an existing template,
+	// and leaves its other settings alone.
+	env.Must(ctx, "templates", "push", "vars", "-d", dir, "--yes", "--variable", "region=us", "--display-name", "Variables", "--icon", "/icon/code.svg")
+	updated, err := client.Template(ctx, tpl.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "Variables", updated.DisplayName)
+	assert.Equal(t, "/icon/code.svg", updated.Icon)
+	assert.Equal(t, tpl.DefaultTTLMillis, updated.DefaultTTLMillis)
+	assert.NotEqual(t, tpl.ActiveVersionID, updated.ActiveVersionID)
+
 	// An import that fails is an error, and the template is not created.
 	bad := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(bad, "echo.yaml"), []byte("import:\n  fail: the import broke\n"), 0o600))
