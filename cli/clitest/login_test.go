@@ -49,6 +49,10 @@ func TestSessionFromEnvironment(t *testing.T) {
 	res := env.Must(ctx, "whoami")
 	assert.Contains(t, res.Stdout, "authenticated as owner")
 	assert.False(t, env.Config().Session().Exists())
+	// --verbose logs each request on stderr; stdout stays the same.
+	verbose := env.Must(ctx, "whoami", "--verbose")
+	assert.Equal(t, res.Stdout, verbose.Stdout)
+	assert.Contains(t, verbose.Stderr, "GET "+client.URL.String()+"/api/v2/users/me: 200")
 
 	// A revoked token says how to recover.
 	env.Vars["CODER_SESSION_TOKEN"] = "abcdefghij-abcdefghijklmnopqrstuvw"
