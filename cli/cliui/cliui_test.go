@@ -152,6 +152,14 @@ func TestPrompts(t *testing.T) {
 	assert.Equal(t, []string{"dflt", "good"}, answers)
 	assert.Contains(t, out, assert.AnError.Error(), "a failed validation is shown before asking again")
 
+	// A script that forgot --yes is told about it.
+	_, err = prompt(t, "", nil, func(inv *serpent.Invocation) error {
+		_, err := cliui.Prompt(inv, cliui.PromptOptions{Text: "Sure?", IsConfirm: true})
+		return err
+	})
+	require.ErrorIs(t, err, cliui.ErrCanceled)
+	assert.Contains(t, err.Error(), "--yes")
+
 	// --yes answers confirmations without reading stdin.
 	_, err = prompt(t, "", []string{"--yes"}, func(inv *serpent.Invocation) error {
 		_, err := cliui.Prompt(inv, cliui.PromptOptions{Text: "Sure?", IsConfirm: true})
