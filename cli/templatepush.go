@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -37,6 +38,9 @@ type templatePushOptions struct {
 	message         string
 	activate        bool
 	provisioner     string
+	ignoreLockfile  bool
+	displayName     string
+	icon            string
 }
 
 func (r *RootCmd) templatePush() *serpent.Command {
@@ -61,6 +65,9 @@ func (r *RootCmd) templatePush() *serpent.Command {
 			{Flag: "activate", Default: "true", Description: "Whether the new template will be marked active.", Value: serpent.BoolOf(&o.activate)},
 			{Flag: "directory", FlagShorthand: "d", Default: ".", Description: "Specify the directory to create from, use '-' to read tar from stdin.", Value: serpent.StringOf(&o.directory)},
 			{Flag: "message", FlagShorthand: "m", Description: "Specify a message describing the changes in this version of the template. Messages longer than 72 characters will be displayed as truncated.", Value: serpent.StringOf(&o.message)},
+			{Flag: "ignore-lockfile", Default: "false", Description: "Ignore warnings about not having a .terraform.lock.hcl file present in the template.", Value: serpent.BoolOf(&o.ignoreLockfile)},
+			{Flag: "display-name", Description: "Specify a display name for the template.", Value: serpent.StringOf(&o.displayName)},
+			{Flag: "icon", Description: "Specify an icon path or external URL for the template.", Value: serpent.StringOf(&o.icon)},
 			{Flag: "provisioner", Description: "The provisioner that imports the template: terraform or echo. By default echo when the directory has an echo.yaml and no .tf files, terraform otherwise.", Value: serpent.EnumOf(&o.provisioner, "", "terraform", "echo")},
 			organizationOption(&o.org),
 			cliui.SkipPromptOption(),
@@ -118,6 +125,10 @@ func (r *RootCmd) runTemplatePush(inv *serpent.Invocation, o *templatePushOption
 	if provisioner == "" {
 		provisioner = detectProvisioner(names)
 	}
+	if provisioner == codersdk.ProvisionerTypeTerraform && !o.ignoreLockfile && !slices.Contains(names, ".terraform.lock.hcl") {
+		// Without a lock file each import may pick other provider versions.
+		_, _ = fmt.Fprintf(inv.Stderr, "%s No .terraform.lock.hcl file found: provider versions are not pinned. Run 'terraform init' in the template directory to create one, or pass --ignore-lockfile.\n", cliui.Warn(ctx, "WARN:"))
+	}
 	upload, err := client.Upload(ctx, codersdk.ContentTypeTar, bytes.NewReader(data))
 	if err != nil {
 		return xerrors.Errorf("upload the template: %w", err)
@@ -145,7 +156,7 @@ func (r *RootCmd) runTemplatePush(inv *serpent.Invocation, o *templatePushOption
 	}
 
 	if !exists {
-		t, err := client.CreateTemplate(ctx, org.ID, codersdk.CreateTemplateRequest{Name: name, VersionID: version.ID})
+		t, err := client.CreateTemplate(ctx, org.ID, codersdk.CreateTemplateRequest{Name: name, VersionID: version.ID, DisplayName: o.displayName, Icon: o.icon})
 		if err != nil {
 			return xerrors.Errorf("create template %q: %w", name, err)
 		}
@@ -156,6 +167,15 @@ func (r *RootCmd) runTemplatePush(inv *serpent.Invocation, o *templatePushOption
 	if o.activate {
 		if err := client.UpdateActiveTemplateVersion(ctx, existing.ID, codersdk.UpdateActiveTemplateVersion{ID: version.ID}); err != nil {
 			return xerrors.Errorf("activate version %q: %w", version.Name, err)
+		}
+	}
+	if o.displayName != "" || o.icon != "" {
+		edit := templateEditOptions{displayName: o.displayName, icon: o.icon}
+		req := editRequest(existing, &edit, func(flag string) bool {
+			return (flag == "display-name" && o.displayName != "") || (flag == "icon" && o.icon != "")
+		})
+		if _, err := client.UpdateTemplateMeta(ctx, existing.ID, req); err != nil {
+			return xerrors.Errorf("update template %q: %w", name, err)
 		}
 	}
 	_, _ = fmt.Fprintf(inv.Stdout, "Updated version at %s!\n", cliui.Bold(ctx, time.Now().Format(time.Stamp)))

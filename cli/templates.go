@@ -91,7 +91,7 @@ func (r *RootCmd) templateList() *serpent.Command {
 		Use:        "list",
 		Aliases:    []string{"ls"},
 		Short:      "List all the templates available for the organization",
-		Long:       formatExamples(example{Command: "coder templates list -o json"}, example{Command: "coder templates list -c name,provisioner,default\\ ttl"}),
+		Long:       formatExamples(example{Command: "coder templates list -o json"}, example{Command: "coder templates list -c \"name,provisioner,default ttl\""}),
 		Middleware: serpent.RequireNArgs(0),
 		Handler: func(inv *serpent.Invocation) error {
 			ctx := inv.Context()

@@ -30,6 +30,7 @@ func (r *RootCmd) versionCmd() *serpent.Command {
 	cmd := &serpent.Command{
 		Use:   "version",
 		Short: "Show coder version.",
+		Long:  formatExamples(example{Description: "The version for scripts", Command: "coder version -o json | jq -r .version"}),
 		Handler: func(inv *serpent.Invocation) error {
 			out, err := formatter.Format(inv.Context(), currentVersion())
 			if err != nil {

@@ -36,6 +36,31 @@ func TestNotLoggedIn(t *testing.T) {
 	assert.Equal(t, "You are not logged in. Try logging in using 'coder login <url>'.", cli.PrettyError(res.Err))
 }
 
+func TestSessionFromEnvironment(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	client := coderdtest.New(t, nil)
+	coderdtest.CreateFirstUser(t, client)
+
+	// Scripts set CODER_URL and CODER_SESSION_TOKEN and never log in.
+	env := clitest.NewEnv(t)
+	env.Vars["CODER_URL"] = client.URL.String()
+	env.Vars["CODER_SESSION_TOKEN"] = client.SessionToken()
+	res := env.Must(ctx, "whoami")
+	assert.Contains(t, res.Stdout, "authenticated as owner")
+	assert.False(t, env.Config().Session().Exists())
+	// --verbose logs each request on stderr; stdout stays the same.
+	verbose := env.Must(ctx, "whoami", "--verbose")
+	assert.Equal(t, res.Stdout, verbose.Stdout)
+	assert.Contains(t, verbose.Stderr, "GET "+client.URL.String()+"/api/v2/users/me: 200")
+
+	// A revoked token says how to recover.
+	env.Vars["CODER_SESSION_TOKEN"] = "abcdefghij-abcdefghijklmnopqrstuvw"
+	res = env.Run(ctx, "", "whoami")
+	require.Error(t, res.Err)
+	assert.Contains(t, cli.PrettyError(res.Err), "coder login <url>")
+}
+
 func TestLoginWithToken(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)

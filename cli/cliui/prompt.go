@@ -71,7 +71,11 @@ func Prompt(inv *serpent.Invocation, opts PromptOptions) (string, error) {
 		}
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				return "", ErrCanceled
+				// A script without input: say how to run unattended.
+				if opts.IsConfirm {
+					return "", xerrors.Errorf("%w: no answer on stdin (pass --yes to skip confirmations)", ErrCanceled)
+				}
+				return "", xerrors.Errorf("%w: no answer on stdin", ErrCanceled)
 			}
 			return "", xerrors.Errorf("read answer: %w", err)
 		}

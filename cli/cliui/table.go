@@ -91,6 +91,9 @@ func (f *tableFormat) collect(t reflect.Type, index []int) {
 			f.collect(ft, fieldIndex)
 			continue
 		}
+		if f.column(name) != nil {
+			panic(fmt.Sprintf("cliui: duplicate table column %q in %s", name, f.rowType))
+		}
 		f.columns = append(f.columns, tableColumn{name: name, index: fieldIndex})
 		if flags["default_sort"] {
 			f.sortColumn = name
