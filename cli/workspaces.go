@@ -347,7 +347,10 @@ func (r *RootCmd) deleteWorkspace() *serpent.Command {
 				return err
 			}
 			req := codersdk.CreateWorkspaceBuildRequest{Transition: codersdk.WorkspaceTransitionDelete, Orphan: orphan}
-			if _, err := buildAndWait(inv, client, ws, req, false); err != nil {
+			if build, err := buildAndWait(inv, client, ws, req, false); err != nil {
+				if build.Job.Status == codersdk.ProvisionerJobFailed && !orphan {
+					return xerrors.Errorf("%w\nTo delete the workspace without destroying its resources (they are left to you), run: coder delete %s --orphan", err, inv.Args[0])
+				}
 				return err
 			}
 			_, _ = fmt.Fprintf(inv.Stdout, "\nThe %s workspace was deleted at %s!\n", cliui.Bold(ctx, ws.Name), timestamp(time.Now()))

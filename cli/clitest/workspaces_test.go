@@ -209,6 +209,16 @@ func TestExitCodes(t *testing.T) {
 	assert.Contains(t, res.Stderr, "the disk is full")
 	assert.NotContains(t, res.Stdout, "has been created")
 
+	// A delete that fails says how to let go of the workspace anyway.
+	failingDelete := paramTemplateSpec()
+	failingDelete.Delete.Fail = "cannot reach the cloud"
+	importTemplate(t, client, first.OrganizationID, "stuck", failingDelete, uuid.Nil)
+	u.ok("create", "w3", "-t", "stuck", "--parameter", "project=a", "--yes")
+	assert.Contains(t, u.fails("delete", "w3", "--yes"), "cannot reach the cloud\nTo delete the workspace without destroying its resources (they are left to you), run: coder delete w3 --orphan")
+	// (The echo provisioner runs a delete's failure even from no state, so
+	// the orphaning delete fails here too, without the hint.)
+	assert.NotContains(t, u.fails("delete", "w3", "--orphan", "--yes"), "run: coder delete")
+
 	assert.Contains(t, u.fails("stop", "nope", "--yes"), `workspace "nope" not found`)
 	assert.Contains(t, u.fails("schedule", "stop", "w2", "soon"), "invalid duration")
 	res, code = u.run("list", "--token", "bogus-token")
