@@ -89,7 +89,6 @@ func (r *RootCmd) create() *serpent.Command {
 				return err
 			}
 			interactive := cliui.IsTerminal(inv.Stdin)
-			yes := inv.ParsedFlags().Lookup("yes").Value.String() == "true"
 
 			identifier := ""
 			if len(inv.Args) > 0 {
@@ -148,54 +147,7 @@ func (r *RootCmd) create() *serpent.Command {
 				ttlMillis = &ms
 			}
 
-			preset, err := pickPreset(inv, client, versionID, presetName)
-			if err != nil {
-				return err
-			}
-			var copied map[string]string
-			if copyParametersFrom != "" {
-				src, err := namedWorkspace(ctx, client, copyParametersFrom)
-				if err != nil {
-					return err
-				}
-				copied, err = buildParameterMap(inv, client, src.LatestBuild.ID)
-				if err != nil {
-					return err
-				}
-			}
-			given, err := params.given(copied)
-			if err != nil {
-				return err
-			}
-			if preset != nil {
-				// The server applies a preset's values over any others. A
-				// named preset that contradicts a given value is an error;
-				// the version's default preset, which nobody asked for,
-				// steps aside instead.
-				if name, value, clash := presetConflict(*preset, given, copied); clash {
-					if presetName != "" {
-						return xerrors.Errorf("parameter %s is set to %q by preset %q; pass --preset none to choose it yourself", name, value, preset.Name)
-					}
-					cliui.Infof(inv.Stderr, "Default preset %q not applied: it sets %s=%s.", preset.Name, name, value)
-					preset = nil
-				}
-			}
-			if preset != nil {
-				for _, p := range preset.Parameters {
-					given[p.Name] = p.Value
-				}
-				cliui.Infof(inv.Stderr, "Preset %q applied.", preset.Name)
-			}
-			defaults, err := params.parameterDefaults()
-			if err != nil {
-				return err
-			}
-			richParams, err := client.TemplateVersionRichParameters(ctx, versionID)
-			if err != nil {
-				return xerrors.Errorf("get template parameters: %w", err)
-			}
-			resolver := &parameterResolver{Given: given, Defaults: defaults, Prompt: interactive, Yes: yes}
-			values, err := resolver.Resolve(inv, richParams)
+			values, preset, err := createParameters(inv, client, versionID, presetName, copyParametersFrom, &params, interactive)
 			if err != nil {
 				return err
 			}
@@ -211,11 +163,6 @@ func (r *RootCmd) create() *serpent.Command {
 				TTLMillis:           ttlMillis,
 				RichParameterValues: values,
 				AutomaticUpdates:    codersdk.AutomaticUpdates(automaticUpdates),
-			}
-			if templateVersion == "" {
-				// By template, so that the server picks the active version
-				// even if it changed since we looked.
-				req.TemplateVersionID, req.TemplateID = uuid.Nil, template.ID
 			}
 			if preset != nil {
 				req.TemplateVersionPresetID = preset.ID
@@ -308,6 +255,61 @@ func pickPreset(inv *serpent.Invocation, client *codersdk.Client, versionID uuid
 		return nil, xerrors.Errorf("preset %q not found: this template version has no presets", name)
 	}
 	return nil, xerrors.Errorf("preset %q not found; this template version has: %s", name, strings.Join(names, ", "))
+}
+
+// createParameters decides the new workspace's parameter values and
+// preset: the preset's values (see pickPreset), --copy-parameters-from,
+// the file and --parameter flags, then prompts or defaults for the rest.
+func createParameters(inv *serpent.Invocation, client *codersdk.Client, versionID uuid.UUID, presetName, copyFrom string, params *parameterFlags, interactive bool) ([]codersdk.WorkspaceBuildParameter, *codersdk.Preset, error) {
+	ctx := inv.Context()
+	preset, err := pickPreset(inv, client, versionID, presetName)
+	if err != nil {
+		return nil, nil, err
+	}
+	var copied map[string]string
+	if copyFrom != "" {
+		src, err := namedWorkspace(ctx, client, copyFrom)
+		if err != nil {
+			return nil, nil, err
+		}
+		copied, err = buildParameterMap(inv, client, src.LatestBuild.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	given, err := params.given(copied)
+	if err != nil {
+		return nil, nil, err
+	}
+	if preset != nil {
+		// The server applies a preset's values over any others. A named
+		// preset that contradicts a given value is an error; the
+		// version's default preset, which nobody asked for, steps aside.
+		if name, value, clash := presetConflict(*preset, given, copied); clash {
+			if presetName != "" {
+				return nil, nil, xerrors.Errorf("parameter %s is set to %q by preset %q; pass --preset none to choose it yourself", name, value, preset.Name)
+			}
+			cliui.Infof(inv.Stderr, "Default preset %q not applied: it sets %s=%s.", preset.Name, name, value)
+			preset = nil
+		}
+	}
+	if preset != nil {
+		for _, p := range preset.Parameters {
+			given[p.Name] = p.Value
+		}
+		cliui.Infof(inv.Stderr, "Preset %q applied.", preset.Name)
+	}
+	defaults, err := params.parameterDefaults()
+	if err != nil {
+		return nil, nil, err
+	}
+	richParams, err := client.TemplateVersionRichParameters(ctx, versionID)
+	if err != nil {
+		return nil, nil, xerrors.Errorf("get template parameters: %w", err)
+	}
+	resolver := &parameterResolver{Given: given, Defaults: defaults, Prompt: interactive, Yes: yesFlag(inv)}
+	values, err := resolver.Resolve(inv, richParams)
+	return values, preset, err
 }
 
 // presetConflict finds a value the user gave (not merely copied from
