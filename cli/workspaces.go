@@ -67,7 +67,11 @@ func (r *RootCmd) show() *serpent.Command {
 			b := ws.LatestBuild
 			w := inv.Stdout
 			_, _ = fmt.Fprintf(w, "%s  %s\n", cliui.Bold(ctx, ws.OwnerName+"/"+ws.Name), workspaceDisplayStatus(b))
-			_, _ = fmt.Fprintf(w, "  Template:  %s (version %s%s)\n", ws.TemplateName, b.TemplateVersionName, map[bool]string{true: ", outdated", false: ""}[ws.Outdated])
+			outdated := ""
+			if ws.Outdated {
+				outdated = ", outdated"
+			}
+			_, _ = fmt.Fprintf(w, "  Template:  %s (version %s%s)\n", ws.TemplateName, b.TemplateVersionName, outdated)
 			_, _ = fmt.Fprintf(w, "  Last build: #%d %s by %s, %s ago\n", b.BuildNumber, b.Transition, b.InitiatorUsername, durationDisplay(time.Since(b.Job.CreatedAt)))
 			if b.Job.Error != "" {
 				_, _ = fmt.Fprintf(w, "  Error:     %s\n", cliui.Error(ctx, b.Job.Error))
