@@ -136,8 +136,6 @@ type parameterResolver struct {
 	Prompt       bool
 	Yes          bool
 	AlwaysPrompt bool
-	// Ephemeral includes ephemeral parameters (build options).
-	Ephemeral bool
 }
 
 // Resolve returns the values to send. Parameters whose previous value
@@ -167,11 +165,11 @@ func (r *parameterResolver) Resolve(inv *serpent.Invocation, params []codersdk.T
 			out = append(out, codersdk.WorkspaceBuildParameter{Name: p.Name, Value: v})
 			continue
 		}
-		if p.Ephemeral && !r.Ephemeral {
-			continue
+		if p.Ephemeral {
+			continue // a build option: only what --build-option gives
 		}
-		if previous != nil && !p.Ephemeral && !r.AlwaysPrompt {
-			continue
+		if previous != nil && (!r.AlwaysPrompt || !r.Prompt) {
+			continue // the server keeps the previous value
 		}
 		if previous != nil && !p.Mutable {
 			continue // cannot change anyway
