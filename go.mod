@@ -9,6 +9,7 @@ require (
 	cdr.dev/slog v1.6.2-0.20251120224544-40ff19937ff2
 	github.com/coder/serpent v0.15.0
 	github.com/coder/websocket v1.8.15
+	github.com/creack/pty v1.1.24
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/google/uuid v1.6.0
 	github.com/hashicorp/hcl/v2 v2.24.0
@@ -20,6 +21,7 @@ require (
 	github.com/zclconf/go-cty v1.16.3
 	golang.org/x/crypto v0.38.0
 	golang.org/x/mod v0.38.0
+	golang.org/x/term v0.32.0
 	golang.org/x/xerrors v0.0.0-20240903120638-7835f813f4da
 	gopkg.in/yaml.v3 v3.0.1
 )
@@ -54,7 +56,6 @@ require (
 	golang.org/x/exp v0.0.0-20240213143201-ec583247a57a // indirect
 	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
-	golang.org/x/term v0.32.0 // indirect
 	golang.org/x/text v0.41.0 // indirect
 	golang.org/x/tools v0.48.0 // indirect
 )

@@ -423,6 +423,12 @@ func (c *Client) WorkspaceBuildState(ctx context.Context, id uuid.UUID) ([]byte,
 	return io.ReadAll(res.Body)
 }
 
+// WorkspaceBuildLogs returns the build's logs stored so far with an id
+// greater than after.
+func (c *Client) WorkspaceBuildLogs(ctx context.Context, id uuid.UUID, after int64) ([]ProvisionerJobLog, error) {
+	return c.provisionerJobLogs(ctx, workspaceBuildPath(id, "/logs"), after)
+}
+
 // WorkspaceBuildLogsAfter follows a build's logs until its job completes.
 func (c *Client) WorkspaceBuildLogsAfter(ctx context.Context, id uuid.UUID, after int64) (<-chan ProvisionerJobLog, io.Closer, error) {
 	return c.provisionerJobLogsAfter(ctx, workspaceBuildPath(id, "/logs"), after)

@@ -73,6 +73,29 @@ export const adminJourneys = [
     },
   },
   {
+    name: "admin (account): cli-auth gives `coder login` a session token to paste",
+    async run({ page, base, checks }) {
+      // Where `coder login` sends the browser; signing in first comes back
+      // here. The page has no app shell, so signedIn() does not apply.
+      await page.goto(`${base}/cli-auth`);
+      const heading = page.getByRole("heading", { name: "Session token" });
+      const signIn = page.getByRole("button", { name: "Sign in" });
+      await heading.or(signIn).waitFor();
+      if (await signIn.isVisible()) {
+        await page.getByLabel("Email").fill(OWNER.email);
+        await page.getByLabel("Password").fill(OWNER.password);
+        await signIn.click();
+        await page.waitForURL((u) => u.pathname === "/cli-auth");
+      }
+      await heading.waitFor();
+      const token = (await page.getByTestId("cli-token").textContent())?.trim() ?? "";
+      expect(token.length > 20, `a token is shown: ${token}`);
+      await checks.page(page, "cli-auth");
+      const me = await new Api(base, token).get("/users/me");
+      expect(me.username === OWNER.username, `the token acts as ${OWNER.username}, got ${me.username}`);
+    },
+  },
+  {
     name: "admin: create users, search, suspend and activate one",
     async run({ page, base, anonApi, checks }) {
       await signedIn(page, base, "/users");

@@ -45,6 +45,8 @@ export const routes: RouteObject[] = [
       {
         element: <RequireAuth />,
         children: [
+          // Outside the app shell: a single card, like the sign-in page.
+          { path: "/cli-auth", lazy: () => import("./pages/auth/CliAuthPage") },
           {
             element: <AppShell />,
             children: [

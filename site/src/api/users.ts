@@ -131,6 +131,16 @@ export function useCreateToken(user: string) {
   });
 }
 
+/**
+ * Creates a session key for the CLI (`coder login` asks the user to paste
+ * it): POST /users/me/keys, the key `coder login --token` would make.
+ */
+export function useCreateCliSessionKey() {
+  return useMutation({
+    mutationFn: () => api.post<GenerateAPIKeyResponse>(`${userPath("me")}/keys`),
+  });
+}
+
 export function useDeleteToken(user: string) {
   const qc = useQueryClient();
   return useMutation({
