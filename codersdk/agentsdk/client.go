@@ -175,3 +175,8 @@ func (c *Conn) GitSSHKey(ctx context.Context) (GitSSHKey, error) {
 	err := c.do(ctx, http.MethodGet, GitSSHKeyPath, nil, &k)
 	return k, err
 }
+
+// readBodyAsError reads a refusal, which may be plain text from the agent.
+func readBodyAsError(res *http.Response) error {
+	return codersdk.ReadBodyAsError(res)
+}
