@@ -12,6 +12,7 @@ import (
 	"github.com/devplane/devplane/coderd/provisionerd/echo"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/codersdk/agentsdk"
+	"github.com/devplane/devplane/database/dbtestutil"
 )
 
 // env is a server with a running workspace whose agent token is known.
@@ -101,4 +102,9 @@ func agentOf(t *testing.T, client *codersdk.Client, id uuid.UUID) codersdk.Works
 	a, err := client.WorkspaceAgent(context.Background(), id)
 	require.NoError(t, err)
 	return a
+}
+
+func dbtestutilOpen(t *testing.T) string {
+	t.Helper()
+	return dbtestutil.Open(t)
 }
