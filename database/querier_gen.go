@@ -186,6 +186,8 @@ type Querier interface {
 	GetWorkspaceAgentMetadata(ctx context.Context, workspaceAgentID uuid.UUID) ([]WorkspaceAgentMetadatum, error)
 	GetWorkspaceAgentPortShares(ctx context.Context, workspaceID uuid.UUID) ([]WorkspaceAgentPortShare, error)
 	GetWorkspaceAgentScriptsByAgentIDs(ctx context.Context, ids []uuid.UUID) ([]WorkspaceAgentScript, error)
+	// Each agent comes with its scripts and log sources as JSON arrays in
+	// their codersdk shapes, so the tree stays one round trip.
 	GetWorkspaceAgentsByBuildJobIDs(ctx context.Context, jobIds []uuid.UUID) ([]GetWorkspaceAgentsByBuildJobIDsRow, error)
 	GetWorkspaceAgentsByJobID(ctx context.Context, jobID uuid.UUID) ([]WorkspaceAgent, error)
 	GetWorkspaceAppsByAgentID(ctx context.Context, agentID uuid.UUID) ([]WorkspaceApp, error)

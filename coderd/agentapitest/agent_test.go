@@ -63,6 +63,15 @@ func TestAgentConnectsAndReports(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, ws.Health.Healthy)
 	assert.Empty(t, ws.Health.FailingAgents)
+	wa := ws.LatestBuild.Resources[0].Agents[0]
+	assert.Equal(t, codersdk.WorkspaceAgentConnected, wa.Status)
+	require.Len(t, wa.LogSources, 1)
+	require.Len(t, wa.Scripts, 1)
+	assert.Equal(t, before.Scripts[0], wa.Scripts[0])
+	assert.Equal(t, before.LogSources[0].ID, wa.LogSources[0].ID)
+	healthy, err := e.client.Workspaces(ctx, codersdk.WorkspaceFilter{FilterQuery: "has-agent:connected"})
+	require.NoError(t, err)
+	assert.Len(t, healthy.Workspaces, 1)
 
 	// Backwards is refused.
 	err = conn.PostLifecycle(ctx, agentsdk.PostLifecycleRequest{State: codersdk.WorkspaceAgentLifecycleStartTimeout})

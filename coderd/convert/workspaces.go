@@ -56,7 +56,18 @@ func ResourceTrees(trees database.WorkspaceResourceTrees) (map[uuid.UUID][]coder
 	agentsByResource := map[uuid.UUID][]codersdk.WorkspaceAgent{}
 	for _, row := range trees.Agents {
 		a := row.WorkspaceAgent
-		agentsByResource[a.ResourceID] = append(agentsByResource[a.ResourceID], WorkspaceAgent(a, appsByAgent[a.ID]))
+		agent := WorkspaceAgent(a, appsByAgent[a.ID])
+		if len(row.LogSources) > 0 {
+			if err := json.Unmarshal(row.LogSources, &agent.LogSources); err != nil {
+				return nil, xerrors.Errorf("log sources of agent %s: %w", a.ID, err)
+			}
+		}
+		if len(row.Scripts) > 0 {
+			if err := json.Unmarshal(row.Scripts, &agent.Scripts); err != nil {
+				return nil, xerrors.Errorf("scripts of agent %s: %w", a.ID, err)
+			}
+		}
+		agentsByResource[a.ResourceID] = append(agentsByResource[a.ResourceID], agent)
 	}
 	out := map[uuid.UUID][]codersdk.WorkspaceResource{}
 	for _, row := range trees.Resources {
