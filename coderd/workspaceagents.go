@@ -26,6 +26,7 @@ import (
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
 	"github.com/devplane/devplane/database/dbtime"
+	"github.com/devplane/devplane/database/pubsub"
 )
 
 // newAgents prepares the agent service and the registry of this replica's
@@ -528,7 +529,10 @@ func (api *API) watchWorkspaceAgentMetadata(rw http.ResponseWriter, r *http.Requ
 	ctx := r.Context()
 	agent := httpmw.WorkspaceAgentParam(r).WorkspaceAgent
 	notify := make(chan struct{}, 1)
-	cancelSub, err := api.Pubsub.Subscribe(agents.EventMetadata(agent.ID), func(context.Context, []byte) {
+	cancelSub, err := api.Pubsub.Subscribe(agents.EventMetadata, func(_ context.Context, msg []byte) {
+		if !agents.MetadataChanged(msg, agent.ID) && !pubsub.IsReconnected(msg) {
+			return
+		}
 		select {
 		case notify <- struct{}{}:
 		default:

@@ -15,6 +15,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -45,9 +46,23 @@ const (
 	APIVersion = "2.0"
 )
 
-// Pubsub events about agents. Watchers re-read on any message.
-func EventLogs(agentID uuid.UUID) string     { return "workspace_agent_logs:" + agentID.String() }
-func EventMetadata(agentID uuid.UUID) string { return "workspace_agent_metadata:" + agentID.String() }
+// EventLogs is published when an agent's logs grow; followers re-read.
+func EventLogs(agentID uuid.UUID) string { return "workspace_agent_logs:" + agentID.String() }
+
+// EventMetadata is published after each metadata flush with the IDs of the
+// agents whose metadata changed (comma-separated, in messages under the
+// NOTIFY payload limit): one notice per flush rather than one per agent
+// keeps the database's transactions per agent low. Watchers check
+// MetadataChanged.
+const EventMetadata = "workspace_agent_metadata"
+
+// metadataNoticeBytes keeps a notice under PostgreSQL's 8000-byte payload.
+const metadataNoticeBytes = 7000
+
+// MetadataChanged reports whether a metadata notice names the agent.
+func MetadataChanged(message []byte, agentID uuid.UUID) bool {
+	return strings.Contains(string(message), agentID.String())
+}
 
 // ErrTokenRefused is returned by Authenticate; its message says why.
 type ErrTokenRefused struct{ Reason string }
@@ -135,8 +150,10 @@ func (s *Service) workspaceChanged(ctx context.Context, a Agent) {
 	domain.Events{Pubsub: s.Pubsub, Logger: s.Logger}.WorkspaceChanged(ctx, a.WorkspaceID)
 }
 
-func (s *Service) publish(ctx context.Context, event string) {
-	if err := s.Pubsub.Publish(event, nil); err != nil {
+func (s *Service) publish(ctx context.Context, event string) { s.publishMessage(ctx, event, "") }
+
+func (s *Service) publishMessage(ctx context.Context, event, message string) {
+	if err := s.Pubsub.Publish(event, []byte(message)); err != nil {
 		s.Logger.Warn(ctx, "publish agent change", slog.F("event", event), slog.Error(err))
 	}
 }
@@ -443,9 +460,18 @@ func (s *Service) FlushMetadata(ctx context.Context) {
 		s.Logger.Warn(ctx, "write agent metadata", slog.F("agents", len(pending)), slog.Error(err))
 		return
 	}
+	var notice strings.Builder
 	for agentID := range pending {
-		s.publish(ctx, EventMetadata(agentID))
+		if notice.Len()+37 > metadataNoticeBytes {
+			s.publishMessage(ctx, EventMetadata, notice.String())
+			notice.Reset()
+		}
+		if notice.Len() > 0 {
+			notice.WriteByte(',')
+		}
+		notice.WriteString(agentID.String())
 	}
+	s.publishMessage(ctx, EventMetadata, notice.String())
 }
 
 // ReportStats buffers a stats report; FlushStats writes it.
