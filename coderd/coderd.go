@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"cdr.dev/slog"
@@ -87,8 +88,9 @@ type API struct {
 
 	// Agents records what workspace agents report; AgentConns holds the
 	// agents connected to this replica (StartAgents runs both).
-	Agents     *agents.Service
-	AgentConns *agentconn.Registry
+	Agents        *agents.Service
+	AgentConns    *agentconn.Registry
+	agentSessions sync.WaitGroup // running /me/rpc handlers
 
 	loginPairs *loginlimit.Limiter
 	loginAddrs *loginlimit.Limiter

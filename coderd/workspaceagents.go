@@ -49,6 +49,14 @@ func (api *API) StartAgents(ctx context.Context) (stop func()) {
 	go func() { defer wg.Done(); api.AgentConns.Run(ctx) }()
 	return func() {
 		api.AgentConns.CloseAll()
+		// Each connection records its disconnect before the database goes.
+		done := make(chan struct{})
+		go func() { api.agentSessions.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			api.Logger.Warn(ctx, "agent connections did not record their disconnects in time")
+		}
 		cancel()
 		wg.Wait()
 	}
@@ -97,6 +105,8 @@ func (api *API) workspaceAgentRPC(rw http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
+	api.agentSessions.Add(1)
+	defer api.agentSessions.Done()
 	ws.SetReadLimit(-1)
 	// The session ends with the connection, not with a request deadline.
 	connCtx := context.WithoutCancel(ctx)
