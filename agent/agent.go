@@ -140,15 +140,45 @@ func (a *Agent) Run(ctx context.Context) error {
 	<-startDone
 	a.shutdown(life)
 
-	// Give the queue a bounded time to deliver the final reports.
-	flushCtx, cancelFlush := context.WithTimeout(life, 10*time.Second)
-	if !a.queue.waitIdle(flushCtx) {
+	if !a.flush(life) {
 		a.logger.Warn(life, "some reports were not delivered before exit")
 	}
-	cancelFlush()
 	endLife()
 	wg.Wait()
 	return nil
+}
+
+// Bounds on delivering the last reports at exit: in all, and without a
+// connection (a stop build makes the server refuse the agent, and the
+// workspace's stop should not wait for that).
+const (
+	flushTimeout             = 10 * time.Second
+	flushDisconnectedTimeout = 2 * time.Second
+)
+
+// flush waits until every queued report was sent, within the bounds above.
+func (a *Agent) flush(ctx context.Context) bool {
+	deadline := time.Now().Add(flushTimeout)
+	var disconnectedSince time.Time
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for !a.queue.idle() {
+		now := time.Now()
+		if conn, _ := a.conns.get(); conn != nil {
+			disconnectedSince = time.Time{}
+		} else if disconnectedSince.IsZero() {
+			disconnectedSince = now
+		}
+		if now.After(deadline) || (!disconnectedSince.IsZero() && now.Sub(disconnectedSince) > flushDisconnectedTimeout) {
+			return false
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+		}
+	}
+	return true
 }
 
 // connectLoop dials, reads the manifest, reports startup, and serves the

@@ -99,20 +99,6 @@ func (q *reportQueue) idle() bool {
 	return len(q.items) == 0 && !q.busy
 }
 
-// waitIdle waits until everything queued was sent or ctx ends.
-func (q *reportQueue) waitIdle(ctx context.Context) bool {
-	t := time.NewTicker(20 * time.Millisecond)
-	defer t.Stop()
-	for !q.idle() {
-		select {
-		case <-ctx.Done():
-			return false
-		case <-t.C:
-		}
-	}
-	return true
-}
-
 func (q *reportQueue) front() (report, bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
