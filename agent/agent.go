@@ -41,6 +41,9 @@ type Options struct {
 	// MinBackoff and MaxBackoff bound the wait between connection
 	// attempts (defaults 1s and 30s).
 	MinBackoff, MaxBackoff time.Duration
+	// StatsInterval is the first interval between stats reports; the
+	// server's answer sets the next ones (default 30s, Coder's).
+	StatsInterval time.Duration
 	// PortsInterval is how often listening ports are scanned (default 5s).
 	PortsInterval time.Duration
 	// ProcDir is where the ports scanner reads from (default /proc).
@@ -89,6 +92,9 @@ func New(opts Options) *Agent {
 	}
 	if opts.MaxBackoff <= 0 {
 		opts.MaxBackoff = 30 * time.Second
+	}
+	if opts.StatsInterval <= 0 {
+		opts.StatsInterval = 30 * time.Second
 	}
 	if opts.PortsInterval <= 0 {
 		opts.PortsInterval = 5 * time.Second

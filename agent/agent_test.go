@@ -304,3 +304,26 @@ func TestListeningPortsReported(t *testing.T) {
 	_ = l.Close()
 	require.Eventually(t, func() bool { _, ok := find(); return !ok }, waitLong, tick)
 }
+
+func TestStatsReported(t *testing.T) {
+	t.Parallel()
+	f := newFakeServer(t, agentsdk.Manifest{})
+	startAgent(t, f, agent.Options{StatsInterval: 20 * time.Millisecond})
+	require.Eventually(t, func() bool {
+		var n int
+		f.lock(func() { n = f.stats })
+		return n >= 3
+	}, waitLong, tick)
+}
+
+func TestCronScriptRunsOnSchedule(t *testing.T) {
+	t.Parallel()
+	s := script("echo tick", false, false)
+	s.Cron = "@every 1s"
+	f := newFakeServer(t, agentsdk.Manifest{Scripts: []codersdk.WorkspaceAgentScript{s}})
+	startAgent(t, f, agent.Options{})
+	require.Eventually(t, func() bool { return len(logsOf(f, s.LogSourceID)) >= 2 }, waitLong, tick)
+	assert.Equal(t, "tick", logsOf(f, s.LogSourceID)[0])
+	// A cron script is not a startup script.
+	assert.Equal(t, []codersdk.WorkspaceAgentLifecycle{"starting", "ready"}, lifecycleOf(f))
+}

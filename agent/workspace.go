@@ -215,11 +215,10 @@ func truncate(s string, n int) string {
 	return strings.ToValidUTF8(s[:n], "")
 }
 
-// runStats reports stats on the interval the server asks for (default
-// 30s, Coder's).
+// runStats reports stats on the interval the server asks for.
 func (a *Agent) runStats(ctx context.Context, _ *agentsdk.Manifest) {
 	var interval atomic.Int64
-	interval.Store(int64(30 * time.Second))
+	interval.Store(int64(a.opts.StatsInterval))
 	for {
 		select {
 		case <-ctx.Done():
