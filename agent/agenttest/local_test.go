@@ -63,6 +63,7 @@ func alive(pid int) bool {
 type localFixture struct {
 	client    *codersdk.Client
 	workspace codersdk.Workspace
+	build     codersdk.WorkspaceBuild
 	dir       string
 }
 
@@ -93,10 +94,10 @@ func newLocalWorkspace(t *testing.T) localFixture {
 	})
 	b := coderdtest.AwaitWorkspaceBuildJobCompleted(t, client, w.LatestBuild.ID)
 	require.Equal(t, codersdk.WorkspaceStatusRunning, b.Status, b.Job.Error)
-	return localFixture{client: client, workspace: w, dir: dir}
+	return localFixture{client: client, workspace: w, build: b, dir: dir}
 }
 
-func (f localFixture) build(t *testing.T, transition codersdk.WorkspaceTransition) codersdk.WorkspaceBuild {
+func (f localFixture) transition(t *testing.T, transition codersdk.WorkspaceTransition) codersdk.WorkspaceBuild {
 	t.Helper()
 	b, err := f.client.CreateWorkspaceBuild(t.Context(), f.workspace.ID, codersdk.CreateWorkspaceBuildRequest{Transition: transition})
 	require.NoError(t, err)
@@ -122,7 +123,7 @@ func TestLocalStarterRunsAgentProcess(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), token.Mode().Perm())
 
-	stop := f.build(t, codersdk.WorkspaceTransitionStop)
+	stop := f.transition(t, codersdk.WorkspaceTransitionStop)
 	require.Equal(t, codersdk.WorkspaceStatusStopped, stop.Status, stop.Job.Error)
 	assert.False(t, alive(pid), "the stop build ended the agent")
 	_, err = os.Stat(filepath.Join(f.dir, "agent.token"))
