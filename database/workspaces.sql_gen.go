@@ -391,7 +391,7 @@ func (q *Queries) GetLatestWorkspaceBuildByWorkspaceID(ctx context.Context, work
 }
 
 const getWorkspaceAgentsByBuildJobIDs = `-- name: GetWorkspaceAgentsByBuildJobIDs :many
-SELECT workspace_agents.id, workspace_agents.resource_id, workspace_agents.created_at, workspace_agents.updated_at, workspace_agents.name, workspace_agents.operating_system, workspace_agents.architecture, workspace_agents.directory, workspace_agents.environment_variables, workspace_agents.auth_token, workspace_agents.auth_instance_id, workspace_agents.connection_timeout_seconds, workspace_agents.troubleshooting_url, workspace_agents.motd_file, workspace_agents.display_apps, workspace_agents.display_order, workspace_agents.first_connected_at, workspace_agents.last_connected_at, workspace_agents.disconnected_at,
+SELECT workspace_agents.id, workspace_agents.resource_id, workspace_agents.created_at, workspace_agents.updated_at, workspace_agents.name, workspace_agents.operating_system, workspace_agents.architecture, workspace_agents.directory, workspace_agents.environment_variables, workspace_agents.auth_instance_id, workspace_agents.connection_timeout_seconds, workspace_agents.troubleshooting_url, workspace_agents.motd_file, workspace_agents.display_apps, workspace_agents.display_order, workspace_agents.first_connected_at, workspace_agents.last_connected_at, workspace_agents.disconnected_at, workspace_agents.auth_token_hash, workspace_agents.lifecycle_state, workspace_agents.started_at, workspace_agents.ready_at, workspace_agents.version, workspace_agents.api_version, workspace_agents.expanded_directory, workspace_agents.subsystems, workspace_agents.logs_length, workspace_agents.logs_overflowed, workspace_agents.last_connected_replica_id, workspace_agents.listening_ports,
     (SELECT b.workspace_id FROM workspace_resources r JOIN workspace_builds b ON b.job_id = r.job_id
         WHERE r.id = workspace_agents.resource_id)::uuid AS workspace_id
 FROM workspace_agents
@@ -424,7 +424,6 @@ func (q *Queries) GetWorkspaceAgentsByBuildJobIDs(ctx context.Context, jobIds []
 			&i.WorkspaceAgent.Architecture,
 			&i.WorkspaceAgent.Directory,
 			&i.WorkspaceAgent.EnvironmentVariables,
-			&i.WorkspaceAgent.AuthToken,
 			&i.WorkspaceAgent.AuthInstanceID,
 			&i.WorkspaceAgent.ConnectionTimeoutSeconds,
 			&i.WorkspaceAgent.TroubleshootingUrl,
@@ -434,6 +433,18 @@ func (q *Queries) GetWorkspaceAgentsByBuildJobIDs(ctx context.Context, jobIds []
 			&i.WorkspaceAgent.FirstConnectedAt,
 			&i.WorkspaceAgent.LastConnectedAt,
 			&i.WorkspaceAgent.DisconnectedAt,
+			&i.WorkspaceAgent.AuthTokenHash,
+			&i.WorkspaceAgent.LifecycleState,
+			&i.WorkspaceAgent.StartedAt,
+			&i.WorkspaceAgent.ReadyAt,
+			&i.WorkspaceAgent.Version,
+			&i.WorkspaceAgent.ApiVersion,
+			&i.WorkspaceAgent.ExpandedDirectory,
+			&i.WorkspaceAgent.Subsystems,
+			&i.WorkspaceAgent.LogsLength,
+			&i.WorkspaceAgent.LogsOverflowed,
+			&i.WorkspaceAgent.LastConnectedReplicaID,
+			&i.WorkspaceAgent.ListeningPorts,
 			&i.WorkspaceID,
 		); err != nil {
 			return nil, err
@@ -447,7 +458,7 @@ func (q *Queries) GetWorkspaceAgentsByBuildJobIDs(ctx context.Context, jobIds []
 }
 
 const getWorkspaceAppsByBuildJobIDs = `-- name: GetWorkspaceAppsByBuildJobIDs :many
-SELECT workspace_apps.id, workspace_apps.agent_id, workspace_apps.created_at, workspace_apps.slug, workspace_apps.display_name, workspace_apps.icon, workspace_apps.command, workspace_apps.url, workspace_apps.external, workspace_apps.subdomain, workspace_apps.hidden, workspace_apps.sharing_level, workspace_apps.healthcheck_url, workspace_apps.healthcheck_interval, workspace_apps.healthcheck_threshold, workspace_apps.open_in, workspace_apps.display_order,
+SELECT workspace_apps.id, workspace_apps.agent_id, workspace_apps.created_at, workspace_apps.slug, workspace_apps.display_name, workspace_apps.icon, workspace_apps.command, workspace_apps.url, workspace_apps.external, workspace_apps.subdomain, workspace_apps.hidden, workspace_apps.sharing_level, workspace_apps.healthcheck_url, workspace_apps.healthcheck_interval, workspace_apps.healthcheck_threshold, workspace_apps.open_in, workspace_apps.display_order, workspace_apps.health,
     (SELECT b.workspace_id FROM workspace_agents a
         JOIN workspace_resources r ON r.id = a.resource_id
         JOIN workspace_builds b ON b.job_id = r.job_id
@@ -491,6 +502,7 @@ func (q *Queries) GetWorkspaceAppsByBuildJobIDs(ctx context.Context, jobIds []uu
 			&i.WorkspaceApp.HealthcheckThreshold,
 			&i.WorkspaceApp.OpenIn,
 			&i.WorkspaceApp.DisplayOrder,
+			&i.WorkspaceApp.Health,
 			&i.WorkspaceID,
 		); err != nil {
 			return nil, err
