@@ -22,6 +22,7 @@ import (
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/loginlimit"
+	"github.com/devplane/devplane/coderd/prometheusmetrics"
 	"github.com/devplane/devplane/coderd/provisionerd"
 	"github.com/devplane/devplane/coderd/replicas"
 	"github.com/devplane/devplane/coderd/swaggerui"
@@ -72,6 +73,9 @@ type Options struct {
 	// and its daemons' jobs, across restarts (the CLI keeps it in the
 	// config directory); nil means a fresh one.
 	ReplicaID uuid.UUID
+	// Metrics receives the server's Prometheus metrics; nil means a fresh
+	// registry (served only if the caller serves it).
+	Metrics *prometheusmetrics.Metrics
 }
 
 // API serves /api/v2 and the few routes beside it.
@@ -111,6 +115,9 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 	}
 	if opts.PasswordHasher == nil {
 		opts.PasswordHasher = userpassword.NewDefaultHasher()
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = prometheusmetrics.New()
 	}
 	// From here on every query is authorized: handlers never see the raw
 	// store.
@@ -170,6 +177,9 @@ func (api *API) routes() http.Handler {
 		// First, so logs, limits and the audit log see the real client.
 		httpmw.ExtractRealIP(api.realIP),
 		httpmw.Logger(api.Logger.Named("http")),
+		// Between the logger (whose status it reads) and Recover, so a
+		// panic counts as the 500 it becomes.
+		api.Metrics.HTTPMiddleware(api.isStreaming),
 		httpmw.Recover(api.Logger),
 		httpmw.SecurityHeaders,
 		httpmw.MarkStreaming(api.isStreaming),

@@ -2735,6 +2735,8 @@ export interface components {
             latest_version?: string;
             logging?: components["schemas"]["codersdk.LoggingConfig"];
             pg_connection_url?: string;
+            pprof?: components["schemas"]["codersdk.PprofConfig"];
+            prometheus?: components["schemas"]["codersdk.PrometheusConfig"];
             provisioner?: components["schemas"]["codersdk.ProvisionerConfig"];
             /**
              * @description ProxyTrustedHeaders and ProxyTrustedOrigins say when a request's
@@ -2988,6 +2990,10 @@ export interface components {
             /** @enum {string} */
             app_name?: "vscode" | "jetbrains" | "reconnecting-pty" | "ssh";
         };
+        "codersdk.PprofConfig": {
+            address?: string;
+            enable?: boolean;
+        };
         "codersdk.Preset": {
             default?: boolean;
             description?: string;
@@ -3001,6 +3007,17 @@ export interface components {
         "codersdk.PresetParameter": {
             name?: string;
             value?: string;
+        };
+        "codersdk.PrometheusConfig": {
+            address?: string;
+            collect_db_metrics?: boolean;
+            enable?: boolean;
+            /**
+             * Format: int64
+             * @description RefreshInterval is how often the deployment-wide counts (jobs,
+             *     workspaces) are read from the database.
+             */
+            refresh_interval?: number;
         };
         "codersdk.ProvisionerConfig": {
             /** Format: int64 */
