@@ -92,6 +92,8 @@ type API struct {
 	realIP     httpmw.RealIPConfig
 	usage      usageLimiter
 	handler    http.Handler
+	// healthCache keeps the last GET /debug/health report a few seconds.
+	healthCache healthReportCache
 }
 
 // New prepares the API: it records the deployment id on first start and
@@ -240,6 +242,7 @@ func (api *API) routes() http.Handler {
 		r.With(apiKey).Get("/audit", api.auditLogs)
 		r.With(apiKey).Get("/replicas", api.replicas)
 		r.With(apiKey).Get("/debug/health", api.debugHealth)
+		r.With(apiKey).Get("/debug/ws", api.debugWebsocketEcho)
 
 		r.Group(func(r chi.Router) {
 			r.Use(apiKey)
@@ -472,6 +475,7 @@ func (api *API) Routes() chi.Routes {
 // httpmw.MarkStreaming); the value says whether the route streams only
 // with ?follow.
 var streamingRoutes = map[string]bool{
+	"/api/v2/debug/ws":                                                false,
 	"/api/v2/workspaces/{workspace}/watch":                            false,
 	"/api/v2/workspaces/{workspace}/watch-ws":                         false,
 	"/api/v2/workspacebuilds/{workspacebuild}/logs":                   true,

@@ -67,7 +67,7 @@ type ReplicaConfig struct {
 // PrometheusConfig serves the server's metrics on a listener of its own.
 type PrometheusConfig struct {
 	Enable           serpent.Bool     `json:"enable,omitempty"`
-	Address          serpent.HostPort `json:"address,omitempty" typescript:",notnull" swaggertype:"string"`
+	Address          serpent.HostPort `json:"address,omitempty" typescript:",notnull" swaggertype:"string" example:"127.0.0.1:2112"`
 	CollectDBMetrics serpent.Bool     `json:"collect_db_metrics,omitempty"`
 	// RefreshInterval is how often the deployment-wide counts (jobs,
 	// workspaces) are read from the database.
@@ -77,7 +77,7 @@ type PrometheusConfig struct {
 // PprofConfig serves Go's profiler on a listener of its own.
 type PprofConfig struct {
 	Enable  serpent.Bool     `json:"enable,omitempty"`
-	Address serpent.HostPort `json:"address,omitempty" typescript:",notnull" swaggertype:"string"`
+	Address serpent.HostPort `json:"address,omitempty" typescript:",notnull" swaggertype:"string" example:"127.0.0.1:6060"`
 }
 
 // SSHConfig is what `coder config-ssh` writes into users' SSH configs.
