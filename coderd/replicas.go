@@ -73,7 +73,7 @@ func (api *API) databaseHealth(ctx context.Context) codersdk.DatabaseHealthRepor
 		return out
 	}
 	out.Healthy, out.Reachable, out.Severity = true, true, codersdk.HealthSeverityOK
-	out.Latency, out.LatencyMS = latency.String(), latency.Milliseconds()
+	out.Latency, out.LatencyMS = latency.Round(time.Microsecond).String(), latency.Milliseconds()
 	if latency > healthDatabaseThreshold {
 		out.Severity = codersdk.HealthSeverityWarning
 		out.Warnings = append(out.Warnings, codersdk.HealthMessage{
