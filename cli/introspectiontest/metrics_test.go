@@ -125,3 +125,21 @@ func TestPprof(t *testing.T) {
 			"the API listener must not serve the profiler at %s", path)
 	}
 }
+
+// TestMetricsQueuedJobs: with no daemon to take it, an import waits in the
+// queue, and the deployment-wide gauge says so.
+func TestMetricsQueuedJobs(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, "--postgres-url", dbtestutil.Open(t), "--provisioner-daemons", "0",
+		"--prometheus-enable", "--prometheus-address", "127.0.0.1:0", "--prometheus-refresh-interval", "200ms")
+	client := codersdk.New(srv.api)
+	first := coderdtest.CreateFirstUser(t, client)
+	coderdtest.CreateTemplateVersion(t, client, first.OrganizationID, nil, uuid.Nil)
+
+	want := map[string]string{"provisioner": "echo", "type": "template_version_import"}
+	require.Eventually(t, func() bool {
+		queued := find(scrape(t, srv.prometheus), "coderd_provisionerd_jobs_queued", want)
+		return len(queued) == 1 && queued[0].value == 1
+	}, time.Minute, 100*time.Millisecond)
+	assert.Empty(t, find(scrape(t, srv.prometheus), "coderd_provisionerd_jobs_running", nil), "nothing runs without a daemon")
+}
