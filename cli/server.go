@@ -16,12 +16,14 @@ import (
 	"cdr.dev/slog/sloggers/sloghuman"
 	"cdr.dev/slog/sloggers/slogjson"
 	"github.com/coder/serpent"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/xerrors"
 	"gopkg.in/yaml.v3"
 
 	"github.com/devplane/devplane/buildinfo"
 	"github.com/devplane/devplane/coderd"
 	"github.com/devplane/devplane/coderd/apidoc"
+	"github.com/devplane/devplane/coderd/prometheusmetrics"
 	"github.com/devplane/devplane/coderd/provisionerd/terraform"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
@@ -127,10 +129,16 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 	}
 
 	health := database.NewHealthMonitor(logger.Named("dbhealth"), 0)
-	pool, err := database.Open(ctx, pgURL, health.Trace)
+	metrics := prometheusmetrics.New()
+	configurePool := []func(*pgxpool.Config){health.Trace}
+	if vals.Prometheus.CollectDBMetrics.Value() {
+		configurePool = append(configurePool, metrics.TraceQueries())
+	}
+	pool, err := database.Open(ctx, pgURL, configurePool...)
 	if err != nil {
 		return err
 	}
+	metrics.RegisterPool(pool)
 	// pgxpool's Close waits for every connection to be returned.
 	steps.add("close database pool", func(context.Context) error { pool.Close(); return nil })
 	healthCtx, stopHealth := context.WithCancel(context.WithoutCancel(ctx))
@@ -145,6 +153,7 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 		return err
 	}
 	steps.add("close pubsub", func(context.Context) error { return ps.Close() })
+	metrics.RegisterPubsub(ps)
 
 	replicaID, _, releaseReplicaID, err := claimReplicaID(vals.ConfigDir.Value())
 	if err != nil {
@@ -163,6 +172,7 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 		DeploymentOptions: inv.Command.Options,
 		SwaggerDoc:        apidoc.SwaggerJSON,
 		AgentBinaryPath:   agentBinaryPath(logger),
+		Metrics:           metrics,
 	})
 	if err != nil {
 		return err
@@ -203,6 +213,24 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 		ticker := time.NewTicker(interval)
 		defer ticker.Stop()
 		go api.RunLifecycleExecutor(ctx, ticker.C, dbtime.Now)
+	}
+
+	if vals.Prometheus.Enable.Value() {
+		stop, err := serveIntrospection(ctx, inv.Stdout, logger, "prometheus", PrometheusLinePrefix, vals.Prometheus.Address.String(), metrics.Handler())
+		if err != nil {
+			return err
+		}
+		steps.add("stop prometheus listener", stop)
+		refreshCtx, stopRefresh := context.WithCancel(context.WithoutCancel(ctx))
+		steps.add("stop metrics refresh", func(context.Context) error { stopRefresh(); return nil })
+		go metrics.RunPeriodic(refreshCtx, api.Database, logger.Named("metrics"), vals.Prometheus.RefreshInterval.Value())
+	}
+	if vals.Pprof.Enable.Value() {
+		stop, err := serveIntrospection(ctx, inv.Stdout, logger, "pprof", PprofLinePrefix, vals.Pprof.Address.String(), pprofHandler())
+		if err != nil {
+			return err
+		}
+		steps.add("stop pprof listener", stop)
 	}
 
 	srv := &http.Server{

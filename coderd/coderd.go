@@ -25,6 +25,7 @@ import (
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/loginlimit"
+	"github.com/devplane/devplane/coderd/prometheusmetrics"
 	"github.com/devplane/devplane/coderd/provisionerd"
 	"github.com/devplane/devplane/coderd/replicas"
 	"github.com/devplane/devplane/coderd/swaggerui"
@@ -79,6 +80,10 @@ type Options struct {
 	// for this server's platform (`coder server` serves itself); empty
 	// means none.
 	AgentBinaryPath string
+
+	// Metrics receives the server's Prometheus metrics; nil means a fresh
+	// registry (served only if the caller serves it).
+	Metrics *prometheusmetrics.Metrics
 }
 
 // API serves /api/v2 and the few routes beside it.
@@ -101,6 +106,8 @@ type API struct {
 	realIP     httpmw.RealIPConfig
 	usage      usageLimiter
 	handler    http.Handler
+	// healthCache keeps the last GET /debug/health report a few seconds.
+	healthCache healthReportCache
 }
 
 // New prepares the API: it records the deployment id on first start and
@@ -124,6 +131,9 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 	}
 	if opts.PasswordHasher == nil {
 		opts.PasswordHasher = userpassword.NewDefaultHasher()
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = prometheusmetrics.New()
 	}
 	// From here on every query is authorized: handlers never see the raw
 	// store.
@@ -184,6 +194,9 @@ func (api *API) routes() http.Handler {
 		// First, so logs, limits and the audit log see the real client.
 		httpmw.ExtractRealIP(api.realIP),
 		httpmw.Logger(api.Logger.Named("http")),
+		// Between the logger (whose status it reads) and Recover, so a
+		// panic counts as the 500 it becomes.
+		api.Metrics.HTTPMiddleware(api.isStreaming),
 		httpmw.Recover(api.Logger),
 		httpmw.SecurityHeaders,
 		httpmw.MarkStreaming(api.isStreaming),
@@ -245,6 +258,7 @@ func (api *API) routes() http.Handler {
 		r.With(apiKey).Get("/audit", api.auditLogs)
 		r.With(apiKey).Get("/replicas", api.replicas)
 		r.With(apiKey).Get("/debug/health", api.debugHealth)
+		r.With(apiKey).Get("/debug/ws", api.debugWebsocketEcho)
 
 		r.Group(func(r chi.Router) {
 			r.Use(apiKey)
@@ -492,6 +506,7 @@ func (api *API) Routes() chi.Routes {
 // httpmw.MarkStreaming); the value says whether the route streams only
 // with ?follow.
 var streamingRoutes = map[string]bool{
+	"/api/v2/debug/ws":                                                false,
 	"/api/v2/workspaces/{workspace}/watch":                            false,
 	"/api/v2/workspaces/{workspace}/watch-ws":                         false,
 	"/api/v2/workspacebuilds/{workspacebuild}/logs":                   true,

@@ -105,6 +105,7 @@ func (api *API) StartProvisionerDaemons(ctx context.Context, opts ProvisionerDae
 			WorkDir:        workDir,
 			AccessURL:      api.AccessURL.String(),
 			PollInterval:   api.DeploymentValues.Provisioner.DaemonPollInterval.Value(),
+			Observer:       api.Metrics.JobObserver(),
 		})
 		if err != nil {
 			stop()

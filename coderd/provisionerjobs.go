@@ -249,7 +249,7 @@ func daemonStatus(d database.ProvisionerDaemon, hasJob bool, now time.Time) code
 func (api *API) provisionerDaemons(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	org := httpmw.OrganizationParam(r)
-	rows, err := api.Database.GetProvisionerDaemonsByOrganization(ctx, org.ID)
+	out, err := api.organizationProvisionerDaemons(ctx, org.ID)
 	switch {
 	case dbauthz.IsNotAuthorizedError(err):
 		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to list this organization's provisioner daemons."})
@@ -257,6 +257,16 @@ func (api *API) provisionerDaemons(rw http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		httpapi.WriteError(ctx, rw, err)
 		return
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, out)
+}
+
+// organizationProvisionerDaemons lists an organization's daemons with
+// their status and current job, as the caller may see them.
+func (api *API) organizationProvisionerDaemons(ctx context.Context, orgID uuid.UUID) ([]codersdk.ProvisionerDaemon, error) {
+	rows, err := api.Database.GetProvisionerDaemonsByOrganization(ctx, orgID)
+	if err != nil {
+		return nil, err
 	}
 	var jobIDs []uuid.UUID
 	for _, row := range rows {
@@ -266,8 +276,7 @@ func (api *API) provisionerDaemons(rw http.ResponseWriter, r *http.Request) {
 	}
 	jobs, err := api.loadJobs(ctx, jobIDs)
 	if err != nil {
-		httpapi.WriteError(ctx, rw, err)
-		return
+		return nil, err
 	}
 	now := dbtime.Now()
 	out := make([]codersdk.ProvisionerDaemon, 0, len(rows))
@@ -304,7 +313,7 @@ func (api *API) provisionerDaemons(rw http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, daemon)
 	}
-	httpapi.Write(ctx, rw, http.StatusOK, out)
+	return out, nil
 }
 
 // provisionerJobLogs answers a job's logs: the JSON list of those after

@@ -11,7 +11,6 @@ import (
 
 	"cdr.dev/slog"
 
-	"github.com/devplane/devplane/buildinfo"
 	"github.com/devplane/devplane/coderd/convert"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/codersdk"
@@ -61,43 +60,27 @@ func (*API) replicaHostname() string {
 	return host
 }
 
-// @Summary Debug health report
-// @Description The database as this replica sees it, and the live replicas: how many, and whether they run different versions.
-// @ID debug-health
-// @Security CoderSessionToken
-// @Produce json
-// @Tags Debug
-// @Success 200 {object} codersdk.HealthcheckReport
-// @Router /debug/health [get]
-func (api *API) debugHealth(rw http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	if !api.authorize(r, rbac.ActionRead, rbac.ResourceDebugInfo) {
-		httpapi.ResourceNotFound(rw)
-		return
-	}
-	report := codersdk.HealthcheckReport{
-		Time:         time.Now().UTC(),
-		CoderVersion: buildinfo.Version(),
-		Database:     api.databaseHealth(ctx),
-	}
-	report.Replicas = api.replicasHealth(ctx)
-	report.Healthy = report.Database.Healthy && report.Replicas.Healthy
-	report.Severity = worst(report.Database.Severity, report.Replicas.Severity)
-	httpapi.Write(ctx, rw, http.StatusOK, report)
-}
-
+// databaseHealth pings the database from this replica; a ping slower than
+// healthDatabaseThreshold is a warning (EDB02), a failed one an error.
 func (api *API) databaseHealth(ctx context.Context) codersdk.DatabaseHealthReport {
-	out := codersdk.DatabaseHealthReport{Warnings: []codersdk.HealthMessage{}}
+	out := codersdk.DatabaseHealthReport{Warnings: []codersdk.HealthMessage{}, ThresholdMS: healthDatabaseThreshold.Milliseconds()}
 	ctx, cancel := context.WithTimeout(ctx, database.DefaultHealthPingTimeout)
 	defer cancel()
 	latency, err := api.Database.Ping(ctx)
 	if err != nil {
-		reason := database.OutageReason(err)
-		out.Error, out.Severity = &reason, codersdk.HealthSeverityError
+		// The reason never shows the database's user, host or password.
+		out.Error, out.Severity = healthError(codersdk.HealthCodeDatabasePingFailed, "%s", database.OutageReason(err)), codersdk.HealthSeverityError
 		return out
 	}
 	out.Healthy, out.Reachable, out.Severity = true, true, codersdk.HealthSeverityOK
-	out.Latency, out.LatencyMS = latency.String(), latency.Milliseconds()
+	out.Latency, out.LatencyMS = latency.Round(time.Microsecond).String(), latency.Milliseconds()
+	if latency > healthDatabaseThreshold {
+		out.Severity = codersdk.HealthSeverityWarning
+		out.Warnings = append(out.Warnings, codersdk.HealthMessage{
+			Code:    codersdk.HealthCodeDatabasePingSlow,
+			Message: fmt.Sprintf("A round trip to the database took %s, over %s: every request waits for several.", latency.Round(time.Microsecond), healthDatabaseThreshold),
+		})
+	}
 	return out
 }
 

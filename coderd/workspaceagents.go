@@ -36,6 +36,7 @@ func (api *API) newAgents() {
 		DB: api.Database, Pubsub: api.Pubsub, Logger: api.Logger.Named("agents"), ReplicaID: api.ReplicaID, Now: dbtime.Now,
 	}
 	api.AgentConns = agentconn.New(api.Database, api.ReplicaID, api.Logger.Named("agentconn"), dbtime.Now)
+	api.AgentConns.Connected = api.Metrics.AgentsConnected
 }
 
 // StartAgents runs the agents' batch writers and presence refresh. stop

@@ -50,6 +50,8 @@ type DeploymentValues struct {
 	// workspaces to start, stop, mark dormant or delete.
 	AutobuildPollInterval serpent.Duration       `json:"autobuild_poll_interval,omitempty" swaggertype:"integer" format:"int64"`
 	Replicas              ReplicaConfig          `json:"replicas,omitempty"`
+	Prometheus            PrometheusConfig       `json:"prometheus,omitempty"`
+	Pprof                 PprofConfig            `json:"pprof,omitempty"`
 	Config                serpent.YAMLConfigPath `json:"config,omitempty"`
 	WriteConfig           serpent.Bool           `json:"write_config,omitempty"`
 }
@@ -85,6 +87,22 @@ type ReplicaConfig struct {
 	HeartbeatInterval serpent.Duration `json:"heartbeat_interval,omitempty" swaggertype:"integer" format:"int64"`
 	RegionID          serpent.Int64    `json:"region_id,omitempty"`
 	RelayURL          serpent.String   `json:"relay_url,omitempty"`
+}
+
+// PrometheusConfig serves the server's metrics on a listener of its own.
+type PrometheusConfig struct {
+	Enable           serpent.Bool     `json:"enable,omitempty"`
+	Address          serpent.HostPort `json:"address,omitempty" typescript:",notnull" swaggertype:"string" example:"127.0.0.1:2112"`
+	CollectDBMetrics serpent.Bool     `json:"collect_db_metrics,omitempty"`
+	// RefreshInterval is how often the deployment-wide counts (jobs,
+	// workspaces) are read from the database.
+	RefreshInterval serpent.Duration `json:"refresh_interval,omitempty" swaggertype:"integer" format:"int64"`
+}
+
+// PprofConfig serves Go's profiler on a listener of its own.
+type PprofConfig struct {
+	Enable  serpent.Bool     `json:"enable,omitempty"`
+	Address serpent.HostPort `json:"address,omitempty" typescript:",notnull" swaggertype:"string" example:"127.0.0.1:6060"`
 }
 
 // SSHConfig is what `coder config-ssh` writes into users' SSH configs.
@@ -189,6 +207,18 @@ var (
 		Name:        "Introspection",
 		YAML:        "introspection",
 		Description: "Ways to look inside the running server.",
+	}
+	groupPrometheus = &serpent.Group{
+		Parent:      groupIntrospection,
+		Name:        "Prometheus",
+		YAML:        "prometheus",
+		Description: "Metrics for Prometheus, on a listener of their own.",
+	}
+	groupPprof = &serpent.Group{
+		Parent:      groupIntrospection,
+		Name:        "pprof",
+		YAML:        "pprof",
+		Description: "Go's profiler, on a listener of its own.",
 	}
 )
 
@@ -412,6 +442,65 @@ func (c *DeploymentValues) Options() serpent.OptionSet {
 			YAML:        "enableSwagger",
 			Value:       &c.Swagger.Enable,
 			Group:       groupIntrospection,
+		},
+		{
+			Name:        "Prometheus Enable",
+			Description: "Serve Prometheus metrics on the address set by --prometheus-address.",
+			Flag:        "prometheus-enable",
+			Env:         "CODER_PROMETHEUS_ENABLE",
+			YAML:        "enable",
+			Value:       &c.Prometheus.Enable,
+			Group:       groupPrometheus,
+		},
+		{
+			Name:        "Prometheus Address",
+			Description: "The bind address of the metrics listener (any path answers). Keep it off the public network.",
+			Flag:        "prometheus-address",
+			Env:         "CODER_PROMETHEUS_ADDRESS",
+			YAML:        "address",
+			Default:     "127.0.0.1:2112",
+			Value:       &c.Prometheus.Address,
+			Group:       groupPrometheus,
+		},
+		{
+			Name:        "Prometheus Collect Database Metrics",
+			Description: "Also export each database query's latency, labeled with the query's name (about 200 series of histogram buckets more).",
+			Flag:        "prometheus-collect-db-metrics",
+			Env:         "CODER_PROMETHEUS_COLLECT_DB_METRICS",
+			YAML:        "collect_db_metrics",
+			Default:     "false",
+			Value:       &c.Prometheus.CollectDBMetrics,
+			Group:       groupPrometheus,
+		},
+		{
+			Name:        "Prometheus Refresh Interval",
+			Description: "How often the deployment-wide gauges (provisioner jobs queued and running, workspaces by status and template) are read from the database.",
+			Flag:        "prometheus-refresh-interval",
+			Env:         "CODER_PROMETHEUS_REFRESH_INTERVAL",
+			YAML:        "refresh_interval",
+			Default:     (15 * time.Second).String(),
+			Value:       &c.Prometheus.RefreshInterval,
+			Group:       groupPrometheus,
+			Hidden:      true,
+		},
+		{
+			Name:        "pprof Enable",
+			Description: "Serve Go's profiler (net/http/pprof) at /debug/pprof/ on the address set by --pprof-address.",
+			Flag:        "pprof-enable",
+			Env:         "CODER_PPROF_ENABLE",
+			YAML:        "enable",
+			Value:       &c.Pprof.Enable,
+			Group:       groupPprof,
+		},
+		{
+			Name:        "pprof Address",
+			Description: "The bind address of the profiler's listener. Keep it on loopback: profiles show the server's internals.",
+			Flag:        "pprof-address",
+			Env:         "CODER_PPROF_ADDRESS",
+			YAML:        "address",
+			Default:     "127.0.0.1:6060",
+			Value:       &c.Pprof.Address,
+			Group:       groupPprof,
 		},
 		{
 			Name:        "Experiments",

@@ -136,6 +136,10 @@ type Querier interface {
 	// Daemons with the job each is running, if any.
 	GetProvisionerDaemonsByOrganization(ctx context.Context, organizationID uuid.UUID) ([]GetProvisionerDaemonsByOrganizationRow, error)
 	GetProvisionerJobByID(ctx context.Context, id uuid.UUID) (ProvisionerJob, error)
+	// Queued and running jobs of the whole deployment, by provisioner and job
+	// type, for the metrics gauges. Both kinds have a partial index, so this
+	// reads only unfinished jobs.
+	GetProvisionerJobQueueCounts(ctx context.Context) ([]GetProvisionerJobQueueCountsRow, error)
 	GetProvisionerJobTimings(ctx context.Context, jobID uuid.UUID) ([]ProvisionerJobTiming, error)
 	// Jobs with their place in their organization's pending queue (1 = next),
 	// 0 when not pending.
@@ -213,6 +217,10 @@ type Querier interface {
 	GetWorkspaceCountByOwnerID(ctx context.Context, ownerID uuid.UUID) (int64, error)
 	// Live workspaces built from the template.
 	GetWorkspaceCountByTemplateID(ctx context.Context, templateID uuid.UUID) (int64, error)
+	// Workspaces that are not deleted, counted by the status of their latest
+	// build's job, its transition and their template, for the metrics gauges.
+	// The status is derived as convert.ProvisionerJobStatus derives it.
+	GetWorkspaceLatestBuildCounts(ctx context.Context) ([]GetWorkspaceLatestBuildCountsRow, error)
 	// Members of an organization as minimal users, for "create a workspace for
 	// whom?". dbauthz decides whether all members or only the caller may appear.
 	GetWorkspaceOwnerCandidates(ctx context.Context, arg GetWorkspaceOwnerCandidatesParams) ([]GetWorkspaceOwnerCandidatesRow, error)

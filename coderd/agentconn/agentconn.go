@@ -40,8 +40,19 @@ type Registry struct {
 	log       slog.Logger
 	now       func() time.Time
 
+	// Connected, when set, follows the number of connected agents (the
+	// coderd_agents_connected metric).
+	Connected interface{ Set(float64) }
+
 	mu       sync.Mutex
 	sessions map[uuid.UUID]*Session
+}
+
+// countLocked reports the number of sessions to Connected; r.mu is held.
+func (r *Registry) countLocked() {
+	if r.Connected != nil {
+		r.Connected.Set(float64(len(r.sessions)))
+	}
 }
 
 // New makes a registry; Run keeps presence fresh.
@@ -56,6 +67,7 @@ func (r *Registry) Add(s *Session) {
 	r.mu.Lock()
 	old := r.sessions[s.AgentID]
 	r.sessions[s.AgentID] = s
+	r.countLocked()
 	r.mu.Unlock()
 	if old != nil && old != s {
 		_ = old.Mux.Close()
@@ -71,6 +83,7 @@ func (r *Registry) Remove(s *Session) bool {
 		return false
 	}
 	delete(r.sessions, s.AgentID)
+	r.countLocked()
 	return true
 }
 

@@ -90,6 +90,8 @@ type Options struct {
 	// hand it to templates (provisioner.Metadata.CoderURL) so agents know
 	// where to connect.
 	AccessURL string
+	// Observer, when set, hears of each job the daemon runs (metrics).
+	Observer JobObserver
 }
 
 // Daemon acquires and runs provisioner jobs, one at a time.

@@ -81,6 +81,12 @@ func (d *Daemon) runJob(job database.ProvisionerJob) {
 	d.setRunning(cancel)
 	defer d.setRunning(nil)
 	log.Debug(ctx, "acquired provisioner job")
+	outcome := OutcomeFailed
+	if obs := d.opts.Observer; obs != nil {
+		start := time.Now()
+		obs.JobStarted(job)
+		defer func() { obs.JobFinished(job, outcome, time.Since(start)) }()
+	}
 
 	// The job went from pending to running: say so at once.
 	publishJobLogs(d.opts.Pubsub, log, job.ID)
@@ -129,12 +135,43 @@ func (d *Daemon) runJob(job database.ProvisionerJob) {
 	if err == nil {
 		if err = r.commit(commit); err == nil {
 			log.Debug(ctx, "provisioner job succeeded")
+			outcome = OutcomeSuccess
 			return
 		}
 		r.logFailure(err)
 		r.logs.flush()
 	}
+	outcome = jobOutcome(err)
 	r.complete(err)
+}
+
+// How a job a daemon ran ended, as told to a JobObserver.
+const (
+	OutcomeSuccess  = "success"
+	OutcomeFailed   = "failed"
+	OutcomeCanceled = "canceled"
+	// OutcomeInterrupted: the daemon shut down under the job, or someone
+	// else (the hang detector, failover) completed it meanwhile.
+	OutcomeInterrupted = "interrupted"
+)
+
+func jobOutcome(err error) string {
+	switch {
+	case errors.Is(err, errCanceled):
+		return OutcomeCanceled
+	case errors.Is(err, errShutdown), errors.Is(err, errCompletedElsewhere):
+		return OutcomeInterrupted
+	}
+	return OutcomeFailed
+}
+
+// JobObserver hears of the jobs a daemon runs, for metrics. Its methods run
+// on the daemon's goroutine and must not block.
+type JobObserver interface {
+	JobStarted(job database.ProvisionerJob)
+	// JobFinished says how the job ended (an Outcome constant) and how
+	// long the daemon ran it.
+	JobFinished(job database.ProvisionerJob, outcome string, took time.Duration)
 }
 
 // execute runs the job's provisioner and returns how to store its results.

@@ -109,6 +109,11 @@ var (
 		perm(rbac.ResourceWorkspaceDormant, rbac.ActionRead),
 		perm(rbac.ResourceUser, rbac.ActionRead, rbac.ActionReadPersonal, rbac.ActionUpdatePersonal),
 	)
+	// metricsActor reads the deployment-wide counts the metrics export
+	// (jobs queued and running, workspaces by status); nothing else.
+	metricsActor = systemActor("metrics",
+		perm(rbac.ResourceSystem, rbac.ActionRead),
+	)
 	loginActor = systemActor("login",
 		perm(rbac.ResourceUser, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionUpdatePersonal),
 		perm(rbac.ResourceApiKey, rbac.ActionCreate),
@@ -148,6 +153,9 @@ func AsUsageTracker(ctx context.Context) context.Context { return As(ctx, usageT
 // AsWorkspaceBuilder is for inserting the provisioner job of a workspace
 // build, in the transaction where the caller inserts the build.
 func AsWorkspaceBuilder(ctx context.Context) context.Context { return As(ctx, workspaceBuilderActor) }
+
+// AsMetrics is for the loop that refreshes the metrics' periodic counts.
+func AsMetrics(ctx context.Context) context.Context { return As(ctx, metricsActor) }
 
 // AsLogin finds a user by email, checks the password and issues a session.
 func AsLogin(ctx context.Context) context.Context { return As(ctx, loginActor) }

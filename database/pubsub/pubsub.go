@@ -78,6 +78,10 @@ type PG struct {
 	// (0 while there is none), for operators and tests that need to find
 	// it in pg_stat_activity.
 	listenerPID atomic.Uint32
+	// Counters for Stats.
+	disconnections  atomic.Uint64
+	publishes       atomic.Uint64
+	publishFailures atomic.Uint64
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -135,8 +139,10 @@ func (p *PG) Publish(event string, message []byte) error {
 	defer cancel()
 	_, err := p.pool.Exec(ctx, "SELECT pg_notify($1, $2)", event, string(message))
 	if err != nil {
+		p.publishFailures.Add(1)
 		return xerrors.Errorf("publish %s: %w", event, err)
 	}
+	p.publishes.Add(1)
 	return nil
 }
 
@@ -225,6 +231,7 @@ func (p *PG) loop(conn *pgx.Conn) {
 	for p.ctx.Err() == nil {
 		if conn == nil {
 			p.listenerPID.Store(0)
+			p.disconnections.Add(1)
 			conn = p.reconnect()
 			if conn != nil {
 				p.listenerPID.Store(conn.PgConn().PID())
@@ -395,6 +402,37 @@ func (p *PG) deliverAll(message string) {
 // connection, or 0 while it is reconnecting. Operators find the connection
 // in pg_stat_activity by it; tests end it with pg_terminate_backend.
 func (p *PG) ListenerPID() uint32 { return p.listenerPID.Load() }
+
+// Stats is what the pubsub has done so far, for metrics and health.
+type Stats struct {
+	// Connected is true while the listening connection is up.
+	Connected bool
+	// Disconnections counts the times the listening connection was lost.
+	Disconnections uint64
+	// Events and Subscribers count the events listened to and the
+	// listeners of all of them.
+	Events, Subscribers int
+	// Publishes and PublishFailures count Publish calls by outcome.
+	Publishes, PublishFailures uint64
+}
+
+// Stats reads the pubsub's counters.
+func (p *PG) Stats() Stats {
+	p.mu.Lock()
+	events, subscribers := len(p.listeners), 0
+	for _, set := range p.listeners {
+		subscribers += len(set)
+	}
+	p.mu.Unlock()
+	return Stats{
+		Connected:       p.listenerPID.Load() != 0,
+		Disconnections:  p.disconnections.Load(),
+		Events:          events,
+		Subscribers:     subscribers,
+		Publishes:       p.publishes.Load(),
+		PublishFailures: p.publishFailures.Load(),
+	}
+}
 
 // Close stops listening. Publish keeps working until the pool closes.
 func (p *PG) Close() error {

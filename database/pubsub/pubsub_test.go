@@ -52,6 +52,9 @@ func TestPublishSubscribe(t *testing.T) {
 	require.NoError(t, ps.Publish("jobs", []byte("three")))
 	assert.Equal(t, "three", <-again)
 	assert.Empty(t, got)
+
+	// What the metrics read: one event, one listener, four publishes.
+	assert.Equal(t, pubsub.Stats{Connected: true, Events: 1, Subscribers: 1, Publishes: 4}, ps.Stats())
 }
 
 func TestTwoReplicasHearEachOther(t *testing.T) {
@@ -224,6 +227,9 @@ func TestReconnectTellsEveryListener(t *testing.T) {
 		notified[h.event] = true
 	}
 	assert.NotEqual(t, oldPID, ps.ListenerPID())
+	stats := ps.Stats()
+	assert.True(t, stats.Connected)
+	assert.Equal(t, uint64(1), stats.Disconnections, "the lost connection is counted once")
 
 	require.NoError(t, ps.Publish("one", []byte("after")))
 	h := <-got

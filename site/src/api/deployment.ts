@@ -1,6 +1,6 @@
 // The deployment: its configuration (admins), the health check, and whether
 // the Swagger page is served.
-import { queryOptions, useQuery } from "@tanstack/react-query";
+import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ApiError } from "./client";
 import type { DeploymentConfig, HealthcheckReport } from "./types";
 
@@ -52,9 +52,10 @@ export function useHealthz() {
 }
 
 /**
- * GET /debug/health: the server's report (database, live replicas,
- * warnings). Owners only: others get a 404 (or 403), which the page shows
- * as such rather than retrying.
+ * GET /debug/health: the server's report (access URL, websocket, database,
+ * provisioner daemons, live replicas, warnings), which the server keeps for
+ * a few seconds. Owners only: others get a 404 (or 403), which the page
+ * shows as such rather than retrying.
  */
 export function healthReportQuery() {
   return queryOptions({
@@ -66,6 +67,20 @@ export function healthReportQuery() {
 
 export function useHealthReport() {
   return useQuery(healthReportQuery());
+}
+
+/**
+ * A function that has the server make a new report now (?force=true)
+ * instead of serving the one it keeps, for "Check again".
+ */
+export function useRecheckHealthReport() {
+  const client = useQueryClient();
+  return () =>
+    client.fetchQuery({
+      ...healthReportQuery(),
+      queryFn: ({ signal }) => api.get<HealthcheckReport>("/debug/health", { signal, query: { force: true } }),
+      staleTime: 0,
+    });
 }
 
 /**

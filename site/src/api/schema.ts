@@ -118,9 +118,29 @@ export interface paths {
         };
         /**
          * Debug health report
-         * @description The database as this replica sees it, and the live replicas: how many, and whether they run different versions.
+         * @description The server checks itself: the database (latency), the access URL (GET /healthz through it), a websocket through it (echoed by /debug/ws), the provisioner daemons (seen recently, same version), and the live replicas (count, version skew). Each section has a verdict; the report is cached for 5 seconds unless force is set.
          */
         get: operations["debug-health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/debug/ws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Websocket echo for the health check
+         * @description Echoes each text message back. The health report opens it through the access URL to check that websockets pass every proxy in between.
+         */
+        get: operations["debug-ws"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2568,6 +2588,18 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        "codersdk.AccessURLHealthReport": {
+            access_url?: string;
+            dismissed?: boolean;
+            error?: string;
+            healthy?: boolean;
+            healthz_response?: string;
+            reachable?: boolean;
+            /** @enum {unknown} */
+            severity?: "ok" | "warning" | "error";
+            status_code?: number;
+            warnings?: components["schemas"]["codersdk.HealthMessage"][];
+        };
         "codersdk.ACLAvailable": {
             groups?: components["schemas"]["codersdk.Group"][];
             users?: components["schemas"]["codersdk.ReducedUser"][];
@@ -3053,6 +3085,7 @@ export interface components {
             user_permissions?: components["schemas"]["codersdk.Permission"][];
         };
         "codersdk.DatabaseHealthReport": {
+            dismissed?: boolean;
             error?: string;
             healthy?: boolean;
             latency?: string;
@@ -3060,6 +3093,8 @@ export interface components {
             reachable?: boolean;
             /** @enum {unknown} */
             severity?: "ok" | "warning" | "error";
+            /** @description ThresholdMS is the latency above which the section warns (EDB02). */
+            threshold_ms?: number;
             warnings?: components["schemas"]["codersdk.HealthMessage"][];
         };
         "codersdk.DAUEntry": {
@@ -3125,6 +3160,8 @@ export interface components {
             latest_version?: string;
             logging?: components["schemas"]["codersdk.LoggingConfig"];
             pg_connection_url?: string;
+            pprof?: components["schemas"]["codersdk.PprofConfig"];
+            prometheus?: components["schemas"]["codersdk.PrometheusConfig"];
             provisioner?: components["schemas"]["codersdk.ProvisionerConfig"];
             /**
              * @description ProxyTrustedHeaders and ProxyTrustedOrigins say when a request's
@@ -3221,18 +3258,25 @@ export interface components {
             url?: string;
         };
         "codersdk.HealthcheckReport": {
+            access_url?: components["schemas"]["codersdk.AccessURLHealthReport"];
             coder_version?: string;
             database?: components["schemas"]["codersdk.DatabaseHealthReport"];
             /** @description Healthy is true when no section is in error. */
             healthy?: boolean;
+            provisioner_daemons?: components["schemas"]["codersdk.ProvisionerDaemonsHealthReport"];
+            /**
+             * @description Replicas is this server's own section (Coder reports replicas under
+             *     its enterprise endpoints).
+             */
             replicas?: components["schemas"]["codersdk.ReplicasHealthReport"];
             /** @enum {unknown} */
             severity?: "ok" | "warning" | "error";
             /**
              * Format: date-time
-             * @description Time is when the report was made.
+             * @description Time is when the report was made; it is cached for a few seconds.
              */
             time?: string;
+            websocket?: components["schemas"]["codersdk.WebsocketHealthReport"];
         };
         "codersdk.HealthMessage": {
             code?: string;
@@ -3387,6 +3431,11 @@ export interface components {
             /** @enum {string} */
             app_name?: "vscode" | "jetbrains" | "reconnecting-pty" | "ssh";
         };
+        "codersdk.PprofConfig": {
+            /** @example 127.0.0.1:6060 */
+            address?: string;
+            enable?: boolean;
+        };
         "codersdk.Preset": {
             default?: boolean;
             description?: string;
@@ -3400,6 +3449,18 @@ export interface components {
         "codersdk.PresetParameter": {
             name?: string;
             value?: string;
+        };
+        "codersdk.PrometheusConfig": {
+            /** @example 127.0.0.1:2112 */
+            address?: string;
+            collect_db_metrics?: boolean;
+            enable?: boolean;
+            /**
+             * Format: int64
+             * @description RefreshInterval is how often the deployment-wide counts (jobs,
+             *     workspaces) are read from the database.
+             */
+            refresh_interval?: number;
         };
         "codersdk.ProvisionerConfig": {
             /** Format: int64 */
@@ -3447,6 +3508,19 @@ export interface components {
             template_display_name?: string;
             template_icon?: string;
             template_name?: string;
+        };
+        "codersdk.ProvisionerDaemonsHealthReport": {
+            dismissed?: boolean;
+            error?: string;
+            healthy?: boolean;
+            items?: components["schemas"]["codersdk.ProvisionerDaemonsHealthReportItem"][];
+            /** @enum {unknown} */
+            severity?: "ok" | "warning" | "error";
+            warnings?: components["schemas"]["codersdk.HealthMessage"][];
+        };
+        "codersdk.ProvisionerDaemonsHealthReportItem": {
+            provisioner_daemon?: components["schemas"]["codersdk.ProvisionerDaemon"];
+            warnings?: components["schemas"]["codersdk.HealthMessage"][];
         };
         /** @enum {string} */
         "codersdk.ProvisionerDaemonStatus": "offline" | "idle" | "busy";
@@ -3617,6 +3691,7 @@ export interface components {
         "codersdk.ReplicasHealthReport": {
             /** @description Count is the number of live replicas, this one included. */
             count?: number;
+            dismissed?: boolean;
             error?: string;
             healthy?: boolean;
             replicas?: components["schemas"]["codersdk.Replica"][];
@@ -4215,6 +4290,17 @@ export interface components {
         "codersdk.VariableValue": {
             name?: string;
             value?: string;
+        };
+        "codersdk.WebsocketHealthReport": {
+            /** @description Body and Code are the HTTP response when the upgrade was refused. */
+            body?: string;
+            code?: number;
+            dismissed?: boolean;
+            error?: string;
+            healthy?: boolean;
+            /** @enum {unknown} */
+            severity?: "ok" | "warning" | "error";
+            warnings?: components["schemas"]["codersdk.HealthMessage"][];
         };
         "codersdk.Workspace": {
             allow_renames?: boolean;
@@ -4867,7 +4953,10 @@ export interface operations {
     };
     "debug-health": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Make a new report instead of serving the cached one */
+                force?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4881,6 +4970,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["codersdk.HealthcheckReport"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "debug-ws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
                 };
             };
         };

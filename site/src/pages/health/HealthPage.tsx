@@ -1,10 +1,10 @@
 import type { UseQueryResult } from "@tanstack/react-query";
 import { useBuildInfo } from "../../api/auth";
-import { useHealthReport, useHealthz } from "../../api/deployment";
+import { useHealthReport, useHealthz, useRecheckHealthReport } from "../../api/deployment";
 import type { HealthcheckReport } from "../../api/types";
 import { Badge, Button, EmptyState, ErrorAlert, Loading, PageHeader, QueryState, Table } from "../../components";
 import { absoluteTime, relativeTime } from "../../utils/time";
-import { checks, formatLatency, isOwnersOnly, replicaRows, verdict, warnings } from "./health";
+import { checks, daemonRows, formatLatency, isOwnersOnly, replicaRows, verdict, warnings } from "./health";
 
 /**
  * What the server reports about its health: /healthz (this process and its
@@ -15,6 +15,7 @@ export function Component() {
   const health = useHealthz();
   const report = useHealthReport();
   const build = useBuildInfo();
+  const recheck = useRecheckHealthReport();
   return (
     <>
       <PageHeader
@@ -24,7 +25,9 @@ export function Component() {
             loading={health.isFetching || report.isFetching}
             onClick={() => {
               void health.refetch();
-              void report.refetch();
+              // A new report, not the one the server keeps for a few seconds.
+              if (report.isSuccess) void recheck().catch(() => report.refetch());
+              else void report.refetch();
             }}
           >
             Check again
@@ -98,6 +101,7 @@ function ReportDetails({ report }: { report: HealthcheckReport }) {
   const overall = verdict(report.severity);
   const found = warnings(report);
   const replicas = replicaRows(report);
+  const daemons = daemonRows(report);
   const db = report.database;
   return (
     <>
@@ -149,6 +153,52 @@ function ReportDetails({ report }: { report: HealthcheckReport }) {
             </li>
           ))}
         </ul>
+      )}
+
+      {report.provisioner_daemons && (
+        <>
+          <h3 id="daemons-title">Provisioner daemons seen recently ({daemons.length})</h3>
+          {daemons.length === 0 ? (
+            <EmptyState title="No provisioner daemons">
+              No daemon has been seen recently: templates cannot be imported nor workspaces built.
+            </EmptyState>
+          ) : (
+            <Table caption="Provisioner daemons">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">Provisioners</th>
+                  <th scope="col">Last seen</th>
+                  <th scope="col">Warnings</th>
+                </tr>
+              </thead>
+              <tbody>
+                {daemons.map((d) => (
+                  <tr key={d.id ?? d.name} data-daemon={d.name}>
+                    <td>{d.name}</td>
+                    <td>{d.version}</td>
+                    <td>{(d.provisioners ?? []).join(", ")}</td>
+                    <td title={d.last_seen_at ? absoluteTime(d.last_seen_at) : undefined}>
+                      {d.last_seen_at ? relativeTime(d.last_seen_at) : "never"}
+                    </td>
+                    <td>
+                      {d.warnings.length === 0 ? (
+                        <span className="muted">none</span>
+                      ) : (
+                        d.warnings.map((w) => (
+                          <Badge key={w.code} tone="warning">
+                            {w.code}
+                          </Badge>
+                        ))
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          )}
+        </>
       )}
 
       <h3 id="replicas-title">Live replicas ({report.replicas?.count ?? replicas.length})</h3>

@@ -31,27 +31,70 @@ export interface Check {
   summary: string;
 }
 
+/**
+ * A verdict per check, in Coder's order. Sections the report does not
+ * have (an older server) are left out rather than shown as unknown.
+ */
 export function checks(report: HealthcheckReport): Check[] {
+  const out: Check[] = [];
+  const access = report.access_url;
+  if (access) {
+    out.push({
+      name: "Access URL",
+      verdict: verdict(access.severity),
+      summary: access.error
+        ? access.error
+        : `GET ${access.access_url ?? ""}/healthz answered ${access.status_code ?? "nothing"}` +
+          (access.healthy ? "." : `: ${access.healthz_response || "no body"}.`),
+    });
+  }
+  const ws = report.websocket;
+  if (ws) {
+    out.push({
+      name: "Websocket",
+      verdict: verdict(ws.severity),
+      summary: ws.error
+        ? ws.error + (ws.code ? ` (HTTP ${ws.code}${ws.body ? `: ${ws.body.trim()}` : ""})` : "")
+        : "A websocket through the access URL echoed a message.",
+    });
+  }
   const db = report.database ?? {};
+  out.push({
+    name: "Database",
+    verdict: verdict(db.severity),
+    summary: db.reachable
+      ? `Reachable, ${db.latency || `${db.latency_ms ?? 0}ms`} round trip` +
+        (db.threshold_ms ? ` (warns above ${db.threshold_ms}ms).` : ".")
+      : `Not reachable${db.error ? `: ${db.error}` : "."}`,
+  });
+  const daemons = report.provisioner_daemons;
+  if (daemons) {
+    const n = daemons.items?.length ?? 0;
+    out.push({
+      name: "Provisioner daemons",
+      verdict: verdict(daemons.severity),
+      summary: daemons.error ? daemons.error : `${n} ${n === 1 ? "daemon" : "daemons"} seen recently.`,
+    });
+  }
   const reps = report.replicas ?? {};
   const count = reps.count ?? reps.replicas?.length ?? 0;
-  return [
-    {
-      name: "Database",
-      verdict: verdict(db.severity),
-      summary: db.reachable
-        ? `Reachable, ${db.latency || `${db.latency_ms ?? 0}ms`} round trip.`
-        : `Not reachable${db.error ? `: ${db.error}` : "."}`,
-    },
-    {
-      name: "Replicas",
-      verdict: verdict(reps.severity),
-      summary: reps.error
-        ? reps.error
-        : `${count} live ${count === 1 ? "replica" : "replicas"}` +
-          (reps.version_skew ? `, running ${Object.keys(reps.versions ?? {}).length} different versions.` : "."),
-    },
-  ];
+  out.push({
+    name: "Replicas",
+    verdict: verdict(reps.severity),
+    summary: reps.error
+      ? reps.error
+      : `${count} live ${count === 1 ? "replica" : "replicas"}` +
+        (reps.version_skew ? `, running ${Object.keys(reps.versions ?? {}).length} different versions.` : "."),
+  });
+  return out;
+}
+
+/** The provisioner daemons the report lists, with what is wrong with each. */
+export function daemonRows(report: HealthcheckReport) {
+  return (report.provisioner_daemons?.items ?? []).map((item) => ({
+    ...(item.provisioner_daemon ?? {}),
+    warnings: item.warnings ?? [],
+  }));
 }
 
 export interface Warning extends HealthMessage {
@@ -61,7 +104,10 @@ export interface Warning extends HealthMessage {
 /** Every section's warnings, each with the section it came from. */
 export function warnings(report: HealthcheckReport): Warning[] {
   return [
+    ...(report.access_url?.warnings ?? []).map((w) => ({ ...w, section: "Access URL" })),
+    ...(report.websocket?.warnings ?? []).map((w) => ({ ...w, section: "Websocket" })),
     ...(report.database?.warnings ?? []).map((w) => ({ ...w, section: "Database" })),
+    ...(report.provisioner_daemons?.warnings ?? []).map((w) => ({ ...w, section: "Provisioner daemons" })),
     ...(report.replicas?.warnings ?? []).map((w) => ({ ...w, section: "Replicas" })),
   ];
 }
