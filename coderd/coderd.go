@@ -72,6 +72,9 @@ type Options struct {
 	// and its daemons' jobs, across restarts (the CLI keeps it in the
 	// config directory); nil means a fresh one.
 	ReplicaID uuid.UUID
+	// SSOHTTPClient reaches the OIDC and GitHub servers; nil means
+	// http.DefaultClient.
+	SSOHTTPClient *http.Client
 }
 
 // API serves /api/v2 and the few routes beside it.
@@ -82,6 +85,11 @@ type API struct {
 	// Replicas registers this process among the replicas; the caller
 	// starts it (Start) and stops it (Close).
 	Replicas *replicas.Manager
+
+	// oidc and github are the single sign-on providers; nil when not
+	// configured.
+	oidc   *oidcLogin
+	github *githubLogin
 
 	loginPairs *loginlimit.Limiter
 	loginAddrs *loginlimit.Limiter
@@ -131,6 +139,12 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 		return nil, err
 	}
 	api.realIP = realIP
+	if api.oidc, err = newOIDCLogin(ctx, opts.AccessURL, opts.DeploymentValues.OIDC, opts.SSOHTTPClient); err != nil {
+		return nil, err
+	}
+	if api.github, err = newGithubLogin(opts.AccessURL, opts.DeploymentValues.OAuth2.Github, opts.SSOHTTPClient); err != nil {
+		return nil, err
+	}
 
 	id, err := ensureDeploymentID(dbauthz.AsStartup(ctx), opts.Database)
 	if err != nil {
@@ -228,6 +242,13 @@ func (api *API) routes() http.Handler {
 		})
 
 		r.With(apiKey).Get("/audit", api.auditLogs)
+		r.Route("/settings/idpsync/organization", func(r chi.Router) {
+			r.Use(apiKey)
+			r.Get("/", api.organizationIDPSyncSettings)
+			r.Patch("/", api.patchOrganizationIDPSyncSettings)
+			r.Patch("/config", api.patchOrganizationIDPSyncConfig)
+			r.Patch("/mapping", api.patchOrganizationIDPSyncMapping)
+		})
 		r.With(apiKey).Get("/replicas", api.replicas)
 		r.With(apiKey).Get("/debug/health", api.debugHealth)
 
@@ -289,6 +310,16 @@ func (api *API) routes() http.Handler {
 					r.With(httpmw.ExtractProvisionerJobParam(api.Database)).Get("/{job}", api.provisionerJob)
 				})
 				r.Get("/provisionerdaemons", api.provisionerDaemons)
+				r.Route("/settings/idpsync", func(r chi.Router) {
+					r.Get("/groups", api.groupIDPSyncSettings)
+					r.Patch("/groups", api.patchGroupIDPSyncSettings)
+					r.Patch("/groups/config", api.patchGroupIDPSyncConfig)
+					r.Patch("/groups/mapping", api.patchGroupIDPSyncMapping)
+					r.Get("/roles", api.roleIDPSyncSettings)
+					r.Patch("/roles", api.patchRoleIDPSyncSettings)
+					r.Patch("/roles/config", api.patchRoleIDPSyncConfig)
+					r.Patch("/roles/mapping", api.patchRoleIDPSyncMapping)
+				})
 			})
 		})
 
@@ -400,6 +431,8 @@ func (api *API) routes() http.Handler {
 			r.Post("/first", api.postFirstUser)
 			r.Get("/authmethods", api.userAuthMethods)
 			r.Post("/login", api.postLogin)
+			r.Get("/oidc/callback", api.userOIDCCallback)
+			r.Get("/oauth2/github/callback", api.userGithubCallback)
 			r.Post("/validate-password", api.validateUserPassword)
 
 			r.Group(func(r chi.Router) {
@@ -419,6 +452,7 @@ func (api *API) routes() http.Handler {
 					r.Get("/roles", api.userRoles)
 					r.Put("/roles", api.putUserRoles)
 					r.Get("/login-type", api.userLoginType)
+					r.Post("/convert-login", api.postConvertLoginType)
 					r.Get("/appearance", api.userAppearanceSettings)
 					r.Put("/appearance", api.putUserAppearanceSettings)
 					r.Get("/organizations", api.organizationsByUser)

@@ -43,7 +43,10 @@ type DeploymentValues struct {
 	AutobuildPollInterval serpent.Duration       `json:"autobuild_poll_interval,omitempty" swaggertype:"integer" format:"int64"`
 	Replicas              ReplicaConfig          `json:"replicas,omitempty"`
 	Config                serpent.YAMLConfigPath `json:"config,omitempty"`
-	WriteConfig           serpent.Bool           `json:"write_config,omitempty"`
+	// OIDC and OAuth2 are single sign-on (deployment_sso.go).
+	OIDC        OIDCConfig   `json:"oidc,omitempty"`
+	OAuth2      OAuth2Config `json:"oauth2,omitempty"`
+	WriteConfig serpent.Bool `json:"write_config,omitempty"`
 }
 
 // ProvisionerConfig sizes the server's own provisioner daemons.
@@ -169,7 +172,7 @@ const DefaultHTTPAddress = "127.0.0.1:3000"
 // option set stays deterministic for documentation.
 func (c *DeploymentValues) Options() serpent.OptionSet {
 	secret := serpent.Annotations{}.Mark(AnnotationSecret, "true")
-	return serpent.OptionSet{
+	return append(serpent.OptionSet{
 		{
 			Name:        "Access URL",
 			Description: "The URL that users use to reach this deployment. Defaults to http:// plus the HTTP address.",
@@ -477,7 +480,7 @@ func (c *DeploymentValues) Options() serpent.OptionSet {
 			Value:       &c.ShutdownGrace,
 			Group:       groupHTTP,
 		},
-	}
+	}, c.ssoOptions()...)
 }
 
 // NewDeploymentValues returns values with every default applied, and their
