@@ -1,6 +1,7 @@
 package dbauthz_test
 
 import (
+	"context"
 	"encoding/json"
 
 	"github.com/google/uuid"
@@ -14,7 +15,10 @@ import (
 // links, login conversions and IdP sync settings.
 var ssoCases = map[string]testCase{
 	"GetUserLinkByLinkedID": {
-		args: func(seed) []any {
+		args: func(s seed) []any {
+			mustDo(s.raw.UpsertUserLink(context.Background(), database.UpsertUserLinkParams{
+				UserID: s.user.ID, LoginType: database.LoginTypeOidc, LinkedID: "sub", Now: dbtime.Now(),
+			}))
 			return []any{database.GetUserLinkByLinkedIDParams{LoginType: database.LoginTypeOidc, LinkedID: "sub"}}
 		},
 		checks: func(seed) []check { return []check{authz(rbac.ActionRead, rbac.ResourceSystem)} },
@@ -46,7 +50,12 @@ var ssoCases = map[string]testCase{
 		},
 	},
 	"ConsumeUserLoginConversion": {
-		args:   func(seed) []any { return []any{[]byte("h")} },
+		args: func(s seed) []any {
+			mustDo(struct{}{}, s.raw.InsertUserLoginConversion(context.Background(), database.InsertUserLoginConversionParams{
+				StateHash: []byte("h"), UserID: s.user.ID, ToType: database.LoginTypeOidc, ExpiresAt: dbtime.Now(),
+			}))
+			return []any{[]byte("h")}
+		},
 		checks: func(seed) []check { return []check{authz(rbac.ActionDelete, rbac.ResourceSystem)} },
 	},
 	"DeleteExpiredUserLoginConversions": {
@@ -55,6 +64,9 @@ var ssoCases = map[string]testCase{
 	},
 	"GetIDPSyncSettings": {
 		args: func(s seed) []any {
+			mustDo(struct{}{}, s.raw.UpsertIDPSyncSettings(context.Background(), database.UpsertIDPSyncSettingsParams{
+				Kind: "group", OrganizationID: uuid.NullUUID{UUID: s.org.ID, Valid: true}, Settings: json.RawMessage(`{}`), UpdatedAt: dbtime.Now(),
+			}))
 			return []any{database.GetIDPSyncSettingsParams{Kind: "group", OrganizationID: uuid.NullUUID{UUID: s.org.ID, Valid: true}}}
 		},
 		checks: func(s seed) []check {
@@ -67,4 +79,11 @@ var ssoCases = map[string]testCase{
 		},
 		checks: func(seed) []check { return []check{authz(rbac.ActionUpdate, rbac.ResourceIdpsyncSettings)} },
 	},
+}
+
+// mustDo panics when arranging a case's row fails: the case cannot run.
+func mustDo[T any](_ T, err error) {
+	if err != nil {
+		panic(err)
+	}
 }
