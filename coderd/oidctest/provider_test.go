@@ -66,8 +66,9 @@ type testOP struct {
 
 	// seen are the secrets that crossed the wire: codes and tokens, for
 	// the test that they leak nowhere.
-	seenMu sync.Mutex
-	seen   []string
+	seenMu    sync.Mutex
+	seen      []string
+	seenCodes int
 }
 
 func newTestOP(t *testing.T) *testOP {
@@ -124,6 +125,12 @@ func (o *testOP) secretsSeen() []string {
 	return append([]string{o.ClientSecret}, o.seen...)
 }
 
+func (o *testOP) codesSeen() int {
+	o.seenMu.Lock()
+	defer o.seenMu.Unlock()
+	return o.seenCodes
+}
+
 func (o *testOP) see(s string) {
 	if s == "" {
 		return
@@ -164,8 +171,11 @@ type tokenRecorder struct {
 
 func (w *tokenRecorder) WriteHeader(status int) {
 	if loc := w.Header().Get("Location"); loc != "" {
-		if u, err := url.Parse(loc); err == nil {
+		if u, err := url.Parse(loc); err == nil && u.Query().Get("code") != "" {
 			w.op.see(u.Query().Get("code"))
+			w.op.seenMu.Lock()
+			w.op.seenCodes++
+			w.op.seenMu.Unlock()
 		}
 	}
 	w.ResponseWriter.WriteHeader(status)
