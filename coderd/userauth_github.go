@@ -96,7 +96,7 @@ func (api *API) userGithubCallback(rw http.ResponseWriter, r *http.Request) {
 		api.ssoFail(rw, r, ssoRefuse(http.StatusUnauthorized, "GitHub refused the sign-in: %s %s", e, q.Get("error_description")))
 		return
 	}
-	id, err := g.identity(r.Context(), q.Get("code"), st)
+	id, err := g.identity(r.Context(), q.Get("code"), st, api.logExchangeError)
 	if err != nil {
 		api.ssoFail(rw, r, err)
 		return
@@ -140,10 +140,11 @@ type githubTeam struct {
 // identity exchanges the code and asks GitHub who signed in, with which
 // verified email, and whether they belong to an allowed organization or
 // team.
-func (g *githubLogin) identity(ctx context.Context, code string, st ssoState) (ssoIdentity, error) {
+func (g *githubLogin) identity(ctx context.Context, code string, st ssoState, logExchange func(context.Context, string, error)) (ssoIdentity, error) {
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, g.client)
 	token, err := g.oauth.Exchange(ctx, code, oauth2.VerifierOption(st.Verifier))
 	if err != nil {
+		logExchange(ctx, "github", err)
 		return ssoIdentity{}, ssoRefuse(http.StatusBadRequest, "GitHub did not accept the sign-in code. Start the sign-in again.")
 	}
 	var user githubUser

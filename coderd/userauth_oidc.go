@@ -24,6 +24,8 @@ type oidcLogin struct {
 	provider *oidc.Provider
 	oauth    oauth2.Config
 	verifier *oidc.IDTokenVerifier
+	// assertion, when set, authenticates the client instead of a secret.
+	assertion *clientAssertion
 	// HTTPClient reaches the provider (tests: the loopback provider).
 	client *http.Client
 }
@@ -44,18 +46,33 @@ func newOIDCLogin(ctx context.Context, accessURL *url.URL, cfg codersdk.OIDCConf
 	if err != nil {
 		return nil, xerrors.Errorf("OIDC discovery at %s: %w", cfg.IssuerURL.Value(), err)
 	}
+	var assertion *clientAssertion
+	if cfg.ClientKeyFile.Value() != "" {
+		if cfg.ClientSecret.Value() != "" {
+			return nil, xerrors.New("OIDC takes --oidc-client-secret or --oidc-client-key-file, not both")
+		}
+		if assertion, err = newClientAssertion(cfg.ClientID.Value(), cfg.ClientKeyFile.Value(), cfg.ClientCertFile.Value()); err != nil {
+			return nil, err
+		}
+	}
+	endpoint := provider.Endpoint()
+	if assertion != nil {
+		// The client_id goes in the form beside the assertion.
+		endpoint.AuthStyle = oauth2.AuthStyleInParams
+	}
 	scopes := cfg.Scopes.Value()
 	if len(scopes) == 0 {
 		scopes = []string{oidc.ScopeOpenID, "profile", "email"}
 	}
 	return &oidcLogin{
-		cfg:      cfg,
-		provider: provider,
-		client:   client,
+		cfg:       cfg,
+		provider:  provider,
+		client:    client,
+		assertion: assertion,
 		oauth: oauth2.Config{
 			ClientID:     cfg.ClientID.Value(),
 			ClientSecret: cfg.ClientSecret.Value(),
-			Endpoint:     provider.Endpoint(),
+			Endpoint:     endpoint,
 			RedirectURL:  accessURL.JoinPath("/api/v2/users/oidc/callback").String(),
 			Scopes:       scopes,
 		},
@@ -121,8 +138,19 @@ func (api *API) userOIDCCallback(rw http.ResponseWriter, r *http.Request) {
 // signed in from its claims (and the userinfo endpoint's).
 func (api *API) oidcIdentity(ctx context.Context, o *oidcLogin, code string, st ssoState) (ssoIdentity, error) {
 	ctx = oidc.ClientContext(ctx, o.client)
-	token, err := o.oauth.Exchange(ctx, code, oauth2.VerifierOption(st.Verifier))
+	opts := []oauth2.AuthCodeOption{oauth2.VerifierOption(st.Verifier)}
+	if o.assertion != nil {
+		jwt, err := o.assertion.sign(o.oauth.Endpoint.TokenURL, o.cfg.IssuerURL.Value())
+		if err != nil {
+			return ssoIdentity{}, xerrors.Errorf("sign client assertion: %w", err)
+		}
+		opts = append(opts,
+			oauth2.SetAuthURLParam("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+			oauth2.SetAuthURLParam("client_assertion", jwt))
+	}
+	token, err := o.oauth.Exchange(ctx, code, opts...)
 	if err != nil {
+		api.logExchangeError(ctx, "oidc", err)
 		// The provider's answer may echo the request; keep it out of the
 		// page and the log.
 		return ssoIdentity{}, ssoRefuse(http.StatusBadRequest, "The identity provider did not accept the sign-in code. Start the sign-in again.")

@@ -18,6 +18,7 @@ import (
 
 	"cdr.dev/slog"
 	"github.com/google/uuid"
+	"golang.org/x/oauth2"
 
 	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/domain"
@@ -151,6 +152,18 @@ func (api *API) ssoFail(rw http.ResponseWriter, r *http.Request, err error) {
 	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
 	rw.WriteHeader(se.status)
 	_ = ssoErrorPage.Execute(rw, struct{ Message string }{se.message})
+}
+
+// logExchangeError tells operators why a provider refused a code: its
+// error code and description (RFC 6749 §5.2), never the request.
+func (api *API) logExchangeError(ctx context.Context, provider string, err error) {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		api.Logger.Warn(ctx, "code exchange refused", slog.F("provider", provider),
+			slog.F("error_code", re.ErrorCode), slog.F("error_description", re.ErrorDescription), slog.F("status", re.Response.StatusCode))
+		return
+	}
+	api.Logger.Warn(ctx, "code exchange failed", slog.F("provider", provider), slog.F("error_type", fmt.Sprintf("%T", err)))
 }
 
 // ssoIdentity is who the provider says signed in.

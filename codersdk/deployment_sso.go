@@ -13,6 +13,8 @@ type OIDCConfig struct {
 	AllowSignups              serpent.Bool                           `json:"allow_signups"`
 	ClientID                  serpent.String                         `json:"client_id"`
 	ClientSecret              serpent.String                         `json:"client_secret"`
+	ClientKeyFile             serpent.String                         `json:"client_key_file"`
+	ClientCertFile            serpent.String                         `json:"client_cert_file"`
 	EmailDomain               serpent.StringArray                    `json:"email_domain"`
 	IssuerURL                 serpent.String                         `json:"issuer_url"`
 	Scopes                    serpent.StringArray                    `json:"scopes"`
@@ -91,6 +93,8 @@ func (c *DeploymentValues) ssoOptions() serpent.OptionSet {
 		oidc("Allow Signups", "allow-signups", "Whether new users can sign up with OIDC.", &c.OIDC.AllowSignups, "true"),
 		oidc("Client ID", "client-id", "Client ID to use for Login with OIDC.", &c.OIDC.ClientID, ""),
 		clientSecret,
+		oidc("Client Key File", "client-key-file", "Instead of a client secret: a PEM private key (RSA or ECDSA) whose signed JWT assertions authenticate the client (private_key_jwt), as Azure AD certificate credentials need.", &c.OIDC.ClientKeyFile, ""),
+		oidc("Client Cert File", "client-cert-file", "The PEM certificate of --oidc-client-key-file; its thumbprint names the key (x5t), as Azure AD needs.", &c.OIDC.ClientCertFile, ""),
 		oidc("Email Domain", "email-domain", "Email domains that clients logging in with OIDC must match.", &c.OIDC.EmailDomain, ""),
 		oidc("Issuer URL", "issuer-url", "Issuer URL to use for Login with OIDC; its discovery document is fetched at start.", &c.OIDC.IssuerURL, ""),
 		oidc("Scopes", "scopes", "Scopes to grant when authenticating with OIDC.", &c.OIDC.Scopes, "openid,profile,email"),

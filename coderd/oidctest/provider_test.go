@@ -56,9 +56,12 @@ type testOP struct {
 	user        opUser
 	next        tamper
 	redirectURI string
-	requests    map[string]*opAuthRequest
-	codes       map[string]string // code -> request id
-	tokens      map[string]string // access token id -> subject
+	// clientKey, when set, is the public key the client authenticates
+	// with (private_key_jwt) instead of its secret.
+	clientKey *jose.JSONWebKey
+	requests  map[string]*opAuthRequest
+	codes     map[string]string // code -> request id
+	tokens    map[string]string // access token id -> subject
 
 	key      *rsa.PrivateKey
 	keyID    string
@@ -93,8 +96,9 @@ func newTestOP(t *testing.T) *testOP {
 	var cryptoKey [32]byte
 	_, _ = rand.Read(cryptoKey[:])
 	o.provider, err = op.NewOpenIDProvider(srv.URL, &op.Config{
-		CryptoKey:      cryptoKey,
-		CodeMethodS256: true,
+		CryptoKey:               cryptoKey,
+		CodeMethodS256:          true,
+		AuthMethodPrivateKeyJWT: true,
 	}, &opStorage{o}, op.WithAllowInsecure())
 	require.NoError(t, err)
 	handler = o.provider
@@ -250,7 +254,14 @@ func (c *opClient) RedirectURIs() []string {
 }
 func (*opClient) PostLogoutRedirectURIs() []string    { return nil }
 func (*opClient) ApplicationType() op.ApplicationType { return op.ApplicationTypeWeb }
-func (*opClient) AuthMethod() oidc.AuthMethod         { return oidc.AuthMethodBasic }
+func (c *opClient) AuthMethod() oidc.AuthMethod {
+	c.o.mu.Lock()
+	defer c.o.mu.Unlock()
+	if c.o.clientKey != nil {
+		return oidc.AuthMethodPrivateKeyJWT
+	}
+	return oidc.AuthMethodBasic
+}
 func (*opClient) ResponseTypes() []oidc.ResponseType {
 	return []oidc.ResponseType{oidc.ResponseTypeCode}
 }
@@ -398,7 +409,10 @@ func (s *opStorage) GetClientByClientID(_ context.Context, id string) (op.Client
 }
 
 func (s *opStorage) AuthorizeClientIDSecret(_ context.Context, id, secret string) error {
-	if id != s.o.ClientID || secret != s.o.ClientSecret {
+	s.o.mu.Lock()
+	keyOnly := s.o.clientKey != nil
+	s.o.mu.Unlock()
+	if keyOnly || id != s.o.ClientID || secret != s.o.ClientSecret {
 		return errors.New("wrong client credentials")
 	}
 	return nil
@@ -453,7 +467,12 @@ func (*opStorage) GetPrivateClaimsFromScopes(context.Context, string, string, []
 	return map[string]any{}, nil
 }
 
-func (*opStorage) GetKeyByIDAndClientID(context.Context, string, string) (*jose.JSONWebKey, error) {
+func (s *opStorage) GetKeyByIDAndClientID(_ context.Context, keyID, clientID string) (*jose.JSONWebKey, error) {
+	s.o.mu.Lock()
+	defer s.o.mu.Unlock()
+	if k := s.o.clientKey; k != nil && k.KeyID == keyID && clientID == s.o.ClientID {
+		return k, nil
+	}
 	return nil, errNotFound
 }
 

@@ -3152,7 +3152,9 @@ export interface components {
         "codersdk.OIDCConfig": {
             allow_signups?: boolean;
             auth_url_params?: Record<string, never>;
+            client_cert_file?: string;
             client_id?: string;
+            client_key_file?: string;
             client_secret?: string;
             email_domain?: string[];
             email_field?: string;
