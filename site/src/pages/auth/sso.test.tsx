@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { render, screen } from "@testing-library/react";
 import type { AuthMethods } from "../../api/types";
-import { SSOButtons, ssoLinks } from "./sso";
+import { SSOButtons, convertURL, ssoLinks } from "./sso";
 
 const methods = (over: Partial<AuthMethods> = {}): AuthMethods => ({
   password: { enabled: true },
@@ -35,5 +35,10 @@ describe("single sign-on links", () => {
     render(<SSOButtons links={links} />);
     const link = screen.getByRole("link", { name: "Sign in with OpenID Connect" });
     expect(link.getAttribute("href")).toBe("/api/v2/users/oidc/callback?redirect=%2F");
+  });
+
+  it("finishes a conversion at the provider's callback with the state", () => {
+    expect(convertURL("oidc", "a+b")).toBe("/api/v2/users/oidc/callback?oidc_merge_state=a%2Bb&redirect=%2Fsettings%2Fsecurity");
+    expect(convertURL("github", "s", "/")).toBe("/api/v2/users/oauth2/github/callback?oidc_merge_state=s&redirect=%2F");
   });
 });

@@ -38,3 +38,9 @@ export function SSOButtons({ links }: { links: SSOLink[] }) {
     </div>
   );
 }
+
+/** Where the browser goes to finish switching to a provider: its callback with the conversion state. */
+export function convertURL(toType: "oidc" | "github", state: string, redirect = "/settings/security"): string {
+  const path = toType === "github" ? "/api/v2/users/oauth2/github/callback" : "/api/v2/users/oidc/callback";
+  return `${path}?oidc_merge_state=${encodeURIComponent(state)}&redirect=${encodeURIComponent(redirect)}`;
+}
