@@ -84,6 +84,10 @@ type Options struct {
 	// Metrics receives the server's Prometheus metrics; nil means a fresh
 	// registry (served only if the caller serves it).
 	Metrics *prometheusmetrics.Metrics
+
+	// SSOHTTPClient reaches the OIDC and GitHub servers; nil means
+	// http.DefaultClient.
+	SSOHTTPClient *http.Client
 }
 
 // API serves /api/v2 and the few routes beside it.
@@ -100,6 +104,11 @@ type API struct {
 	Agents        *agents.Service
 	AgentConns    *agentconn.Registry
 	agentSessions sync.WaitGroup // running /me/rpc handlers
+
+	// oidc and github are the single sign-on providers; nil when not
+	// configured.
+	oidc   *oidcLogin
+	github *githubLogin
 
 	loginPairs *loginlimit.Limiter
 	loginAddrs *loginlimit.Limiter
@@ -154,6 +163,12 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 		return nil, err
 	}
 	api.realIP = realIP
+	if api.oidc, err = newOIDCLogin(ctx, opts.AccessURL, opts.DeploymentValues.OIDC, opts.SSOHTTPClient); err != nil {
+		return nil, err
+	}
+	if api.github, err = newGithubLogin(opts.AccessURL, opts.DeploymentValues.OAuth2.Github, opts.SSOHTTPClient); err != nil {
+		return nil, err
+	}
 
 	id, err := ensureDeploymentID(dbauthz.AsStartup(ctx), opts.Database)
 	if err != nil {
@@ -256,6 +271,13 @@ func (api *API) routes() http.Handler {
 		})
 
 		r.With(apiKey).Get("/audit", api.auditLogs)
+		r.Route("/settings/idpsync/organization", func(r chi.Router) {
+			r.Use(apiKey)
+			r.Get("/", api.organizationIDPSyncSettings)
+			r.Patch("/", api.patchOrganizationIDPSyncSettings)
+			r.Patch("/config", api.patchOrganizationIDPSyncConfig)
+			r.Patch("/mapping", api.patchOrganizationIDPSyncMapping)
+		})
 		r.With(apiKey).Get("/replicas", api.replicas)
 		r.With(apiKey).Get("/debug/health", api.debugHealth)
 		r.With(apiKey).Get("/debug/ws", api.debugWebsocketEcho)
@@ -318,6 +340,16 @@ func (api *API) routes() http.Handler {
 					r.With(httpmw.ExtractProvisionerJobParam(api.Database)).Get("/{job}", api.provisionerJob)
 				})
 				r.Get("/provisionerdaemons", api.provisionerDaemons)
+				r.Route("/settings/idpsync", func(r chi.Router) {
+					r.Get("/groups", api.groupIDPSyncSettings)
+					r.Patch("/groups", api.patchGroupIDPSyncSettings)
+					r.Patch("/groups/config", api.patchGroupIDPSyncConfig)
+					r.Patch("/groups/mapping", api.patchGroupIDPSyncMapping)
+					r.Get("/roles", api.roleIDPSyncSettings)
+					r.Patch("/roles", api.patchRoleIDPSyncSettings)
+					r.Patch("/roles/config", api.patchRoleIDPSyncConfig)
+					r.Patch("/roles/mapping", api.patchRoleIDPSyncMapping)
+				})
 			})
 		})
 
@@ -444,6 +476,8 @@ func (api *API) routes() http.Handler {
 			r.Post("/first", api.postFirstUser)
 			r.Get("/authmethods", api.userAuthMethods)
 			r.Post("/login", api.postLogin)
+			r.Get("/oidc/callback", api.userOIDCCallback)
+			r.Get("/oauth2/github/callback", api.userGithubCallback)
 			r.Post("/validate-password", api.validateUserPassword)
 
 			r.Group(func(r chi.Router) {
@@ -463,6 +497,7 @@ func (api *API) routes() http.Handler {
 					r.Get("/roles", api.userRoles)
 					r.Put("/roles", api.putUserRoles)
 					r.Get("/login-type", api.userLoginType)
+					r.Post("/convert-login", api.postConvertLoginType)
 					r.Get("/appearance", api.userAppearanceSettings)
 					r.Put("/appearance", api.putUserAppearanceSettings)
 					r.Get("/organizations", api.organizationsByUser)

@@ -3,6 +3,7 @@ package coderd
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"cdr.dev/slog"
+	"github.com/google/uuid"
 
 	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
@@ -29,12 +31,17 @@ import (
 // @Tags Users
 // @Success 200 {object} codersdk.AuthMethods
 // @Router /users/authmethods [get]
-func (*API) userAuthMethods(rw http.ResponseWriter, r *http.Request) {
-	httpapi.Write(r.Context(), rw, http.StatusOK, codersdk.AuthMethods{
+func (api *API) userAuthMethods(rw http.ResponseWriter, r *http.Request) {
+	methods := codersdk.AuthMethods{
 		Password: codersdk.AuthMethod{Enabled: true},
-		Github:   codersdk.GithubAuthMethod{Enabled: false},
-		OIDC:     codersdk.OIDCAuthMethod{AuthMethod: codersdk.AuthMethod{Enabled: false}},
-	})
+		Github:   codersdk.GithubAuthMethod{Enabled: api.github != nil},
+		OIDC:     codersdk.OIDCAuthMethod{AuthMethod: codersdk.AuthMethod{Enabled: api.oidc != nil}},
+	}
+	if api.oidc != nil {
+		methods.OIDC.SignInText = api.DeploymentValues.OIDC.SignInText.Value()
+		methods.OIDC.IconURL = api.DeploymentValues.OIDC.IconURL.String()
+	}
+	httpapi.Write(r.Context(), rw, http.StatusOK, methods)
 }
 
 // @Summary Validate user password
@@ -111,6 +118,14 @@ func (api *API) postLogin(rw http.ResponseWriter, r *http.Request) {
 	ok, err := api.PasswordHasher.Compare(ctx, user.HashedPassword, req.Password)
 	if err != nil {
 		writeHashError(rw, r, err)
+		return
+	}
+	if user.ID != uuid.Nil && (user.LoginType == database.LoginTypeOidc || user.LoginType == database.LoginTypeGithub) {
+		// Not a guess: the account has no password. Say how it signs in.
+		attempt.release()
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{
+			Message: fmt.Sprintf("This account signs in with %s, not a password. Use the \"Sign in with\" button.", loginTypeName(user.LoginType)),
+		})
 		return
 	}
 	if !ok || user.LoginType != database.LoginTypePassword {

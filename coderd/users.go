@@ -265,12 +265,14 @@ func newUserProblems(req codersdk.CreateUserRequestWithOrgs, status database.Use
 	switch req.UserLoginType {
 	case codersdk.LoginTypePassword:
 		v.Check("password", passwordProblem(req.Password))
-	case codersdk.LoginTypeNone:
+	case codersdk.LoginTypeNone, codersdk.LoginTypeOIDC, codersdk.LoginTypeGithub:
+		// OIDC and GitHub users are linked at their first sign-in by
+		// their verified email.
 		if req.Password != "" {
-			v.Check("password", "must be empty for login_type \"none\"")
+			v.Check("password", fmt.Sprintf("must be empty for login_type %q", req.UserLoginType))
 		}
 	default:
-		v.Check("login_type", fmt.Sprintf("%q is not supported: use \"password\" or \"none\"", req.UserLoginType))
+		v.Check("login_type", fmt.Sprintf("%q is not supported: use \"password\", \"oidc\", \"github\" or \"none\"", req.UserLoginType))
 	}
 	if !status.Valid() || status == database.UserStatusSuspended && req.UserStatus == nil {
 		v.Check("user_status", "must be \"active\", \"dormant\" or \"suspended\"")

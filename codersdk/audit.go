@@ -27,6 +27,10 @@ const (
 	// ResourceTypeFile is an uploaded file (a template's source archive).
 	// Upstream Coder does not audit uploads; this server does.
 	ResourceTypeFile ResourceType = "file"
+	// The IdP sync settings, as upstream names them.
+	ResourceTypeIdpSyncSettingsOrganization ResourceType = "idp_sync_settings_organization"
+	ResourceTypeIdpSyncSettingsGroup        ResourceType = "idp_sync_settings_group"
+	ResourceTypeIdpSyncSettingsRole         ResourceType = "idp_sync_settings_role"
 )
 
 // ResourceTypes lists every resource type, for validation.
@@ -34,6 +38,7 @@ var ResourceTypes = []ResourceType{
 	ResourceTypeTemplate, ResourceTypeTemplateVersion, ResourceTypeUser, ResourceTypeWorkspace,
 	ResourceTypeWorkspaceBuild, ResourceTypeGitSSHKey, ResourceTypeAPIKey, ResourceTypeGroup,
 	ResourceTypeOrganization, ResourceTypeCustomRole, ResourceTypeOrganizationMember, ResourceTypeFile,
+	ResourceTypeIdpSyncSettingsOrganization, ResourceTypeIdpSyncSettingsGroup, ResourceTypeIdpSyncSettingsRole,
 }
 
 // FriendlyString names the resource type in sentences ("created workspace").

@@ -53,7 +53,10 @@ type DeploymentValues struct {
 	Prometheus            PrometheusConfig       `json:"prometheus,omitempty"`
 	Pprof                 PprofConfig            `json:"pprof,omitempty"`
 	Config                serpent.YAMLConfigPath `json:"config,omitempty"`
-	WriteConfig           serpent.Bool           `json:"write_config,omitempty"`
+	// OIDC and OAuth2 are single sign-on (deployment_sso.go).
+	OIDC        OIDCConfig   `json:"oidc,omitempty"`
+	OAuth2      OAuth2Config `json:"oauth2,omitempty"`
+	WriteConfig serpent.Bool `json:"write_config,omitempty"`
 }
 
 // TLSConfig is the server's own HTTPS listener. Certificates are read again
@@ -233,7 +236,7 @@ const DefaultHTTPAddress = "127.0.0.1:3000"
 // option set stays deterministic for documentation.
 func (c *DeploymentValues) Options() serpent.OptionSet {
 	secret := serpent.Annotations{}.Mark(AnnotationSecret, "true")
-	return serpent.OptionSet{
+	return append(serpent.OptionSet{
 		{
 			Name:        "Access URL",
 			Description: "The URL that users use to reach this deployment. Defaults to https:// plus the TLS address when TLS is enabled, else http:// plus the HTTP address.",
@@ -731,7 +734,7 @@ func (c *DeploymentValues) Options() serpent.OptionSet {
 			Value:       &c.ShutdownGrace,
 			Group:       groupHTTP,
 		},
-	}
+	}, c.ssoOptions()...)
 }
 
 // NewDeploymentValues returns values with every default applied, and their

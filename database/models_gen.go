@@ -666,6 +666,13 @@ type GroupMembersExpanded struct {
 	UserID  uuid.UUID
 }
 
+type IdpsyncSetting struct {
+	Kind           string
+	OrganizationID uuid.NullUUID
+	Settings       json.RawMessage
+	UpdatedAt      time.Time
+}
+
 type LoginLimit struct {
 	Key          string
 	Failures     int32
@@ -928,6 +935,21 @@ type User struct {
 	ThemeMode       string
 	ThemeLight      string
 	ThemeDark       string
+}
+
+type UserLink struct {
+	UserID    uuid.UUID
+	LoginType LoginType
+	LinkedID  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+type UserLoginConversion struct {
+	StateHash []byte
+	UserID    uuid.UUID
+	ToType    LoginType
+	ExpiresAt time.Time
 }
 
 type Workspace struct {

@@ -6,6 +6,7 @@ package database
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
@@ -29,6 +30,8 @@ type Querier interface {
 	// not end in one of the kept states: with only_failed, versions whose import
 	// failed or was canceled; otherwise every finished one.
 	ArchiveUnusedTemplateVersions(ctx context.Context, arg ArchiveUnusedTemplateVersionsParams) ([]uuid.UUID, error)
+	// Single use: the row goes whether or not it is still valid.
+	ConsumeUserLoginConversion(ctx context.Context, stateHash []byte) (UserLoginConversion, error)
 	// How many rows GetAuditLogsOffset's filter matches, counting no further
 	// than count_cap (0: no cap): an exact count of a million rows costs a
 	// scan of them all, a capped one at most count_cap index entries. Same
@@ -37,6 +40,7 @@ type Querier interface {
 	DeleteAPIKeyByID(ctx context.Context, id string) error
 	DeleteAPIKeysByUserID(ctx context.Context, userID uuid.UUID) error
 	DeleteCustomRole(ctx context.Context, arg DeleteCustomRoleParams) error
+	DeleteExpiredUserLoginConversions(ctx context.Context, now time.Time) error
 	DeleteForgottenLoginLimits(ctx context.Context, now time.Time) (int64, error)
 	DeleteGroupByID(ctx context.Context, id uuid.UUID) error
 	DeleteGroupMember(ctx context.Context, arg DeleteGroupMemberParams) error
@@ -119,6 +123,7 @@ type Querier interface {
 	GetGroups(ctx context.Context, arg GetGroupsParams) ([]Group, error)
 	GetGroupsByIDs(ctx context.Context, ids []uuid.UUID) ([]Group, error)
 	GetHungProvisionerJobs(ctx context.Context, updatedBefore time.Time) ([]ProvisionerJob, error)
+	GetIDPSyncSettings(ctx context.Context, arg GetIDPSyncSettingsParams) (json.RawMessage, error)
 	GetLatestWorkspaceBuildByWorkspaceID(ctx context.Context, workspaceID uuid.UUID) (WorkspaceBuild, error)
 	GetOrganizationByID(ctx context.Context, id uuid.UUID) (Organization, error)
 	GetOrganizationByName(ctx context.Context, name string) (Organization, error)
@@ -174,6 +179,7 @@ type Querier interface {
 	GetUserByEmailOrUsername(ctx context.Context, arg GetUserByEmailOrUsernameParams) (User, error)
 	GetUserByID(ctx context.Context, id uuid.UUID) (User, error)
 	GetUserCount(ctx context.Context) (int64, error)
+	GetUserLinkByLinkedID(ctx context.Context, arg GetUserLinkByLinkedIDParams) (UserLink, error)
 	// One page of users in username order with the total that matched. The
 	// auth_* parameters are the caller's RBAC filter (rbac.Filter), so rows the
 	// caller may not read never leave PostgreSQL. Empty filter arrays may arrive
@@ -258,6 +264,7 @@ type Querier interface {
 	InsertTemplateVersionPreset(ctx context.Context, arg InsertTemplateVersionPresetParams) (TemplateVersionPreset, error)
 	InsertTemplateVersionVariable(ctx context.Context, arg InsertTemplateVersionVariableParams) (TemplateVersionVariable, error)
 	InsertUser(ctx context.Context, arg InsertUserParams) (User, error)
+	InsertUserLoginConversion(ctx context.Context, arg InsertUserLoginConversionParams) error
 	InsertWorkspace(ctx context.Context, arg InsertWorkspaceParams) error
 	InsertWorkspaceAgent(ctx context.Context, arg InsertWorkspaceAgentParams) (WorkspaceAgent, error)
 	// Marks the agent's logs overflowed with one final line, once.
@@ -326,6 +333,8 @@ type Querier interface {
 	UpdateUserDeletedByID(ctx context.Context, arg UpdateUserDeletedByIDParams) error
 	UpdateUserHashedPassword(ctx context.Context, arg UpdateUserHashedPasswordParams) error
 	UpdateUserLastSeenAt(ctx context.Context, arg UpdateUserLastSeenAtParams) error
+	// Switching to a provider drops the password: it can no longer be used.
+	UpdateUserLoginType(ctx context.Context, arg UpdateUserLoginTypeParams) (User, error)
 	UpdateUserProfile(ctx context.Context, arg UpdateUserProfileParams) (User, error)
 	UpdateUserRoles(ctx context.Context, arg UpdateUserRolesParams) (User, error)
 	UpdateUserStatus(ctx context.Context, arg UpdateUserStatusParams) (User, error)
@@ -355,11 +364,15 @@ type Querier interface {
 	UpdateWorkspaceTTL(ctx context.Context, arg UpdateWorkspaceTTLParams) error
 	// Marks workspaces used, never moving last_used_at back.
 	UpdateWorkspacesLastUsedAt(ctx context.Context, arg UpdateWorkspacesLastUsedAtParams) error
+	UpsertIDPSyncSettings(ctx context.Context, arg UpsertIDPSyncSettingsParams) error
 	UpsertProvisionerDaemon(ctx context.Context, arg UpsertProvisionerDaemonParams) (ProvisionerDaemon, error)
 	// Registers a starting server process. A replica id is kept across
 	// restarts, so a restart takes over its old row: created_at stays, the
 	// rest is the new process's.
 	UpsertReplica(ctx context.Context, arg UpsertReplicaParams) (Replica, error)
+	// A user has at most one account per provider; signing in with another one
+	// (after an email match) moves the link.
+	UpsertUserLink(ctx context.Context, arg UpsertUserLinkParams) (UserLink, error)
 	UpsertWorkspaceAgentPortShare(ctx context.Context, arg UpsertWorkspaceAgentPortShareParams) (WorkspaceAgentPortShare, error)
 	// Makes PostgreSQL plan each statement of the caller's transaction for its
 	// actual parameters. The audit reads take a dozen optional filters: once a

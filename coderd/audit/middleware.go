@@ -54,8 +54,10 @@ func Middleware(opts Options) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 			switch r.Method {
 			case http.MethodGet, http.MethodHead, http.MethodOptions:
-				next.ServeHTTP(rw, r)
-				return
+				if r.Method != http.MethodGet || !AuditedGet(strings.TrimPrefix(r.URL.Path, opts.BasePath), r.URL.Query()) {
+					next.ServeHTTP(rw, r)
+					return
+				}
 			}
 			rec := &Record{ip: clientIP(r), userAgent: r.UserAgent()}
 			if opts.RequestID != nil {

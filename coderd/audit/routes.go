@@ -2,6 +2,7 @@ package audit
 
 import (
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -33,6 +34,21 @@ var unaudited = map[string]string{
 
 // agentReport is why the workspace agent's own reports are not audited.
 const agentReport = "a workspace agent's report of its own state (telemetry); it is shown on the agent and would bury the log"
+
+// signInCallbacks are the GET routes a provider redirects back to with a
+// code (or an error): the sign-in each completes is audited like a password
+// login. Their first visit, which only sends the browser to the provider,
+// carries no state and is not.
+var signInCallbacks = map[string]bool{
+	"/users/oidc/callback":          true,
+	"/users/oauth2/github/callback": true,
+}
+
+// AuditedGet reports whether a GET of path (below the base path) with query
+// q is audited.
+func AuditedGet(path string, q url.Values) bool {
+	return signInCallbacks[path] && (q.Has("code") || q.Has("error") || q.Has("state"))
+}
 
 // Unaudited returns the reason a route is not audited, or "" when it is.
 // route is "METHOD /path/{param}" below /api/v2.
@@ -80,8 +96,16 @@ func classify(method, pattern string) (codersdk.ResourceType, codersdk.AuditActi
 		// As upstream: a login creates a session key, so its type is
 		// api_key, its resource the user.
 		return codersdk.ResourceTypeAPIKey, codersdk.AuditActionLogin
+	case signInCallbacks[pattern]:
+		return codersdk.ResourceTypeAPIKey, codersdk.AuditActionLogin
 	case pattern == "/users/logout":
 		return codersdk.ResourceTypeAPIKey, codersdk.AuditActionLogout
+	case strings.HasPrefix(pattern, "/settings/idpsync/organization"):
+		return codersdk.ResourceTypeIdpSyncSettingsOrganization, codersdk.AuditActionWrite
+	case has("/settings/idpsync/groups"):
+		return codersdk.ResourceTypeIdpSyncSettingsGroup, codersdk.AuditActionWrite
+	case has("/settings/idpsync/roles"):
+		return codersdk.ResourceTypeIdpSyncSettingsRole, codersdk.AuditActionWrite
 	case has("/keys"):
 		return codersdk.ResourceTypeAPIKey, action
 	case has("/gitsshkey"):

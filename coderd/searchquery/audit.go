@@ -29,7 +29,8 @@ type AuditFilter struct {
 // Values accepted by resource_type:, action: and build_reason:.
 var (
 	AuditResourceTypes = []string{"template", "template_version", "user", "workspace", "workspace_build",
-		"git_ssh_key", "api_key", "group", "organization", "custom_role", "organization_member", "file"}
+		"git_ssh_key", "api_key", "group", "organization", "custom_role", "organization_member", "file",
+		"idp_sync_settings_organization", "idp_sync_settings_group", "idp_sync_settings_role"}
 	AuditActions = []string{"create", "write", "delete", "start", "stop", "login", "logout", "register"}
 	BuildReasons = []string{"initiator", "autostart", "autostop", "dormancy", "dashboard", "cli",
 		"ssh_connection", "vscode_connection", "jetbrains_connection"}

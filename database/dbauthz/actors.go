@@ -118,6 +118,21 @@ var (
 		perm(rbac.ResourceUser, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionUpdatePersonal),
 		perm(rbac.ResourceApiKey, rbac.ActionCreate),
 	)
+	// ssoLoginActor signs users in through OIDC or GitHub: it finds or
+	// creates the user, links the provider account, applies IdP sync
+	// (organizations, groups, roles) and issues the session.
+	ssoLoginActor = systemActor("sso-login",
+		perm(rbac.ResourceUser, rbac.ActionCreate, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionUpdatePersonal),
+		perm(rbac.ResourceApiKey, rbac.ActionCreate),
+		perm(rbac.ResourceSystem, rbac.ActionRead, rbac.ActionDelete),
+		perm(rbac.ResourceOrganization, rbac.ActionRead),
+		perm(rbac.ResourceOrganizationMember, rbac.ActionCreate, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionDelete),
+		perm(rbac.ResourceGroup, rbac.ActionCreate, rbac.ActionRead, rbac.ActionUpdate),
+		perm(rbac.ResourceGroupMember, rbac.ActionRead),
+		perm(rbac.ResourceAssignRole, rbac.ActionAssign, rbac.ActionRead),
+		perm(rbac.ResourceAssignOrgRole, rbac.ActionAssign, rbac.ActionRead),
+		perm(rbac.ResourceIdpsyncSettings, rbac.ActionRead),
+	)
 )
 
 // AsStartup is for the server's own start: the deployment id and the
@@ -159,6 +174,9 @@ func AsMetrics(ctx context.Context) context.Context { return As(ctx, metricsActo
 
 // AsLogin finds a user by email, checks the password and issues a session.
 func AsLogin(ctx context.Context) context.Context { return As(ctx, loginActor) }
+
+// AsSSOLogin signs a user in through an identity provider.
+func AsSSOLogin(ctx context.Context) context.Context { return As(ctx, ssoLoginActor) }
 
 // AsLimiter keeps the shared login and API rate limit counters.
 func AsLimiter(ctx context.Context) context.Context { return As(ctx, limiterActor) }

@@ -1,6 +1,6 @@
 package dbauthz_test
 
-var cases = mergeCases(identityCases, provisioningCases, workspaceCases)
+var cases = mergeCases(identityCases, provisioningCases, workspaceCases, ssoCases)
 
 // mergeCases joins the per-area case tables; a method in two tables is a
 // mistake that would hide one of its cases.

@@ -1,12 +1,13 @@
 // Session: who is signed in, signing in and out, the first user.
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, isApiError } from "./client";
-import type { BuildInfo, CreateFirstUserRequest, LoginRequest, LoginResponse, User } from "./types";
+import type { AuthMethods, BuildInfo, CreateFirstUserRequest, LoginRequest, LoginResponse, User } from "./types";
 
 export const authKeys = {
   me: ["users", "me"] as const,
   firstUser: ["users", "first"] as const,
   buildInfo: ["buildinfo"] as const,
+  authMethods: ["users", "authmethods"] as const,
 };
 
 /** The signed-in user, or null when there is no session. */
@@ -49,6 +50,15 @@ export function useBuildInfo() {
     queryKey: authKeys.buildInfo,
     queryFn: ({ signal }) => api.get<BuildInfo>("/buildinfo", { signal }),
     staleTime: Infinity,
+  });
+}
+
+/** The ways to sign in: password, and the configured OIDC / GitHub providers. */
+export function useAuthMethods() {
+  return useQuery({
+    queryKey: authKeys.authMethods,
+    queryFn: ({ signal }) => api.get<AuthMethods>("/users/authmethods", { signal }),
+    staleTime: 5 * 60_000,
   });
 }
 

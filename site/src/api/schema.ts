@@ -585,6 +585,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/organizations/{organization}/settings/idpsync/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get group IdP Sync settings by organization */
+        get: operations["get-group-idp-sync-settings-by-organization"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update group IdP Sync settings by organization */
+        patch: operations["update-group-idp-sync-settings-by-organization"];
+        trace?: never;
+    };
+    "/organizations/{organization}/settings/idpsync/groups/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update group IdP Sync config */
+        patch: operations["update-group-idp-sync-config"];
+        trace?: never;
+    };
+    "/organizations/{organization}/settings/idpsync/groups/mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update group IdP Sync mapping */
+        patch: operations["update-group-idp-sync-mapping"];
+        trace?: never;
+    };
+    "/organizations/{organization}/settings/idpsync/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get role IdP Sync settings by organization */
+        get: operations["get-role-idp-sync-settings-by-organization"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update role IdP Sync settings by organization */
+        patch: operations["update-role-idp-sync-settings-by-organization"];
+        trace?: never;
+    };
+    "/organizations/{organization}/settings/idpsync/roles/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update role IdP Sync config */
+        patch: operations["update-role-idp-sync-config"];
+        trace?: never;
+    };
+    "/organizations/{organization}/settings/idpsync/roles/mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update role IdP Sync mapping */
+        patch: operations["update-role-idp-sync-mapping"];
+        trace?: never;
+    };
     "/organizations/{organization}/templates": {
         parameters: {
             query?: never;
@@ -720,6 +824,58 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/settings/idpsync/organization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get organization IdP Sync settings */
+        get: operations["get-organization-idp-sync-settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update organization IdP Sync settings */
+        patch: operations["update-organization-idp-sync-settings"];
+        trace?: never;
+    };
+    "/settings/idpsync/organization/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update organization IdP Sync config */
+        patch: operations["update-organization-idp-sync-config"];
+        trace?: never;
+    };
+    "/settings/idpsync/organization/mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update organization IdP Sync mapping */
+        patch: operations["update-organization-idp-sync-mapping"];
         trace?: never;
     };
     "/templates": {
@@ -1318,6 +1474,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/{user}/convert-login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Convert user from password to oauth authentication */
+        post: operations["convert-user-from-password-to-oauth-authentication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/{user}/gitsshkey": {
         parameters: {
             query?: never;
@@ -1680,6 +1853,40 @@ export interface paths {
         put?: never;
         /** Log out user */
         post: operations["log-out-user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/oauth2/github/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OAuth 2.0 GitHub Callback */
+        get: operations["oauth-20-github-callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OpenID Connect Callback */
+        get: operations["openid-connect-callback"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2873,6 +3080,11 @@ export interface components {
         };
         /** @enum {string} */
         "codersdk.BuildReason": "initiator" | "autostart" | "autostop" | "dormancy" | "dashboard" | "cli" | "ssh_connection" | "vscode_connection" | "jetbrains_connection";
+        "codersdk.ConvertLoginRequest": {
+            password: string;
+            /** @description ToType is the login type to switch to: "oidc" or "github". */
+            to_type: components["schemas"]["codersdk.LoginType"];
+        };
         /** @enum {string} */
         "codersdk.CORSBehavior": "simple" | "passthru";
         "codersdk.CreateFirstUserOnboardingInfo": {
@@ -3159,6 +3371,9 @@ export interface components {
             http_address?: string;
             latest_version?: string;
             logging?: components["schemas"]["codersdk.LoggingConfig"];
+            oauth2?: components["schemas"]["codersdk.OAuth2Config"];
+            /** @description OIDC and OAuth2 are single sign-on (deployment_sso.go). */
+            oidc?: components["schemas"]["codersdk.OIDCConfig"];
             pg_connection_url?: string;
             pprof?: components["schemas"]["codersdk.PprofConfig"];
             prometheus?: components["schemas"]["codersdk.PrometheusConfig"];
@@ -3246,6 +3461,28 @@ export interface components {
         };
         /** @enum {string} */
         "codersdk.GroupSource": "user" | "oidc";
+        "codersdk.GroupSyncSettings": {
+            /** @description AutoCreateMissing creates groups named by unmapped claim values. */
+            auto_create_missing_groups?: boolean;
+            /**
+             * @description Field is the claim listing the user's groups; empty turns group sync
+             *     off.
+             */
+            field?: string;
+            /**
+             * @description LegacyNameMapping renames claim values to group names (from
+             *     --oidc-group-mapping).
+             */
+            legacy_group_name_mapping?: {
+                [key: string]: string;
+            };
+            /** @description Mapping maps claim values to group IDs. */
+            mapping?: {
+                [key: string]: string[];
+            };
+            /** @description RegexFilter keeps only the claim values it matches; nil keeps all. */
+            regex_filter?: string;
+        };
         "codersdk.Healthcheck": {
             /** @description Interval specifies the seconds between each health check. */
             interval?: number;
@@ -3330,10 +3567,61 @@ export interface components {
             name?: string;
             username: string;
         };
+        "codersdk.OAuth2Config": {
+            github?: components["schemas"]["codersdk.OAuth2GithubConfig"];
+        };
+        "codersdk.OAuth2GithubConfig": {
+            allow_everyone?: boolean;
+            allow_signups?: boolean;
+            allowed_orgs?: string[];
+            allowed_teams?: string[];
+            client_id?: string;
+            client_secret?: string;
+            enterprise_base_url?: string;
+        };
+        "codersdk.OAuthConversionResponse": {
+            /** Format: date-time */
+            expires_at?: string;
+            state_string?: string;
+            to_type?: components["schemas"]["codersdk.LoginType"];
+            /** Format: uuid */
+            user_id?: string;
+        };
         "codersdk.OIDCAuthMethod": {
             enabled?: boolean;
             iconUrl?: string;
             signInText?: string;
+        };
+        "codersdk.OIDCConfig": {
+            allow_signups?: boolean;
+            auth_url_params?: Record<string, never>;
+            client_cert_file?: string;
+            client_id?: string;
+            client_key_file?: string;
+            client_secret?: string;
+            email_domain?: string[];
+            email_field?: string;
+            group_allow_list?: string[];
+            group_auto_create?: boolean;
+            group_mapping?: Record<string, never>;
+            group_regex_filter?: components["schemas"]["serpent.Regexp"];
+            groups_field?: string;
+            /** Format: uri */
+            icon_url?: string;
+            ignore_email_verified?: boolean;
+            ignore_user_info?: boolean;
+            issuer_url?: string;
+            name_field?: string;
+            organization_assign_default?: boolean;
+            organization_field?: string;
+            organization_mapping?: Record<string, never>;
+            scopes?: string[];
+            sign_in_text?: string;
+            signups_disabled_text?: string;
+            user_role_field?: string;
+            user_role_mapping?: Record<string, never>;
+            user_roles_default?: string[];
+            username_field?: string;
         };
         "codersdk.Organization": {
             /** Format: date-time */
@@ -3402,9 +3690,41 @@ export interface components {
             user_updated_at?: string;
             username?: string;
         };
+        "codersdk.OrganizationSyncSettings": {
+            /**
+             * @description Field is the claim listing the user's organizations; empty turns
+             *     organization sync off.
+             */
+            field?: string;
+            /** @description Mapping maps claim values to organization IDs. */
+            mapping?: {
+                [key: string]: string[];
+            };
+            /** @description AssignDefault keeps every user in the default organization. */
+            organization_assign_default?: boolean;
+        };
         "codersdk.PaginatedMembersResponse": {
             count?: number;
             members?: components["schemas"]["codersdk.OrganizationMemberWithUserData"][];
+        };
+        "codersdk.PatchGroupIDPSyncConfigRequest": {
+            auto_create_missing_groups?: boolean;
+            field?: string;
+            regex_filter?: string;
+        };
+        "codersdk.PatchGroupIDPSyncMappingRequest": {
+            add?: {
+                /** @description Gets is the resource the user is given for it. */
+                gets?: string;
+                /** @description Given is the claim value the user has. */
+                given?: string;
+            }[];
+            remove?: {
+                /** @description Gets is the resource the user is given for it. */
+                gets?: string;
+                /** @description Given is the claim value the user has. */
+                given?: string;
+            }[];
         };
         "codersdk.PatchGroupRequest": {
             /** @description AddUsers and RemoveUsers are user IDs. */
@@ -3414,6 +3734,41 @@ export interface components {
             name?: string;
             quota_allowance?: number;
             remove_users?: string[];
+        };
+        "codersdk.PatchOrganizationIDPSyncConfigRequest": {
+            assign_default?: boolean;
+            field?: string;
+        };
+        "codersdk.PatchOrganizationIDPSyncMappingRequest": {
+            add?: {
+                /** @description Gets is the resource the user is given for it. */
+                gets?: string;
+                /** @description Given is the claim value the user has. */
+                given?: string;
+            }[];
+            remove?: {
+                /** @description Gets is the resource the user is given for it. */
+                gets?: string;
+                /** @description Given is the claim value the user has. */
+                given?: string;
+            }[];
+        };
+        "codersdk.PatchRoleIDPSyncConfigRequest": {
+            field?: string;
+        };
+        "codersdk.PatchRoleIDPSyncMappingRequest": {
+            add?: {
+                /** @description Gets is the resource the user is given for it. */
+                gets?: string;
+                /** @description Given is the claim value the user has. */
+                given?: string;
+            }[];
+            remove?: {
+                /** @description Gets is the resource the user is given for it. */
+                gets?: string;
+                /** @description Given is the claim value the user has. */
+                given?: string;
+            }[];
         };
         "codersdk.PatchTemplateVersionRequest": {
             message?: string;
@@ -3709,7 +4064,7 @@ export interface components {
             parameter_mismatch?: boolean;
         };
         /** @enum {string} */
-        "codersdk.ResourceType": "template" | "template_version" | "user" | "workspace" | "workspace_build" | "git_ssh_key" | "api_key" | "group" | "organization" | "custom_role" | "organization_member" | "file";
+        "codersdk.ResourceType": "template" | "template_version" | "user" | "workspace" | "workspace_build" | "git_ssh_key" | "api_key" | "group" | "organization" | "custom_role" | "organization_member" | "file" | "idp_sync_settings_organization" | "idp_sync_settings_group" | "idp_sync_settings_role";
         "codersdk.Response": {
             /**
              * @description Detail is a debug message that provides further insight into why the
@@ -3740,6 +4095,17 @@ export interface components {
             site_permissions?: components["schemas"]["codersdk.Permission"][];
             /** @description UserPermissions apply to objects owned by the role's holder. */
             user_permissions?: components["schemas"]["codersdk.Permission"][];
+        };
+        "codersdk.RoleSyncSettings": {
+            /**
+             * @description Field is the claim listing the user's roles; empty turns role sync
+             *     off.
+             */
+            field?: string;
+            /** @description Mapping maps claim values to organization role names. */
+            mapping?: {
+                [key: string]: string[];
+            };
         };
         "codersdk.ServerSentEvent": {
             data?: unknown;
@@ -4783,6 +5149,7 @@ export interface components {
              */
             yaml?: string;
         };
+        "serpent.Regexp": Record<string, never>;
         /** @enum {string} */
         "serpent.ValueSource": "" | "flag" | "env" | "yaml" | "default";
     };
@@ -6429,6 +6796,229 @@ export interface operations {
             };
         };
     };
+    "get-group-idp-sync-settings-by-organization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization ID */
+                organization: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.GroupSyncSettings"];
+                };
+            };
+        };
+    };
+    "update-group-idp-sync-settings-by-organization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization ID */
+                organization: string;
+            };
+            cookie?: never;
+        };
+        /** @description New settings */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["codersdk.GroupSyncSettings"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.GroupSyncSettings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "update-group-idp-sync-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization ID */
+                organization: string;
+            };
+            cookie?: never;
+        };
+        /** @description New config values */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["codersdk.PatchGroupIDPSyncConfigRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.GroupSyncSettings"];
+                };
+            };
+        };
+    };
+    "update-group-idp-sync-mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization ID */
+                organization: string;
+            };
+            cookie?: never;
+        };
+        /** @description Mappings to add and remove */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["codersdk.PatchGroupIDPSyncMappingRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.GroupSyncSettings"];
+                };
+            };
+        };
+    };
+    "get-role-idp-sync-settings-by-organization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization ID */
+                organization: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.RoleSyncSettings"];
+                };
+            };
+        };
+    };
+    "update-role-idp-sync-settings-by-organization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization ID */
+                organization: string;
+            };
+            cookie?: never;
+        };
+        /** @description New settings */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["codersdk.RoleSyncSettings"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.RoleSyncSettings"];
+                };
+            };
+        };
+    };
+    "update-role-idp-sync-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization ID */
+                organization: string;
+            };
+            cookie?: never;
+        };
+        /** @description New config values */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["codersdk.PatchRoleIDPSyncConfigRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.RoleSyncSettings"];
+                };
+            };
+        };
+    };
+    "update-role-idp-sync-mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization ID */
+                organization: string;
+            };
+            cookie?: never;
+        };
+        /** @description Mappings to add and remove */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["codersdk.PatchRoleIDPSyncMappingRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.RoleSyncSettings"];
+                };
+            };
+        };
+    };
     "get-templates-by-organization": {
         parameters: {
             query?: {
@@ -6746,6 +7336,101 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["codersdk.Replica"][];
+                };
+            };
+        };
+    };
+    "get-organization-idp-sync-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.OrganizationSyncSettings"];
+                };
+            };
+        };
+    };
+    "update-organization-idp-sync-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description New settings */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["codersdk.OrganizationSyncSettings"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.OrganizationSyncSettings"];
+                };
+            };
+        };
+    };
+    "update-organization-idp-sync-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description New config values */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["codersdk.PatchOrganizationIDPSyncConfigRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.OrganizationSyncSettings"];
+                };
+            };
+        };
+    };
+    "update-organization-idp-sync-mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Mappings to add and remove */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["codersdk.PatchOrganizationIDPSyncMappingRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.OrganizationSyncSettings"];
                 };
             };
         };
@@ -8307,6 +8992,52 @@ export interface operations {
             };
         };
     };
+    "convert-user-from-password-to-oauth-authentication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User name, ID, or me */
+                user: string;
+            };
+            cookie?: never;
+        };
+        /** @description Convert request */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["codersdk.ConvertLoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.OAuthConversionResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
     "get-user-git-ssh-key": {
         parameters: {
             query?: never;
@@ -9152,6 +9883,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "oauth-20-github-callback": {
+        parameters: {
+            query?: {
+                /** @description The state of a convert-login request */
+                oidc_merge_state?: string;
+                /** @description Where to go after signing in: a path on this deployment */
+                redirect?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Temporary Redirect */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a page explaining the refusal */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+        };
+    };
+    "openid-connect-callback": {
+        parameters: {
+            query?: {
+                /** @description The state of a convert-login request */
+                oidc_merge_state?: string;
+                /** @description Where to go after signing in: a path on this deployment */
+                redirect?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Temporary Redirect */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a page explaining the refusal */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
                 };
             };
         };

@@ -59,6 +59,8 @@ export type GitSSHKey = S["codersdk.GitSSHKey"];
 export type UserAppearanceSettings = S["codersdk.UserAppearanceSettings"];
 export type UpdateUserProfileRequest = S["codersdk.UpdateUserProfileRequest"];
 export type UpdateUserPasswordRequest = S["codersdk.UpdateUserPasswordRequest"];
+export type ConvertLoginRequest = S["codersdk.ConvertLoginRequest"];
+export type OAuthConversionResponse = S["codersdk.OAuthConversionResponse"];
 export type UpdateAppearanceRequest = S["codersdk.UpdateUserAppearanceSettingsRequest"];
 // Templates, template versions and creating workspaces (templates pages).
 export type Template = S["codersdk.Template"];

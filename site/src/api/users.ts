@@ -4,6 +4,8 @@ import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient }
 import { api } from "./client";
 import { authKeys } from "./auth";
 import type {
+  ConvertLoginRequest,
+  OAuthConversionResponse,
   APIKey,
   AssignableRole,
   CreateTokenRequest,
@@ -95,6 +97,14 @@ export function useDeleteUser() {
 export function useUpdatePassword() {
   return useMutation({
     mutationFn: ({ user, req }: { user: string; req: UpdateUserPasswordRequest }) => api.put(`${userPath(user)}/password`, req),
+  });
+}
+
+/** Starts switching a password account to OIDC or GitHub (the password proves it once more). */
+export function useConvertLogin() {
+  return useMutation({
+    mutationFn: ({ user, req }: { user: string; req: ConvertLoginRequest }) =>
+      api.post<OAuthConversionResponse>(`${userPath(user)}/convert-login`, req),
   });
 }
 
