@@ -147,12 +147,18 @@ type terminal struct {
 	seen int
 }
 
-func newTerminal(t *testing.T) (*terminal, *os.File) {
+// startOnTerminal runs `coder args...` in-process with a pseudo-terminal
+// as its stdin, stdout and stderr, and returns the user's side and the
+// command's result. If the test ends first (a failed expect), the command
+// is stopped and waited for before the terminal goes away.
+func startOnTerminal(t *testing.T, ctx context.Context, env *clitest.Env, args ...string) (*terminal, <-chan error) {
 	t.Helper()
 	ptmx, tty, err := pty.Open()
 	require.NoError(t, err)
 	term := &terminal{t: t, ptmx: ptmx}
+	readerDone := make(chan struct{})
 	go func() {
+		defer close(readerDone)
 		buf := make([]byte, 4096)
 		for {
 			n, err := ptmx.Read(buf)
@@ -164,8 +170,43 @@ func newTerminal(t *testing.T) (*terminal, *os.File) {
 			}
 		}
 	}()
-	t.Cleanup(func() { _ = ptmx.Close(); _ = tty.Close() })
-	return term, tty
+
+	ctx, cancel := context.WithCancel(ctx)
+	inv := env.Invocation(args...)
+	inv.Stdin, inv.Stdout, inv.Stderr = tty, tty, tty
+	result := make(chan error, 1)
+	finished := make(chan struct{})
+	go func() {
+		err := inv.WithContext(ctx).Run()
+		close(finished)
+		result <- err
+	}()
+	t.Cleanup(func() {
+		cancel()
+		// A command still waiting for input gets end-of-file (Ctrl-D):
+		// closing the files would not interrupt a blocked read, as Go
+		// defers the close until the read returns.
+		giveUp := time.After(time.Minute)
+	wait:
+		for {
+			select {
+			case <-finished:
+				break wait
+			case <-giveUp:
+				t.Error("the command did not end after end-of-file on its terminal")
+				break wait
+			case <-time.After(50 * time.Millisecond):
+				_, _ = ptmx.Write([]byte{4})
+			}
+		}
+		_ = tty.Close()
+		select {
+		case <-readerDone:
+		case <-time.After(10 * time.Second):
+		}
+		_ = ptmx.Close()
+	})
+	return term, result
 }
 
 // expect waits until s appears after what earlier expects matched and
@@ -202,11 +243,7 @@ func TestLoginPasswordOnTerminal(t *testing.T) {
 	coderdtest.CreateFirstUser(t, client)
 
 	env := clitest.NewEnv(t)
-	term, tty := newTerminal(t)
-	inv := env.Invocation("login", client.URL.String())
-	inv.Stdin, inv.Stdout, inv.Stderr = tty, tty, tty
-	done := make(chan error, 1)
-	go func() { done <- inv.WithContext(ctx).Run() }()
+	term, done := startOnTerminal(t, ctx, env, "login", client.URL.String())
 
 	term.expect(ctx, "Email")
 	term.typeLine("owner@example.com")
@@ -230,11 +267,7 @@ func TestLoginBrowserTokenOnTerminal(t *testing.T) {
 	require.NoError(t, err)
 
 	env := clitest.NewEnv(t)
-	term, tty := newTerminal(t)
-	inv := env.Invocation("login", client.URL.String(), "--no-open")
-	inv.Stdin, inv.Stdout, inv.Stderr = tty, tty, tty
-	done := make(chan error, 1)
-	go func() { done <- inv.WithContext(ctx).Run() }()
+	term, done := startOnTerminal(t, ctx, env, "login", client.URL.String(), "--no-open")
 
 	term.expect(ctx, "Email")
 	term.typeLine("")
@@ -257,11 +290,7 @@ func TestLoginFirstUserOnTerminal(t *testing.T) {
 	client := coderdtest.New(t, nil)
 
 	env := clitest.NewEnv(t)
-	term, tty := newTerminal(t)
-	inv := env.Invocation("login", client.URL.String())
-	inv.Stdin, inv.Stdout, inv.Stderr = tty, tty, tty
-	done := make(chan error, 1)
-	go func() { done <- inv.WithContext(ctx).Run() }()
+	term, done := startOnTerminal(t, ctx, env, "login", client.URL.String())
 
 	term.expect(ctx, "create the first user?")
 	term.typeLine("yes")
@@ -277,4 +306,25 @@ func TestLoginFirstUserOnTerminal(t *testing.T) {
 	term.typeLine("first-user-password-42")
 	term.expect(ctx, "Welcome to Coder, ada!")
 	require.NoError(t, <-done)
+}
+
+// TestLoginPasswordEndOfInput: Ctrl-D at the password prompt ends the
+// command with an error (x/term's ReadPassword would spin forever).
+func TestLoginPasswordEndOfInput(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	client := coderdtest.New(t, nil)
+	coderdtest.CreateFirstUser(t, client)
+
+	env := clitest.NewEnv(t)
+	term, done := startOnTerminal(t, ctx, env, "login", client.URL.String())
+	term.expect(ctx, "Email")
+	term.typeLine("owner@example.com")
+	term.expect(ctx, "Password:")
+	_, err := term.ptmx.Write([]byte{4})
+	require.NoError(t, err)
+	err = <-done
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "login canceled")
+	assert.False(t, env.Config().Session().Exists())
 }
