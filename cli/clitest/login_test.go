@@ -147,11 +147,10 @@ type terminal struct {
 	seen int
 }
 
-// startOnTerminal runs `coder args...` in-process with a pseudo-terminal
-// as its stdin, stdout and stderr, and returns the user's side and the
-// command's result. If the test ends first (a failed expect), the command
-// is stopped and waited for before the terminal goes away.
-func startOnTerminal(t *testing.T, ctx context.Context, env *clitest.Env, args ...string) (*terminal, <-chan error) {
+// newTerminal opens a pseudo-terminal: the user's side, and the file to
+// give a command as its stdin, stdout and stderr. startOnTerminal also
+// runs the command.
+func newTerminal(t *testing.T) (*terminal, *os.File) {
 	t.Helper()
 	ptmx, tty, err := pty.Open()
 	require.NoError(t, err)
@@ -170,7 +169,31 @@ func startOnTerminal(t *testing.T, ctx context.Context, env *clitest.Env, args .
 			}
 		}
 	}()
+	t.Cleanup(func() {
+		// End-of-file (Ctrl-D) for a command still waiting for input:
+		// closing the files would not interrupt a blocked read, as Go
+		// defers the close until the read returns.
+		for range 3 {
+			_, _ = ptmx.Write([]byte{4})
+			time.Sleep(50 * time.Millisecond)
+		}
+		_ = tty.Close()
+		select {
+		case <-readerDone:
+		case <-time.After(10 * time.Second):
+		}
+		_ = ptmx.Close()
+	})
+	return term, tty
+}
 
+// startOnTerminal runs `coder args...` in-process on a new pseudo-terminal
+// and returns the user's side and the command's result. If the test ends
+// first (a failed expect), the command is stopped and waited for before
+// the terminal goes away.
+func startOnTerminal(t *testing.T, ctx context.Context, env *clitest.Env, args ...string) (*terminal, <-chan error) {
+	t.Helper()
+	term, tty := newTerminal(t)
 	ctx, cancel := context.WithCancel(ctx)
 	inv := env.Invocation(args...)
 	inv.Stdin, inv.Stdout, inv.Stderr = tty, tty, tty
@@ -181,30 +204,21 @@ func startOnTerminal(t *testing.T, ctx context.Context, env *clitest.Env, args .
 		close(finished)
 		result <- err
 	}()
+	// Runs before newTerminal's cleanup, which closes the terminal.
 	t.Cleanup(func() {
 		cancel()
-		// A command still waiting for input gets end-of-file (Ctrl-D):
-		// closing the files would not interrupt a blocked read, as Go
-		// defers the close until the read returns.
 		giveUp := time.After(time.Minute)
-	wait:
 		for {
 			select {
 			case <-finished:
-				break wait
+				return
 			case <-giveUp:
 				t.Error("the command did not end after end-of-file on its terminal")
-				break wait
+				return
 			case <-time.After(50 * time.Millisecond):
-				_, _ = ptmx.Write([]byte{4})
+				_, _ = term.ptmx.Write([]byte{4})
 			}
 		}
-		_ = tty.Close()
-		select {
-		case <-readerDone:
-		case <-time.After(10 * time.Second):
-		}
-		_ = ptmx.Close()
 	})
 	return term, result
 }
