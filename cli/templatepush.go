@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/coder/serpent"
+	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 	"gopkg.in/yaml.v3"
 
@@ -146,11 +147,7 @@ func (r *RootCmd) runTemplatePush(inv *serpent.Invocation, o *templatePushOption
 	if exists {
 		req.TemplateID = existing.ID
 	}
-	version, err := client.CreateTemplateVersion(ctx, org.ID, req)
-	if err != nil {
-		return xerrors.Errorf("create a template version: %w", err)
-	}
-	version, err = followImport(inv, client, version)
+	version, err := importVersion(inv, client, org.ID, req)
 	if err != nil {
 		return err
 	}
@@ -413,6 +410,59 @@ func detectProvisioner(rootNames []string) codersdk.ProvisionerType {
 		return codersdk.ProvisionerTypeEcho
 	}
 	return codersdk.ProvisionerTypeTerraform
+}
+
+// importVersion creates the version and follows its import. On a terminal,
+// an import that stops for variables without values asks for them and
+// imports again, as Coder's CLI does; scripts get the error instead.
+func importVersion(inv *serpent.Invocation, client *codersdk.Client, orgID uuid.UUID, req codersdk.CreateTemplateVersionRequest) (codersdk.TemplateVersion, error) {
+	ctx := inv.Context()
+	for {
+		version, err := client.CreateTemplateVersion(ctx, orgID, req)
+		if err != nil {
+			return version, xerrors.Errorf("create a template version: %w", err)
+		}
+		version, err = followImport(inv, client, version)
+		if err == nil || version.Job.ErrorCode != codersdk.RequiredTemplateVariables || !cliui.IsTerminal(inv.Stdin) {
+			return version, err
+		}
+		missing, err := missingVariables(ctx, client, version.ID, req.UserVariableValues)
+		if err != nil || len(missing) == 0 {
+			return version, xerrors.Errorf("the template import failed: %s", version.Job.Error)
+		}
+		_, _ = fmt.Fprintln(inv.Stdout, cliui.Warn(ctx, "The template needs values for these variables:"))
+		for _, v := range missing {
+			text := v.Name
+			if v.Description != "" {
+				text += " (" + v.Description + ")"
+			}
+			value, err := cliui.Prompt(inv, cliui.PromptOptions{Text: text + ":", Secret: v.Sensitive})
+			if err != nil {
+				return version, err
+			}
+			req.UserVariableValues = append(req.UserVariableValues, codersdk.VariableValue{Name: v.Name, Value: value})
+		}
+	}
+}
+
+// missingVariables are the required variables of a failed import that no
+// value was given for.
+func missingVariables(ctx context.Context, client *codersdk.Client, versionID uuid.UUID, given []codersdk.VariableValue) ([]codersdk.TemplateVersionVariable, error) {
+	vars, err := client.TemplateVersionVariables(ctx, versionID)
+	if err != nil {
+		return nil, err
+	}
+	var missing []codersdk.TemplateVersionVariable
+	for _, v := range vars {
+		if !v.Required || slices.ContainsFunc(given, func(g codersdk.VariableValue) bool { return g.Name == v.Name }) {
+			continue
+		}
+		missing = append(missing, v)
+	}
+	// Asked in name order, so that the questions come in the same order on
+	// every push.
+	slices.SortFunc(missing, func(a, b codersdk.TemplateVersionVariable) int { return strings.Compare(a.Name, b.Name) })
+	return missing, nil
 }
 
 // followImport prints the import's log as it comes and returns the version

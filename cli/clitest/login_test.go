@@ -147,12 +147,17 @@ type terminal struct {
 	seen int
 }
 
+// newTerminal opens a pseudo-terminal: the user's side, and the file to
+// give a command as its stdin, stdout and stderr. startOnTerminal also
+// runs the command.
 func newTerminal(t *testing.T) (*terminal, *os.File) {
 	t.Helper()
 	ptmx, tty, err := pty.Open()
 	require.NoError(t, err)
 	term := &terminal{t: t, ptmx: ptmx}
+	readerDone := make(chan struct{})
 	go func() {
+		defer close(readerDone)
 		buf := make([]byte, 4096)
 		for {
 			n, err := ptmx.Read(buf)
@@ -164,8 +169,58 @@ func newTerminal(t *testing.T) (*terminal, *os.File) {
 			}
 		}
 	}()
-	t.Cleanup(func() { _ = ptmx.Close(); _ = tty.Close() })
+	t.Cleanup(func() {
+		// End-of-file (Ctrl-D) for a command still waiting for input:
+		// closing the files would not interrupt a blocked read, as Go
+		// defers the close until the read returns.
+		for range 3 {
+			_, _ = ptmx.Write([]byte{4})
+			time.Sleep(50 * time.Millisecond)
+		}
+		_ = tty.Close()
+		select {
+		case <-readerDone:
+		case <-time.After(10 * time.Second):
+		}
+		_ = ptmx.Close()
+	})
 	return term, tty
+}
+
+// startOnTerminal runs `coder args...` in-process on a new pseudo-terminal
+// and returns the user's side and the command's result. If the test ends
+// first (a failed expect), the command is stopped and waited for before
+// the terminal goes away.
+func startOnTerminal(t *testing.T, ctx context.Context, env *clitest.Env, args ...string) (*terminal, <-chan error) {
+	t.Helper()
+	term, tty := newTerminal(t)
+	ctx, cancel := context.WithCancel(ctx)
+	inv := env.Invocation(args...)
+	inv.Stdin, inv.Stdout, inv.Stderr = tty, tty, tty
+	result := make(chan error, 1)
+	finished := make(chan struct{})
+	go func() {
+		err := inv.WithContext(ctx).Run()
+		close(finished)
+		result <- err
+	}()
+	// Runs before newTerminal's cleanup, which closes the terminal.
+	t.Cleanup(func() {
+		cancel()
+		giveUp := time.After(time.Minute)
+		for {
+			select {
+			case <-finished:
+				return
+			case <-giveUp:
+				t.Error("the command did not end after end-of-file on its terminal")
+				return
+			case <-time.After(50 * time.Millisecond):
+				_, _ = term.ptmx.Write([]byte{4})
+			}
+		}
+	})
+	return term, result
 }
 
 // expect waits until s appears after what earlier expects matched and
@@ -202,11 +257,7 @@ func TestLoginPasswordOnTerminal(t *testing.T) {
 	coderdtest.CreateFirstUser(t, client)
 
 	env := clitest.NewEnv(t)
-	term, tty := newTerminal(t)
-	inv := env.Invocation("login", client.URL.String())
-	inv.Stdin, inv.Stdout, inv.Stderr = tty, tty, tty
-	done := make(chan error, 1)
-	go func() { done <- inv.WithContext(ctx).Run() }()
+	term, done := startOnTerminal(t, ctx, env, "login", client.URL.String())
 
 	term.expect(ctx, "Email")
 	term.typeLine("owner@example.com")
@@ -230,11 +281,7 @@ func TestLoginBrowserTokenOnTerminal(t *testing.T) {
 	require.NoError(t, err)
 
 	env := clitest.NewEnv(t)
-	term, tty := newTerminal(t)
-	inv := env.Invocation("login", client.URL.String(), "--no-open")
-	inv.Stdin, inv.Stdout, inv.Stderr = tty, tty, tty
-	done := make(chan error, 1)
-	go func() { done <- inv.WithContext(ctx).Run() }()
+	term, done := startOnTerminal(t, ctx, env, "login", client.URL.String(), "--no-open")
 
 	term.expect(ctx, "Email")
 	term.typeLine("")
@@ -257,11 +304,7 @@ func TestLoginFirstUserOnTerminal(t *testing.T) {
 	client := coderdtest.New(t, nil)
 
 	env := clitest.NewEnv(t)
-	term, tty := newTerminal(t)
-	inv := env.Invocation("login", client.URL.String())
-	inv.Stdin, inv.Stdout, inv.Stderr = tty, tty, tty
-	done := make(chan error, 1)
-	go func() { done <- inv.WithContext(ctx).Run() }()
+	term, done := startOnTerminal(t, ctx, env, "login", client.URL.String())
 
 	term.expect(ctx, "create the first user?")
 	term.typeLine("yes")
@@ -277,4 +320,25 @@ func TestLoginFirstUserOnTerminal(t *testing.T) {
 	term.typeLine("first-user-password-42")
 	term.expect(ctx, "Welcome to Coder, ada!")
 	require.NoError(t, <-done)
+}
+
+// TestLoginPasswordEndOfInput: Ctrl-D at the password prompt ends the
+// command with an error (x/term's ReadPassword would spin forever).
+func TestLoginPasswordEndOfInput(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	client := coderdtest.New(t, nil)
+	coderdtest.CreateFirstUser(t, client)
+
+	env := clitest.NewEnv(t)
+	term, done := startOnTerminal(t, ctx, env, "login", client.URL.String())
+	term.expect(ctx, "Email")
+	term.typeLine("owner@example.com")
+	term.expect(ctx, "Password:")
+	_, err := term.ptmx.Write([]byte{4})
+	require.NoError(t, err)
+	err = <-done
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "login canceled")
+	assert.False(t, env.Config().Session().Exists())
 }

@@ -208,3 +208,38 @@ func mustOrg(t *testing.T, client *codersdk.Client) uuid.UUID {
 	require.NotEmpty(t, orgs)
 	return orgs[0].ID
 }
+
+// TestTemplatePushAsksForVariablesOnTerminal: an import that needs values
+// for variables asks for them on a terminal and imports again.
+func TestTemplatePushAsksForVariablesOnTerminal(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	client := coderdtest.New(t, &coderdtest.Options{IncludeProvisionerDaemon: true})
+	coderdtest.CreateFirstUser(t, client)
+	env := clitest.NewEnv(t)
+	env.LoginAs(client)
+	dir := t.TempDir()
+	spec := "variables:\n  - {name: region, required: true, description: Where to run}\n  - {name: api_key, required: true, sensitive: true}\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "echo.yaml"), []byte(spec), 0o600))
+
+	term, done := startOnTerminal(t, ctx, env, "templates", "push", "asked", "-d", dir, "--yes")
+
+	term.expect(ctx, "api_key:")
+	term.typeLine("s3cret-value")
+	echoed := term.expect(ctx, "region (Where to run):")
+	assert.NotContains(t, echoed, "s3cret-value", "a sensitive value is not echoed")
+	term.typeLine("eu-west")
+	term.expect(ctx, "Template asked has been created")
+	require.NoError(t, <-done)
+
+	tpl, err := client.TemplateByName(ctx, mustOrg(t, client), "asked")
+	require.NoError(t, err)
+	vars, err := client.TemplateVersionVariables(ctx, tpl.ActiveVersionID)
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, v := range vars {
+		got[v.Name] = v.Value
+	}
+	assert.Equal(t, "eu-west", got["region"])
+	assert.NotEqual(t, "s3cret-value", got["api_key"], "sensitive values are redacted by the API")
+}

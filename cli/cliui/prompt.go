@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/coder/serpent"
-	"golang.org/x/term"
 	"golang.org/x/xerrors"
 )
 
@@ -61,9 +60,7 @@ func Prompt(inv *serpent.Invocation, opts PromptOptions) (string, error) {
 		var answer string
 		var err error
 		if opts.Secret && IsTerminal(inv.Stdin) {
-			var b []byte
-			b, err = term.ReadPassword(int(inv.Stdin.(*os.File).Fd()))
-			answer = string(b)
+			answer, err = readSecret(inv.Stdin.(*os.File))
 			// The user's Enter was not echoed either.
 			_, _ = fmt.Fprintln(inv.Stdout)
 		} else {
