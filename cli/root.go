@@ -20,6 +20,7 @@ func Root() *serpent.Command {
 		},
 	}
 	cmd.AddSubcommands(
+		agentCmd(),
 		serverCmd(),
 		versionCmd(),
 	)
