@@ -224,11 +224,12 @@ function StartupLogs({ agent }: { agent: WorkspaceAgent }) {
   }, [busy, failed]);
   const logs = useAgentLogs(agent.id, busy, open);
   const count = logs.logs.length;
+  const lines = `${count} ${count === 1 ? "line" : "lines"}`;
   return (
     <details className="agent-logs" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>
         Startup logs
-        <span className="muted small"> · {open ? (logs.streaming ? `streaming, ${count} lines` : `${count} lines`) : "show"}</span>
+        <span className="muted small"> · {open ? (logs.streaming ? `streaming, ${lines}` : lines) : "show"}</span>
       </summary>
       {agent.logs_overflowed && (
         <div className="alert alert-warning" role="status">
