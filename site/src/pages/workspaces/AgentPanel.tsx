@@ -16,6 +16,8 @@ export function AgentPanel({ agent, ws }: { agent: WorkspaceAgent; ws: Workspace
   const started = setTime(agent.started_at);
   const ready = setTime(agent.ready_at);
   const headingId = `agent-${agent.id}`;
+  const lastSeen = setTime(agent.disconnected_at) ?? setTime(agent.last_connected_at);
+  const connectedSince = connected ? setTime(agent.first_connected_at) : undefined;
   return (
     <section className="agent stack" aria-labelledby={headingId} data-agent={agent.name}>
       <div className="row">
@@ -49,44 +51,43 @@ export function AgentPanel({ agent, ws }: { agent: WorkspaceAgent; ws: Workspace
           )}
         </div>
       )}
-      {agent.health?.healthy === false && agent.health.reason && agent.status !== "timeout" && (
+      {agent.health?.healthy === false && agent.health.reason && agent.status !== "timeout" && agent.status !== "connecting" && (
         <p className="muted small agent-health">
           {agent.health.reason.charAt(0).toUpperCase() + agent.health.reason.slice(1)}.
           {lifecycle.hint && agent.lifecycle_state?.endsWith("error") ? ` ${lifecycle.hint}` : ""}
         </p>
       )}
-      <dl className="kv small">
-        {started && (
-          <>
-            <dt>Started</dt>
-            <dd title={absoluteTime(started)}>{relativeTime(started)}</dd>
-          </>
-        )}
-        {ready && (
-          <>
-            <dt>Ready</dt>
-            <dd title={absoluteTime(ready)}>
-              {relativeTime(ready)}
-              {started && ` · startup took ${duration(started, ready)}`}
-            </dd>
-          </>
-        )}
-        {connected ? (
-          setTime(agent.first_connected_at) && (
+      {(started || ready || connectedSince || (!connected && lastSeen)) && (
+        <dl className="kv small">
+          {started && (
             <>
-              <dt>Connected</dt>
-              <dd title={absoluteTime(agent.last_connected_at)}>since {relativeTime(agent.first_connected_at)}</dd>
+              <dt>Started</dt>
+              <dd title={absoluteTime(started)}>{relativeTime(started)}</dd>
             </>
-          )
-        ) : (
-          setTime(agent.disconnected_at ?? agent.last_connected_at) && (
+          )}
+          {ready && (
+            <>
+              <dt>Ready</dt>
+              <dd title={absoluteTime(ready)}>
+                {relativeTime(ready)}
+                {started && ` · startup took ${duration(started, ready)}`}
+              </dd>
+            </>
+          )}
+          {connectedSince && (
+            <>
+              <dt>First connected</dt>
+              <dd title={absoluteTime(agent.last_connected_at)}>{relativeTime(connectedSince)}</dd>
+            </>
+          )}
+          {!connected && lastSeen && (
             <>
               <dt>Last seen</dt>
-              <dd title={absoluteTime(agent.disconnected_at ?? agent.last_connected_at)}>{relativeTime(agent.disconnected_at ?? agent.last_connected_at)}</dd>
+              <dd title={absoluteTime(lastSeen)}>{relativeTime(lastSeen)}</dd>
             </>
-          )
-        )}
-      </dl>
+          )}
+        </dl>
+      )}
       <Apps agent={agent} ws={ws} />
       <Metadata agent={agent} />
       {connected && <Ports agent={agent} />}
