@@ -28,7 +28,7 @@ export const agentJourneys = [
     name: "agent: a workspace from the local starter shows its real agent connect, start, report metadata, and go away",
     async run({ page, base, api, state, checks, terraform }) {
       if (!terraform) {
-        return "skipped: needs terraform on PATH and build/terraform-providers beside the binary (make build), because the local starter runs a real agent; the echo provisioner cannot";
+        return "needs terraform on PATH and build/terraform-providers beside the binary (make build), because the local starter runs a real agent; the echo provisioner cannot";
       }
       const tpl = await api.createTemplate(state.org, "local", { exampleId: "local", provisioner: "terraform" });
       const ws = await api.post("/users/me/workspaces", { template_id: tpl.id, name: "agent-dev" });
