@@ -4,7 +4,6 @@ import { useEffect, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { api, apiURL, websocketURL } from "./client";
 import { openWithRetry } from "./live";
-import { appendLogs } from "../pages/workspaces/agent";
 import type { WorkspaceAgentListeningPortsResponse, WorkspaceAgentLog, WorkspaceAgentMetadataDescription } from "./types";
 
 /**
@@ -27,6 +26,13 @@ export interface AgentMetadataItem {
 export const agentKeys = {
   ports: (id: string) => ["workspaceagents", id, "listening-ports"] as const,
 };
+
+/** Appends logs not seen yet (by id), keeping id order. */
+export function appendLogs(have: WorkspaceAgentLog[], more: WorkspaceAgentLog[]): WorkspaceAgentLog[] {
+  const last = have.length ? (have[have.length - 1]!.id ?? 0) : 0;
+  const fresh = more.filter((l) => (l.id ?? 0) > last);
+  return fresh.length ? [...have, ...fresh] : have;
+}
 
 export interface AgentLogs {
   logs: WorkspaceAgentLog[];

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Workspace, WorkspaceAgentLog } from "../../api/types";
-import type { AgentMetadataItem } from "../../api/agents";
+import { appendLogs, type AgentMetadataItem } from "../../api/agents";
 import {
   agentIsBusy,
   agentLifecycle,
   agentStatus,
-  appendLogs,
   appHealth,
   groupLogs,
   metadataAge,

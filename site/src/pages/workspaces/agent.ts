@@ -89,13 +89,6 @@ export function groupLogs(logs: WorkspaceAgentLog[], sources: WorkspaceAgentLogS
   return [...groups.values()];
 }
 
-/** Appends logs not seen yet (by id), keeping id order. */
-export function appendLogs(have: WorkspaceAgentLog[], more: WorkspaceAgentLog[]): WorkspaceAgentLog[] {
-  const last = have.length ? (have[have.length - 1]!.id ?? 0) : 0;
-  const fresh = more.filter((l) => (l.id ?? 0) > last);
-  return fresh.length ? [...have, ...fresh] : have;
-}
-
 /**
  * How old a metadata value is now, in seconds: its age when the server sent
  * it plus the time since (the stream sends only on change).
