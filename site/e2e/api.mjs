@@ -59,7 +59,7 @@ export class Api {
   }
 
   /** A template from an uploaded archive, or from a built-in example. */
-  async createTemplate(orgId, name, { tar, exampleId }) {
+  async createTemplate(orgId, name, { tar, exampleId, provisioner = "echo" }) {
     let source;
     if (tar) {
       const file = await this.post("/files", tar, { "Content-Type": "application/x-tar" });
@@ -67,7 +67,7 @@ export class Api {
     } else {
       source = { example_id: exampleId };
     }
-    const version = await this.post(`/organizations/${orgId}/templateversions`, { ...source, provisioner: "echo", storage_method: "file" });
+    const version = await this.post(`/organizations/${orgId}/templateversions`, { ...source, provisioner, storage_method: "file" });
     await this.waitForImport(version.id);
     return this.post(`/organizations/${orgId}/templates`, { name, template_version_id: version.id });
   }

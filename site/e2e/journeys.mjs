@@ -86,7 +86,7 @@ export const journeys = [
       await checks.page(page, "workspace-starting");
       await badge.filter({ hasText: "Running" }).waitFor({ timeout: LIVE });
       await page.getByRole("link", { name: "code-server" }).waitFor();
-      await page.getByText("Agent main").waitFor();
+      await page.getByRole("heading", { name: "Agent main" }).waitFor();
       await page.getByRole("region", { name: "Build timings" }).getByRole("table").or(page.getByText("No timings were recorded")).waitFor();
       await checks.page(page, "workspace-running");
     },

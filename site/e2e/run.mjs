@@ -15,8 +15,9 @@ import { Checks } from "./lib.mjs";
 import { journeys as coreJourneys } from "./journeys.mjs";
 import { templateJourneys } from "./templates.journeys.mjs";
 import { adminJourneys } from "./admin.journeys.mjs";
+import { agentJourneys } from "./agent.journeys.mjs";
 
-const journeys = [...coreJourneys, ...templateJourneys, ...adminJourneys];
+const journeys = [...coreJourneys, ...templateJourneys, ...adminJourneys, ...agentJourneys];
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const binary = process.env.E2E_BINARY ?? path.join(repo, "build/coder");
@@ -28,7 +29,7 @@ const chromiumArgs = [
 ];
 
 const started = Date.now();
-const server = await startServer({ binary, logFile: path.join(repo, "build/e2e-server.log") });
+const server = await startServer({ binary, logFile: path.join(repo, "build/e2e-server.log"), terraform: true });
 console.log(`e2e: server at ${server.url}`);
 const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
 const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
@@ -46,7 +47,7 @@ const consoleErrors = [];
 page.on("pageerror", (err) => consoleErrors.push(String(err)));
 
 const checks = new Checks(screenshots);
-const ctx = { page, context, base: server.url, anonApi: new Api(server.url), api: undefined, checks, state: {} };
+const ctx = { page, context, base: server.url, anonApi: new Api(server.url), api: undefined, checks, state: {}, terraform: server.terraform };
 let passed = 0;
 let failed = 0;
 const only = process.env.E2E_ONLY;
@@ -55,7 +56,11 @@ try {
     if (only && !j.name.includes(only) && !j.name.startsWith("setup") && !j.name.startsWith("first-user")) continue;
     const t0 = Date.now();
     try {
-      await j.run(ctx);
+      const skipped = await j.run(ctx);
+      if (typeof skipped === "string") {
+        console.log(`skip ${j.name}: ${skipped}`);
+        continue;
+      }
       passed++;
       console.log(`ok   ${j.name} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
     } catch (err) {

@@ -1,7 +1,9 @@
 // Starts the real server for the end-to-end run: the built binary with its
 // built-in PostgreSQL, on a free port, with throwaway config and cache
-// directories. Terraform is pointed at nothing: the journeys use the echo
-// provisioner, and the server would otherwise build its provider mirror.
+// directories. Terraform is pointed at nothing (the journeys use the echo
+// provisioner) unless `terraform` is set and make build's providers
+// directory is beside the binary: then the real terraform runs offline
+// from it, for the journey with a real agent (the local starter).
 import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,8 +11,10 @@ import path from "node:path";
 
 const STARTED = "Started HTTP listener at ";
 
-export async function startServer({ binary, logFile, extraArgs = [] }) {
+export async function startServer({ binary, logFile, extraArgs = [], terraform = false }) {
   if (!existsSync(binary)) throw new Error(`${binary} not found: run make build first`);
+  const providers = path.join(path.dirname(binary), "terraform-providers");
+  const withTerraform = terraform && existsSync(providers) && onPath("terraform");
   const dir = mkdtempSync(path.join(tmpdir(), "devplane-e2e-"));
   chmodSync(dir, 0o755); // the built-in PostgreSQL runs as the postgres user when we are root
   const log = logFile ?? path.join(dir, "server.log");
@@ -22,7 +26,9 @@ export async function startServer({ binary, logFile, extraArgs = [] }) {
       "--config-dir", path.join(dir, "config"),
       "--cache-dir", path.join(dir, "cache"),
       "--log-human", log,
-      "--terraform-path", path.join(dir, "no-terraform"),
+      ...(withTerraform
+        ? ["--terraform-providers-dir", providers, "--terraform-offline"]
+        : ["--terraform-path", path.join(dir, "no-terraform")]),
       ...extraArgs,
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
@@ -48,6 +54,8 @@ export async function startServer({ binary, logFile, extraArgs = [] }) {
   return {
     url,
     log,
+    /** Whether Terraform templates can build (see above). */
+    terraform: withTerraform,
     /** The --config-dir (the built-in PostgreSQL lives in its postgres/). */
     configDir: path.join(dir, "config"),
     async stop() {
@@ -61,4 +69,8 @@ export async function startServer({ binary, logFile, extraArgs = [] }) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function onPath(name) {
+  return (process.env.PATH ?? "").split(path.delimiter).some((d) => d && existsSync(path.join(d, name)));
 }

@@ -22,6 +22,15 @@ export type CreateWorkspaceBuildRequest = S["codersdk.CreateWorkspaceBuildReques
 export type WorkspaceResource = S["codersdk.WorkspaceResource"];
 export type WorkspaceAgent = S["codersdk.WorkspaceAgent"];
 export type WorkspaceApp = S["codersdk.WorkspaceApp"];
+// The workspace agent (its logs, log sources, metadata, listening ports).
+export type WorkspaceAgentStatus = S["codersdk.WorkspaceAgentStatus"];
+export type WorkspaceAgentLifecycle = S["codersdk.WorkspaceAgentLifecycle"];
+export type WorkspaceAgentLog = S["codersdk.WorkspaceAgentLog"];
+export type WorkspaceAgentLogSource = S["codersdk.WorkspaceAgentLogSource"];
+export type WorkspaceAgentMetadataDescription = S["codersdk.WorkspaceAgentMetadataDescription"];
+export type WorkspaceAgentListeningPortsResponse = S["codersdk.WorkspaceAgentListeningPortsResponse"];
+export type WorkspaceAppHealth = S["codersdk.WorkspaceAppHealth"];
+export type WorkspaceHealth = S["codersdk.WorkspaceHealth"];
 export type ProvisionerJobLog = S["codersdk.ProvisionerJobLog"];
 export type ProvisionerJobStatus = S["codersdk.ProvisionerJobStatus"];
 export type Group = S["codersdk.Group"];

@@ -15,13 +15,14 @@ import {
   workspaceKeys,
   type BuildRequest,
 } from "../../api/workspaces";
-import type { Workspace, WorkspaceAgent, WorkspaceBuild, WorkspaceResource } from "../../api/types";
+import type { Workspace, WorkspaceBuild, WorkspaceResource } from "../../api/types";
 import { Badge, Button, ButtonLink, ConfirmDialog, ErrorAlert, Loading, PageHeader } from "../../components";
 import { absoluteTime, duration, relativeTime } from "../../utils/time";
 import { Component as NotFound } from "../NotFoundPage";
+import { AgentPanel } from "./AgentPanel";
 import { BuildLogs } from "./BuildLogs";
 import { BuildTimings } from "./BuildTimings";
-import { canCancel, canDelete, canStart, canStop, StatusBadge } from "./status";
+import { canCancel, canDelete, canStart, canStop, HealthBadge, StatusBadge } from "./status";
 
 export function Component() {
   const params = useParams();
@@ -57,6 +58,7 @@ function WorkspaceDetails({ ws, buildNumber }: { ws: Workspace; buildNumber?: nu
       >
         <span className="row">
           <StatusBadge ws={ws} />
+          <HealthBadge ws={ws} />
           <span>
             {ws.owner_name} · template{" "}
             <Link to={`/templates/${ws.organization_name}/${ws.template_name}`}>{ws.template_display_name || ws.template_name}</Link>
@@ -273,44 +275,13 @@ function Resources({ resources, ws }: { resources: WorkspaceResource[]; ws: Work
             <li key={r.id} className="resource">
               <strong>{r.name}</strong> <span className="muted">{r.type}</span>
               {(r.agents ?? []).map((a) => (
-                <Agent key={a.id} agent={a} ws={ws} />
+                <AgentPanel key={a.id} agent={a} ws={ws} />
               ))}
             </li>
           ))}
         </ul>
       )}
     </section>
-  );
-}
-
-function Agent({ agent, ws }: { agent: WorkspaceAgent; ws: Workspace }) {
-  const tone = agent.status === "connected" ? "success" : agent.status === "connecting" ? "progress" : "warning";
-  const apps = (agent.apps ?? []).filter((a) => !a.hidden);
-  return (
-    <div className="agent">
-      <div className="row">
-        <span>Agent {agent.name}</span>
-        <Badge tone={tone}>{agent.status}</Badge>
-        {agent.lifecycle_state && <span className="muted small">{agent.lifecycle_state}</span>}
-        {agent.operating_system && <span className="muted small">{agent.operating_system}/{agent.architecture}</span>}
-      </div>
-      {apps.length > 0 && (
-        <ul className="app-list" aria-label={`Apps of agent ${agent.name}`}>
-          {apps.map((app) => (
-            <li key={app.id}>
-              <a
-                className="btn"
-                href={app.external ? app.url : `/@${ws.owner_name}/${ws.name}.${agent.name}/apps/${app.slug}/`}
-                target="_blank"
-                rel="noreferrer"
-              >
-                {app.display_name || app.slug}
-              </a>
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
   );
 }
 

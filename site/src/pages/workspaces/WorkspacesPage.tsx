@@ -15,7 +15,7 @@ import {
 import type { Workspace, WorkspaceTransition } from "../../api/types";
 import { Button, ButtonLink, ConfirmDialog, EmptyState, ErrorAlert, Loading, PageHeader, SearchBar, Table } from "../../components";
 import { absoluteTime, relativeTime } from "../../utils/time";
-import { canDelete, canStart, canStop, StatusBadge } from "./status";
+import { canDelete, canStart, canStop, HealthBadge, StatusBadge } from "./status";
 
 const presets = [
   { label: "My workspaces", q: "owner:me" },
@@ -137,7 +137,10 @@ function WorkspaceTable({
                 {ws.outdated && <span className="muted small"> · outdated</span>}
               </td>
               <td>
-                <StatusBadge ws={ws} />
+                <span className="row">
+                  <StatusBadge ws={ws} />
+                  <HealthBadge ws={ws} />
+                </span>
               </td>
               <td title={absoluteTime(ws.last_used_at)}>{relativeTime(ws.last_used_at)}</td>
               <td>

@@ -1,5 +1,6 @@
 import type { Workspace, WorkspaceStatus } from "../../api/types";
 import { Badge, type Tone } from "../../components";
+import { workspaceUnhealthy } from "./agent";
 
 const statuses: Record<WorkspaceStatus, { label: string; tone: Tone }> = {
   pending: { label: "Pending", tone: "progress" },
@@ -25,6 +26,23 @@ export function StatusBadge({ ws }: { ws: Workspace }) {
       {s.tone === "progress" && <span className="spinner spinner-inline" aria-hidden="true" />}
       {s.label}
     </Badge>
+  );
+}
+
+/**
+ * "Unhealthy" next to a running workspace whose agents are failing (not
+ * connected, or their startup failed), as Coder's dashboard shows it; the
+ * reasons are its tooltip and, for screen readers, its text.
+ */
+export function HealthBadge({ ws }: { ws: Workspace }) {
+  const bad = workspaceUnhealthy(ws);
+  if (!bad) return null;
+  const text = bad.reasons.join("; ");
+  return (
+    <span className="health-badge" title={text} data-testid="workspace-unhealthy">
+      <Badge tone="warning">Unhealthy</Badge>
+      <span className="visually-hidden">: {text}</span>
+    </span>
   );
 }
 
