@@ -57,12 +57,13 @@ test: deps terraform-mirror
 	$(GO) test -race -count=1 -timeout 30m ./...
 	$(MAKE) --no-print-directory site-test
 
-## gen: regenerate everything generated (sqlc, swagger.json, Markdown API docs)
+## gen: regenerate everything generated (sqlc, swagger.json, Markdown API and CLI docs)
 gen:
 	cd database && $(TOOLS) sqlc generate
 	$(TOOLS) swag init --quiet --generalInfo coderd.go --dir coderd,codersdk --parseDependencyLevel 1 \
 		--outputTypes json --output coderd/apidoc
 	$(GO) run ./scripts/apidocgen -swagger coderd/apidoc/swagger.json -out docs/reference/api
+	$(GO) run ./scripts/clidocgen -out docs/reference/cli
 	$(MAKE) --no-print-directory site-deps && cd site && npm run --silent gen:api
 
 ## gen-check: fail when generated files are stale
