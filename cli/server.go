@@ -162,6 +162,7 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 		DeploymentValues:  vals,
 		DeploymentOptions: inv.Command.Options,
 		SwaggerDoc:        apidoc.SwaggerJSON,
+		AgentBinaryPath:   agentBinaryPath(logger),
 	})
 	if err != nil {
 		return err
@@ -192,6 +193,11 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 	}
 	// Before the pubsub and the pool close: a daemon completes its job.
 	steps.add("stop provisioner daemons", func(context.Context) error { stopDaemons(); return nil })
+
+	// Agents' batch writers and presence; stopping ends their connections
+	// (each records its disconnect) so they reconnect elsewhere.
+	stopAgents := api.StartAgents(ctx)
+	steps.add("close agent connections", func(context.Context) error { stopAgents(); return nil })
 
 	if interval := vals.AutobuildPollInterval.Value(); interval > 0 {
 		ticker := time.NewTicker(interval)
@@ -394,4 +400,14 @@ func buildLogger(inv *serpent.Invocation, vals *codersdk.DeploymentValues) (slog
 			_ = c.Close()
 		}
 	}, nil
+}
+
+// agentBinaryPath is this executable, served to workspaces as the agent.
+func agentBinaryPath(logger slog.Logger) string {
+	path, err := os.Executable()
+	if err != nil {
+		logger.Warn(context.Background(), "cannot find this executable; workspaces cannot download the agent", slog.Error(err))
+		return ""
+	}
+	return path
 }

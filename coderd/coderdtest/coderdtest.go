@@ -70,6 +70,9 @@ type Options struct {
 	// (dbtestutil.NewProxy in front of the database, say, to cut only the
 	// LISTEN connection); empty means DatabaseURL.
 	PubsubURL string
+	// AgentBinaryPath is served at /bin/coder-<os>-<arch> (agentbin.Path
+	// builds one).
+	AgentBinaryPath string
 }
 
 // New starts a server on a fresh migrated database and returns an
@@ -143,6 +146,7 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 		SwaggerDoc:        opts.SwaggerDoc,
 		PasswordHasher:    hasher,
 		HTTPTimeouts:      opts.HTTPTimeouts,
+		AgentBinaryPath:   opts.AgentBinaryPath,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -159,6 +163,8 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 			t.Logf("coderdtest: mark replica stopped: %v", err)
 		}
 	})
+	// Agents' batch writers; stopping ends their connections first.
+	t.Cleanup(api.StartAgents(context.Background()))
 	if opts.IncludeProvisionerDaemon {
 		// The Terraform provisioner uses the default cache directory, whose
 		// provider mirror `make test` prepares.
