@@ -188,10 +188,24 @@ func TestTerminalAccess(t *testing.T) {
 	res = coderdtest.RawRequest(t, e.client, http.MethodGet, path+"&height=-1", nil)
 	assert.Equal(t, http.StatusBadRequest, res.Status)
 
+	// A template admin reads the workspace but may not connect to it.
+	reader, _ := coderdtest.CreateAnotherUser(t, e.client, e.orgID, "template-admin")
+	res = coderdtest.RawRequest(t, reader, http.MethodGet, path, nil)
+	assert.Equal(t, http.StatusForbidden, res.Status)
+
 	shared, sharedUser := coderdtest.CreateAnotherUser(t, e.client, e.orgID)
+	admin, adminUser := coderdtest.CreateAnotherUser(t, e.client, e.orgID)
 	require.NoError(t, e.client.UpdateWorkspaceACL(ctx, e.workspace.ID, codersdk.UpdateWorkspaceACL{
-		UserRoles: map[string]codersdk.WorkspaceRole{sharedUser.ID.String(): codersdk.WorkspaceRoleUse},
+		UserRoles: map[string]codersdk.WorkspaceRole{
+			sharedUser.ID.String(): codersdk.WorkspaceRoleUse,
+			adminUser.ID.String():  codersdk.WorkspaceRoleAdmin,
+		},
 	}))
+	// Shared as admin: in too (this session is not checked below).
+	byAdmin := open(t, admin, e.agentID, uuid.New())
+	byAdmin.send(t, codersdk.ReconnectingPTYRequest{Data: "echo admin-$((2+2))\r"})
+	byAdmin.await(t, "admin-4")
+	_ = byAdmin.conn.Close()
 	tm := open(t, shared, e.agentID, uuid.New())
 	tm.send(t, codersdk.ReconnectingPTYRequest{Data: "echo shared-$((1+1))\r"})
 	tm.await(t, "shared-2")
@@ -199,11 +213,13 @@ func TestTerminalAccess(t *testing.T) {
 
 	// The session is on record, with its end, as the shared user's.
 	// The raw store: there is no API for the connection log yet.
-	auditor := ctx
+	raw := ctx
 	var rows []database.ConnectionLog
 	require.Eventually(t, func() bool {
 		var err error
-		rows, err = e.db.GetConnectionLogsOffset(auditor, database.GetConnectionLogsOffsetParams{WorkspaceID: e.workspace.ID, AuthAll: true})
+		rows, err = e.db.GetConnectionLogsOffset(raw, database.GetConnectionLogsOffsetParams{
+			WorkspaceID: e.workspace.ID, UserID: sharedUser.ID, AuthAll: true,
+		})
 		return err == nil && len(rows) == 1 && rows[0].DisconnectTime != nil
 	}, 60*time.Second, 50*time.Millisecond, "connection row closed")
 	assert.Equal(t, "reconnecting_pty", rows[0].Type)
@@ -212,7 +228,7 @@ func TestTerminalAccess(t *testing.T) {
 	assert.Equal(t, "main", rows[0].AgentName)
 	assert.Equal(t, e.workspace.Name, rows[0].WorkspaceName)
 
-	logs, err := e.client.AuditLogs(ctx, codersdk.AuditLogsRequest{SearchQuery: "resource_type:workspace_agent"})
+	logs, err := e.client.AuditLogs(ctx, codersdk.AuditLogsRequest{SearchQuery: "resource_type:workspace_agent username:" + sharedUser.Username})
 	require.NoError(t, err)
 	actions := []codersdk.AuditAction{}
 	for _, l := range logs.AuditLogs {
