@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/devplane/devplane/agent"
+	"github.com/devplane/devplane/coderd"
 	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/coderd/provisionerd/echo"
 	"github.com/devplane/devplane/codersdk"
@@ -29,6 +30,7 @@ import (
 // this process once startAgent is called.
 type env struct {
 	client    *codersdk.Client
+	api       *coderd.API
 	db        database.Store
 	orgID     uuid.UUID
 	workspace codersdk.Workspace
@@ -38,7 +40,7 @@ type env struct {
 
 func newEnv(t *testing.T) env {
 	t.Helper()
-	client, _, db := coderdtest.NewWithDatabase(t, &coderdtest.Options{IncludeProvisionerDaemon: true})
+	client, api, db := coderdtest.NewWithDatabase(t, &coderdtest.Options{IncludeProvisionerDaemon: true})
 	first := coderdtest.CreateFirstUser(t, client)
 	token := uuid.NewString()
 	spec := echo.Spec{Start: echo.Phase{Resources: []echo.Resource{{
@@ -61,7 +63,7 @@ func newEnv(t *testing.T) env {
 		}
 	}
 	require.NotEqual(t, uuid.Nil, agentID)
-	return env{client: client, db: db, orgID: first.OrganizationID, workspace: ws, agentID: agentID, token: token}
+	return env{client: client, api: api, db: db, orgID: first.OrganizationID, workspace: ws, agentID: agentID, token: token}
 }
 
 // startAgent runs the agent in-process until the test ends and waits for
