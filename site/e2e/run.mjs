@@ -16,8 +16,9 @@ import { journeys as coreJourneys } from "./journeys.mjs";
 import { templateJourneys } from "./templates.journeys.mjs";
 import { adminJourneys } from "./admin.journeys.mjs";
 import { agentJourneys } from "./agent.journeys.mjs";
+import { terminalJourneys } from "./terminal.journeys.mjs";
 
-const journeys = [...coreJourneys, ...templateJourneys, ...adminJourneys, ...agentJourneys];
+const journeys = [...coreJourneys, ...templateJourneys, ...adminJourneys, ...agentJourneys, ...terminalJourneys];
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const binary = process.env.E2E_BINARY ?? path.join(repo, "build/coder");

@@ -4,6 +4,7 @@ import type { Workspace, WorkspaceAgent, WorkspaceAgentLogSource } from "../../a
 import { Badge, ErrorAlert } from "../../components";
 import { absoluteTime, duration, relativeTime } from "../../utils/time";
 import { agentIsBusy, agentLifecycle, agentStatus, appHealth, groupLogs, metadataAge, metadataIsStale, setTime } from "./agent";
+import { hasWebTerminal, terminalPath } from "./terminal";
 
 /**
  * One agent of a workspace resource: connection and lifecycle, startup
@@ -38,6 +39,11 @@ export function AgentPanel({ agent, ws }: { agent: WorkspaceAgent; ws: Workspace
             {agent.operating_system}/{agent.architecture}
             {agent.version && ` · v${agent.version.replace(/^v/, "")}`}
           </span>
+        )}
+        {connected && hasWebTerminal(agent) && (
+          <a className="btn" href={terminalPath(ws, agent)} target="_blank" rel="noreferrer">
+            Terminal
+          </a>
         )}
       </div>
       {agent.status === "timeout" && (
