@@ -193,6 +193,11 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 	// Before the pubsub and the pool close: a daemon completes its job.
 	steps.add("stop provisioner daemons", func(context.Context) error { stopDaemons(); return nil })
 
+	// Agents' batch writers and presence; stopping ends their connections
+	// (each records its disconnect) so they reconnect elsewhere.
+	stopAgents := api.StartAgents(ctx)
+	steps.add("close agent connections", func(context.Context) error { stopAgents(); return nil })
+
 	if interval := vals.AutobuildPollInterval.Value(); interval > 0 {
 		ticker := time.NewTicker(interval)
 		defer ticker.Stop()

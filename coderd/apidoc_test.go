@@ -128,7 +128,7 @@ func TestAuthenticationMatchesDocs(t *testing.T) {
 		"{job}", "00000000-0000-0000-0000-000000000000", "{jobID}", "00000000-0000-0000-0000-000000000000", "{template}", "00000000-0000-0000-0000-000000000000",
 		"{templatename}", "none", "{templateversionname}", "none",
 		"{workspace}", "00000000-0000-0000-0000-000000000000", "{workspacebuild}", "00000000-0000-0000-0000-000000000000",
-		"{workspacename}", "none", "{buildnumber}", "1")
+		"{workspacename}", "none", "{buildnumber}", "1", "{workspaceagent}", "00000000-0000-0000-0000-000000000000")
 	for path, ops := range doc.Paths {
 		for method, raw := range ops {
 			var op swaggerOperation

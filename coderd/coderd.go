@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"cdr.dev/slog"
@@ -18,6 +19,8 @@ import (
 	"golang.org/x/xerrors"
 
 	"github.com/devplane/devplane/buildinfo"
+	"github.com/devplane/devplane/coderd/agentconn"
+	"github.com/devplane/devplane/coderd/agents"
 	"github.com/devplane/devplane/coderd/audit"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
@@ -82,6 +85,12 @@ type API struct {
 	// Replicas registers this process among the replicas; the caller
 	// starts it (Start) and stops it (Close).
 	Replicas *replicas.Manager
+
+	// Agents records what workspace agents report; AgentConns holds the
+	// agents connected to this replica (StartAgents runs both).
+	Agents        *agents.Service
+	AgentConns    *agentconn.Registry
+	agentSessions sync.WaitGroup // running /me/rpc handlers
 
 	loginPairs *loginlimit.Limiter
 	loginAddrs *loginlimit.Limiter
@@ -154,6 +163,7 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 		Pubsub:       opts.Pubsub,
 		Logger:       opts.Logger,
 	})
+	api.newAgents()
 	api.handler = api.routes()
 	return api, nil
 }
@@ -350,6 +360,21 @@ func (api *API) routes() http.Handler {
 			})
 		})
 
+		r.Route("/workspaceagents", func(r chi.Router) {
+			r.Route("/me", func(r chi.Router) {
+				r.Use(httpmw.ExtractWorkspaceAgent(api.Agents))
+				r.Get("/rpc", api.workspaceAgentRPC)
+				api.agentMeRoutes(r)
+			})
+			r.Route("/{workspaceagent}", func(r chi.Router) {
+				r.Use(apiKey, httpmw.ExtractWorkspaceAgentParam(api.Database))
+				r.Get("/", api.workspaceAgent)
+				r.Get("/logs", api.workspaceAgentLogs)
+				r.Get("/watch-metadata", api.watchWorkspaceAgentMetadata)
+				r.Get("/listening-ports", api.workspaceAgentListeningPorts)
+			})
+		})
+
 		r.Route("/workspacebuilds/{workspacebuild}", func(r chi.Router) {
 			r.Use(apiKey, httpmw.ExtractWorkspaceBuildParam(api.Database))
 			r.Get("/", api.workspaceBuild)
@@ -465,6 +490,9 @@ var streamingRoutes = map[string]bool{
 	"/api/v2/workspaces/{workspace}/watch":                            false,
 	"/api/v2/workspaces/{workspace}/watch-ws":                         false,
 	"/api/v2/workspacebuilds/{workspacebuild}/logs":                   true,
+	"/api/v2/workspaceagents/me/rpc":                                  false,
+	"/api/v2/workspaceagents/{workspaceagent}/logs":                   true,
+	"/api/v2/workspaceagents/{workspaceagent}/watch-metadata":         false,
 	"/api/v2/templateversions/{templateversion}/logs":                 true,
 	"/api/v2/templateversions/{templateversion}/dry-run/{jobID}/logs": true,
 }

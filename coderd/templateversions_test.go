@@ -709,7 +709,7 @@ func pvInsertResource(t *testing.T, db database.Store, jobID uuid.UUID, transiti
 	agent, err := db.InsertWorkspaceAgent(ctx, database.InsertWorkspaceAgentParams{
 		ID: uuid.New(), ResourceID: res.ID, CreatedAt: now, UpdatedAt: now, Name: "main", OperatingSystem: "linux",
 		Architecture: "amd64", Directory: "/home/coder", EnvironmentVariables: json.RawMessage(`{"FOO":"bar"}`),
-		AuthToken: uuid.New(), ConnectionTimeoutSeconds: 120, DisplayApps: []string{"web_terminal"},
+		AuthTokenHash: []byte(uuid.NewString()), ConnectionTimeoutSeconds: 120, DisplayApps: []string{"web_terminal"},
 	})
 	require.NoError(t, err)
 	_, err = db.InsertWorkspaceApp(ctx, database.InsertWorkspaceAppParams{

@@ -981,7 +981,6 @@ type WorkspaceAgent struct {
 	Architecture             string
 	Directory                string
 	EnvironmentVariables     json.RawMessage
-	AuthToken                uuid.UUID
 	AuthInstanceID           *string
 	ConnectionTimeoutSeconds int32
 	TroubleshootingUrl       string
@@ -991,6 +990,48 @@ type WorkspaceAgent struct {
 	FirstConnectedAt         *time.Time
 	LastConnectedAt          *time.Time
 	DisconnectedAt           *time.Time
+	AuthTokenHash            []byte
+	LifecycleState           string
+	StartedAt                *time.Time
+	ReadyAt                  *time.Time
+	Version                  string
+	ApiVersion               string
+	ExpandedDirectory        string
+	Subsystems               []string
+	LogsLength               int32
+	LogsOverflowed           bool
+	LastConnectedReplicaID   uuid.NullUUID
+	ListeningPorts           json.RawMessage
+}
+
+type WorkspaceAgentLog struct {
+	ID          int64
+	AgentID     uuid.UUID
+	LogSourceID uuid.UUID
+	CreatedAt   time.Time
+	Output      string
+	Level       string
+}
+
+type WorkspaceAgentLogSource struct {
+	WorkspaceAgentID uuid.UUID
+	ID               uuid.UUID
+	CreatedAt        time.Time
+	DisplayName      string
+	Icon             string
+}
+
+type WorkspaceAgentMetadatum struct {
+	WorkspaceAgentID uuid.UUID
+	Key              string
+	DisplayName      string
+	Script           string
+	IntervalSeconds  int64
+	TimeoutSeconds   int64
+	DisplayOrder     int32
+	Value            string
+	Error            string
+	CollectedAt      time.Time
 }
 
 type WorkspaceAgentPortShare struct {
@@ -999,6 +1040,41 @@ type WorkspaceAgentPortShare struct {
 	Port        int32
 	ShareLevel  string
 	Protocol    string
+}
+
+type WorkspaceAgentScript struct {
+	ID               uuid.UUID
+	WorkspaceAgentID uuid.UUID
+	LogSourceID      uuid.UUID
+	CreatedAt        time.Time
+	DisplayName      string
+	LogPath          string
+	Script           string
+	Cron             string
+	RunOnStart       bool
+	RunOnStop        bool
+	StartBlocksLogin bool
+	TimeoutSeconds   int32
+}
+
+type WorkspaceAgentStat struct {
+	ID                          uuid.UUID
+	CreatedAt                   time.Time
+	AgentID                     uuid.UUID
+	WorkspaceID                 uuid.UUID
+	TemplateID                  uuid.UUID
+	UserID                      uuid.UUID
+	ConnectionsByProto          json.RawMessage
+	ConnectionCount             int64
+	ConnectionMedianLatencyMs   float64
+	RxPackets                   int64
+	RxBytes                     int64
+	TxPackets                   int64
+	TxBytes                     int64
+	SessionCountVscode          int64
+	SessionCountJetbrains       int64
+	SessionCountReconnectingPty int64
+	SessionCountSsh             int64
 }
 
 type WorkspaceApp struct {
@@ -1019,6 +1095,7 @@ type WorkspaceApp struct {
 	HealthcheckThreshold int32
 	OpenIn               string
 	DisplayOrder         int32
+	Health               string
 }
 
 type WorkspaceBuild struct {

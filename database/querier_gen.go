@@ -45,6 +45,8 @@ type Querier interface {
 	DeleteOrganizationMember(ctx context.Context, arg DeleteOrganizationMemberParams) error
 	DeleteRateLimitCountsBefore(ctx context.Context, before time.Time) (int64, error)
 	DeleteWorkspaceAgentPortShare(ctx context.Context, arg DeleteWorkspaceAgentPortShareParams) (int64, error)
+	// The agents of lost replicas lost their connection with them.
+	DisconnectWorkspaceAgentsOfReplicas(ctx context.Context, arg DisconnectWorkspaceAgentsOfReplicasParams) ([]uuid.UUID, error)
 	// Settles an attempt as a failure. Past the free failures the key is
 	// blocked for base_delay_ms doubled per further failure, up to
 	// max_delay_ms. forget_after must not be before the longest block.
@@ -174,9 +176,21 @@ type Querier interface {
 	// as NULL (a nil Go slice), hence COALESCE around cardinality.
 	GetUsers(ctx context.Context, arg GetUsersParams) ([]GetUsersRow, error)
 	GetUsersByIDs(ctx context.Context, ids []uuid.UUID) ([]User, error)
+	GetWorkspaceAgentAndWorkspaceByID(ctx context.Context, id uuid.UUID) (GetWorkspaceAgentAndWorkspaceByIDRow, error)
+	// The agent row of the newest build carrying the token, with what decides
+	// whether the token still works: the build must be the workspace's latest,
+	// a start, and the workspace not deleted.
+	GetWorkspaceAgentByAuthTokenHash(ctx context.Context, authTokenHash []byte) (GetWorkspaceAgentByAuthTokenHashRow, error)
+	GetWorkspaceAgentLogSourcesByAgentIDs(ctx context.Context, ids []uuid.UUID) ([]WorkspaceAgentLogSource, error)
+	GetWorkspaceAgentLogsAfter(ctx context.Context, arg GetWorkspaceAgentLogsAfterParams) ([]WorkspaceAgentLog, error)
+	GetWorkspaceAgentMetadata(ctx context.Context, workspaceAgentID uuid.UUID) ([]WorkspaceAgentMetadatum, error)
 	GetWorkspaceAgentPortShares(ctx context.Context, workspaceID uuid.UUID) ([]WorkspaceAgentPortShare, error)
+	GetWorkspaceAgentScriptsByAgentIDs(ctx context.Context, ids []uuid.UUID) ([]WorkspaceAgentScript, error)
+	// Each agent comes with its scripts and log sources as JSON arrays in
+	// their codersdk shapes, so the tree stays one round trip.
 	GetWorkspaceAgentsByBuildJobIDs(ctx context.Context, jobIds []uuid.UUID) ([]GetWorkspaceAgentsByBuildJobIDsRow, error)
 	GetWorkspaceAgentsByJobID(ctx context.Context, jobID uuid.UUID) ([]WorkspaceAgent, error)
+	GetWorkspaceAppsByAgentID(ctx context.Context, agentID uuid.UUID) ([]WorkspaceApp, error)
 	GetWorkspaceAppsByBuildJobIDs(ctx context.Context, jobIds []uuid.UUID) ([]GetWorkspaceAppsByBuildJobIDsRow, error)
 	GetWorkspaceAppsByJobID(ctx context.Context, jobID uuid.UUID) ([]WorkspaceApp, error)
 	GetWorkspaceBuildByID(ctx context.Context, id uuid.UUID) (WorkspaceBuild, error)
@@ -238,6 +252,15 @@ type Querier interface {
 	InsertUser(ctx context.Context, arg InsertUserParams) (User, error)
 	InsertWorkspace(ctx context.Context, arg InsertWorkspaceParams) error
 	InsertWorkspaceAgent(ctx context.Context, arg InsertWorkspaceAgentParams) (WorkspaceAgent, error)
+	// Marks the agent's logs overflowed with one final line, once.
+	InsertWorkspaceAgentLogOverflow(ctx context.Context, arg InsertWorkspaceAgentLogOverflowParams) ([]WorkspaceAgentLog, error)
+	InsertWorkspaceAgentLogSources(ctx context.Context, arg InsertWorkspaceAgentLogSourcesParams) error
+	// Appends lines and counts their bytes, unless that passes the cap: then
+	// nothing is stored and no rows return.
+	InsertWorkspaceAgentLogs(ctx context.Context, arg InsertWorkspaceAgentLogsParams) ([]WorkspaceAgentLog, error)
+	InsertWorkspaceAgentMetadata(ctx context.Context, arg InsertWorkspaceAgentMetadataParams) error
+	InsertWorkspaceAgentScript(ctx context.Context, arg InsertWorkspaceAgentScriptParams) error
+	InsertWorkspaceAgentStats(ctx context.Context, arg InsertWorkspaceAgentStatsParams) error
 	InsertWorkspaceApp(ctx context.Context, arg InsertWorkspaceAppParams) (WorkspaceApp, error)
 	InsertWorkspaceBuild(ctx context.Context, arg InsertWorkspaceBuildParams) error
 	InsertWorkspaceBuildParameters(ctx context.Context, arg InsertWorkspaceBuildParametersParams) error
@@ -247,6 +270,8 @@ type Querier interface {
 	// replicas look at once each lost replica is marked by exactly one; the
 	// one that marks it logs the failover.
 	MarkLostReplicas(ctx context.Context, arg MarkLostReplicasParams) ([]Replica, error)
+	// One statement per replica per refresh period for all its connected agents.
+	RefreshWorkspaceAgentsLastConnected(ctx context.Context, arg RefreshWorkspaceAgentsLastConnectedParams) error
 	// Gives an attempt back without a verdict.
 	ReleaseLoginAttempt(ctx context.Context, key string) error
 	// A deleted role stops applying: it is removed from every member holding it.
@@ -297,6 +322,17 @@ type Querier interface {
 	UpdateUserRoles(ctx context.Context, arg UpdateUserRolesParams) (User, error)
 	UpdateUserStatus(ctx context.Context, arg UpdateUserStatusParams) (User, error)
 	UpdateWorkspaceACLByID(ctx context.Context, arg UpdateWorkspaceACLByIDParams) error
+	UpdateWorkspaceAgentConnected(ctx context.Context, arg UpdateWorkspaceAgentConnectedParams) error
+	// Only the replica that holds the connection ends it: a newer connection
+	// through another replica stays.
+	UpdateWorkspaceAgentDisconnected(ctx context.Context, arg UpdateWorkspaceAgentDisconnectedParams) error
+	UpdateWorkspaceAgentLifecycle(ctx context.Context, arg UpdateWorkspaceAgentLifecycleParams) error
+	UpdateWorkspaceAgentListeningPorts(ctx context.Context, arg UpdateWorkspaceAgentListeningPortsParams) error
+	// Coalesced results of many agents in one statement; keys the build did
+	// not declare are ignored.
+	UpdateWorkspaceAgentMetadata(ctx context.Context, arg UpdateWorkspaceAgentMetadataParams) error
+	UpdateWorkspaceAgentStartup(ctx context.Context, arg UpdateWorkspaceAgentStartupParams) error
+	UpdateWorkspaceAppHealths(ctx context.Context, arg UpdateWorkspaceAppHealthsParams) error
 	UpdateWorkspaceAutomaticUpdates(ctx context.Context, arg UpdateWorkspaceAutomaticUpdatesParams) error
 	UpdateWorkspaceAutostart(ctx context.Context, arg UpdateWorkspaceAutostartParams) error
 	UpdateWorkspaceBuildCostByID(ctx context.Context, arg UpdateWorkspaceBuildCostByIDParams) error

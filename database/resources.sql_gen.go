@@ -14,7 +14,7 @@ import (
 )
 
 const getWorkspaceAgentsByJobID = `-- name: GetWorkspaceAgentsByJobID :many
-SELECT workspace_agents.id, workspace_agents.resource_id, workspace_agents.created_at, workspace_agents.updated_at, workspace_agents.name, workspace_agents.operating_system, workspace_agents.architecture, workspace_agents.directory, workspace_agents.environment_variables, workspace_agents.auth_token, workspace_agents.auth_instance_id, workspace_agents.connection_timeout_seconds, workspace_agents.troubleshooting_url, workspace_agents.motd_file, workspace_agents.display_apps, workspace_agents.display_order, workspace_agents.first_connected_at, workspace_agents.last_connected_at, workspace_agents.disconnected_at FROM workspace_agents
+SELECT workspace_agents.id, workspace_agents.resource_id, workspace_agents.created_at, workspace_agents.updated_at, workspace_agents.name, workspace_agents.operating_system, workspace_agents.architecture, workspace_agents.directory, workspace_agents.environment_variables, workspace_agents.auth_instance_id, workspace_agents.connection_timeout_seconds, workspace_agents.troubleshooting_url, workspace_agents.motd_file, workspace_agents.display_apps, workspace_agents.display_order, workspace_agents.first_connected_at, workspace_agents.last_connected_at, workspace_agents.disconnected_at, workspace_agents.auth_token_hash, workspace_agents.lifecycle_state, workspace_agents.started_at, workspace_agents.ready_at, workspace_agents.version, workspace_agents.api_version, workspace_agents.expanded_directory, workspace_agents.subsystems, workspace_agents.logs_length, workspace_agents.logs_overflowed, workspace_agents.last_connected_replica_id, workspace_agents.listening_ports FROM workspace_agents
 JOIN workspace_resources r ON r.id = workspace_agents.resource_id
 WHERE r.job_id = $1
 ORDER BY workspace_agents.display_order, workspace_agents.name
@@ -39,7 +39,6 @@ func (q *Queries) GetWorkspaceAgentsByJobID(ctx context.Context, jobID uuid.UUID
 			&i.Architecture,
 			&i.Directory,
 			&i.EnvironmentVariables,
-			&i.AuthToken,
 			&i.AuthInstanceID,
 			&i.ConnectionTimeoutSeconds,
 			&i.TroubleshootingUrl,
@@ -49,6 +48,18 @@ func (q *Queries) GetWorkspaceAgentsByJobID(ctx context.Context, jobID uuid.UUID
 			&i.FirstConnectedAt,
 			&i.LastConnectedAt,
 			&i.DisconnectedAt,
+			&i.AuthTokenHash,
+			&i.LifecycleState,
+			&i.StartedAt,
+			&i.ReadyAt,
+			&i.Version,
+			&i.ApiVersion,
+			&i.ExpandedDirectory,
+			&i.Subsystems,
+			&i.LogsLength,
+			&i.LogsOverflowed,
+			&i.LastConnectedReplicaID,
+			&i.ListeningPorts,
 		); err != nil {
 			return nil, err
 		}
@@ -61,7 +72,7 @@ func (q *Queries) GetWorkspaceAgentsByJobID(ctx context.Context, jobID uuid.UUID
 }
 
 const getWorkspaceAppsByJobID = `-- name: GetWorkspaceAppsByJobID :many
-SELECT workspace_apps.id, workspace_apps.agent_id, workspace_apps.created_at, workspace_apps.slug, workspace_apps.display_name, workspace_apps.icon, workspace_apps.command, workspace_apps.url, workspace_apps.external, workspace_apps.subdomain, workspace_apps.hidden, workspace_apps.sharing_level, workspace_apps.healthcheck_url, workspace_apps.healthcheck_interval, workspace_apps.healthcheck_threshold, workspace_apps.open_in, workspace_apps.display_order FROM workspace_apps
+SELECT workspace_apps.id, workspace_apps.agent_id, workspace_apps.created_at, workspace_apps.slug, workspace_apps.display_name, workspace_apps.icon, workspace_apps.command, workspace_apps.url, workspace_apps.external, workspace_apps.subdomain, workspace_apps.hidden, workspace_apps.sharing_level, workspace_apps.healthcheck_url, workspace_apps.healthcheck_interval, workspace_apps.healthcheck_threshold, workspace_apps.open_in, workspace_apps.display_order, workspace_apps.health FROM workspace_apps
 JOIN workspace_agents a ON a.id = workspace_apps.agent_id
 JOIN workspace_resources r ON r.id = a.resource_id
 WHERE r.job_id = $1
@@ -95,6 +106,7 @@ func (q *Queries) GetWorkspaceAppsByJobID(ctx context.Context, jobID uuid.UUID) 
 			&i.HealthcheckThreshold,
 			&i.OpenIn,
 			&i.DisplayOrder,
+			&i.Health,
 		); err != nil {
 			return nil, err
 		}
@@ -144,12 +156,12 @@ func (q *Queries) GetWorkspaceResourcesByJobID(ctx context.Context, jobID uuid.U
 
 const insertWorkspaceAgent = `-- name: InsertWorkspaceAgent :one
 INSERT INTO workspace_agents (id, resource_id, created_at, updated_at, name, operating_system, architecture, directory,
-    environment_variables, auth_token, auth_instance_id, connection_timeout_seconds, troubleshooting_url, motd_file,
+    environment_variables, auth_token_hash, auth_instance_id, connection_timeout_seconds, troubleshooting_url, motd_file,
     display_apps, display_order)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
     $9, $10, $11, $12, $13, $14,
     $15, $16)
-RETURNING id, resource_id, created_at, updated_at, name, operating_system, architecture, directory, environment_variables, auth_token, auth_instance_id, connection_timeout_seconds, troubleshooting_url, motd_file, display_apps, display_order, first_connected_at, last_connected_at, disconnected_at
+RETURNING id, resource_id, created_at, updated_at, name, operating_system, architecture, directory, environment_variables, auth_instance_id, connection_timeout_seconds, troubleshooting_url, motd_file, display_apps, display_order, first_connected_at, last_connected_at, disconnected_at, auth_token_hash, lifecycle_state, started_at, ready_at, version, api_version, expanded_directory, subsystems, logs_length, logs_overflowed, last_connected_replica_id, listening_ports
 `
 
 type InsertWorkspaceAgentParams struct {
@@ -162,7 +174,7 @@ type InsertWorkspaceAgentParams struct {
 	Architecture             string
 	Directory                string
 	EnvironmentVariables     json.RawMessage
-	AuthToken                uuid.UUID
+	AuthTokenHash            []byte
 	AuthInstanceID           *string
 	ConnectionTimeoutSeconds int32
 	TroubleshootingUrl       string
@@ -182,7 +194,7 @@ func (q *Queries) InsertWorkspaceAgent(ctx context.Context, arg InsertWorkspaceA
 		arg.Architecture,
 		arg.Directory,
 		arg.EnvironmentVariables,
-		arg.AuthToken,
+		arg.AuthTokenHash,
 		arg.AuthInstanceID,
 		arg.ConnectionTimeoutSeconds,
 		arg.TroubleshootingUrl,
@@ -201,7 +213,6 @@ func (q *Queries) InsertWorkspaceAgent(ctx context.Context, arg InsertWorkspaceA
 		&i.Architecture,
 		&i.Directory,
 		&i.EnvironmentVariables,
-		&i.AuthToken,
 		&i.AuthInstanceID,
 		&i.ConnectionTimeoutSeconds,
 		&i.TroubleshootingUrl,
@@ -211,16 +222,28 @@ func (q *Queries) InsertWorkspaceAgent(ctx context.Context, arg InsertWorkspaceA
 		&i.FirstConnectedAt,
 		&i.LastConnectedAt,
 		&i.DisconnectedAt,
+		&i.AuthTokenHash,
+		&i.LifecycleState,
+		&i.StartedAt,
+		&i.ReadyAt,
+		&i.Version,
+		&i.ApiVersion,
+		&i.ExpandedDirectory,
+		&i.Subsystems,
+		&i.LogsLength,
+		&i.LogsOverflowed,
+		&i.LastConnectedReplicaID,
+		&i.ListeningPorts,
 	)
 	return i, err
 }
 
 const insertWorkspaceApp = `-- name: InsertWorkspaceApp :one
 INSERT INTO workspace_apps (id, agent_id, created_at, slug, display_name, icon, command, url, external, subdomain, hidden,
-    sharing_level, healthcheck_url, healthcheck_interval, healthcheck_threshold, open_in, display_order)
+    sharing_level, healthcheck_url, healthcheck_interval, healthcheck_threshold, open_in, display_order, health)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-    $12, $13, $14, $15, $16, $17)
-RETURNING id, agent_id, created_at, slug, display_name, icon, command, url, external, subdomain, hidden, sharing_level, healthcheck_url, healthcheck_interval, healthcheck_threshold, open_in, display_order
+    $12, $13, $14, $15, $16, $17, $18)
+RETURNING id, agent_id, created_at, slug, display_name, icon, command, url, external, subdomain, hidden, sharing_level, healthcheck_url, healthcheck_interval, healthcheck_threshold, open_in, display_order, health
 `
 
 type InsertWorkspaceAppParams struct {
@@ -241,6 +264,7 @@ type InsertWorkspaceAppParams struct {
 	HealthcheckThreshold int32
 	OpenIn               string
 	DisplayOrder         int32
+	Health               string
 }
 
 func (q *Queries) InsertWorkspaceApp(ctx context.Context, arg InsertWorkspaceAppParams) (WorkspaceApp, error) {
@@ -262,6 +286,7 @@ func (q *Queries) InsertWorkspaceApp(ctx context.Context, arg InsertWorkspaceApp
 		arg.HealthcheckThreshold,
 		arg.OpenIn,
 		arg.DisplayOrder,
+		arg.Health,
 	)
 	var i WorkspaceApp
 	err := row.Scan(
@@ -282,6 +307,7 @@ func (q *Queries) InsertWorkspaceApp(ctx context.Context, arg InsertWorkspaceApp
 		&i.HealthcheckThreshold,
 		&i.OpenIn,
 		&i.DisplayOrder,
+		&i.Health,
 	)
 	return i, err
 }

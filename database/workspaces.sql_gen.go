@@ -64,18 +64,25 @@ WITH matched AS NOT MATERIALIZED (
         AND ($11::text = '' OR EXISTS (
             SELECT 1 FROM workspace_agents a
             JOIN workspace_resources r ON r.id = a.resource_id
+            -- As convert.AgentStatus: presence older than 70 s is a
+            -- replica that died holding the connection.
             WHERE r.job_id = w.latest_build_job_id AND CASE
-                WHEN a.disconnected_at IS NOT NULL THEN 'disconnected'
-                WHEN a.last_connected_at IS NOT NULL THEN 'connected'
-                WHEN a.connection_timeout_seconds > 0
-                    AND a.created_at + make_interval(secs => a.connection_timeout_seconds) < now() THEN 'timeout'
-                ELSE 'connecting'
+                WHEN a.first_connected_at IS NULL THEN CASE
+                    WHEN a.connection_timeout_seconds > 0
+                        AND a.created_at + make_interval(secs => a.connection_timeout_seconds) < now() THEN 'timeout'
+                    ELSE 'connecting' END
+                WHEN a.disconnected_at IS NOT NULL AND a.disconnected_at >= a.last_connected_at THEN 'disconnected'
+                WHEN a.last_connected_at < now() - interval '70 seconds' THEN 'disconnected'
+                ELSE 'connected'
             END = $11))
         AND ($12::boolean IS NULL OR (NOT EXISTS (
             SELECT 1 FROM workspace_agents a
             JOIN workspace_resources r ON r.id = a.resource_id
             WHERE r.job_id = w.latest_build_job_id AND w.latest_build_transition = 'start'
-                AND (a.last_connected_at IS NULL OR a.disconnected_at IS NOT NULL))) = $12::boolean)
+                AND (a.last_connected_at IS NULL
+                    OR (a.disconnected_at IS NOT NULL AND a.disconnected_at >= a.last_connected_at)
+                    OR a.last_connected_at < now() - interval '70 seconds'
+                    OR a.lifecycle_state IN ('start_error', 'start_timeout')))) = $12::boolean)
         AND ($13::boolean IS NULL
             OR (w.user_acl <> '{}'::jsonb OR w.group_acl <> '{}'::jsonb) = $13::boolean)
         AND ($14::text = '' OR w.user_acl ? $14::text)
@@ -391,9 +398,19 @@ func (q *Queries) GetLatestWorkspaceBuildByWorkspaceID(ctx context.Context, work
 }
 
 const getWorkspaceAgentsByBuildJobIDs = `-- name: GetWorkspaceAgentsByBuildJobIDs :many
-SELECT workspace_agents.id, workspace_agents.resource_id, workspace_agents.created_at, workspace_agents.updated_at, workspace_agents.name, workspace_agents.operating_system, workspace_agents.architecture, workspace_agents.directory, workspace_agents.environment_variables, workspace_agents.auth_token, workspace_agents.auth_instance_id, workspace_agents.connection_timeout_seconds, workspace_agents.troubleshooting_url, workspace_agents.motd_file, workspace_agents.display_apps, workspace_agents.display_order, workspace_agents.first_connected_at, workspace_agents.last_connected_at, workspace_agents.disconnected_at,
+SELECT workspace_agents.id, workspace_agents.resource_id, workspace_agents.created_at, workspace_agents.updated_at, workspace_agents.name, workspace_agents.operating_system, workspace_agents.architecture, workspace_agents.directory, workspace_agents.environment_variables, workspace_agents.auth_instance_id, workspace_agents.connection_timeout_seconds, workspace_agents.troubleshooting_url, workspace_agents.motd_file, workspace_agents.display_apps, workspace_agents.display_order, workspace_agents.first_connected_at, workspace_agents.last_connected_at, workspace_agents.disconnected_at, workspace_agents.auth_token_hash, workspace_agents.lifecycle_state, workspace_agents.started_at, workspace_agents.ready_at, workspace_agents.version, workspace_agents.api_version, workspace_agents.expanded_directory, workspace_agents.subsystems, workspace_agents.logs_length, workspace_agents.logs_overflowed, workspace_agents.last_connected_replica_id, workspace_agents.listening_ports,
     (SELECT b.workspace_id FROM workspace_resources r JOIN workspace_builds b ON b.job_id = r.job_id
-        WHERE r.id = workspace_agents.resource_id)::uuid AS workspace_id
+        WHERE r.id = workspace_agents.resource_id)::uuid AS workspace_id,
+    (SELECT COALESCE(jsonb_agg(jsonb_build_object('workspace_agent_id', ls.workspace_agent_id, 'id', ls.id,
+            'created_at', ls.created_at, 'display_name', ls.display_name, 'icon', ls.icon)
+            ORDER BY ls.created_at, ls.display_name), '[]'::jsonb)
+        FROM workspace_agent_log_sources ls WHERE ls.workspace_agent_id = workspace_agents.id)::jsonb AS log_sources,
+    (SELECT COALESCE(jsonb_agg(jsonb_build_object('id', sc.id, 'log_source_id', sc.log_source_id, 'log_path', sc.log_path,
+            'script', sc.script, 'cron', sc.cron, 'run_on_start', sc.run_on_start, 'run_on_stop', sc.run_on_stop,
+            'start_blocks_login', sc.start_blocks_login, 'timeout', sc.timeout_seconds::bigint * 1000000000,
+            'display_name', sc.display_name)
+            ORDER BY sc.created_at, sc.display_name), '[]'::jsonb)
+        FROM workspace_agent_scripts sc WHERE sc.workspace_agent_id = workspace_agents.id)::jsonb AS scripts
 FROM workspace_agents
 WHERE workspace_agents.resource_id = ANY(ARRAY(
     SELECT r.id FROM workspace_resources r WHERE r.job_id = ANY($1::uuid[])))
@@ -403,8 +420,12 @@ ORDER BY workspace_agents.display_order, workspace_agents.name
 type GetWorkspaceAgentsByBuildJobIDsRow struct {
 	WorkspaceAgent WorkspaceAgent
 	WorkspaceID    uuid.UUID
+	LogSources     json.RawMessage
+	Scripts        json.RawMessage
 }
 
+// Each agent comes with its scripts and log sources as JSON arrays in
+// their codersdk shapes, so the tree stays one round trip.
 func (q *Queries) GetWorkspaceAgentsByBuildJobIDs(ctx context.Context, jobIds []uuid.UUID) ([]GetWorkspaceAgentsByBuildJobIDsRow, error) {
 	rows, err := q.db.Query(ctx, getWorkspaceAgentsByBuildJobIDs, jobIds)
 	if err != nil {
@@ -424,7 +445,6 @@ func (q *Queries) GetWorkspaceAgentsByBuildJobIDs(ctx context.Context, jobIds []
 			&i.WorkspaceAgent.Architecture,
 			&i.WorkspaceAgent.Directory,
 			&i.WorkspaceAgent.EnvironmentVariables,
-			&i.WorkspaceAgent.AuthToken,
 			&i.WorkspaceAgent.AuthInstanceID,
 			&i.WorkspaceAgent.ConnectionTimeoutSeconds,
 			&i.WorkspaceAgent.TroubleshootingUrl,
@@ -434,7 +454,21 @@ func (q *Queries) GetWorkspaceAgentsByBuildJobIDs(ctx context.Context, jobIds []
 			&i.WorkspaceAgent.FirstConnectedAt,
 			&i.WorkspaceAgent.LastConnectedAt,
 			&i.WorkspaceAgent.DisconnectedAt,
+			&i.WorkspaceAgent.AuthTokenHash,
+			&i.WorkspaceAgent.LifecycleState,
+			&i.WorkspaceAgent.StartedAt,
+			&i.WorkspaceAgent.ReadyAt,
+			&i.WorkspaceAgent.Version,
+			&i.WorkspaceAgent.ApiVersion,
+			&i.WorkspaceAgent.ExpandedDirectory,
+			&i.WorkspaceAgent.Subsystems,
+			&i.WorkspaceAgent.LogsLength,
+			&i.WorkspaceAgent.LogsOverflowed,
+			&i.WorkspaceAgent.LastConnectedReplicaID,
+			&i.WorkspaceAgent.ListeningPorts,
 			&i.WorkspaceID,
+			&i.LogSources,
+			&i.Scripts,
 		); err != nil {
 			return nil, err
 		}
@@ -447,7 +481,7 @@ func (q *Queries) GetWorkspaceAgentsByBuildJobIDs(ctx context.Context, jobIds []
 }
 
 const getWorkspaceAppsByBuildJobIDs = `-- name: GetWorkspaceAppsByBuildJobIDs :many
-SELECT workspace_apps.id, workspace_apps.agent_id, workspace_apps.created_at, workspace_apps.slug, workspace_apps.display_name, workspace_apps.icon, workspace_apps.command, workspace_apps.url, workspace_apps.external, workspace_apps.subdomain, workspace_apps.hidden, workspace_apps.sharing_level, workspace_apps.healthcheck_url, workspace_apps.healthcheck_interval, workspace_apps.healthcheck_threshold, workspace_apps.open_in, workspace_apps.display_order,
+SELECT workspace_apps.id, workspace_apps.agent_id, workspace_apps.created_at, workspace_apps.slug, workspace_apps.display_name, workspace_apps.icon, workspace_apps.command, workspace_apps.url, workspace_apps.external, workspace_apps.subdomain, workspace_apps.hidden, workspace_apps.sharing_level, workspace_apps.healthcheck_url, workspace_apps.healthcheck_interval, workspace_apps.healthcheck_threshold, workspace_apps.open_in, workspace_apps.display_order, workspace_apps.health,
     (SELECT b.workspace_id FROM workspace_agents a
         JOIN workspace_resources r ON r.id = a.resource_id
         JOIN workspace_builds b ON b.job_id = r.job_id
@@ -491,6 +525,7 @@ func (q *Queries) GetWorkspaceAppsByBuildJobIDs(ctx context.Context, jobIds []uu
 			&i.WorkspaceApp.HealthcheckThreshold,
 			&i.WorkspaceApp.OpenIn,
 			&i.WorkspaceApp.DisplayOrder,
+			&i.WorkspaceApp.Health,
 			&i.WorkspaceID,
 		); err != nil {
 			return nil, err

@@ -19,9 +19,20 @@ var unaudited = map[string]string{
 	"POST /templateversions/{templateversion}/dry-run": "a preview plan of a workspace build; applies nothing " +
 		"(its throwaway job is visible through the version)",
 	"PATCH /templateversions/{templateversion}/dry-run/{jobID}/cancel": "cancels a preview plan; applies nothing",
+	"POST /workspaceagents/me/startup":                                 agentReport,
+	"POST /workspaceagents/me/report-lifecycle":                        agentReport,
+	"PATCH /workspaceagents/me/logs":                                   agentReport,
+	"POST /workspaceagents/me/log-source":                              agentReport,
+	"POST /workspaceagents/me/metadata":                                agentReport,
+	"POST /workspaceagents/me/report-stats":                            agentReport,
+	"POST /workspaceagents/me/app-health":                              agentReport,
+	"POST /workspaceagents/me/listening-ports":                         agentReport,
 	"POST /workspaces/{workspace}/usage": "the activity heartbeat clients send every minute while connected; it " +
 		"only bumps last_used_at and would bury the log",
 }
+
+// agentReport is why the workspace agent's own reports are not audited.
+const agentReport = "a workspace agent's report of its own state (telemetry); it is shown on the agent and would bury the log"
 
 // Unaudited returns the reason a route is not audited, or "" when it is.
 // route is "METHOD /path/{param}" below /api/v2.

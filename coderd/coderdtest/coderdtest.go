@@ -159,6 +159,8 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 			t.Logf("coderdtest: mark replica stopped: %v", err)
 		}
 	})
+	// Agents' batch writers; stopping ends their connections first.
+	t.Cleanup(api.StartAgents(context.Background()))
 	if opts.IncludeProvisionerDaemon {
 		// The Terraform provisioner uses the default cache directory, whose
 		// provider mirror `make test` prepares.

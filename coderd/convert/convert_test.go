@@ -236,22 +236,39 @@ func TestWorkspaceResources(t *testing.T) {
 func TestWorkspaceAgentStatus(t *testing.T) {
 	t.Parallel()
 	later := t0.Add(time.Minute)
+	now := later.Add(time.Second)
 	cases := []struct {
 		name  string
 		agent database.WorkspaceAgent
 		want  codersdk.WorkspaceAgentStatus
 	}{
-		{"never connected", database.WorkspaceAgent{}, codersdk.WorkspaceAgentConnecting},
+		{"never connected", database.WorkspaceAgent{CreatedAt: t0}, codersdk.WorkspaceAgentConnecting},
+		{"never connected, within timeout", database.WorkspaceAgent{CreatedAt: t0, ConnectionTimeoutSeconds: 120}, codersdk.WorkspaceAgentConnecting},
+		{"never connected, past timeout", database.WorkspaceAgent{CreatedAt: t0, ConnectionTimeoutSeconds: 30}, codersdk.WorkspaceAgentTimeout},
 		{"connected", database.WorkspaceAgent{FirstConnectedAt: &t0, LastConnectedAt: &later}, codersdk.WorkspaceAgentConnected},
 		{"disconnected", database.WorkspaceAgent{FirstConnectedAt: &t0, LastConnectedAt: &t0, DisconnectedAt: &later}, codersdk.WorkspaceAgentDisconnected},
 		{"reconnected", database.WorkspaceAgent{FirstConnectedAt: &t0, LastConnectedAt: &later, DisconnectedAt: &t0}, codersdk.WorkspaceAgentConnected},
+		{"stale: its replica died", database.WorkspaceAgent{FirstConnectedAt: &t0, LastConnectedAt: &t0}, codersdk.WorkspaceAgentConnected},
 	}
 	for _, c := range cases {
-		got := convert.WorkspaceAgent(c.agent, nil)
-		assert.Equal(t, c.want, got.Status, c.name)
-		assert.Equal(t, c.want == codersdk.WorkspaceAgentConnected, got.Health.Healthy, c.name)
-		assert.NotNil(t, got.Apps, c.name)
+		got := convert.AgentStatus(c.agent, now)
+		assert.Equal(t, c.want, got, c.name)
 	}
+	stale := convert.AgentStatus(database.WorkspaceAgent{FirstConnectedAt: &t0, LastConnectedAt: &t0}, t0.Add(5*time.Minute))
+	assert.Equal(t, codersdk.WorkspaceAgentDisconnected, stale)
+
+	// Converted now, long after t0: health follows status and lifecycle.
+	got := convert.WorkspaceAgent(database.WorkspaceAgent{}, nil)
+	assert.Equal(t, codersdk.WorkspaceAgentConnecting, got.Status)
+	assert.False(t, got.Health.Healthy)
+	assert.Equal(t, "agent is connecting", got.Health.Reason)
+	assert.Equal(t, codersdk.WorkspaceAgentLifecycleCreated, got.LifecycleState)
+	assert.NotNil(t, got.Apps)
+	fresh := time.Now()
+	got = convert.WorkspaceAgent(database.WorkspaceAgent{FirstConnectedAt: &fresh, LastConnectedAt: &fresh, LifecycleState: "start_error"}, nil)
+	assert.Equal(t, codersdk.WorkspaceAgentConnected, got.Status)
+	assert.False(t, got.Health.Healthy)
+	assert.Equal(t, "agent script failed", got.Health.Reason)
 }
 
 func TestWorkspace(t *testing.T) {

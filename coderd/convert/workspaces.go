@@ -56,7 +56,18 @@ func ResourceTrees(trees database.WorkspaceResourceTrees) (map[uuid.UUID][]coder
 	agentsByResource := map[uuid.UUID][]codersdk.WorkspaceAgent{}
 	for _, row := range trees.Agents {
 		a := row.WorkspaceAgent
-		agentsByResource[a.ResourceID] = append(agentsByResource[a.ResourceID], WorkspaceAgent(a, appsByAgent[a.ID]))
+		agent := WorkspaceAgent(a, appsByAgent[a.ID])
+		if len(row.LogSources) > 0 {
+			if err := json.Unmarshal(row.LogSources, &agent.LogSources); err != nil {
+				return nil, xerrors.Errorf("log sources of agent %s: %w", a.ID, err)
+			}
+		}
+		if len(row.Scripts) > 0 {
+			if err := json.Unmarshal(row.Scripts, &agent.Scripts); err != nil {
+				return nil, xerrors.Errorf("scripts of agent %s: %w", a.ID, err)
+			}
+		}
+		agentsByResource[a.ResourceID] = append(agentsByResource[a.ResourceID], agent)
 	}
 	out := map[uuid.UUID][]codersdk.WorkspaceResource{}
 	for _, row := range trees.Resources {
@@ -187,29 +198,69 @@ func WorkspaceResource(res database.WorkspaceResource, agents []codersdk.Workspa
 	}, nil
 }
 
-// agentStatus derives an agent's connection state from its timestamps.
-// Agents do not connect yet (they arrive with a later change), so in
-// practice this is "connecting".
-func agentStatus(a database.WorkspaceAgent) codersdk.WorkspaceAgentStatus {
+// agentStaleAfter is how old last_connected_at may be while the agent is
+// shown connected: the replica holding the connection refreshes it every
+// 30 seconds (agentconn.RefreshInterval), so older means that replica died
+// without saying so.
+const agentStaleAfter = 70 * time.Second
+
+// AgentStatus derives an agent's connection state from its timestamps at
+// now: connecting until its first connection (timeout past the template's
+// connection timeout), connected while its connection is open and fresh,
+// disconnected otherwise.
+func AgentStatus(a database.WorkspaceAgent, now time.Time) codersdk.WorkspaceAgentStatus {
 	switch {
 	case a.FirstConnectedAt == nil:
+		if a.ConnectionTimeoutSeconds > 0 && now.Sub(a.CreatedAt) > time.Duration(a.ConnectionTimeoutSeconds)*time.Second {
+			return codersdk.WorkspaceAgentTimeout
+		}
 		return codersdk.WorkspaceAgentConnecting
-	case a.DisconnectedAt != nil && (a.LastConnectedAt == nil || a.DisconnectedAt.After(*a.LastConnectedAt)):
+	case a.DisconnectedAt != nil && (a.LastConnectedAt == nil || !a.DisconnectedAt.Before(*a.LastConnectedAt)):
+		return codersdk.WorkspaceAgentDisconnected
+	case a.LastConnectedAt != nil && now.Sub(*a.LastConnectedAt) > agentStaleAfter:
 		return codersdk.WorkspaceAgentDisconnected
 	default:
 		return codersdk.WorkspaceAgentConnected
 	}
 }
 
-// WorkspaceAgent converts an agent with its converted apps.
+// agentHealth words an agent's health as Coder does.
+func agentHealth(status codersdk.WorkspaceAgentStatus, lifecycle codersdk.WorkspaceAgentLifecycle) codersdk.WorkspaceAgentHealth {
+	switch status {
+	case codersdk.WorkspaceAgentConnecting:
+		return codersdk.WorkspaceAgentHealth{Reason: "agent is connecting"}
+	case codersdk.WorkspaceAgentTimeout:
+		return codersdk.WorkspaceAgentHealth{Reason: "agent is taking too long to connect"}
+	case codersdk.WorkspaceAgentDisconnected:
+		return codersdk.WorkspaceAgentHealth{Reason: "agent has lost connection"}
+	}
+	switch lifecycle {
+	case codersdk.WorkspaceAgentLifecycleStartTimeout:
+		return codersdk.WorkspaceAgentHealth{Reason: "agent scripts took too long to run"}
+	case codersdk.WorkspaceAgentLifecycleStartError:
+		return codersdk.WorkspaceAgentHealth{Reason: "agent script failed"}
+	}
+	return codersdk.WorkspaceAgentHealth{Healthy: true}
+}
+
+// WorkspaceAgent converts an agent with its converted apps. Scripts and
+// log sources are added by WithAgentDetails where the caller loaded them.
 func WorkspaceAgent(a database.WorkspaceAgent, apps []codersdk.WorkspaceApp) codersdk.WorkspaceAgent {
 	env := StringMap(a.EnvironmentVariables)
 	displayApps := make([]codersdk.DisplayApp, 0, len(a.DisplayApps))
 	for _, d := range a.DisplayApps {
 		displayApps = append(displayApps, codersdk.DisplayApp(d))
 	}
+	subsystems := make([]codersdk.AgentSubsystem, 0, len(a.Subsystems))
+	for _, s := range a.Subsystems {
+		subsystems = append(subsystems, codersdk.AgentSubsystem(s))
+	}
 	if apps == nil {
 		apps = []codersdk.WorkspaceApp{}
+	}
+	lifecycle := codersdk.WorkspaceAgentLifecycle(a.LifecycleState)
+	if lifecycle == "" {
+		lifecycle = codersdk.WorkspaceAgentLifecycleCreated
 	}
 	out := codersdk.WorkspaceAgent{
 		ID:                       a.ID,
@@ -218,18 +269,25 @@ func WorkspaceAgent(a database.WorkspaceAgent, apps []codersdk.WorkspaceApp) cod
 		FirstConnectedAt:         a.FirstConnectedAt,
 		LastConnectedAt:          a.LastConnectedAt,
 		DisconnectedAt:           a.DisconnectedAt,
-		Status:                   agentStatus(a),
-		LifecycleState:           codersdk.WorkspaceAgentLifecycleCreated,
+		StartedAt:                a.StartedAt,
+		ReadyAt:                  a.ReadyAt,
+		Status:                   AgentStatus(a, time.Now()),
+		LifecycleState:           lifecycle,
 		Name:                     a.Name,
 		ResourceID:               a.ResourceID,
 		Architecture:             a.Architecture,
 		EnvironmentVariables:     env,
 		OperatingSystem:          a.OperatingSystem,
+		LogsLength:               a.LogsLength,
+		LogsOverflowed:           a.LogsOverflowed,
 		Directory:                a.Directory,
+		ExpandedDirectory:        a.ExpandedDirectory,
+		Version:                  a.Version,
+		APIVersion:               a.ApiVersion,
 		Apps:                     apps,
 		ConnectionTimeoutSeconds: a.ConnectionTimeoutSeconds,
 		TroubleshootingURL:       a.TroubleshootingUrl,
-		Subsystems:               []codersdk.AgentSubsystem{},
+		Subsystems:               subsystems,
 		DisplayApps:              displayApps,
 		LogSources:               []codersdk.WorkspaceAgentLogSource{},
 		Scripts:                  []codersdk.WorkspaceAgentScript{},
@@ -238,19 +296,18 @@ func WorkspaceAgent(a database.WorkspaceAgent, apps []codersdk.WorkspaceApp) cod
 	if a.AuthInstanceID != nil {
 		out.InstanceID = *a.AuthInstanceID
 	}
-	if out.Status == codersdk.WorkspaceAgentConnected {
-		out.Health.Healthy = true
-	} else {
-		out.Health.Reason = "agent is not connected"
-	}
+	out.Health = agentHealth(out.Status, lifecycle)
 	return out
 }
 
 // WorkspaceApp converts an app.
 func WorkspaceApp(app database.WorkspaceApp) codersdk.WorkspaceApp {
-	health := codersdk.WorkspaceAppHealthDisabled
-	if app.HealthcheckUrl != "" {
-		health = codersdk.WorkspaceAppHealthInitializing
+	health := codersdk.WorkspaceAppHealth(app.Health)
+	if health == "" {
+		health = codersdk.WorkspaceAppHealthDisabled
+		if app.HealthcheckUrl != "" {
+			health = codersdk.WorkspaceAppHealthInitializing
+		}
 	}
 	return codersdk.WorkspaceApp{
 		ID:           app.ID,

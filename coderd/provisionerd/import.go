@@ -2,6 +2,7 @@ package provisionerd
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -256,7 +257,7 @@ func insertAgent(ctx context.Context, tx database.Store, resourceID uuid.UUID, a
 		Architecture:             agent.Architecture,
 		Directory:                agent.Directory,
 		EnvironmentVariables:     envJSON,
-		AuthToken:                uuid.New(),
+		AuthTokenHash:            agentTokenHash(agent.Token),
 		AuthInstanceID:           instanceID,
 		ConnectionTimeoutSeconds: agent.ConnectionTimeoutSeconds,
 		TroubleshootingUrl:       agent.TroubleshootingURL,
@@ -266,6 +267,17 @@ func insertAgent(ctx context.Context, tx database.Store, resourceID uuid.UUID, a
 	})
 	if err != nil {
 		return xerrors.Errorf("insert agent %q: %w", agent.Name, err)
+	}
+	if err := insertAgentScripts(ctx, tx, row.ID, agent.Scripts, now); err != nil {
+		return xerrors.Errorf("agent %q: %w", agent.Name, err)
+	}
+	for _, m := range agent.Metadata {
+		if err := tx.InsertWorkspaceAgentMetadata(ctx, database.InsertWorkspaceAgentMetadataParams{
+			WorkspaceAgentID: row.ID, Key: m.Key, DisplayName: m.DisplayName, Script: m.Script,
+			IntervalSeconds: m.Interval, TimeoutSeconds: m.Timeout, DisplayOrder: clampInt32(m.Order),
+		}); err != nil {
+			return xerrors.Errorf("insert metadata %q of agent %q: %w", m.Key, agent.Name, err)
+		}
 	}
 	for _, app := range agent.Apps {
 		sharing := app.SharingLevel
@@ -291,6 +303,10 @@ func insertAgent(ctx context.Context, tx database.Store, resourceID uuid.UUID, a
 			SharingLevel: sharing,
 			OpenIn:       openIn,
 			DisplayOrder: clampInt32(app.Order),
+			Health:       "disabled",
+		}
+		if hc := app.Healthcheck; hc != nil && hc.URL != "" {
+			params.Health = "initializing"
 		}
 		if hc := app.Healthcheck; hc != nil {
 			params.HealthcheckUrl = hc.URL
@@ -300,6 +316,48 @@ func insertAgent(ctx context.Context, tx database.Store, resourceID uuid.UUID, a
 		if _, err := tx.InsertWorkspaceApp(ctx, params); err != nil {
 			return xerrors.Errorf("insert app %q of agent %q: %w", app.Slug, agent.Name, err)
 		}
+	}
+	return nil
+}
+
+// agentTokenHash is what is stored of an agent's token. An agent without
+// one (instance identity, a template import) gets the hash of a random
+// token nobody knows.
+func agentTokenHash(token string) []byte {
+	if token == "" {
+		token = uuid.NewString()
+	}
+	sum := sha256.Sum256([]byte(token))
+	return sum[:]
+}
+
+// insertAgentScripts stores the agent's scripts, each with its own log
+// source so its output reads apart from the others'.
+func insertAgentScripts(ctx context.Context, tx database.Store, agentID uuid.UUID, scripts []provisioner.AgentScript, now time.Time) error {
+	if len(scripts) == 0 {
+		return nil
+	}
+	sources := database.InsertWorkspaceAgentLogSourcesParams{WorkspaceAgentID: agentID, CreatedAt: now}
+	for _, sc := range scripts {
+		sourceID := uuid.New()
+		name := sc.DisplayName
+		if name == "" {
+			name = "Script"
+		}
+		sources.Ids = append(sources.Ids, sourceID)
+		sources.DisplayNames = append(sources.DisplayNames, name)
+		sources.Icons = append(sources.Icons, sc.Icon)
+		if err := tx.InsertWorkspaceAgentScript(ctx, database.InsertWorkspaceAgentScriptParams{
+			ID: uuid.New(), WorkspaceAgentID: agentID, LogSourceID: sourceID, CreatedAt: now,
+			DisplayName: name, LogPath: sc.LogPath, Script: sc.Script, Cron: sc.Cron,
+			RunOnStart: sc.RunOnStart, RunOnStop: sc.RunOnStop, StartBlocksLogin: sc.StartBlocksLogin,
+			TimeoutSeconds: sc.TimeoutSeconds,
+		}); err != nil {
+			return xerrors.Errorf("insert script %q: %w", name, err)
+		}
+	}
+	if err := tx.InsertWorkspaceAgentLogSources(ctx, sources); err != nil {
+		return xerrors.Errorf("insert log sources: %w", err)
 	}
 	return nil
 }

@@ -83,7 +83,7 @@ func TestImportSuccess(t *testing.T) {
 	require.Equal(t, "main", agent.Name)
 	require.Equal(t, "linux", agent.OperatingSystem)
 	require.Equal(t, "/home/coder", agent.Directory)
-	require.NotEqual(t, uuid.Nil, agent.AuthToken)
+	require.Len(t, agent.AuthTokenHash, 32)
 	require.JSONEq(t, `{}`, string(agent.EnvironmentVariables))
 	require.ElementsMatch(t, []string{"vscode", "web_terminal", "ssh_helper", "port_forwarding_helper"}, agent.DisplayApps)
 
@@ -96,6 +96,7 @@ func TestImportSuccess(t *testing.T) {
 	require.Equal(t, "http://localhost:13337/healthz", apps[0].HealthcheckUrl)
 	require.Equal(t, int32(5), apps[0].HealthcheckInterval)
 	require.Equal(t, int32(6), apps[0].HealthcheckThreshold)
+	require.Equal(t, "initializing", apps[0].Health)
 
 	version, err = e.raw.GetTemplateVersionByID(e.ctx, version.ID)
 	require.NoError(t, err)

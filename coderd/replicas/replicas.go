@@ -228,6 +228,22 @@ func (m *Manager) failover(ctx context.Context) error {
 			slog.F("lost_replica_id", r.ID), slog.F("lost_hostname", r.Hostname),
 			slog.F("last_heartbeat", r.UpdatedAt), slog.F("silent_for", now.Sub(r.UpdatedAt).String()))
 	}
+	if len(lost) > 0 {
+		// Their agents' connections died with them; the agents reconnect
+		// through a live replica.
+		ids := make([]uuid.UUID, 0, len(lost))
+		for _, r := range lost {
+			ids = append(ids, r.ID)
+		}
+		agents, err := m.opts.DB.DisconnectWorkspaceAgentsOfReplicas(dbauthz.AsReplicaRegistry(ctx), database.DisconnectWorkspaceAgentsOfReplicasParams{
+			ReplicaIds: ids, Now: now,
+		})
+		if err != nil {
+			m.log.Warn(ctx, "mark the agents of lost replicas disconnected", slog.Error(err))
+		} else if len(agents) > 0 {
+			m.log.Warn(ctx, "marked the agents of lost replicas disconnected", slog.F("agents", len(agents)))
+		}
+	}
 	// Every tick, not only when a replica was just marked: the replica
 	// that marked it may have died before settling everything, and a job
 	// heartbeated shortly before the replica died becomes due a little

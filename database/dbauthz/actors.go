@@ -99,6 +99,16 @@ var (
 	limiterActor = systemActor("limiter",
 		perm(rbac.ResourceSystem, rbac.ActionUpdate, rbac.ActionDelete),
 	)
+	// workspaceAgentActor serves a workspace agent whose token was
+	// verified: it records what the agent reports, reads its manifest and
+	// hands it its owner's git SSH key. The registry of live connections
+	// uses it for presence writes.
+	workspaceAgentActor = systemActor("workspace-agent",
+		perm(rbac.ResourceSystem, rbac.ActionRead, rbac.ActionCreate, rbac.ActionUpdate),
+		perm(rbac.ResourceWorkspace, rbac.ActionRead),
+		perm(rbac.ResourceWorkspaceDormant, rbac.ActionRead),
+		perm(rbac.ResourceUser, rbac.ActionRead, rbac.ActionReadPersonal, rbac.ActionUpdatePersonal),
+	)
 	loginActor = systemActor("login",
 		perm(rbac.ResourceUser, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionUpdatePersonal),
 		perm(rbac.ResourceApiKey, rbac.ActionCreate),
@@ -128,6 +138,9 @@ func AsReplicaRegistry(ctx context.Context) context.Context { return As(ctx, rep
 
 // AsLifecycleExecutor is for the loop that builds workspaces on schedule.
 func AsLifecycleExecutor(ctx context.Context) context.Context { return As(ctx, lifecycleActor) }
+
+// AsWorkspaceAgent is for serving an authenticated workspace agent.
+func AsWorkspaceAgent(ctx context.Context) context.Context { return As(ctx, workspaceAgentActor) }
 
 // AsUsageTracker is for flushing batched workspace usage.
 func AsUsageTracker(ctx context.Context) context.Context { return As(ctx, usageTrackerActor) }

@@ -27,7 +27,7 @@ var workspaceCases = map[string]testCase{
 		args: func(s seed) []any {
 			return []any{database.InsertWorkspaceAgentParams{
 				ID: uuid.New(), ResourceID: s.resource.ID, Name: "second", EnvironmentVariables: []byte("{}"),
-				AuthToken: uuid.New(), DisplayApps: []string{},
+				AuthTokenHash: []byte(uuid.NewString()), DisplayApps: []string{},
 			}}
 		},
 		checks: func(seed) []check { return []check{authz(rbac.ActionUpdate, rbac.ResourceProvisionerJobs)} },

@@ -84,7 +84,9 @@ type seed struct {
 	newer    database.TemplateVersion // attached, after tversion
 	resource database.WorkspaceResource
 	agent    database.WorkspaceAgent
-	daemon   database.ProvisionerDaemon
+	// buildAgent is the agent of the workspace's build.
+	buildAgent database.WorkspaceAgent
+	daemon     database.ProvisionerDaemon
 	// workspace is alice's, built from template at tversion; build is its
 	// first (start) build, run by buildJob, with one parameter. stopJob is
 	// a workspace_build job with no build yet, for inserting a second one.
@@ -202,7 +204,7 @@ func makeSeed(t *testing.T) seed {
 	require.NoError(t, err)
 	agent, err := raw.InsertWorkspaceAgent(ctx, database.InsertWorkspaceAgentParams{
 		ID: uuid.New(), ResourceID: resource.ID, CreatedAt: now, UpdatedAt: now, Name: "main",
-		EnvironmentVariables: []byte("{}"), AuthToken: uuid.New(), DisplayApps: []string{},
+		EnvironmentVariables: []byte("{}"), AuthTokenHash: []byte(uuid.NewString()), DisplayApps: []string{},
 	})
 	require.NoError(t, err)
 	daemon, err := raw.UpsertProvisionerDaemon(ctx, database.UpsertProvisionerDaemonParams{
@@ -247,7 +249,7 @@ func makeSeed(t *testing.T) seed {
 	require.NoError(t, err)
 	buildAgent, err := raw.InsertWorkspaceAgent(ctx, database.InsertWorkspaceAgentParams{
 		ID: uuid.New(), ResourceID: buildResource.ID, CreatedAt: now, UpdatedAt: now, Name: "main",
-		EnvironmentVariables: []byte("{}"), AuthToken: uuid.New(), DisplayApps: []string{},
+		EnvironmentVariables: []byte("{}"), AuthTokenHash: seedAgentTokenHash, DisplayApps: []string{},
 	})
 	require.NoError(t, err)
 	_, err = raw.InsertWorkspaceApp(ctx, database.InsertWorkspaceAppParams{ID: uuid.New(), AgentID: buildAgent.ID, Slug: "code"})
@@ -260,7 +262,7 @@ func makeSeed(t *testing.T) seed {
 		Action: "create", Diff: []byte("{}"), AdditionalFields: []byte("{}"), StatusCode: 201, RequestID: uuid.New(),
 	}))
 	return seed{
-		file: file, job: job, version: version, template: template, tversion: tversion, newer: newer, resource: resource, agent: agent, daemon: daemon,
+		file: file, job: job, version: version, template: template, tversion: tversion, newer: newer, resource: resource, agent: agent, buildAgent: buildAgent, daemon: daemon,
 		workspace: workspace, build: build, buildJob: buildJob, stopJob: stopJob,
 		org: org, second: second, group: group, role: role, user: user, bare: bare, raw: raw,
 		session:  mkKey("sessionkey", database.LoginTypePassword, ""),

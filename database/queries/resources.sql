@@ -8,10 +8,10 @@ SELECT * FROM workspace_resources WHERE job_id = @job_id ORDER BY transition, ty
 
 -- name: InsertWorkspaceAgent :one
 INSERT INTO workspace_agents (id, resource_id, created_at, updated_at, name, operating_system, architecture, directory,
-    environment_variables, auth_token, auth_instance_id, connection_timeout_seconds, troubleshooting_url, motd_file,
+    environment_variables, auth_token_hash, auth_instance_id, connection_timeout_seconds, troubleshooting_url, motd_file,
     display_apps, display_order)
 VALUES (@id, @resource_id, @created_at, @updated_at, @name, @operating_system, @architecture, @directory,
-    @environment_variables, @auth_token, @auth_instance_id, @connection_timeout_seconds, @troubleshooting_url, @motd_file,
+    @environment_variables, @auth_token_hash, @auth_instance_id, @connection_timeout_seconds, @troubleshooting_url, @motd_file,
     @display_apps, @display_order)
 RETURNING *;
 
@@ -23,9 +23,9 @@ ORDER BY workspace_agents.display_order, workspace_agents.name;
 
 -- name: InsertWorkspaceApp :one
 INSERT INTO workspace_apps (id, agent_id, created_at, slug, display_name, icon, command, url, external, subdomain, hidden,
-    sharing_level, healthcheck_url, healthcheck_interval, healthcheck_threshold, open_in, display_order)
+    sharing_level, healthcheck_url, healthcheck_interval, healthcheck_threshold, open_in, display_order, health)
 VALUES (@id, @agent_id, @created_at, @slug, @display_name, @icon, @command, @url, @external, @subdomain, @hidden,
-    @sharing_level, @healthcheck_url, @healthcheck_interval, @healthcheck_threshold, @open_in, @display_order)
+    @sharing_level, @healthcheck_url, @healthcheck_interval, @healthcheck_threshold, @open_in, @display_order, @health)
 RETURNING *;
 
 -- name: GetWorkspaceAppsByJobID :many

@@ -52,18 +52,25 @@ WITH matched AS NOT MATERIALIZED (
         AND (@has_agent::text = '' OR EXISTS (
             SELECT 1 FROM workspace_agents a
             JOIN workspace_resources r ON r.id = a.resource_id
+            -- As convert.AgentStatus: presence older than 70 s is a
+            -- replica that died holding the connection.
             WHERE r.job_id = w.latest_build_job_id AND CASE
-                WHEN a.disconnected_at IS NOT NULL THEN 'disconnected'
-                WHEN a.last_connected_at IS NOT NULL THEN 'connected'
-                WHEN a.connection_timeout_seconds > 0
-                    AND a.created_at + make_interval(secs => a.connection_timeout_seconds) < now() THEN 'timeout'
-                ELSE 'connecting'
+                WHEN a.first_connected_at IS NULL THEN CASE
+                    WHEN a.connection_timeout_seconds > 0
+                        AND a.created_at + make_interval(secs => a.connection_timeout_seconds) < now() THEN 'timeout'
+                    ELSE 'connecting' END
+                WHEN a.disconnected_at IS NOT NULL AND a.disconnected_at >= a.last_connected_at THEN 'disconnected'
+                WHEN a.last_connected_at < now() - interval '70 seconds' THEN 'disconnected'
+                ELSE 'connected'
             END = @has_agent))
         AND (sqlc.narg('healthy')::boolean IS NULL OR (NOT EXISTS (
             SELECT 1 FROM workspace_agents a
             JOIN workspace_resources r ON r.id = a.resource_id
             WHERE r.job_id = w.latest_build_job_id AND w.latest_build_transition = 'start'
-                AND (a.last_connected_at IS NULL OR a.disconnected_at IS NOT NULL))) = sqlc.narg('healthy')::boolean)
+                AND (a.last_connected_at IS NULL
+                    OR (a.disconnected_at IS NOT NULL AND a.disconnected_at >= a.last_connected_at)
+                    OR a.last_connected_at < now() - interval '70 seconds'
+                    OR a.lifecycle_state IN ('start_error', 'start_timeout')))) = sqlc.narg('healthy')::boolean)
         AND (sqlc.narg('shared')::boolean IS NULL
             OR (w.user_acl <> '{}'::jsonb OR w.group_acl <> '{}'::jsonb) = sqlc.narg('shared')::boolean)
         AND (@shared_with_user_id::text = '' OR w.user_acl ? @shared_with_user_id::text)
@@ -276,9 +283,21 @@ WHERE workspace_resources.job_id = ANY(@job_ids::uuid[])
 ORDER BY workspace_resources.type, workspace_resources.name;
 
 -- name: GetWorkspaceAgentsByBuildJobIDs :many
+-- Each agent comes with its scripts and log sources as JSON arrays in
+-- their codersdk shapes, so the tree stays one round trip.
 SELECT sqlc.embed(workspace_agents),
     (SELECT b.workspace_id FROM workspace_resources r JOIN workspace_builds b ON b.job_id = r.job_id
-        WHERE r.id = workspace_agents.resource_id)::uuid AS workspace_id
+        WHERE r.id = workspace_agents.resource_id)::uuid AS workspace_id,
+    (SELECT COALESCE(jsonb_agg(jsonb_build_object('workspace_agent_id', ls.workspace_agent_id, 'id', ls.id,
+            'created_at', ls.created_at, 'display_name', ls.display_name, 'icon', ls.icon)
+            ORDER BY ls.created_at, ls.display_name), '[]'::jsonb)
+        FROM workspace_agent_log_sources ls WHERE ls.workspace_agent_id = workspace_agents.id)::jsonb AS log_sources,
+    (SELECT COALESCE(jsonb_agg(jsonb_build_object('id', sc.id, 'log_source_id', sc.log_source_id, 'log_path', sc.log_path,
+            'script', sc.script, 'cron', sc.cron, 'run_on_start', sc.run_on_start, 'run_on_stop', sc.run_on_stop,
+            'start_blocks_login', sc.start_blocks_login, 'timeout', sc.timeout_seconds::bigint * 1000000000,
+            'display_name', sc.display_name)
+            ORDER BY sc.created_at, sc.display_name), '[]'::jsonb)
+        FROM workspace_agent_scripts sc WHERE sc.workspace_agent_id = workspace_agents.id)::jsonb AS scripts
 FROM workspace_agents
 WHERE workspace_agents.resource_id = ANY(ARRAY(
     SELECT r.id FROM workspace_resources r WHERE r.job_id = ANY(@job_ids::uuid[])))

@@ -526,7 +526,7 @@ func cloneResources(ctx context.Context, tx database.Store, m model, jobID uuid.
 		if _, err := tx.InsertWorkspaceAgent(ctx, database.InsertWorkspaceAgentParams{
 			ID: id, ResourceID: resourceIDs[a.ResourceID], CreatedAt: now, UpdatedAt: now, Name: a.Name,
 			OperatingSystem: a.OperatingSystem, Architecture: a.Architecture, Directory: a.Directory,
-			EnvironmentVariables: a.EnvironmentVariables, AuthToken: uuid.New(), AuthInstanceID: a.AuthInstanceID,
+			EnvironmentVariables: a.EnvironmentVariables, AuthTokenHash: []byte(uuid.NewString()), AuthInstanceID: a.AuthInstanceID,
 			ConnectionTimeoutSeconds: a.ConnectionTimeoutSeconds, TroubleshootingUrl: a.TroubleshootingUrl,
 			MotdFile: a.MotdFile, DisplayApps: a.DisplayApps, DisplayOrder: a.DisplayOrder,
 		}); err != nil {

@@ -1700,6 +1700,289 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaceagents/{workspaceagent}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get workspace agent by ID */
+        get: operations["get-workspace-agent-by-id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaceagents/{workspaceagent}/listening-ports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get workspace agent listening ports */
+        get: operations["get-workspace-agent-listening-ports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaceagents/{workspaceagent}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get logs by workspace agent
+         * @description With follow, the request must be a WebSocket upgrade: each
+         *     message is a JSON array of logs, sent as they are stored.
+         */
+        get: operations["get-logs-by-workspace-agent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaceagents/{workspaceagent}/watch-metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Watch for workspace agent metadata updates
+         * @description Server-Sent Events: a "data" event with all metadata items
+         *     (codersdk.WorkspaceAgentMetadata) at once and after every
+         *     change, a "ping" every 15 seconds.
+         */
+        get: operations["watch-for-workspace-agent-metadata-updates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaceagents/me/app-health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report workspace app health */
+        post: operations["post-workspace-agent-app-health"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaceagents/me/gitsshkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get the workspace owner's git SSH key */
+        get: operations["get-workspace-agent-git-ssh-key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaceagents/me/listening-ports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report workspace agent listening ports */
+        post: operations["post-workspace-agent-listening-ports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaceagents/me/log-source": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register a workspace agent log source */
+        post: operations["post-workspace-agent-log-source"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaceagents/me/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Append workspace agent logs
+         * @description Past 1 MiB of output per agent the logs are marked
+         *     overflowed, one last line says so, and the answer is 413.
+         */
+        patch: operations["patch-workspace-agent-logs"];
+        trace?: never;
+    };
+    "/workspaceagents/me/manifest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get the workspace agent's manifest */
+        get: operations["get-workspace-agent-manifest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaceagents/me/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report workspace agent metadata
+         * @description Results are buffered and written about once a second.
+         */
+        post: operations["post-workspace-agent-metadata"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaceagents/me/report-lifecycle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a workspace agent lifecycle transition
+         * @description States move forward: created, starting, then ready,
+         *     start_error or start_timeout, then shutting_down, then off,
+         *     shutdown_error or shutdown_timeout. An agent that restarts may
+         *     report created or starting again. Other transitions are 409.
+         */
+        post: operations["post-workspace-agent-lifecycle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaceagents/me/report-stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report workspace agent stats */
+        post: operations["post-workspace-agent-stats"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaceagents/me/rpc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Connect the workspace agent
+         * @description The agent's persistent connection: a WebSocket carrying a
+         *     yamux session (the agent is the client). The agent sends the
+         *     /workspaceagents/me requests over streams it opens; the
+         *     server opens streams to reach the agent.
+         */
+        get: operations["connect-workspace-agent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaceagents/me/startup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report the workspace agent's startup */
+        post: operations["post-workspace-agent-startup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspacebuilds/{workspacebuild}": {
         parameters: {
             query?: never;
@@ -2173,6 +2456,113 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        "agentsdk.GitSSHKey": {
+            private_key?: string;
+            public_key?: string;
+        };
+        "agentsdk.ListeningPort": {
+            /** @enum {string} */
+            network?: "tcp";
+            port?: number;
+            process_name?: string;
+        };
+        "agentsdk.Log": {
+            /** Format: date-time */
+            created_at?: string;
+            level?: components["schemas"]["codersdk.LogLevel"];
+            output?: string;
+        };
+        "agentsdk.Manifest": {
+            /** Format: uuid */
+            agent_id?: string;
+            agent_name?: string;
+            apps?: components["schemas"]["codersdk.WorkspaceApp"][];
+            /**
+             * @description Directory is the working directory as the template wrote it; the agent
+             *     expands ~ and $VARS and reports the result in PostStartupRequest.
+             */
+            directory?: string;
+            /**
+             * @description DisableDirectConnections is reserved; every connection goes through
+             *     the server.
+             */
+            disable_direct_connections?: boolean;
+            display_apps?: components["schemas"]["codersdk.DisplayApp"][];
+            environment_variables?: {
+                [key: string]: string;
+            };
+            metadata?: components["schemas"]["codersdk.WorkspaceAgentMetadataDescription"][];
+            motd_file?: string;
+            owner_name?: string;
+            scripts?: components["schemas"]["codersdk.WorkspaceAgentScript"][];
+            /** Format: uuid */
+            workspace_id?: string;
+            workspace_name?: string;
+        };
+        "agentsdk.Metadata": {
+            /** @description Age is how many seconds old the value was when sent. */
+            age?: number;
+            /** Format: date-time */
+            collected_at?: string;
+            error?: string;
+            key?: string;
+            value?: string;
+        };
+        "agentsdk.PatchLogsRequest": {
+            /** Format: uuid */
+            log_source_id?: string;
+            logs?: components["schemas"]["agentsdk.Log"][];
+        };
+        "agentsdk.PostAppHealthsRequest": {
+            healths?: {
+                [key: string]: components["schemas"]["codersdk.WorkspaceAppHealth"];
+            };
+        };
+        "agentsdk.PostLifecycleRequest": {
+            /** Format: date-time */
+            changed_at?: string;
+            state?: components["schemas"]["codersdk.WorkspaceAgentLifecycle"];
+        };
+        "agentsdk.PostListeningPortsRequest": {
+            ports?: components["schemas"]["agentsdk.ListeningPort"][];
+        };
+        "agentsdk.PostLogSourceRequest": {
+            display_name?: string;
+            icon?: string;
+            /** Format: uuid */
+            id?: string;
+        };
+        "agentsdk.PostMetadataRequest": {
+            metadata?: components["schemas"]["agentsdk.Metadata"][];
+        };
+        "agentsdk.PostStartupRequest": {
+            architecture?: string;
+            expanded_directory?: string;
+            operating_system?: string;
+            subsystems?: components["schemas"]["codersdk.AgentSubsystem"][];
+            version?: string;
+        };
+        "agentsdk.Stats": {
+            connection_count?: number;
+            /** @description ConnectionMedianLatencyMS is -1 when unknown. */
+            connection_median_latency_ms?: number;
+            /** @description ConnectionsByProto is the number of open connections per protocol. */
+            connections_by_proto?: {
+                [key: string]: number;
+            };
+            rx_bytes?: number;
+            rx_packets?: number;
+            session_count_jetbrains?: number;
+            session_count_reconnecting_pty?: number;
+            session_count_ssh?: number;
+            /** @description Sessions open now, by kind. */
+            session_count_vscode?: number;
+            tx_bytes?: number;
+            tx_packets?: number;
+        };
+        "agentsdk.StatsResponse": {
+            report_interval?: number;
+        };
         "coderd.cspViolation": {
             "csp-report"?: {
                 [key: string]: unknown;
@@ -3961,6 +4351,25 @@ export interface components {
         };
         /** @enum {string} */
         "codersdk.WorkspaceAgentLifecycle": "created" | "starting" | "start_timeout" | "start_error" | "ready" | "shutting_down" | "shutdown_timeout" | "shutdown_error" | "off";
+        "codersdk.WorkspaceAgentListeningPort": {
+            /** @enum {string} */
+            network?: "tcp";
+            port?: number;
+            process_name?: string;
+        };
+        "codersdk.WorkspaceAgentListeningPortsResponse": {
+            ports?: components["schemas"]["codersdk.WorkspaceAgentListeningPort"][];
+        };
+        "codersdk.WorkspaceAgentLog": {
+            /** Format: date-time */
+            created_at?: string;
+            id?: number;
+            /** @enum {unknown} */
+            level?: "trace" | "debug" | "info" | "warn" | "error";
+            output?: string;
+            /** Format: uuid */
+            source_id?: string;
+        };
         "codersdk.WorkspaceAgentLogSource": {
             /** Format: date-time */
             created_at?: string;
@@ -3970,6 +4379,13 @@ export interface components {
             id?: string;
             /** Format: uuid */
             workspace_agent_id?: string;
+        };
+        "codersdk.WorkspaceAgentMetadataDescription": {
+            display_name?: string;
+            interval?: number;
+            key?: string;
+            script?: string;
+            timeout?: number;
         };
         "codersdk.WorkspaceAgentPortShare": {
             agent_name?: string;
@@ -8647,6 +9063,592 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["codersdk.ValidateUserPasswordResponse"];
+                };
+            };
+        };
+    };
+    "get-workspace-agent-by-id": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace agent ID */
+                workspaceagent: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.WorkspaceAgent"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "get-workspace-agent-listening-ports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace agent ID */
+                workspaceagent: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.WorkspaceAgentListeningPortsResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "get-logs-by-workspace-agent": {
+        parameters: {
+            query?: {
+                /** @description Only logs with an ID greater than this */
+                after?: number;
+                /** @description Follow log stream */
+                follow?: boolean;
+                /** @description Disable compression for WebSocket connection */
+                no_compression?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Workspace agent ID */
+                workspaceagent: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.WorkspaceAgentLog"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "watch-for-workspace-agent-metadata-updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace agent ID */
+                workspaceagent: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "post-workspace-agent-app-health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description App healths */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["agentsdk.PostAppHealthsRequest"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "get-workspace-agent-git-ssh-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["agentsdk.GitSSHKey"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "post-workspace-agent-listening-ports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Ports */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["agentsdk.PostListeningPortsRequest"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "post-workspace-agent-log-source": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Log source */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["agentsdk.PostLogSourceRequest"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "patch-workspace-agent-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Logs */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["agentsdk.PatchLogsRequest"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "get-workspace-agent-manifest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["agentsdk.Manifest"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "post-workspace-agent-metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Metadata */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["agentsdk.PostMetadataRequest"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "post-workspace-agent-lifecycle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Lifecycle */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["agentsdk.PostLifecycleRequest"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "post-workspace-agent-stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Stats */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["agentsdk.Stats"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["agentsdk.StatsResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "connect-workspace-agent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "post-workspace-agent-startup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Startup */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["agentsdk.PostStartupRequest"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
                 };
             };
         };
