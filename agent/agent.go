@@ -71,6 +71,7 @@ type Agent struct {
 	conns  *connHolder
 	queue  *reportQueue
 	logs   *logSender
+	ssh    *sshServer
 
 	mu        sync.Mutex
 	lifecycle codersdk.WorkspaceAgentLifecycle
@@ -111,6 +112,11 @@ func New(opts Options) *Agent {
 	}
 	a.queue = newReportQueue(opts.Logger.Named("reports"), a.conns)
 	a.logs = newLogSender(a.queue)
+	if srv, err := newSSHServer(a); err == nil {
+		a.ssh = srv
+	} else {
+		a.logger.Error(context.Background(), "ssh server unavailable", slog.Error(err))
+	}
 	return a
 }
 
@@ -278,8 +284,11 @@ func (a *Agent) connectOnce(ctx context.Context) (connected bool, err error) {
 
 // handler serves the streams the server opens. Terminals, SSH and port
 // forwarding will be mounted here.
-func (*Agent) handler() http.Handler {
+func (a *Agent) handler() http.Handler {
 	mux := http.NewServeMux()
+	if a.ssh != nil {
+		mux.HandleFunc("GET "+agentsdk.AgentSSHPath, a.ssh.serveHTTP)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("OK"))
