@@ -377,6 +377,7 @@ func (api *API) routes() http.Handler {
 				r.Get("/logs", api.workspaceAgentLogs)
 				r.Get("/watch-metadata", api.watchWorkspaceAgentMetadata)
 				r.Get("/listening-ports", api.workspaceAgentListeningPorts)
+				r.Get("/ssh", api.workspaceAgentSSH)
 			})
 		})
 
@@ -498,6 +499,7 @@ var streamingRoutes = map[string]bool{
 	"/api/v2/workspaceagents/me/rpc":                                  false,
 	"/api/v2/workspaceagents/{workspaceagent}/logs":                   true,
 	"/api/v2/workspaceagents/{workspaceagent}/watch-metadata":         false,
+	"/api/v2/workspaceagents/{workspaceagent}/ssh":                    false,
 	"/api/v2/templateversions/{templateversion}/logs":                 true,
 	"/api/v2/templateversions/{templateversion}/dry-run/{jobID}/logs": true,
 }
