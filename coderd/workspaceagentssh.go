@@ -9,8 +9,8 @@ import (
 
 	"cdr.dev/slog"
 	"github.com/coder/websocket"
-	"github.com/google/uuid"
 
+	"github.com/devplane/devplane/coderd/connlog"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/codersdk"
@@ -45,7 +45,7 @@ func (api *API) workspaceAgentSSH(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	agentConn, err := api.dialAgent(ctx, row.WorkspaceAgent.ID, agentsdk.AgentSSHPath)
+	agentConn, err := api.AgentConns.Dial(ctx, row.WorkspaceAgent.ID, agentsdk.AgentSSHPath)
 	if err != nil {
 		api.Logger.Info(ctx, "dial agent ssh", slog.F("agent_id", row.WorkspaceAgent.ID), slog.Error(err))
 		httpapi.Write(ctx, rw, http.StatusBadGateway, codersdk.Response{
@@ -54,6 +54,23 @@ func (api *API) workspaceAgentSSH(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer agentConn.Close()
+
+	// Every session is on record before it starts.
+	record, err := api.ConnLog.Start(ctx, connlog.ConnStart{
+		Type:      codersdk.ConnectionTypeSSH,
+		Workspace: workspace,
+		AgentID:   row.WorkspaceAgent.ID,
+		AgentName: row.WorkspaceAgent.Name,
+		UserID:    httpmw.APIKeyAuthorization(r).Key.UserID,
+		IP:        connlog.RequestIP(r),
+		UserAgent: r.UserAgent(),
+	})
+	if err != nil {
+		httpapi.WriteError(ctx, rw, err)
+		return
+	}
+	reason := "the client closed the connection"
+	defer func() { record.End(nil, reason) }()
 
 	ws, err := websocket.Accept(rw, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled})
 	if err != nil {
@@ -66,42 +83,35 @@ func (api *API) workspaceAgentSSH(rw http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	clientConn := websocket.NetConn(connCtx, ws, websocket.MessageBinary)
 	defer clientConn.Close()
-	pipeConns(clientConn, agentConn)
-}
-
-// dialAgent opens a raw stream to an agent connected to this replica.
-func (api *API) dialAgent(ctx context.Context, agentID uuid.UUID, pathAndQuery string) (net.Conn, error) {
-	session := api.AgentConns.Get(agentID)
-	if session == nil {
-		return nil, errAgentNotConnected
+	if pipeConns(clientConn, agentConn) == agentConn {
+		reason = "the workspace agent closed the connection"
 	}
-	return agentsdk.DialStream(ctx, session.Mux, pathAndQuery)
 }
 
-type agentNotConnectedError struct{}
-
-func (agentNotConnectedError) Error() string { return "agent not connected to this replica" }
-
-var errAgentNotConnected error = agentNotConnectedError{}
-
-// pipeConns copies both ways until one side ends, then closes both.
-func pipeConns(a, b net.Conn) {
+// pipeConns copies both ways until one side ends, then closes both, and
+// returns the side whose reading ended first.
+func pipeConns(a, b net.Conn) net.Conn {
 	var once sync.Once
-	closeBoth := func() {
-		_ = a.Close()
-		_ = b.Close()
+	var first net.Conn
+	closeBoth := func(ended net.Conn) {
+		once.Do(func() {
+			first = ended
+			_ = a.Close()
+			_ = b.Close()
+		})
 	}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		_, _ = io.Copy(a, b)
-		once.Do(closeBoth)
+		closeBoth(b)
 	}()
 	go func() {
 		defer wg.Done()
 		_, _ = io.Copy(b, a)
-		once.Do(closeBoth)
+		closeBoth(a)
 	}()
 	wg.Wait()
+	return first
 }
