@@ -1,0 +1,250 @@
+package sshtest_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/devplane/devplane/cli/config"
+	"github.com/devplane/devplane/coderd/coderdtest"
+	"github.com/devplane/devplane/coderd/coderdtest/agentbin"
+	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database/dbtestutil"
+)
+
+// Bounds that only keep a broken test from hanging.
+const (
+	waitLong = 3 * time.Minute
+	tick     = 200 * time.Millisecond
+)
+
+type fixture struct {
+	dbURL     string
+	client    *codersdk.Client
+	first     codersdk.CreateFirstUserResponse
+	workspace codersdk.Workspace
+	agent     codersdk.WorkspaceAgent
+	coder     string // the coder binary
+	sshConfig string // written by coder config-ssh
+	global    string // the CLI's --global-config
+}
+
+// newFixture builds a workspace from the local starter (the real agent
+// runs as a process on this machine) and signs the CLI in.
+func newFixture(t *testing.T) fixture {
+	t.Helper()
+	sshPath, err := exec.LookPath("ssh")
+	if err != nil || sshPath == "" {
+		t.Skip("the OpenSSH client (ssh) is not installed")
+	}
+	bin := agentbin.Path(t)
+	dbURL := dbtestutil.Open(t)
+	client := coderdtest.New(t, &coderdtest.Options{
+		DatabaseURL:              dbURL,
+		IncludeProvisionerDaemon: true,
+		AgentBinaryPath:          bin,
+	})
+	first := coderdtest.CreateFirstUser(t, client)
+	ctx := t.Context()
+	v, err := client.CreateTemplateVersion(ctx, first.OrganizationID, codersdk.CreateTemplateVersionRequest{
+		StorageMethod: codersdk.ProvisionerStorageMethodFile, ExampleID: "local", Provisioner: codersdk.ProvisionerTypeTerraform,
+	})
+	require.NoError(t, err)
+	v = coderdtest.AwaitTemplateVersionJobCompleted(t, client, v.ID)
+	require.Equal(t, codersdk.ProvisionerJobSucceeded, v.Job.Status, v.Job.Error)
+	tpl := coderdtest.CreateTemplate(t, client, first.OrganizationID, v.ID)
+	w := coderdtest.CreateWorkspace(t, client, tpl.ID)
+	dir := filepath.Join("/tmp/coder-local", w.ID.String())
+	t.Cleanup(func() {
+		if b, err := os.ReadFile(filepath.Join(dir, "agent.pid")); err == nil {
+			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+		_ = os.RemoveAll(dir)
+	})
+	b := coderdtest.AwaitWorkspaceBuildJobCompleted(t, client, w.LatestBuild.ID)
+	require.Equal(t, codersdk.WorkspaceStatusRunning, b.Status, b.Job.Error)
+	w, err = client.Workspace(ctx, w.ID)
+	require.NoError(t, err)
+	var agentID uuid.UUID
+	for _, r := range w.LatestBuild.Resources {
+		if len(r.Agents) > 0 {
+			agentID = r.Agents[0].ID
+		}
+	}
+	require.NotEqual(t, uuid.Nil, agentID, "the local starter's workspace has an agent")
+	var agent codersdk.WorkspaceAgent
+	require.Eventually(t, func() bool {
+		agent, err = client.WorkspaceAgent(ctx, agentID)
+		return err == nil && agent.Status == codersdk.WorkspaceAgentConnected && agent.LifecycleState == codersdk.WorkspaceAgentLifecycleReady
+	}, waitLong, tick, "the agent connects and its startup scripts end")
+
+	tmp := t.TempDir()
+	global := filepath.Join(tmp, "coderv2")
+	require.NoError(t, config.Root(global).URL().Write(client.URL.String()))
+	require.NoError(t, config.Root(global).Session().Write(client.SessionToken()))
+	return fixture{
+		dbURL: dbURL, client: client, first: first, workspace: w, agent: agent,
+		coder: bin, sshConfig: filepath.Join(tmp, "ssh", "config"), global: global,
+	}
+}
+
+// run runs a command and returns its output and exit status.
+func run(t *testing.T, stdin string, name string, args ...string) (string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), waitLong)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return out.String(), exit.ExitCode()
+	}
+	require.NoError(t, err, out.String())
+	return out.String(), 0
+}
+
+func (f fixture) coderCmd(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	return run(t, "", f.coder, append([]string{"--global-config", f.global}, args...)...)
+}
+
+func (f fixture) ssh(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	return run(t, "", "ssh", append([]string{"-F", f.sshConfig, "-o", "BatchMode=yes"}, args...)...)
+}
+
+// TestOpenSSHThroughConfigSSH: config-ssh, then the real ssh and scp, and
+// coder ssh, reach the workspace through the server; every connection is
+// on record; another member gets 404.
+func TestOpenSSHThroughConfigSSH(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	host := "coder." + f.workspace.Name
+
+	out, code := f.coderCmd(t, "config-ssh", "--ssh-config-file", f.sshConfig, "--yes")
+	require.Equal(t, 0, code, out)
+	cfg, err := os.ReadFile(f.sshConfig)
+	require.NoError(t, err)
+	assert.Contains(t, string(cfg), "# ------------START-CODER-----------")
+	assert.Contains(t, string(cfg), "ssh --stdio")
+	out, code = f.coderCmd(t, "config-ssh", "--ssh-config-file", f.sshConfig, "--yes")
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "up to date", "a second run changes nothing")
+
+	t.Run("CommandExitCode", func(t *testing.T) {
+		out, code := f.ssh(t, host, "echo hello-from-$CODER_WORKSPACE_NAME; exit 3")
+		assert.Equal(t, 3, code, out)
+		assert.Contains(t, out, "hello-from-"+f.workspace.Name)
+	})
+
+	t.Run("SCPBothWays", func(t *testing.T) {
+		local := filepath.Join(t.TempDir(), "up.txt")
+		content := "copied with scp " + strconv.FormatInt(time.Now().UnixNano(), 10)
+		require.NoError(t, os.WriteFile(local, []byte(content), 0o600))
+		out, code := run(t, "", "scp", "-F", f.sshConfig, "-o", "BatchMode=yes", local, host+":scp-up.txt")
+		require.Equal(t, 0, code, out)
+		out, code = f.ssh(t, host, "cat scp-up.txt")
+		require.Equal(t, 0, code, out)
+		assert.Contains(t, out, content)
+
+		back := filepath.Join(t.TempDir(), "down.txt")
+		out, code = run(t, "", "scp", "-F", f.sshConfig, "-o", "BatchMode=yes", host+":scp-up.txt", back)
+		require.Equal(t, 0, code, out)
+		b, err := os.ReadFile(back)
+		require.NoError(t, err)
+		assert.Equal(t, content, string(b))
+	})
+
+	t.Run("LocalForward", func(t *testing.T) {
+		// A TCP service in the workspace (the local starter's workspace is
+		// this machine).
+		svc, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		defer svc.Close()
+		go func() {
+			for {
+				c, err := svc.Accept()
+				if err != nil {
+					return
+				}
+				_, _ = c.Write([]byte("service in the workspace"))
+				_ = c.Close()
+			}
+		}()
+		free, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		localPort := free.Addr().(*net.TCPAddr).Port
+		_ = free.Close()
+
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		fwd := exec.CommandContext(ctx, "ssh", "-F", f.sshConfig, "-o", "BatchMode=yes", "-o", "ExitOnForwardFailure=yes", "-N",
+			"-L", strconv.Itoa(localPort)+":"+svc.Addr().String(), host)
+		var fwdOut bytes.Buffer
+		fwd.Stdout, fwd.Stderr = &fwdOut, &fwdOut
+		require.NoError(t, fwd.Start())
+		defer func() { cancel(); _ = fwd.Wait() }()
+
+		var got string
+		require.Eventually(t, func() bool {
+			c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(localPort))
+			if err != nil {
+				return false
+			}
+			defer c.Close()
+			_ = c.SetDeadline(time.Now().Add(30 * time.Second))
+			b, _ := io.ReadAll(c)
+			got = string(b)
+			return got != ""
+		}, waitLong, tick, "ssh -L forwards to the service")
+		assert.Equal(t, "service in the workspace", got)
+	})
+
+	t.Run("CoderSSHCommand", func(t *testing.T) {
+		out, code := f.coderCmd(t, "ssh", f.workspace.Name, "--", "echo", "via-coder-ssh;", "exit", "5")
+		assert.Equal(t, 5, code, out)
+		assert.Contains(t, out, "via-coder-ssh")
+	})
+
+	t.Run("OtherMemberNotFound", func(t *testing.T) {
+		member, _ := coderdtest.CreateAnotherUser(t, f.client, f.first.OrganizationID)
+		res := coderdtest.RawRequest(t, member, http.MethodGet, "/api/v2/workspaceagents/"+f.agent.ID.String()+"/ssh", nil)
+		assert.Equal(t, http.StatusNotFound, res.Status)
+	})
+
+	t.Run("ConnectionsRecorded", func(t *testing.T) {
+		conn, err := pgx.Connect(t.Context(), f.dbURL)
+		require.NoError(t, err)
+		defer conn.Close(context.Background())
+		var total, open int
+		require.Eventually(t, func() bool {
+			err := conn.QueryRow(t.Context(),
+				`SELECT count(*), count(*) FILTER (WHERE disconnect_time IS NULL) FROM connection_logs WHERE type = 'ssh' AND agent_id = $1`,
+				f.agent.ID).Scan(&total, &open)
+			return err == nil && total >= 5 && open == 0
+		}, waitLong, tick, "ssh connections recorded and closed")
+		t.Logf("ssh connections recorded: %d", total)
+	})
+}
