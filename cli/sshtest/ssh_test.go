@@ -222,6 +222,64 @@ func TestOpenSSHThroughConfigSSH(t *testing.T) {
 		assert.Equal(t, "service in the workspace", got)
 	})
 
+	t.Run("TerminalWithTT", func(t *testing.T) {
+		out, code := f.ssh(t, "-tt", host, "tty >/dev/null && echo has-a-terminal; stty size")
+		require.Equal(t, 0, code, out)
+		assert.Contains(t, out, "has-a-terminal")
+	})
+
+	t.Run("RemoteForward", func(t *testing.T) {
+		// A service on the client's side, reached from the workspace.
+		svc, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		defer svc.Close()
+		go func() {
+			for {
+				c, err := svc.Accept()
+				if err != nil {
+					return
+				}
+				_, _ = c.Write([]byte("service on the client"))
+				_ = c.Close()
+			}
+		}()
+		free, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		remotePort := free.Addr().(*net.TCPAddr).Port
+		_ = free.Close()
+
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		fwd := exec.CommandContext(ctx, "ssh", "-F", f.sshConfig, "-o", "BatchMode=yes", "-o", "ExitOnForwardFailure=yes", "-N",
+			"-R", "127.0.0.1:"+strconv.Itoa(remotePort)+":"+svc.Addr().String(), host)
+		require.NoError(t, fwd.Start())
+		defer func() { cancel(); _ = fwd.Wait() }()
+
+		var got string
+		require.Eventually(t, func() bool {
+			c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(remotePort))
+			if err != nil {
+				return false
+			}
+			defer c.Close()
+			_ = c.SetDeadline(time.Now().Add(30 * time.Second))
+			b, _ := io.ReadAll(c)
+			got = string(b)
+			return got != ""
+		}, waitLong, tick, "ssh -R forwards from the workspace")
+		assert.Equal(t, "service on the client", got)
+	})
+
+	t.Run("GitSSHUsesOwnerKey", func(t *testing.T) {
+		// GIT_SSH_COMMAND is coder gitssh, which fetches the owner's key
+		// with the agent's token and hands it to ssh with -i; ssh -G
+		// prints the configuration it would use.
+		out, code := f.ssh(t, host, `echo "$GIT_SSH_COMMAND"; $GIT_SSH_COMMAND -G git.example.com`)
+		require.Equal(t, 0, code, out)
+		assert.Contains(t, out, " gitssh --")
+		assert.Contains(t, out, "coder-gitssh-key-", "ssh got the owner's key as an identity file")
+	})
+
 	t.Run("CoderSSHCommand", func(t *testing.T) {
 		out, code := f.coderCmd(t, "ssh", f.workspace.Name, "--", "echo", "via-coder-ssh;", "exit", "5")
 		assert.Equal(t, 5, code, out)
@@ -243,7 +301,7 @@ func TestOpenSSHThroughConfigSSH(t *testing.T) {
 			err := conn.QueryRow(t.Context(),
 				`SELECT count(*), count(*) FILTER (WHERE disconnect_time IS NULL) FROM connection_logs WHERE type = 'ssh' AND agent_id = $1`,
 				f.agent.ID).Scan(&total, &open)
-			return err == nil && total >= 5 && open == 0
+			return err == nil && total >= 8 && open == 0
 		}, waitLong, tick, "ssh connections recorded and closed")
 		t.Logf("ssh connections recorded: %d", total)
 	})
