@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/devplane/devplane/cli/config"
 	"github.com/devplane/devplane/coderd/coderdtest"
@@ -292,6 +293,30 @@ func TestOpenSSHThroughConfigSSH(t *testing.T) {
 		assert.Equal(t, http.StatusNotFound, res.Status)
 	})
 
+	t.Run("SharedUserGetsIn", func(t *testing.T) {
+		shared, sharedUser := coderdtest.CreateAnotherUser(t, f.client, f.first.OrganizationID)
+		res := coderdtest.RawRequest(t, shared, http.MethodGet, "/api/v2/workspaceagents/"+f.agent.ID.String()+"/ssh", nil)
+		require.Equal(t, http.StatusNotFound, res.Status, "not shared yet")
+		require.NoError(t, f.client.UpdateWorkspaceACL(t.Context(), f.workspace.ID, codersdk.UpdateWorkspaceACL{
+			UserRoles: map[string]codersdk.WorkspaceRole{sharedUser.ID.String(): codersdk.WorkspaceRoleUse},
+		}))
+		// Over the API (the CLI's owner/name lookup is the workspace
+		// routes' business): an SSH session runs a command.
+		conn, err := shared.DialWorkspaceAgentSSH(t.Context(), f.agent.ID)
+		require.NoError(t, err)
+		sc, chans, reqs, err := gossh.NewClientConn(conn, "agent", &gossh.ClientConfig{
+			User: "shared", HostKeyCallback: gossh.InsecureIgnoreHostKey(), //nolint:gosec // the host key is per agent process
+		})
+		require.NoError(t, err)
+		sshClient := gossh.NewClient(sc, chans, reqs)
+		defer sshClient.Close()
+		sess, err := sshClient.NewSession()
+		require.NoError(t, err)
+		out, err := sess.Output("echo shared-in")
+		require.NoError(t, err)
+		assert.Equal(t, "shared-in\n", string(out))
+	})
+
 	t.Run("ConnectionsRecorded", func(t *testing.T) {
 		conn, err := pgx.Connect(t.Context(), f.dbURL)
 		require.NoError(t, err)
@@ -301,8 +326,24 @@ func TestOpenSSHThroughConfigSSH(t *testing.T) {
 			err := conn.QueryRow(t.Context(),
 				`SELECT count(*), count(*) FILTER (WHERE disconnect_time IS NULL) FROM connection_logs WHERE type = 'ssh' AND agent_id = $1`,
 				f.agent.ID).Scan(&total, &open)
-			return err == nil && total >= 8 && open == 0
+			return err == nil && total >= 9 && open == 0
 		}, waitLong, tick, "ssh connections recorded and closed")
 		t.Logf("ssh connections recorded: %d", total)
+	})
+
+	t.Run("StoppedWorkspace", func(t *testing.T) {
+		b, err := f.client.CreateWorkspaceBuild(t.Context(), f.workspace.ID, codersdk.CreateWorkspaceBuildRequest{Transition: codersdk.WorkspaceTransitionStop})
+		require.NoError(t, err)
+		b = coderdtest.AwaitWorkspaceBuildJobCompleted(t, f.client, b.ID)
+		require.Equal(t, codersdk.WorkspaceStatusStopped, b.Status, b.Job.Error)
+
+		out, code := f.coderCmd(t, "ssh", f.workspace.Name, "--", "true")
+		assert.Equal(t, 1, code, out)
+		assert.Contains(t, out, "is not running")
+		// The old agent is gone: a clear refusal, not a hang or a 500.
+		require.Eventually(t, func() bool {
+			res := coderdtest.RawRequest(t, f.client, http.MethodGet, "/api/v2/workspaceagents/"+f.agent.ID.String()+"/ssh", nil)
+			return res.Status == http.StatusBadGateway && strings.Contains(res.Response(t).Message, "not connected")
+		}, waitLong, tick)
 	})
 }
