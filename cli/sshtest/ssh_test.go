@@ -12,10 +12,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/creack/pty"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
@@ -285,6 +287,57 @@ func TestOpenSSHThroughConfigSSH(t *testing.T) {
 		out, code := f.coderCmd(t, "ssh", f.workspace.Name, "--", "echo", "via-coder-ssh;", "exit", "5")
 		assert.Equal(t, 5, code, out)
 		assert.Contains(t, out, "via-coder-ssh")
+	})
+
+	t.Run("CoderSSHInteractiveTerminal", func(t *testing.T) {
+		// coder ssh in a local terminal: raw mode, a remote shell with a
+		// terminal of the local size, and resizes follow.
+		ctx, cancel := context.WithTimeout(t.Context(), waitLong)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, f.coder, "--global-config", f.global, "ssh", f.workspace.Name)
+		cmd.Env = append(os.Environ(), "TERM=xterm")
+		ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 30, Cols: 100})
+		require.NoError(t, err)
+		defer ptmx.Close()
+		var mu sync.Mutex
+		var screen bytes.Buffer
+		go func() {
+			buf := make([]byte, 4096)
+			for {
+				n, err := ptmx.Read(buf)
+				mu.Lock()
+				screen.Write(buf[:n])
+				mu.Unlock()
+				if err != nil {
+					return
+				}
+			}
+		}()
+		waitFor := func(s string) {
+			t.Helper()
+			require.Eventually(t, func() bool {
+				mu.Lock()
+				defer mu.Unlock()
+				return strings.Contains(screen.String(), s)
+			}, waitLong, tick, "the terminal shows %q", s)
+		}
+		_, err = ptmx.Write([]byte("echo size=$(stty size) sum=$((6*7))\n"))
+		require.NoError(t, err)
+		waitFor("size=30 100 sum=42")
+		require.NoError(t, pty.Setsize(ptmx, &pty.Winsize{Rows: 40, Cols: 120}))
+		require.Eventually(t, func() bool {
+			_, _ = ptmx.Write([]byte("echo now=$(stty size)\n"))
+			time.Sleep(300 * time.Millisecond)
+			mu.Lock()
+			defer mu.Unlock()
+			return strings.Contains(screen.String(), "now=40 120")
+		}, waitLong, tick, "the remote terminal follows the resize")
+		_, err = ptmx.Write([]byte("exit 9\n"))
+		require.NoError(t, err)
+		err = cmd.Wait()
+		var exit *exec.ExitError
+		require.ErrorAs(t, err, &exit)
+		assert.Equal(t, 9, exit.ExitCode())
 	})
 
 	t.Run("OtherMemberNotFound", func(t *testing.T) {
