@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -340,6 +341,32 @@ func TestOpenSSHThroughConfigSSH(t *testing.T) {
 		assert.Equal(t, 9, exit.ExitCode())
 	})
 
+	t.Run("Measure", func(t *testing.T) {
+		// Numbers for docs/performance.md, on demand: SSHTEST_MEASURE=1.
+		if os.Getenv("SSHTEST_MEASURE") == "" {
+			t.Skip("set SSHTEST_MEASURE=1 to measure SSH throughput and command round trips")
+		}
+		const size = 512 << 20
+		start := time.Now()
+		cmd := exec.CommandContext(t.Context(), "ssh", "-F", f.sshConfig, "-o", "BatchMode=yes", host, "head -c "+strconv.Itoa(size)+" /dev/zero")
+		var counted countingWriter
+		cmd.Stdout = &counted
+		require.NoError(t, cmd.Run())
+		elapsed := time.Since(start)
+		require.EqualValues(t, size, counted.n)
+		t.Logf("ssh download: %d MiB in %s = %.0f MB/s (incl. connection setup)", size>>20, elapsed.Round(time.Millisecond), float64(size)/1e6/elapsed.Seconds())
+
+		var rtts []time.Duration
+		for range 20 {
+			start := time.Now()
+			_, code := f.ssh(t, host, "true")
+			require.Equal(t, 0, code)
+			rtts = append(rtts, time.Since(start))
+		}
+		slices.Sort(rtts)
+		t.Logf("ssh host true (new connection each): median %s, max %s", rtts[len(rtts)/2].Round(time.Millisecond), rtts[len(rtts)-1].Round(time.Millisecond))
+	})
+
 	t.Run("OtherMemberNotFound", func(t *testing.T) {
 		member, _ := coderdtest.CreateAnotherUser(t, f.client, f.first.OrganizationID)
 		res := coderdtest.RawRequest(t, member, http.MethodGet, "/api/v2/workspaceagents/"+f.agent.ID.String()+"/ssh", nil)
@@ -399,4 +426,11 @@ func TestOpenSSHThroughConfigSSH(t *testing.T) {
 			return res.Status == http.StatusBadGateway && strings.Contains(res.Response(t).Message, "not connected")
 		}, waitLong, tick)
 	})
+}
+
+type countingWriter struct{ n int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.n += int64(len(p))
+	return len(p), nil
 }
