@@ -51,6 +51,9 @@ type Options struct {
 	// LogDir, when set, receives a copy of each script's output in
 	// coder-script-<log source id>.log.
 	LogDir string
+	// PTYTimeout is how long a browser terminal outlives its last client
+	// (default 5m, DefaultPTYTimeout).
+	PTYTimeout time.Duration
 }
 
 // StatsSource supplies the counters of a stats report.
@@ -72,6 +75,7 @@ type Agent struct {
 	queue  *reportQueue
 	logs   *logSender
 	ssh    *sshServer
+	ptys   *ptyManager
 
 	mu        sync.Mutex
 	lifecycle codersdk.WorkspaceAgentLifecycle
@@ -117,6 +121,7 @@ func New(opts Options) *Agent {
 	} else {
 		a.logger.Error(context.Background(), "ssh server unavailable", slog.Error(err))
 	}
+	a.ptys = newPTYManager(opts.Logger.Named("pty"), opts.PTYTimeout)
 	return a
 }
 
@@ -151,6 +156,7 @@ func (a *Agent) Run(ctx context.Context) error {
 	cancelStart()
 	<-startDone
 	a.shutdown(life)
+	a.ptys.closeAll()
 
 	if !a.flush(life) {
 		a.logger.Warn(life, "some reports were not delivered before exit")
@@ -283,8 +289,7 @@ func (a *Agent) connectOnce(ctx context.Context) (connected bool, err error) {
 	return true, errors.New("connection closed")
 }
 
-// handler serves the streams the server opens. Terminals, SSH and port
-// forwarding will be mounted here.
+// handler serves the streams the server opens.
 func (a *Agent) handler() http.Handler {
 	mux := http.NewServeMux()
 	if a.ssh != nil {
@@ -294,6 +299,7 @@ func (a *Agent) handler() http.Handler {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("OK"))
 	})
+	mux.HandleFunc("GET "+agentsdk.AgentPTYPath, a.servePTY)
 	return mux
 }
 

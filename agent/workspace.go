@@ -229,6 +229,7 @@ func (a *Agent) runStats(ctx context.Context, _ *agentsdk.Manifest) {
 		if a.ssh != nil {
 			a.ssh.addSessionCounts(&stats)
 		}
+		stats.SessionCountReconnectingPTY += a.ptys.count()
 		a.queue.push(report{name: "stats", send: func(ctx context.Context, conn *agentsdk.Conn) error {
 			res, err := conn.PostStats(ctx, stats)
 			if err == nil && res.ReportInterval > 0 {

@@ -1755,7 +1755,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/workspaceagents/{workspaceagent}/ssh": {
+    "/workspaceagents/{workspaceagent}/pty": {
         parameters: {
             query?: never;
             header?: never;
@@ -1763,12 +1763,15 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Open an SSH connection to a workspace agent
-         * @description A WebSocket whose binary messages carry a raw SSH connection
-         *     to the agent's SSH server (what `coder ssh --stdio` speaks).
-         *     Needs the workspace's ssh permission.
+         * Open PTY to workspace agent
+         * @description A WebSocket to a terminal in the workspace that outlives the
+         *     connection for a while: reconnecting with the same
+         *     `reconnect` id reattaches and replays recent output. The
+         *     client sends codersdk.ReconnectingPTYRequest JSON messages
+         *     (text or binary); the server sends the terminal's output as
+         *     binary messages.
          */
-        get: operations["open-ssh-connection-to-workspace-agent"];
+        get: operations["open-pty-to-workspace-agent"];
         put?: never;
         post?: never;
         delete?: never;
@@ -9210,9 +9213,18 @@ export interface operations {
             };
         };
     };
-    "open-ssh-connection-to-workspace-agent": {
+    "open-pty-to-workspace-agent": {
         parameters: {
-            query?: never;
+            query: {
+                /** @description Command to run instead of the login shell */
+                command?: string;
+                /** @description Rows */
+                height?: number;
+                /** @description Terminal id, chosen by the client */
+                reconnect: string;
+                /** @description Columns */
+                width?: number;
+            };
             header?: never;
             path: {
                 /** @description Workspace agent ID */
@@ -9228,6 +9240,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
             };
             /** @description Not Found */
             404: {
