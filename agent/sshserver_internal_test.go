@@ -2,9 +2,12 @@ package agent
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	gossh "golang.org/x/crypto/ssh"
+	sshagent "golang.org/x/crypto/ssh/agent"
 
 	"github.com/devplane/devplane/codersdk/agentsdk"
 )
@@ -195,4 +199,24 @@ func waitSessionsClosed(t *testing.T, a *Agent) {
 		}
 		return true
 	}, time.Minute, 10*time.Millisecond)
+}
+
+func TestSSHAgentForwarding(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("ssh-add"); err != nil {
+		t.Skip("ssh-add is not installed")
+	}
+	_, client := sshTestClient(t)
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	keyring := sshagent.NewKeyring()
+	require.NoError(t, keyring.Add(sshagent.AddedKey{PrivateKey: key, Comment: "forwarded-key"}))
+	require.NoError(t, sshagent.ForwardToAgent(client, keyring))
+
+	sess, err := client.NewSession()
+	require.NoError(t, err)
+	require.NoError(t, sshagent.RequestAgentForwarding(sess))
+	out, err := sess.CombinedOutput("ssh-add -l")
+	require.NoError(t, err, string(out))
+	assert.Contains(t, string(out), "forwarded-key", "the session's SSH_AUTH_SOCK reaches the client's agent")
 }
