@@ -157,6 +157,9 @@ func (a *Agent) Run(ctx context.Context) error {
 	<-startDone
 	a.shutdown(life)
 	a.ptys.closeAll()
+	if a.ssh != nil {
+		a.ssh.close()
+	}
 
 	if !a.flush(life) {
 		a.logger.Warn(life, "some reports were not delivered before exit")

@@ -56,6 +56,7 @@ type sshServer struct {
 	// gitSSHDir holds the agent token for `coder gitssh` (0700 dir, 0600
 	// file), made on first use.
 	gitSSHOnce sync.Once
+	gitSSHDir  string
 	gitSSHEnv  []string
 
 	mu    sync.Mutex
@@ -289,6 +290,7 @@ func (s *sshServer) gitSSHEnvironment() []string {
 		if err != nil {
 			return
 		}
+		s.gitSSHDir = dir
 		tokenFile := filepath.Join(dir, "agent-token")
 		if err := os.WriteFile(tokenFile, []byte(a.opts.Client.Token), 0o600); err != nil {
 			return
@@ -299,6 +301,16 @@ func (s *sshServer) gitSSHEnvironment() []string {
 		}
 	})
 	return s.gitSSHEnv
+}
+
+// close ends the SSH connections and removes the token file: the agent is
+// exiting.
+func (s *sshServer) close() {
+	_ = s.srv.Close()
+	s.gitSSHOnce.Do(func() {})
+	if s.gitSSHDir != "" {
+		_ = os.RemoveAll(s.gitSSHDir)
+	}
 }
 
 func shellQuote(s string) string {
