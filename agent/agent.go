@@ -74,6 +74,7 @@ type Agent struct {
 	conns  *connHolder
 	queue  *reportQueue
 	logs   *logSender
+	ssh    *sshServer
 	ptys   *ptyManager
 
 	mu        sync.Mutex
@@ -115,6 +116,11 @@ func New(opts Options) *Agent {
 	}
 	a.queue = newReportQueue(opts.Logger.Named("reports"), a.conns)
 	a.logs = newLogSender(a.queue)
+	if srv, err := newSSHServer(a); err == nil {
+		a.ssh = srv
+	} else {
+		a.logger.Error(context.Background(), "ssh server unavailable", slog.Error(err))
+	}
 	a.ptys = newPTYManager(opts.Logger.Named("pty"), opts.PTYTimeout)
 	return a
 }
@@ -151,6 +157,9 @@ func (a *Agent) Run(ctx context.Context) error {
 	<-startDone
 	a.shutdown(life)
 	a.ptys.closeAll()
+	if a.ssh != nil {
+		a.ssh.close()
+	}
 
 	if !a.flush(life) {
 		a.logger.Warn(life, "some reports were not delivered before exit")
@@ -286,6 +295,9 @@ func (a *Agent) connectOnce(ctx context.Context) (connected bool, err error) {
 // handler serves the streams the server opens.
 func (a *Agent) handler() http.Handler {
 	mux := http.NewServeMux()
+	if a.ssh != nil {
+		mux.HandleFunc("GET "+agentsdk.AgentSSHPath, a.ssh.serveHTTP)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("OK"))

@@ -53,6 +53,9 @@ func (r *RootCmd) coreSubcommands() []*serpent.Command {
 	cmds := []*serpent.Command{
 		serverCmd(),
 		agentCmd(),
+		gitsshCmd(),
+		r.ssh(),
+		r.configSSH(),
 		r.versionCmd(),
 		r.login(),
 		r.logout(),

@@ -428,6 +428,7 @@ func (api *API) routes() http.Handler {
 				r.Get("/logs", api.workspaceAgentLogs)
 				r.Get("/watch-metadata", api.watchWorkspaceAgentMetadata)
 				r.Get("/listening-ports", api.workspaceAgentListeningPorts)
+				r.Get("/ssh", api.workspaceAgentSSH)
 				r.Get("/pty", api.workspaceAgentPTY)
 			})
 		})
@@ -554,6 +555,7 @@ var streamingRoutes = map[string]bool{
 	"/api/v2/workspaceagents/me/rpc":                                  false,
 	"/api/v2/workspaceagents/{workspaceagent}/logs":                   true,
 	"/api/v2/workspaceagents/{workspaceagent}/watch-metadata":         false,
+	"/api/v2/workspaceagents/{workspaceagent}/ssh":                    false,
 	"/api/v2/workspaceagents/{workspaceagent}/pty":                    false,
 	"/api/v2/templateversions/{templateversion}/logs":                 true,
 	"/api/v2/templateversions/{templateversion}/dry-run/{jobID}/logs": true,

@@ -2007,6 +2007,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaceagents/{workspaceagent}/ssh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open an SSH connection to a workspace agent
+         * @description A WebSocket whose binary messages carry a raw SSH connection
+         *     to the agent's SSH server (what `coder ssh --stdio` speaks).
+         *     Needs the workspace's ssh permission.
+         */
+        get: operations["open-ssh-connection-to-workspace-agent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaceagents/{workspaceagent}/watch-metadata": {
         parameters: {
             query?: never;
@@ -10187,6 +10209,45 @@ export interface operations {
                 content: {
                     "*/*": components["schemas"]["codersdk.Response"];
                 };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "open-ssh-connection-to-workspace-agent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace agent ID */
+                workspaceagent: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not Found */
             404: {
