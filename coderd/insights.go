@@ -244,7 +244,7 @@ func (api *API) insightsData(rw http.ResponseWriter, r *http.Request, start, end
 		return insights.Data{}, false
 	}
 	if templateIDs == nil {
-		templateIDs = []uuid.UUID{}
+		templateIDs = []uuid.UUID{} // as parseInsightsQuery: empty means every template
 	}
 	sessions, err := api.Database.GetInsightsSessions(ctx, database.GetInsightsSessionsParams{
 		StartTime: start, EndTime: end, TemplateIds: templateIDs,
@@ -277,7 +277,8 @@ type insightsQuery struct {
 // end_time after start_time.
 func parseInsightsQuery(rw http.ResponseWriter, r *http.Request, templates bool) (insightsQuery, bool) {
 	vals := r.URL.Query()
-	var q insightsQuery
+	// Not nil: the queries read an empty list as "every template", NULL as none.
+	q := insightsQuery{templateIDs: []uuid.UUID{}}
 	var errs []codersdk.ValidationError
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, codersdk.ValidationError{Field: field, Detail: fmt.Sprintf(format, args...)})
