@@ -276,6 +276,13 @@ func (api *API) routes() http.Handler {
 		})
 
 		r.With(apiKey).Get("/audit", api.auditLogs)
+		r.Route("/insights", func(r chi.Router) {
+			r.Use(apiKey)
+			r.Get("/daus", api.deploymentDAUs)
+			r.Get("/templates", api.insightsTemplates)
+			r.Get("/user-activity", api.insightsUserActivity)
+			r.Get("/user-latency", api.insightsUserLatency)
+		})
 		r.Route("/settings/idpsync/organization", func(r chi.Router) {
 			r.Use(apiKey)
 			r.Get("/", api.organizationIDPSyncSettings)

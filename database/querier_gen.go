@@ -131,6 +131,17 @@ type Querier interface {
 	GetGroupsByIDs(ctx context.Context, ids []uuid.UUID) ([]Group, error)
 	GetHungProvisionerJobs(ctx context.Context, updatedBefore time.Time) ([]ProvisionerJob, error)
 	GetIDPSyncSettings(ctx context.Context, arg GetIDPSyncSettingsParams) (json.RawMessage, error)
+	// The agents' stats reports in [start_time, end_time) that show use (a
+	// session or connection), for active users where no session was logged.
+	GetInsightsAgentStats(ctx context.Context, arg GetInsightsAgentStatsParams) ([]GetInsightsAgentStatsRow, error)
+	// Sessions (connection_logs) overlapping [start_time, end_time), with the
+	// template of their workspace and, for apps, the app's name and icon. An
+	// open session counts up to now. Empty template_ids means every template;
+	// the auth_* parameters are the caller's insights filter by organization.
+	GetInsightsSessions(ctx context.Context, arg GetInsightsSessionsParams) ([]GetInsightsSessionsRow, error)
+	// Per user, the 50th and 95th percentile of the median connection latency
+	// the agents reported in [start_time, end_time).
+	GetInsightsUserLatency(ctx context.Context, arg GetInsightsUserLatencyParams) ([]GetInsightsUserLatencyRow, error)
 	GetLatestWorkspaceBuildByWorkspaceID(ctx context.Context, workspaceID uuid.UUID) (WorkspaceBuild, error)
 	GetOrganizationByID(ctx context.Context, id uuid.UUID) (Organization, error)
 	GetOrganizationByName(ctx context.Context, name string) (Organization, error)

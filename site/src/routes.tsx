@@ -113,6 +113,7 @@ export const routes: RouteObject[] = [
                     }),
                     lazy: () => import("./pages/audit/AuditPage"),
                   },
+                  { path: "activity", lazy: () => import("./pages/insights/ActivityPage") },
                   {
                     path: "deployment/*",
                     loader: prefetch(() => void queryClient.prefetchQuery(deploymentConfigQuery())),

@@ -308,6 +308,97 @@ export interface paths {
         patch: operations["update-group-by-name"];
         trace?: never;
     };
+    "/insights/daus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get deployment DAUs
+         * @description Distinct users who used a workspace (a session, or activity
+         *     in the agents' stats) per day over the last 60 days, days
+         *     counted tz_offset hours from UTC; days without use are left out.
+         */
+        get: operations["get-deployment-daus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get insights about templates
+         * @description Active users and time spent per way in (SSH, web terminal,
+         *     VS Code, JetBrains, each app) from the sessions recorded and
+         *     the agents' stats. start_time and end_time are RFC 3339 with
+         *     the offset days are counted in, at 00:00:00 (end_time may be
+         *     the current day at a whole hour). interval (day or week) adds
+         *     a report per interval from start_time, the last one cut at
+         *     end_time. connection_type (this server's addition) counts only
+         *     sessions of one type.
+         */
+        get: operations["get-insights-about-templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/user-activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get insights about user activity
+         * @description Per user, the time spent in sessions between start_time and
+         *     end_time (overlapping sessions counted once), most first.
+         */
+        get: operations["get-insights-about-user-activity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/user-latency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get insights about user latency
+         * @description Per user, the 50th and 95th percentile of the connection
+         *     latency the workspace agents reported between start_time and end_time.
+         */
+        get: operations["get-insights-about-user-latency"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/organizations": {
         parameters: {
             query?: never;
@@ -3127,6 +3218,12 @@ export interface components {
         };
         /** @enum {string} */
         "codersdk.BuildReason": "initiator" | "autostart" | "autostop" | "dormancy" | "dashboard" | "cli" | "ssh_connection" | "vscode_connection" | "jetbrains_connection";
+        "codersdk.ConnectionLatency": {
+            /** @example 31.312 */
+            p50?: number;
+            /** @example 119.832 */
+            p95?: number;
+        };
         "codersdk.ConvertLoginRequest": {
             password: string;
             /** @description ToType is the login type to switch to: "oidc" or "github". */
@@ -3568,6 +3665,8 @@ export interface components {
         };
         /** @enum {string} */
         "codersdk.HealthSeverity": "ok" | "warning" | "error";
+        /** @enum {string} */
+        "codersdk.InsightsReportInterval": "day" | "week";
         /** @enum {string} */
         "codersdk.JobErrorCode": "REQUIRED_TEMPLATE_VARIABLES";
         "codersdk.LoggingConfig": {
@@ -4293,6 +4392,25 @@ export interface components {
             group?: components["schemas"]["codersdk.TemplateGroup"][];
             users?: components["schemas"]["codersdk.TemplateUser"][];
         };
+        /** @enum {string} */
+        "codersdk.TemplateAppsType": "builtin" | "app";
+        "codersdk.TemplateAppUsage": {
+            /** @example Visual Studio Code */
+            display_name?: string;
+            icon?: string;
+            /** @example 80500 */
+            seconds?: number;
+            /** @example vscode */
+            slug?: string;
+            template_ids?: string[];
+            /** @example 2 */
+            times_used?: number;
+            /**
+             * @example builtin
+             * @enum {unknown}
+             */
+            type?: "builtin" | "app";
+        };
         "codersdk.TemplateAutostartRequirement": {
             days_of_week?: ("monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday")[];
         };
@@ -4335,6 +4453,42 @@ export interface components {
              *     May be greater than `len(Group.Members)`.
              */
             total_member_count?: number;
+        };
+        "codersdk.TemplateInsightsIntervalReport": {
+            /** @example 14 */
+            active_users?: number;
+            /** Format: date-time */
+            end_time?: string;
+            /**
+             * @example week
+             * @enum {unknown}
+             */
+            interval?: "day" | "week";
+            /** Format: date-time */
+            start_time?: string;
+            template_ids?: string[];
+        };
+        "codersdk.TemplateInsightsReport": {
+            /** @example 22 */
+            active_users?: number;
+            apps_usage?: components["schemas"]["codersdk.TemplateAppUsage"][];
+            /** Format: date-time */
+            end_time?: string;
+            parameters_usage?: components["schemas"]["codersdk.TemplateParameterUsage"][];
+            /** Format: date-time */
+            start_time?: string;
+            template_ids?: string[];
+        };
+        "codersdk.TemplateInsightsResponse": {
+            interval_reports?: components["schemas"]["codersdk.TemplateInsightsIntervalReport"][];
+            report?: components["schemas"]["codersdk.TemplateInsightsReport"];
+        };
+        "codersdk.TemplateParameterUsage": {
+            description?: string;
+            display_name?: string;
+            name?: string;
+            template_ids?: string[];
+            type?: string;
         };
         /** @enum {string} */
         "codersdk.TemplateRole": "admin" | "use" | "";
@@ -4663,6 +4817,30 @@ export interface components {
             updated_at?: string;
             username: string;
         };
+        "codersdk.UserActivity": {
+            /** Format: uri */
+            avatar_url?: string;
+            /**
+             * @description Seconds spent in sessions, overlapping sessions counted once.
+             * @example 80500
+             */
+            seconds?: number;
+            template_ids?: string[];
+            /** Format: uuid */
+            user_id?: string;
+            username?: string;
+        };
+        "codersdk.UserActivityInsightsReport": {
+            /** Format: date-time */
+            end_time?: string;
+            /** Format: date-time */
+            start_time?: string;
+            template_ids?: string[];
+            users?: components["schemas"]["codersdk.UserActivity"][];
+        };
+        "codersdk.UserActivityInsightsResponse": {
+            report?: components["schemas"]["codersdk.UserActivityInsightsReport"];
+        };
         "codersdk.UserAppearanceSettings": {
             terminal_font?: components["schemas"]["codersdk.TerminalFontName"];
             /** @description ThemeDark is ignored when ThemeMode is "single". */
@@ -4675,6 +4853,26 @@ export interface components {
              *     mirrors the active theme.
              */
             theme_preference?: string;
+        };
+        "codersdk.UserLatency": {
+            /** Format: uri */
+            avatar_url?: string;
+            latency_ms?: components["schemas"]["codersdk.ConnectionLatency"];
+            template_ids?: string[];
+            /** Format: uuid */
+            user_id?: string;
+            username?: string;
+        };
+        "codersdk.UserLatencyInsightsReport": {
+            /** Format: date-time */
+            end_time?: string;
+            /** Format: date-time */
+            start_time?: string;
+            template_ids?: string[];
+            users?: components["schemas"]["codersdk.UserLatency"][];
+        };
+        "codersdk.UserLatencyInsightsResponse": {
+            report?: components["schemas"]["codersdk.UserLatencyInsightsReport"];
         };
         "codersdk.UserLoginType": {
             login_type?: components["schemas"]["codersdk.LoginType"];
@@ -5812,6 +6010,186 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "get-deployment-daus": {
+        parameters: {
+            query?: {
+                /** @description Time zone offset in hours from UTC (-12 to 14) */
+                tz_offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.DAUsResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "get-insights-about-templates": {
+        parameters: {
+            query: {
+                /** @description Only sessions of this type */
+                connection_type?: "ssh" | "reconnecting_pty" | "vscode" | "jetbrains" | "workspace_app" | "port_forwarding";
+                /** @description End time */
+                end_time: string;
+                /** @description Interval */
+                interval?: "day" | "week";
+                /** @description Start time */
+                start_time: string;
+                /** @description Template IDs */
+                template_ids?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.TemplateInsightsResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "get-insights-about-user-activity": {
+        parameters: {
+            query: {
+                /** @description End time */
+                end_time: string;
+                /** @description Start time */
+                start_time: string;
+                /** @description Template IDs */
+                template_ids?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.UserActivityInsightsResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "get-insights-about-user-latency": {
+        parameters: {
+            query: {
+                /** @description End time */
+                end_time: string;
+                /** @description Start time */
+                start_time: string;
+                /** @description Template IDs */
+                template_ids?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.UserLatencyInsightsResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -95,3 +95,9 @@ export type HealthMessage = S["codersdk.HealthMessage"];
 export type Replica = S["codersdk.Replica"];
 export type TemplateVersionVariable = S["codersdk.TemplateVersionVariable"];
 export type VariableValue = S["codersdk.VariableValue"];
+// Insights (who used what, when).
+export type TemplateInsightsResponse = S["codersdk.TemplateInsightsResponse"];
+export type TemplateInsightsIntervalReport = S["codersdk.TemplateInsightsIntervalReport"];
+export type TemplateAppUsage = S["codersdk.TemplateAppUsage"];
+export type UserActivityInsightsResponse = S["codersdk.UserActivityInsightsResponse"];
+export type UserActivity = S["codersdk.UserActivity"];

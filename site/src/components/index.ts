@@ -11,3 +11,4 @@ export { Pagination, pageFromParams } from "./Pagination";
 export { RowMenu, MenuItem } from "./RowMenu";
 export { SideNavLayout } from "./SideNavLayout";
 export { SearchBar, searchError, type SearchPreset } from "./SearchBar";
+export { BarChart, type Bar } from "./BarChart";

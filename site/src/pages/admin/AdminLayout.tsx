@@ -1,6 +1,6 @@
 import { SideNavLayout } from "../../components";
 
-/** Administration: users, groups, organizations, audit, deployment, health. */
+/** Administration: users, groups, organizations, audit, activity, deployment, health. */
 export function Component() {
   return (
     <SideNavLayout
@@ -10,6 +10,7 @@ export function Component() {
         { to: "/groups", label: "Groups" },
         { to: "/organizations", label: "Organizations" },
         { to: "/audit", label: "Audit log" },
+        { to: "/activity", label: "Activity" },
         { to: "/deployment", label: "Deployment" },
         { to: "/health", label: "Health" },
       ]}

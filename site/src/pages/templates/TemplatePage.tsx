@@ -9,13 +9,14 @@ import { absoluteTime, relativeTime } from "../../utils/time";
 import { humanDuration } from "../../utils/templateSchedule";
 import { StatusBadge } from "../workspaces/status";
 import { Component as NotFound } from "../NotFoundPage";
+import { TemplateUsage } from "../insights/TemplateUsage";
 import { DeprecatedBadge, TemplateIcon, jobTone, templatePath, templateTitle, useTemplateParams } from "./common";
 
 export function Component() {
   const { org, name } = useTemplateParams();
   const tab = useParams().tab ?? "summary";
   const query = useTemplate(org, name);
-  if (!["summary", "versions", "workspaces"].includes(tab)) return <NotFound />;
+  if (!["summary", "insights", "versions", "workspaces"].includes(tab)) return <NotFound />;
   if (query.isPending) return <Loading label="Loading template…" />;
   if (query.isError) {
     return (
@@ -61,11 +62,13 @@ export function Component() {
         label="Template sections"
         tabs={[
           { to: base, label: "Summary" },
+          { to: `${base}/insights`, label: "Insights" },
           { to: `${base}/versions`, label: "Versions" },
           { to: `${base}/workspaces`, label: "Workspaces" },
         ]}
       />
       {tab === "summary" && <Summary t={t} />}
+      {tab === "insights" && <TemplateUsage t={t} />}
       {tab === "versions" && <Versions t={t} />}
       {tab === "workspaces" && <Workspaces t={t} />}
     </>

@@ -1,0 +1,50 @@
+package dbauthz
+
+import (
+	"context"
+
+	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/rbac"
+)
+
+// Insights reads are filtered by the organizations whose templates' insights
+// the caller may view (rbac.ActionViewInsights): owners and auditors see
+// every organization, organization auditors and template admins theirs,
+// everyone else nothing. The handler answers 404 before asking when the
+// caller may view none; a template the caller names is checked there too.
+
+func (q *querier) GetInsightsSessions(ctx context.Context, arg database.GetInsightsSessionsParams) ([]database.GetInsightsSessionsRow, error) {
+	f, err := q.filter(ctx, rbac.ActionViewInsights, rbac.ResourceTemplate.Type)
+	if err != nil {
+		return nil, err
+	}
+	if !f.All && len(f.OrgIDs) == 0 {
+		return nil, nil
+	}
+	arg.AuthAll, arg.AuthOrgIds = f.All, f.OrgIDs
+	return q.db.GetInsightsSessions(ctx, arg)
+}
+
+func (q *querier) GetInsightsAgentStats(ctx context.Context, arg database.GetInsightsAgentStatsParams) ([]database.GetInsightsAgentStatsRow, error) {
+	f, err := q.filter(ctx, rbac.ActionViewInsights, rbac.ResourceTemplate.Type)
+	if err != nil {
+		return nil, err
+	}
+	if !f.All && len(f.OrgIDs) == 0 {
+		return nil, nil
+	}
+	arg.AuthAll, arg.AuthOrgIds = f.All, f.OrgIDs
+	return q.db.GetInsightsAgentStats(ctx, arg)
+}
+
+func (q *querier) GetInsightsUserLatency(ctx context.Context, arg database.GetInsightsUserLatencyParams) ([]database.GetInsightsUserLatencyRow, error) {
+	f, err := q.filter(ctx, rbac.ActionViewInsights, rbac.ResourceTemplate.Type)
+	if err != nil {
+		return nil, err
+	}
+	if !f.All && len(f.OrgIDs) == 0 {
+		return nil, nil
+	}
+	arg.AuthAll, arg.AuthOrgIds = f.All, f.OrgIDs
+	return q.db.GetInsightsUserLatency(ctx, arg)
+}
