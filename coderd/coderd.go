@@ -22,6 +22,7 @@ import (
 	"github.com/devplane/devplane/coderd/agentconn"
 	"github.com/devplane/devplane/coderd/agents"
 	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/connlog"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/loginlimit"
@@ -104,6 +105,9 @@ type API struct {
 	Agents        *agents.Service
 	AgentConns    *agentconn.Registry
 	agentSessions sync.WaitGroup // running /me/rpc handlers
+	// ConnLog records sessions opened to workspaces (terminal, SSH, apps,
+	// ports).
+	ConnLog *connlog.Logger
 
 	// oidc and github are the single sign-on providers; nil when not
 	// configured.
@@ -193,6 +197,7 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 		Logger:       opts.Logger,
 	})
 	api.newAgents()
+	api.ConnLog = connlog.New(api.Database, api.Logger.Named("connlog"), api.connectionUsage)
 	api.handler = api.routes()
 	return api, nil
 }
@@ -423,6 +428,7 @@ func (api *API) routes() http.Handler {
 				r.Get("/logs", api.workspaceAgentLogs)
 				r.Get("/watch-metadata", api.watchWorkspaceAgentMetadata)
 				r.Get("/listening-ports", api.workspaceAgentListeningPorts)
+				r.Get("/pty", api.workspaceAgentPTY)
 			})
 		})
 
@@ -548,6 +554,7 @@ var streamingRoutes = map[string]bool{
 	"/api/v2/workspaceagents/me/rpc":                                  false,
 	"/api/v2/workspaceagents/{workspaceagent}/logs":                   true,
 	"/api/v2/workspaceagents/{workspaceagent}/watch-metadata":         false,
+	"/api/v2/workspaceagents/{workspaceagent}/pty":                    false,
 	"/api/v2/templateversions/{templateversion}/logs":                 true,
 	"/api/v2/templateversions/{templateversion}/dry-run/{jobID}/logs": true,
 }

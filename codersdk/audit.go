@@ -31,6 +31,10 @@ const (
 	ResourceTypeIdpSyncSettingsOrganization ResourceType = "idp_sync_settings_organization"
 	ResourceTypeIdpSyncSettingsGroup        ResourceType = "idp_sync_settings_group"
 	ResourceTypeIdpSyncSettingsRole         ResourceType = "idp_sync_settings_role"
+	// A session opened to a workspace agent (terminal, SSH, port) is
+	// recorded on the agent; an app session on the app.
+	ResourceTypeWorkspaceAgent ResourceType = "workspace_agent"
+	ResourceTypeWorkspaceApp   ResourceType = "workspace_app"
 )
 
 // ResourceTypes lists every resource type, for validation.
@@ -39,6 +43,7 @@ var ResourceTypes = []ResourceType{
 	ResourceTypeWorkspaceBuild, ResourceTypeGitSSHKey, ResourceTypeAPIKey, ResourceTypeGroup,
 	ResourceTypeOrganization, ResourceTypeCustomRole, ResourceTypeOrganizationMember, ResourceTypeFile,
 	ResourceTypeIdpSyncSettingsOrganization, ResourceTypeIdpSyncSettingsGroup, ResourceTypeIdpSyncSettingsRole,
+	ResourceTypeWorkspaceAgent, ResourceTypeWorkspaceApp,
 }
 
 // FriendlyString names the resource type in sentences ("created workspace").
@@ -58,6 +63,10 @@ func (r ResourceType) FriendlyString() string {
 		return "custom role"
 	case ResourceTypeOrganizationMember:
 		return "organization member"
+	case ResourceTypeWorkspaceAgent:
+		return "workspace agent"
+	case ResourceTypeWorkspaceApp:
+		return "workspace app"
 	case "":
 		return "unknown"
 	default:
@@ -77,12 +86,18 @@ const (
 	AuditActionLogin    AuditAction = "login"
 	AuditActionLogout   AuditAction = "logout"
 	AuditActionRegister AuditAction = "register"
+	// Sessions: connect/disconnect to an agent, open/close of an app.
+	AuditActionConnect    AuditAction = "connect"
+	AuditActionDisconnect AuditAction = "disconnect"
+	AuditActionOpen       AuditAction = "open"
+	AuditActionClose      AuditAction = "close"
 )
 
 // AuditActions lists every action, for validation.
 var AuditActions = []AuditAction{
 	AuditActionCreate, AuditActionWrite, AuditActionDelete, AuditActionStart, AuditActionStop,
 	AuditActionLogin, AuditActionLogout, AuditActionRegister,
+	AuditActionConnect, AuditActionDisconnect, AuditActionOpen, AuditActionClose,
 }
 
 // Friendly is the past tense used in descriptions.
@@ -104,6 +119,14 @@ func (a AuditAction) Friendly() string {
 		return "logged out"
 	case AuditActionRegister:
 		return "registered"
+	case AuditActionConnect:
+		return "connected to"
+	case AuditActionDisconnect:
+		return "disconnected from"
+	case AuditActionOpen:
+		return "opened"
+	case AuditActionClose:
+		return "closed"
 	default:
 		return "unknown"
 	}

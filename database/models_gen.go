@@ -618,6 +618,26 @@ type AuditLog struct {
 	BuildReason      *string
 }
 
+type ConnectionLog struct {
+	ID                     uuid.UUID
+	ConnectTime            time.Time
+	OrganizationID         uuid.UUID
+	WorkspaceOwnerID       uuid.UUID
+	WorkspaceOwnerUsername string
+	WorkspaceID            uuid.UUID
+	WorkspaceName          string
+	AgentID                uuid.UUID
+	AgentName              string
+	Type                   string
+	Ip                     *netip.Addr
+	UserAgent              string
+	UserID                 uuid.NullUUID
+	SlugOrPort             string
+	DisconnectTime         *time.Time
+	Code                   *int32
+	DisconnectReason       string
+}
+
 type CustomRole struct {
 	ID                uuid.UUID
 	OrganizationID    uuid.UUID

@@ -30,6 +30,8 @@ type Querier interface {
 	// not end in one of the kept states: with only_failed, versions whose import
 	// failed or was canceled; otherwise every finished one.
 	ArchiveUnusedTemplateVersions(ctx context.Context, arg ArchiveUnusedTemplateVersionsParams) ([]uuid.UUID, error)
+	// Records the end of a session once; a second close changes nothing.
+	CloseConnectionLog(ctx context.Context, arg CloseConnectionLogParams) (int64, error)
 	// Single use: the row goes whether or not it is still valid.
 	ConsumeUserLoginConversion(ctx context.Context, stateHash []byte) (UserLoginConversion, error)
 	// How many rows GetAuditLogsOffset's filter matches, counting no further
@@ -100,6 +102,11 @@ type Querier interface {
 	// already passed.
 	// Only the branch that applies runs.
 	GetAuthorizedWorkspaces(ctx context.Context, arg GetAuthorizedWorkspacesParams) ([]GetAuthorizedWorkspacesRow, error)
+	// One page of the connection log, newest first. Empty or zero filter
+	// parameters mean "any". The auth_* parameters are the caller's RBAC filter
+	// for connection_log: site auditors get auth_all, organization auditors
+	// their organizations' rows.
+	GetConnectionLogsOffset(ctx context.Context, arg GetConnectionLogsOffsetParams) ([]ConnectionLog, error)
 	// Custom roles of one organization, and/or the ones named by "name:org_id"
 	// strings (the form GetAuthorizationUserRoles returns).
 	GetCustomRoles(ctx context.Context, arg GetCustomRolesParams) ([]CustomRole, error)
@@ -245,6 +252,7 @@ type Querier interface {
 	GetWorkspacesEligibleForTransition(ctx context.Context, now time.Time) ([]GetWorkspacesEligibleForTransitionRow, error)
 	InsertAPIKey(ctx context.Context, arg InsertAPIKeyParams) (APIKey, error)
 	InsertAuditLog(ctx context.Context, arg InsertAuditLogParams) error
+	InsertConnectionLog(ctx context.Context, arg InsertConnectionLogParams) (ConnectionLog, error)
 	InsertCustomRole(ctx context.Context, arg InsertCustomRoleParams) (CustomRole, error)
 	// Only the first server to start ever sets it; replicas racing here agree.
 	InsertDeploymentID(ctx context.Context, deploymentID string) error

@@ -30,8 +30,10 @@ type AuditFilter struct {
 var (
 	AuditResourceTypes = []string{"template", "template_version", "user", "workspace", "workspace_build",
 		"git_ssh_key", "api_key", "group", "organization", "custom_role", "organization_member", "file",
-		"idp_sync_settings_organization", "idp_sync_settings_group", "idp_sync_settings_role"}
-	AuditActions = []string{"create", "write", "delete", "start", "stop", "login", "logout", "register"}
+		"idp_sync_settings_organization", "idp_sync_settings_group", "idp_sync_settings_role",
+		"workspace_agent", "workspace_app"}
+	AuditActions = []string{"create", "write", "delete", "start", "stop", "login", "logout", "register",
+		"connect", "disconnect", "open", "close"}
 	BuildReasons = []string{"initiator", "autostart", "autostop", "dormancy", "dashboard", "cli",
 		"ssh_connection", "vscode_connection", "jetbrains_connection"}
 )

@@ -1982,6 +1982,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaceagents/{workspaceagent}/pty": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open PTY to workspace agent
+         * @description A WebSocket to a terminal in the workspace that outlives the
+         *     connection for a while: reconnecting with the same
+         *     `reconnect` id reattaches and replays recent output. The
+         *     client sends codersdk.ReconnectingPTYRequest JSON messages
+         *     (text or binary); the server sends the terminal's output as
+         *     binary messages.
+         */
+        get: operations["open-pty-to-workspace-agent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaceagents/{workspaceagent}/watch-metadata": {
         parameters: {
             query?: never;
@@ -2928,7 +2953,7 @@ export interface components {
             user_permissions?: components["schemas"]["codersdk.Permission"][];
         };
         /** @enum {string} */
-        "codersdk.AuditAction": "create" | "write" | "delete" | "start" | "stop" | "login" | "logout" | "register";
+        "codersdk.AuditAction": "create" | "write" | "delete" | "start" | "stop" | "login" | "logout" | "register" | "connect" | "disconnect" | "open" | "close";
         "codersdk.AuditDiff": {
             [key: string]: components["schemas"]["codersdk.AuditDiffField"];
         };
@@ -4064,7 +4089,7 @@ export interface components {
             parameter_mismatch?: boolean;
         };
         /** @enum {string} */
-        "codersdk.ResourceType": "template" | "template_version" | "user" | "workspace" | "workspace_build" | "git_ssh_key" | "api_key" | "group" | "organization" | "custom_role" | "organization_member" | "file" | "idp_sync_settings_organization" | "idp_sync_settings_group" | "idp_sync_settings_role";
+        "codersdk.ResourceType": "template" | "template_version" | "user" | "workspace" | "workspace_build" | "git_ssh_key" | "api_key" | "group" | "organization" | "custom_role" | "organization_member" | "file" | "idp_sync_settings_organization" | "idp_sync_settings_group" | "idp_sync_settings_role" | "workspace_agent" | "workspace_app";
         "codersdk.Response": {
             /**
              * @description Detail is a debug message that provides further insight into why the
@@ -10113,6 +10138,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "open-pty-to-workspace-agent": {
+        parameters: {
+            query: {
+                /** @description Command to run instead of the login shell */
+                command?: string;
+                /** @description Rows */
+                height?: number;
+                /** @description Terminal id, chosen by the client */
+                reconnect: string;
+                /** @description Columns */
+                width?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Workspace agent ID */
+                workspaceagent: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
                 };
             };
         };
