@@ -197,6 +197,9 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 		Logger:       opts.Logger,
 	})
 	api.newAgents()
+	if err := api.setupRelay(ctx); err != nil {
+		return nil, err
+	}
 	api.ConnLog = connlog.New(api.Database, api.Logger.Named("connlog"), api.connectionUsage)
 	api.handler = api.routes()
 	return api, nil
@@ -231,6 +234,11 @@ func (api *API) routes() http.Handler {
 	if api.DeploymentValues.Swagger.Enable.Value() && len(api.SwaggerDoc) > 0 {
 		r.Mount("/swagger", swaggerui.Handler(api.SwaggerDoc))
 	}
+
+	// Replica to replica, outside /api/v2's middleware: one replica's
+	// relayed sessions must not share a rate limit per address, and it
+	// carries no user token.
+	r.Get(agentconn.RelayPathPrefix+"{workspaceagent}", api.replicaRelay)
 
 	r.Route("/api/v2", func(r chi.Router) {
 		r.NotFound(httpapi.RouteNotFound)
@@ -564,6 +572,7 @@ var streamingRoutes = map[string]bool{
 	"/api/v2/workspaceagents/{workspaceagent}/watch-metadata":         false,
 	"/api/v2/workspaceagents/{workspaceagent}/ssh":                    false,
 	"/api/v2/workspaceagents/{workspaceagent}/pty":                    false,
+	"/api/v2/replicas/relay/agents/{workspaceagent}":                  false,
 	"/api/v2/templateversions/{templateversion}/logs":                 true,
 	"/api/v2/templateversions/{templateversion}/dry-run/{jobID}/logs": true,
 }

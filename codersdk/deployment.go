@@ -661,7 +661,7 @@ func (c *DeploymentValues) Options() serpent.OptionSet {
 		},
 		{
 			Name:        "Replica Relay URL",
-			Description: "A URL at which other replicas reach this one directly, to relay workspace connections. Reported by GET /replicas.",
+			Description: "A URL at which other replicas reach this one directly (not through a load balancer), to relay terminal, SSH, app and port connections to the workspace agents connected here. Needed on every replica when there are several; when empty, the access URL is used only while a single replica is live. Reported by GET /replicas.",
 			Flag:        "replica-relay-url",
 			Env:         "CODER_REPLICA_RELAY_URL",
 			YAML:        "relayURL",

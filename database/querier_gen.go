@@ -169,6 +169,7 @@ type Querier interface {
 	GetProvisionerJobsByIDsWithQueuePosition(ctx context.Context, ids []uuid.UUID) ([]GetProvisionerJobsByIDsWithQueuePositionRow, error)
 	GetProvisionerJobsByOrganization(ctx context.Context, arg GetProvisionerJobsByOrganizationParams) ([]ProvisionerJob, error)
 	GetProvisionerLogsAfterID(ctx context.Context, arg GetProvisionerLogsAfterIDParams) ([]ProvisionerJobLog, error)
+	GetReplicaRelaySecret(ctx context.Context) (string, error)
 	// The live replicas: not stopped, heartbeat after updated_after.
 	GetReplicasUpdatedAfter(ctx context.Context, updatedAfter time.Time) ([]Replica, error)
 	GetTemplateByID(ctx context.Context, id uuid.UUID) (Template, error)
@@ -213,6 +214,11 @@ type Querier interface {
 	GetWorkspaceAgentLogsAfter(ctx context.Context, arg GetWorkspaceAgentLogsAfterParams) ([]WorkspaceAgentLog, error)
 	GetWorkspaceAgentMetadata(ctx context.Context, workspaceAgentID uuid.UUID) ([]WorkspaceAgentMetadatum, error)
 	GetWorkspaceAgentPortShares(ctx context.Context, workspaceID uuid.UUID) ([]WorkspaceAgentPortShare, error)
+	// The live replica holding the agent's connection and its relay address,
+	// with how many replicas are live (an empty relay address falls back to
+	// the access URL only when there is one). No row: the agent is connected
+	// nowhere, or its replica is gone.
+	GetWorkspaceAgentRelayTarget(ctx context.Context, arg GetWorkspaceAgentRelayTargetParams) (GetWorkspaceAgentRelayTargetRow, error)
 	GetWorkspaceAgentScriptsByAgentIDs(ctx context.Context, ids []uuid.UUID) ([]WorkspaceAgentScript, error)
 	// Each agent comes with its scripts and log sources as JSON arrays in
 	// their codersdk shapes, so the tree stays one round trip.
@@ -276,6 +282,8 @@ type Querier interface {
 	InsertProvisionerJob(ctx context.Context, arg InsertProvisionerJobParams) (ProvisionerJob, error)
 	InsertProvisionerJobLogs(ctx context.Context, arg InsertProvisionerJobLogsParams) ([]ProvisionerJobLog, error)
 	InsertProvisionerJobTimings(ctx context.Context, arg InsertProvisionerJobTimingsParams) error
+	// Only the first server to start ever sets it; replicas racing here agree.
+	InsertReplicaRelaySecret(ctx context.Context, secret string) error
 	InsertTemplate(ctx context.Context, arg InsertTemplateParams) error
 	InsertTemplateDailyUser(ctx context.Context, arg InsertTemplateDailyUserParams) error
 	InsertTemplateVersion(ctx context.Context, arg InsertTemplateVersionParams) (TemplateVersion, error)

@@ -46,6 +46,10 @@ type Registry struct {
 
 	mu       sync.Mutex
 	sessions map[uuid.UUID]*Session
+
+	// relay reaches agents connected to other replicas (SetRelay); nil:
+	// only this replica's.
+	relay *RelayOptions
 }
 
 // countLocked reports the number of sessions to Connected; r.mu is held.

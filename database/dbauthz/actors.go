@@ -119,6 +119,11 @@ var (
 	connectionLoggerActor = systemActor("connection-logger",
 		perm(rbac.ResourceConnectionLog, rbac.ActionUpdate),
 	)
+	// relayActor looks up which replica holds an agent's connection, to
+	// relay a session there.
+	relayActor = systemActor("agent-relay",
+		perm(rbac.ResourceSystem, rbac.ActionRead),
+	)
 	loginActor = systemActor("login",
 		perm(rbac.ResourceUser, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionUpdatePersonal),
 		perm(rbac.ResourceApiKey, rbac.ActionCreate),
@@ -163,6 +168,9 @@ func AsReplicaRegistry(ctx context.Context) context.Context { return As(ctx, rep
 
 // AsLifecycleExecutor is for the loop that builds workspaces on schedule.
 func AsLifecycleExecutor(ctx context.Context) context.Context { return As(ctx, lifecycleActor) }
+
+// AsRelay is for finding the replica that holds an agent's connection.
+func AsRelay(ctx context.Context) context.Context { return As(ctx, relayActor) }
 
 // AsWorkspaceAgent is for serving an authenticated workspace agent.
 func AsWorkspaceAgent(ctx context.Context) context.Context { return As(ctx, workspaceAgentActor) }

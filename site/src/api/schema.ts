@@ -917,6 +917,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/replicas/relay/agents/{workspaceagent}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Relay a connection to a workspace agent (internal)
+         * @description Internal: another replica of this deployment asks for a raw
+         *     stream to an agent connected to this one, with `Connection:
+         *     Upgrade`, `Upgrade: devplane-relay` and the deployment's relay
+         *     secret in the `Devplane-Relay-Secret` header (no user token:
+         *     the session was authorized and recorded by the replica the
+         *     user reached). Answers 101 and pipes the connection to a new
+         *     stream on the agent's tunnel; 404 for a wrong secret or an
+         *     agent not connected here. Not audited: it carries a session
+         *     already on record.
+         */
+        get: operations["relay-to-workspace-agent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/settings/idpsync/organization": {
         parameters: {
             query?: never;
@@ -7761,6 +7789,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["codersdk.Replica"][];
+                };
+            };
+        };
+    };
+    "relay-to-workspace-agent": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The deployment's relay secret */
+                "Devplane-Relay-Secret": string;
+            };
+            path: {
+                /** @description Workspace agent ID */
+                workspaceagent: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Upgrade Required */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
                 };
             };
         };
