@@ -52,6 +52,7 @@ func Root() *serpent.Command {
 func (r *RootCmd) coreSubcommands() []*serpent.Command {
 	cmds := []*serpent.Command{
 		serverCmd(),
+		agentCmd(),
 		r.versionCmd(),
 		r.login(),
 		r.logout(),

@@ -162,6 +162,7 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 		DeploymentValues:  vals,
 		DeploymentOptions: inv.Command.Options,
 		SwaggerDoc:        apidoc.SwaggerJSON,
+		AgentBinaryPath:   agentBinaryPath(logger),
 	})
 	if err != nil {
 		return err
@@ -399,4 +400,14 @@ func buildLogger(inv *serpent.Invocation, vals *codersdk.DeploymentValues) (slog
 			_ = c.Close()
 		}
 	}, nil
+}
+
+// agentBinaryPath is this executable, served to workspaces as the agent.
+func agentBinaryPath(logger slog.Logger) string {
+	path, err := os.Executable()
+	if err != nil {
+		logger.Warn(context.Background(), "cannot find this executable; workspaces cannot download the agent", slog.Error(err))
+		return ""
+	}
+	return path
 }

@@ -75,6 +75,10 @@ type Options struct {
 	// and its daemons' jobs, across restarts (the CLI keeps it in the
 	// config directory); nil means a fresh one.
 	ReplicaID uuid.UUID
+	// AgentBinaryPath is the executable served at /bin/coder-<os>-<arch>
+	// for this server's platform (`coder server` serves itself); empty
+	// means none.
+	AgentBinaryPath string
 }
 
 // API serves /api/v2 and the few routes beside it.
@@ -190,6 +194,7 @@ func (api *API) routes() http.Handler {
 	r.MethodNotAllowed(httpapi.MethodNotAllowed)
 
 	r.Get("/healthz", api.healthz)
+	r.Get("/bin/coder-{os}-{arch}", api.agentBinary)
 	if api.DeploymentValues.Swagger.Enable.Value() && len(api.SwaggerDoc) > 0 {
 		r.Mount("/swagger", swaggerui.Handler(api.SwaggerDoc))
 	}

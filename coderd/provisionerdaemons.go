@@ -77,6 +77,7 @@ func (api *API) StartProvisionerDaemons(ctx context.Context, opts ProvisionerDae
 		NetworkMirrorURL: opts.TerraformNetworkMirrorURL,
 		PluginCacheDir:   opts.TerraformPluginCacheDir,
 		Logger:           api.Logger.Named("terraform"),
+		Env:              terraform.AgentScriptEnv(),
 	})
 	provisioners := map[database.ProvisionerType]provisioner.Provisioner{
 		database.ProvisionerTypeEcho:      echo.New(),
@@ -102,7 +103,7 @@ func (api *API) StartProvisionerDaemons(ctx context.Context, opts ProvisionerDae
 			Name:           fmt.Sprintf("%s-%d", prefix, i+1),
 			ReplicaID:      replicaID,
 			WorkDir:        workDir,
-			AccessURL:      api.DeploymentValues.AccessURL.String(),
+			AccessURL:      api.AccessURL.String(),
 			PollInterval:   api.DeploymentValues.Provisioner.DaemonPollInterval.Value(),
 		})
 		if err != nil {

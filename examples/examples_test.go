@@ -42,3 +42,28 @@ func TestArchive(t *testing.T) {
 	_, err = examples.Archive("no-such-example")
 	assert.ErrorIs(t, err, examples.ErrNotFound)
 }
+
+// TestAgentStarters: the starters that run an agent are listed; only
+// local is limited to the coder provider, so it runs on a machine without
+// registry access.
+func TestAgentStarters(t *testing.T) {
+	t.Parallel()
+	list, err := examples.List()
+	require.NoError(t, err)
+	byID := map[string]bool{}
+	for _, e := range list {
+		byID[e.ID] = true
+	}
+	for _, id := range []string{"local", "docker", "kubernetes"} {
+		assert.True(t, byID[id], id)
+	}
+	dir := t.TempDir()
+	data, err := examples.Archive("local")
+	require.NoError(t, err)
+	require.NoError(t, archive.Extract(data, "application/x-tar", dir, archive.DefaultLimits()))
+	tf, err := os.ReadFile(filepath.Join(dir, "main.tf"))
+	require.NoError(t, err)
+	assert.Contains(t, string(tf), "coder_agent.main.init_script")
+	assert.Contains(t, string(tf), "when    = destroy")
+	assert.NotContains(t, string(tf), "kreuzwerker")
+}

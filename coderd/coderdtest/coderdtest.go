@@ -70,6 +70,9 @@ type Options struct {
 	// (dbtestutil.NewProxy in front of the database, say, to cut only the
 	// LISTEN connection); empty means DatabaseURL.
 	PubsubURL string
+	// AgentBinaryPath is served at /bin/coder-<os>-<arch> (agentbin.Path
+	// builds one).
+	AgentBinaryPath string
 }
 
 // New starts a server on a fresh migrated database and returns an
@@ -143,6 +146,7 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 		SwaggerDoc:        opts.SwaggerDoc,
 		PasswordHasher:    hasher,
 		HTTPTimeouts:      opts.HTTPTimeouts,
+		AgentBinaryPath:   opts.AgentBinaryPath,
 	})
 	if err != nil {
 		t.Fatal(err)
