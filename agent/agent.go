@@ -254,7 +254,8 @@ func (a *Agent) connectOnce(ctx context.Context) (connected bool, err error) {
 	if first {
 		close(a.started)
 	}
-	a.logger.Info(ctx, "connected", slog.F("agent_id", manifest.AgentID), slog.F("workspace", manifest.WorkspaceName))
+	a.logger.Info(ctx, "connected", slog.F("agent_id", manifest.AgentID), slog.F("workspace", manifest.WorkspaceName),
+		slog.F("scripts", len(manifest.Scripts)), slog.F("metadata", len(manifest.Metadata)), slog.F("apps", len(manifest.Apps)))
 
 	// The server reaches the agent over streams it opens.
 	srv := &http.Server{Handler: a.handler(), ReadHeaderTimeout: 30 * time.Second}

@@ -152,6 +152,7 @@ func (q *reportQueue) deliver(ctx context.Context, r report) bool {
 		err := r.send(reqCtx, conn)
 		cancel()
 		if err == nil {
+			q.logger.Debug(ctx, "report sent", slog.F("report", r.name))
 			return true
 		}
 		var apiErr *codersdk.Error

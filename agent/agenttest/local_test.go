@@ -20,6 +20,7 @@ import (
 	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/coderd/coderdtest/agentbin"
 	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
 )
 
 // Bounds that only keep a broken test from hanging.
@@ -65,13 +66,14 @@ type localFixture struct {
 	workspace codersdk.Workspace
 	build     codersdk.WorkspaceBuild
 	dir       string
+	db        database.Store
 }
 
 // newLocalWorkspace starts a server, imports the local starter and builds
 // a workspace from it; the test ends by killing any agent left behind.
 func newLocalWorkspace(t *testing.T) localFixture {
 	t.Helper()
-	client := coderdtest.New(t, &coderdtest.Options{
+	client, _, db := coderdtest.NewWithDatabase(t, &coderdtest.Options{
 		IncludeProvisionerDaemon: true,
 		AgentBinaryPath:          agentbin.Path(t),
 	})
@@ -87,6 +89,10 @@ func newLocalWorkspace(t *testing.T) localFixture {
 	w := coderdtest.CreateWorkspace(t, client, tpl.ID)
 	dir := workspaceDir(w.ID)
 	t.Cleanup(func() {
+		if t.Failed() {
+			b, _ := os.ReadFile(filepath.Join(dir, "coder-agent.log"))
+			t.Logf("coder-agent.log:\n%s", b)
+		}
 		if pid := agentPID(t, dir); alive(pid) {
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 		}
@@ -94,7 +100,7 @@ func newLocalWorkspace(t *testing.T) localFixture {
 	})
 	b := coderdtest.AwaitWorkspaceBuildJobCompleted(t, client, w.LatestBuild.ID)
 	require.Equal(t, codersdk.WorkspaceStatusRunning, b.Status, b.Job.Error)
-	return localFixture{client: client, workspace: w, build: b, dir: dir}
+	return localFixture{client: client, workspace: w, build: b, dir: dir, db: db}
 }
 
 func (f localFixture) transition(t *testing.T, transition codersdk.WorkspaceTransition) codersdk.WorkspaceBuild {
