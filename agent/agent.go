@@ -279,8 +279,9 @@ func (a *Agent) connectOnce(ctx context.Context) (connected bool, err error) {
 
 // handler serves the streams the server opens. Terminals, SSH and port
 // forwarding will be mounted here.
-func (*Agent) handler() http.Handler {
+func (a *Agent) handler() http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+agentsdk.AgentDialPath, a.serveDial)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("OK"))
