@@ -29,6 +29,7 @@ import (
 	"github.com/devplane/devplane/coderd/replicas"
 	"github.com/devplane/devplane/coderd/swaggerui"
 	"github.com/devplane/devplane/coderd/userpassword"
+	"github.com/devplane/devplane/coderd/workspaceapps"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
@@ -101,6 +102,7 @@ type API struct {
 	realIP     httpmw.RealIPConfig
 	usage      usageLimiter
 	handler    http.Handler
+	apps       *workspaceapps.Server
 }
 
 // New prepares the API: it records the deployment id on first start and
@@ -168,6 +170,7 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 		Logger:       opts.Logger,
 	})
 	api.newAgents()
+	api.apps = api.newApps()
 	api.handler = api.routes()
 	return api, nil
 }
@@ -195,6 +198,8 @@ func (api *API) routes() http.Handler {
 
 	r.Get("/healthz", api.healthz)
 	r.Get("/bin/coder-{os}-{arch}", api.agentBinary)
+	// Apps and ports of workspaces, by path (subdomain apps: api.apps.Subdomains).
+	api.apps.PathRoutes(r)
 	if api.DeploymentValues.Swagger.Enable.Value() && len(api.SwaggerDoc) > 0 {
 		r.Mount("/swagger", swaggerui.Handler(api.SwaggerDoc))
 	}
@@ -377,6 +382,7 @@ func (api *API) routes() http.Handler {
 				r.Get("/logs", api.workspaceAgentLogs)
 				r.Get("/watch-metadata", api.watchWorkspaceAgentMetadata)
 				r.Get("/listening-ports", api.workspaceAgentListeningPorts)
+				r.Get("/port-forward", api.workspaceAgentPortForward)
 			})
 		})
 
@@ -498,6 +504,7 @@ var streamingRoutes = map[string]bool{
 	"/api/v2/workspaceagents/me/rpc":                                  false,
 	"/api/v2/workspaceagents/{workspaceagent}/logs":                   true,
 	"/api/v2/workspaceagents/{workspaceagent}/watch-metadata":         false,
+	"/api/v2/workspaceagents/{workspaceagent}/port-forward":           false,
 	"/api/v2/templateversions/{templateversion}/logs":                 true,
 	"/api/v2/templateversions/{templateversion}/dry-run/{jobID}/logs": true,
 }

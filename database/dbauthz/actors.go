@@ -109,6 +109,15 @@ var (
 		perm(rbac.ResourceWorkspaceDormant, rbac.ActionRead),
 		perm(rbac.ResourceUser, rbac.ActionRead, rbac.ActionReadPersonal, rbac.ActionUpdatePersonal),
 	)
+	// appProxyActor resolves the workspace, agent and app a proxied
+	// request names, before the sharing level decides who may use it
+	// (a public app is open to people who cannot read the workspace).
+	appProxyActor = systemActor("app-proxy",
+		perm(rbac.ResourceSystem, rbac.ActionRead),
+		perm(rbac.ResourceWorkspace, rbac.ActionRead),
+		perm(rbac.ResourceWorkspaceDormant, rbac.ActionRead),
+		perm(rbac.ResourceUser, rbac.ActionRead),
+	)
 	loginActor = systemActor("login",
 		perm(rbac.ResourceUser, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionUpdatePersonal),
 		perm(rbac.ResourceApiKey, rbac.ActionCreate),
@@ -148,6 +157,10 @@ func AsUsageTracker(ctx context.Context) context.Context { return As(ctx, usageT
 // AsWorkspaceBuilder is for inserting the provisioner job of a workspace
 // build, in the transaction where the caller inserts the build.
 func AsWorkspaceBuilder(ctx context.Context) context.Context { return As(ctx, workspaceBuilderActor) }
+
+// AsAppProxy resolves the target of an app or port request; the proxy
+// then applies the app's sharing level to the caller.
+func AsAppProxy(ctx context.Context) context.Context { return As(ctx, appProxyActor) }
 
 // AsLogin finds a user by email, checks the password and issues a session.
 func AsLogin(ctx context.Context) context.Context { return As(ctx, loginActor) }

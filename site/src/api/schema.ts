@@ -1755,6 +1755,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaceagents/{workspaceagent}/port-forward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Forward a port of the workspace
+         * @description A WebSocket whose binary messages carry one connection to
+         *     a port on the workspace's loopback, through its agent. For
+         *     udp each message is one datagram. Used by coder port-forward.
+         */
+        get: operations["forward-workspace-agent-port"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaceagents/{workspaceagent}/watch-metadata": {
         parameters: {
             query?: never;
@@ -3149,6 +3171,11 @@ export interface components {
             swagger?: components["schemas"]["codersdk.SwaggerConfig"];
             tls?: components["schemas"]["codersdk.TLSConfig"];
             verbose?: boolean;
+            /**
+             * @description WildcardAccessURL is the host pattern of subdomain apps, e.g.
+             *     "*.apps.example.com"; empty serves apps by path only.
+             */
+            wildcard_access_url?: string;
             workspace_hostname_suffix?: string;
             write_config?: boolean;
         };
@@ -9184,6 +9211,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "forward-workspace-agent-port": {
+        parameters: {
+            query: {
+                /** @description tcp (default) or udp */
+                network?: "tcp" | "udp";
+                /** @description Port in the workspace */
+                port: number;
+            };
+            header?: never;
+            path: {
+                /** @description Workspace agent ID */
+                workspaceagent: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
                 };
             };
         };
