@@ -28,7 +28,7 @@ func (api *API) newApps() *workspaceapps.Server {
 	return workspaceapps.New(workspaceapps.Options{
 		Logger:       api.Logger.Named("apps"),
 		DB:           api.Database,
-		Dialer:       agentDialer{api},
+		Dialer:       api.AgentConns,
 		AccessURL:    api.AccessURL,
 		WildcardHost: api.DeploymentValues.WildcardAccessURL.Value(),
 		Authenticate: httpmw.ExtractAPIKey(httpmw.ExtractAPIKeyConfig{
@@ -90,7 +90,7 @@ func (api *API) workspaceAgentPortForward(rw http.ResponseWriter, r *http.Reques
 		httpapi.Forbidden(rw)
 		return
 	}
-	stream, err := agentDialer{api}.Dial(ctx, row.WorkspaceAgent.ID, agentsdk.AgentDialPath+"?"+url.Values{
+	stream, err := api.AgentConns.Dial(ctx, row.WorkspaceAgent.ID, agentsdk.AgentDialPath+"?"+url.Values{
 		"network": {network}, "port": {strconv.FormatUint(port, 10)},
 	}.Encode())
 	if err != nil {

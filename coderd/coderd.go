@@ -22,6 +22,7 @@ import (
 	"github.com/devplane/devplane/coderd/agentconn"
 	"github.com/devplane/devplane/coderd/agents"
 	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/connlog"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/loginlimit"
@@ -96,6 +97,9 @@ type API struct {
 	Agents        *agents.Service
 	AgentConns    *agentconn.Registry
 	agentSessions sync.WaitGroup // running /me/rpc handlers
+	// ConnLog records sessions opened to workspaces (terminal, SSH, apps,
+	// ports).
+	ConnLog *connlog.Logger
 
 	loginPairs *loginlimit.Limiter
 	loginAddrs *loginlimit.Limiter
@@ -170,6 +174,7 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 		Logger:       opts.Logger,
 	})
 	api.newAgents()
+	api.ConnLog = connlog.New(api.Database, api.Logger.Named("connlog"), api.connectionUsage)
 	api.apps = api.newApps()
 	api.handler = api.routes()
 	return api, nil

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"cdr.dev/slog"
 	"github.com/google/uuid"
 
 	"github.com/devplane/devplane/coderd/httpapi"
@@ -112,4 +113,18 @@ func (api *API) recordUsage(ctx context.Context, w database.Workspace, userID uu
 			TemplateID: w.TemplateID, UserID: userID, Day: now.UTC().Truncate(24 * time.Hour),
 		})
 	}, nil)
+}
+
+// connectionUsage counts a session opened to the workspace (terminal, SSH,
+// app, port) as use of it, through the same per-user window as reports.
+func (api *API) connectionUsage(ctx context.Context, w database.Workspace, userID uuid.UUID) {
+	now := dbtime.Now()
+	if !api.usage.due(w.ID, userID, now) {
+		return
+	}
+	if err := api.recordUsage(ctx, w, userID, now); err != nil {
+		api.Logger.Warn(ctx, "record connection usage", slog.F("workspace_id", w.ID), slog.Error(err))
+		return
+	}
+	api.workspaceChanged(ctx, w.ID)
 }

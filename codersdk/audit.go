@@ -27,6 +27,10 @@ const (
 	// ResourceTypeFile is an uploaded file (a template's source archive).
 	// Upstream Coder does not audit uploads; this server does.
 	ResourceTypeFile ResourceType = "file"
+	// A session opened to a workspace agent (terminal, SSH, port) is
+	// recorded on the agent; an app session on the app.
+	ResourceTypeWorkspaceAgent ResourceType = "workspace_agent"
+	ResourceTypeWorkspaceApp   ResourceType = "workspace_app"
 )
 
 // ResourceTypes lists every resource type, for validation.
@@ -34,6 +38,7 @@ var ResourceTypes = []ResourceType{
 	ResourceTypeTemplate, ResourceTypeTemplateVersion, ResourceTypeUser, ResourceTypeWorkspace,
 	ResourceTypeWorkspaceBuild, ResourceTypeGitSSHKey, ResourceTypeAPIKey, ResourceTypeGroup,
 	ResourceTypeOrganization, ResourceTypeCustomRole, ResourceTypeOrganizationMember, ResourceTypeFile,
+	ResourceTypeWorkspaceAgent, ResourceTypeWorkspaceApp,
 }
 
 // FriendlyString names the resource type in sentences ("created workspace").
@@ -53,6 +58,10 @@ func (r ResourceType) FriendlyString() string {
 		return "custom role"
 	case ResourceTypeOrganizationMember:
 		return "organization member"
+	case ResourceTypeWorkspaceAgent:
+		return "workspace agent"
+	case ResourceTypeWorkspaceApp:
+		return "workspace app"
 	case "":
 		return "unknown"
 	default:
@@ -72,12 +81,18 @@ const (
 	AuditActionLogin    AuditAction = "login"
 	AuditActionLogout   AuditAction = "logout"
 	AuditActionRegister AuditAction = "register"
+	// Sessions: connect/disconnect to an agent, open/close of an app.
+	AuditActionConnect    AuditAction = "connect"
+	AuditActionDisconnect AuditAction = "disconnect"
+	AuditActionOpen       AuditAction = "open"
+	AuditActionClose      AuditAction = "close"
 )
 
 // AuditActions lists every action, for validation.
 var AuditActions = []AuditAction{
 	AuditActionCreate, AuditActionWrite, AuditActionDelete, AuditActionStart, AuditActionStop,
 	AuditActionLogin, AuditActionLogout, AuditActionRegister,
+	AuditActionConnect, AuditActionDisconnect, AuditActionOpen, AuditActionClose,
 }
 
 // Friendly is the past tense used in descriptions.
@@ -99,6 +114,14 @@ func (a AuditAction) Friendly() string {
 		return "logged out"
 	case AuditActionRegister:
 		return "registered"
+	case AuditActionConnect:
+		return "connected to"
+	case AuditActionDisconnect:
+		return "disconnected from"
+	case AuditActionOpen:
+		return "opened"
+	case AuditActionClose:
+		return "closed"
 	default:
 		return "unknown"
 	}

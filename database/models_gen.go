@@ -618,6 +618,26 @@ type AuditLog struct {
 	BuildReason      *string
 }
 
+type ConnectionLog struct {
+	ID                     uuid.UUID
+	ConnectTime            time.Time
+	OrganizationID         uuid.UUID
+	WorkspaceOwnerID       uuid.UUID
+	WorkspaceOwnerUsername string
+	WorkspaceID            uuid.UUID
+	WorkspaceName          string
+	AgentID                uuid.UUID
+	AgentName              string
+	Type                   string
+	Ip                     *netip.Addr
+	UserAgent              string
+	UserID                 uuid.NullUUID
+	SlugOrPort             string
+	DisconnectTime         *time.Time
+	Code                   *int32
+	DisconnectReason       string
+}
+
 type CustomRole struct {
 	ID                uuid.UUID
 	OrganizationID    uuid.UUID
@@ -664,6 +684,13 @@ type GroupMember struct {
 type GroupMembersExpanded struct {
 	GroupID uuid.UUID
 	UserID  uuid.UUID
+}
+
+type IdpsyncSetting struct {
+	Kind           string
+	OrganizationID uuid.NullUUID
+	Settings       json.RawMessage
+	UpdatedAt      time.Time
 }
 
 type LoginLimit struct {
@@ -928,6 +955,21 @@ type User struct {
 	ThemeMode       string
 	ThemeLight      string
 	ThemeDark       string
+}
+
+type UserLink struct {
+	UserID    uuid.UUID
+	LoginType LoginType
+	LinkedID  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+type UserLoginConversion struct {
+	StateHash []byte
+	UserID    uuid.UUID
+	ToType    LoginType
+	ExpiresAt time.Time
 }
 
 type Workspace struct {

@@ -29,6 +29,8 @@ type Querier interface {
 	// not end in one of the kept states: with only_failed, versions whose import
 	// failed or was canceled; otherwise every finished one.
 	ArchiveUnusedTemplateVersions(ctx context.Context, arg ArchiveUnusedTemplateVersionsParams) ([]uuid.UUID, error)
+	// Records the end of a session once; a second close changes nothing.
+	CloseConnectionLog(ctx context.Context, arg CloseConnectionLogParams) (int64, error)
 	// How many rows GetAuditLogsOffset's filter matches, counting no further
 	// than count_cap (0: no cap): an exact count of a million rows costs a
 	// scan of them all, a capped one at most count_cap index entries. Same
@@ -96,6 +98,11 @@ type Querier interface {
 	// already passed.
 	// Only the branch that applies runs.
 	GetAuthorizedWorkspaces(ctx context.Context, arg GetAuthorizedWorkspacesParams) ([]GetAuthorizedWorkspacesRow, error)
+	// One page of the connection log, newest first. Empty or zero filter
+	// parameters mean "any". The auth_* parameters are the caller's RBAC filter
+	// for connection_log: site auditors get auth_all, organization auditors
+	// their organizations' rows.
+	GetConnectionLogsOffset(ctx context.Context, arg GetConnectionLogsOffsetParams) ([]ConnectionLog, error)
 	// Custom roles of one organization, and/or the ones named by "name:org_id"
 	// strings (the form GetAuthorizationUserRoles returns).
 	GetCustomRoles(ctx context.Context, arg GetCustomRolesParams) ([]CustomRole, error)
@@ -231,6 +238,7 @@ type Querier interface {
 	GetWorkspacesEligibleForTransition(ctx context.Context, now time.Time) ([]GetWorkspacesEligibleForTransitionRow, error)
 	InsertAPIKey(ctx context.Context, arg InsertAPIKeyParams) (APIKey, error)
 	InsertAuditLog(ctx context.Context, arg InsertAuditLogParams) error
+	InsertConnectionLog(ctx context.Context, arg InsertConnectionLogParams) (ConnectionLog, error)
 	InsertCustomRole(ctx context.Context, arg InsertCustomRoleParams) (CustomRole, error)
 	// Only the first server to start ever sets it; replicas racing here agree.
 	InsertDeploymentID(ctx context.Context, deploymentID string) error

@@ -29,8 +29,10 @@ type AuditFilter struct {
 // Values accepted by resource_type:, action: and build_reason:.
 var (
 	AuditResourceTypes = []string{"template", "template_version", "user", "workspace", "workspace_build",
-		"git_ssh_key", "api_key", "group", "organization", "custom_role", "organization_member", "file"}
-	AuditActions = []string{"create", "write", "delete", "start", "stop", "login", "logout", "register"}
+		"git_ssh_key", "api_key", "group", "organization", "custom_role", "organization_member", "file",
+		"workspace_agent", "workspace_app"}
+	AuditActions = []string{"create", "write", "delete", "start", "stop", "login", "logout", "register",
+		"connect", "disconnect", "open", "close"}
 	BuildReasons = []string{"initiator", "autostart", "autostop", "dormancy", "dashboard", "cli",
 		"ssh_connection", "vscode_connection", "jetbrains_connection"}
 )

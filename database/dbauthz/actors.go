@@ -118,6 +118,11 @@ var (
 		perm(rbac.ResourceWorkspaceDormant, rbac.ActionRead),
 		perm(rbac.ResourceUser, rbac.ActionRead),
 	)
+	// connectionLoggerActor records sessions opened to workspaces
+	// (terminal, SSH, apps, ports); it can read nothing.
+	connectionLoggerActor = systemActor("connection-logger",
+		perm(rbac.ResourceConnectionLog, rbac.ActionUpdate),
+	)
 	loginActor = systemActor("login",
 		perm(rbac.ResourceUser, rbac.ActionRead, rbac.ActionUpdate, rbac.ActionUpdatePersonal),
 		perm(rbac.ResourceApiKey, rbac.ActionCreate),
@@ -170,3 +175,7 @@ func AsLimiter(ctx context.Context) context.Context { return As(ctx, limiterActo
 
 // AsAuditWriter records an audit log row, whoever the audited actor was.
 func AsAuditWriter(ctx context.Context) context.Context { return As(ctx, auditWriterActor) }
+
+// AsConnectionLogger records the start and end of a connection to a
+// workspace, whoever connected.
+func AsConnectionLogger(ctx context.Context) context.Context { return As(ctx, connectionLoggerActor) }

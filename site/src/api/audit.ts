@@ -6,10 +6,14 @@ import type { AuditAction, AuditDiff, AuditLogResponse, ResourceType } from "./t
 
 // The values GET /audit accepts (coderd/searchquery/audit.go); typed by the
 // generated enums, so a value the server does not know fails the build.
-export const AUDIT_ACTIONS: AuditAction[] = ["create", "write", "delete", "start", "stop", "login", "logout", "register"];
+export const AUDIT_ACTIONS: AuditAction[] = [
+  "create", "write", "delete", "start", "stop", "login", "logout", "register",
+  "connect", "disconnect", "open", "close",
+];
 export const AUDIT_RESOURCE_TYPES: ResourceType[] = [
   "template", "template_version", "user", "workspace", "workspace_build", "git_ssh_key",
   "api_key", "group", "organization", "custom_role", "organization_member", "file",
+  "workspace_agent", "workspace_app",
 ];
 
 /** The filter form's fields, each a key of the q= language. */

@@ -2711,7 +2711,7 @@ export interface components {
             user_permissions?: components["schemas"]["codersdk.Permission"][];
         };
         /** @enum {string} */
-        "codersdk.AuditAction": "create" | "write" | "delete" | "start" | "stop" | "login" | "logout" | "register";
+        "codersdk.AuditAction": "create" | "write" | "delete" | "start" | "stop" | "login" | "logout" | "register" | "connect" | "disconnect" | "open" | "close";
         "codersdk.AuditDiff": {
             [key: string]: components["schemas"]["codersdk.AuditDiffField"];
         };
@@ -3661,7 +3661,7 @@ export interface components {
             parameter_mismatch?: boolean;
         };
         /** @enum {string} */
-        "codersdk.ResourceType": "template" | "template_version" | "user" | "workspace" | "workspace_build" | "git_ssh_key" | "api_key" | "group" | "organization" | "custom_role" | "organization_member" | "file";
+        "codersdk.ResourceType": "template" | "template_version" | "user" | "workspace" | "workspace_build" | "git_ssh_key" | "api_key" | "group" | "organization" | "custom_role" | "organization_member" | "file" | "workspace_agent" | "workspace_app";
         "codersdk.Response": {
             /**
              * @description Detail is a debug message that provides further insight into why the

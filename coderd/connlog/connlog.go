@@ -1,0 +1,198 @@
+// Package connlog records the sessions people open to workspaces (browser
+// terminal, SSH, VS Code, JetBrains, apps, forwarded ports): a row in
+// connection_logs per session, audit entries for its start and end, and a
+// usage report for the workspace. Handlers call Start when a session is
+// established and End on the handle when it is over.
+package connlog
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"sync"
+	"time"
+
+	"cdr.dev/slog"
+	"github.com/google/uuid"
+	"golang.org/x/xerrors"
+
+	"github.com/devplane/devplane/coderd/audit"
+	"github.com/devplane/devplane/coderd/httpapi"
+	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/database/dbauthz"
+	"github.com/devplane/devplane/database/dbtime"
+)
+
+// UsageFunc reports that userID used the workspace now (last_used_at,
+// activity bump, template daily users). The server passes its usage path.
+type UsageFunc func(ctx context.Context, w database.Workspace, userID uuid.UUID)
+
+// Logger writes connection records.
+type Logger struct {
+	db    database.Store
+	log   slog.Logger
+	usage UsageFunc
+	now   func() time.Time
+}
+
+// New makes a logger. usage may be nil.
+func New(db database.Store, log slog.Logger, usage UsageFunc) *Logger {
+	return &Logger{db: db, log: log, usage: usage, now: dbtime.Now}
+}
+
+// ConnStart describes a session being opened.
+type ConnStart struct {
+	Type      codersdk.ConnectionType
+	Workspace database.Workspace
+	AgentID   uuid.UUID
+	AgentName string
+	// UserID is who connected; uuid.Nil when unknown (a public app reached
+	// signed out).
+	UserID    uuid.UUID
+	IP        netip.Addr
+	UserAgent string
+	// SlugOrPort is the app's slug or the forwarded port.
+	SlugOrPort string
+	// AppID is the app of a workspace_app session, its audit resource.
+	AppID uuid.UUID
+}
+
+// Conn is an open session's record. End may be called more than once; only
+// the first call counts.
+type Conn struct {
+	l     *Logger
+	id    uuid.UUID
+	start ConnStart
+	once  sync.Once
+}
+
+// ID is the connection_logs row's id.
+func (c *Conn) ID() uuid.UUID { return c.id }
+
+// Bounds on client-chosen text stored in a row.
+const (
+	maxUserAgentBytes = 1024
+	maxTextBytes      = 2048
+)
+
+// Start records the session's start: its row, a connect (or open) audit
+// entry, and usage of the workspace. An error means the row could not be
+// written; callers refuse the session then, since every session must be
+// on record.
+func (l *Logger) Start(ctx context.Context, s ConnStart) (*Conn, error) {
+	id := uuid.New()
+	now := l.now()
+	arg := database.InsertConnectionLogParams{
+		ID:                     id,
+		ConnectTime:            now,
+		OrganizationID:         s.Workspace.OrganizationID,
+		WorkspaceOwnerID:       s.Workspace.OwnerID,
+		WorkspaceOwnerUsername: s.Workspace.OwnerUsername,
+		WorkspaceID:            s.Workspace.ID,
+		WorkspaceName:          s.Workspace.Name,
+		AgentID:                s.AgentID,
+		AgentName:              s.AgentName,
+		Type:                   string(s.Type),
+		UserAgent:              httpapi.Storable(s.UserAgent, maxUserAgentBytes),
+		UserID:                 uuid.NullUUID{UUID: s.UserID, Valid: s.UserID != uuid.Nil},
+		SlugOrPort:             httpapi.Storable(s.SlugOrPort, maxTextBytes),
+	}
+	if s.IP.IsValid() {
+		ip := s.IP
+		arg.Ip = &ip
+	}
+	if _, err := l.db.InsertConnectionLog(dbauthz.AsConnectionLogger(ctx), arg); err != nil {
+		return nil, xerrors.Errorf("insert connection log: %w", err)
+	}
+	c := &Conn{l: l, id: id, start: s}
+	if err := audit.Insert(ctx, l.db, c.auditEntry(now, true, nil, "")); err != nil {
+		l.log.Error(ctx, "audit connection start", slog.F("connection_id", id), slog.Error(err))
+	}
+	if l.usage != nil && s.UserID != uuid.Nil {
+		l.usage(ctx, s.Workspace, s.UserID)
+	}
+	return c, nil
+}
+
+// End records the session's end with its exit code or HTTP status (nil:
+// none) and why it ended. It runs on its own context, since the request
+// that carried the session is usually over by now.
+func (c *Conn) End(code *int32, reason string) {
+	c.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		now := c.l.now()
+		_, err := c.l.db.CloseConnectionLog(dbauthz.AsConnectionLogger(ctx), database.CloseConnectionLogParams{
+			ID: c.id, DisconnectTime: now, Code: code, DisconnectReason: httpapi.Storable(reason, maxTextBytes),
+		})
+		if err != nil {
+			c.l.log.Error(ctx, "close connection log", slog.F("connection_id", c.id), slog.Error(err))
+		}
+		if err := audit.Insert(ctx, c.l.db, c.auditEntry(now, false, code, reason)); err != nil {
+			c.l.log.Error(ctx, "audit connection end", slog.F("connection_id", c.id), slog.Error(err))
+		}
+	})
+}
+
+// auditEntry is the connect/disconnect entry on the agent, or open/close on
+// the app for app sessions, with the session's facts as additional fields
+// as Coder shows them.
+func (c *Conn) auditEntry(at time.Time, starting bool, code *int32, reason string) audit.Entry {
+	s := c.start
+	e := audit.Entry{
+		Time:           at,
+		UserID:         s.UserID,
+		OrganizationID: s.Workspace.OrganizationID,
+		IP:             s.IP,
+		UserAgent:      s.UserAgent,
+		ResourceType:   codersdk.ResourceTypeWorkspaceAgent,
+		ResourceID:     s.AgentID,
+		ResourceTarget: s.AgentName,
+		Action:         codersdk.AuditActionConnect,
+		StatusCode:     audit.StatusSucceeded,
+		RequestID:      c.id,
+		AdditionalFields: map[string]any{
+			"connection_id":   c.id,
+			"connection_type": string(s.Type),
+			"workspace_id":    s.Workspace.ID,
+			"workspace_name":  s.Workspace.Name,
+			"workspace_owner": s.Workspace.OwnerUsername,
+			"agent_name":      s.AgentName,
+		},
+	}
+	if !starting {
+		e.Action = codersdk.AuditActionDisconnect
+		e.AdditionalFields["reason"] = reason
+		if code != nil {
+			e.AdditionalFields["code"] = strconv.Itoa(int(*code))
+		}
+	}
+	if s.SlugOrPort != "" {
+		e.AdditionalFields["slug_or_port"] = s.SlugOrPort
+	}
+	if s.Type == codersdk.ConnectionTypeWorkspaceApp {
+		e.ResourceType, e.ResourceID, e.ResourceTarget = codersdk.ResourceTypeWorkspaceApp, s.AppID, s.SlugOrPort
+		e.Action = codersdk.AuditActionOpen
+		if !starting {
+			e.Action = codersdk.AuditActionClose
+		}
+	}
+	return e
+}
+
+// RequestIP is the client's address as the server's real-IP handling left
+// it in r.RemoteAddr.
+func RequestIP(r *http.Request) netip.Addr {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ip.Unmap()
+}

@@ -1,0 +1,3 @@
+DROP TABLE idpsync_settings;
+DROP TABLE user_login_conversions;
+DROP TABLE user_links;
