@@ -9,10 +9,12 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"time"
 
 	"cdr.dev/slog"
 	"github.com/coder/websocket"
 
+	"github.com/devplane/devplane/coderd/connlog"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/workspaceapps"
@@ -37,7 +39,24 @@ func (api *API) newApps() *workspaceapps.Server {
 			DisableSessionExpiryRefresh: api.DeploymentValues.SessionConfig.DisableExpiryRefresh.Value(),
 			Optional:                    true,
 		}),
+		Sessions: &workspaceapps.IdleSessions{Idle: appSessionIdle, Start: api.startAppSession},
 	})
+}
+
+// appSessionIdle ends an app session on record after this long without a
+// request: a browser's page loads and reloads are one session.
+const appSessionIdle = 5 * time.Minute
+
+func (api *API) startAppSession(ctx context.Context, key workspaceapps.SessionKey, info workspaceapps.SessionInfo) func() {
+	conn, err := api.ConnLog.Start(ctx, connlog.ConnStart{
+		Type: codersdk.ConnectionTypeWorkspaceApp, Workspace: info.Workspace, AgentID: info.Agent.ID, AgentName: info.Agent.Name,
+		UserID: key.UserID, IP: info.IP, UserAgent: info.UserAgent, SlugOrPort: key.SlugOrPort, AppID: info.AppID,
+	})
+	if err != nil {
+		api.Logger.Error(ctx, "record app session", slog.Error(err))
+		return nil
+	}
+	return func() { conn.End(nil, "idle") }
 }
 
 // @Summary Forward a port of the workspace
@@ -100,6 +119,16 @@ func (api *API) workspaceAgentPortForward(rw http.ResponseWriter, r *http.Reques
 		return
 	}
 	defer stream.Close()
+	session, err := api.ConnLog.Start(ctx, connlog.ConnStart{
+		Type: codersdk.ConnectionTypePortForwarding, Workspace: ws, AgentID: row.WorkspaceAgent.ID, AgentName: row.WorkspaceAgent.Name,
+		UserID: auth.Key.UserID, IP: connlog.RequestIP(r), UserAgent: r.UserAgent(), SlugOrPort: strconv.FormatUint(port, 10),
+	})
+	if err != nil {
+		// Every session is on record or refused.
+		httpapi.InternalServerError(rw, err)
+		return
+	}
+	defer session.End(nil, "")
 	wsConn, err := websocket.Accept(rw, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled})
 	if err != nil {
 		return

@@ -15,6 +15,7 @@ import (
 
 	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
 )
 
 func appPath(e env, slug string) string {
@@ -143,4 +144,26 @@ func TestUnreachable(t *testing.T) {
 	res = get(t, e.client, appPath(e, "1")+"/", func(r *http.Request) { r.Header.Set("Accept", "text/html") })
 	require.Equal(t, http.StatusBadGateway, res.StatusCode)
 	assert.Contains(t, res.Header.Get("Content-Type"), "text/html")
+}
+
+// TestAppSessionsRecorded: several requests of one user to one app are one
+// workspace_app connection on record, not one per request.
+func TestAppSessionsRecorded(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	for range 3 {
+		decodeSeen(t, get(t, e.client, appPath(e, "owner-app")+"/"))
+	}
+	decodeSeen(t, get(t, e.client, appPath(e, "public-app")+"/"))
+	logs, err := e.db.GetConnectionLogsOffset(context.Background(), database.GetConnectionLogsOffsetParams{
+		WorkspaceID: e.workspace.ID, AuthAll: true, LimitOpt: 100,
+	})
+	require.NoError(t, err)
+	bySlug := map[string]int{}
+	for _, l := range logs {
+		assert.Equal(t, string(codersdk.ConnectionTypeWorkspaceApp), l.Type)
+		assert.Equal(t, e.owner.ID, l.UserID.UUID)
+		bySlug[l.SlugOrPort]++
+	}
+	assert.Equal(t, map[string]int{"owner-app": 1, "public-app": 1}, bySlug)
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/devplane/devplane/coderd/provisionerd/echo"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/codersdk/agentsdk"
+	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbtestutil"
 )
 
@@ -88,6 +89,7 @@ type env struct {
 	workspace codersdk.Workspace
 	agentID   uuid.UUID
 	appPort   int
+	db        database.Store // raw, for checking what was recorded
 }
 
 // newEnv starts a server, a workspace whose agent declares apps at every
@@ -98,7 +100,7 @@ func newEnv(t *testing.T, opts *coderdtest.Options) env {
 		opts = &coderdtest.Options{}
 	}
 	opts.IncludeProvisionerDaemon = true
-	client := coderdtest.New(t, opts)
+	client, _, db := coderdtest.NewWithDatabase(t, opts)
 	first := coderdtest.CreateFirstUser(t, client)
 	port := startApp(t)
 	appURL := "http://localhost:" + strconv.Itoa(port) + "/base"
@@ -143,7 +145,7 @@ func newEnv(t *testing.T, opts *coderdtest.Options) env {
 
 	me, err := client.User(context.Background(), codersdk.Me)
 	require.NoError(t, err)
-	return env{client: client, orgID: first.OrganizationID, owner: me, workspace: ws, agentID: agentID, appPort: port}
+	return env{client: client, orgID: first.OrganizationID, owner: me, workspace: ws, agentID: agentID, appPort: port, db: db}
 }
 
 // get requests path on the server, with the client's token when it has one.

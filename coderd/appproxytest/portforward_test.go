@@ -15,6 +15,8 @@ import (
 
 	"github.com/devplane/devplane/cli/clitest"
 	"github.com/devplane/devplane/coderd/coderdtest"
+	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
 )
 
 // tcpEcho listens on loopback and echoes each connection; it returns the
@@ -115,6 +117,18 @@ func TestPortForwardCLI(t *testing.T) {
 		n, err := uc.Read(buf)
 		return err == nil && string(buf[:n]) == "datagram"
 	}, 60*time.Second, 10*time.Millisecond)
+
+	// Recorded: a port_forwarding connection to the TCP port.
+	logs, err := e.db.GetConnectionLogsOffset(context.Background(), database.GetConnectionLogsOffsetParams{
+		WorkspaceID: e.workspace.ID, Type: string(codersdk.ConnectionTypePortForwarding), AuthAll: true, LimitOpt: 100,
+	})
+	require.NoError(t, err)
+	ports := map[string]bool{}
+	for _, l := range logs {
+		ports[l.SlugOrPort] = true
+	}
+	assert.True(t, ports[strconv.Itoa(tcpRemote)], "recorded: %v", ports)
+	assert.True(t, ports[strconv.Itoa(udpRemote)], "recorded: %v", ports)
 
 	// The endpoint itself: a member of the organization who is not the
 	// owner cannot see the agent.

@@ -18,6 +18,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
+	"github.com/devplane/devplane/coderd/connlog"
 	"github.com/devplane/devplane/coderd/convert"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
@@ -177,8 +178,11 @@ func (s *Server) serve(rw http.ResponseWriter, r *http.Request, req Request, res
 		if signedIn {
 			userID = auth.Key.UserID
 		}
-		s.opts.Sessions.Touch(ctx, SessionKey{UserID: userID, WorkspaceID: t.workspace.ID, AgentID: t.agent.ID, SlugOrPort: t.slugOrPort},
-			SessionInfo{Workspace: t.workspace, Agent: t.agent, IP: r.RemoteAddr, UserAgent: r.UserAgent()})
+		info := SessionInfo{Workspace: t.workspace, Agent: t.agent, IP: connlog.RequestIP(r), UserAgent: r.UserAgent()}
+		if t.app != nil {
+			info.AppID = t.app.ID
+		}
+		s.opts.Sessions.Touch(ctx, SessionKey{UserID: userID, WorkspaceID: t.workspace.ID, AgentID: t.agent.ID, SlugOrPort: t.slugOrPort}, info)
 	}
 
 	// The app may stream for as long as it likes (downloads, WebSockets).

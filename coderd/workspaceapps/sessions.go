@@ -2,6 +2,7 @@ package workspaceapps
 
 import (
 	"context"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -24,7 +25,8 @@ type SessionKey struct {
 type SessionInfo struct {
 	Workspace database.Workspace
 	Agent     database.WorkspaceAgent
-	IP        string
+	AppID     uuid.UUID // uuid.Nil for a port
+	IP        netip.Addr
 	UserAgent string
 }
 
