@@ -14,6 +14,7 @@ import (
 	"cdr.dev/slog"
 	"github.com/coder/websocket"
 
+	"github.com/devplane/devplane/coderd/apikey"
 	"github.com/devplane/devplane/coderd/connlog"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
@@ -22,24 +23,32 @@ import (
 	"github.com/devplane/devplane/codersdk/agentsdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
+	"github.com/devplane/devplane/database/dbtime"
 	"github.com/devplane/devplane/rbac"
 )
 
 // newApps builds the app proxy; routes() mounts it.
 func (api *API) newApps() *workspaceapps.Server {
 	return workspaceapps.New(workspaceapps.Options{
-		Logger:       api.Logger.Named("apps"),
-		DB:           api.Database,
-		Dialer:       api.AgentConns,
-		AccessURL:    api.AccessURL,
-		WildcardHost: api.DeploymentValues.WildcardAccessURL.Value(),
-		Authenticate: httpmw.ExtractAPIKey(httpmw.ExtractAPIKeyConfig{
-			DB:                          api.Database,
-			Logger:                      api.Logger,
-			DisableSessionExpiryRefresh: api.DeploymentValues.SessionConfig.DisableExpiryRefresh.Value(),
-			Optional:                    true,
-		}),
-		Sessions: &workspaceapps.IdleSessions{Idle: appSessionIdle, Start: api.startAppSession},
+		Logger:        api.Logger.Named("apps"),
+		DB:            api.Database,
+		Dialer:        api.AgentConns,
+		AccessURL:     api.AccessURL,
+		WildcardHost:  api.DeploymentValues.WildcardAccessURL.Value(),
+		Authenticate:  api.optionalAPIKey(),
+		Sessions:      &workspaceapps.IdleSessions{Idle: appSessionIdle, Start: api.startAppSession},
+		ExchangeToken: api.exchangeAppToken,
+	})
+}
+
+// optionalAPIKey authenticates a token when there is one and lets
+// signed-out requests through (public apps, sign-in redirects).
+func (api *API) optionalAPIKey() func(http.Handler) http.Handler {
+	return httpmw.ExtractAPIKey(httpmw.ExtractAPIKeyConfig{
+		DB:                          api.Database,
+		Logger:                      api.Logger,
+		DisableSessionExpiryRefresh: api.DeploymentValues.SessionConfig.DisableExpiryRefresh.Value(),
+		Optional:                    true,
 	})
 }
 
@@ -188,18 +197,84 @@ func pipeDatagramsOverWebSocket(ctx context.Context, ws *websocket.Conn, stream 
 	}
 }
 
-// errNotDashboardSession marks a caller whose key cannot mint app tokens.
-var errNotDashboardSession = errors.New("only a full session can open apps")
+// oneTimeAppTokenLifetime bounds the trip of an auth redirect's token from
+// the dashboard to the app host.
+const oneTimeAppTokenLifetime = time.Minute
 
-// appTokenFor mints an app-scoped key for the caller; the subdomain app
-// trades it for its own cookie. It is never the session token itself.
-func (api *API) appTokenFor(ctx context.Context, r *http.Request, key database.APIKey) (string, error) {
-	if key.Scope != database.ApiKeyScopeAll {
-		return "", errNotDashboardSession
+// @Summary Redirect to URI with encrypted API key
+// @Description Signs a browser in to a subdomain app: with the dashboard's
+// @Description session it sends the browser to redirect_uri (an app host)
+// @Description with a one-time, app-scoped token in the
+// @Description coder_application_connect_api_key parameter, which the app
+// @Description host trades for its own cookie. Signed out, it sends the
+// @Description browser to the login page first.
+// @ID redirect-to-uri-with-encrypted-api-key
+// @Security CoderSessionToken
+// @Tags Applications
+// @Param redirect_uri query string true "An app host URL"
+// @Success 307
+// @Failure 400 {object} codersdk.Response
+// @Router /applications/auth-redirect [get]
+func (api *API) appAuthRedirect(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	auth, signedIn := httpmw.APIKeyAuthorizationOptional(r)
+	if !signedIn {
+		u := api.AccessURL.JoinPath("/login")
+		u.RawQuery = url.Values{"redirect": {r.URL.RequestURI()}}.Encode()
+		http.Redirect(rw, r, u.String(), http.StatusSeeOther)
+		return
 	}
-	token, _, err := api.createAPIKey(dbauthz.AsLogin(ctx), createAPIKeyParams{
-		UserID: key.UserID, LoginType: key.LoginType, Lifetime: api.DeploymentValues.SessionConfig.DefaultDuration.Value(),
+	target, err := url.Parse(r.URL.Query().Get("redirect_uri"))
+	if err != nil || (target.Scheme != "http" && target.Scheme != "https") || !api.apps.IsAppHost(target.Host) {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{
+			Message:     "Invalid query parameter.",
+			Validations: []codersdk.ValidationError{{Field: "redirect_uri", Detail: "must be the URL of a subdomain app of this deployment"}},
+		})
+		return
+	}
+	if auth.Key.Scope != database.ApiKeyScopeAll {
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "Only a dashboard session can sign in to apps."})
+		return
+	}
+	token, _, err := api.createAPIKey(dbauthz.AsAppProxy(ctx), createAPIKeyParams{
+		UserID: auth.Key.UserID, LoginType: auth.Key.LoginType, Lifetime: oneTimeAppTokenLifetime,
 		Scope: database.ApiKeyScopeApplicationConnect, RemoteIP: remoteIP(r),
 	})
-	return token, err
+	if err != nil {
+		httpapi.WriteError(ctx, rw, err)
+		return
+	}
+	q := target.Query()
+	q.Set(workspaceapps.AppTokenQueryParam, token)
+	target.RawQuery = q.Encode()
+	http.Redirect(rw, r, target.String(), http.StatusTemporaryRedirect)
+}
+
+// exchangeAppToken spends a one-time app token (it is deleted) and mints
+// the app-scoped token the app host keeps, for a session's lifetime. Not
+// the dashboard's session token: the app host never sees that.
+func (api *API) exchangeAppToken(ctx context.Context, r *http.Request, oneTime string) (string, time.Time, error) {
+	ctx = dbauthz.AsAppProxy(ctx)
+	id, secret, err := apikey.Parse(oneTime)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	key, err := api.Database.GetAPIKeyByID(dbauthz.AsAPIKeyAuthenticator(ctx), id)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	now := dbtime.Now()
+	if !apikey.SecretMatches(secret, key.HashedSecret) || key.Scope != database.ApiKeyScopeApplicationConnect ||
+		!now.Before(key.ExpiresAt) || key.LifetimeSeconds > int64(oneTimeAppTokenLifetime.Seconds()) {
+		return "", time.Time{}, errors.New("not a valid one-time app token")
+	}
+	if err := api.Database.DeleteAPIKeyByID(ctx, key.ID); err != nil {
+		return "", time.Time{}, err
+	}
+	lifetime := api.DeploymentValues.SessionConfig.DefaultDuration.Value()
+	token, _, err := api.createAPIKey(ctx, createAPIKeyParams{
+		UserID: key.UserID, LoginType: key.LoginType, Lifetime: lifetime,
+		Scope: database.ApiKeyScopeApplicationConnect, RemoteIP: remoteIP(r),
+	})
+	return token, now.Add(lifetime), err
 }

@@ -196,6 +196,8 @@ func (api *API) routes() http.Handler {
 		httpmw.SecurityHeaders,
 		httpmw.MarkStreaming(api.isStreaming),
 		httpmw.RequestTimeouts(api.HTTPTimeouts),
+		// Subdomain apps (--wildcard-access-url) own their hosts entirely.
+		api.apps.Subdomains,
 	)
 	// The dashboard, at every path not routed below (/api stays JSON).
 	r.NotFound(api.dashboard())
@@ -241,6 +243,7 @@ func (api *API) routes() http.Handler {
 		r.Get("/", api.apiRoot)
 		r.Get("/buildinfo", api.buildInfo)
 		r.Get("/updatecheck", api.updateCheck)
+		r.With(api.optionalAPIKey()).Get("/applications/auth-redirect", api.appAuthRedirect)
 
 		r.Group(func(r chi.Router) {
 			r.Use(apiKey)

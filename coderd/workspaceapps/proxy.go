@@ -51,6 +51,8 @@ type Options struct {
 	Authenticate func(http.Handler) http.Handler
 	// Sessions records app sessions; nil records none.
 	Sessions SessionRecorder
+	// ExchangeToken completes the subdomain sign-in (see Subdomains).
+	ExchangeToken TokenExchanger
 }
 
 // Server proxies app and port requests to workspaces.

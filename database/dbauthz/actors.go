@@ -117,6 +117,9 @@ var (
 		perm(rbac.ResourceWorkspace, rbac.ActionRead),
 		perm(rbac.ResourceWorkspaceDormant, rbac.ActionRead),
 		perm(rbac.ResourceUser, rbac.ActionRead),
+		// Subdomain sign-in: one-time app tokens are minted, spent and
+		// replaced by the app host's own app-scoped token.
+		perm(rbac.ResourceApiKey, rbac.ActionRead, rbac.ActionCreate, rbac.ActionDelete),
 	)
 	// connectionLoggerActor records sessions opened to workspaces
 	// (terminal, SSH, apps, ports); it can read nothing.

@@ -19,6 +19,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/applications/auth-redirect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Redirect to URI with encrypted API key
+         * @description Signs a browser in to a subdomain app: with the dashboard's
+         *     session it sends the browser to redirect_uri (an app host)
+         *     with a one-time, app-scoped token in the
+         *     coder_application_connect_api_key parameter, which the app
+         *     host trades for its own cookie. Signed out, it sends the
+         *     browser to the login page first.
+         */
+        get: operations["redirect-to-uri-with-encrypted-api-key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audit": {
         parameters: {
             query?: never;
@@ -4764,6 +4789,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "redirect-to-uri-with-encrypted-api-key": {
+        parameters: {
+            query: {
+                /** @description An app host URL */
+                redirect_uri: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Temporary Redirect */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
                 };
             };
         };
