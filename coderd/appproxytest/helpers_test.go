@@ -42,7 +42,7 @@ type seen struct {
 
 // startApp serves, on loopback, a JSON echo of each request and a
 // WebSocket echo at /ws. It returns the port.
-func startApp(t *testing.T) int {
+func startApp(t testing.TB) int {
 	t.Helper()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", func(w http.ResponseWriter, r *http.Request) {
@@ -59,6 +59,19 @@ func startApp(t *testing.T) int {
 			if err := c.Write(r.Context(), typ, msg); err != nil {
 				return
 			}
+		}
+	})
+	// /base/big?n=N answers N bytes, for throughput.
+	mux.HandleFunc("/base/big", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+		chunk := make([]byte, 256<<10)
+		w.Header().Set("Content-Length", strconv.Itoa(n))
+		for n > 0 {
+			k := min(n, len(chunk))
+			if _, err := w.Write(chunk[:k]); err != nil {
+				return
+			}
+			n -= k
 		}
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -94,7 +107,7 @@ type env struct {
 
 // newEnv starts a server, a workspace whose agent declares apps at every
 // sharing level on the test's app, and the agent.
-func newEnv(t *testing.T, opts *coderdtest.Options) env {
+func newEnv(t testing.TB, opts *coderdtest.Options) env {
 	t.Helper()
 	if opts == nil {
 		opts = &coderdtest.Options{}
@@ -149,7 +162,7 @@ func newEnv(t *testing.T, opts *coderdtest.Options) env {
 }
 
 // get requests path on the server, with the client's token when it has one.
-func get(t *testing.T, c *codersdk.Client, path string, mod ...func(*http.Request)) *http.Response {
+func get(t testing.TB, c *codersdk.Client, path string, mod ...func(*http.Request)) *http.Response {
 	t.Helper()
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, c.URL.String()+path, nil)
 	require.NoError(t, err)
@@ -166,7 +179,7 @@ func get(t *testing.T, c *codersdk.Client, path string, mod ...func(*http.Reques
 	return res
 }
 
-func decodeSeen(t *testing.T, res *http.Response) seen {
+func decodeSeen(t testing.TB, res *http.Response) seen {
 	t.Helper()
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	var s seen

@@ -21,7 +21,7 @@ import (
 
 // tcpEcho listens on loopback and echoes each connection; it returns the
 // port.
-func tcpEcho(t *testing.T) int {
+func tcpEcho(t testing.TB) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -38,7 +38,7 @@ func tcpEcho(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-func udpEcho(t *testing.T) int {
+func udpEcho(t testing.TB) int {
 	t.Helper()
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -56,7 +56,7 @@ func udpEcho(t *testing.T) int {
 	return pc.LocalAddr().(*net.UDPAddr).Port
 }
 
-func freePort(t *testing.T, network string) int {
+func freePort(t testing.TB, network string) int {
 	t.Helper()
 	if network == "udp" {
 		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
