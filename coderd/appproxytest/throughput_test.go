@@ -87,4 +87,3 @@ func BenchmarkPortForwardStream(b *testing.B) {
 		require.EqualValues(b, streamBytes, n)
 	}
 }
-
