@@ -84,3 +84,6 @@ export type HealthMessage = S["codersdk.HealthMessage"];
 export type Replica = S["codersdk.Replica"];
 export type TemplateVersionVariable = S["codersdk.TemplateVersionVariable"];
 export type VariableValue = S["codersdk.VariableValue"];
+export type WorkspaceAgentListeningPortsResponse = S["codersdk.WorkspaceAgentListeningPortsResponse"];
+export type WorkspaceAgentPortShares = S["codersdk.WorkspaceAgentPortShares"];
+export type WorkspaceAgentPortShareLevel = S["codersdk.WorkspaceAgentPortShareLevel"];

@@ -21,6 +21,7 @@ import { absoluteTime, duration, relativeTime } from "../../utils/time";
 import { Component as NotFound } from "../NotFoundPage";
 import { BuildLogs } from "./BuildLogs";
 import { BuildTimings } from "./BuildTimings";
+import { ListeningPorts } from "./ListeningPorts";
 import { canCancel, canDelete, canStart, canStop, StatusBadge } from "./status";
 
 export function Component() {
@@ -310,6 +311,7 @@ function Agent({ agent, ws }: { agent: WorkspaceAgent; ws: Workspace }) {
           ))}
         </ul>
       )}
+      <ListeningPorts agent={agent} ws={ws} />
     </div>
   );
 }
