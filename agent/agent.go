@@ -51,6 +51,9 @@ type Options struct {
 	// LogDir, when set, receives a copy of each script's output in
 	// coder-script-<log source id>.log.
 	LogDir string
+	// PTYTimeout is how long a browser terminal outlives its last client
+	// (default 5m, DefaultPTYTimeout).
+	PTYTimeout time.Duration
 }
 
 // StatsSource supplies the counters of a stats report.
@@ -71,6 +74,7 @@ type Agent struct {
 	conns  *connHolder
 	queue  *reportQueue
 	logs   *logSender
+	ptys   *ptyManager
 
 	mu        sync.Mutex
 	lifecycle codersdk.WorkspaceAgentLifecycle
@@ -111,6 +115,7 @@ func New(opts Options) *Agent {
 	}
 	a.queue = newReportQueue(opts.Logger.Named("reports"), a.conns)
 	a.logs = newLogSender(a.queue)
+	a.ptys = newPTYManager(opts.Logger.Named("pty"), opts.PTYTimeout)
 	return a
 }
 
@@ -145,6 +150,7 @@ func (a *Agent) Run(ctx context.Context) error {
 	cancelStart()
 	<-startDone
 	a.shutdown(life)
+	a.ptys.closeAll()
 
 	if !a.flush(life) {
 		a.logger.Warn(life, "some reports were not delivered before exit")
@@ -277,8 +283,7 @@ func (a *Agent) connectOnce(ctx context.Context) (connected bool, err error) {
 	return true, errors.New("connection closed")
 }
 
-// handler serves the streams the server opens. Terminals, SSH and port
-// forwarding will be mounted here.
+// handler serves the streams the server opens.
 func (a *Agent) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+agentsdk.AgentDialPath, a.serveDial)
@@ -286,6 +291,7 @@ func (a *Agent) handler() http.Handler {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("OK"))
 	})
+	mux.HandleFunc("GET "+agentsdk.AgentPTYPath, a.servePTY)
 	return mux
 }
 

@@ -226,6 +226,7 @@ func (a *Agent) runStats(ctx context.Context, _ *agentsdk.Manifest) {
 		case <-time.After(time.Duration(interval.Load())):
 		}
 		stats := a.opts.Stats.Stats()
+		stats.SessionCountReconnectingPTY += a.ptys.count()
 		a.queue.push(report{name: "stats", send: func(ctx context.Context, conn *agentsdk.Conn) error {
 			res, err := conn.PostStats(ctx, stats)
 			if err == nil && res.ReportInterval > 0 {

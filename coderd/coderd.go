@@ -391,6 +391,7 @@ func (api *API) routes() http.Handler {
 				r.Get("/watch-metadata", api.watchWorkspaceAgentMetadata)
 				r.Get("/listening-ports", api.workspaceAgentListeningPorts)
 				r.Get("/port-forward", api.workspaceAgentPortForward)
+				r.Get("/pty", api.workspaceAgentPTY)
 			})
 		})
 
@@ -513,6 +514,7 @@ var streamingRoutes = map[string]bool{
 	"/api/v2/workspaceagents/{workspaceagent}/logs":                   true,
 	"/api/v2/workspaceagents/{workspaceagent}/watch-metadata":         false,
 	"/api/v2/workspaceagents/{workspaceagent}/port-forward":           false,
+	"/api/v2/workspaceagents/{workspaceagent}/pty":                    false,
 	"/api/v2/templateversions/{templateversion}/logs":                 true,
 	"/api/v2/templateversions/{templateversion}/dry-run/{jobID}/logs": true,
 }

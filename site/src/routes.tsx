@@ -47,6 +47,8 @@ export const routes: RouteObject[] = [
         children: [
           // Outside the app shell: a single card, like the sign-in page.
           { path: "/cli-auth", lazy: () => import("./pages/auth/CliAuthPage") },
+          // Full window, as Coder's: /@owner/workspace[.agent]/terminal.
+          { path: ":owner/:workspace/terminal", lazy: () => import("./pages/workspaces/TerminalPage") },
           {
             element: <AppShell />,
             children: [

@@ -1802,6 +1802,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaceagents/{workspaceagent}/pty": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open PTY to workspace agent
+         * @description A WebSocket to a terminal in the workspace that outlives the
+         *     connection for a while: reconnecting with the same
+         *     `reconnect` id reattaches and replays recent output. The
+         *     client sends codersdk.ReconnectingPTYRequest JSON messages
+         *     (text or binary); the server sends the terminal's output as
+         *     binary messages.
+         */
+        get: operations["open-pty-to-workspace-agent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaceagents/{workspaceagent}/watch-metadata": {
         parameters: {
             query?: never;
@@ -9296,6 +9321,72 @@ export interface operations {
             };
             /** @description Bad Request */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "open-pty-to-workspace-agent": {
+        parameters: {
+            query: {
+                /** @description Command to run instead of the login shell */
+                command?: string;
+                /** @description Rows */
+                height?: number;
+                /** @description Terminal id, chosen by the client */
+                reconnect: string;
+                /** @description Columns */
+                width?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Workspace agent ID */
+                workspaceagent: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

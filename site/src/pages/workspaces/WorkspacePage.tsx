@@ -16,6 +16,7 @@ import {
   type BuildRequest,
 } from "../../api/workspaces";
 import type { Workspace, WorkspaceAgent, WorkspaceBuild, WorkspaceResource } from "../../api/types";
+import { hasWebTerminal, terminalPath } from "./terminal";
 import { Badge, Button, ButtonLink, ConfirmDialog, ErrorAlert, Loading, PageHeader } from "../../components";
 import { absoluteTime, duration, relativeTime } from "../../utils/time";
 import { Component as NotFound } from "../NotFoundPage";
@@ -294,6 +295,9 @@ function Agent({ agent, ws }: { agent: WorkspaceAgent; ws: Workspace }) {
         <Badge tone={tone}>{agent.status}</Badge>
         {agent.lifecycle_state && <span className="muted small">{agent.lifecycle_state}</span>}
         {agent.operating_system && <span className="muted small">{agent.operating_system}/{agent.architecture}</span>}
+        {hasWebTerminal(agent) && agent.status === "connected" && (
+          <a className="btn" href={terminalPath(ws, agent)} target="_blank" rel="noreferrer">Terminal</a>
+        )}
       </div>
       {apps.length > 0 && (
         <ul className="app-list" aria-label={`Apps of agent ${agent.name}`}>

@@ -1,0 +1,66 @@
+package agent
+
+import (
+	"io"
+	"net"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"cdr.dev/slog/sloggers/slogtest"
+	"github.com/creack/pty"
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRingKeepsTheLastBytes(t *testing.T) {
+	t.Parallel()
+	r := ring{max: 8}
+	r.write([]byte("abc"))
+	r.write([]byte("defgh"))
+	assert.Equal(t, "abcdefgh", string(r.bytes()))
+	r.write([]byte("ij"))
+	assert.Equal(t, "cdefghij", string(r.bytes()))
+	r.write([]byte("0123456789"))
+	assert.Equal(t, "23456789", string(r.bytes()))
+}
+
+// TestPTYSessionLifetime: a session replays its output to a client that
+// attaches, counts attached clients, outlives its last client for the
+// timeout, then ends.
+func TestPTYSessionLifetime(t *testing.T) {
+	t.Parallel()
+	m := newPTYManager(slogtest.Make(t, nil), 300*time.Millisecond)
+	id := uuid.New()
+	s, err := m.get(id, func() (*exec.Cmd, *pty.Winsize) {
+		return exec.Command("/bin/sh", "-c", "echo started; exec cat"), &pty.Winsize{Rows: 24, Cols: 80}
+	})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return strings.Contains(string(s.ring.bytes()), "started")
+	}, 30*time.Second, 10*time.Millisecond)
+
+	client, agentSide := net.Pipe()
+	go func() { _, _ = io.Copy(io.Discard, client) }()
+	require.True(t, s.attach(agentSide))
+	assert.EqualValues(t, 1, m.count())
+	same, err := m.get(id, nil)
+	require.NoError(t, err)
+	assert.Same(t, s, same, "the id names the running session")
+
+	s.detach(agentSide)
+	assert.EqualValues(t, 0, m.count())
+	select {
+	case <-s.done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the session should end after the timeout without clients")
+	}
+	m.mu.Lock()
+	_, still := m.sessions[id]
+	m.mu.Unlock()
+	assert.False(t, still)
+}
