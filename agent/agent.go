@@ -298,6 +298,7 @@ func (a *Agent) handler() http.Handler {
 	if a.ssh != nil {
 		mux.HandleFunc("GET "+agentsdk.AgentSSHPath, a.ssh.serveHTTP)
 	}
+	mux.HandleFunc("GET "+agentsdk.AgentDialPath, a.serveDial)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("OK"))

@@ -126,6 +126,7 @@ func transportSecurity(ctx context.Context, logger slog.Logger, vals *codersdk.D
 		wraps = append(wraps, httpmw.RedirectToAccessURL(httpmw.RedirectToAccessURLConfig{
 			AccessURL:        accessURL,
 			UpgradePlainHTTP: vals.TLS.Enable.Value(),
+			WildcardHost:     vals.WildcardAccessURL.Value(),
 		}))
 	}
 	if maxAge := vals.StrictTransportSecurity.Value(); maxAge > 0 {

@@ -30,6 +30,7 @@ func (r *RootCmd) workspaceCommands() []*serpent.Command {
 		r.schedules(),
 		r.open(),
 		r.logs(),
+		r.portForward(),
 	}
 }
 

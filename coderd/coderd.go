@@ -31,6 +31,7 @@ import (
 	"github.com/devplane/devplane/coderd/replicas"
 	"github.com/devplane/devplane/coderd/swaggerui"
 	"github.com/devplane/devplane/coderd/userpassword"
+	"github.com/devplane/devplane/coderd/workspaceapps"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
@@ -121,6 +122,7 @@ type API struct {
 	handler    http.Handler
 	// healthCache keeps the last GET /debug/health report a few seconds.
 	healthCache healthReportCache
+	apps        *workspaceapps.Server
 }
 
 // New prepares the API: it records the deployment id on first start and
@@ -201,6 +203,7 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 		return nil, err
 	}
 	api.ConnLog = connlog.New(api.Database, api.Logger.Named("connlog"), api.connectionUsage)
+	api.apps = api.newApps()
 	api.handler = api.routes()
 	return api, nil
 }
@@ -224,6 +227,8 @@ func (api *API) routes() http.Handler {
 		httpmw.SecurityHeaders,
 		httpmw.MarkStreaming(api.isStreaming),
 		httpmw.RequestTimeouts(api.HTTPTimeouts),
+		// Subdomain apps (--wildcard-access-url) own their hosts entirely.
+		api.apps.Subdomains,
 	)
 	// The dashboard, at every path not routed below (/api stays JSON).
 	r.NotFound(api.dashboard())
@@ -231,6 +236,8 @@ func (api *API) routes() http.Handler {
 
 	r.Get("/healthz", api.healthz)
 	r.Get("/bin/coder-{os}-{arch}", api.agentBinary)
+	// Apps and ports of workspaces, by path (subdomain apps: api.apps.Subdomains).
+	api.apps.PathRoutes(r)
 	if api.DeploymentValues.Swagger.Enable.Value() && len(api.SwaggerDoc) > 0 {
 		r.Mount("/swagger", swaggerui.Handler(api.SwaggerDoc))
 	}
@@ -272,6 +279,7 @@ func (api *API) routes() http.Handler {
 		r.Get("/", api.apiRoot)
 		r.Get("/buildinfo", api.buildInfo)
 		r.Get("/updatecheck", api.updateCheck)
+		r.With(api.optionalAPIKey()).Get("/applications/auth-redirect", api.appAuthRedirect)
 
 		r.Group(func(r chi.Router) {
 			r.Use(apiKey)
@@ -444,6 +452,7 @@ func (api *API) routes() http.Handler {
 				r.Get("/watch-metadata", api.watchWorkspaceAgentMetadata)
 				r.Get("/listening-ports", api.workspaceAgentListeningPorts)
 				r.Get("/ssh", api.workspaceAgentSSH)
+				r.Get("/port-forward", api.workspaceAgentPortForward)
 				r.Get("/pty", api.workspaceAgentPTY)
 			})
 		})
@@ -571,6 +580,7 @@ var streamingRoutes = map[string]bool{
 	"/api/v2/workspaceagents/{workspaceagent}/logs":                   true,
 	"/api/v2/workspaceagents/{workspaceagent}/watch-metadata":         false,
 	"/api/v2/workspaceagents/{workspaceagent}/ssh":                    false,
+	"/api/v2/workspaceagents/{workspaceagent}/port-forward":           false,
 	"/api/v2/workspaceagents/{workspaceagent}/pty":                    false,
 	"/api/v2/replicas/relay/agents/{workspaceagent}":                  false,
 	"/api/v2/templateversions/{templateversion}/logs":                 true,

@@ -57,6 +57,10 @@ type DeploymentValues struct {
 	OIDC        OIDCConfig   `json:"oidc,omitempty"`
 	OAuth2      OAuth2Config `json:"oauth2,omitempty"`
 	WriteConfig serpent.Bool `json:"write_config,omitempty"`
+
+	// WildcardAccessURL is the host pattern of subdomain apps, e.g.
+	// "*.apps.example.com"; empty serves apps by path only.
+	WildcardAccessURL serpent.String `json:"wildcard_access_url,omitempty"`
 }
 
 // TLSConfig is the server's own HTTPS listener. Certificates are read again
@@ -244,6 +248,15 @@ func (c *DeploymentValues) Options() serpent.OptionSet {
 			Env:         "CODER_ACCESS_URL",
 			YAML:        "accessURL",
 			Value:       &c.AccessURL,
+			Group:       groupNetworking,
+		},
+		{
+			Name:        "Wildcard Access URL",
+			Description: "Host pattern of subdomain apps, e.g. \"*.apps.example.com\": an app or port is served at {app}--{agent}--{workspace}--{owner} in place of the *. Its DNS and TLS certificate must cover the pattern. Empty serves apps by path only.",
+			Flag:        "wildcard-access-url",
+			Env:         "CODER_WILDCARD_ACCESS_URL",
+			YAML:        "wildcardAccessURL",
+			Value:       &c.WildcardAccessURL,
 			Group:       groupNetworking,
 		},
 		{

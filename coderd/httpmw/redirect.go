@@ -16,6 +16,10 @@ type RedirectToAccessURLConfig struct {
 	// TLS itself: behind a TLS-terminating proxy every request arrives
 	// without TLS and would be redirected in a loop.
 	UpgradePlainHTTP bool
+	// WildcardHost (--wildcard-access-url, e.g. "*.apps.example.com")
+	// names hosts that are this deployment's too: subdomain apps are not
+	// redirected away.
+	WildcardHost string
 }
 
 // RedirectToAccessURL redirects (307, so that the method and body are kept)
@@ -32,12 +36,24 @@ func RedirectToAccessURL(cfg RedirectToAccessURLConfig) func(http.Handler) http.
 			if r.TLS != nil {
 				scheme = "https"
 			}
-			sameHost := canonicalHost(scheme, r.Host) == want
+			appHost := matchesWildcard(cfg.WildcardHost, r.Host)
+			sameHost := canonicalHost(scheme, r.Host) == want || appHost
 			if r.URL.Path == "/healthz" || (sameHost && (r.TLS != nil || !upgrade)) {
 				next.ServeHTTP(rw, r)
 				return
 			}
 			target := *cfg.AccessURL
+			if appHost {
+				// An app host upgraded to https stays itself.
+				name := r.Host
+				if h, _, err := net.SplitHostPort(name); err == nil {
+					name = h
+				}
+				target.Host = name
+				if port := cfg.AccessURL.Port(); port != "" {
+					target.Host = net.JoinHostPort(name, port)
+				}
+			}
 			target.Path = strings.TrimSuffix(cfg.AccessURL.Path, "/") + r.URL.Path
 			target.RawPath = ""
 			if r.URL.RawPath != "" {
@@ -65,4 +81,24 @@ func canonicalHost(scheme, host string) string {
 		return h
 	}
 	return host
+}
+
+// matchesWildcard says whether host's name fits pattern's "*" with one DNS
+// label (ports are ignored).
+func matchesWildcard(pattern, host string) bool {
+	if pattern == "" {
+		return false
+	}
+	if h, _, err := net.SplitHostPort(pattern); err == nil {
+		pattern = h
+	}
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	prefix, suffix, ok := strings.Cut(strings.ToLower(pattern), "*")
+	host = strings.ToLower(host)
+	if !ok || len(host) <= len(prefix)+len(suffix) || !strings.HasPrefix(host, prefix) || !strings.HasSuffix(host, suffix) {
+		return false
+	}
+	return !strings.Contains(host[len(prefix):len(host)-len(suffix)], ".")
 }

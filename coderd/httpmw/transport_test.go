@@ -48,6 +48,9 @@ func TestRedirectToAccessURL(t *testing.T) {
 		{name: "other host", upgrade: false, url: "http://10.0.0.1:3000/workspaces", location: "https://coder.example.test/workspaces"},
 		{name: "other host over tls", upgrade: true, url: "https://10.0.0.1:3443/workspaces", tls: true, location: "https://coder.example.test/workspaces"},
 		{name: "healthz is never redirected", upgrade: true, url: "http://10.0.0.1:3000/healthz"},
+		{name: "subdomain app host", upgrade: true, url: "https://app--ws--me.apps.example.test/x", tls: true},
+		{name: "subdomain app host over plain http upgraded", upgrade: true, url: "http://app--ws--me.apps.example.test/x", location: "https://app--ws--me.apps.example.test/x"},
+		{name: "deeper host is not an app host", upgrade: true, url: "https://a.b.apps.example.test/x", tls: true, location: "https://coder.example.test/x"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -58,7 +61,7 @@ func TestRedirectToAccessURL(t *testing.T) {
 				r.TLS = &tls.ConnectionState{}
 			}
 			rec := httptest.NewRecorder()
-			httpmw.RedirectToAccessURL(httpmw.RedirectToAccessURLConfig{AccessURL: access, UpgradePlainHTTP: tc.upgrade})(ok).ServeHTTP(rec, r)
+			httpmw.RedirectToAccessURL(httpmw.RedirectToAccessURLConfig{AccessURL: access, UpgradePlainHTTP: tc.upgrade, WildcardHost: "*.apps.example.test"})(ok).ServeHTTP(rec, r)
 			if tc.location == "" {
 				assert.Equal(t, http.StatusOK, rec.Code)
 				return

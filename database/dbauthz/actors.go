@@ -114,6 +114,18 @@ var (
 	metricsActor = systemActor("metrics",
 		perm(rbac.ResourceSystem, rbac.ActionRead),
 	)
+	// appProxyActor resolves the workspace, agent and app a proxied
+	// request names, before the sharing level decides who may use it
+	// (a public app is open to people who cannot read the workspace).
+	appProxyActor = systemActor("app-proxy",
+		perm(rbac.ResourceSystem, rbac.ActionRead),
+		perm(rbac.ResourceWorkspace, rbac.ActionRead),
+		perm(rbac.ResourceWorkspaceDormant, rbac.ActionRead),
+		perm(rbac.ResourceUser, rbac.ActionRead),
+		// Subdomain sign-in: one-time app tokens are minted, spent and
+		// replaced by the app host's own app-scoped token.
+		perm(rbac.ResourceApiKey, rbac.ActionRead, rbac.ActionCreate, rbac.ActionDelete),
+	)
 	// connectionLoggerActor records sessions opened to workspaces
 	// (terminal, SSH, apps, ports); it can read nothing.
 	connectionLoggerActor = systemActor("connection-logger",
@@ -184,6 +196,10 @@ func AsWorkspaceBuilder(ctx context.Context) context.Context { return As(ctx, wo
 
 // AsMetrics is for the loop that refreshes the metrics' periodic counts.
 func AsMetrics(ctx context.Context) context.Context { return As(ctx, metricsActor) }
+
+// AsAppProxy resolves the target of an app or port request; the proxy
+// then applies the app's sharing level to the caller.
+func AsAppProxy(ctx context.Context) context.Context { return As(ctx, appProxyActor) }
 
 // AsLogin finds a user by email, checks the password and issues a session.
 func AsLogin(ctx context.Context) context.Context { return As(ctx, loginActor) }

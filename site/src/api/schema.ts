@@ -19,6 +19,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/applications/auth-redirect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Redirect to URI with encrypted API key
+         * @description Signs a browser in to a subdomain app: with the dashboard's
+         *     session it sends the browser to redirect_uri (an app host)
+         *     with a one-time, app-scoped token in the
+         *     coder_application_connect_api_key parameter, which the app
+         *     host trades for its own cookie. Signed out, it sends the
+         *     browser to the login page first.
+         */
+        get: operations["redirect-to-uri-with-encrypted-api-key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audit": {
         parameters: {
             query?: never;
@@ -2101,6 +2126,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaceagents/{workspaceagent}/port-forward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Forward a port of the workspace
+         * @description A WebSocket whose binary messages carry one connection to
+         *     a port on the workspace's loopback, through its agent. For
+         *     udp each message is one datagram. Used by coder port-forward.
+         */
+        get: operations["forward-workspace-agent-port"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaceagents/{workspaceagent}/pty": {
         parameters: {
             query?: never;
@@ -3573,6 +3620,11 @@ export interface components {
             swagger?: components["schemas"]["codersdk.SwaggerConfig"];
             tls?: components["schemas"]["codersdk.TLSConfig"];
             verbose?: boolean;
+            /**
+             * @description WildcardAccessURL is the host pattern of subdomain apps, e.g.
+             *     "*.apps.example.com"; empty serves apps by path only.
+             */
+            wildcard_access_url?: string;
             workspace_hostname_suffix?: string;
             write_config?: boolean;
         };
@@ -5463,6 +5515,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "redirect-to-uri-with-encrypted-api-key": {
+        parameters: {
+            query: {
+                /** @description An app host URL */
+                redirect_uri: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Temporary Redirect */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
                 };
             };
         };
@@ -10608,6 +10690,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "forward-workspace-agent-port": {
+        parameters: {
+            query: {
+                /** @description tcp (default) or udp */
+                network?: "tcp" | "udp";
+                /** @description Port in the workspace */
+                port: number;
+            };
+            header?: never;
+            path: {
+                /** @description Workspace agent ID */
+                workspaceagent: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
                 };
             };
         };

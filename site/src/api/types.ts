@@ -101,3 +101,5 @@ export type TemplateInsightsIntervalReport = S["codersdk.TemplateInsightsInterva
 export type TemplateAppUsage = S["codersdk.TemplateAppUsage"];
 export type UserActivityInsightsResponse = S["codersdk.UserActivityInsightsResponse"];
 export type UserActivity = S["codersdk.UserActivity"];
+export type WorkspaceAgentPortShares = S["codersdk.WorkspaceAgentPortShares"];
+export type WorkspaceAgentPortShareLevel = S["codersdk.WorkspaceAgentPortShareLevel"];

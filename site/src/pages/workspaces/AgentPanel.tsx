@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from "react";
-import { useAgentLogs, useAgentMetadata, useListeningPorts, type AgentMetadata } from "../../api/agents";
+import { useAgentLogs, useAgentMetadata, type AgentMetadata } from "../../api/agents";
 import type { Workspace, WorkspaceAgent, WorkspaceAgentLogSource } from "../../api/types";
 import { Badge, ErrorAlert } from "../../components";
 import { absoluteTime, duration, relativeTime } from "../../utils/time";
 import { agentIsBusy, agentLifecycle, agentStatus, appHealth, groupLogs, metadataAge, metadataIsStale, setTime } from "./agent";
+import { ListeningPorts } from "./ListeningPorts";
 import { hasWebTerminal, terminalPath } from "./terminal";
 
 /**
@@ -96,7 +97,7 @@ export function AgentPanel({ agent, ws }: { agent: WorkspaceAgent; ws: Workspace
       )}
       <Apps agent={agent} ws={ws} />
       <Metadata agent={agent} />
-      {connected && <Ports agent={agent} />}
+      {connected && <ListeningPorts agent={agent} ws={ws} />}
       <StartupLogs agent={agent} />
     </section>
   );
@@ -187,36 +188,6 @@ function MetadataList({ meta, agentName }: { meta: AgentMetadata; agentName: str
           );
         })}
       </dl>
-    </div>
-  );
-}
-
-function Ports({ agent }: { agent: WorkspaceAgent }) {
-  const ports = useListeningPorts(agent.id, true);
-  const list = [...(ports.data?.ports ?? [])].sort((a, b) => (a.port ?? 0) - (b.port ?? 0));
-  return (
-    <div>
-      <h4 className="agent-subtitle">Listening ports</h4>
-      {ports.isError ? (
-        <ErrorAlert error={ports.error} title="Could not load the listening ports" />
-      ) : ports.isPending ? (
-        <p className="muted small">Loading…</p>
-      ) : list.length === 0 ? (
-        <p className="muted small">No ports are listening.</p>
-      ) : (
-        <ul className="port-list" aria-label={`Listening ports of agent ${agent.name}`}>
-          {list.map((p) => (
-            <li key={`${p.network}/${p.port}`}>
-              <code>{p.port}</code>
-              <span className="muted small">
-                {" "}
-                {p.network}
-                {p.process_name && ` · ${p.process_name}`}
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
     </div>
   );
 }

@@ -1,0 +1,40 @@
+package codersdk
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/coder/websocket"
+	"github.com/google/uuid"
+	"golang.org/x/xerrors"
+)
+
+// DialWorkspaceAgentPort opens one forwarded connection to a port on the
+// workspace's loopback through its agent (network "tcp" or "udp"). Binary
+// messages carry the bytes; for udp each message is one datagram.
+func (c *Client) DialWorkspaceAgentPort(ctx context.Context, agentID uuid.UUID, network string, port uint16) (*websocket.Conn, error) {
+	u, err := c.URL.Parse(workspaceAgentPath(agentID, "/port-forward"))
+	if err != nil {
+		return nil, xerrors.Errorf("parse url: %w", err)
+	}
+	q := u.Query()
+	q.Set("network", network)
+	q.Set("port", strconv.Itoa(int(port)))
+	u.RawQuery = q.Encode()
+	header := http.Header{}
+	if token := c.SessionToken(); token != "" {
+		header.Set(SessionTokenHeader, token)
+	}
+	conn, res, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{
+		HTTPClient: c.HTTPClient, HTTPHeader: header, CompressionMode: websocket.CompressionDisabled,
+	})
+	if err != nil {
+		if res == nil {
+			return nil, err
+		}
+		return nil, ReadBodyAsError(res)
+	}
+	conn.SetReadLimit(1 << 20)
+	return conn, nil
+}
