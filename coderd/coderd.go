@@ -104,6 +104,10 @@ type API struct {
 	Agents        *agents.Service
 	AgentConns    *agentconn.Registry
 	agentSessions sync.WaitGroup // running /me/rpc handlers
+	// agentTunnel is the router every agent tunnel shares (built once: a
+	// router per connection cost ~16 KB per agent).
+	agentTunnelOnce sync.Once
+	agentTunnel     http.Handler
 
 	// oidc and github are the single sign-on providers; nil when not
 	// configured.
