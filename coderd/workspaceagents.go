@@ -115,7 +115,7 @@ func (api *API) workspaceAgentRPC(rw http.ResponseWriter, r *http.Request) {
 	// routing state and its middleware's values alive per agent.
 	connCtx := context.Background()
 	netConn := websocket.NetConn(connCtx, ws, websocket.MessageBinary)
-	mux, err := yamux.Server(netConn, agentsdk.YamuxConfig())
+	mux, err := yamux.Server(netConn, agentconn.ServerYamuxConfig(agentsdk.YamuxConfig()))
 	if err != nil {
 		_ = netConn.Close()
 		return
