@@ -226,7 +226,10 @@ func simulate(u *url.URL, token string, delay, giveUp time.Duration, metaInt int
 		c.reports.Add(1)
 		switch {
 		case err != nil:
-			c.failed.Add(1)
+			// Print a sample, not every one, so a storm stays readable.
+			if c.failed.Add(1)%500 == 1 {
+				fmt.Fprintln(os.Stderr, "report:", err)
+			}
 		case time.Since(begin) > 5*time.Second:
 			c.late.Add(1)
 		}
