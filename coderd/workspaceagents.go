@@ -2,6 +2,7 @@ package coderd
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"net"
@@ -144,6 +145,9 @@ func (api *API) serveAgentTunnel(ctx context.Context, session *agentconn.Session
 		// is closed after a while (past the agent's own idle timeout, so
 		// its transport closes first and never sends on a closing stream).
 		IdleTimeout: 2 * time.Minute,
+		// Plain HTTP/1.1 on the streams: an empty map skips the HTTP/2
+		// set-up net/http does per server (~1 KB per agent).
+		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
 		BaseContext: func(_ net.Listener) context.Context {
 			return httpmw.WithWorkspaceAgent(ctx, agent)
 		},
