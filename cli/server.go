@@ -141,9 +141,17 @@ func runServer(ctx context.Context, inv *serpent.Invocation, vals *codersdk.Depl
 	metrics.RegisterPool(pool)
 	// pgxpool's Close waits for every connection to be returned.
 	steps.add("close database pool", func(context.Context) error { pool.Close(); return nil })
+	// Pinging through the pool would wait behind a burst of requests and
+	// call a busy database down (503 for everyone); ping on a connection
+	// of its own.
+	pinger, err := database.NewDedicatedPinger(pgURL)
+	if err != nil {
+		return xerrors.Errorf("parse postgres url: %w", err)
+	}
+	steps.add("close database health connection", func(context.Context) error { pinger.Close(); return nil })
 	healthCtx, stopHealth := context.WithCancel(context.WithoutCancel(ctx))
 	steps.add("stop database health monitor", func(context.Context) error { stopHealth(); return nil })
-	go health.Run(healthCtx, pool.Ping)
+	go health.Run(healthCtx, pinger.Ping)
 	if err := migrations.Up(ctx, pool); err != nil {
 		return xerrors.Errorf("migrate database: %w", err)
 	}

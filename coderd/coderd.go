@@ -109,6 +109,10 @@ type API struct {
 	// ConnLog records sessions opened to workspaces (terminal, SSH, apps,
 	// ports).
 	ConnLog *connlog.Logger
+	// agentTunnel is the router every agent tunnel shares (built once: a
+	// router per connection cost ~16 KB per agent).
+	agentTunnelOnce sync.Once
+	agentTunnel     http.Handler
 
 	// oidc and github are the single sign-on providers; nil when not
 	// configured.

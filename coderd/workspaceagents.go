@@ -2,6 +2,7 @@ package coderd
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"net"
@@ -78,14 +79,17 @@ func (api *API) agentMeRoutes(r chi.Router) {
 	r.Get("/gitsshkey", api.workspaceAgentGitSSHKey)
 }
 
-// tunnelHandler serves the /me endpoints on an agent's tunnel.
+// tunnelHandler serves the /me endpoints on the agents' tunnels.
 func (api *API) tunnelHandler() http.Handler {
-	r := chi.NewRouter()
-	r.NotFound(httpapi.RouteNotFound)
-	r.MethodNotAllowed(httpapi.MethodNotAllowed)
-	r.Use(httpmw.Recover(api.Logger))
-	r.Route("/api/v2/workspaceagents/me", api.agentMeRoutes)
-	return r
+	api.agentTunnelOnce.Do(func() {
+		r := chi.NewRouter()
+		r.NotFound(httpapi.RouteNotFound)
+		r.MethodNotAllowed(httpapi.MethodNotAllowed)
+		r.Use(httpmw.Recover(api.Logger))
+		r.Route("/api/v2/workspaceagents/me", api.agentMeRoutes)
+		api.agentTunnel = r
+	})
+	return api.agentTunnel
 }
 
 // @Summary Connect the workspace agent
@@ -106,37 +110,53 @@ func (api *API) workspaceAgentRPC(rw http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	api.agentSessions.Add(1)
-	defer api.agentSessions.Done()
 	ws.SetReadLimit(-1)
-	// The session ends with the connection, not with a request deadline.
-	connCtx := context.WithoutCancel(ctx)
+	// The session outlives the upgrade request, and holds nothing of it:
+	// a context derived from the request's would keep the request, its
+	// routing state and its middleware's values alive per agent.
+	connCtx := context.Background()
 	netConn := websocket.NetConn(connCtx, ws, websocket.MessageBinary)
-	mux, err := yamux.Server(netConn, agentsdk.YamuxConfig())
+	mux, err := yamux.Server(netConn, agentconn.ServerYamuxConfig(agentsdk.YamuxConfig()))
 	if err != nil {
 		_ = netConn.Close()
 		return
 	}
 	session := &agentconn.Session{AgentID: agent.ID, WorkspaceID: agent.WorkspaceID, Mux: mux}
+	api.agentSessions.Add(1)
 	api.AgentConns.Add(session)
 	log := api.Logger.With(slog.F("agent_id", agent.ID), slog.F("workspace_id", agent.WorkspaceID))
 	if err := api.Agents.Connected(connCtx, agent); err != nil {
 		log.Warn(ctx, "record agent connection", slog.Error(err))
 	}
+	// Served from a goroutine of its own so that this request's deep
+	// middleware stack is not kept for the connection's lifetime (the
+	// WebSocket is hijacked; returning does not close it).
+	go api.serveAgentTunnel(connCtx, session, agent, log)
+}
+
+// serveAgentTunnel answers the agent's requests on its session until the
+// connection ends, then records the disconnect.
+func (api *API) serveAgentTunnel(ctx context.Context, session *agentconn.Session, agent agents.Agent, log slog.Logger) {
+	defer api.agentSessions.Done()
 	srv := &http.Server{
 		Handler:           api.tunnelHandler(),
 		ReadHeaderTimeout: time.Minute,
-		// A fresh context: the upgrade request's carries its chi routing
-		// state, which the tunnel's router would reuse.
+		// Agents open a stream per request; one an older agent keeps idle
+		// is closed after a while (past the agent's own idle timeout, so
+		// its transport closes first and never sends on a closing stream).
+		IdleTimeout: 2 * time.Minute,
+		// Plain HTTP/1.1 on the streams: an empty map skips the HTTP/2
+		// set-up net/http does per server (~1 KB per agent).
+		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
 		BaseContext: func(_ net.Listener) context.Context {
-			return httpmw.WithWorkspaceAgent(context.Background(), agent)
+			return httpmw.WithWorkspaceAgent(ctx, agent)
 		},
 	}
-	_ = srv.Serve(mux)
-	_ = mux.Close()
+	_ = srv.Serve(session.Mux)
+	_ = session.Mux.Close()
 	// A newer session of the agent (it reconnected) owns its presence.
 	if api.AgentConns.Remove(session) {
-		if err := api.Agents.Disconnected(connCtx, agent); err != nil {
+		if err := api.Agents.Disconnected(ctx, agent); err != nil {
 			log.Warn(ctx, "record agent disconnection", slog.Error(err))
 		}
 	}

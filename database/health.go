@@ -189,3 +189,57 @@ func (acquireTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.Tra
 }
 
 func (acquireTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// DedicatedPinger pings over a connection of its own, outside the pool, so
+// that a pool saturated by a burst of requests (a busy but healthy
+// database) is not taken for an outage: the pool's Ping would wait for a
+// free connection and time out. The connection is redialed after any
+// failure.
+type DedicatedPinger struct {
+	cfg *pgx.ConnConfig
+
+	mu   sync.Mutex
+	conn *pgx.Conn
+}
+
+// NewDedicatedPinger parses url as Open does (connect timeout 10 s unless
+// the URL sets one).
+func NewDedicatedPinger(url string) (*DedicatedPinger, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = 10 * time.Second
+	}
+	return &DedicatedPinger{cfg: cfg}, nil
+}
+
+// Ping dials if needed and pings; pass it to HealthMonitor.Run.
+func (p *DedicatedPinger) Ping(ctx context.Context) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.conn == nil || p.conn.IsClosed() {
+		conn, err := pgx.ConnectConfig(ctx, p.cfg)
+		if err != nil {
+			return err
+		}
+		p.conn = conn
+	}
+	if err := p.conn.Ping(ctx); err != nil {
+		_ = p.conn.Close(context.WithoutCancel(ctx))
+		p.conn = nil
+		return err
+	}
+	return nil
+}
+
+// Close ends the connection.
+func (p *DedicatedPinger) Close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.conn != nil {
+		_ = p.conn.Close(context.Background())
+		p.conn = nil
+	}
+}

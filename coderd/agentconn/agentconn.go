@@ -7,6 +7,7 @@ package agentconn
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -115,18 +116,79 @@ func (r *Registry) ids() []uuid.UUID {
 	return out
 }
 
-// Run refreshes the presence of connected agents until ctx ends.
+// KeepAliveInterval is how often every session is pinged; sessions are
+// made with yamux's own keepalive off (see ServerYamuxConfig).
+const KeepAliveInterval = 15 * time.Second
+
+// keepAliveWorkers bounds the pings in flight: a dead peer's ping waits
+// for the write timeout, and must not hold up the others.
+const keepAliveWorkers = 64
+
+// ServerYamuxConfig is the agents' configuration with yamux's per-session
+// keepalive goroutine off: the registry pings all sessions from one loop
+// instead (a goroutine and a timer less per agent). The wire protocol is
+// unchanged; the agent still pings on its own.
+func ServerYamuxConfig(base *yamux.Config) *yamux.Config {
+	cfg := *base
+	cfg.EnableKeepAlive = false
+	return &cfg
+}
+
+// Run refreshes the presence of connected agents, and pings them, until
+// ctx ends.
 func (r *Registry) Run(ctx context.Context) {
-	t := time.NewTicker(RefreshInterval)
-	defer t.Stop()
+	refresh := time.NewTicker(RefreshInterval)
+	defer refresh.Stop()
+	ping := time.NewTicker(KeepAliveInterval)
+	defer ping.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-refresh.C:
 			r.Refresh(ctx)
+		case <-ping.C:
+			r.PingAll(ctx)
 		}
 	}
+}
+
+// PingAll pings every session and closes those whose peer does not answer
+// (a killed agent whose TCP connection lingers), as yamux's keepalive
+// would.
+func (r *Registry) PingAll(ctx context.Context) {
+	r.mu.Lock()
+	all := make([]*Session, 0, len(r.sessions))
+	for _, s := range r.sessions {
+		all = append(all, s)
+	}
+	r.mu.Unlock()
+	work := make(chan *Session)
+	var wg sync.WaitGroup
+	for range min(keepAliveWorkers, len(all)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for s := range work {
+				if _, err := s.Mux.Ping(); err != nil && !errors.Is(err, yamux.ErrSessionShutdown) {
+					r.log.Info(ctx, "agent did not answer the keepalive; closing its connection",
+						slog.F("agent_id", s.AgentID), slog.Error(err))
+					_ = s.Mux.Close()
+				}
+			}
+		}()
+	}
+	for _, s := range all {
+		select {
+		case work <- s:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	close(work)
+	wg.Wait()
 }
 
 // Refresh writes last_connected_at of every connected agent, in one

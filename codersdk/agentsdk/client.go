@@ -84,8 +84,11 @@ func NewConn(session *yamux.Session) *Conn {
 		DialContext: func(context.Context, string, string) (net.Conn, error) {
 			return session.Open()
 		},
-		MaxIdleConnsPerHost: 4,
-		IdleConnTimeout:     time.Minute,
+		// A stream per request, closed after it: opening a yamux stream
+		// costs no round trip, while an idle kept-alive stream costs the
+		// server a goroutine and buffers per agent (about 20 KB; at 5,000
+		// agents, 100 MB for nothing).
+		DisableKeepAlives: true,
 	}
 	return &Conn{
 		Session: session,

@@ -8,6 +8,11 @@
 //	go run ./scripts/agentload -url http://127.0.0.1:3000 -token $TOKEN \
 //	    -agents 1000 -duration 5m -server-pid $(pgrep -n coder) -db-url $PG
 //
+// Agents connect as the real agent does: a failed dial is retried after a
+// jittered, doubling backoff (1 s up to 30 s), and the retries are counted.
+// -ramp spreads the first dials over that long (0 = all at once, a storm as
+// after a server restart).
+//
 // It creates, as the token's user (an owner), an echo template whose one
 // workspace has the N agents with tokens it chose, so no build per agent is
 // needed.
@@ -17,6 +22,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
@@ -36,7 +42,7 @@ import (
 )
 
 type counters struct {
-	connected, connectFailed, reports, failed, late atomic.Int64
+	connected, connectFailed, connectRetries, reports, failed, late atomic.Int64
 }
 
 func main() {
@@ -50,15 +56,17 @@ func main() {
 		pid      = flag.Int("server-pid", 0, "the server's pid, for its RSS")
 		dbURL    = flag.String("db-url", "", "the server's PostgreSQL URL, for committed transactions")
 		metaInt  = flag.Int64("metadata-interval", 10, "metadata interval in seconds (as the template declares)")
+		ramp     = flag.Duration("ramp", 30*time.Second, "spread the agents' first dials over this long (0: all at once)")
+		giveUp   = flag.Duration("connect-give-up", 5*time.Minute, "an agent that has not connected after this long counts as failed")
 	)
 	flag.Parse()
-	if err := run(*rawURL, *token, *n, *perRes, *duration, *window, *pid, *dbURL, *metaInt); err != nil {
+	if err := run(*rawURL, *token, *n, *perRes, *duration, *window, *pid, *dbURL, *metaInt, *ramp, *giveUp); err != nil {
 		fmt.Fprintln(os.Stderr, "agentload:", err)
 		os.Exit(1)
 	}
 }
 
-func run(rawURL, token string, n, perRes int, duration, window time.Duration, pid int, dbURL string, metaInt int64) error {
+func run(rawURL, token string, n, perRes int, duration, window time.Duration, pid int, dbURL string, metaInt int64, ramp, giveUp time.Duration) error {
 	ctx := context.Background()
 	u, err := url.Parse(rawURL)
 	if err != nil {
@@ -80,13 +88,13 @@ func run(rawURL, token string, n, perRes int, duration, window time.Duration, pi
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			simulate(u, tok, time.Duration(i%1000)*time.Millisecond*30, metaInt, &c, stop)
+			simulate(u, tok, ramp*time.Duration(i)/time.Duration(n), giveUp, metaInt, &c, stop)
 		}()
 	}
 	for c.connected.Load()+c.connectFailed.Load() < int64(n) {
 		time.Sleep(200 * time.Millisecond)
 	}
-	fmt.Printf("connected %d (failed %d) in %s\n", c.connected.Load(), c.connectFailed.Load(), time.Since(start).Round(time.Millisecond))
+	fmt.Printf("connected %d (failed %d, retried dials %d) in %s\n", c.connected.Load(), c.connectFailed.Load(), c.connectRetries.Load(), time.Since(start).Round(time.Millisecond))
 
 	var db *pgx.Conn
 	if dbURL != "" {
@@ -111,8 +119,8 @@ func run(rawURL, token string, n, perRes int, duration, window time.Duration, pi
 		now := commits()
 		perAgent := float64(now-lastCommits) / float64(n) * (30 * time.Second).Seconds() / window.Seconds()
 		lastCommits = now
-		fmt.Printf("window: connected=%d reports=%d failed=%d late=%d rss=%s db_commits_per_agent_per_30s=%.3f\n",
-			c.connected.Load(), c.reports.Load(), c.failed.Load(), c.late.Load(), rss(pid), perAgent)
+		fmt.Printf("window: connected=%d retried_dials=%d reports=%d failed=%d late=%d rss=%s db_commits_per_agent_per_30s=%.3f\n",
+			c.connected.Load(), c.connectRetries.Load(), c.reports.Load(), c.failed.Load(), c.late.Load(), rss(pid), perAgent)
 	}
 	close(stop)
 	wg.Wait()
@@ -198,13 +206,11 @@ func waitJob(ctx context.Context, get func() (codersdk.ProvisionerJob, error)) e
 }
 
 // simulate is one agent: connect, start, then report until stop.
-func simulate(u *url.URL, token string, jitter time.Duration, metaInt int64, c *counters, stop <-chan struct{}) {
+func simulate(u *url.URL, token string, delay, giveUp time.Duration, metaInt int64, c *counters, stop <-chan struct{}) {
 	ctx := context.Background()
-	time.Sleep(jitter)
+	time.Sleep(delay)
 	ac := &agentsdk.Client{URL: u, Token: token, HTTPClient: &http.Client{}}
-	dialCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	conn, err := ac.Connect(dialCtx)
-	cancel()
+	conn, err := dial(ctx, ac, giveUp, c)
 	if err != nil {
 		c.connectFailed.Add(1)
 		fmt.Fprintln(os.Stderr, "connect:", err)
@@ -220,7 +226,10 @@ func simulate(u *url.URL, token string, jitter time.Duration, metaInt int64, c *
 		c.reports.Add(1)
 		switch {
 		case err != nil:
-			c.failed.Add(1)
+			// Print a sample, not every one, so a storm stays readable.
+			if c.failed.Add(1)%500 == 1 {
+				fmt.Fprintln(os.Stderr, "report:", err)
+			}
 		case time.Since(begin) > 5*time.Second:
 			c.late.Add(1)
 		}
@@ -259,6 +268,35 @@ func simulate(u *url.URL, token string, jitter time.Duration, metaInt int64, c *
 			})
 		}
 	}
+}
+
+// dial connects as the agent's connect loop does: each attempt bounded by
+// 30 s, failures retried after a jittered, doubling wait of 1 s to 30 s.
+func dial(ctx context.Context, ac *agentsdk.Client, giveUp time.Duration, c *counters) (*agentsdk.Conn, error) {
+	deadline := time.Now().Add(giveUp)
+	var wait time.Duration
+	for {
+		dialCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		conn, err := ac.Connect(dialCtx)
+		cancel()
+		if err == nil {
+			return conn, nil
+		}
+		wait = backoff(wait, time.Second, 30*time.Second)
+		if time.Now().Add(wait).After(deadline) {
+			return nil, err
+		}
+		c.connectRetries.Add(1)
+		time.Sleep(wait)
+	}
+}
+
+// backoff doubles prev within [lowest, highest] and picks between half and
+// all of it, as the agent does.
+func backoff(prev, lowest, highest time.Duration) time.Duration {
+	d := min(max(prev*2, lowest), highest)
+	half := d / 2
+	return half + rand.N(d-half+1)
 }
 
 func rss(pid int) string {
