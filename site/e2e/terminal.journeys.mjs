@@ -43,7 +43,7 @@ export const terminalJourneys = [
         expect(/^[0-9a-f-]{36}$/.test(url.searchParams.get("reconnect") ?? ""), "the reconnect id is in the URL");
 
         const marker = `hello-${Math.floor(Math.random() * 1e6)}`;
-        await page.locator(".terminal").click();
+        await page.locator('.terminal[data-status]').click();
         await page.keyboard.type(`echo ${marker}-$((6*7))`);
         await page.keyboard.press("Enter");
         const rows = page.locator(".terminal .xterm-rows");
