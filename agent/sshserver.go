@@ -1,7 +1,6 @@
 package agent
 
 import (
-	"bufio"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -12,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -208,7 +206,7 @@ func (s *sshServer) command(sess ssh.Session) (*exec.Cmd, func(), error) {
 		return nil, nil, xerrors.New("the agent has not received its manifest yet")
 	}
 	env := a.scriptEnv(m)
-	shell := loginShell(env)
+	shell := userShell(env)
 	env = append(env, "SHELL="+shell)
 	env = append(env, s.gitSSHEnvironment()...)
 	env = append(env, sess.Environ()...)
@@ -246,30 +244,6 @@ func (a *Agent) sessionDir() string {
 	}
 	home, _ := os.UserHomeDir()
 	return home
-}
-
-// loginShell is the user's shell from /etc/passwd, else $SHELL, else
-// /bin/sh.
-func loginShell(env []string) string {
-	if f, err := os.Open("/etc/passwd"); err == nil {
-		defer f.Close()
-		uid := strconv.Itoa(os.Getuid())
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			fields := strings.Split(sc.Text(), ":")
-			if len(fields) >= 7 && fields[2] == uid && fields[6] != "" {
-				if _, err := os.Stat(fields[6]); err == nil {
-					return fields[6]
-				}
-			}
-		}
-	}
-	for i := len(env) - 1; i >= 0; i-- {
-		if v, ok := strings.CutPrefix(env[i], "SHELL="); ok && v != "" {
-			return v
-		}
-	}
-	return "/bin/sh"
 }
 
 // gitSSHEnvironment makes git in SSH sessions use the workspace owner's

@@ -2,7 +2,6 @@ package codersdk
 
 import (
 	"context"
-	"net/http"
 	"strconv"
 
 	"github.com/coder/websocket"
@@ -22,18 +21,9 @@ func (c *Client) DialWorkspaceAgentPort(ctx context.Context, agentID uuid.UUID, 
 	q.Set("network", network)
 	q.Set("port", strconv.Itoa(int(port)))
 	u.RawQuery = q.Encode()
-	header := http.Header{}
-	if token := c.SessionToken(); token != "" {
-		header.Set(SessionTokenHeader, token)
-	}
-	conn, res, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{
-		HTTPClient: c.HTTPClient, HTTPHeader: header, CompressionMode: websocket.CompressionDisabled,
-	})
+	conn, err := c.dialWebsocket(ctx, u)
 	if err != nil {
-		if res == nil {
-			return nil, err
-		}
-		return nil, ReadBodyAsError(res)
+		return nil, err
 	}
 	conn.SetReadLimit(1 << 20)
 	return conn, nil

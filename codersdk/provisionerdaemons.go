@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -259,20 +258,9 @@ func (c *Client) provisionerJobLogsAfter(ctx context.Context, path string, after
 		q.Set("after", strconv.FormatInt(after, 10))
 	}
 	u.RawQuery = q.Encode()
-	header := http.Header{}
-	if token := c.SessionToken(); token != "" {
-		header.Set(SessionTokenHeader, token)
-	}
-	conn, res, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{
-		HTTPClient:      c.HTTPClient,
-		HTTPHeader:      header,
-		CompressionMode: websocket.CompressionDisabled,
-	})
+	conn, err := c.dialWebsocket(ctx, u)
 	if err != nil {
-		if res == nil {
-			return nil, nil, err
-		}
-		return nil, nil, ReadBodyAsError(res)
+		return nil, nil, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	logs := make(chan ProvisionerJobLog)

@@ -3,7 +3,6 @@ package codersdk
 import (
 	"context"
 	"net"
-	"net/http"
 	"strconv"
 
 	"github.com/coder/websocket"
@@ -51,18 +50,9 @@ func (c *Client) WorkspaceAgentReconnectingPTY(ctx context.Context, opts Workspa
 		q.Set("command", opts.Command)
 	}
 	u.RawQuery = q.Encode()
-	header := http.Header{}
-	if token := c.SessionToken(); token != "" {
-		header.Set(SessionTokenHeader, token)
-	}
-	conn, res, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{
-		HTTPClient: c.HTTPClient, HTTPHeader: header, CompressionMode: websocket.CompressionDisabled,
-	})
+	conn, err := c.dialWebsocket(ctx, u)
 	if err != nil {
-		if res == nil {
-			return nil, err
-		}
-		return nil, ReadBodyAsError(res)
+		return nil, err
 	}
 	conn.SetReadLimit(1 << 22)
 	return websocket.NetConn(context.WithoutCancel(ctx), conn, websocket.MessageBinary), nil

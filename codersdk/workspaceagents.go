@@ -97,18 +97,9 @@ func (c *Client) WorkspaceAgentLogsAfter(ctx context.Context, id uuid.UUID, afte
 		q.Set("after", strconv.FormatInt(after, 10))
 	}
 	u.RawQuery = q.Encode()
-	header := http.Header{}
-	if token := c.SessionToken(); token != "" {
-		header.Set(SessionTokenHeader, token)
-	}
-	conn, res, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{
-		HTTPClient: c.HTTPClient, HTTPHeader: header, CompressionMode: websocket.CompressionDisabled,
-	})
+	conn, err := c.dialWebsocket(ctx, u)
 	if err != nil {
-		if res == nil {
-			return nil, nil, err
-		}
-		return nil, nil, ReadBodyAsError(res)
+		return nil, nil, err
 	}
 	conn.SetReadLimit(1 << 22)
 	ctx, cancel := context.WithCancel(ctx)

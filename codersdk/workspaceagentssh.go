@@ -3,7 +3,6 @@ package codersdk
 import (
 	"context"
 	"net"
-	"net/http"
 
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
@@ -18,18 +17,9 @@ func (c *Client) DialWorkspaceAgentSSH(ctx context.Context, agentID uuid.UUID) (
 	if err != nil {
 		return nil, xerrors.Errorf("parse url: %w", err)
 	}
-	header := http.Header{}
-	if token := c.SessionToken(); token != "" {
-		header.Set(SessionTokenHeader, token)
-	}
-	conn, res, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{
-		HTTPClient: c.HTTPClient, HTTPHeader: header, CompressionMode: websocket.CompressionDisabled,
-	})
+	conn, err := c.dialWebsocket(ctx, u)
 	if err != nil {
-		if res == nil {
-			return nil, err
-		}
-		return nil, ReadBodyAsError(res)
+		return nil, err
 	}
 	conn.SetReadLimit(-1)
 	// The connection outlives the dial's context.

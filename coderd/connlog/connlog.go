@@ -129,12 +129,23 @@ func (c *Conn) End(code *int32, reason string) {
 			ID: c.id, DisconnectTime: now, Code: code, DisconnectReason: httpapi.Storable(reason, maxTextBytes),
 		})
 		if err != nil {
-			c.l.log.Error(ctx, "close connection log", slog.F("connection_id", c.id), slog.Error(err))
+			c.l.logEndFailure(ctx, "close connection log", c.id, err)
 		}
 		if err := audit.Insert(ctx, c.l.db, c.auditEntry(now, false, code, reason)); err != nil {
-			c.l.log.Error(ctx, "audit connection end", slog.F("connection_id", c.id), slog.Error(err))
+			c.l.logEndFailure(ctx, "audit connection end", c.id, err)
 		}
 	})
+}
+
+// logEndFailure logs a session end that could not be recorded. A server
+// stopping while sessions are open (its pool already closed) is expected:
+// the row stays open, and that is a warning, not an error.
+func (l *Logger) logEndFailure(ctx context.Context, what string, id uuid.UUID, err error) {
+	if database.IsUnavailable(err) {
+		l.log.Warn(ctx, what+": the database went away before the session's end was recorded", slog.F("connection_id", id), slog.Error(err))
+		return
+	}
+	l.log.Error(ctx, what, slog.F("connection_id", id), slog.Error(err))
 }
 
 // auditEntry is the connect/disconnect entry on the agent, or open/close on
