@@ -208,6 +208,12 @@ const oneTimeAppTokenLifetime = time.Minute
 func (api *API) appAuthRedirect(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	auth, signedIn := httpmw.APIKeyAuthorizationOptional(r)
+	if !signedIn && !httpapi.WantsHTML(r) {
+		httpapi.Write(ctx, rw, http.StatusUnauthorized, codersdk.Response{
+			Message: "You must be signed in to open an app: sign in to the dashboard in a browser first.",
+		})
+		return
+	}
 	if !signedIn {
 		u := api.AccessURL.JoinPath("/login")
 		u.RawQuery = url.Values{"redirect": {r.URL.RequestURI()}}.Encode()

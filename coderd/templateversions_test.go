@@ -247,7 +247,7 @@ func TestPostTemplateVersion(t *testing.T) {
 			field string
 		}{
 			{"NoFile", codersdk.CreateTemplateVersionRequest{Provisioner: codersdk.ProvisionerTypeEcho}, "file_id"},
-			{"Example", codersdk.CreateTemplateVersionRequest{ExampleID: "docker", Provisioner: codersdk.ProvisionerTypeEcho}, "example_id"},
+			{"Example", codersdk.CreateTemplateVersionRequest{ExampleID: "no-such-example", Provisioner: codersdk.ProvisionerTypeEcho}, "example_id"},
 			{"Provisioner", codersdk.CreateTemplateVersionRequest{FileID: fileID, Provisioner: "pulumi"}, "provisioner"},
 			{"NoProvisioner", codersdk.CreateTemplateVersionRequest{FileID: fileID}, "provisioner"},
 			{"StorageMethod", codersdk.CreateTemplateVersionRequest{FileID: fileID, Provisioner: codersdk.ProvisionerTypeEcho, StorageMethod: "s3"}, "storage_method"},

@@ -149,6 +149,11 @@ func (api *API) ssoFail(rw http.ResponseWriter, r *http.Request, err error) {
 		api.Logger.Info(ctx, "single sign-on refused", slog.F("status", se.status), slog.F("reason", se.message))
 	}
 	audit.SetField(ctx, "reason", se.message)
+	if !httpapi.WantsHTML(r) {
+		// An API client, not a browser following the provider's redirect.
+		httpapi.Write(ctx, rw, se.status, codersdk.Response{Message: se.message})
+		return
+	}
 	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
 	rw.WriteHeader(se.status)
 	_ = ssoErrorPage.Execute(rw, struct{ Message string }{se.message})

@@ -48,8 +48,8 @@ type PatchGroupIDPSyncConfigRequest struct {
 // PatchGroupIDPSyncMappingRequest adds and removes group mappings; a
 // mapping in both is removed.
 type PatchGroupIDPSyncMappingRequest struct {
-	Add    []IDPSyncMapping[uuid.UUID]
-	Remove []IDPSyncMapping[uuid.UUID]
+	Add    []IDPSyncMapping[uuid.UUID] `json:"add"`
+	Remove []IDPSyncMapping[uuid.UUID] `json:"remove"`
 }
 
 // RoleSyncSettings are one organization's role sync settings.
@@ -68,8 +68,8 @@ type PatchRoleIDPSyncConfigRequest struct {
 
 // PatchRoleIDPSyncMappingRequest adds and removes role mappings.
 type PatchRoleIDPSyncMappingRequest struct {
-	Add    []IDPSyncMapping[string]
-	Remove []IDPSyncMapping[string]
+	Add    []IDPSyncMapping[string] `json:"add"`
+	Remove []IDPSyncMapping[string] `json:"remove"`
 }
 
 // OrganizationSyncSettings are the deployment's organization sync
@@ -94,8 +94,8 @@ type PatchOrganizationIDPSyncConfigRequest struct {
 // PatchOrganizationIDPSyncMappingRequest adds and removes organization
 // mappings.
 type PatchOrganizationIDPSyncMappingRequest struct {
-	Add    []IDPSyncMapping[uuid.UUID]
-	Remove []IDPSyncMapping[uuid.UUID]
+	Add    []IDPSyncMapping[uuid.UUID] `json:"add"`
+	Remove []IDPSyncMapping[uuid.UUID] `json:"remove"`
 }
 
 func idpSyncRequest[T any](ctx context.Context, c *Client, method, path string, body any) (T, error) {

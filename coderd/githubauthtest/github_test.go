@@ -205,6 +205,7 @@ func (e *env) signIn(t *testing.T, path string) result {
 	}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base.String()+path, nil)
 	require.NoError(t, err)
+	req.Header.Set("Accept", "text/html,application/xhtml+xml") // as a browser asks
 	res, err := browser.Do(req)
 	require.NoError(t, err)
 	defer res.Body.Close()

@@ -338,3 +338,9 @@ func WriteListFallible[T, U any](rw http.ResponseWriter, r *http.Request, rows [
 	}
 	Write(r.Context(), rw, http.StatusOK, out)
 }
+
+// WantsHTML reports whether the client is a browser asking for a page (its
+// Accept names text/html); API clients get a codersdk.Response instead.
+func WantsHTML(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "text/html")
+}

@@ -108,6 +108,7 @@ func (e *env) signInWith(t *testing.T, jar http.CookieJar, path string) browserR
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.baseURL.String()+path, nil)
 	require.NoError(t, err)
+	req.Header.Set("Accept", "text/html,application/xhtml+xml") // as a browser asks
 	res, err := browser.Do(req)
 	require.NoError(t, err)
 	defer res.Body.Close()

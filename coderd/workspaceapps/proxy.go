@@ -291,7 +291,7 @@ func joinPath(base, rest string) string {
 // signIn sends a signed-out browser to the dashboard's login page and
 // back; API clients get 401.
 func (s *Server) signIn(rw http.ResponseWriter, r *http.Request, subdomain bool) {
-	if !wantsHTML(r) || r.Method != http.MethodGet {
+	if !httpapi.WantsHTML(r) || r.Method != http.MethodGet {
 		writeError(rw, r, http.StatusUnauthorized, "Sign in to use this app.", "Send a session token or sign in on the dashboard.")
 		return
 	}
@@ -312,17 +312,13 @@ func requestURL(r *http.Request, scheme string) string {
 	return u.String()
 }
 
-func wantsHTML(r *http.Request) bool {
-	return strings.Contains(r.Header.Get("Accept"), "text/html")
-}
-
 func (*Server) writeResolveError(rw http.ResponseWriter, r *http.Request, err error) {
 	var re *resolveError
 	if errors.As(err, &re) {
 		writeError(rw, r, re.status, re.message, re.detail)
 		return
 	}
-	if wantsHTML(r) {
+	if httpapi.WantsHTML(r) {
 		writeError(rw, r, http.StatusInternalServerError, "An internal server error occurred.", "")
 		return
 	}
@@ -332,7 +328,7 @@ func (*Server) writeResolveError(rw http.ResponseWriter, r *http.Request, err er
 // writeError answers a browser with a small HTML page and anyone else with
 // codersdk.Response.
 func writeError(rw http.ResponseWriter, r *http.Request, status int, message, detail string) {
-	if !wantsHTML(r) {
+	if !httpapi.WantsHTML(r) {
 		httpapi.Write(r.Context(), rw, status, codersdk.Response{Message: message, Detail: detail})
 		return
 	}
