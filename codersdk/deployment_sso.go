@@ -28,7 +28,7 @@ type OIDCConfig struct {
 	OrganizationMapping       serpent.Struct[map[string][]uuid.UUID] `json:"organization_mapping"`
 	OrganizationAssignDefault serpent.Bool                           `json:"organization_assign_default"`
 	GroupAutoCreate           serpent.Bool                           `json:"group_auto_create"`
-	GroupRegexFilter          serpent.Regexp                         `json:"group_regex_filter"`
+	GroupRegexFilter          serpent.Regexp                         `json:"group_regex_filter" swaggertype:"string"`
 	GroupAllowList            serpent.StringArray                    `json:"group_allow_list"`
 	GroupField                serpent.String                         `json:"groups_field"`
 	GroupMapping              serpent.Struct[map[string]string]      `json:"group_mapping"`

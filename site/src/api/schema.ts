@@ -3830,7 +3830,7 @@ export interface components {
             group_allow_list?: string[];
             group_auto_create?: boolean;
             group_mapping?: Record<string, never>;
-            group_regex_filter?: components["schemas"]["serpent.Regexp"];
+            group_regex_filter?: string;
             groups_field?: string;
             /** Format: uri */
             icon_url?: string;
@@ -5474,7 +5474,6 @@ export interface components {
              */
             yaml?: string;
         };
-        "serpent.Regexp": Record<string, never>;
         /** @enum {string} */
         "serpent.ValueSource": "" | "flag" | "env" | "yaml" | "default";
     };
