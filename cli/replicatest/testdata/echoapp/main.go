@@ -1,0 +1,90 @@
+// Command echoapp is the service the replica tests start inside the
+// workspace: an HTTP app that answers with what it was sent (JSON), a
+// WebSocket echo at /ws, and a TCP echo for port forwarding.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+
+	"github.com/coder/websocket"
+)
+
+// Seen is what a request brought to the app.
+type Seen struct {
+	App     string            `json:"app"`
+	Path    string            `json:"path"`
+	Query   string            `json:"query"`
+	Headers map[string]string `json:"headers"`
+	Cookies []string          `json:"cookies"`
+}
+
+func main() {
+	httpAddr := flag.String("http", "127.0.0.1:0", "address of the HTTP app")
+	tcpAddr := flag.String("tcp", "127.0.0.1:0", "address of the TCP echo")
+	pidFile := flag.String("pidfile", "", "file to write the process id to")
+	flag.Parse()
+
+	if *pidFile != "" {
+		if err := os.WriteFile(*pidFile, []byte(strconv.Itoa(os.Getpid())), 0o600); err != nil {
+			log.Fatal(err)
+		}
+	}
+	tcpLn, err := net.Listen("tcp", *tcpAddr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	go serveTCPEcho(tcpLn)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ws", webSocketEcho)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s := Seen{App: "echoapp", Path: r.URL.Path, Query: r.URL.RawQuery, Headers: map[string]string{}, Cookies: []string{}}
+		for k := range r.Header {
+			s.Headers[k] = r.Header.Get(k)
+		}
+		for _, c := range r.Cookies() {
+			s.Cookies = append(s.Cookies, c.Name)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(s)
+	})
+	log.Fatal(http.ListenAndServe(*httpAddr, mux)) //nolint:gosec // a test service
+}
+
+func webSocketEcho(w http.ResponseWriter, r *http.Request) {
+	c, err := websocket.Accept(w, r, nil)
+	if err != nil {
+		return
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(1 << 20)
+	for {
+		typ, msg, err := c.Read(r.Context())
+		if err != nil {
+			return
+		}
+		if err := c.Write(r.Context(), typ, msg); err != nil {
+			return
+		}
+	}
+}
+
+func serveTCPEcho(ln net.Listener) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			log.Fatal(err)
+		}
+		go func() {
+			defer c.Close()
+			_, _ = io.Copy(c, c)
+		}()
+	}
+}
