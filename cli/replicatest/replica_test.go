@@ -76,6 +76,7 @@ type deployment struct {
 	host      string // the workspace's SSH host name
 	appPort   int    // the echo app's HTTP port, declared as the app "echo"
 	tcpPort   int    // the echo service's TCP port
+	udpPort   int    // the echo service's UDP port
 }
 
 // appTF is appended to the local starter: the echo service's HTTP port as
@@ -108,7 +109,7 @@ func newDeployment(t *testing.T) *deployment {
 	owner, err := b.client.User(ctx, codersdk.Me)
 	require.NoError(t, err, "B knows the session A made: one database")
 
-	appPort, tcpPort := freePort(t), freePort(t)
+	appPort, tcpPort, udpPort := freePort(t, "tcp"), freePort(t, "tcp"), freePort(t, "udp")
 	mainTF, err := os.ReadFile("../../examples/templates/local/main.tf")
 	require.NoError(t, err)
 	tar, err := archive.CreateTar(map[string]string{
@@ -158,7 +159,7 @@ func newDeployment(t *testing.T) *deployment {
 	d := &deployment{
 		dbURL: dbURL, a: a, b: b, owner: owner, orgID: first.OrganizationID, workspace: w, agentID: agentID,
 		coder: bin, global: global, sshConfig: filepath.Join(tmp, "ssh", "config"), host: "coder." + w.Name,
-		appPort: appPort, tcpPort: tcpPort,
+		appPort: appPort, tcpPort: tcpPort, udpPort: udpPort,
 	}
 	out, code := d.coderCmd(t, "config-ssh", "--ssh-config-file", d.sshConfig, "--yes")
 	require.Equal(t, 0, code, out)
@@ -174,6 +175,7 @@ func (d *deployment) startEchoApp(t *testing.T, bin string) {
 	t.Cleanup(func() { killPIDFile(pidFile) })
 	cmd := "setsid nohup " + bin +
 		" -http 127.0.0.1:" + strconv.Itoa(d.appPort) + " -tcp 127.0.0.1:" + strconv.Itoa(d.tcpPort) +
+		" -udp 127.0.0.1:" + strconv.Itoa(d.udpPort) +
 		" -pidfile " + pidFile + " >/dev/null 2>&1 </dev/null &"
 	out, code := d.ssh(t, d.host, cmd)
 	require.Equal(t, 0, code, out)
@@ -203,8 +205,15 @@ func killPIDFile(path string) {
 	}
 }
 
-func freePort(t *testing.T) int {
+// freePort is a loopback port nothing listens on right now.
+func freePort(t *testing.T, network string) int {
 	t.Helper()
+	if network == "udp" {
+		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+		require.NoError(t, err)
+		defer pc.Close()
+		return pc.LocalAddr().(*net.UDPAddr).Port
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer ln.Close()
@@ -334,37 +343,40 @@ func TestEverythingThroughTheOtherReplica(t *testing.T) {
 		})
 	}
 
-	t.Run("PortForwardThroughB", func(t *testing.T) {
-		local := freePort(t)
-		ctx, cancel := context.WithCancel(t.Context())
-		defer cancel()
-		cmd := exec.CommandContext(ctx, d.coder, "--global-config", d.global, "port-forward", d.workspace.Name,
-			"--tcp", strconv.Itoa(local)+":"+strconv.Itoa(d.tcpPort))
-		var out syncBuffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		require.NoError(t, cmd.Start())
-		defer func() { cancel(); _ = cmd.Wait() }()
+	t.Run("CoderSSHThroughB", func(t *testing.T) {
+		out, code := d.coderCmd(t, "ssh", d.workspace.Name, "--", "echo", "via-coder-ssh;", "exit", "5")
+		assert.Equal(t, 5, code, out)
+		assert.Contains(t, out, "via-coder-ssh")
+	})
 
-		var conn net.Conn
+	t.Run("SSHLocalForwardThroughB", func(t *testing.T) {
+		// What VS Code Remote-SSH and JetBrains Gateway do: ssh -L to a
+		// port in the workspace.
+		local := freePort(t, "tcp")
+		stop := d.background(t, "ssh", "-F", d.sshConfig, "-o", "BatchMode=yes", "-o", "ExitOnForwardFailure=yes", "-N",
+			"-L", strconv.Itoa(local)+":127.0.0.1:"+strconv.Itoa(d.tcpPort), d.host)
+		defer stop()
+		echoTCP(t, local)
+	})
+
+	t.Run("PortForwardThroughB", func(t *testing.T) {
+		tcpLocal, udpLocal := freePort(t, "tcp"), freePort(t, "udp")
+		stop := d.background(t, d.coder, "--global-config", d.global, "port-forward", d.workspace.Name,
+			"--tcp", strconv.Itoa(tcpLocal)+":"+strconv.Itoa(d.tcpPort),
+			"--udp", strconv.Itoa(udpLocal)+":"+strconv.Itoa(d.udpPort))
+		defer stop()
+		echoTCP(t, tcpLocal)
+
+		uc, err := net.Dial("udp", "127.0.0.1:"+strconv.Itoa(udpLocal))
+		require.NoError(t, err)
+		defer uc.Close()
 		require.Eventually(t, func() bool {
-			c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(local))
-			if err != nil {
-				return false
-			}
-			conn = c
-			return true
-		}, waitLong, tick, "coder port-forward listens")
-		defer conn.Close()
-		msg := bytes.Repeat([]byte("through the other replica "), 40_000) // ~1 MB
-		go func() { _, _ = conn.Write(msg) }()
-		got := make([]byte, len(msg))
-		_ = conn.SetReadDeadline(time.Now().Add(waitLong))
-		_, err := io.ReadFull(conn, got)
-		require.NoError(t, err, out.String())
-		assert.True(t, bytes.Equal(msg, got), "the TCP echo in the workspace answers")
-		_ = conn.Close()
-		cancel()
-		_ = cmd.Wait()
+			_, _ = uc.Write([]byte("datagram"))
+			_ = uc.SetReadDeadline(time.Now().Add(time.Second))
+			buf := make([]byte, 100)
+			n, err := uc.Read(buf)
+			return err == nil && string(buf[:n]) == "datagram"
+		}, waitLong, tick, "the UDP echo in the workspace answers")
 	})
 
 	t.Run("SessionsRecorded", func(t *testing.T) {
@@ -397,27 +409,95 @@ func TestEverythingThroughTheOtherReplica(t *testing.T) {
 			if r.Err() != nil {
 				return false
 			}
-			var sshClosed, sshOpen, apps, fwdClosed, fwdOpen int
+			count := map[row]int{}
 			for _, x := range rows {
-				switch {
-				case x.typ == string(codersdk.ConnectionTypeSSH) && x.open:
-					sshOpen++
-				case x.typ == string(codersdk.ConnectionTypeSSH):
-					sshClosed++
-				case x.typ == string(codersdk.ConnectionTypeWorkspaceApp) && x.slugOrPort == "echo":
-					apps++
-				case x.typ == string(codersdk.ConnectionTypePortForwarding) && x.slugOrPort == strconv.Itoa(d.tcpPort) && x.open:
-					fwdOpen++
-				case x.typ == string(codersdk.ConnectionTypePortForwarding) && x.slugOrPort == strconv.Itoa(d.tcpPort):
-					fwdClosed++
-				}
+				count[x]++
 			}
-			// ssh: starting the service, the command, three in SCPBothWays.
-			// Apps: one session per replica that served it.
-			return sshClosed >= 5 && sshOpen == 0 && apps == 2 && fwdClosed >= 1 && fwdOpen == 0
+			ssh, tcp, udp := string(codersdk.ConnectionTypeSSH), strconv.Itoa(d.tcpPort), strconv.Itoa(d.udpPort)
+			fwd, app := string(codersdk.ConnectionTypePortForwarding), string(codersdk.ConnectionTypeWorkspaceApp)
+			// ssh: starting the service, the command, three in SCPBothWays,
+			// coder ssh, ssh -L. Apps: one session per replica that served
+			// it, open until idle. Port forwards: one per port.
+			return count[row{ssh, "", false}] >= 7 && count[row{ssh, "", true}] == 0 &&
+				count[row{app, "echo", true}] == 2 &&
+				count[row{fwd, tcp, false}] >= 1 && count[row{fwd, tcp, true}] == 0 &&
+				count[row{fwd, udp, false}] >= 1 && count[row{fwd, udp, true}] == 0
 		}, waitLong, tick, "ssh, app and port-forward sessions on record, the ended ones closed")
 		t.Logf("sessions on record: %v", rows)
+
+		// The audit log, read through B: a connect and a disconnect per
+		// ended agent session, an open per app session.
+		actions := map[codersdk.AuditAction]int{}
+		require.Eventually(t, func() bool {
+			logs, err := d.b.client.AuditLogs(t.Context(), codersdk.AuditLogsRequest{
+				SearchQuery: "resource_type:workspace_agent", Pagination: codersdk.Pagination{Limit: 1000},
+			})
+			if err != nil {
+				return false
+			}
+			apps, err := d.b.client.AuditLogs(t.Context(), codersdk.AuditLogsRequest{
+				SearchQuery: "resource_type:workspace_app", Pagination: codersdk.Pagination{Limit: 1000},
+			})
+			if err != nil {
+				return false
+			}
+			actions = map[codersdk.AuditAction]int{}
+			for _, l := range append(logs.AuditLogs, apps.AuditLogs...) {
+				if l.User != nil && l.User.ID == d.owner.ID && (l.ResourceID == d.agentID || l.ResourceType == codersdk.ResourceTypeWorkspaceApp) {
+					actions[l.Action]++
+				}
+			}
+			return actions[codersdk.AuditActionConnect] >= 9 && actions[codersdk.AuditActionConnect] == actions[codersdk.AuditActionDisconnect] &&
+				actions[codersdk.AuditActionOpen] == 2
+		}, waitLong, tick, "connects, disconnects and app opens in the audit log")
+		t.Logf("audit actions: %v", actions)
 	})
+}
+
+// background starts a long-running client (a forwarder) and returns what
+// stops it.
+func (d *deployment) background(t *testing.T, name string, args ...string) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	cmd := exec.CommandContext(ctx, name, args...)
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	require.NoError(t, cmd.Start())
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			_ = cmd.Wait()
+			if t.Failed() {
+				t.Logf("%s: %s", name, out.String())
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+// echoTCP connects to the local end of a forward and checks that the TCP
+// echo in the workspace sends back about a megabyte.
+func echoTCP(t *testing.T, local int) {
+	t.Helper()
+	var conn net.Conn
+	require.Eventually(t, func() bool {
+		c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(local))
+		if err != nil {
+			return false
+		}
+		conn = c
+		return true
+	}, waitLong, tick, "the forward listens")
+	defer conn.Close()
+	msg := bytes.Repeat([]byte("through the other replica "), 40_000)
+	go func() { _, _ = conn.Write(msg) }()
+	got := make([]byte, len(msg))
+	_ = conn.SetReadDeadline(time.Now().Add(waitLong))
+	_, err := io.ReadFull(conn, got)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(msg, got), "the TCP echo in the workspace answers")
 }
 
 // getApp requests path on the replica with the client's token and decodes

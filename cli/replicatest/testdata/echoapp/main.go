@@ -1,6 +1,6 @@
 // Command echoapp is the service the replica tests start inside the
 // workspace: an HTTP app that answers with what it was sent (JSON), a
-// WebSocket echo at /ws, and a TCP echo for port forwarding.
+// WebSocket echo at /ws, and TCP and UDP echoes for port forwarding.
 package main
 
 import (
@@ -28,6 +28,7 @@ type Seen struct {
 func main() {
 	httpAddr := flag.String("http", "127.0.0.1:0", "address of the HTTP app")
 	tcpAddr := flag.String("tcp", "127.0.0.1:0", "address of the TCP echo")
+	udpAddr := flag.String("udp", "127.0.0.1:0", "address of the UDP echo")
 	pidFile := flag.String("pidfile", "", "file to write the process id to")
 	flag.Parse()
 
@@ -41,6 +42,11 @@ func main() {
 		log.Fatal(err)
 	}
 	go serveTCPEcho(tcpLn)
+	udpConn, err := net.ListenPacket("udp", *udpAddr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	go serveUDPEcho(udpConn)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", webSocketEcho)
@@ -86,5 +92,16 @@ func serveTCPEcho(ln net.Listener) {
 			defer c.Close()
 			_, _ = io.Copy(c, c)
 		}()
+	}
+}
+
+func serveUDPEcho(pc net.PacketConn) {
+	buf := make([]byte, 65535)
+	for {
+		n, addr, err := pc.ReadFrom(buf)
+		if err != nil {
+			log.Fatal(err)
+		}
+		_, _ = pc.WriteTo(buf[:n], addr)
 	}
 }
