@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,6 +34,11 @@ import (
 	"github.com/devplane/devplane/database/dbtestutil"
 )
 
+// appsDomain is the wildcard access URL's domain of subdomain apps; the
+// tests send requests for it to a replica with the Host header, as a
+// browser resolving the wildcard name to the load balancer would.
+const appsDomain = ".apps.test"
+
 // Bounds that only keep a broken test from hanging.
 const (
 	waitLong = 3 * time.Minute
@@ -53,6 +59,7 @@ func newReplica(t *testing.T, dbURL string, opts coderdtest.Options) replica {
 	relay := newForwarder(t)
 	vals, _ := coderdtest.DeploymentValues(t)
 	require.NoError(t, vals.Replicas.RelayURL.Set(relay.URL()))
+	require.NoError(t, vals.WildcardAccessURL.Set("*"+appsDomain))
 	opts.DatabaseURL, opts.DeploymentValues = dbURL, vals
 	client, api, _ := coderdtest.NewWithDatabase(t, &opts)
 	relay.setTarget(client.URL.Host)
@@ -80,7 +87,7 @@ type deployment struct {
 }
 
 // appTF is appended to the local starter: the echo service's HTTP port as
-// an app.
+// an app by path and one on its own host.
 const appTF = `
 resource "coder_app" "echo" {
   agent_id     = coder_agent.main.id
@@ -88,6 +95,15 @@ resource "coder_app" "echo" {
   display_name = "Echo"
   url          = "http://127.0.0.1:%PORT%"
   share        = "owner"
+}
+
+resource "coder_app" "echo_sub" {
+  agent_id     = coder_agent.main.id
+  slug         = "echo-sub"
+  display_name = "Echo on its own host"
+  url          = "http://127.0.0.1:%PORT%"
+  share        = "owner"
+  subdomain    = true
 }
 `
 
@@ -139,8 +155,7 @@ func newDeployment(t *testing.T) *deployment {
 	for _, r := range w.LatestBuild.Resources {
 		for _, ag := range r.Agents {
 			agentID = ag.ID
-			require.Len(t, ag.Apps, 1, "the template's app")
-			assert.Equal(t, "echo", ag.Apps[0].Slug)
+			require.Len(t, ag.Apps, 2, "the template's apps")
 		}
 	}
 	require.NotEqual(t, uuid.Nil, agentID, "the workspace has an agent")
@@ -343,6 +358,62 @@ func TestEverythingThroughTheOtherReplica(t *testing.T) {
 		})
 	}
 
+	t.Run("SubdomainAppAcrossReplicas", func(t *testing.T) {
+		// A browser signs in to an app on its own host while the load
+		// balancer sends each request to either replica: the one-time
+		// token minted by A is traded at B, the app cookie B set works
+		// at A.
+		host := "echo-sub--main--" + d.workspace.Name + "--" + d.owner.Username + appsDomain
+		anonA, anonB := codersdk.New(d.a.client.URL), codersdk.New(d.b.client.URL)
+		res := raw(t, anonB, "/page?x=1", onHost(host), browser)
+		require.Equal(t, http.StatusSeeOther, res.StatusCode)
+		loc, err := url.Parse(res.Header.Get("Location"))
+		require.NoError(t, err)
+		require.Equal(t, "/api/v2/applications/auth-redirect", loc.Path)
+
+		res = raw(t, d.a.client, loc.RequestURI())
+		require.Equal(t, http.StatusTemporaryRedirect, res.StatusCode)
+		withToken, err := url.Parse(res.Header.Get("Location"))
+		require.NoError(t, err)
+		require.Equal(t, host, withToken.Host)
+
+		res = raw(t, anonB, withToken.RequestURI(), onHost(host), browser)
+		require.Equal(t, http.StatusSeeOther, res.StatusCode)
+		var cookie *http.Cookie
+		for _, c := range res.Cookies() {
+			if c.Name == codersdk.SessionTokenCookie {
+				cookie = c
+			}
+		}
+		require.NotNil(t, cookie, "B sets the app host's cookie")
+		assert.NotEqual(t, d.a.client.SessionToken(), cookie.Value)
+
+		for _, anon := range []*codersdk.Client{anonA, anonB} {
+			res = raw(t, anon, "/page?x=1", onHost(host), func(r *http.Request) { r.AddCookie(cookie) })
+			s := decodeSeen(t, res)
+			assert.Equal(t, "echoapp", s.App)
+			assert.Equal(t, "/page", s.Path)
+			assert.Empty(t, s.Cookies, "the app host's cookie stays with the server")
+		}
+	})
+
+	t.Run("TerminalReattachAcrossReplicas", func(t *testing.T) {
+		// A browser terminal opened through B and reattached after a
+		// reload that lands on A: the session lives in the agent, so A
+		// replays its output and it goes on.
+		id := uuid.New()
+		first := openTerminal(t, d.b.client, d.agentID, id)
+		first.send(t, "echo first-$((6*7))\r")
+		first.await(t, "first-42")
+		_ = first.conn.Close()
+
+		again := openTerminal(t, d.a.client, d.agentID, id)
+		again.await(t, "first-42")
+		again.send(t, "echo again-$((7*7))\r")
+		again.await(t, "again-49")
+		_ = again.conn.Close()
+	})
+
 	t.Run("CoderSSHThroughB", func(t *testing.T) {
 		out, code := d.coderCmd(t, "ssh", d.workspace.Name, "--", "echo", "via-coder-ssh;", "exit", "5")
 		assert.Equal(t, 5, code, out)
@@ -415,11 +486,14 @@ func TestEverythingThroughTheOtherReplica(t *testing.T) {
 			}
 			ssh, tcp, udp := string(codersdk.ConnectionTypeSSH), strconv.Itoa(d.tcpPort), strconv.Itoa(d.udpPort)
 			fwd, app := string(codersdk.ConnectionTypePortForwarding), string(codersdk.ConnectionTypeWorkspaceApp)
+			pty := string(codersdk.ConnectionTypeReconnectingPTY)
 			// ssh: starting the service, the command, three in SCPBothWays,
 			// coder ssh, ssh -L. Apps: one session per replica that served
-			// it, open until idle. Port forwards: one per port.
+			// it (the subdomain app: two), open until idle. Port forwards:
+			// one per port. Terminals: one per attachment.
 			return count[row{ssh, "", false}] >= 7 && count[row{ssh, "", true}] == 0 &&
-				count[row{app, "echo", true}] == 2 &&
+				count[row{app, "echo", true}] == 2 && count[row{app, "echo-sub", true}] == 2 &&
+				count[row{pty, "", false}] == 2 && count[row{pty, "", true}] == 0 &&
 				count[row{fwd, tcp, false}] >= 1 && count[row{fwd, tcp, true}] == 0 &&
 				count[row{fwd, udp, false}] >= 1 && count[row{fwd, udp, true}] == 0
 		}, waitLong, tick, "ssh, app and port-forward sessions on record, the ended ones closed")
@@ -448,7 +522,7 @@ func TestEverythingThroughTheOtherReplica(t *testing.T) {
 				}
 			}
 			return actions[codersdk.AuditActionConnect] >= 9 && actions[codersdk.AuditActionConnect] == actions[codersdk.AuditActionDisconnect] &&
-				actions[codersdk.AuditActionOpen] == 2
+				actions[codersdk.AuditActionOpen] == 4
 		}, waitLong, tick, "connects, disconnects and app opens in the audit log")
 		t.Logf("audit actions: %v", actions)
 	})
@@ -500,6 +574,76 @@ func echoTCP(t *testing.T, local int) {
 	assert.True(t, bytes.Equal(msg, got), "the TCP echo in the workspace answers")
 }
 
+func onHost(host string) func(*http.Request) {
+	return func(r *http.Request) { r.Host = host }
+}
+
+func browser(r *http.Request) { r.Header.Set("Accept", "text/html") }
+
+// raw requests path on the client's server with its token, if any,
+// following no redirects.
+func raw(t *testing.T, c *codersdk.Client, path string, mod ...func(*http.Request)) *http.Response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, c.URL.String()+path, nil)
+	require.NoError(t, err)
+	if tok := c.SessionToken(); tok != "" {
+		req.Header.Set(codersdk.SessionTokenHeader, tok)
+	}
+	for _, m := range mod {
+		m(req)
+	}
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := hc.Do(req)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = res.Body.Close() })
+	return res
+}
+
+func decodeSeen(t *testing.T, res *http.Response) seen {
+	t.Helper()
+	body, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, res.StatusCode, string(body))
+	var s seen
+	require.NoError(t, json.Unmarshal(body, &s), string(body))
+	return s
+}
+
+// terminal is one client connection to a browser terminal, collecting
+// its output.
+type terminal struct {
+	conn net.Conn
+	out  syncBuffer
+}
+
+func openTerminal(t *testing.T, c *codersdk.Client, agentID, id uuid.UUID) *terminal {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), waitLong)
+	defer cancel()
+	conn, err := c.WorkspaceAgentReconnectingPTY(ctx, codersdk.WorkspaceAgentReconnectingPTYOpts{
+		AgentID: agentID, Reconnect: id, Height: 24, Width: 80,
+	})
+	require.NoError(t, err)
+	tm := &terminal{conn: conn}
+	go func() { _, _ = io.Copy(&tm.out, conn) }()
+	t.Cleanup(func() { _ = conn.Close() })
+	return tm
+}
+
+func (tm *terminal) send(t *testing.T, data string) {
+	t.Helper()
+	b, err := json.Marshal(codersdk.ReconnectingPTYRequest{Data: data})
+	require.NoError(t, err)
+	_, err = tm.conn.Write(b)
+	require.NoError(t, err)
+}
+
+func (tm *terminal) await(t *testing.T, want string) {
+	t.Helper()
+	require.Eventually(t, func() bool { return strings.Contains(tm.out.String(), want) }, waitLong, tick,
+		"the terminal shows %q", want)
+}
+
 // getApp requests path on the replica with the client's token and decodes
 // the echo app's answer.
 func getApp(t *testing.T, c *codersdk.Client, path string, mod ...func(*http.Request)) seen {
@@ -513,12 +657,7 @@ func getApp(t *testing.T, c *codersdk.Client, path string, mod ...func(*http.Req
 	res, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
-	require.Equal(t, http.StatusOK, res.StatusCode, string(body))
-	var s seen
-	require.NoError(t, json.Unmarshal(body, &s), string(body))
-	return s
+	return decodeSeen(t, res)
 }
 
 // syncBuffer collects a process's output while the test reads it.
