@@ -188,7 +188,7 @@ func (d *deployment) startEchoApp(t *testing.T, bin string) {
 	t.Helper()
 	pidFile := filepath.Join(t.TempDir(), "echoapp.pid")
 	t.Cleanup(func() { killPIDFile(pidFile) })
-	cmd := "setsid nohup " + bin +
+	cmd := "$(command -v setsid) nohup " + bin +
 		" -http 127.0.0.1:" + strconv.Itoa(d.appPort) + " -tcp 127.0.0.1:" + strconv.Itoa(d.tcpPort) +
 		" -udp 127.0.0.1:" + strconv.Itoa(d.udpPort) +
 		" -pidfile " + pidFile + " >/dev/null 2>&1 </dev/null &"
@@ -197,7 +197,7 @@ func (d *deployment) startEchoApp(t *testing.T, bin string) {
 	require.Eventually(t, func() bool {
 		_, err := os.Stat(pidFile)
 		return err == nil
-	}, waitLong, tick, "the echo service starts in the workspace")
+	}, waitLong, tick, "the echo service starts in the workspace (its pid file says it listens)")
 }
 
 // buildEchoApp builds testdata/echoapp.

@@ -32,11 +32,6 @@ func main() {
 	pidFile := flag.String("pidfile", "", "file to write the process id to")
 	flag.Parse()
 
-	if *pidFile != "" {
-		if err := os.WriteFile(*pidFile, []byte(strconv.Itoa(os.Getpid())), 0o600); err != nil {
-			log.Fatal(err)
-		}
-	}
 	tcpLn, err := net.Listen("tcp", *tcpAddr)
 	if err != nil {
 		log.Fatal(err)
@@ -61,7 +56,17 @@ func main() {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(s)
 	})
-	log.Fatal(http.ListenAndServe(*httpAddr, mux)) //nolint:gosec // a test service
+	httpLn, err := net.Listen("tcp", *httpAddr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The pid file says the service is up: every listener is open.
+	if *pidFile != "" {
+		if err := os.WriteFile(*pidFile, []byte(strconv.Itoa(os.Getpid())), 0o600); err != nil {
+			log.Fatal(err)
+		}
+	}
+	log.Fatal(http.Serve(httpLn, mux)) //nolint:gosec // a test service
 }
 
 func webSocketEcho(w http.ResponseWriter, r *http.Request) {
