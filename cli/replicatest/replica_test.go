@@ -450,6 +450,36 @@ func TestEverythingThroughTheOtherReplica(t *testing.T) {
 		}, waitLong, tick, "the UDP echo in the workspace answers")
 	})
 
+	t.Run("Measure", func(t *testing.T) {
+		// Numbers for docs/performance.md, on demand: what relaying through
+		// the other replica costs with the real agent.
+		if os.Getenv("REPLICATEST_MEASURE") == "" {
+			t.Skip("set REPLICATEST_MEASURE=1 to measure SSH and app download through each replica")
+		}
+		const size = 256 << 20
+		for _, via := range []struct {
+			name string
+			c    *codersdk.Client
+		}{{"A (agent's replica)", d.a.client}, {"B (relayed)", d.b.client}} {
+			start := time.Now()
+			res := raw(t, via.c, d.appPath()+"big?n="+strconv.Itoa(size))
+			require.Equal(t, http.StatusOK, res.StatusCode)
+			n, err := io.Copy(io.Discard, res.Body)
+			require.NoError(t, err)
+			require.EqualValues(t, size, n)
+			elapsed := time.Since(start)
+			t.Logf("app download through %s: %d MiB in %s = %.0f MB/s", via.name, size>>20, elapsed.Round(time.Millisecond), float64(size)/1e6/elapsed.Seconds())
+		}
+		start := time.Now()
+		cmd := exec.CommandContext(t.Context(), "ssh", "-F", d.sshConfig, "-o", "BatchMode=yes", d.host, "head -c "+strconv.Itoa(size)+" /dev/zero")
+		var counted countingWriter
+		cmd.Stdout = &counted
+		require.NoError(t, cmd.Run())
+		require.EqualValues(t, size, counted.n)
+		elapsed := time.Since(start)
+		t.Logf("ssh download through B (relayed): %d MiB in %s = %.0f MB/s (incl. connection setup)", size>>20, elapsed.Round(time.Millisecond), float64(size)/1e6/elapsed.Seconds())
+	})
+
 	t.Run("SessionsRecorded", func(t *testing.T) {
 		conn, err := pgx.Connect(t.Context(), d.dbURL)
 		require.NoError(t, err)
@@ -676,4 +706,11 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+type countingWriter struct{ n int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.n += int64(len(p))
+	return len(p), nil
 }

@@ -1,6 +1,7 @@
 // Command echoapp is the service the replica tests start inside the
 // workspace: an HTTP app that answers with what it was sent (JSON), a
-// WebSocket echo at /ws, and TCP and UDP echoes for port forwarding.
+// WebSocket echo at /ws, /big?n=N answering N bytes (for throughput), and
+// TCP and UDP echoes for port forwarding.
 package main
 
 import (
@@ -45,6 +46,7 @@ func main() {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", webSocketEcho)
+	mux.HandleFunc("/big", big)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s := Seen{App: "echoapp", Path: r.URL.Path, Query: r.URL.RawQuery, Headers: map[string]string{}, Cookies: []string{}}
 		for k := range r.Header {
@@ -108,5 +110,19 @@ func serveUDPEcho(pc net.PacketConn) {
 			log.Fatal(err)
 		}
 		_, _ = pc.WriteTo(buf[:n], addr)
+	}
+}
+
+// big answers n zero bytes.
+func big(w http.ResponseWriter, r *http.Request) {
+	n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+	w.Header().Set("Content-Length", strconv.Itoa(n))
+	chunk := make([]byte, 256<<10)
+	for n > 0 {
+		k := min(n, len(chunk))
+		if _, err := w.Write(chunk[:k]); err != nil {
+			return
+		}
+		n -= k
 	}
 }
