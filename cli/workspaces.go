@@ -57,11 +57,7 @@ func (r *RootCmd) show() *serpent.Command {
 		Middleware: serpent.RequireNArgs(1),
 		Handler: func(inv *serpent.Invocation) error {
 			ctx := inv.Context()
-			client, err := r.Client(inv)
-			if err != nil {
-				return err
-			}
-			ws, err := namedWorkspace(ctx, client, inv.Args[0])
+			client, ws, err := r.clientAndWorkspace(inv)
 			if err != nil {
 				return err
 			}
@@ -179,11 +175,7 @@ type workspaceBuilds struct {
 // builds b plans while streaming their logs, and says how it ended.
 func (r *RootCmd) runWorkspaceBuilds(inv *serpent.Invocation, b workspaceBuilds) error {
 	ctx := inv.Context()
-	client, err := r.Client(inv)
-	if err != nil {
-		return err
-	}
-	ws, err := namedWorkspace(ctx, client, inv.Args[0])
+	client, ws, err := r.clientAndWorkspace(inv)
 	if err != nil {
 		return err
 	}
@@ -339,11 +331,7 @@ func (r *RootCmd) deleteWorkspace() *serpent.Command {
 		},
 		Handler: func(inv *serpent.Invocation) error {
 			ctx := inv.Context()
-			client, err := r.Client(inv)
-			if err != nil {
-				return err
-			}
-			ws, err := namedWorkspace(ctx, client, inv.Args[0])
+			client, ws, err := r.clientAndWorkspace(inv)
 			if err != nil {
 				return err
 			}
@@ -372,11 +360,7 @@ func (r *RootCmd) rename() *serpent.Command {
 		Options:    serpent.OptionSet{cliui.SkipPromptOption()},
 		Handler: func(inv *serpent.Invocation) error {
 			ctx := inv.Context()
-			client, err := r.Client(inv)
-			if err != nil {
-				return err
-			}
-			ws, err := namedWorkspace(ctx, client, inv.Args[0])
+			client, ws, err := r.clientAndWorkspace(inv)
 			if err != nil {
 				return err
 			}
@@ -424,11 +408,7 @@ func (r *RootCmd) favoriteCmd(on bool, use string, aliases []string, short strin
 		Long:       formatExamples(example{Command: "coder " + use + " my-workspace"}),
 		Middleware: serpent.RequireNArgs(1),
 		Handler: func(inv *serpent.Invocation) error {
-			client, err := r.Client(inv)
-			if err != nil {
-				return err
-			}
-			ws, err := namedWorkspace(inv.Context(), client, inv.Args[0])
+			client, ws, err := r.clientAndWorkspace(inv)
 			if err != nil {
 				return err
 			}
