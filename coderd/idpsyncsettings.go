@@ -47,6 +47,7 @@ type idpSyncKind[S any, T uuid.UUID | string] struct {
 	mappingProblems func(context.Context, map[string][]T) (httpapi.Validations, error)
 }
 
+// writeIDPSyncSettings answers with one kind of sync settings.
 func writeIDPSyncSettings[S any, T uuid.UUID | string](rw http.ResponseWriter, r *http.Request, k idpSyncKind[S, T]) {
 	ctx := r.Context()
 	s, err := k.read(ctx)
