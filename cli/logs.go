@@ -37,11 +37,7 @@ func (r *RootCmd) logs() *serpent.Command {
 		},
 		Handler: func(inv *serpent.Invocation) error {
 			ctx := inv.Context()
-			client, err := r.Client(inv)
-			if err != nil {
-				return err
-			}
-			ws, err := namedWorkspace(ctx, client, inv.Args[0])
+			client, ws, err := r.clientAndWorkspace(inv)
 			if err != nil {
 				return err
 			}

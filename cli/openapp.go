@@ -34,12 +34,7 @@ func (r *RootCmd) openApp() *serpent.Command {
 			formatExamples(example{Command: "coder open app my-workspace code-server"}),
 		Middleware: serpent.RequireNArgs(2),
 		Handler: func(inv *serpent.Invocation) error {
-			ctx := inv.Context()
-			client, err := r.Client(inv)
-			if err != nil {
-				return err
-			}
-			ws, err := namedWorkspace(ctx, client, inv.Args[0])
+			client, ws, err := r.clientAndWorkspace(inv)
 			if err != nil {
 				return err
 			}

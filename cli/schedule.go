@@ -165,11 +165,7 @@ func (r *RootCmd) scheduleStart() *serpent.Command {
 			}),
 		Middleware: serpent.RequireRangeArgs(2, 4),
 		Handler: func(inv *serpent.Invocation) error {
-			client, err := r.Client(inv)
-			if err != nil {
-				return err
-			}
-			ws, err := namedWorkspace(inv.Context(), client, inv.Args[0])
+			client, ws, err := r.clientAndWorkspace(inv)
 			if err != nil {
 				return err
 			}
@@ -207,11 +203,7 @@ func (r *RootCmd) scheduleStop() *serpent.Command {
 			formatExamples(example{Command: "coder schedule stop my-workspace 2h30m"}),
 		Middleware: serpent.RequireNArgs(2),
 		Handler: func(inv *serpent.Invocation) error {
-			client, err := r.Client(inv)
-			if err != nil {
-				return err
-			}
-			ws, err := namedWorkspace(inv.Context(), client, inv.Args[0])
+			client, ws, err := r.clientAndWorkspace(inv)
 			if err != nil {
 				return err
 			}
@@ -243,11 +235,7 @@ func (r *RootCmd) scheduleExtend() *serpent.Command {
 			formatExamples(example{Command: "coder schedule extend my-workspace 90m"}),
 		Middleware: serpent.RequireNArgs(2),
 		Handler: func(inv *serpent.Invocation) error {
-			client, err := r.Client(inv)
-			if err != nil {
-				return err
-			}
-			ws, err := namedWorkspace(inv.Context(), client, inv.Args[0])
+			client, ws, err := r.clientAndWorkspace(inv)
 			if err != nil {
 				return err
 			}

@@ -35,6 +35,20 @@ func namedWorkspace(ctx context.Context, client *codersdk.Client, identifier str
 	return ws, nil
 }
 
+// clientAndWorkspace is the client and the workspace that the command's
+// first argument names, which most workspace commands start from.
+func (r *RootCmd) clientAndWorkspace(inv *serpent.Invocation) (*codersdk.Client, codersdk.Workspace, error) {
+	client, err := r.Client(inv)
+	if err != nil {
+		return nil, codersdk.Workspace{}, err
+	}
+	ws, err := namedWorkspace(inv.Context(), client, inv.Args[0])
+	if err != nil {
+		return nil, codersdk.Workspace{}, err
+	}
+	return client, ws, nil
+}
+
 // splitWorkspaceName splits "owner/name"; a bare name is the caller's.
 func splitWorkspaceName(identifier string) (owner, name string) {
 	if o, n, ok := strings.Cut(identifier, "/"); ok {

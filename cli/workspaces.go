@@ -57,11 +57,7 @@ func (r *RootCmd) show() *serpent.Command {
 		Middleware: serpent.RequireNArgs(1),
 		Handler: func(inv *serpent.Invocation) error {
 			ctx := inv.Context()
-			client, err := r.Client(inv)
-			if err != nil {
-				return err
-			}
-			ws, err := namedWorkspace(ctx, client, inv.Args[0])
+			client, ws, err := r.clientAndWorkspace(inv)
 			if err != nil {
 				return err
 			}
@@ -145,34 +141,59 @@ func (r *RootCmd) start() *serpent.Command {
 			cliui.SkipPromptOption(),
 		}, params.options(false)...),
 		Handler: func(inv *serpent.Invocation) error {
-			ctx := inv.Context()
-			client, err := r.Client(inv)
-			if err != nil {
-				return err
-			}
-			ws, err := namedWorkspace(ctx, client, inv.Args[0])
-			if err != nil {
-				return err
-			}
-			if ws.LatestBuild.Transition == codersdk.WorkspaceTransitionStart && ws.LatestBuild.Job.Status == codersdk.ProvisionerJobSucceeded {
-				_, _ = fmt.Fprintf(inv.Stdout, "Workspace %s is already running.\n", cliui.Bold(ctx, ws.Name))
-				return nil
-			}
-			req, err := startBuildRequest(inv, client, ws, &params, false)
-			if err != nil {
-				return err
-			}
-			if _, err := buildAndWait(inv, client, ws, req, noWait); err != nil {
-				return err
-			}
-			if noWait {
-				_, _ = fmt.Fprintf(inv.Stdout, "The %s workspace is starting.\n", cliui.Bold(ctx, ws.Name))
-				return nil
-			}
-			_, _ = fmt.Fprintf(inv.Stdout, "\nThe %s workspace has been started at %s!\n", cliui.Bold(ctx, ws.Name), timestamp(time.Now()))
-			return nil
+			return r.runWorkspaceBuilds(inv, workspaceBuilds{done: "started", queued: "starting", noWait: noWait,
+				plan: func(client *codersdk.Client, ws codersdk.Workspace) ([]codersdk.CreateWorkspaceBuildRequest, error) {
+					if ws.LatestBuild.Transition == codersdk.WorkspaceTransitionStart && ws.LatestBuild.Job.Status == codersdk.ProvisionerJobSucceeded {
+						_, _ = fmt.Fprintf(inv.Stdout, "Workspace %s is already running.\n", cliui.Bold(inv.Context(), ws.Name))
+						return nil, nil
+					}
+					req, err := startBuildRequest(inv, client, ws, &params, false)
+					if err != nil {
+						return nil, err
+					}
+					return []codersdk.CreateWorkspaceBuildRequest{req}, nil
+				},
+			})
 		},
 	}
+}
+
+// workspaceBuilds is what start, stop, restart and update differ in.
+type workspaceBuilds struct {
+	// plan decides, after any prompts, the builds to run in order; none
+	// means there is nothing to do (plan said why).
+	plan func(client *codersdk.Client, ws codersdk.Workspace) ([]codersdk.CreateWorkspaceBuildRequest, error)
+	// done ends the message "The NAME workspace has been <done> at TIME!".
+	done string
+	// noWait queues the builds without following them and says "The NAME
+	// workspace is <queued>." instead.
+	noWait bool
+	queued string
+}
+
+// runWorkspaceBuilds resolves the workspace the command names, runs the
+// builds b plans while streaming their logs, and says how it ended.
+func (r *RootCmd) runWorkspaceBuilds(inv *serpent.Invocation, b workspaceBuilds) error {
+	ctx := inv.Context()
+	client, ws, err := r.clientAndWorkspace(inv)
+	if err != nil {
+		return err
+	}
+	reqs, err := b.plan(client, ws)
+	if err != nil || len(reqs) == 0 {
+		return err
+	}
+	for _, req := range reqs {
+		if _, err := buildAndWait(inv, client, ws, req, b.noWait); err != nil {
+			return err
+		}
+	}
+	if b.noWait {
+		_, _ = fmt.Fprintf(inv.Stdout, "The %s workspace is %s.\n", cliui.Bold(ctx, ws.Name), b.queued)
+		return nil
+	}
+	_, _ = fmt.Fprintf(inv.Stdout, "\nThe %s workspace has been %s at %s!\n", cliui.Bold(ctx, ws.Name), b.done, timestamp(time.Now()))
+	return nil
 }
 
 // startBuildRequest prepares a start: the template's active version when
@@ -224,23 +245,14 @@ func (r *RootCmd) stop() *serpent.Command {
 		Middleware: serpent.RequireNArgs(1),
 		Options:    serpent.OptionSet{cliui.SkipPromptOption()},
 		Handler: func(inv *serpent.Invocation) error {
-			ctx := inv.Context()
-			client, err := r.Client(inv)
-			if err != nil {
-				return err
-			}
-			ws, err := namedWorkspace(ctx, client, inv.Args[0])
-			if err != nil {
-				return err
-			}
-			if _, err := cliui.Prompt(inv, cliui.PromptOptions{Text: "Confirm stop workspace?", IsConfirm: true}); err != nil {
-				return err
-			}
-			if _, err := buildAndWait(inv, client, ws, codersdk.CreateWorkspaceBuildRequest{Transition: codersdk.WorkspaceTransitionStop}, false); err != nil {
-				return err
-			}
-			_, _ = fmt.Fprintf(inv.Stdout, "\nThe %s workspace has been stopped at %s!\n", cliui.Bold(ctx, ws.Name), timestamp(time.Now()))
-			return nil
+			return r.runWorkspaceBuilds(inv, workspaceBuilds{done: "stopped",
+				plan: func(*codersdk.Client, codersdk.Workspace) ([]codersdk.CreateWorkspaceBuildRequest, error) {
+					if _, err := cliui.Prompt(inv, cliui.PromptOptions{Text: "Confirm stop workspace?", IsConfirm: true}); err != nil {
+						return nil, err
+					}
+					return []codersdk.CreateWorkspaceBuildRequest{{Transition: codersdk.WorkspaceTransitionStop}}, nil
+				},
+			})
 		},
 	}
 }
@@ -254,31 +266,19 @@ func (r *RootCmd) restart() *serpent.Command {
 		Middleware: serpent.RequireNArgs(1),
 		Options:    append(serpent.OptionSet{cliui.SkipPromptOption()}, params.options(false)...),
 		Handler: func(inv *serpent.Invocation) error {
-			ctx := inv.Context()
-			client, err := r.Client(inv)
-			if err != nil {
-				return err
-			}
-			ws, err := namedWorkspace(ctx, client, inv.Args[0])
-			if err != nil {
-				return err
-			}
-			// Ask for parameters before stopping anything.
-			startReq, err := startBuildRequest(inv, client, ws, &params, false)
-			if err != nil {
-				return err
-			}
-			if _, err := cliui.Prompt(inv, cliui.PromptOptions{Text: "Restart workspace?", IsConfirm: true}); err != nil {
-				return err
-			}
-			if _, err := buildAndWait(inv, client, ws, codersdk.CreateWorkspaceBuildRequest{Transition: codersdk.WorkspaceTransitionStop}, false); err != nil {
-				return err
-			}
-			if _, err := buildAndWait(inv, client, ws, startReq, false); err != nil {
-				return err
-			}
-			_, _ = fmt.Fprintf(inv.Stdout, "\nThe %s workspace has been restarted at %s!\n", cliui.Bold(ctx, ws.Name), timestamp(time.Now()))
-			return nil
+			return r.runWorkspaceBuilds(inv, workspaceBuilds{done: "restarted",
+				plan: func(client *codersdk.Client, ws codersdk.Workspace) ([]codersdk.CreateWorkspaceBuildRequest, error) {
+					// Ask for parameters before stopping anything.
+					startReq, err := startBuildRequest(inv, client, ws, &params, false)
+					if err != nil {
+						return nil, err
+					}
+					if _, err := cliui.Prompt(inv, cliui.PromptOptions{Text: "Restart workspace?", IsConfirm: true}); err != nil {
+						return nil, err
+					}
+					return []codersdk.CreateWorkspaceBuildRequest{{Transition: codersdk.WorkspaceTransitionStop}, startReq}, nil
+				},
+			})
 		},
 	}
 }
@@ -293,28 +293,19 @@ func (r *RootCmd) update() *serpent.Command {
 		Middleware: serpent.RequireNArgs(1),
 		Options:    params.options(false),
 		Handler: func(inv *serpent.Invocation) error {
-			ctx := inv.Context()
-			client, err := r.Client(inv)
-			if err != nil {
-				return err
-			}
-			ws, err := namedWorkspace(ctx, client, inv.Args[0])
-			if err != nil {
-				return err
-			}
-			if !ws.Outdated && !params.alwaysPrompt && len(params.parameters) == 0 && params.file == "" {
-				_, _ = fmt.Fprintln(inv.Stdout, "Workspace isn't outdated!")
-				return nil
-			}
-			req, err := startBuildRequest(inv, client, ws, &params, true)
-			if err != nil {
-				return err
-			}
-			if _, err := buildAndWait(inv, client, ws, req, false); err != nil {
-				return err
-			}
-			_, _ = fmt.Fprintf(inv.Stdout, "\nThe %s workspace has been updated at %s!\n", cliui.Bold(ctx, ws.Name), timestamp(time.Now()))
-			return nil
+			return r.runWorkspaceBuilds(inv, workspaceBuilds{done: "updated",
+				plan: func(client *codersdk.Client, ws codersdk.Workspace) ([]codersdk.CreateWorkspaceBuildRequest, error) {
+					if !ws.Outdated && !params.alwaysPrompt && len(params.parameters) == 0 && params.file == "" {
+						_, _ = fmt.Fprintln(inv.Stdout, "Workspace isn't outdated!")
+						return nil, nil
+					}
+					req, err := startBuildRequest(inv, client, ws, &params, true)
+					if err != nil {
+						return nil, err
+					}
+					return []codersdk.CreateWorkspaceBuildRequest{req}, nil
+				},
+			})
 		},
 	}
 }
@@ -340,11 +331,7 @@ func (r *RootCmd) deleteWorkspace() *serpent.Command {
 		},
 		Handler: func(inv *serpent.Invocation) error {
 			ctx := inv.Context()
-			client, err := r.Client(inv)
-			if err != nil {
-				return err
-			}
-			ws, err := namedWorkspace(ctx, client, inv.Args[0])
+			client, ws, err := r.clientAndWorkspace(inv)
 			if err != nil {
 				return err
 			}
@@ -373,11 +360,7 @@ func (r *RootCmd) rename() *serpent.Command {
 		Options:    serpent.OptionSet{cliui.SkipPromptOption()},
 		Handler: func(inv *serpent.Invocation) error {
 			ctx := inv.Context()
-			client, err := r.Client(inv)
-			if err != nil {
-				return err
-			}
-			ws, err := namedWorkspace(ctx, client, inv.Args[0])
+			client, ws, err := r.clientAndWorkspace(inv)
 			if err != nil {
 				return err
 			}
@@ -425,11 +408,7 @@ func (r *RootCmd) favoriteCmd(on bool, use string, aliases []string, short strin
 		Long:       formatExamples(example{Command: "coder " + use + " my-workspace"}),
 		Middleware: serpent.RequireNArgs(1),
 		Handler: func(inv *serpent.Invocation) error {
-			client, err := r.Client(inv)
-			if err != nil {
-				return err
-			}
-			ws, err := namedWorkspace(inv.Context(), client, inv.Args[0])
+			client, ws, err := r.clientAndWorkspace(inv)
 			if err != nil {
 				return err
 			}

@@ -2,12 +2,14 @@ package coderd
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 
 	"github.com/google/uuid"
 
 	"github.com/devplane/devplane/coderd/httpapi"
+	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/rbac"
 )
@@ -75,4 +77,47 @@ func (api *API) groupCheck(ctx context.Context, orgID uuid.UUID, noun string) fu
 		}
 		return "", err
 	}
+}
+
+// aclGroups converts the groups an ACL names, sorted by name, into entries
+// made by entry from each group and its actions. Groups the caller may not
+// see, or that are gone, are left out.
+func aclGroups[E any](ctx context.Context, api *API, acl database.ACL, entry func(codersdk.Group, []rbac.Action) E) ([]E, error) {
+	type named struct {
+		group   codersdk.Group
+		actions []rbac.Action
+	}
+	var groups []named
+	conv := api.newGroupLoader(ctx)
+	for id, actions := range acl {
+		g, err := api.Database.GetGroupByID(ctx, id)
+		if httpapi.IsUnauthorizedOrNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		cg, err := conv.load(g)
+		if err != nil {
+			return nil, err
+		}
+		groups = append(groups, named{cg, actions})
+	}
+	sort.Slice(groups, func(i, j int) bool { return groups[i].group.Name < groups[j].group.Name })
+	out := make([]E, 0, len(groups))
+	for _, g := range groups {
+		out = append(out, entry(g.group, g.actions))
+	}
+	return out, nil
+}
+
+// marshalACLs encodes a user and a group ACL for storing.
+func marshalACLs(users, groups database.ACL) (userJSON, groupJSON []byte, err error) {
+	if userJSON, err = json.Marshal(users); err != nil {
+		return nil, nil, err
+	}
+	if groupJSON, err = json.Marshal(groups); err != nil {
+		return nil, nil, err
+	}
+	return userJSON, groupJSON, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/coderd/idpsync"
 	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
 )
 
@@ -27,6 +28,123 @@ func writeIDPSyncError(ctx context.Context, rw http.ResponseWriter, err error) {
 	httpapi.WriteError(ctx, rw, err)
 }
 
+// idpSyncKind is what differs between the group, role and organization
+// sync settings: where they are stored, how they are read and which mapped
+// resources exist. The handlers below are the same for all three.
+type idpSyncKind[S any, T uuid.UUID | string] struct {
+	api *API
+	// name is the idpsync_settings row kind and the word in messages.
+	name string
+	// orgID owns the settings; uuid.Nil for the deployment-wide
+	// organization sync.
+	orgID    uuid.UUID
+	resource audit.Resource
+	read     func(context.Context) (S, error)
+	// mapping points into settings at their claim-to-resource mapping.
+	mapping func(*S) *map[string][]T
+	// mappingProblems names mapped resources that do not exist; its error
+	// is a failed check, not a bad mapping.
+	mappingProblems func(context.Context, map[string][]T) (httpapi.Validations, error)
+}
+
+// writeIDPSyncSettings answers with one kind of sync settings.
+func writeIDPSyncSettings[S any, T uuid.UUID | string](rw http.ResponseWriter, r *http.Request, k idpSyncKind[S, T]) {
+	ctx := r.Context()
+	s, err := k.read(ctx)
+	if err != nil {
+		writeIDPSyncError(ctx, rw, err)
+		return
+	}
+	httpapi.Write(ctx, rw, http.StatusOK, s)
+}
+
+// updateIDPSync reads, changes, checks and stores one kind of sync
+// settings, auditing the change, and answers with the stored settings.
+func updateIDPSync[S any, T uuid.UUID | string](rw http.ResponseWriter, r *http.Request, k idpSyncKind[S, T], change func(S) S) {
+	ctx := r.Context()
+	old, err := k.read(ctx)
+	if err != nil {
+		writeIDPSyncError(ctx, rw, err)
+		return
+	}
+	next := change(old)
+	mapping := k.mapping(&next)
+	if *mapping == nil {
+		*mapping = map[string][]T{}
+	}
+	v, err := k.mappingProblems(ctx, *mapping)
+	if err != nil {
+		writeIDPSyncError(ctx, rw, err)
+		return
+	}
+	if len(v) > 0 {
+		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid " + k.name + " sync settings.", Validations: v})
+		return
+	}
+	if err := k.api.storeIDPSync(ctx, k.name, k.orgID, next); err != nil {
+		writeIDPSyncError(ctx, rw, err)
+		return
+	}
+	audit.SetResource(ctx, k.resource)
+	audit.SetDiff(ctx, old, next)
+	httpapi.Write(ctx, rw, http.StatusOK, next)
+}
+
+// patchIDPSyncMapping adds and then removes single mappings.
+func patchIDPSyncMapping[S any, T uuid.UUID | string](rw http.ResponseWriter, r *http.Request, k idpSyncKind[S, T], add, remove []codersdk.IDPSyncMapping[T]) {
+	updateIDPSync(rw, r, k, func(s S) S {
+		mapping := k.mapping(&s)
+		*mapping = idpsync.PatchMapping(*mapping, add, remove)
+		return s
+	})
+}
+
+func organizationAuditResource(org database.Organization) audit.Resource {
+	return audit.Resource{ID: org.ID, Target: org.Name, OrganizationID: org.ID}
+}
+
+// groupSync is the group sync settings of the request's organization.
+func (api *API) groupSync(r *http.Request) idpSyncKind[codersdk.GroupSyncSettings, uuid.UUID] {
+	org := httpmw.OrganizationParam(r)
+	return idpSyncKind[codersdk.GroupSyncSettings, uuid.UUID]{
+		api: api, name: idpSyncGroup, orgID: org.ID, resource: organizationAuditResource(org),
+		read: func(ctx context.Context) (codersdk.GroupSyncSettings, error) {
+			return api.groupSyncSettings(ctx, org)
+		},
+		mapping: func(s *codersdk.GroupSyncSettings) *map[string][]uuid.UUID { return &s.Mapping },
+		mappingProblems: func(ctx context.Context, mapping map[string][]uuid.UUID) (httpapi.Validations, error) {
+			return api.groupMappingProblems(ctx, org.ID, mapping), nil
+		},
+	}
+}
+
+// roleSync is the role sync settings of the request's organization.
+func (api *API) roleSync(r *http.Request) idpSyncKind[codersdk.RoleSyncSettings, string] {
+	org := httpmw.OrganizationParam(r)
+	return idpSyncKind[codersdk.RoleSyncSettings, string]{
+		api: api, name: idpSyncRole, orgID: org.ID, resource: organizationAuditResource(org),
+		read: func(ctx context.Context) (codersdk.RoleSyncSettings, error) {
+			return api.roleSyncSettings(ctx, org.ID)
+		},
+		mapping: func(s *codersdk.RoleSyncSettings) *map[string][]string { return &s.Mapping },
+		mappingProblems: func(ctx context.Context, mapping map[string][]string) (httpapi.Validations, error) {
+			return api.roleMappingProblems(ctx, org.ID, mapping)
+		},
+	}
+}
+
+// organizationSync is the deployment's organization sync settings.
+func (api *API) organizationSync() idpSyncKind[codersdk.OrganizationSyncSettings, uuid.UUID] {
+	return idpSyncKind[codersdk.OrganizationSyncSettings, uuid.UUID]{
+		api: api, name: idpSyncOrganization, orgID: uuid.Nil, resource: audit.Resource{Target: "organization sync"},
+		read:    api.organizationSyncSettings,
+		mapping: func(s *codersdk.OrganizationSyncSettings) *map[string][]uuid.UUID { return &s.Mapping },
+		mappingProblems: func(ctx context.Context, mapping map[string][]uuid.UUID) (httpapi.Validations, error) {
+			return api.organizationMappingProblems(ctx, mapping), nil
+		},
+	}
+}
+
 // @Summary Get group IdP Sync settings by organization
 // @ID get-group-idp-sync-settings-by-organization
 // @Security CoderSessionToken
@@ -36,13 +154,7 @@ func writeIDPSyncError(ctx context.Context, rw http.ResponseWriter, err error) {
 // @Success 200 {object} codersdk.GroupSyncSettings
 // @Router /organizations/{organization}/settings/idpsync/groups [get]
 func (api *API) groupIDPSyncSettings(rw http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	s, err := api.groupSyncSettings(ctx, httpmw.OrganizationParam(r))
-	if err != nil {
-		writeIDPSyncError(ctx, rw, err)
-		return
-	}
-	httpapi.Write(ctx, rw, http.StatusOK, s)
+	writeIDPSyncSettings(rw, r, api.groupSync(r))
 }
 
 // @Summary Update group IdP Sync settings by organization
@@ -61,7 +173,7 @@ func (api *API) patchGroupIDPSyncSettings(rw http.ResponseWriter, r *http.Reques
 	if !httpapi.Read(r.Context(), rw, r, &req) {
 		return
 	}
-	api.updateGroupSync(rw, r, func(*codersdk.GroupSyncSettings) codersdk.GroupSyncSettings { return req })
+	updateIDPSync(rw, r, api.groupSync(r), func(codersdk.GroupSyncSettings) codersdk.GroupSyncSettings { return req })
 }
 
 // @Summary Update group IdP Sync config
@@ -79,10 +191,9 @@ func (api *API) patchGroupIDPSyncConfig(rw http.ResponseWriter, r *http.Request)
 	if !httpapi.Read(r.Context(), rw, r, &req) {
 		return
 	}
-	api.updateGroupSync(rw, r, func(s *codersdk.GroupSyncSettings) codersdk.GroupSyncSettings {
-		next := *s
-		next.Field, next.RegexFilter, next.AutoCreateMissing = req.Field, req.RegexFilter, req.AutoCreateMissing
-		return next
+	updateIDPSync(rw, r, api.groupSync(r), func(s codersdk.GroupSyncSettings) codersdk.GroupSyncSettings {
+		s.Field, s.RegexFilter, s.AutoCreateMissing = req.Field, req.RegexFilter, req.AutoCreateMissing
+		return s
 	})
 }
 
@@ -101,38 +212,7 @@ func (api *API) patchGroupIDPSyncMapping(rw http.ResponseWriter, r *http.Request
 	if !httpapi.Read(r.Context(), rw, r, &req) {
 		return
 	}
-	api.updateGroupSync(rw, r, func(s *codersdk.GroupSyncSettings) codersdk.GroupSyncSettings {
-		next := *s
-		next.Mapping = idpsync.PatchMapping(s.Mapping, req.Add, req.Remove)
-		return next
-	})
-}
-
-// updateGroupSync reads, changes, checks and stores an organization's group
-// sync settings, auditing the change.
-func (api *API) updateGroupSync(rw http.ResponseWriter, r *http.Request, change func(*codersdk.GroupSyncSettings) codersdk.GroupSyncSettings) {
-	ctx := r.Context()
-	org := httpmw.OrganizationParam(r)
-	old, err := api.groupSyncSettings(ctx, org)
-	if err != nil {
-		writeIDPSyncError(ctx, rw, err)
-		return
-	}
-	next := change(&old)
-	if next.Mapping == nil {
-		next.Mapping = map[string][]uuid.UUID{}
-	}
-	if v := api.groupMappingProblems(ctx, org.ID, next.Mapping); len(v) > 0 {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid group sync settings.", Validations: v})
-		return
-	}
-	if err := api.storeIDPSync(ctx, idpSyncGroup, org.ID, next); err != nil {
-		writeIDPSyncError(ctx, rw, err)
-		return
-	}
-	audit.SetResource(ctx, audit.Resource{ID: org.ID, Target: org.Name, OrganizationID: org.ID})
-	audit.SetDiff(ctx, old, next)
-	httpapi.Write(ctx, rw, http.StatusOK, next)
+	patchIDPSyncMapping(rw, r, api.groupSync(r), req.Add, req.Remove)
 }
 
 // groupMappingProblems names mapped groups that are not the
@@ -167,6 +247,41 @@ func (api *API) groupMappingProblems(ctx context.Context, orgID uuid.UUID, mappi
 	return v
 }
 
+// roleMappingProblems names mapped roles that are not the organization's.
+func (api *API) roleMappingProblems(ctx context.Context, orgID uuid.UUID, mapping map[string][]string) (httpapi.Validations, error) {
+	var roles []string
+	for _, rs := range mapping {
+		roles = append(roles, rs...)
+	}
+	known, err := organizationRoleNames(ctx, api.Database, orgID, roles)
+	if err != nil {
+		return nil, err
+	}
+	var v httpapi.Validations
+	for given, rs := range mapping {
+		for _, name := range rs {
+			if _, ok := known[name]; !ok {
+				v.Check("mapping", "\""+given+"\" maps to \""+name+"\", which is no role of this organization")
+			}
+		}
+	}
+	return v, nil
+}
+
+// organizationMappingProblems names mapped organizations that do not
+// exist.
+func (api *API) organizationMappingProblems(ctx context.Context, mapping map[string][]uuid.UUID) httpapi.Validations {
+	var v httpapi.Validations
+	for given, ids := range mapping {
+		for _, id := range ids {
+			if _, err := api.Database.GetOrganizationByID(dbauthz.AsSSOLogin(ctx), id); err != nil {
+				v.Check("mapping", "\""+given+"\" maps to "+id.String()+", which is no organization")
+			}
+		}
+	}
+	return v
+}
+
 // @Summary Get role IdP Sync settings by organization
 // @ID get-role-idp-sync-settings-by-organization
 // @Security CoderSessionToken
@@ -176,13 +291,7 @@ func (api *API) groupMappingProblems(ctx context.Context, orgID uuid.UUID, mappi
 // @Success 200 {object} codersdk.RoleSyncSettings
 // @Router /organizations/{organization}/settings/idpsync/roles [get]
 func (api *API) roleIDPSyncSettings(rw http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	s, err := api.roleSyncSettings(ctx, httpmw.OrganizationParam(r).ID)
-	if err != nil {
-		writeIDPSyncError(ctx, rw, err)
-		return
-	}
-	httpapi.Write(ctx, rw, http.StatusOK, s)
+	writeIDPSyncSettings(rw, r, api.roleSync(r))
 }
 
 // @Summary Update role IdP Sync settings by organization
@@ -200,7 +309,7 @@ func (api *API) patchRoleIDPSyncSettings(rw http.ResponseWriter, r *http.Request
 	if !httpapi.Read(r.Context(), rw, r, &req) {
 		return
 	}
-	api.updateRoleSync(rw, r, func(*codersdk.RoleSyncSettings) codersdk.RoleSyncSettings { return req })
+	updateIDPSync(rw, r, api.roleSync(r), func(codersdk.RoleSyncSettings) codersdk.RoleSyncSettings { return req })
 }
 
 // @Summary Update role IdP Sync config
@@ -218,10 +327,9 @@ func (api *API) patchRoleIDPSyncConfig(rw http.ResponseWriter, r *http.Request) 
 	if !httpapi.Read(r.Context(), rw, r, &req) {
 		return
 	}
-	api.updateRoleSync(rw, r, func(s *codersdk.RoleSyncSettings) codersdk.RoleSyncSettings {
-		next := *s
-		next.Field = req.Field
-		return next
+	updateIDPSync(rw, r, api.roleSync(r), func(s codersdk.RoleSyncSettings) codersdk.RoleSyncSettings {
+		s.Field = req.Field
+		return s
 	})
 }
 
@@ -240,53 +348,7 @@ func (api *API) patchRoleIDPSyncMapping(rw http.ResponseWriter, r *http.Request)
 	if !httpapi.Read(r.Context(), rw, r, &req) {
 		return
 	}
-	api.updateRoleSync(rw, r, func(s *codersdk.RoleSyncSettings) codersdk.RoleSyncSettings {
-		next := *s
-		next.Mapping = idpsync.PatchMapping(s.Mapping, req.Add, req.Remove)
-		return next
-	})
-}
-
-func (api *API) updateRoleSync(rw http.ResponseWriter, r *http.Request, change func(*codersdk.RoleSyncSettings) codersdk.RoleSyncSettings) {
-	ctx := r.Context()
-	org := httpmw.OrganizationParam(r)
-	old, err := api.roleSyncSettings(ctx, org.ID)
-	if err != nil {
-		writeIDPSyncError(ctx, rw, err)
-		return
-	}
-	next := change(&old)
-	if next.Mapping == nil {
-		next.Mapping = map[string][]string{}
-	}
-	var roles []string
-	for _, rs := range next.Mapping {
-		roles = append(roles, rs...)
-	}
-	known, err := organizationRoleNames(ctx, api.Database, org.ID, roles)
-	if err != nil {
-		writeIDPSyncError(ctx, rw, err)
-		return
-	}
-	var v httpapi.Validations
-	for given, rs := range next.Mapping {
-		for _, name := range rs {
-			if _, ok := known[name]; !ok {
-				v.Check("mapping", "\""+given+"\" maps to \""+name+"\", which is no role of this organization")
-			}
-		}
-	}
-	if len(v) > 0 {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid role sync settings.", Validations: v})
-		return
-	}
-	if err := api.storeIDPSync(ctx, idpSyncRole, org.ID, next); err != nil {
-		writeIDPSyncError(ctx, rw, err)
-		return
-	}
-	audit.SetResource(ctx, audit.Resource{ID: org.ID, Target: org.Name, OrganizationID: org.ID})
-	audit.SetDiff(ctx, old, next)
-	httpapi.Write(ctx, rw, http.StatusOK, next)
+	patchIDPSyncMapping(rw, r, api.roleSync(r), req.Add, req.Remove)
 }
 
 // @Summary Get organization IdP Sync settings
@@ -297,13 +359,7 @@ func (api *API) updateRoleSync(rw http.ResponseWriter, r *http.Request, change f
 // @Success 200 {object} codersdk.OrganizationSyncSettings
 // @Router /settings/idpsync/organization [get]
 func (api *API) organizationIDPSyncSettings(rw http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	s, err := api.organizationSyncSettings(ctx)
-	if err != nil {
-		writeIDPSyncError(ctx, rw, err)
-		return
-	}
-	httpapi.Write(ctx, rw, http.StatusOK, s)
+	writeIDPSyncSettings(rw, r, api.organizationSync())
 }
 
 // @Summary Update organization IdP Sync settings
@@ -320,7 +376,7 @@ func (api *API) patchOrganizationIDPSyncSettings(rw http.ResponseWriter, r *http
 	if !httpapi.Read(r.Context(), rw, r, &req) {
 		return
 	}
-	api.updateOrganizationSync(rw, r, func(*codersdk.OrganizationSyncSettings) codersdk.OrganizationSyncSettings { return req })
+	updateIDPSync(rw, r, api.organizationSync(), func(codersdk.OrganizationSyncSettings) codersdk.OrganizationSyncSettings { return req })
 }
 
 // @Summary Update organization IdP Sync config
@@ -337,10 +393,9 @@ func (api *API) patchOrganizationIDPSyncConfig(rw http.ResponseWriter, r *http.R
 	if !httpapi.Read(r.Context(), rw, r, &req) {
 		return
 	}
-	api.updateOrganizationSync(rw, r, func(s *codersdk.OrganizationSyncSettings) codersdk.OrganizationSyncSettings {
-		next := *s
-		next.Field, next.AssignDefault = req.Field, req.AssignDefault
-		return next
+	updateIDPSync(rw, r, api.organizationSync(), func(s codersdk.OrganizationSyncSettings) codersdk.OrganizationSyncSettings {
+		s.Field, s.AssignDefault = req.Field, req.AssignDefault
+		return s
 	})
 }
 
@@ -358,41 +413,5 @@ func (api *API) patchOrganizationIDPSyncMapping(rw http.ResponseWriter, r *http.
 	if !httpapi.Read(r.Context(), rw, r, &req) {
 		return
 	}
-	api.updateOrganizationSync(rw, r, func(s *codersdk.OrganizationSyncSettings) codersdk.OrganizationSyncSettings {
-		next := *s
-		next.Mapping = idpsync.PatchMapping(s.Mapping, req.Add, req.Remove)
-		return next
-	})
-}
-
-func (api *API) updateOrganizationSync(rw http.ResponseWriter, r *http.Request, change func(*codersdk.OrganizationSyncSettings) codersdk.OrganizationSyncSettings) {
-	ctx := r.Context()
-	old, err := api.organizationSyncSettings(ctx)
-	if err != nil {
-		writeIDPSyncError(ctx, rw, err)
-		return
-	}
-	next := change(&old)
-	if next.Mapping == nil {
-		next.Mapping = map[string][]uuid.UUID{}
-	}
-	var v httpapi.Validations
-	for given, ids := range next.Mapping {
-		for _, id := range ids {
-			if _, err := api.Database.GetOrganizationByID(dbauthz.AsSSOLogin(ctx), id); err != nil {
-				v.Check("mapping", "\""+given+"\" maps to "+id.String()+", which is no organization")
-			}
-		}
-	}
-	if len(v) > 0 {
-		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid organization sync settings.", Validations: v})
-		return
-	}
-	if err := api.storeIDPSync(ctx, idpSyncOrganization, uuid.Nil, next); err != nil {
-		writeIDPSyncError(ctx, rw, err)
-		return
-	}
-	audit.SetResource(ctx, audit.Resource{Target: "organization sync"})
-	audit.SetDiff(ctx, old, next)
-	httpapi.Write(ctx, rw, http.StatusOK, next)
+	patchIDPSyncMapping(rw, r, api.organizationSync(), req.Add, req.Remove)
 }

@@ -380,12 +380,7 @@ func (api *API) followProvisionerJobLogs(rw http.ResponseWriter, r *http.Request
 	// missed; a notification only means "look again", which is also the
 	// answer to the pubsub's reconnect notice (messages were lost).
 	notify := make(chan struct{}, 1)
-	cancelSub, err := api.Pubsub.Subscribe(pubsub.EventProvisionerJobLogs(jobID.String()), func(context.Context, []byte) {
-		select {
-		case notify <- struct{}{}:
-		default:
-		}
-	})
+	cancelSub, err := pubsub.SubscribeWake(api.Pubsub, pubsub.EventProvisionerJobLogs(jobID.String()), notify, nil)
 	if err != nil {
 		httpapi.WriteError(ctx, rw, err)
 		return

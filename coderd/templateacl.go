@@ -64,25 +64,13 @@ func (api *API) templateACL(rw http.ResponseWriter, r *http.Request) {
 	}
 	sort.Slice(out.Users, func(i, j int) bool { return out.Users[i].Username < out.Users[j].Username })
 
-	groupACL := database.ParseACL(t.GroupAcl)
-	conv := api.newGroupLoader(ctx)
-	for id, actions := range groupACL {
-		g, err := api.Database.GetGroupByID(ctx, id)
-		if httpapi.IsUnauthorizedOrNotFound(err) {
-			continue
-		}
-		if err != nil {
-			httpapi.WriteError(ctx, rw, err)
-			return
-		}
-		cg, err := conv.load(g)
-		if err != nil {
-			httpapi.WriteError(ctx, rw, err)
-			return
-		}
-		out.Groups = append(out.Groups, codersdk.TemplateGroup{Group: cg, Role: templateRoleOf(actions)})
+	out.Groups, err = aclGroups(ctx, api, database.ParseACL(t.GroupAcl), func(g codersdk.Group, actions []rbac.Action) codersdk.TemplateGroup {
+		return codersdk.TemplateGroup{Group: g, Role: templateRoleOf(actions)}
+	})
+	if err != nil {
+		httpapi.WriteError(ctx, rw, err)
+		return
 	}
-	sort.Slice(out.Groups, func(i, j int) bool { return out.Groups[i].Name < out.Groups[j].Name })
 	httpapi.Write(ctx, rw, http.StatusOK, out)
 }
 
@@ -137,12 +125,7 @@ func (api *API) patchTemplateACL(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Write(ctx, rw, http.StatusBadRequest, codersdk.Response{Message: "Invalid template permissions.", Validations: v})
 		return
 	}
-	users, err := json.Marshal(userACL)
-	if err != nil {
-		httpapi.WriteError(ctx, rw, err)
-		return
-	}
-	groups, err := json.Marshal(groupACL)
+	users, groups, err := marshalACLs(userACL, groupACL)
 	if err != nil {
 		httpapi.WriteError(ctx, rw, err)
 		return

@@ -52,24 +52,14 @@ func (api *API) workspaceACL(rw http.ResponseWriter, r *http.Request) {
 		out.Users = append(out.Users, codersdk.WorkspaceUser{MinimalUser: u, Role: convert.WorkspaceRoleOf(actions)})
 	}
 	sort.Slice(out.Users, func(i, j int) bool { return out.Users[i].Username < out.Users[j].Username })
-	conv := api.newGroupLoader(ctx)
-	for id, actions := range database.ParseACL(w.GroupAcl) {
-		g, err := api.Database.GetGroupByID(ctx, id)
-		if httpapi.IsUnauthorizedOrNotFound(err) {
-			continue
-		}
-		if err != nil {
-			httpapi.WriteError(ctx, rw, err)
-			return
-		}
-		cg, err := conv.load(g)
-		if err != nil {
-			httpapi.WriteError(ctx, rw, err)
-			return
-		}
-		out.Groups = append(out.Groups, codersdk.WorkspaceGroup{Group: cg, Role: convert.WorkspaceRoleOf(actions)})
+	groups, err := aclGroups(ctx, api, database.ParseACL(w.GroupAcl), func(g codersdk.Group, actions []rbac.Action) codersdk.WorkspaceGroup {
+		return codersdk.WorkspaceGroup{Group: g, Role: convert.WorkspaceRoleOf(actions)}
+	})
+	if err != nil {
+		httpapi.WriteError(ctx, rw, err)
+		return
 	}
-	sort.Slice(out.Groups, func(i, j int) bool { return out.Groups[i].Name < out.Groups[j].Name })
+	out.Groups = groups
 	httpapi.Write(ctx, rw, http.StatusOK, out)
 }
 
@@ -154,12 +144,7 @@ func (api *API) deleteWorkspaceACL(rw http.ResponseWriter, r *http.Request) {
 
 func (api *API) writeWorkspaceACL(rw http.ResponseWriter, r *http.Request, w database.Workspace, users, groups database.ACL) {
 	ctx := r.Context()
-	userJSON, err := json.Marshal(users)
-	if err != nil {
-		httpapi.WriteError(ctx, rw, err)
-		return
-	}
-	groupJSON, err := json.Marshal(groups)
+	userJSON, groupJSON, err := marshalACLs(users, groups)
 	if err != nil {
 		httpapi.WriteError(ctx, rw, err)
 		return

@@ -491,12 +491,7 @@ func (api *API) workspaceAgentLogs(rw http.ResponseWriter, r *http.Request) {
 
 	// Subscribe before the first read so no batch falls between them.
 	notify := make(chan struct{}, 1)
-	cancelSub, err := api.Pubsub.Subscribe(agents.EventLogs(agent.ID), func(context.Context, []byte) {
-		select {
-		case notify <- struct{}{}:
-		default:
-		}
-	})
+	cancelSub, err := pubsub.SubscribeWake(api.Pubsub, agents.EventLogs(agent.ID), notify, nil)
 	if err != nil {
 		httpapi.WriteError(ctx, rw, err)
 		return
@@ -560,14 +555,8 @@ func (api *API) watchWorkspaceAgentMetadata(rw http.ResponseWriter, r *http.Requ
 	ctx := r.Context()
 	agent := httpmw.WorkspaceAgentParam(r).WorkspaceAgent
 	notify := make(chan struct{}, 1)
-	cancelSub, err := api.Pubsub.Subscribe(agents.EventMetadata, func(_ context.Context, msg []byte) {
-		if !agents.MetadataChanged(msg, agent.ID) && !pubsub.IsReconnected(msg) {
-			return
-		}
-		select {
-		case notify <- struct{}{}:
-		default:
-		}
+	cancelSub, err := pubsub.SubscribeWake(api.Pubsub, agents.EventMetadata, notify, func(msg []byte) bool {
+		return agents.MetadataChanged(msg, agent.ID) || pubsub.IsReconnected(msg)
 	})
 	if err != nil {
 		httpapi.WriteError(ctx, rw, err)

@@ -2,16 +2,12 @@ package codersdk
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
-	"sync"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/google/uuid"
-	"golang.org/x/xerrors"
 )
 
 // ProvisionerType names the program that turns a template into resources.
@@ -248,53 +244,5 @@ func (c *Client) provisionerJobLogs(ctx context.Context, path string, after int6
 // yields every log after the log id after, then closes when the job has
 // completed (or ctx ends, or the closer is called).
 func (c *Client) provisionerJobLogsAfter(ctx context.Context, path string, after int64) (<-chan ProvisionerJobLog, io.Closer, error) {
-	u, err := c.URL.Parse(path)
-	if err != nil {
-		return nil, nil, xerrors.Errorf("parse url: %w", err)
-	}
-	q := u.Query()
-	q.Set("follow", "true")
-	if after != 0 {
-		q.Set("after", strconv.FormatInt(after, 10))
-	}
-	u.RawQuery = q.Encode()
-	conn, err := c.dialWebsocket(ctx, u)
-	if err != nil {
-		return nil, nil, err
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	logs := make(chan ProvisionerJobLog)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer cancel()
-		defer close(logs)
-		defer func() { _ = conn.Close(websocket.StatusGoingAway, "") }()
-		for {
-			typ, msg, err := conn.Read(ctx)
-			if err != nil || typ != websocket.MessageText {
-				return
-			}
-			var log ProvisionerJobLog
-			if err := json.Unmarshal(msg, &log); err != nil {
-				return
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case logs <- log:
-			}
-		}
-	}()
-	var once sync.Once
-	return logs, closeFunc(func() error {
-		once.Do(cancel)
-		<-done
-		return nil
-	}), nil
+	return followJSON[ProvisionerJobLog](ctx, c, path, after, 0)
 }
-
-// closeFunc adapts a function to io.Closer.
-type closeFunc func() error
-
-func (f closeFunc) Close() error { return f() }

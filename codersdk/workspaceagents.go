@@ -7,10 +7,8 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 )
@@ -87,51 +85,8 @@ func (c *Client) WorkspaceAgentLogsAfter(ctx context.Context, id uuid.UUID, afte
 		close(out)
 		return out, closeFunc(func() error { return nil }), nil
 	}
-	u, err := c.URL.Parse(workspaceAgentPath(id, "/logs"))
-	if err != nil {
-		return nil, nil, xerrors.Errorf("parse url: %w", err)
-	}
-	q := u.Query()
-	q.Set("follow", "true")
-	if after != 0 {
-		q.Set("after", strconv.FormatInt(after, 10))
-	}
-	u.RawQuery = q.Encode()
-	conn, err := c.dialWebsocket(ctx, u)
-	if err != nil {
-		return nil, nil, err
-	}
-	conn.SetReadLimit(1 << 22)
-	ctx, cancel := context.WithCancel(ctx)
-	out := make(chan []WorkspaceAgentLog)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer cancel()
-		defer close(out)
-		defer func() { _ = conn.Close(websocket.StatusGoingAway, "") }()
-		for {
-			typ, msg, err := conn.Read(ctx)
-			if err != nil || typ != websocket.MessageText {
-				return
-			}
-			var logs []WorkspaceAgentLog
-			if err := json.Unmarshal(msg, &logs); err != nil {
-				return
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case out <- logs:
-			}
-		}
-	}()
-	var once sync.Once
-	return out, closeFunc(func() error {
-		once.Do(cancel)
-		<-done
-		return nil
-	}), nil
+	// A batch can hold many lines.
+	return followJSON[[]WorkspaceAgentLog](ctx, c, workspaceAgentPath(id, "/logs"), after, 1<<22)
 }
 
 // WatchWorkspaceAgentMetadata follows the agent's metadata over

@@ -91,6 +91,7 @@ func TestWorkspacesScriptedSession(t *testing.T) {
 	assert.Equal(t, codersdk.WorkspaceStatusRunning, got.LatestBuild.Status)
 	assert.Equal(t, int32(3), got.LatestBuild.BuildNumber)
 	assert.Equal(t, "alpha", latestBuildParams(t, client, got)["project"], "a start keeps the parameter values")
+	assert.Contains(t, u.ok("start", "dev"), "Workspace dev is already running.", "a start of a running workspace builds nothing")
 
 	assert.Contains(t, u.ok("logs", "dev"), "Starting dev in eu with 4 CPUs for alpha")
 	assert.NotContains(t, u.ok("logs", "dev", "-n", "-1"), "Starting dev", "the build before the latest is the stop")

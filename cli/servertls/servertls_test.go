@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/devplane/devplane/cli/servertls"
-	"github.com/devplane/devplane/cli/servertls/certtest"
+	"github.com/devplane/devplane/testutil/testcert"
 )
 
 func TestParseMinVersion(t *testing.T) {
@@ -28,7 +28,7 @@ func TestNewConfigRefusesBadOptions(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	cert, key := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	certtest.New(t, 1, "localhost").Write(t, cert, key)
+	testcert.New(t, 1, "localhost").Write(t, cert, key)
 
 	for name, tc := range map[string]struct {
 		opts servertls.Options
@@ -50,7 +50,7 @@ func TestNewConfigRefusesBadOptions(t *testing.T) {
 func otherKey(t *testing.T, dir string) string {
 	t.Helper()
 	path := filepath.Join(dir, "other-key.pem")
-	require.NoError(t, os.WriteFile(path, certtest.New(t, 99, "localhost").KeyPEM, 0o600))
+	require.NoError(t, os.WriteFile(path, testcert.New(t, 99, "localhost").KeyPEM, 0o600))
 	return path
 }
 
@@ -59,7 +59,7 @@ func TestCertificatesReload(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	cert, key := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	certtest.New(t, 1, "localhost").Write(t, cert, key)
+	testcert.New(t, 1, "localhost").Write(t, cert, key)
 
 	certs, err := servertls.LoadCertificates([]string{cert}, []string{key})
 	require.NoError(t, err)
@@ -70,7 +70,7 @@ func TestCertificatesReload(t *testing.T) {
 	}
 	assert.EqualValues(t, 1, serial())
 
-	certtest.New(t, 2, "localhost").Write(t, cert, key)
+	testcert.New(t, 2, "localhost").Write(t, cert, key)
 	require.NoError(t, certs.Reload())
 	assert.EqualValues(t, 2, serial())
 
@@ -79,7 +79,7 @@ func TestCertificatesReload(t *testing.T) {
 	assert.EqualValues(t, 2, serial(), "a failed reload keeps the certificate in use")
 
 	// A key that does not match the new certificate fails as a whole too.
-	fresh := certtest.New(t, 3, "localhost")
+	fresh := testcert.New(t, 3, "localhost")
 	require.NoError(t, os.WriteFile(cert, fresh.CertPEM, 0o600))
 	require.Error(t, certs.Reload())
 	assert.EqualValues(t, 2, serial())
@@ -93,7 +93,7 @@ func TestCertificatesBySNI(t *testing.T) {
 	var certFiles, keyFiles []string
 	for i, host := range []string{"a.example.test", "b.example.test"} {
 		c, k := filepath.Join(dir, host+".pem"), filepath.Join(dir, host+"-key.pem")
-		certtest.New(t, int64(i+1), host).Write(t, c, k)
+		testcert.New(t, int64(i+1), host).Write(t, c, k)
 		certFiles, keyFiles = append(certFiles, c), append(keyFiles, k)
 	}
 	certs, err := servertls.LoadCertificates(certFiles, keyFiles)

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/devplane/devplane/cli"
-	"github.com/devplane/devplane/cli/servertls/certtest"
+	"github.com/devplane/devplane/testutil/testcert"
 )
 
 // SIGHUP makes the server read its certificate files again: new
@@ -23,10 +23,10 @@ import (
 func TestReloadCertificateOnSIGHUP(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	first, second := certtest.New(t, 1001, "127.0.0.1"), certtest.New(t, 1002, "127.0.0.1")
+	first, second := testcert.New(t, 1001, "127.0.0.1"), testcert.New(t, 1002, "127.0.0.1")
 	srv := startServer(t, append(writeCert(t, dir, first), "--http-address", "")...)
 	addr := strings.TrimPrefix(srv.line(cli.StartedLinePrefix), "https://")
-	roots := certtest.Pool(first, second)
+	roots := testcert.Pool(first, second)
 
 	servedSerial := func() int64 {
 		conn, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12})

@@ -2,7 +2,6 @@ package tlstest_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -11,24 +10,24 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/devplane/devplane/cli"
-	"github.com/devplane/devplane/cli/servertls/certtest"
 	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database/dbtestutil"
+	"github.com/devplane/devplane/testutil/logcapture"
+	"github.com/devplane/devplane/testutil/testcert"
 )
 
 // server is a `coder server` run in-process by a test.
 type server struct {
 	// lines are the stdout lines up to the one naming the access URL.
 	lines  []string
-	stderr *syncBuffer
+	stderr *logcapture.Buffer
 }
 
 // line returns the address after prefix in the started lines, or "".
@@ -55,7 +54,7 @@ func startServer(t *testing.T, args ...string) *server {
 	}, args...)
 	ctx, cancel := context.WithCancel(context.Background())
 	stdoutR, stdoutW := io.Pipe()
-	s := &server{stderr: &syncBuffer{}}
+	s := &server{stderr: &logcapture.Buffer{}}
 	inv := cli.Root().Invoke(args...)
 	inv.Stdout = stdoutW
 	inv.Stderr = s.stderr
@@ -87,26 +86,9 @@ func startServer(t *testing.T, args ...string) *server {
 	return nil
 }
 
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // writeCert writes a certificate for 127.0.0.1 into dir and returns the
 // flags that serve it.
-func writeCert(t *testing.T, dir string, c certtest.Cert) []string {
+func writeCert(t *testing.T, dir string, c testcert.Cert) []string {
 	t.Helper()
 	certFile, keyFile := filepath.Join(dir, "tls.crt"), filepath.Join(dir, "tls.key")
 	c.Write(t, certFile, keyFile)
@@ -146,7 +128,7 @@ func get(t *testing.T, client *http.Client, rawURL string, host string) *http.Re
 // still upgrade, and the HSTS header is sent.
 func TestTLSOnly(t *testing.T) {
 	t.Parallel()
-	cert := certtest.New(t, 1, "127.0.0.1")
+	cert := testcert.New(t, 1, "127.0.0.1")
 	srv := startServer(t, append(writeCert(t, t.TempDir(), cert),
 		"--http-address", "",
 		"--strict-transport-security", "600",
@@ -160,7 +142,7 @@ func TestTLSOnly(t *testing.T) {
 	u, err := url.Parse(base)
 	require.NoError(t, err)
 	client := codersdk.New(u)
-	client.HTTPClient = httpsClient(certtest.Pool(cert), nil)
+	client.HTTPClient = httpsClient(testcert.Pool(cert), nil)
 	ctx := context.Background()
 
 	res := get(t, client.HTTPClient, base+"/api/v2/buildinfo", "")
@@ -189,8 +171,8 @@ func TestTLSOnly(t *testing.T) {
 // --tls-min-version refuses clients that cannot speak it.
 func TestTLSMinVersion(t *testing.T) {
 	t.Parallel()
-	cert := certtest.New(t, 1, "127.0.0.1")
-	roots := certtest.Pool(cert)
+	cert := testcert.New(t, 1, "127.0.0.1")
+	roots := testcert.Pool(cert)
 
 	t.Run("DefaultTLS12", func(t *testing.T) {
 		t.Parallel()
@@ -216,7 +198,7 @@ func TestTLSMinVersion(t *testing.T) {
 func TestRedirectToAccessURL(t *testing.T) {
 	t.Parallel()
 	const accessHost = "coder.example.test"
-	cert := certtest.New(t, 1, "127.0.0.1", accessHost)
+	cert := testcert.New(t, 1, "127.0.0.1", accessHost)
 	srv := startServer(t, append(writeCert(t, t.TempDir(), cert),
 		"--http-address", "127.0.0.1:0",
 		"--access-url", "https://"+accessHost,
@@ -227,7 +209,7 @@ func TestRedirectToAccessURL(t *testing.T) {
 	tlsBase := srv.line(cli.StartedTLSLinePrefix)
 	require.True(t, strings.HasPrefix(httpBase, "http://127.0.0.1:"), "started lines: %q", srv.lines)
 	require.True(t, strings.HasPrefix(tlsBase, "https://127.0.0.1:"), "started lines: %q", srv.lines)
-	client := httpsClient(certtest.Pool(cert), nil)
+	client := httpsClient(testcert.Pool(cert), nil)
 
 	res := get(t, client, httpBase+"/api/v2/users?q=a%20b", "")
 	assert.Equal(t, http.StatusTemporaryRedirect, res.StatusCode)
@@ -252,12 +234,12 @@ func TestRedirectToAccessURL(t *testing.T) {
 // HSTS is only sent when the access URL is https.
 func TestNoHSTSForHTTPAccessURL(t *testing.T) {
 	t.Parallel()
-	cert := certtest.New(t, 1, "127.0.0.1")
+	cert := testcert.New(t, 1, "127.0.0.1")
 	srv := startServer(t, append(writeCert(t, t.TempDir(), cert),
 		"--http-address", "127.0.0.1:0",
 		"--access-url", "http://127.0.0.1:1",
 		"--strict-transport-security", "600")...)
-	res := get(t, httpsClient(certtest.Pool(cert), nil), srv.line(cli.StartedTLSLinePrefix)+"/api/v2/buildinfo", "")
+	res := get(t, httpsClient(testcert.Pool(cert), nil), srv.line(cli.StartedTLSLinePrefix)+"/api/v2/buildinfo", "")
 	assert.Equal(t, http.StatusOK, res.StatusCode)
 	assert.Empty(t, res.Header.Get("Strict-Transport-Security"))
 	assert.Contains(t, srv.stderr.String(), "access URL is not https")
@@ -291,15 +273,15 @@ func TestTLSBadOptions(t *testing.T) {
 func TestTLSClientCertificates(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	serverCert := certtest.New(t, 1, "127.0.0.1")
-	clientCert := certtest.New(t, 2, "client.example.test")
+	serverCert := testcert.New(t, 1, "127.0.0.1")
+	clientCert := testcert.New(t, 2, "client.example.test")
 	caFile := filepath.Join(dir, "client-ca.pem")
 	clientCert.Write(t, caFile, filepath.Join(dir, "client.key"))
 	base := startServer(t, append(writeCert(t, dir, serverCert),
 		"--http-address", "",
 		"--tls-client-auth", "require-and-verify",
 		"--tls-client-ca-file", caFile)...).line(cli.StartedLinePrefix)
-	roots := certtest.Pool(serverCert)
+	roots := testcert.Pool(serverCert)
 
 	_, err := httpsClient(roots, nil).Get(base + "/healthz")
 	require.Error(t, err, "no client certificate")

@@ -1,7 +1,6 @@
 package githubauthtest_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -14,14 +13,13 @@ import (
 	"testing"
 	"time"
 
-	"cdr.dev/slog"
-	"cdr.dev/slog/sloggers/sloghuman"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/testutil/logcapture"
 )
 
 const testTimeout = 60 * time.Second
@@ -143,28 +141,11 @@ func (g *fakeGitHub) secrets() []string {
 	return append([]string{g.clientSecret}, g.seen...)
 }
 
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 type env struct {
 	gh    *fakeGitHub
 	owner *codersdk.Client
 	first codersdk.CreateFirstUserResponse
-	logs  *syncBuffer
+	logs  *logcapture.Buffer
 }
 
 func setup(t *testing.T, mutate func(*codersdk.DeploymentValues)) *env {
@@ -178,8 +159,7 @@ func setup(t *testing.T, mutate func(*codersdk.DeploymentValues)) *env {
 	if mutate != nil {
 		mutate(vals)
 	}
-	logs := &syncBuffer{}
-	logger := slog.Make(sloghuman.Sink(logs)).Leveled(slog.LevelDebug)
+	logger, logs := logcapture.Logger()
 	client := coderdtest.New(t, &coderdtest.Options{DeploymentValues: vals, Logger: &logger})
 	return &env{gh: g, owner: client, first: coderdtest.CreateFirstUser(t, client), logs: logs}
 }

@@ -4,22 +4,17 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1" //nolint:gosec // x5t is the SHA-1 thumbprint
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
-	"encoding/pem"
-	"math/big"
 	"net/http"
-	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/testutil/testcert"
 )
 
 // TestClientKeyFile signs in with the client authenticated by a signed JWT
@@ -29,19 +24,11 @@ import (
 // secret.
 func TestClientKeyFile(t *testing.T) {
 	t.Parallel()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	require.NoError(t, err)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "devplane"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	require.NoError(t, err)
-	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
-	require.NoError(t, err)
+	cert := testcert.NewRSA(t, 1)
 	dir := t.TempDir()
 	keyFile, certFile := filepath.Join(dir, "key.pem"), filepath.Join(dir, "cert.pem")
-	require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}), 0o600))
-	require.NoError(t, os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600))
-	thumb := sha1.Sum(der) //nolint:gosec // see the import
+	cert.Write(t, certFile, keyFile)
+	thumb := sha1.Sum(cert.Cert.Raw) //nolint:gosec // see the import
 
 	e := setup(t, func(v *codersdk.DeploymentValues) {
 		require.NoError(t, v.OIDC.ClientSecret.Set(""))
@@ -49,7 +36,7 @@ func TestClientKeyFile(t *testing.T) {
 		require.NoError(t, v.OIDC.ClientCertFile.Set(certFile))
 	})
 	e.op.mu.Lock()
-	e.op.clientKey = &jose.JSONWebKey{Key: &key.PublicKey, KeyID: base64.RawURLEncoding.EncodeToString(thumb[:]), Algorithm: string(jose.RS256), Use: "sig"}
+	e.op.clientKey = &jose.JSONWebKey{Key: cert.Key.Public(), KeyID: base64.RawURLEncoding.EncodeToString(thumb[:]), Algorithm: string(jose.RS256), Use: "sig"}
 	e.op.mu.Unlock()
 
 	e.op.setUser(opUser{Subject: "sub-k", Email: "k@example.com", EmailVerified: true, Username: "k"})

@@ -1,7 +1,6 @@
 package oidctest_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -10,46 +9,25 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"cdr.dev/slog"
-	"cdr.dev/slog/sloggers/sloghuman"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/testutil/logcapture"
 )
 
 const testTimeout = 60 * time.Second
-
-// syncBuffer collects the server's log, for the test that no secret is in
-// it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 type env struct {
 	op      *testOP
 	owner   *codersdk.Client
 	first   codersdk.CreateFirstUserResponse
-	logs    *syncBuffer
+	logs    *logcapture.Buffer // the server's log, for the test that no secret is in it
 	baseURL *url.URL
 }
 
@@ -64,8 +42,7 @@ func setup(t *testing.T, mutate func(*codersdk.DeploymentValues)) *env {
 	if mutate != nil {
 		mutate(vals)
 	}
-	logs := &syncBuffer{}
-	logger := slog.Make(sloghuman.Sink(logs)).Leveled(slog.LevelDebug)
+	logger, logs := logcapture.Logger()
 	client := coderdtest.New(t, &coderdtest.Options{DeploymentValues: vals, Logger: &logger})
 	o.setRedirectURI(client.URL.String() + "/api/v2/users/oidc/callback")
 	first := coderdtest.CreateFirstUser(t, client)

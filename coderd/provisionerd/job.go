@@ -98,12 +98,7 @@ func (d *Daemon) runJob(job database.ProvisionerJob) {
 	// included, re-reads the job.
 	notify := make(chan struct{}, 1)
 	notify <- struct{}{}
-	unsubscribe, err := d.opts.Pubsub.Subscribe(pubsub.EventProvisionerJobLogs(job.ID.String()), func(context.Context, []byte) {
-		select {
-		case notify <- struct{}{}:
-		default:
-		}
-	})
+	unsubscribe, err := pubsub.SubscribeWake(d.opts.Pubsub, pubsub.EventProvisionerJobLogs(job.ID.String()), notify, nil)
 	if err != nil {
 		// Heartbeats still re-read the job; cancellation is only slower.
 		log.Warn(ctx, "subscribe to job notifications", slog.Error(err))

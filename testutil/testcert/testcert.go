@@ -1,10 +1,12 @@
-// Package certtest makes self-signed certificates for tests.
-package certtest
+// Package testcert makes self-signed certificates for tests.
+package testcert
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
@@ -21,16 +23,30 @@ import (
 // Cert is a self-signed certificate, its own root.
 type Cert struct {
 	Cert    *x509.Certificate
+	Key     crypto.Signer
 	CertPEM []byte
 	KeyPEM  []byte
 }
 
-// New makes a certificate with the given serial for hosts (names or IP
-// addresses), valid from an hour ago for a day.
+// New makes a certificate with an ECDSA P-256 key and the given serial for
+// hosts (names or IP addresses), valid from an hour ago for a day.
 func New(t testing.TB, serial int64, hosts ...string) Cert {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
+	return newCert(t, key, serial, hosts)
+}
+
+// NewRSA is New with an RSA 2048 key, for what signs with RS256.
+func NewRSA(t testing.TB, serial int64, hosts ...string) Cert {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	return newCert(t, key, serial, hosts)
+}
+
+func newCert(t testing.TB, key crypto.Signer, serial int64, hosts []string) Cert {
+	t.Helper()
 	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(serial),
 		Subject:               pkix.Name{CommonName: "devplane test " + big.NewInt(serial).String()},
@@ -48,7 +64,7 @@ func New(t testing.TB, serial int64, hosts ...string) Cert {
 			tmpl.DNSNames = append(tmpl.DNSNames, h)
 		}
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
 	require.NoError(t, err)
 	cert, err := x509.ParseCertificate(der)
 	require.NoError(t, err)
@@ -56,6 +72,7 @@ func New(t testing.TB, serial int64, hosts ...string) Cert {
 	require.NoError(t, err)
 	return Cert{
 		Cert:    cert,
+		Key:     key,
 		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 		KeyPEM:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}),
 	}
