@@ -319,7 +319,8 @@ export const adminJourneys = [
       // The server reached itself at its access URL (GET /healthz and a websocket echo) and sees its daemons.
       await page.locator('tr[data-check="Access URL"]').getByText("Healthy").waitFor();
       await page.locator('tr[data-check="Websocket"]').getByText("Healthy").waitFor();
-      await page.locator('tr[data-check="Database"]').getByText("Healthy").waitFor();
+      // Healthy, or a warning for a slow ping (EDB02, below) on a loaded machine.
+      await page.locator('tr[data-check="Database"]').getByText(/^(Healthy|Warning)$/).waitFor();
       await page.locator('tr[data-check="Provisioner daemons"]').getByText("Healthy").waitFor();
       await page.locator('tr[data-check="Replicas"]').getByText("1 live replica.").waitFor();
       await page.getByRole("table", { name: "Provisioner daemons" }).locator("tbody tr").first().waitFor();
@@ -334,7 +335,7 @@ export const adminJourneys = [
       expect(codes.every((c) => c === "EDB02"), `no warnings: ${codes.join(", ")}`);
       await checks.page(page, "health");
       await page.getByRole("button", { name: "Check again" }).click();
-      await page.locator('tr[data-check="Database"]').getByText("Healthy").waitFor();
+      await page.locator('tr[data-check="Database"]').getByText(/^(Healthy|Warning)$/).waitFor();
 
       // A member sees /healthz and that the report is for owners, not an error (its own browser context, so
       // the owner's session stays).
