@@ -419,9 +419,9 @@ export const adminJourneys = [
     async run(ctx) {
       const { page, context, base, checks } = ctx;
       ctx.api ??= await ctx.anonApi.login(OWNER.email, OWNER.password);
-      const me = await ctx.api.get("/users/me");
-      const org = await ctx.api.get(`/organizations/${me.organization_ids[0]}`);
-      const insightsURL = `/templates/${org.name}/echo-dev/insights`;
+      // The setup journey's echo template, as it is now (other journeys edit templates).
+      const template = await ctx.api.get(`/templates/${ctx.state.example.id}`);
+      const insightsURL = `/templates/${template.organization_name}/${template.name}/insights`;
 
       // The owner: the Administration nav has Activity, which shows the deployment's daily users.
       await signedIn(page, base, "/deployment");
@@ -438,7 +438,7 @@ export const adminJourneys = [
       // A member (its own browser context, so the owner's session stays): no Activity entry, no
       // Insights tab, and their URLs say so instead of showing the server's refusal.
       const member = { email: "ivy@example.com", username: "ivy", password: "Ivy-Secure-Password-7" };
-      await ctx.api.post("/users", { ...member, organization_ids: [org.id] });
+      await ctx.api.post("/users", { ...member, organization_ids: [template.organization_id] });
       const other = await context.browser().newContext({ viewport: { width: 1280, height: 860 } });
       try {
         const p = await other.newPage();
