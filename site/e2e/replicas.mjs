@@ -13,7 +13,7 @@
 //
 //   npm run e2e:replicas            (after make build)
 //   E2E_BINARY=/path/to/coder       (another binary)
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -62,6 +62,12 @@ async function freePort() {
   return port;
 }
 
+/** What a log file says after `from` bytes (the server appends to an earlier run's log). */
+function logSince(file, from) {
+  return readFileSync(file).subarray(from).toString("utf8");
+}
+const sizeOf = (file) => (existsSync(file) ? statSync(file).size : 0);
+
 /** The built-in PostgreSQL's URL, from the files it keeps in its directory. */
 function builtinPostgresURL(configDir) {
   const dir = path.join(configDir, "postgres");
@@ -80,9 +86,11 @@ let failed = 0;
 try {
   // Each replica's relay address is its own listener, which the other reaches directly.
   const listen = [`127.0.0.1:${await freePort()}`, `127.0.0.1:${await freePort()}`];
+  const logs = [path.join(repo, "build/e2e-replica1.log"), path.join(repo, "build/e2e-replica2.log")];
+  const logStart = logs.map(sizeOf);
   const first = await startServer({
     binary,
-    logFile: path.join(repo, "build/e2e-replica1.log"),
+    logFile: logs[0],
     httpAddress: listen[0],
     terraform: true,
     extraArgs: [...behindProxy, "--replica-relay-url", `http://${listen[0]}`],
@@ -90,7 +98,7 @@ try {
   servers.push(first);
   const second = await startServer({
     binary,
-    logFile: path.join(repo, "build/e2e-replica2.log"),
+    logFile: logs[1],
     httpAddress: listen[1],
     terraform: true,
     extraArgs: [...behindProxy, "--replica-relay-url", `http://${listen[1]}`, "--postgres-url", builtinPostgresURL(first.configDir)],
@@ -154,9 +162,9 @@ try {
     expect((terminal.get(second.url) ?? 0) >= 2 && !terminal.has(first.url), `the terminal went to replica 2 only: ${show(terminal)}`);
     // The request logs (written as each connection ends): replica 2 served
     // the terminals, and replica 1 served as many relays to that agent.
-    const agentIds = [...readFileSync(second.log, "utf8").matchAll(/path=\/api\/v2\/workspaceagents\/([0-9a-f-]{36})\/pty\s+status=101/g)].map((m) => m[1]);
+    const agentIds = [...logSince(logs[1], logStart[1]).matchAll(/path=\/api\/v2\/workspaceagents\/([0-9a-f-]{36})\/pty\s+status=101/g)].map((m) => m[1]);
     expect(agentIds.length >= 2 && new Set(agentIds).size === 1, `replica 2 served the terminal's two connections to one agent: ${agentIds.join(", ")}`);
-    const log1 = readFileSync(first.log, "utf8");
+    const log1 = logSince(logs[0], logStart[0]);
     const relays = [...log1.matchAll(/path=\/api\/v2\/replicas\/relay\/agents\/([0-9a-f-]{36})\s+status=101/g)].map((m) => m[1]);
     expect(relays.filter((id) => id === agentIds[0]).length >= agentIds.length, `replica 1 relayed each terminal connection to agent ${agentIds[0]}: ${relays.join(", ")}`);
     expect(!/\/pty\s+status=/.test(log1), "replica 1 served no terminal itself");
