@@ -2,7 +2,9 @@
 // and each WebSocket upgrade, goes to the next upstream in turn, so a
 // browser's consecutive requests land on different server replicas. It sets
 // X-Forwarded-For/Proto/Host as a real proxy would, keeps the Host the
-// browser sent, and counts what each upstream served.
+// browser sent, and counts what each upstream served. A path can be pinned
+// to one upstream (pin), so a test can place the two ends of a connection
+// on different replicas and count where each went.
 import http from "node:http";
 
 // Hop-by-hop headers belong to one connection, not to the message.
@@ -14,12 +16,21 @@ export async function startProxy() {
   // are spread over every upstream.
   const next = { http: 0, ws: 0 };
   const counts = new Map(); // upstream -> { http, ws }
+  const pins = []; // { name, pattern, upstream }, first match wins
+  const pinned = new Map(); // pin name -> Map(upstream -> requests and upgrades sent there)
   const agent = new http.Agent({ keepAlive: true });
   const tunnels = new Set(); // upgraded sockets, which server.close does not end
 
-  function pick(kind) {
-    if (!upstreams.length) return undefined;
-    const u = upstreams[next[kind]++ % upstreams.length];
+  function pick(kind, req) {
+    const pathname = new URL(req.url ?? "/", "http://proxy").pathname;
+    const pin = pins.find((p) => p.pattern.test(pathname));
+    if (!pin && !upstreams.length) return undefined;
+    const u = pin ? pin.upstream : upstreams[next[kind]++ % upstreams.length];
+    if (pin) {
+      const byUpstream = pinned.get(pin.name);
+      byUpstream.set(u, (byUpstream.get(u) ?? 0) + 1);
+    }
+    if (!counts.has(u)) counts.set(u, { http: 0, ws: 0 });
     counts.get(u)[kind]++;
     return new URL(u);
   }
@@ -35,7 +46,7 @@ export async function startProxy() {
   }
 
   const server = http.createServer((req, res) => {
-    const target = pick("http");
+    const target = pick("http", req);
     if (!target) return void res.writeHead(503).end("no upstream");
     const up = http.request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: forwardedHeaders(req, false), agent },
@@ -60,7 +71,7 @@ export async function startProxy() {
   });
 
   server.on("upgrade", (req, socket, head) => {
-    const target = pick("ws");
+    const target = pick("ws", req);
     socket.on("error", () => {});
     if (!target) return void socket.end("HTTP/1.1 503 Service Unavailable\r\n\r\n");
     const up = http.request({
@@ -109,6 +120,15 @@ export async function startProxy() {
       for (const u of urls) if (!counts.has(u)) counts.set(u, { http: 0, ws: 0 });
     },
     counts,
+    /**
+     * Sends every request and upgrade whose path matches pattern to
+     * upstream instead of taking turns; pinned.get(name) counts them.
+     */
+    pin(name, pattern, upstream) {
+      pins.push({ name, pattern, upstream });
+      pinned.set(name, new Map());
+    },
+    pinned,
     async stop() {
       for (const s of tunnels) s.destroy();
       server.closeAllConnections();

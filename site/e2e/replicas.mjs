@@ -3,12 +3,18 @@
 // with --postgres-url, and a round-robin proxy (proxy.mjs) is the access
 // URL. The browser runs a few of the core journeys through the proxy, so
 // sign-in, CSRF, watch streams and build logs each get answered by either
-// replica; then the run checks that both replicas served requests and
-// streams, and stops everything (replica 2 first).
+// replica. The browser terminal runs on a real agent (the local starter)
+// whose tunnel the proxy pins to replica 1 while the terminal's WebSocket
+// is pinned to replica 2, so its keystrokes and output cross the relay
+// between replicas (each replica advertises its own listener as its relay
+// address). Then the run checks that both replicas served requests and
+// streams and where the pinned ones went, and stops everything (replica 2
+// first).
 //
 //   npm run e2e:replicas            (after make build)
 //   E2E_BINARY=/path/to/coder       (another binary)
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -17,6 +23,7 @@ import { startProxy } from "./proxy.mjs";
 import { Api } from "./api.mjs";
 import { Checks, expect } from "./lib.mjs";
 import { journeys as coreJourneys } from "./journeys.mjs";
+import { terminalJourneys } from "./terminal.journeys.mjs";
 
 // Journeys that exercise what replicas share: the session, the CSRF token,
 // workspace watches and log streams fed by builds another replica may run.
@@ -26,11 +33,13 @@ const JOURNEYS = [
   "a workspace starts live on its page, with streaming logs",
   "the list shows the status change live after a batch stop",
   "start from the workspace page, then read an earlier build's logs",
+  // Through the relay: see the pins below.
+  "terminal: type a command in the browser terminal, read its output, reload and find it replayed",
   "session expiry sends the browser to sign in and back",
   "sign out",
 ];
 const journeys = JOURNEYS.map((name) => {
-  const j = coreJourneys.find((c) => c.name === name);
+  const j = [...coreJourneys, ...terminalJourneys].find((c) => c.name === name);
   if (!j) throw new Error(`no journey named ${JSON.stringify(name)} in journeys.mjs`);
   return j;
 });
@@ -43,6 +52,21 @@ const chromiumArgs = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ];
+
+/** A port free on loopback now (for a listener whose URL must be known before it starts). */
+async function freePort() {
+  const srv = net.createServer();
+  await new Promise((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  const { port } = srv.address();
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+/** What a log file says after `from` bytes (the server appends to an earlier run's log). */
+function logSince(file, from) {
+  return readFileSync(file).subarray(from).toString("utf8");
+}
+const sizeOf = (file) => (existsSync(file) ? statSync(file).size : 0);
 
 /** The built-in PostgreSQL's URL, from the files it keeps in its directory. */
 function builtinPostgresURL(configDir) {
@@ -60,15 +84,31 @@ let browser;
 let passed = 0;
 let failed = 0;
 try {
-  const first = await startServer({ binary, logFile: path.join(repo, "build/e2e-replica1.log"), extraArgs: behindProxy });
+  // Each replica's relay address is its own listener, which the other reaches directly.
+  const listen = [`127.0.0.1:${await freePort()}`, `127.0.0.1:${await freePort()}`];
+  const logs = [path.join(repo, "build/e2e-replica1.log"), path.join(repo, "build/e2e-replica2.log")];
+  const logStart = logs.map(sizeOf);
+  const first = await startServer({
+    binary,
+    logFile: logs[0],
+    httpAddress: listen[0],
+    terraform: true,
+    extraArgs: [...behindProxy, "--replica-relay-url", `http://${listen[0]}`],
+  });
   servers.push(first);
   const second = await startServer({
     binary,
-    logFile: path.join(repo, "build/e2e-replica2.log"),
-    extraArgs: [...behindProxy, "--postgres-url", builtinPostgresURL(first.configDir)],
+    logFile: logs[1],
+    httpAddress: listen[1],
+    terraform: true,
+    extraArgs: [...behindProxy, "--replica-relay-url", `http://${listen[1]}`, "--postgres-url", builtinPostgresURL(first.configDir)],
   });
   servers.push(second);
   proxy.setUpstreams([first.url, second.url]);
+  // The agent's tunnel is held by replica 1 and the browser's terminal is
+  // served by replica 2, which can only reach the agent through replica 1.
+  proxy.pin("agent tunnel", /^\/api\/v2\/workspaceagents\/me\/rpc$/, first.url);
+  proxy.pin("terminal", /^\/api\/v2\/workspaceagents\/[0-9a-f-]{36}\/pty$/, second.url);
   console.log(`e2e replicas: proxy ${proxy.url} -> ${first.url}, ${second.url}`);
 
   browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
@@ -83,12 +123,13 @@ try {
     if (u.protocol !== "data:" && u.host !== new URL(proxy.url).host) elsewhere.push(req.url());
   });
   const checks = new Checks(screenshots);
-  const ctx = { page, context, base: proxy.url, anonApi: new Api(proxy.url), api: undefined, checks, state: {} };
+  const ctx = { page, context, base: proxy.url, anonApi: new Api(proxy.url), api: undefined, checks, state: {}, terraform: first.terraform && second.terraform };
 
   const run = async (name, fn) => {
     const t0 = Date.now();
     try {
-      await fn();
+      const skipped = await fn();
+      if (typeof skipped === "string") return void console.log(`skip ${name}: ${skipped}`);
       passed++;
       console.log(`ok   ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
     } catch (err) {
@@ -108,6 +149,25 @@ try {
     const api = await ctx.anonApi.login("admin@example.com", "SomeSecurePassword!42");
     const replicas = await api.get("/replicas");
     expect(Array.isArray(replicas) && replicas.length === 2, `GET /replicas: ${JSON.stringify(replicas)}`);
+  });
+
+  await run("the terminal crossed the relay: the agent's tunnel on replica 1, the terminal's stream on replica 2", async () => {
+    if (!ctx.terraform) return "no terminal journey ran (it needs terraform)";
+    const tunnel = proxy.pinned.get("agent tunnel");
+    const terminal = proxy.pinned.get("terminal");
+    const show = (m) => JSON.stringify(Object.fromEntries(m));
+    console.log(`     agent tunnel: ${show(tunnel)}; terminal: ${show(terminal)}`);
+    expect((tunnel.get(first.url) ?? 0) >= 1 && !tunnel.has(second.url), `the agent's tunnel went to replica 1 only: ${show(tunnel)}`);
+    // The first connection and the one after the reload.
+    expect((terminal.get(second.url) ?? 0) >= 2 && !terminal.has(first.url), `the terminal went to replica 2 only: ${show(terminal)}`);
+    // The request logs (written as each connection ends): replica 2 served
+    // the terminals, and replica 1 served as many relays to that agent.
+    const agentIds = [...logSince(logs[1], logStart[1]).matchAll(/path=\/api\/v2\/workspaceagents\/([0-9a-f-]{36})\/pty\s+status=101/g)].map((m) => m[1]);
+    expect(agentIds.length >= 2 && new Set(agentIds).size === 1, `replica 2 served the terminal's two connections to one agent: ${agentIds.join(", ")}`);
+    const log1 = logSince(logs[0], logStart[0]);
+    const relays = [...log1.matchAll(/path=\/api\/v2\/replicas\/relay\/agents\/([0-9a-f-]{36})\s+status=101/g)].map((m) => m[1]);
+    expect(relays.filter((id) => id === agentIds[0]).length >= agentIds.length, `replica 1 relayed each terminal connection to agent ${agentIds[0]}: ${relays.join(", ")}`);
+    expect(!/\/pty\s+status=/.test(log1), "replica 1 served no terminal itself");
   });
 
   await run("the proxy spread requests and streams over both replicas", async () => {

@@ -11,7 +11,7 @@ import path from "node:path";
 
 const STARTED = "Started HTTP listener at ";
 
-export async function startServer({ binary, logFile, extraArgs = [], terraform = false }) {
+export async function startServer({ binary, logFile, extraArgs = [], terraform = false, httpAddress = "127.0.0.1:0" }) {
   if (!existsSync(binary)) throw new Error(`${binary} not found: run make build first`);
   const providers = path.join(path.dirname(binary), "terraform-providers");
   const withTerraform = terraform && existsSync(providers) && onPath("terraform");
@@ -22,7 +22,7 @@ export async function startServer({ binary, logFile, extraArgs = [], terraform =
     binary,
     [
       "server",
-      "--http-address", "127.0.0.1:0",
+      "--http-address", httpAddress,
       "--config-dir", path.join(dir, "config"),
       "--cache-dir", path.join(dir, "cache"),
       "--log-human", log,

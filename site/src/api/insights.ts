@@ -41,9 +41,10 @@ export function insightsRange(days: number, now: Date = new Date(), offsetHours:
   return { start_time: format(start, offsetHours), end_time: format(end, offsetHours) };
 }
 
-export function useDeploymentDAUs() {
+export function useDeploymentDAUs(enabled = true) {
   const tz = browserHourOffset();
   return useQuery({
+    enabled,
     queryKey: ["insights", "daus", tz],
     queryFn: ({ signal }) => api.get<DAUsResponse>("/insights/daus", { query: { tz_offset: tz }, signal }),
   });

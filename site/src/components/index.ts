@@ -4,6 +4,7 @@ export { Dialog, ConfirmDialog } from "./Dialog";
 export { ActionsHeader, Table, UserCell } from "./Table";
 export { Badge, type Tone } from "./Badge";
 export { EmptyState } from "./EmptyState";
+export { NoAccess } from "./NoAccess";
 export { ErrorAlert } from "./ErrorAlert";
 export { Loading } from "./Loading";
 export { PageHeader, QueryState } from "./Page";

@@ -1,13 +1,32 @@
 import { useState } from "react";
 import { useDeploymentDAUs, useUserActivity } from "../../api/insights";
 import { useTemplates } from "../../api/templates";
-import { BarChart, PageHeader, QueryState, Table } from "../../components";
+import { canSeeActivity, canSeeDeploymentDAUs, useInsightsPermissions, type InsightsPermissions } from "../../api/permissions";
+import { BarChart, ErrorAlert, Loading, NoAccess, PageHeader, QueryState, Table } from "../../components";
 import { RangePicker, UserActivityTable, usersPerTemplate } from "./insightsViews";
 
-/** Deployment-wide activity: daily active users, users per template, time per user. */
+/** Deployment-wide activity, for those who may read insights (template admins, auditors, owners). */
 export function Component() {
+  const perms = useInsightsPermissions();
+  let body;
+  if (perms.isPending) body = <Loading label="Checking your access…" />;
+  else if (perms.isError) body = <ErrorAlert error={perms.error} onRetry={() => void perms.refetch()} />;
+  else if (!canSeeActivity(perms.data)) {
+    body = <NoAccess>Activity is for template administrators and auditors. Ask an owner of this deployment if you need it.</NoAccess>;
+  } else body = <Activity perms={perms.data} />;
+  return (
+    <div className="stack">
+      <PageHeader title="Activity" />
+      {body}
+    </div>
+  );
+}
+
+/** Daily active users (with deployment read access), users per template, time per user. */
+function Activity({ perms }: { perms: InsightsPermissions }) {
   const [days, setDays] = useState(28);
-  const daus = useDeploymentDAUs();
+  const showDAUs = canSeeDeploymentDAUs(perms);
+  const daus = useDeploymentDAUs(showDAUs);
   const activity = useUserActivity(days);
   const templates = useTemplates();
   const name = (id: string) => {
@@ -15,14 +34,15 @@ export function Component() {
     return t ? t.display_name || t.name || id : id;
   };
   return (
-    <div className="stack">
-      <PageHeader title="Activity" />
-      <section className="card" aria-labelledby="daus-title">
-        <h2 id="daus-title">Daily active users</h2>
-        <QueryState query={daus} loadingLabel="Loading daily users…">
-          {(data) => (data.entries?.length ? <BarChart title="Daily active users" valueLabel="Users" bars={data.entries.map((e) => ({ label: e.date ?? "", value: e.amount ?? 0 }))} /> : <p className="muted">No one has used a workspace in the last 60 days.</p>)}
-        </QueryState>
-      </section>
+    <>
+      {showDAUs && (
+        <section className="card" aria-labelledby="daus-title">
+          <h2 id="daus-title">Daily active users</h2>
+          <QueryState query={daus} loadingLabel="Loading daily users…">
+            {(data) => (data.entries?.length ? <BarChart title="Daily active users" valueLabel="Users" bars={data.entries.map((e) => ({ label: e.date ?? "", value: e.amount ?? 0 }))} /> : <p className="muted">No one has used a workspace in the last 60 days.</p>)}
+          </QueryState>
+        </section>
+      )}
       <RangePicker days={days} onDays={setDays} />
       <QueryState query={activity} loadingLabel="Loading activity…">
         {(data) => {
@@ -61,6 +81,6 @@ export function Component() {
           );
         }}
       </QueryState>
-    </div>
+    </>
   );
 }

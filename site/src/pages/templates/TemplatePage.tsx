@@ -3,7 +3,9 @@ import { Link, useParams } from "react-router";
 import { useTemplate, useTemplateDAUs, useTemplateVersion, useTemplateVersions, usePromoteVersion, useArchiveVersion, useArchiveUnusedVersions } from "../../api/templates";
 import { useWorkspaces } from "../../api/workspaces";
 import type { DAUsResponse, Template, TemplateVersion } from "../../api/types";
-import { ActionsHeader, Badge, Button, ButtonLink, EmptyState, ErrorAlert, Loading, PageHeader, QueryState, Table } from "../../components";
+import { useCanViewTemplateInsights } from "../../api/permissions";
+import { ApiError } from "../../api/client";
+import { ActionsHeader, Badge, Button, ButtonLink, EmptyState, ErrorAlert, Loading, NoAccess, PageHeader, QueryState, Table } from "../../components";
 import { Checkbox, TabLinks } from "../../components/FormFields";
 import { absoluteTime, relativeTime } from "../../utils/time";
 import { humanDuration } from "../../utils/templateSchedule";
@@ -16,6 +18,8 @@ export function Component() {
   const { org, name } = useTemplateParams();
   const tab = useParams().tab ?? "summary";
   const query = useTemplate(org, name);
+  // The Insights tab only for those the server lets view them (template admins, auditors).
+  const insights = useCanViewTemplateInsights(query.data);
   if (!["summary", "insights", "versions", "workspaces"].includes(tab)) return <NotFound />;
   if (query.isPending) return <Loading label="Loading template…" />;
   if (query.isError) {
@@ -62,28 +66,53 @@ export function Component() {
         label="Template sections"
         tabs={[
           { to: base, label: "Summary" },
-          { to: `${base}/insights`, label: "Insights" },
+          ...(insights.data ? [{ to: `${base}/insights`, label: "Insights" }] : []),
           { to: `${base}/versions`, label: "Versions" },
           { to: `${base}/workspaces`, label: "Workspaces" },
         ]}
       />
       {tab === "summary" && <Summary t={t} />}
-      {tab === "insights" && <TemplateUsage t={t} />}
+      {tab === "insights" && <InsightsTab t={t} allowed={insights} base={base} />}
       {tab === "versions" && <Versions t={t} />}
       {tab === "workspaces" && <Workspaces t={t} />}
     </>
   );
 }
 
+function InsightsTab({ t, allowed, base }: { t: Template; allowed: ReturnType<typeof useCanViewTemplateInsights>; base: string }) {
+  if (allowed.isPending) return <Loading label="Checking your access…" />;
+  if (allowed.isError) return <ErrorAlert error={allowed.error} onRetry={() => void allowed.refetch()} />;
+  if (!allowed.data) {
+    return (
+      <NoAccess back={{ to: base, label: "Back to the template" }}>
+        A template's insights are for template administrators and auditors. Ask an owner of this deployment if you need them.
+      </NoAccess>
+    );
+  }
+  return <TemplateUsage t={t} />;
+}
+
+/** Whether the server refused a read as not for this user (then the dashboard leaves it out). */
+function refused(err: unknown): boolean {
+  return err instanceof ApiError && (err.status === 403 || err.status === 404);
+}
+
 function Summary({ t }: { t: Template }) {
   const active = useTemplateVersion(t.active_version_id);
+  // Daily users are an insight: the server answers them (by the template's
+  // ACL too) only to those who may view its insights.
+  const daus = useTemplateDAUs(t.id);
   return (
     <div className="grid-2">
       <div className="stack">
-        <section className="card" aria-labelledby="usage-title">
-          <h2 id="usage-title">Daily active users</h2>
-          <Usage templateId={t.id} />
-        </section>
+        {!refused(daus.error) && (
+          <section className="card" aria-labelledby="usage-title">
+            <h2 id="usage-title">Daily active users</h2>
+            <QueryState query={daus} loadingLabel="Loading usage…">
+              {(data) => (data.entries?.length ? <DAUChart data={data} /> : <p className="muted">No one has used a workspace of this template in the last 60 days.</p>)}
+            </QueryState>
+          </section>
+        )}
         <section className="card" aria-labelledby="readme-title">
           <h2 id="readme-title">About</h2>
           {t.description ? <p>{t.description}</p> : <p className="muted">No description.</p>}
@@ -116,15 +145,6 @@ function Summary({ t }: { t: Template }) {
 /** A README without its leading YAML front matter (examples carry one). */
 function withoutFrontMatter(readme: string): string {
   return readme.replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, "").trim();
-}
-
-function Usage({ templateId }: { templateId?: string }) {
-  const daus = useTemplateDAUs(templateId);
-  return (
-    <QueryState query={daus} loadingLabel="Loading usage…">
-      {(data) => (data.entries?.length ? <DAUChart data={data} /> : <p className="muted">No one has used a workspace of this template in the last 60 days.</p>)}
-    </QueryState>
-  );
 }
 
 /** A bar chart of users per day, with the same numbers as a table for screen readers. */
