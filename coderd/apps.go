@@ -121,9 +121,7 @@ func (api *API) workspaceAgentPortForward(rw http.ResponseWriter, r *http.Reques
 		"network": {network}, "port": {strconv.FormatUint(port, 10)},
 	}.Encode())
 	if err != nil {
-		httpapi.Write(ctx, rw, http.StatusBadGateway, codersdk.Response{
-			Message: "Could not reach the port through the workspace agent.", Detail: err.Error(),
-		})
+		api.writeDialError(ctx, rw, "forward port through agent", row.WorkspaceAgent.ID, err)
 		return
 	}
 	defer stream.Close()
