@@ -29,6 +29,7 @@ import (
 // @Tags Agents
 // @Param workspaceagent path string true "Workspace agent ID" format(uuid)
 // @Success 101
+// @Failure 403 {object} codersdk.Response
 // @Failure 404 {object} codersdk.Response
 // @Failure 502 {object} codersdk.Response
 // @Router /workspaceagents/{workspaceagent}/ssh [get]
@@ -40,10 +41,12 @@ func (api *API) workspaceAgentSSH(rw http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(ctx, rw, err)
 		return
 	}
-	// Reading the workspace is not enough: connecting needs ssh. Members
-	// who can see it but not connect learn no more than its existence.
+	// Reading the workspace is not enough: connecting needs ssh. Those who
+	// may not read it never got here (the agent lookup answered 404);
+	// readers who may not connect are told so, as by the terminal and
+	// port forwarding.
 	if !api.authorize(r, rbac.ActionSSH, workspace.RBACObject()) {
-		httpapi.ResourceNotFound(rw)
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to connect to this workspace over SSH."})
 		return
 	}
 
