@@ -36,6 +36,9 @@ const (
 	// KindRelayRefused: the other replica answered but would not relay
 	// (a misconfigured deployment: versions or secrets differ).
 	KindRelayRefused
+	// KindRelayNotConfigured: the agent is connected to another replica
+	// that advertises no usable relay address.
+	KindRelayNotConfigured
 	// KindRefused: the agent answered and refused the stream, e.g. nothing
 	// listens on the port asked for.
 	KindRefused
@@ -75,7 +78,7 @@ func (e *DialError) Unwrap() error { return e.cause }
 func (e *DialError) Is(target error) bool {
 	switch target {
 	case ErrAgentNotConnected:
-		return e.Kind == KindNotConnected || e.Kind == KindReplicaUnreachable
+		return e.Kind == KindNotConnected || e.Kind == KindReplicaUnreachable || e.Kind == KindRelayNotConfigured
 	case ErrReplicaUnreachable:
 		return e.Kind == KindReplicaUnreachable
 	}
@@ -90,6 +93,8 @@ func (e *DialError) summary() string {
 		return "the replica holding the workspace agent's connection (" + e.Replica + ") is unreachable"
 	case KindRelayRefused:
 		return "the replica holding the workspace agent's connection (" + e.Replica + ") refused to relay it"
+	case KindRelayNotConfigured:
+		return "the replica holding the workspace agent's connection (" + e.Replica + ") has no usable relay address"
 	case KindRefused:
 		return "the workspace agent refused the connection: " + e.Refusal
 	default:
@@ -175,6 +180,11 @@ func DialResponse(err error) (int, codersdk.Response) {
 		return http.StatusBadGateway, codersdk.Response{
 			Message: fmt.Sprintf("The workspace agent is connected to server replica %q, which refused to relay the connection.", de.Replica),
 			Detail:  "The deployment's replicas disagree (version or relay secret); an administrator should check the server logs.",
+		}
+	case KindRelayNotConfigured:
+		return http.StatusBadGateway, codersdk.Response{
+			Message: fmt.Sprintf("The workspace agent is connected to server replica %q, which the other replicas cannot reach.", de.Replica),
+			Detail:  "Its relay address is not set or not valid: an administrator should set --replica-relay-url on every replica.",
 		}
 	case KindRefused:
 		if port, ok := dialedPort(de.Path); ok {

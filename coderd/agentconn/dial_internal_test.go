@@ -53,6 +53,9 @@ func TestDialResponse(t *testing.T) {
 		name: "relay refused", err: &DialError{Kind: KindRelayRefused, Replica: "replica-b", cause: xerrors.New("replica at " + internal + " said 426")},
 		kind: KindRelayRefused, message: `The workspace agent is connected to server replica "replica-b", which refused to relay the connection.`,
 	}, {
+		name: "relay not configured", err: &DialError{Kind: KindRelayNotConfigured, Replica: "replica-b", cause: xerrors.New("relay address " + internal + " is not http")},
+		kind: KindRelayNotConfigured, message: `The workspace agent is connected to server replica "replica-b", which the other replicas cannot reach.`, notConnect: true,
+	}, {
 		name: "port closed", err: agentRefusal(http.StatusBadGateway, "nothing accepts tcp connections on 127.0.0.1:3000 in the workspace: dial tcp 127.0.0.1:3000: connect: connection refused"),
 		kind: KindRefused, message: "Connection refused to port 3000 in the workspace.",
 	}, {

@@ -117,13 +117,13 @@ func (r *Registry) openRelay(ctx context.Context, agentID uuid.UUID) (*relayOpen
 		raw = r.relay.AccessURL.String()
 	}
 	if raw == "" {
-		return nil, &DialError{Kind: KindReplicaUnreachable, Replica: target.ReplicaHostname, cause: fmt.Errorf(
-			"%w: the workspace agent is connected to replica %s, which has no relay address (set --replica-relay-url on every replica)", ErrReplicaUnreachable, target.ReplicaID)}
+		return nil, &DialError{Kind: KindRelayNotConfigured, Replica: target.ReplicaHostname, cause: xerrors.Errorf(
+			"the workspace agent is connected to replica %s, which has no relay address (set --replica-relay-url on every replica)", target.ReplicaID)}
 	}
 	address, err := url.Parse(raw)
 	if err != nil || (address.Scheme != "http" && address.Scheme != "https") || address.Host == "" {
-		return nil, &DialError{Kind: KindReplicaUnreachable, Replica: target.ReplicaHostname, cause: fmt.Errorf(
-			"%w: the workspace agent is connected to replica %s, whose relay address %q is not an http(s) URL", ErrReplicaUnreachable, target.ReplicaID, raw)}
+		return nil, &DialError{Kind: KindRelayNotConfigured, Replica: target.ReplicaHostname, cause: xerrors.Errorf(
+			"the workspace agent is connected to replica %s, whose relay address %q is not an http(s) URL", target.ReplicaID, raw)}
 	}
 	return &relayOpener{opts: r.relay, ctx: ctx, address: address, replicaID: target.ReplicaID, hostname: target.ReplicaHostname, agentID: agentID}, nil
 }

@@ -70,27 +70,39 @@ func TestDialErrorNotConnectedThenRefused(t *testing.T) {
 	assert.Equal(t, want, res.Response(t).Message)
 }
 
-// TestDialErrorReplicaUnreachable: the agent is connected to replica A,
-// whose relay address leads nowhere; through replica B every connection
-// path names A by its hostname, never its relay address.
-func TestDialErrorReplicaUnreachable(t *testing.T) {
+// TestDialErrorOtherReplica: the agent is connected to replica A; through
+// replica B every connection path names A by its hostname, never its relay
+// address, and says whether A cannot be reached (its relay address leads
+// nowhere) or advertises no relay address at all (a deployment to fix).
+func TestDialErrorOtherReplica(t *testing.T) {
 	t.Parallel()
-	dbURL := dbtestutil.Open(t)
-	relay := "http://127.0.0.1:" + strconv.Itoa(closedPort(t))
-	aVals, _ := coderdtest.DeploymentValues(t)
-	require.NoError(t, aVals.Replicas.RelayURL.Set(relay))
-	a, aAPI := coderdtest.NewWithAPI(t, &coderdtest.Options{DatabaseURL: dbURL, DeploymentValues: aVals})
-	b := coderdtest.New(t, &coderdtest.Options{DatabaseURL: dbURL, IncludeProvisionerDaemon: true})
-	first := coderdtest.CreateFirstUser(t, b)
-	a.SetSessionToken(b.SessionToken())
-	w := workspace(t, b, first.OrganizationID)
-	startAgent(t, b, a.URL, w)
+	for _, tc := range []struct {
+		name, relay, want string
+	}{
+		{"unreachable", "http://127.0.0.1:" + strconv.Itoa(closedPort(t)), "which cannot be reached."},
+		{"no relay address", "", "which the other replicas cannot reach."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dbURL := dbtestutil.Open(t)
+			aVals, _ := coderdtest.DeploymentValues(t)
+			require.NoError(t, aVals.Replicas.RelayURL.Set(tc.relay))
+			a, aAPI := coderdtest.NewWithAPI(t, &coderdtest.Options{DatabaseURL: dbURL, DeploymentValues: aVals})
+			b := coderdtest.New(t, &coderdtest.Options{DatabaseURL: dbURL, IncludeProvisionerDaemon: true})
+			first := coderdtest.CreateFirstUser(t, b)
+			a.SetSessionToken(b.SessionToken())
+			w := workspace(t, b, first.OrganizationID)
+			startAgent(t, b, a.URL, w)
 
-	want := `The workspace agent is connected to server replica "` + aAPI.Replicas.Hostname() + `", which cannot be reached.`
-	for _, path := range []string{ptyPath(w.agentID), sshPath(w.agentID), portPath(w.agentID, 22)} {
-		res := coderdtest.RawRequest(t, b, http.MethodGet, path, nil)
-		require.Equal(t, http.StatusBadGateway, res.Status, path)
-		assert.Equal(t, want, res.Response(t).Message, path)
-		assert.NotContains(t, string(res.Body), relay, path)
+			want := `The workspace agent is connected to server replica "` + aAPI.Replicas.Hostname() + `", ` + tc.want
+			for _, path := range []string{ptyPath(w.agentID), sshPath(w.agentID), portPath(w.agentID, 22)} {
+				res := coderdtest.RawRequest(t, b, http.MethodGet, path, nil)
+				require.Equal(t, http.StatusBadGateway, res.Status, path)
+				assert.Equal(t, want, res.Response(t).Message, path)
+				if tc.relay != "" {
+					assert.NotContains(t, string(res.Body), tc.relay, path)
+				}
+			}
+		})
 	}
 }
