@@ -79,6 +79,7 @@ func (api *API) startAppSession(ctx context.Context, key workspaceapps.SessionKe
 // @Param port query int true "Port in the workspace"
 // @Success 101
 // @Failure 400 {object} codersdk.Response
+// @Failure 403 {object} codersdk.Response
 // @Failure 404 {object} codersdk.Response
 // @Failure 502 {object} codersdk.Response
 // @Router /workspaceagents/{workspaceagent}/port-forward [get]
@@ -114,16 +115,14 @@ func (api *API) workspaceAgentPortForward(rw http.ResponseWriter, r *http.Reques
 	if auth.Actor.Authorize(rbac.ActionSSH, ws.RBACObject()) != nil {
 		// Readers who may not connect are told so; others never got here
 		// (the agent lookup answered 404).
-		httpapi.Forbidden(rw)
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to forward ports of this workspace."})
 		return
 	}
 	stream, err := api.AgentConns.Dial(ctx, row.WorkspaceAgent.ID, agentsdk.AgentDialPath+"?"+url.Values{
 		"network": {network}, "port": {strconv.FormatUint(port, 10)},
 	}.Encode())
 	if err != nil {
-		httpapi.Write(ctx, rw, http.StatusBadGateway, codersdk.Response{
-			Message: "Could not reach the port through the workspace agent.", Detail: err.Error(),
-		})
+		api.writeDialError(ctx, rw, "forward port through agent", row.WorkspaceAgent.ID, err)
 		return
 	}
 	defer stream.Close()

@@ -206,7 +206,7 @@ func New(ctx context.Context, opts *Options) (*API, error) {
 	if err := api.setupRelay(ctx); err != nil {
 		return nil, err
 	}
-	api.ConnLog = connlog.New(api.Database, api.Logger.Named("connlog"), api.connectionUsage)
+	api.ConnLog = connlog.New(api.Database, api.Logger.Named("connlog"), opts.ReplicaID, api.connectionUsage)
 	api.apps = api.newApps()
 	api.handler = api.routes()
 	return api, nil

@@ -3,16 +3,13 @@ package coderd
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 
-	"cdr.dev/slog"
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
 
-	"github.com/devplane/devplane/coderd/agentconn"
 	"github.com/devplane/devplane/coderd/connlog"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
@@ -92,18 +89,7 @@ func (api *API) workspaceAgentPTY(rw http.ResponseWriter, r *http.Request) {
 	}.Encode()
 	stream, err := api.AgentConns.Dial(ctx, agent.ID, path)
 	if err != nil {
-		if errors.Is(err, agentconn.ErrAgentNotConnected) {
-			httpapi.Write(ctx, rw, http.StatusBadGateway, codersdk.Response{
-				Message: "The workspace agent is not connected.",
-				Detail:  "Start the workspace, or wait for its agent to connect, and try again.",
-			})
-			return
-		}
-		api.Logger.Warn(ctx, "open terminal on agent", slog.F("agent_id", agent.ID), slog.Error(err))
-		httpapi.Write(ctx, rw, http.StatusBadGateway, codersdk.Response{
-			Message: "The workspace agent could not open a terminal.",
-			Detail:  err.Error(), // the agent's own message, not the server's internals
-		})
+		api.writeDialError(ctx, rw, "open terminal on agent", agent.ID, err)
 		return
 	}
 	defer stream.Close()

@@ -9,7 +9,9 @@ import (
 
 	"cdr.dev/slog"
 	"github.com/coder/websocket"
+	"github.com/google/uuid"
 
+	"github.com/devplane/devplane/coderd/agentconn"
 	"github.com/devplane/devplane/coderd/connlog"
 	"github.com/devplane/devplane/coderd/httpapi"
 	"github.com/devplane/devplane/coderd/httpmw"
@@ -27,6 +29,7 @@ import (
 // @Tags Agents
 // @Param workspaceagent path string true "Workspace agent ID" format(uuid)
 // @Success 101
+// @Failure 403 {object} codersdk.Response
 // @Failure 404 {object} codersdk.Response
 // @Failure 502 {object} codersdk.Response
 // @Router /workspaceagents/{workspaceagent}/ssh [get]
@@ -38,19 +41,18 @@ func (api *API) workspaceAgentSSH(rw http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(ctx, rw, err)
 		return
 	}
-	// Reading the workspace is not enough: connecting needs ssh. Members
-	// who can see it but not connect learn no more than its existence.
+	// Reading the workspace is not enough: connecting needs ssh. Those who
+	// may not read it never got here (the agent lookup answered 404);
+	// readers who may not connect are told so, as by the terminal and
+	// port forwarding.
 	if !api.authorize(r, rbac.ActionSSH, workspace.RBACObject()) {
-		httpapi.ResourceNotFound(rw)
+		httpapi.Write(ctx, rw, http.StatusForbidden, codersdk.Response{Message: "You are not allowed to connect to this workspace over SSH."})
 		return
 	}
 
 	agentConn, err := api.AgentConns.Dial(ctx, row.WorkspaceAgent.ID, agentsdk.AgentSSHPath)
 	if err != nil {
-		api.Logger.Info(ctx, "dial agent ssh", slog.F("agent_id", row.WorkspaceAgent.ID), slog.Error(err))
-		httpapi.Write(ctx, rw, http.StatusBadGateway, codersdk.Response{
-			Message: "The workspace agent is not connected; is the workspace running?",
-		})
+		api.writeDialError(ctx, rw, "dial agent ssh", row.WorkspaceAgent.ID, err)
 		return
 	}
 	defer agentConn.Close()
@@ -86,6 +88,15 @@ func (api *API) workspaceAgentSSH(rw http.ResponseWriter, r *http.Request) {
 	if pipeConns(clientConn, agentConn) == agentConn {
 		reason = "the workspace agent closed the connection"
 	}
+}
+
+// writeDialError answers a connection that could not be made through the
+// agent with what happened (agentconn.DialResponse) and logs the cause,
+// which may name internal addresses.
+func (api *API) writeDialError(ctx context.Context, rw http.ResponseWriter, what string, agentID uuid.UUID, err error) {
+	api.Logger.Info(ctx, what, slog.F("agent_id", agentID), slog.Error(err))
+	status, res := agentconn.DialResponse(err)
+	httpapi.Write(ctx, rw, status, res)
 }
 
 // pipeConns copies both ways until one side ends, then closes both, and

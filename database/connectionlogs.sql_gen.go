@@ -39,8 +39,123 @@ func (q *Queries) CloseConnectionLog(ctx context.Context, arg CloseConnectionLog
 	return result.RowsAffected(), nil
 }
 
+const closeConnectionLogsOfReplica = `-- name: CloseConnectionLogsOfReplica :many
+UPDATE connection_logs
+SET disconnect_time = GREATEST($1::timestamptz, connect_time), disconnect_reason = $2
+WHERE replica_id = $3 AND disconnect_time IS NULL AND connect_time < $4::timestamptz
+RETURNING id, connect_time, organization_id, workspace_owner_id, workspace_owner_username, workspace_id, workspace_name, agent_id, agent_name, type, ip, user_agent, user_id, slug_or_port, disconnect_time, code, disconnect_reason, replica_id, app_id
+`
+
+type CloseConnectionLogsOfReplicaParams struct {
+	DisconnectTime   time.Time
+	DisconnectReason string
+	ReplicaID        uuid.NullUUID
+	OpenedBefore     time.Time
+}
+
+// Closes the sessions of one replica opened before opened_before: this
+// replica's own at a clean shutdown, or a previous process's with the same
+// replica id at start.
+func (q *Queries) CloseConnectionLogsOfReplica(ctx context.Context, arg CloseConnectionLogsOfReplicaParams) ([]ConnectionLog, error) {
+	rows, err := q.db.Query(ctx, closeConnectionLogsOfReplica,
+		arg.DisconnectTime,
+		arg.DisconnectReason,
+		arg.ReplicaID,
+		arg.OpenedBefore,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ConnectionLog
+	for rows.Next() {
+		var i ConnectionLog
+		if err := rows.Scan(
+			&i.ID,
+			&i.ConnectTime,
+			&i.OrganizationID,
+			&i.WorkspaceOwnerID,
+			&i.WorkspaceOwnerUsername,
+			&i.WorkspaceID,
+			&i.WorkspaceName,
+			&i.AgentID,
+			&i.AgentName,
+			&i.Type,
+			&i.Ip,
+			&i.UserAgent,
+			&i.UserID,
+			&i.SlugOrPort,
+			&i.DisconnectTime,
+			&i.Code,
+			&i.DisconnectReason,
+			&i.ReplicaID,
+			&i.AppID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const closeConnectionLogsOfStoppedReplicas = `-- name: CloseConnectionLogsOfStoppedReplicas :many
+UPDATE connection_logs c
+SET disconnect_time = GREATEST(r.updated_at, c.connect_time),
+    disconnect_reason = 'the server replica serving this session (' || r.hostname || ') stopped'
+FROM replicas r
+WHERE c.replica_id = r.id AND c.disconnect_time IS NULL
+    AND r.stopped_at IS NOT NULL AND r.id <> $1
+RETURNING c.id, c.connect_time, c.organization_id, c.workspace_owner_id, c.workspace_owner_username, c.workspace_id, c.workspace_name, c.agent_id, c.agent_name, c.type, c.ip, c.user_agent, c.user_id, c.slug_or_port, c.disconnect_time, c.code, c.disconnect_reason, c.replica_id, c.app_id
+`
+
+// Closes, in one statement, the sessions still open on every other replica
+// that is stopped: shut down, or marked lost by failover. They ended with
+// their replica, at its last heartbeat (a clean shutdown's last update).
+func (q *Queries) CloseConnectionLogsOfStoppedReplicas(ctx context.Context, selfID uuid.UUID) ([]ConnectionLog, error) {
+	rows, err := q.db.Query(ctx, closeConnectionLogsOfStoppedReplicas, selfID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ConnectionLog
+	for rows.Next() {
+		var i ConnectionLog
+		if err := rows.Scan(
+			&i.ID,
+			&i.ConnectTime,
+			&i.OrganizationID,
+			&i.WorkspaceOwnerID,
+			&i.WorkspaceOwnerUsername,
+			&i.WorkspaceID,
+			&i.WorkspaceName,
+			&i.AgentID,
+			&i.AgentName,
+			&i.Type,
+			&i.Ip,
+			&i.UserAgent,
+			&i.UserID,
+			&i.SlugOrPort,
+			&i.DisconnectTime,
+			&i.Code,
+			&i.DisconnectReason,
+			&i.ReplicaID,
+			&i.AppID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const getConnectionLogsOffset = `-- name: GetConnectionLogsOffset :many
-SELECT id, connect_time, organization_id, workspace_owner_id, workspace_owner_username, workspace_id, workspace_name, agent_id, agent_name, type, ip, user_agent, user_id, slug_or_port, disconnect_time, code, disconnect_reason FROM connection_logs c
+SELECT id, connect_time, organization_id, workspace_owner_id, workspace_owner_username, workspace_id, workspace_name, agent_id, agent_name, type, ip, user_agent, user_id, slug_or_port, disconnect_time, code, disconnect_reason, replica_id, app_id FROM connection_logs c
 WHERE ($1::uuid = '00000000-0000-0000-0000-000000000000' OR c.organization_id = $1)
     AND ($2::uuid = '00000000-0000-0000-0000-000000000000' OR c.workspace_id = $2)
     AND ($3::uuid = '00000000-0000-0000-0000-000000000000' OR c.workspace_owner_id = $3)
@@ -111,6 +226,8 @@ func (q *Queries) GetConnectionLogsOffset(ctx context.Context, arg GetConnection
 			&i.DisconnectTime,
 			&i.Code,
 			&i.DisconnectReason,
+			&i.ReplicaID,
+			&i.AppID,
 		); err != nil {
 			return nil, err
 		}
@@ -124,10 +241,10 @@ func (q *Queries) GetConnectionLogsOffset(ctx context.Context, arg GetConnection
 
 const insertConnectionLog = `-- name: InsertConnectionLog :one
 INSERT INTO connection_logs (id, connect_time, organization_id, workspace_owner_id, workspace_owner_username,
-    workspace_id, workspace_name, agent_id, agent_name, type, ip, user_agent, user_id, slug_or_port)
+    workspace_id, workspace_name, agent_id, agent_name, type, ip, user_agent, user_id, slug_or_port, replica_id, app_id)
 VALUES ($1, $2, $3, $4, $5,
-    $6, $7, $8, $9, $10, $11, $12, $13, $14)
-RETURNING id, connect_time, organization_id, workspace_owner_id, workspace_owner_username, workspace_id, workspace_name, agent_id, agent_name, type, ip, user_agent, user_id, slug_or_port, disconnect_time, code, disconnect_reason
+    $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+RETURNING id, connect_time, organization_id, workspace_owner_id, workspace_owner_username, workspace_id, workspace_name, agent_id, agent_name, type, ip, user_agent, user_id, slug_or_port, disconnect_time, code, disconnect_reason, replica_id, app_id
 `
 
 type InsertConnectionLogParams struct {
@@ -145,6 +262,8 @@ type InsertConnectionLogParams struct {
 	UserAgent              string
 	UserID                 uuid.NullUUID
 	SlugOrPort             string
+	ReplicaID              uuid.NullUUID
+	AppID                  uuid.NullUUID
 }
 
 func (q *Queries) InsertConnectionLog(ctx context.Context, arg InsertConnectionLogParams) (ConnectionLog, error) {
@@ -163,6 +282,8 @@ func (q *Queries) InsertConnectionLog(ctx context.Context, arg InsertConnectionL
 		arg.UserAgent,
 		arg.UserID,
 		arg.SlugOrPort,
+		arg.ReplicaID,
+		arg.AppID,
 	)
 	var i ConnectionLog
 	err := row.Scan(
@@ -183,6 +304,8 @@ func (q *Queries) InsertConnectionLog(ctx context.Context, arg InsertConnectionL
 		&i.DisconnectTime,
 		&i.Code,
 		&i.DisconnectReason,
+		&i.ReplicaID,
+		&i.AppID,
 	)
 	return i, err
 }

@@ -636,6 +636,8 @@ type ConnectionLog struct {
 	DisconnectTime         *time.Time
 	Code                   *int32
 	DisconnectReason       string
+	ReplicaID              uuid.NullUUID
+	AppID                  uuid.NullUUID
 }
 
 type CustomRole struct {

@@ -32,6 +32,14 @@ type Querier interface {
 	ArchiveUnusedTemplateVersions(ctx context.Context, arg ArchiveUnusedTemplateVersionsParams) ([]uuid.UUID, error)
 	// Records the end of a session once; a second close changes nothing.
 	CloseConnectionLog(ctx context.Context, arg CloseConnectionLogParams) (int64, error)
+	// Closes the sessions of one replica opened before opened_before: this
+	// replica's own at a clean shutdown, or a previous process's with the same
+	// replica id at start.
+	CloseConnectionLogsOfReplica(ctx context.Context, arg CloseConnectionLogsOfReplicaParams) ([]ConnectionLog, error)
+	// Closes, in one statement, the sessions still open on every other replica
+	// that is stopped: shut down, or marked lost by failover. They ended with
+	// their replica, at its last heartbeat (a clean shutdown's last update).
+	CloseConnectionLogsOfStoppedReplicas(ctx context.Context, selfID uuid.UUID) ([]ConnectionLog, error)
 	// Single use: the row goes whether or not it is still valid.
 	ConsumeUserLoginConversion(ctx context.Context, stateHash []byte) (UserLoginConversion, error)
 	// How many rows GetAuditLogsOffset's filter matches, counting no further

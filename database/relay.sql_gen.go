@@ -24,7 +24,7 @@ func (q *Queries) GetReplicaRelaySecret(ctx context.Context) (string, error) {
 }
 
 const getWorkspaceAgentRelayTarget = `-- name: GetWorkspaceAgentRelayTarget :one
-SELECT r.id AS replica_id, r.relay_address,
+SELECT r.id AS replica_id, r.hostname AS replica_hostname, r.relay_address,
     (SELECT count(*) FROM replicas l WHERE l.stopped_at IS NULL AND l.updated_at > $1::timestamptz) AS live_replicas
 FROM workspace_agents a
 JOIN replicas r ON r.id = a.last_connected_replica_id
@@ -38,9 +38,10 @@ type GetWorkspaceAgentRelayTargetParams struct {
 }
 
 type GetWorkspaceAgentRelayTargetRow struct {
-	ReplicaID    uuid.UUID
-	RelayAddress string
-	LiveReplicas int64
+	ReplicaID       uuid.UUID
+	ReplicaHostname string
+	RelayAddress    string
+	LiveReplicas    int64
 }
 
 // The live replica holding the agent's connection and its relay address,
@@ -50,7 +51,12 @@ type GetWorkspaceAgentRelayTargetRow struct {
 func (q *Queries) GetWorkspaceAgentRelayTarget(ctx context.Context, arg GetWorkspaceAgentRelayTargetParams) (GetWorkspaceAgentRelayTargetRow, error) {
 	row := q.db.QueryRow(ctx, getWorkspaceAgentRelayTarget, arg.LiveSince, arg.AgentID)
 	var i GetWorkspaceAgentRelayTargetRow
-	err := row.Scan(&i.ReplicaID, &i.RelayAddress, &i.LiveReplicas)
+	err := row.Scan(
+		&i.ReplicaID,
+		&i.ReplicaHostname,
+		&i.RelayAddress,
+		&i.LiveReplicas,
+	)
 	return i, err
 }
 

@@ -42,19 +42,15 @@ const (
 )
 
 // ErrReplicaUnreachable means the replica holding the agent's connection
-// did not answer. It counts as ErrAgentNotConnected (errors.Is), so
-// handlers answer it like an agent that is not connected: that replica is
-// presumed gone, and the agent reconnects through a live one.
-var ErrReplicaUnreachable = &notConnectedError{msg: "the replica holding the workspace agent's connection is unreachable", unreachable: true}
+// did not answer (a *DialError of KindReplicaUnreachable is it). It also
+// counts as ErrAgentNotConnected (errors.Is): that replica is presumed
+// gone, and the agent reconnects through a live one.
+var ErrReplicaUnreachable = xerrors.New("the replica holding the workspace agent's connection is unreachable")
 
-type notConnectedError struct {
-	msg         string
-	unreachable bool
-}
-
-func (e *notConnectedError) Error() string { return e.msg }
-func (e *notConnectedError) Is(target error) bool {
-	return target == ErrAgentNotConnected || (e.unreachable && target == ErrReplicaUnreachable)
+// notConnected is the error of an agent that no live replica holds, with
+// the reason for the log.
+func notConnected(format string, args ...any) error {
+	return &DialError{Kind: KindNotConnected, cause: xerrors.Errorf(format, args...)}
 }
 
 // RelayOptions configure the relay to other replicas.
@@ -92,7 +88,9 @@ type relayOpener struct {
 	ctx       context.Context
 	address   *url.URL
 	replicaID uuid.UUID
-	agentID   uuid.UUID
+	// hostname is the replica's, what users are told.
+	hostname string
+	agentID  uuid.UUID
 }
 
 // openRelay finds the replica holding the agent and returns an opener
@@ -119,15 +117,15 @@ func (r *Registry) openRelay(ctx context.Context, agentID uuid.UUID) (*relayOpen
 		raw = r.relay.AccessURL.String()
 	}
 	if raw == "" {
-		return nil, &notConnectedError{msg: fmt.Sprintf(
+		return nil, &DialError{Kind: KindRelayNotConfigured, Replica: target.ReplicaHostname, cause: xerrors.Errorf(
 			"the workspace agent is connected to replica %s, which has no relay address (set --replica-relay-url on every replica)", target.ReplicaID)}
 	}
 	address, err := url.Parse(raw)
 	if err != nil || (address.Scheme != "http" && address.Scheme != "https") || address.Host == "" {
-		return nil, &notConnectedError{msg: fmt.Sprintf(
+		return nil, &DialError{Kind: KindRelayNotConfigured, Replica: target.ReplicaHostname, cause: xerrors.Errorf(
 			"the workspace agent is connected to replica %s, whose relay address %q is not an http(s) URL", target.ReplicaID, raw)}
 	}
-	return &relayOpener{opts: r.relay, ctx: ctx, address: address, replicaID: target.ReplicaID, agentID: agentID}, nil
+	return &relayOpener{opts: r.relay, ctx: ctx, address: address, replicaID: target.ReplicaID, hostname: target.ReplicaHostname, agentID: agentID}, nil
 }
 
 // Open dials the replica and asks it for a stream to the agent.
@@ -163,10 +161,10 @@ func (o *relayOpener) Open() (net.Conn, error) {
 		if res.StatusCode == http.StatusNotFound {
 			// Gone from that replica since the lookup (or a secret
 			// mismatch, which the body tells the log).
-			return nil, &notConnectedError{msg: fmt.Sprintf(
-				"the workspace agent is no longer connected to replica %s: %s", o.replicaID, body)}
+			return nil, notConnected("the workspace agent is no longer connected to replica %s: %s", o.replicaID, body)
 		}
-		return nil, xerrors.Errorf("replica %s refused the relay: %s: %s", o.replicaID, res.Status, body)
+		return nil, &DialError{Kind: KindRelayRefused, Replica: o.hostname, cause: xerrors.Errorf(
+			"replica %s refused the relay: %s: %s", o.replicaID, res.Status, body)}
 	}
 	if !stop() {
 		_ = conn.Close()
@@ -206,8 +204,9 @@ func (o *relayOpener) dial(ctx context.Context) (net.Conn, error) {
 }
 
 func (o *relayOpener) unreachable(cause error) error {
-	return &notConnectedError{unreachable: true, msg: fmt.Sprintf("%s (replica %s at %s: %v); it is presumed gone and the agent will reconnect through a live replica",
-		ErrReplicaUnreachable.msg, o.replicaID, o.address.Redacted(), cause)}
+	return &DialError{Kind: KindReplicaUnreachable, Replica: o.hostname, cause: fmt.Errorf(
+		"%w (replica %s at %s: %w); it is presumed gone and the agent will reconnect through a live replica",
+		ErrReplicaUnreachable, o.replicaID, o.address.Redacted(), cause)}
 }
 
 // RelayAuthorized reports whether a relay request carries the

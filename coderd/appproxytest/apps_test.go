@@ -139,7 +139,7 @@ func TestUnreachable(t *testing.T) {
 	res := get(t, e.client, appPath(e, "1")+"/")
 	require.Equal(t, http.StatusBadGateway, res.StatusCode)
 	body, _ := io.ReadAll(res.Body)
-	assert.Contains(t, string(body), "could not be reached")
+	assert.Contains(t, string(body), "Connection refused to port 1 in the workspace.")
 
 	res = get(t, e.client, appPath(e, "1")+"/", func(r *http.Request) { r.Header.Set("Accept", "text/html") })
 	require.Equal(t, http.StatusBadGateway, res.StatusCode)

@@ -32,15 +32,18 @@ type UsageFunc func(ctx context.Context, w database.Workspace, userID uuid.UUID)
 
 // Logger writes connection records.
 type Logger struct {
-	db    database.Store
-	log   slog.Logger
-	usage UsageFunc
-	now   func() time.Time
+	db        database.Store
+	log       slog.Logger
+	replicaID uuid.UUID
+	usage     UsageFunc
+	now       func() time.Time
 }
 
-// New makes a logger. usage may be nil.
-func New(db database.Store, log slog.Logger, usage UsageFunc) *Logger {
-	return &Logger{db: db, log: log, usage: usage, now: dbtime.Now}
+// New makes a logger for the sessions this replica serves: each row names
+// replicaID, so that the sessions of a replica that stops can be closed
+// (CloseSessionsOfStoppedReplicas). usage may be nil.
+func New(db database.Store, log slog.Logger, replicaID uuid.UUID, usage UsageFunc) *Logger {
+	return &Logger{db: db, log: log, replicaID: replicaID, usage: usage, now: dbtime.Now}
 }
 
 // ConnStart describes a session being opened.
@@ -99,6 +102,8 @@ func (l *Logger) Start(ctx context.Context, s ConnStart) (*Conn, error) {
 		UserAgent:              httpapi.Storable(s.UserAgent, maxUserAgentBytes),
 		UserID:                 uuid.NullUUID{UUID: s.UserID, Valid: s.UserID != uuid.Nil},
 		SlugOrPort:             httpapi.Storable(s.SlugOrPort, maxTextBytes),
+		ReplicaID:              uuid.NullUUID{UUID: l.replicaID, Valid: l.replicaID != uuid.Nil},
+		AppID:                  uuid.NullUUID{UUID: s.AppID, Valid: s.AppID != uuid.Nil},
 	}
 	if s.IP.IsValid() {
 		ip := s.IP
@@ -125,16 +130,84 @@ func (c *Conn) End(code *int32, reason string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		now := c.l.now()
-		_, err := c.l.db.CloseConnectionLog(dbauthz.AsConnectionLogger(ctx), database.CloseConnectionLogParams{
+		closed, err := c.l.db.CloseConnectionLog(dbauthz.AsConnectionLogger(ctx), database.CloseConnectionLogParams{
 			ID: c.id, DisconnectTime: now, Code: code, DisconnectReason: httpapi.Storable(reason, maxTextBytes),
 		})
 		if err != nil {
 			c.l.logEndFailure(ctx, "close connection log", c.id, err)
+		} else if closed == 0 {
+			// Already closed, with its audit entry, because this
+			// replica was taken for stopped (see
+			// CloseSessionsOfStoppedReplicas).
+			return
 		}
 		if err := audit.Insert(ctx, c.l.db, c.auditEntry(now, false, code, reason)); err != nil {
 			c.l.logEndFailure(ctx, "audit connection end", c.id, err)
 		}
 	})
+}
+
+// CloseSessionsOfStoppedReplicas closes, in one statement, the sessions
+// still on record as open on other replicas that are stopped (shut down, or
+// marked lost by failover): they ended with their replica, at its last
+// heartbeat. Each gets its disconnect audit entry. Failover runs it on
+// every tick, so sessions of a replica whose marker died too are closed by
+// the next tick.
+func CloseSessionsOfStoppedReplicas(ctx context.Context, db database.Store, log slog.Logger, selfID uuid.UUID) (int, error) {
+	rows, err := db.CloseConnectionLogsOfStoppedReplicas(dbauthz.AsConnectionLogger(ctx), selfID)
+	if err != nil {
+		return 0, xerrors.Errorf("close the sessions of stopped replicas: %w", err)
+	}
+	auditClosed(ctx, db, log, rows)
+	return len(rows), nil
+}
+
+// CloseSessionsOfReplica closes the sessions on record as open on one
+// replica and opened before openedBefore, at the time at (or their start,
+// if later), with reason: a replica's own at a clean shutdown, once its
+// agents' connections are closed, and a previous process's at start.
+func CloseSessionsOfReplica(ctx context.Context, db database.Store, log slog.Logger, replicaID uuid.UUID, openedBefore, at time.Time, reason string) (int, error) {
+	rows, err := db.CloseConnectionLogsOfReplica(dbauthz.AsConnectionLogger(ctx), database.CloseConnectionLogsOfReplicaParams{
+		ReplicaID: uuid.NullUUID{UUID: replicaID, Valid: true}, OpenedBefore: openedBefore,
+		DisconnectTime: at, DisconnectReason: reason,
+	})
+	if err != nil {
+		return 0, xerrors.Errorf("close the sessions of replica %s: %w", replicaID, err)
+	}
+	auditClosed(ctx, db, log, rows)
+	return len(rows), nil
+}
+
+// auditClosed writes the disconnect (or close) entries of rows just closed
+// in bulk, as End writes one for a session it ends.
+func auditClosed(ctx context.Context, db database.Store, log slog.Logger, rows []database.ConnectionLog) {
+	for _, row := range rows {
+		c := &Conn{id: row.ID, start: startOf(row)}
+		at := row.ConnectTime
+		if row.DisconnectTime != nil {
+			at = *row.DisconnectTime
+		}
+		if err := audit.Insert(ctx, db, c.auditEntry(at, false, row.Code, row.DisconnectReason)); err != nil {
+			log.Warn(ctx, "audit the end of a session of a stopped replica", slog.F("connection_id", row.ID), slog.Error(err))
+		}
+	}
+}
+
+// startOf is the ConnStart a row was written from.
+func startOf(row database.ConnectionLog) ConnStart {
+	s := ConnStart{
+		Type: codersdk.ConnectionType(row.Type),
+		Workspace: database.Workspace{
+			ID: row.WorkspaceID, OrganizationID: row.OrganizationID, OwnerID: row.WorkspaceOwnerID,
+			OwnerUsername: row.WorkspaceOwnerUsername, Name: row.WorkspaceName,
+		},
+		AgentID: row.AgentID, AgentName: row.AgentName, UserID: row.UserID.UUID,
+		UserAgent: row.UserAgent, SlugOrPort: row.SlugOrPort, AppID: row.AppID.UUID,
+	}
+	if row.Ip != nil {
+		s.IP = *row.Ip
+	}
+	return s
 }
 
 // logEndFailure logs a session end that could not be recorded. A server

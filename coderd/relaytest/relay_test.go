@@ -271,7 +271,9 @@ func TestOwningReplicaGone(t *testing.T) {
 	e.a.relay.Close()
 	res := coderdtest.RawRequest(t, e.b.client, http.MethodGet, ptyPath(e.agentID), nil)
 	assert.Equal(t, http.StatusBadGateway, res.Status)
-	assert.Contains(t, res.Response(t).Message, "not connected")
+	// Named by A's hostname, not its relay address.
+	assert.Equal(t, `The workspace agent is connected to server replica "`+e.a.api.Replicas.Hostname()+`", which cannot be reached.`, res.Response(t).Message)
+	assert.NotContains(t, string(res.Body), e.a.relay.URL())
 	// The running session through the cut relay ended instead of hanging.
 	_, err := readUntilClosed(tm.conn)
 	assert.Error(t, err)

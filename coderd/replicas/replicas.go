@@ -22,6 +22,7 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
+	"github.com/devplane/devplane/coderd/connlog"
 	"github.com/devplane/devplane/coderd/provisionerd"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
@@ -102,6 +103,14 @@ func (m *Manager) LiveSince() time.Time { return m.opts.Now().Add(-m.LostAfter()
 // Close is called. A canceled ctx stops the loop without marking the
 // replica stopped, as a crash would: others then find it lost.
 func (m *Manager) Start(ctx context.Context) error {
+	// Sessions still open under this replica id were a previous process's
+	// (ids are kept across restarts): they ended when it did.
+	now := m.opts.Now()
+	if n, err := connlog.CloseSessionsOfReplica(ctx, m.opts.DB, m.log, m.opts.ID, now, now, "the server replica serving this session ("+m.opts.Hostname+") restarted"); err != nil {
+		m.log.Warn(ctx, "close the sessions of this replica's previous process", slog.Error(err))
+	} else if n > 0 {
+		m.log.Warn(ctx, "closed the sessions of this replica's previous process", slog.F("sessions", n))
+	}
 	if _, err := m.register(ctx); err != nil {
 		return err
 	}
@@ -134,6 +143,14 @@ func (m *Manager) Close(ctx context.Context) error {
 	case <-m.done:
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+	// The agents' connections are closed by now, and with them the
+	// sessions; those whose end could not be recorded are closed here.
+	now := m.opts.Now()
+	if n, err := connlog.CloseSessionsOfReplica(ctx, m.opts.DB, m.log, m.opts.ID, now, now, "the server replica serving this session ("+m.opts.Hostname+") shut down"); err != nil {
+		m.log.Warn(ctx, "close the sessions still open on this replica", slog.Error(err))
+	} else if n > 0 {
+		m.log.Info(ctx, "closed the sessions still open on this replica", slog.F("sessions", n))
 	}
 	err := m.opts.DB.UpdateReplicaStopped(dbauthz.AsReplicaRegistry(ctx), database.UpdateReplicaStoppedParams{
 		ID: m.opts.ID, Now: m.opts.Now(),
@@ -243,6 +260,14 @@ func (m *Manager) failover(ctx context.Context) error {
 		} else if len(agents) > 0 {
 			m.log.Warn(ctx, "marked the agents of lost replicas disconnected", slog.F("agents", len(agents)))
 		}
+	}
+	// Sessions served by stopped replicas ended with them. Every tick, as
+	// for jobs below: the replica that marked one lost may have died
+	// before closing them.
+	if n, err := connlog.CloseSessionsOfStoppedReplicas(ctx, m.opts.DB, m.log, m.opts.ID); err != nil {
+		m.log.Warn(ctx, "close the sessions of stopped replicas", slog.Error(err))
+	} else if n > 0 {
+		m.log.Warn(ctx, "closed the sessions of stopped replicas", slog.F("sessions", n))
 	}
 	// Every tick, not only when a replica was just marked: the replica
 	// that marked it may have died before settling everything, and a job

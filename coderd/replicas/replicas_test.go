@@ -10,7 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/devplane/devplane/coderd/connlog"
 	"github.com/devplane/devplane/coderd/replicas"
+	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
 	"github.com/devplane/devplane/database/dbtestutil"
@@ -70,4 +72,54 @@ func TestManagerLifecycle(t *testing.T) {
 	assert.True(t, live(c))
 	crash()
 	require.Eventually(t, func() bool { return !live(c) }, time.Minute, 10*time.Millisecond, "a crashed replica goes stale")
+}
+
+// TestManagerClosesOwnSessions: a session still open on record under a
+// replica id (its process crashed) is closed when a process starts again
+// with that id; one opened by the running process is closed by its clean
+// Close.
+func TestManagerClosesOwnSessions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	raw, ps := dbtestutil.NewDBWithPubsub(t)
+	db := dbauthz.New(raw, nil)
+	log := slogtest.Make(t, nil)
+	id := uuid.New()
+	mk := func() *replicas.Manager {
+		return replicas.New(replicas.Options{ID: id, Hostname: "host-a", Interval: time.Hour, DB: db, Pubsub: ps, Logger: log})
+	}
+	w := database.Workspace{ID: uuid.New(), OrganizationID: uuid.New(), OwnerID: uuid.New(), OwnerUsername: "alice", Name: "dev"}
+	start := func() uuid.UUID {
+		c, err := connlog.New(db, log, id, nil).Start(ctx, connlog.ConnStart{
+			Type: codersdk.ConnectionTypeSSH, Workspace: w, AgentID: uuid.New(), AgentName: "main", UserID: uuid.New(),
+		})
+		require.NoError(t, err)
+		return c.ID()
+	}
+	reason := func(connID uuid.UUID) string {
+		rows, err := raw.GetConnectionLogsOffset(ctx, database.GetConnectionLogsOffsetParams{WorkspaceID: w.ID, AuthAll: true})
+		require.NoError(t, err)
+		for _, r := range rows {
+			if r.ID == connID {
+				require.NotNil(t, r.DisconnectTime, "session %s still open", connID)
+				return r.DisconnectReason
+			}
+		}
+		t.Fatalf("no session %s", connID)
+		return ""
+	}
+
+	crashCtx, crash := context.WithCancel(ctx)
+	first := mk()
+	require.NoError(t, first.Start(crashCtx))
+	orphan := start()
+	crash()
+
+	again := mk()
+	require.NoError(t, again.Start(ctx))
+	assert.Equal(t, "the server replica serving this session (host-a) restarted", reason(orphan))
+
+	current := start()
+	require.NoError(t, again.Close(ctx))
+	assert.Equal(t, "the server replica serving this session (host-a) shut down", reason(current))
 }

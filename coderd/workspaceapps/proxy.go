@@ -18,6 +18,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
+	"github.com/devplane/devplane/coderd/agentconn"
 	"github.com/devplane/devplane/coderd/connlog"
 	"github.com/devplane/devplane/coderd/convert"
 	"github.com/devplane/devplane/coderd/httpapi"
@@ -209,7 +210,9 @@ func (s *Server) serve(rw http.ResponseWriter, r *http.Request, req Request, res
 		ErrorHandler: func(rw http.ResponseWriter, r *http.Request, err error) {
 			var de *dialError
 			if errors.As(err, &de) {
-				writeError(rw, r, http.StatusBadGateway, "The app could not be reached through the workspace agent.", de.err.Error())
+				s.opts.Logger.Info(r.Context(), "reach app through agent", slog.F("agent_id", t.agent.ID), slog.Error(de.err))
+				status, res := agentconn.DialResponse(de.err)
+				writeError(rw, r, status, res.Message, res.Detail)
 				return
 			}
 			if errors.Is(err, context.Canceled) {

@@ -39,6 +39,16 @@ var connectionLogCases = map[string]testCase{
 		},
 		checks: func(seed) []check { return []check{authz(rbac.ActionUpdate, rbac.ResourceConnectionLog)} },
 	},
+	"CloseConnectionLogsOfStoppedReplicas": {
+		args:   func(seed) []any { return []any{uuid.New()} },
+		checks: func(seed) []check { return []check{authz(rbac.ActionUpdate, rbac.ResourceConnectionLog)} },
+	},
+	"CloseConnectionLogsOfReplica": {
+		args: func(seed) []any {
+			return []any{database.CloseConnectionLogsOfReplicaParams{ReplicaID: uuid.NullUUID{UUID: uuid.New(), Valid: true}, DisconnectTime: dbtime.Now(), OpenedBefore: dbtime.Now()}}
+		},
+		checks: func(seed) []check { return []check{authz(rbac.ActionUpdate, rbac.ResourceConnectionLog)} },
+	},
 	"GetConnectionLogsOffset": {
 		args: func(seed) []any { return []any{database.GetConnectionLogsOffsetParams{}} },
 		checks: func(seed) []check {

@@ -3,6 +3,8 @@ package dbauthz
 import (
 	"context"
 
+	"github.com/google/uuid"
+
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/rbac"
 )
@@ -19,6 +21,22 @@ func (q *querier) InsertConnectionLog(ctx context.Context, arg database.InsertCo
 func (q *querier) CloseConnectionLog(ctx context.Context, arg database.CloseConnectionLogParams) (int64, error) {
 	return act(ctx, q, rbac.ActionUpdate, rbac.ResourceConnectionLog, func() (int64, error) {
 		return q.db.CloseConnectionLog(ctx, arg)
+	})
+}
+
+// CloseConnectionLogsOfStoppedReplicas closes the sessions of replicas
+// that stopped, as the connection logger.
+func (q *querier) CloseConnectionLogsOfStoppedReplicas(ctx context.Context, selfID uuid.UUID) ([]database.ConnectionLog, error) {
+	return act(ctx, q, rbac.ActionUpdate, rbac.ResourceConnectionLog, func() ([]database.ConnectionLog, error) {
+		return q.db.CloseConnectionLogsOfStoppedReplicas(ctx, selfID)
+	})
+}
+
+// CloseConnectionLogsOfReplica closes one replica's sessions, as the
+// connection logger.
+func (q *querier) CloseConnectionLogsOfReplica(ctx context.Context, arg database.CloseConnectionLogsOfReplicaParams) ([]database.ConnectionLog, error) {
+	return act(ctx, q, rbac.ActionUpdate, rbac.ResourceConnectionLog, func() ([]database.ConnectionLog, error) {
+		return q.db.CloseConnectionLogsOfReplica(ctx, arg)
 	})
 }
 

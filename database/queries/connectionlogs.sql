@@ -1,14 +1,35 @@
 -- name: InsertConnectionLog :one
 INSERT INTO connection_logs (id, connect_time, organization_id, workspace_owner_id, workspace_owner_username,
-    workspace_id, workspace_name, agent_id, agent_name, type, ip, user_agent, user_id, slug_or_port)
+    workspace_id, workspace_name, agent_id, agent_name, type, ip, user_agent, user_id, slug_or_port, replica_id, app_id)
 VALUES (@id, @connect_time, @organization_id, @workspace_owner_id, @workspace_owner_username,
-    @workspace_id, @workspace_name, @agent_id, @agent_name, @type, @ip, @user_agent, @user_id, @slug_or_port)
+    @workspace_id, @workspace_name, @agent_id, @agent_name, @type, @ip, @user_agent, @user_id, @slug_or_port, @replica_id, @app_id)
 RETURNING *;
 
 -- name: CloseConnectionLog :execrows
 -- Records the end of a session once; a second close changes nothing.
 UPDATE connection_logs SET disconnect_time = @disconnect_time::timestamptz, code = sqlc.narg(code)::int, disconnect_reason = @disconnect_reason
 WHERE id = @id AND disconnect_time IS NULL;
+
+-- name: CloseConnectionLogsOfStoppedReplicas :many
+-- Closes, in one statement, the sessions still open on every other replica
+-- that is stopped: shut down, or marked lost by failover. They ended with
+-- their replica, at its last heartbeat (a clean shutdown's last update).
+UPDATE connection_logs c
+SET disconnect_time = GREATEST(r.updated_at, c.connect_time),
+    disconnect_reason = 'the server replica serving this session (' || r.hostname || ') stopped'
+FROM replicas r
+WHERE c.replica_id = r.id AND c.disconnect_time IS NULL
+    AND r.stopped_at IS NOT NULL AND r.id <> @self_id
+RETURNING c.*;
+
+-- name: CloseConnectionLogsOfReplica :many
+-- Closes the sessions of one replica opened before opened_before: this
+-- replica's own at a clean shutdown, or a previous process's with the same
+-- replica id at start.
+UPDATE connection_logs
+SET disconnect_time = GREATEST(@disconnect_time::timestamptz, connect_time), disconnect_reason = @disconnect_reason
+WHERE replica_id = @replica_id AND disconnect_time IS NULL AND connect_time < @opened_before::timestamptz
+RETURNING *;
 
 -- name: GetConnectionLogsOffset :many
 -- One page of the connection log, newest first. Empty or zero filter

@@ -10726,6 +10726,15 @@ export interface operations {
                     "*/*": components["schemas"]["codersdk.Response"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -10830,6 +10839,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["codersdk.Response"];
+                };
             };
             /** @description Not Found */
             404: {
