@@ -15,7 +15,7 @@ import { organizationsQuery } from "./api/organizations";
 import { deploymentConfigQuery, healthReportQuery } from "./api/deployment";
 import { templateQuery, templatesQuery } from "./api/templates";
 import { meQuery } from "./api/auth";
-import { adminPageFor, permissionsQuery } from "./api/permissions";
+import { mayOpen, permissionsQuery } from "./api/permissions";
 
 /**
  * Starts a page's first fetch while its code loads, so a first visit makes
@@ -40,7 +40,7 @@ function prefetchAdmin(start: (url: URL, params: Record<string, string | undefin
       const me = await queryClient.ensureQueryData(meQuery);
       if (!me?.id) return false;
       const perms = await queryClient.ensureQueryData(permissionsQuery(me.id));
-      return adminPageFor(url.pathname)?.allowed(perms) ?? false;
+      return mayOpen(url.pathname, perms);
     };
     // A failed check leaves it to the page, which shows why.
     allowed().then(

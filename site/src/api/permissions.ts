@@ -54,16 +54,18 @@ export function canSeeDeploymentDAUs(p: InsightsPermissions | undefined): boolea
 
 /**
  * The administration pages, in the side nav's order, each with the rule
- * that decides who may use it (its entry and its URLs: `to` and below).
+ * that decides who sees its entry and may open its URLs (`to` and below).
+ * `openToAll` pages keep their URL for everyone: Health shows anyone the
+ * public /healthz and says its report is for owners.
  */
-export const ADMIN_PAGES: { to: string; label: string; allowed: (p: Permissions) => boolean }[] = [
+export const ADMIN_PAGES: { to: string; label: string; allowed: (p: Permissions) => boolean; openToAll?: true }[] = [
   { to: "/users", label: "Users", allowed: (p) => p.readAllUsers },
   { to: "/groups", label: "Groups", allowed: (p) => p.readAllGroups || p.editAnyGroup },
   { to: "/organizations", label: "Organizations", allowed: (p) => p.readAllOrganizations || p.editAnyOrganization || p.editAnyOrgMembers },
   { to: "/audit", label: "Audit log", allowed: (p) => p.readAnyAuditLog },
   { to: "/activity", label: "Activity", allowed: canSeeActivity },
   { to: "/deployment", label: "Deployment", allowed: (p) => p.readDeploymentConfig },
-  { to: "/health", label: "Health", allowed: (p) => p.readDebugInfo },
+  { to: "/health", label: "Health", allowed: (p) => p.readDebugInfo, openToAll: true },
 ];
 
 /** The administration entries this user may use (none while unknown). */
@@ -74,6 +76,12 @@ export function adminEntries(p: Permissions | undefined) {
 /** The administration page a path belongs to, if any. */
 export function adminPageFor(pathname: string) {
   return ADMIN_PAGES.find((e) => pathname === e.to || pathname.startsWith(e.to + "/"));
+}
+
+/** Whether this user may open a path (any path outside administration). */
+export function mayOpen(pathname: string, p: Permissions): boolean {
+  const page = adminPageFor(pathname);
+  return !page || !!page.openToAll || page.allowed(p);
 }
 
 /**

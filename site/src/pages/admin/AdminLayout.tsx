@@ -1,6 +1,6 @@
 import { Outlet, useLocation } from "react-router";
 import { ErrorAlert, Loading, NoAccess, PageHeader, SideNavLayout } from "../../components";
-import { adminEntries, adminPageFor, usePermissions } from "../../api/permissions";
+import { adminEntries, adminPageFor, mayOpen, usePermissions } from "../../api/permissions";
 
 /**
  * Administration: users, groups, organizations, audit, activity, deployment,
@@ -15,7 +15,7 @@ export function Component() {
   let content;
   if (perms.isPending) content = <Loading label="Checking your access…" />;
   else if (perms.isError) content = <ErrorAlert error={perms.error} onRetry={() => void perms.refetch()} />;
-  else if (page && !page.allowed(perms.data)) {
+  else if (page && !mayOpen(pathname, perms.data)) {
     content = (
       <div className="stack">
         <PageHeader title={page.label} />

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createMemoryRouter, RouterProvider, type RouteObject } from "react-router";
-import { adminEntries, adminPageFor, SITE_CHECKS, topNavAdminLinks, type Permissions } from "../../api/permissions";
+import { adminEntries, adminPageFor, mayOpen, SITE_CHECKS, topNavAdminLinks, type Permissions } from "../../api/permissions";
 import { RESOURCE_ACTIONS, type GrantableResource } from "../../api/rbac";
 import { AppShell } from "../../app/AppShell";
 import { Component as AdminLayout } from "./AdminLayout";
@@ -13,8 +13,10 @@ const none: Permissions = Object.fromEntries(Object.keys(SITE_CHECKS).map((k) =>
 const grant = (...keys: (keyof Permissions)[]): Permissions => ({ ...none, ...Object.fromEntries(keys.map((k) => [k, true])) });
 
 /**
- * What the server answers each built-in role (rbac/builtin.go): the site
- * roles grant site-wide; organization roles only `any_org` checks.
+ * What the server answers each built-in role (rbac/builtin.go), as the
+ * built binary answered SITE_CHECKS: the site roles grant site-wide;
+ * organization roles `any_org` checks (and, for an organization admin,
+ * reading users).
  */
 const ROLES: Record<string, Permissions> = {
   owner: grant(...(Object.keys(SITE_CHECKS) as (keyof Permissions)[])),
@@ -22,7 +24,7 @@ const ROLES: Record<string, Permissions> = {
   "user-admin": grant("readAllUsers", "readAllGroups", "editAnyGroup", "readAllOrganizations", "editAnyOrgMembers"),
   "template-admin": grant("readAllUsers", "readAllGroups", "readAllOrganizations", "viewInsights"),
   auditor: grant("readAllUsers", "readAllGroups", "readAllOrganizations", "readAnyAuditLog", "viewInsights", "readDeploymentConfig"),
-  "organization-admin": grant("editAnyGroup", "editAnyOrganization", "editAnyOrgMembers", "readAnyAuditLog", "viewInsights"),
+  "organization-admin": grant("readAllUsers", "editAnyGroup", "editAnyOrganization", "editAnyOrgMembers", "readAnyAuditLog", "viewInsights"),
 };
 
 const ALL = ["Users", "Groups", "Organizations", "Audit log", "Activity", "Deployment", "Health"];
@@ -36,7 +38,7 @@ describe("the nav rule", () => {
     expect(labels(ROLES["user-admin"])).toEqual(["Users", "Groups", "Organizations"]);
     expect(labels(ROLES["template-admin"])).toEqual(["Users", "Groups", "Organizations", "Activity"]);
     expect(labels(ROLES.auditor)).toEqual(["Users", "Groups", "Organizations", "Audit log", "Activity", "Deployment"]);
-    expect(labels(ROLES["organization-admin"])).toEqual(["Groups", "Organizations", "Audit log", "Activity"]);
+    expect(labels(ROLES["organization-admin"])).toEqual(["Users", "Groups", "Organizations", "Audit log", "Activity"]);
     expect(labels(undefined)).toEqual([]);
   });
 
@@ -46,7 +48,7 @@ describe("the nav rule", () => {
     expect(top(ROLES["user-admin"])).toEqual(["Users"]);
     expect(top(ROLES["template-admin"])).toEqual(["Users"]);
     expect(top(ROLES.auditor)).toEqual(["Users", "Audit", "Deployment"]);
-    expect(top(ROLES["organization-admin"])).toEqual(["Audit"]);
+    expect(top(ROLES["organization-admin"])).toEqual(["Users", "Audit"]);
     // A custom role that only manages groups somewhere still reaches them.
     expect(topNavAdminLinks(grant("editAnyGroup"))).toEqual([{ to: "/groups", label: "Administration" }]);
     // A custom site role that reads the deployment's configuration.
@@ -163,13 +165,22 @@ describe("the top bar and the Administration side nav", () => {
 });
 
 describe("an administration page the user may not use", () => {
-  it.each(["/users", "/groups", "/organizations", "/audit", "/activity", "/deployment/network", "/health"])("shows a member NoAccess at %s, with no side nav", async (url) => {
+  it.each(["/users", "/groups", "/organizations", "/audit", "/activity", "/deployment/network"])("shows a member NoAccess at %s, with no side nav", async (url) => {
     show(url);
     await screen.findByRole("heading", { name: "You do not have access to this page" });
     expect(screen.queryByRole("navigation", { name: "Administration" })).toBeNull();
     expect(screen.queryByRole("heading", { name: /^page / })).toBeNull();
     expect(screen.queryByText(/server refusal text/)).toBeNull();
     expect(screen.getByRole("link", { name: "Go to workspaces" })).toBeTruthy();
+  });
+
+  it("leaves Health open to a member (its /healthz is public), without an entry", async () => {
+    show("/health");
+    await screen.findByRole("heading", { name: "page /health" });
+    expect(screen.queryByRole("navigation", { name: "Administration" })).toBeNull();
+    expect(mayOpen("/health", ROLES.member!)).toBe(true);
+    expect(mayOpen("/workspaces", ROLES.member!)).toBe(true);
+    expect(mayOpen("/users", ROLES.member!)).toBe(false);
   });
 
   it("shows a user admin NoAccess on Deployment, beside the entries it may use", async () => {
