@@ -19,7 +19,7 @@ export function Component() {
     content = (
       <div className="stack">
         <PageHeader title={page.label} />
-        <NoAccess>{page.label} is for administrators whose roles include it. Ask an owner of this deployment if you need it.</NoAccess>
+        <NoAccess>The {page.label} page needs a permission your roles do not grant. Ask an owner of this deployment if you need it.</NoAccess>
       </div>
     );
   } else content = <Outlet />;
