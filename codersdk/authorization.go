@@ -32,7 +32,9 @@ type AuthorizationCheck struct {
 	// Omitting the 'OrganizationID' could produce the incorrect value, as
 	// workspaces have both `user` and `organization` owners.
 	Object AuthorizationObject `json:"object"`
-	Action RBACAction          `json:"action" enums:"create,read,update,delete"`
+	// Action is any action the object's resource type supports, not only
+	// create/read/update/delete; any other answers 400.
+	Action RBACAction `json:"action"`
 }
 
 // AuthorizationObject can represent a "set" of objects, such as: all workspaces in an organization, all workspaces owned by me,

@@ -415,7 +415,7 @@ export const adminJourneys = [
     },
   },
   {
-    name: "admin: Activity and a template's Insights are offered only to those who may read them",
+    name: "admin: Activity, a template's Insights and the admin pages are offered only to those who may use them",
     async run(ctx) {
       const { page, context, base, checks } = ctx;
       ctx.api ??= await ctx.anonApi.login(OWNER.email, OWNER.password);
@@ -435,7 +435,7 @@ export const adminJourneys = [
       await page.getByRole("navigation", { name: "Template sections" }).getByRole("link", { name: "Insights" }).waitFor();
       await page.getByRole("heading", { name: "Active users" }).waitFor();
 
-      // A member (its own browser context, so the owner's session stays): no Activity entry, no
+      // A member (its own browser context, so the owner's session stays): no admin entries, no
       // Insights tab, and their URLs say so instead of showing the server's refusal.
       const member = { email: "ivy@example.com", username: "ivy", password: "Ivy-Secure-Password-7" };
       await ctx.api.post("/users", { ...member, organization_ids: [template.organization_id] });
@@ -448,11 +448,26 @@ export const adminJourneys = [
         await p.getByLabel("Password").fill(member.password);
         await p.getByRole("button", { name: "Sign in" }).click();
         await p.getByRole("heading", { name: "You do not have access to this page" }).waitFor();
-        const nav = p.getByRole("navigation", { name: "Administration" });
-        await nav.getByRole("link", { name: "Audit log" }).waitFor();
-        expect((await nav.getByRole("link", { name: "Activity" }).count()) === 0, "no Activity entry for a member");
+        expect((await p.getByRole("navigation", { name: "Administration" }).count()) === 0, "no Administration nav for a member");
         expect((await p.getByRole("alert").count()) === 0, "no error shown to a member on /activity");
         await checks.page(p, "activity-member");
+
+        // No admin entry in the top bar either, and /users says NoAccess
+        // rather than the server's refusal (its list is not even asked for).
+        const main = p.getByRole("navigation", { name: "Main" });
+        const links = (await main.getByRole("link").allTextContents()).map((t) => t.trim());
+        expect(JSON.stringify(links) === JSON.stringify(["Workspaces", "Templates"]), `a member's top bar: ${links.join(", ")}`);
+        const usersRequests = [];
+        p.on("request", (r) => {
+          if (new URL(r.url()).pathname === "/api/v2/users") usersRequests.push(r.url());
+        });
+        await p.goto(`${base}/users`);
+        await p.getByRole("heading", { name: "You do not have access to this page" }).waitFor();
+        await p.getByRole("heading", { name: "Users", level: 1 }).waitFor();
+        expect((await p.getByRole("navigation", { name: "Administration" }).count()) === 0, "no Administration nav on /users");
+        expect((await p.getByRole("alert").count()) === 0, "no error shown to a member on /users");
+        expect(usersRequests.length === 0, `no user list asked for: ${usersRequests.join(", ")}`);
+        await checks.page(p, "users-member");
 
         await p.goto(`${base}${insightsURL}`);
         await p.getByRole("heading", { name: "You do not have access to this page" }).waitFor();

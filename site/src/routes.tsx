@@ -14,6 +14,8 @@ import { groupsQuery } from "./api/groups";
 import { organizationsQuery } from "./api/organizations";
 import { deploymentConfigQuery, healthReportQuery } from "./api/deployment";
 import { templateQuery, templatesQuery } from "./api/templates";
+import { meQuery } from "./api/auth";
+import { mayOpen, permissionsQuery } from "./api/permissions";
 
 /**
  * Starts a page's first fetch while its code loads, so a first visit makes
@@ -25,6 +27,29 @@ function prefetch(start: (url: URL, params: Record<string, string | undefined>) 
     start(new URL(request.url), params);
     return null;
   };
+}
+
+/**
+ * Like prefetch, for an administration page: starts its fetch only for a
+ * user the server lets use it (asking first when not yet known), so no one
+ * else sends a request the server would refuse.
+ */
+function prefetchAdmin(start: (url: URL, params: Record<string, string | undefined>) => void) {
+  return prefetch((url, params) => {
+    const allowed = async () => {
+      const me = await queryClient.ensureQueryData(meQuery);
+      if (!me?.id) return false;
+      const perms = await queryClient.ensureQueryData(permissionsQuery(me.id));
+      return mayOpen(url.pathname, perms);
+    };
+    // A failed check leaves it to the page, which shows why.
+    allowed().then(
+      (ok) => {
+        if (ok) start(url, params);
+      },
+      () => {},
+    );
+  });
 }
 
 const prefetchTemplate = prefetch((_, { organization = "", template = "" }) => {
@@ -89,17 +114,17 @@ export const routes: RouteObject[] = [
                 children: [
                   {
                     path: "users",
-                    loader: prefetch((url) => {
+                    loader: prefetchAdmin((url) => {
                       const { q, offset, limit } = usersListParams(url.searchParams);
                       void queryClient.prefetchQuery(usersQuery(q, offset, limit));
                     }),
                     lazy: () => import("./pages/users/UsersPage"),
                   },
-                  { path: "groups", loader: prefetch(() => void queryClient.prefetchQuery(groupsQuery())), lazy: () => import("./pages/groups/GroupsPage") },
+                  { path: "groups", loader: prefetchAdmin(() => void queryClient.prefetchQuery(groupsQuery())), lazy: () => import("./pages/groups/GroupsPage") },
                   { path: "groups/:groupId", lazy: () => import("./pages/groups/GroupPage") },
                   {
                     path: "organizations",
-                    loader: prefetch(() => void queryClient.prefetchQuery(organizationsQuery())),
+                    loader: prefetchAdmin(() => void queryClient.prefetchQuery(organizationsQuery())),
                     lazy: () => import("./pages/organizations/OrganizationsPage"),
                   },
                   { path: "organizations/:organization", lazy: () => import("./pages/organizations/OrganizationPage") },
@@ -107,7 +132,7 @@ export const routes: RouteObject[] = [
                   { path: "organizations/:organization/roles/:roleName", lazy: () => import("./pages/organizations/RoleEditorPage") },
                   {
                     path: "audit",
-                    loader: prefetch((url) => {
+                    loader: prefetchAdmin((url) => {
                       const { q, offset, limit } = auditListParams(url.searchParams);
                       void queryClient.prefetchQuery(auditQuery(q, offset, limit));
                     }),
@@ -116,12 +141,12 @@ export const routes: RouteObject[] = [
                   { path: "activity", lazy: () => import("./pages/insights/ActivityPage") },
                   {
                     path: "deployment/*",
-                    loader: prefetch(() => void queryClient.prefetchQuery(deploymentConfigQuery())),
+                    loader: prefetchAdmin(() => void queryClient.prefetchQuery(deploymentConfigQuery())),
                     lazy: () => import("./pages/deployment/DeploymentPage"),
                   },
                   {
                     path: "health",
-                    loader: prefetch(() => void queryClient.prefetchQuery(healthReportQuery())),
+                    loader: prefetchAdmin(() => void queryClient.prefetchQuery(healthReportQuery())),
                     lazy: () => import("./pages/health/HealthPage"),
                   },
                 ],

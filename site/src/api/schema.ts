@@ -3213,8 +3213,11 @@ export interface components {
         };
         /** @description AuthorizationCheck is used to check if the currently authenticated user (or the specified user) can do a given action to a given set of objects. */
         "codersdk.AuthorizationCheck": {
-            /** @enum {unknown} */
-            action?: "create" | "read" | "update" | "delete";
+            /**
+             * @description Action is any action the object's resource type supports, not only
+             *     create/read/update/delete; any other answers 400.
+             */
+            action?: components["schemas"]["codersdk.RBACAction"];
             /**
              * @description Object can represent a "set" of objects, such as: all workspaces in an organization, all workspaces owned by me, and all workspaces across the entire product.
              *     When defining an object, use the most specific language when possible to

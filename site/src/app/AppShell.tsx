@@ -2,17 +2,15 @@ import { useEffect } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import { useLogout, useMe } from "../api/auth";
+import { topNavAdminLinks, usePermissions } from "../api/permissions";
 import { adoptAccountTheme, THEMES, useTheme, type Theme } from "./theme";
 import { Select } from "../components";
 
-/** Which nav entries a user sees; the server still checks every request. */
-function isAdmin(roles: { name?: string }[] | undefined): boolean {
-  return (roles ?? []).some((r) => r.name === "owner" || r.name === "user-admin" || r.name === "auditor" || r.name === "template-admin");
-}
-
 export function AppShell() {
   const me = useMe().data;
-  const admin = isAdmin(me?.roles);
+  // Which admin links a user sees follows what the server grants (one
+  // POST /authcheck per user); the server still checks every request.
+  const adminLinks = topNavAdminLinks(usePermissions().data);
   useEffect(() => adoptAccountTheme(me?.theme_preference), [me?.theme_preference]);
   return (
     <div className="shell">
@@ -30,9 +28,11 @@ export function AppShell() {
         <nav aria-label="Main" className="mainnav">
           <NavLink to="/workspaces">Workspaces</NavLink>
           <NavLink to="/templates">Templates</NavLink>
-          {admin && <NavLink to="/users">Users</NavLink>}
-          {admin && <NavLink to="/audit">Audit</NavLink>}
-          {admin && <NavLink to="/deployment">Deployment</NavLink>}
+          {adminLinks.map((l) => (
+            <NavLink key={l.to} to={l.to}>
+              {l.label}
+            </NavLink>
+          ))}
         </nav>
         <AccountMenu username={me?.username ?? ""} email={me?.email ?? ""} />
       </header>

@@ -1,7 +1,12 @@
+import type { ReactNode } from "react";
 import { NavLink, Outlet } from "react-router";
 
-/** A section with its own navigation at the side (administration, account settings). */
-export function SideNavLayout({ label, items }: { label: string; items: { to: string; label: string; end?: boolean }[] }) {
+/**
+ * A section with its own navigation at the side (administration, account
+ * settings). The content is the matched page, or `children` when given
+ * (what the section shows instead, such as NoAccess).
+ */
+export function SideNavLayout({ label, items, children }: { label: string; items: { to: string; label: string; end?: boolean }[]; children?: ReactNode }) {
   return (
     <div className="sidenav-layout">
       <nav aria-label={label} className="sidenav">
@@ -12,9 +17,7 @@ export function SideNavLayout({ label, items }: { label: string; items: { to: st
           </NavLink>
         ))}
       </nav>
-      <div className="sidenav-content">
-        <Outlet />
-      </div>
+      <div className="sidenav-content">{children ?? <Outlet />}</div>
     </div>
   );
 }

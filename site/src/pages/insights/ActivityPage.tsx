@@ -1,13 +1,13 @@
 import { useState } from "react";
 import { useDeploymentDAUs, useUserActivity } from "../../api/insights";
 import { useTemplates } from "../../api/templates";
-import { canSeeActivity, canSeeDeploymentDAUs, useInsightsPermissions, type InsightsPermissions } from "../../api/permissions";
+import { canSeeActivity, canSeeDeploymentDAUs, usePermissions, type InsightsPermissions } from "../../api/permissions";
 import { BarChart, ErrorAlert, Loading, NoAccess, PageHeader, QueryState, Table } from "../../components";
 import { RangePicker, UserActivityTable, usersPerTemplate } from "./insightsViews";
 
 /** Deployment-wide activity, for those who may read insights (template admins, auditors, owners). */
 export function Component() {
-  const perms = useInsightsPermissions();
+  const perms = usePermissions();
   let body;
   if (perms.isPending) body = <Loading label="Checking your access…" />;
   else if (perms.isError) body = <ErrorAlert error={perms.error} onRetry={() => void perms.refetch()} />;

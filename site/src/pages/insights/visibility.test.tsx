@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { render, screen, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createMemoryRouter, RouterProvider, type RouteObject } from "react-router";
-import { canSeeActivity, canSeeDeploymentDAUs, INSIGHTS_CHECKS, templateInsightsCheck } from "../../api/permissions";
+import { canSeeActivity, canSeeDeploymentDAUs, SITE_CHECKS, templateInsightsCheck } from "../../api/permissions";
 import { RESOURCE_ACTIONS, type GrantableResource } from "../../api/rbac";
 import { Component as AdminLayout } from "../admin/AdminLayout";
 import { Component as ActivityPage } from "./ActivityPage";
@@ -21,7 +21,7 @@ describe("the visibility rule", () => {
   });
 
   it("asks only about actions the server's resource table has", () => {
-    const checks = [...Object.values(INSIGHTS_CHECKS), templateInsightsCheck({ id: "t1", organization_id: "o1" })];
+    const checks = [...Object.values(SITE_CHECKS), templateInsightsCheck({ id: "t1", organization_id: "o1" })];
     for (const c of checks) {
       const resource = c.object?.resource_type as GrantableResource;
       expect(RESOURCE_ACTIONS[resource]).toContain(c.action);
@@ -50,6 +50,7 @@ beforeEach(() => {
     vi.fn(async (input: string, init?: RequestInit) => {
       const path = new URL(input, "http://dashboard.test").pathname.replace(/^\/api\/v2/, "");
       requests.push(path);
+      if (path === "/users/me") return json({ id: "u1", username: "alice", roles: [] });
       if (path === "/authcheck") {
         const { checks } = JSON.parse(String(init?.body)) as { checks: Record<string, unknown> };
         return json(Object.fromEntries(Object.keys(checks).map((k) => [k, allowed[k] ?? false])));
