@@ -39,8 +39,12 @@ func YamuxConfig() *yamux.Config {
 }
 
 // StreamWindowSize is the most a stream's sender may have unread at the
-// receiver (yamux's MaxStreamWindowSize).
-const StreamWindowSize = 8 << 20
+// receiver (yamux's MaxStreamWindowSize). Measured on loopback with 256 KiB
+// copies, 1-2 MiB moves one stream fastest and cheapest; 4-16 MiB cost
+// more CPU per byte (yamux's receive buffer reallocates as it fills, and
+// leaves the cache). 2 MiB also lets one stream carry 200 MB/s to an agent
+// 10 ms away.
+const StreamWindowSize = 2 << 20
 
 // TunnelUpgrade is the Upgrade token of the agent's connection as a raw
 // byte stream. Both ends are ours, so the agent asks for it first: it
