@@ -83,12 +83,12 @@ func pipe(a, b net.Conn) {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		_, _ = io.Copy(a, b)
+		_, _ = agentsdk.Copy(a, b)
 		halfClose(a)
 	}()
 	go func() {
 		defer wg.Done()
-		_, _ = io.Copy(b, a)
+		_, _ = agentsdk.Copy(b, a)
 		halfClose(b)
 	}()
 	wg.Wait()

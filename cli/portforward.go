@@ -17,6 +17,7 @@ import (
 
 	"github.com/devplane/devplane/cli/cliui"
 	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/codersdk/agentsdk"
 )
 
 // portMapping is one local listener forwarded to one workspace port.
@@ -227,8 +228,8 @@ func startForward(ctx context.Context, wg *sync.WaitGroup, client *codersdk.Clie
 
 func copyBoth(a, b net.Conn) {
 	done := make(chan struct{}, 2)
-	go func() { _, _ = io.Copy(a, b); done <- struct{}{} }()
-	go func() { _, _ = io.Copy(b, a); done <- struct{}{} }()
+	go func() { _, _ = agentsdk.Copy(a, b); done <- struct{}{} }()
+	go func() { _, _ = agentsdk.Copy(b, a); done <- struct{}{} }()
 	<-done
 }
 

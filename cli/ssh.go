@@ -20,6 +20,7 @@ import (
 	"golang.org/x/xerrors"
 
 	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/codersdk/agentsdk"
 )
 
 // ExitError carries a remote command's exit status out of `coder ssh`:
@@ -166,13 +167,13 @@ func awaitAgent(ctx context.Context, w io.Writer, client *codersdk.Client, ws co
 func pipeStdio(ctx context.Context, conn net.Conn, stdin io.Reader, stdout io.Writer) error {
 	done := make(chan struct{})
 	go func() {
-		_, _ = io.Copy(conn, stdin)
+		_, _ = agentsdk.Copy(conn, stdin)
 		// stdin closed: OpenSSH is done writing.
 		_ = conn.Close()
 	}()
 	go func() {
 		defer close(done)
-		_, _ = io.Copy(stdout, conn)
+		_, _ = agentsdk.Copy(stdout, conn)
 	}()
 	select {
 	case <-ctx.Done():

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -93,8 +94,9 @@ func (api *API) tunnelHandler() http.Handler {
 }
 
 // @Summary Connect the workspace agent
-// @Description The agent's persistent connection: a WebSocket carrying a
-// @Description yamux session (the agent is the client). The agent sends the
+// @Description The agent's persistent connection: a yamux session (the
+// @Description agent is the client) over a WebSocket, or over the raw
+// @Description connection when the request asks for Upgrade: devplane-tunnel. The agent sends the
 // @Description /workspaceagents/me requests over streams it opens; the
 // @Description server opens streams to reach the agent.
 // @ID connect-workspace-agent
@@ -106,16 +108,14 @@ func (api *API) tunnelHandler() http.Handler {
 func (api *API) workspaceAgentRPC(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	agent := httpmw.WorkspaceAgent(r)
-	ws, err := websocket.Accept(rw, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled})
-	if err != nil {
-		return
-	}
-	ws.SetReadLimit(-1)
 	// The session outlives the upgrade request, and holds nothing of it:
 	// a context derived from the request's would keep the request, its
 	// routing state and its middleware's values alive per agent.
 	connCtx := context.Background()
-	netConn := websocket.NetConn(connCtx, ws, websocket.MessageBinary)
+	netConn, err := acceptAgentTunnel(connCtx, rw, r)
+	if err != nil {
+		return
+	}
 	mux, err := yamux.Server(netConn, agentconn.ServerYamuxConfig(agentsdk.YamuxConfig()))
 	if err != nil {
 		_ = netConn.Close()
@@ -132,6 +132,21 @@ func (api *API) workspaceAgentRPC(rw http.ResponseWriter, r *http.Request) {
 	// middleware stack is not kept for the connection's lifetime (the
 	// WebSocket is hijacked; returning does not close it).
 	go api.serveAgentTunnel(connCtx, session, agent, log)
+}
+
+// acceptAgentTunnel upgrades the agent's request to the connection the
+// session runs on: a raw byte stream when the agent asks for one
+// (agentsdk.TunnelUpgrade; no framing, no masking), a WebSocket otherwise.
+func acceptAgentTunnel(ctx context.Context, rw http.ResponseWriter, r *http.Request) (net.Conn, error) {
+	if strings.EqualFold(r.Header.Get("Upgrade"), agentsdk.TunnelUpgrade) {
+		return agentsdk.AcceptUpgrade(rw, r, agentsdk.TunnelUpgrade)
+	}
+	ws, err := websocket.Accept(rw, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled})
+	if err != nil {
+		return nil, err
+	}
+	ws.SetReadLimit(-1)
+	return websocket.NetConn(ctx, ws, websocket.MessageBinary), nil
 }
 
 // serveAgentTunnel answers the agent's requests on its session until the

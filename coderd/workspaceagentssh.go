@@ -2,7 +2,6 @@ package coderd
 
 import (
 	"context"
-	"io"
 	"net"
 	"net/http"
 	"sync"
@@ -115,12 +114,12 @@ func pipeConns(a, b net.Conn) net.Conn {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		_, _ = io.Copy(a, b)
+		_, _ = agentsdk.Copy(a, b)
 		closeBoth(b)
 	}()
 	go func() {
 		defer wg.Done()
-		_, _ = io.Copy(b, a)
+		_, _ = agentsdk.Copy(b, a)
 		closeBoth(a)
 	}()
 	wg.Wait()

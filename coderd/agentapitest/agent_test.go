@@ -145,6 +145,36 @@ func TestAgentTokenRefused(t *testing.T) {
 	assert.NotEqual(t, e.agentID, m.AgentID, "the new build has its own agent row")
 }
 
+// TestAgentTunnelRawUpgrade: the server switches the agent's connection
+// to a raw stream when asked (agentsdk.TunnelUpgrade), and refuses a bad
+// token before switching.
+func TestAgentTunnelRawUpgrade(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	ctx := ctxT(t)
+	upgrade := func(token string) *http.Response {
+		u, err := e.client.URL.Parse(agentsdk.ConnectPath)
+		require.NoError(t, err)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+		require.NoError(t, err)
+		req.Header.Set(codersdk.SessionTokenHeader, token)
+		req.Header.Set("Connection", "Upgrade")
+		req.Header.Set("Upgrade", agentsdk.TunnelUpgrade)
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = res.Body.Close() })
+		return res
+	}
+	res := upgrade("nope")
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
+	res = upgrade(e.token)
+	assert.Equal(t, http.StatusSwitchingProtocols, res.StatusCode)
+	assert.Equal(t, agentsdk.TunnelUpgrade, res.Header.Get("Upgrade"))
+	eventually(t, func() bool {
+		return agentOf(t, e.client, e.agentID).Status == codersdk.WorkspaceAgentConnected
+	}, "the agent connected over the raw tunnel")
+}
+
 func withToken(token string) codersdk.RequestOption {
 	return func(r *http.Request) { r.Header.Set(codersdk.SessionTokenHeader, token) }
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/xerrors"
 
+	"github.com/devplane/devplane/codersdk/agentsdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbauthz"
 )
@@ -270,7 +271,7 @@ func pipe(client net.Conn, clientRaw net.Conn, stream net.Conn) {
 		_ = stream.Close()
 	}
 	go func() {
-		_, err := io.Copy(stream, client)
+		_, err := agentsdk.Copy(stream, client)
 		if err != nil {
 			closeAll()
 		} else {
@@ -281,7 +282,7 @@ func pipe(client net.Conn, clientRaw net.Conn, stream net.Conn) {
 		done <- struct{}{}
 	}()
 	go func() {
-		_, err := io.Copy(clientRaw, stream)
+		_, err := agentsdk.Copy(clientRaw, stream)
 		if cw, ok := clientRaw.(interface{ CloseWrite() error }); ok && err == nil {
 			_ = cw.CloseWrite()
 		} else {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/codersdk/agentsdk"
 	"github.com/devplane/devplane/database"
 )
 
@@ -58,6 +59,34 @@ func TestPathAppServesAndHidesCredentials(t *testing.T) {
 	// Unknown app and workspace: 404.
 	assert.Equal(t, http.StatusNotFound, get(t, e.client, appPath(e, "nope")+"/").StatusCode)
 	assert.Equal(t, http.StatusNotFound, get(t, e.client, "/@"+e.owner.Username+"/nope/apps/owner-app/").StatusCode)
+}
+
+// TestAppsOverEitherTunnel: the server takes the agent's tunnel as a raw
+// upgrade (what the agent asks for) or as a WebSocket (what a proxy that
+// passes nothing else leaves), and apps answer through both, down to a
+// download several stream windows long.
+func TestAppsOverEitherTunnel(t *testing.T) {
+	t.Parallel()
+	for _, webSocketOnly := range []bool{false, true} {
+		name := "raw"
+		if webSocketOnly {
+			name = "websocket"
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnvTunnel(t, nil, webSocketOnly)
+			res := get(t, e.client, appPath(e, "owner-app")+"/page")
+			assert.Equal(t, "/base/page", decodeSeen(t, res).Path)
+
+			const size = 3*agentsdk.StreamWindowSize + 1234
+			res = get(t, e.client, appPath(e, "owner-app")+"/big?n="+strconv.Itoa(size))
+			defer res.Body.Close()
+			require.Equal(t, http.StatusOK, res.StatusCode)
+			n, err := io.Copy(io.Discard, res.Body)
+			require.NoError(t, err)
+			assert.EqualValues(t, size, n)
+		})
+	}
 }
 
 // TestPathAppWebSocket: a WebSocket echo in the workspace answers through

@@ -109,6 +109,14 @@ type env struct {
 // sharing level on the test's app, and the agent.
 func newEnv(t testing.TB, opts *coderdtest.Options) env {
 	t.Helper()
+	return newEnvTunnel(t, opts, false)
+}
+
+// newEnvTunnel is newEnv with the agent's tunnel over a WebSocket when
+// webSocketOnly (as through a proxy that passes nothing else), instead of
+// the raw upgrade.
+func newEnvTunnel(t testing.TB, opts *coderdtest.Options, webSocketOnly bool) env {
+	t.Helper()
 	if opts == nil {
 		opts = &coderdtest.Options{}
 	}
@@ -145,7 +153,7 @@ func newEnv(t testing.TB, opts *coderdtest.Options) env {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	a := agent.New(agent.Options{
-		Client: &agentsdk.Client{URL: client.URL, Token: token},
+		Client: &agentsdk.Client{URL: client.URL, Token: token, WebSocketOnly: webSocketOnly},
 		Logger: slogtest.Make(t, &slogtest.Options{IgnoreErrors: true}).Named("agent"),
 	})
 	done := make(chan struct{})

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -24,12 +25,14 @@ func BenchmarkAppProxyStream(b *testing.B) {
 	path := appPath(e, "owner-app") + "/big?n=" + strconv.Itoa(streamBytes)
 	b.SetBytes(streamBytes)
 	b.ResetTimer()
+	cpu := startCPU()
 	for range b.N {
 		res := get(b, e.client, path)
 		n, err := io.Copy(io.Discard, res.Body)
 		require.NoError(b, err)
 		require.EqualValues(b, streamBytes, n)
 	}
+	cpu.report(b)
 }
 
 // BenchmarkPortForwardStream: one TCP connection through `coder
@@ -78,6 +81,7 @@ func BenchmarkPortForwardStream(b *testing.B) {
 
 	b.SetBytes(streamBytes)
 	b.ResetTimer()
+	cpu := startCPU()
 	for range b.N {
 		c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(local))
 		require.NoError(b, err)
@@ -86,4 +90,27 @@ func BenchmarkPortForwardStream(b *testing.B) {
 		require.NoError(b, err)
 		require.EqualValues(b, streamBytes, n)
 	}
+	cpu.report(b)
+}
+
+// cpuMeter measures the CPU time the process spends while the benchmark
+// loop runs. Server, agent and client all run in this process, so CPU per
+// byte is the cost of the whole path, and it does not depend on how busy
+// the machine is the way MB/s does.
+type cpuMeter struct{ start time.Duration }
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func startCPU() cpuMeter { return cpuMeter{start: processCPU()} }
+
+// report adds CPU seconds per GB (10^9 bytes) moved to the benchmark's
+// output.
+func (m cpuMeter) report(b *testing.B) {
+	b.StopTimer()
+	used := processCPU() - m.start
+	b.ReportMetric(used.Seconds()/(float64(b.N)*streamBytes/1e9), "cpu-s/GB")
 }

@@ -2,8 +2,9 @@
 // agent`) and the server: the agent's own endpoints under
 // /api/v2/workspaceagents/me and the persistent connection it keeps.
 //
-// The agent dials ConnectPath as a WebSocket authenticated with its token and
-// runs a yamux session over it; the agent is the yamux client. Each side
+// The agent dials ConnectPath authenticated with its token, as a raw
+// upgraded stream (TunnelUpgrade) or, where that is refused, a WebSocket,
+// and runs a yamux session over it; the agent is the yamux client. Each side
 // serves HTTP on the streams the other side opens: the agent calls the /me
 // endpoints over streams it opens (Conn.HTTPClient), and the server reaches
 // the agent over streams it opens (terminals, SSH and ports ride on those).

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"golang.org/x/xerrors"
@@ -78,9 +79,16 @@ func readRefusal(res *http.Response) error {
 // the raw stream. It refuses (and returns an error) when the request is not
 // an upgrade.
 func AcceptStream(w http.ResponseWriter, r *http.Request) (net.Conn, error) {
-	if r.Header.Get("Upgrade") != StreamUpgrade {
-		http.Error(w, "expected Upgrade: "+StreamUpgrade, http.StatusUpgradeRequired)
-		return nil, xerrors.New("not a stream upgrade")
+	return AcceptUpgrade(w, r, StreamUpgrade)
+}
+
+// AcceptUpgrade answers a request for Upgrade: token with 101 and returns the
+// connection as a raw byte stream, with any deadline the server set
+// cleared. It refuses (and returns an error) any other request.
+func AcceptUpgrade(w http.ResponseWriter, r *http.Request, token string) (net.Conn, error) {
+	if !strings.EqualFold(r.Header.Get("Upgrade"), token) {
+		http.Error(w, "expected Upgrade: "+token, http.StatusUpgradeRequired)
+		return nil, xerrors.New("not a " + token + " upgrade")
 	}
 	hj, ok := w.(http.Hijacker)
 	if !ok {
@@ -92,7 +100,7 @@ func AcceptStream(w http.ResponseWriter, r *http.Request) (net.Conn, error) {
 		return nil, xerrors.Errorf("hijack: %w", err)
 	}
 	_ = conn.SetDeadline(time.Time{})
-	if _, err := rw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: " + StreamUpgrade + "\r\n\r\n"); err != nil {
+	if _, err := rw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: " + token + "\r\n\r\n"); err != nil {
 		_ = conn.Close()
 		return nil, err
 	}

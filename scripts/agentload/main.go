@@ -205,11 +205,15 @@ func waitJob(ctx context.Context, get func() (codersdk.ProvisionerJob, error)) e
 	}
 }
 
+// webSocketOnly makes the agents tunnel over WebSockets, as through a proxy
+// that passes nothing else, instead of the raw upgrade.
+var webSocketOnly = flag.Bool("websocket", false, "tunnel over WebSockets instead of the raw upgrade (agentsdk.TunnelUpgrade)")
+
 // simulate is one agent: connect, start, then report until stop.
 func simulate(u *url.URL, token string, delay, giveUp time.Duration, metaInt int64, c *counters, stop <-chan struct{}) {
 	ctx := context.Background()
 	time.Sleep(delay)
-	ac := &agentsdk.Client{URL: u, Token: token, HTTPClient: &http.Client{}}
+	ac := &agentsdk.Client{URL: u, Token: token, HTTPClient: &http.Client{}, WebSocketOnly: *webSocketOnly}
 	conn, err := dial(ctx, ac, giveUp, c)
 	if err != nil {
 		c.connectFailed.Add(1)

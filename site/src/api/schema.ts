@@ -2392,8 +2392,9 @@ export interface paths {
         };
         /**
          * Connect the workspace agent
-         * @description The agent's persistent connection: a WebSocket carrying a
-         *     yamux session (the agent is the client). The agent sends the
+         * @description The agent's persistent connection: a yamux session (the
+         *     agent is the client) over a WebSocket, or over the raw
+         *     connection when the request asks for Upgrade: devplane-tunnel. The agent sends the
          *     /workspaceagents/me requests over streams it opens; the
          *     server opens streams to reach the agent.
          */
