@@ -32,6 +32,8 @@ import (
 	"github.com/devplane/devplane/coderd/provisionerd/archive"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database/dbtestutil"
+	"github.com/devplane/devplane/testutil/logcapture"
+	"github.com/devplane/devplane/testutil/tcpproxy"
 )
 
 // appsDomain is the wildcard access URL's domain of subdomain apps; the
@@ -56,13 +58,13 @@ type replica struct {
 // own URL is chosen when it starts).
 func newReplica(t *testing.T, dbURL string, opts coderdtest.Options) replica {
 	t.Helper()
-	relay := newForwarder(t)
+	relay := tcpproxy.New(t)
 	vals, _ := coderdtest.DeploymentValues(t)
 	require.NoError(t, vals.Replicas.RelayURL.Set(relay.URL()))
 	require.NoError(t, vals.WildcardAccessURL.Set("*"+appsDomain))
 	opts.DatabaseURL, opts.DeploymentValues = dbURL, vals
 	client, api, _ := coderdtest.NewWithDatabase(t, &opts)
-	relay.setTarget(client.URL.Host)
+	relay.SetTarget(client.URL.Host)
 	return replica{client: client, api: api}
 }
 
@@ -564,7 +566,7 @@ func (d *deployment) background(t *testing.T, name string, args ...string) (stop
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	cmd := exec.CommandContext(ctx, name, args...)
-	var out syncBuffer
+	var out logcapture.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	require.NoError(t, cmd.Start())
 	var once sync.Once
@@ -643,7 +645,7 @@ func decodeSeen(t *testing.T, res *http.Response) seen {
 // its output.
 type terminal struct {
 	conn net.Conn
-	out  syncBuffer
+	out  logcapture.Buffer
 }
 
 func openTerminal(t *testing.T, c *codersdk.Client, agentID, id uuid.UUID) *terminal {
@@ -688,24 +690,6 @@ func getApp(t *testing.T, c *codersdk.Client, path string, mod ...func(*http.Req
 	require.NoError(t, err)
 	defer res.Body.Close()
 	return decodeSeen(t, res)
-}
-
-// syncBuffer collects a process's output while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 type countingWriter struct{ n int64 }

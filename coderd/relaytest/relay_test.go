@@ -28,6 +28,7 @@ import (
 	"github.com/devplane/devplane/codersdk/agentsdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbtestutil"
+	"github.com/devplane/devplane/testutil/tcpproxy"
 )
 
 // replica is one server of the deployment, reached directly by users and
@@ -36,12 +37,12 @@ type replica struct {
 	client *codersdk.Client
 	api    *coderd.API
 	db     database.Store
-	relay  *proxy
+	relay  *tcpproxy.Proxy
 }
 
 func newReplica(t *testing.T, dbURL string, provisioner bool) replica {
 	t.Helper()
-	relay := newProxy(t)
+	relay := tcpproxy.New(t)
 	vals, _ := coderdtest.DeploymentValues(t)
 	require.NoError(t, vals.Replicas.RelayURL.Set(relay.URL()))
 	client, api, db := coderdtest.NewWithDatabase(t, &coderdtest.Options{
@@ -55,7 +56,7 @@ func newReplica(t *testing.T, dbURL string, provisioner bool) replica {
 // balancer the agent dials, sending it to A.
 type env struct {
 	a, b    replica
-	lb      *proxy
+	lb      *tcpproxy.Proxy
 	agentID uuid.UUID
 	token   string
 }
@@ -90,7 +91,7 @@ func newEnv(t *testing.T) env {
 	}
 	require.NotEqual(t, uuid.Nil, agentID)
 
-	lb := newProxy(t)
+	lb := tcpproxy.New(t)
 	lb.SetTarget(a.client.URL.Host)
 	return env{a: a, b: b, lb: lb, agentID: agentID, token: token}
 }
