@@ -189,7 +189,7 @@ export const templateJourneys = [
       const ws = await api.get("/users/admin/workspace/params-ws");
       await api.post(`/workspaces/${ws.id}/usage`, {});
       await page.goto(`${base}/templates/${state.orgName}/echo-ui`);
-      await page.getByRole("img", { name: /Daily active users, 1 day, at most 1 a day/ }).waitFor();
+      await page.getByRole("img", { name: /Daily active users: 1 bar, at most 1/ }).waitFor();
       await checks.page(page, "template-usage");
     },
   },

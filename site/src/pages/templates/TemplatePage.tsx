@@ -2,10 +2,10 @@ import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { useTemplate, useTemplateDAUs, useTemplateVersion, useTemplateVersions, usePromoteVersion, useArchiveVersion, useArchiveUnusedVersions } from "../../api/templates";
 import { useWorkspaces } from "../../api/workspaces";
-import type { DAUsResponse, Template, TemplateVersion } from "../../api/types";
+import type { Template, TemplateVersion } from "../../api/types";
 import { useCanViewTemplateInsights } from "../../api/permissions";
 import { ApiError } from "../../api/client";
-import { ActionsHeader, Badge, Button, ButtonLink, EmptyState, ErrorAlert, Loading, NoAccess, PageHeader, QueryState, Table } from "../../components";
+import { ActionsHeader, Badge, BarChart, Button, ButtonLink, EmptyState, ErrorAlert, Loading, NoAccess, PageHeader, QueryState, Table } from "../../components";
 import { Checkbox, TabLinks } from "../../components/FormFields";
 import { absoluteTime, relativeTime } from "../../utils/time";
 import { humanDuration } from "../../utils/templateSchedule";
@@ -109,7 +109,7 @@ function Summary({ t }: { t: Template }) {
           <section className="card" aria-labelledby="usage-title">
             <h2 id="usage-title">Daily active users</h2>
             <QueryState query={daus} loadingLabel="Loading usage…">
-              {(data) => (data.entries?.length ? <DAUChart data={data} /> : <p className="muted">No one has used a workspace of this template in the last 60 days.</p>)}
+              {(data) => (data.entries?.length ? <BarChart title="Daily active users" valueLabel="Users" bars={data.entries.map((e) => ({ label: e.date ?? "", value: e.amount ?? 0 }))} /> : <p className="muted">No one has used a workspace of this template in the last 60 days.</p>)}
             </QueryState>
           </section>
         )}
@@ -145,66 +145,6 @@ function Summary({ t }: { t: Template }) {
 /** A README without its leading YAML front matter (examples carry one). */
 function withoutFrontMatter(readme: string): string {
   return readme.replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, "").trim();
-}
-
-/** A bar chart of users per day, with the same numbers as a table for screen readers. */
-export function DAUChart({ data }: { data: DAUsResponse }) {
-  const entries = data.entries ?? [];
-  const max = Math.max(1, ...entries.map((e) => e.amount ?? 0));
-  const w = 600;
-  const h = 160;
-  const pad = 24;
-  const bw = (w - pad) / Math.max(entries.length, 1);
-  return (
-    <figure className="stack" style={{ margin: 0 }}>
-      <svg className="chart" viewBox={`0 0 ${w} ${h + 20}`} role="img" aria-label={`Daily active users, ${entries.length} day${entries.length === 1 ? "" : "s"}, at most ${max} a day`}>
-        <line className="axis" x1={pad} y1={h} x2={w} y2={h} />
-        <text x={0} y={10}>
-          {max}
-        </text>
-        <text x={0} y={h}>
-          0
-        </text>
-        {entries.map((e, i) => {
-          const bh = ((e.amount ?? 0) / max) * (h - 10);
-          return (
-            <rect key={e.date} className="bar" x={pad + i * bw + 1} y={h - bh} width={Math.max(1, bw - 2)} height={bh}>
-              <title>{`${e.date}: ${e.amount}`}</title>
-            </rect>
-          );
-        })}
-        {entries.length > 0 && (
-          <>
-            <text x={pad} y={h + 14}>
-              {entries[0]!.date}
-            </text>
-            <text x={w} y={h + 14} textAnchor="end">
-              {entries[entries.length - 1]!.date}
-            </text>
-          </>
-        )}
-      </svg>
-      <details>
-        <summary>Show as a table</summary>
-        <Table caption="Daily active users">
-          <thead>
-            <tr>
-              <th scope="col">Date</th>
-              <th scope="col">Users</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => (
-              <tr key={e.date}>
-                <td>{e.date}</td>
-                <td>{e.amount}</td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      </details>
-    </figure>
-  );
 }
 
 function Versions({ t }: { t: Template }) {
