@@ -116,7 +116,7 @@ func (c *Client) dialRaw(ctx context.Context, u *url.URL) (io.ReadWriteCloser, e
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	res, err := hc.Do(req)
+	res, err := http1Only(hc).Do(req)
 	if err != nil {
 		return nil, xerrors.Errorf("dial %s: %w", u.Redacted(), err)
 	}
@@ -132,6 +132,35 @@ func (c *Client) dialRaw(ctx context.Context, u *url.URL) (io.ReadWriteCloser, e
 		return nil, xerrors.Errorf("dial %s: the server switched to %q, not %s", u.Redacted(), res.Header.Get("Upgrade"), TunnelUpgrade)
 	}
 	return conn, nil
+}
+
+// http1Only returns hc limited to HTTP/1.1, which alone has upgrades: over
+// TLS net/http would otherwise negotiate HTTP/2 with a server that offers it
+// (it keeps HTTP/1.1 only for WebSocket upgrades), and the raw upgrade
+// would never reach the server. Keep-alives are off because the
+// connection either becomes the tunnel or serves one refusal. A transport
+// that is not an *http.Transport is used as it is.
+func http1Only(hc *http.Client) *http.Client {
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	base, ok := rt.(*http.Transport)
+	if !ok {
+		return hc
+	}
+	t := base.Clone()
+	var protocols http.Protocols
+	protocols.SetHTTP1(true)
+	t.Protocols = &protocols
+	if t.TLSClientConfig != nil {
+		// A configuration made for HTTP/2 offers it in ALPN.
+		t.TLSClientConfig.NextProtos = []string{"http/1.1"}
+	}
+	t.DisableKeepAlives = true
+	c := *hc
+	c.Transport = t
+	return &c
 }
 
 // dialWebSocket asks for the connection as a WebSocket, which every proxy

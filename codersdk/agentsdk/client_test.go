@@ -269,3 +269,24 @@ func TestSlowReaderHoldsTheSenderAtTheWindow(t *testing.T) {
 	assert.Equal(t, written.Load(), n+int64(len(buf)))
 	assert.GreaterOrEqual(t, written.Load(), int64(total))
 }
+
+// Over TLS a client and server that both speak HTTP/2 negotiate it, and
+// HTTP/2 has no upgrades: the raw dial must still use HTTP/1.1.
+func TestConnectRawOverHTTP2CapableTLS(t *testing.T) {
+	t.Parallel()
+	srv := &tunnelServer{sessions: make(chan *yamux.Session, 1)}
+	hs := httptest.NewUnstartedServer(srv)
+	hs.EnableHTTP2 = true
+	hs.StartTLS()
+	t.Cleanup(hs.Close)
+	u, err := url.Parse(hs.URL)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn, err := (&agentsdk.Client{URL: u, Token: "token", HTTPClient: hs.Client()}).Connect(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.Close() })
+	server := <-srv.sessions
+	t.Cleanup(func() { _ = server.Close() })
+	assert.Equal(t, []string{agentsdk.TunnelUpgrade}, srv.seen())
+}
