@@ -129,14 +129,7 @@ func TestSSHLocalForward(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer l.Close()
-	go func() {
-		c, err := l.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		_, _ = c.Write([]byte("hello from the workspace"))
-	}()
+	go greetOnce(l, "hello from the workspace")
 	c, err := client.Dial("tcp", l.Addr().String())
 	require.NoError(t, err)
 	defer c.Close()
@@ -152,14 +145,7 @@ func TestSSHRemoteForward(t *testing.T) {
 	l, err := client.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer l.Close()
-	go func() {
-		c, err := l.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		_, _ = c.Write([]byte("hello from the client"))
-	}()
+	go greetOnce(l, "hello from the client")
 	// The listener is in the workspace: connect there as a process would.
 	c, err := net.Dial("tcp", l.Addr().String())
 	require.NoError(t, err)
@@ -219,4 +205,14 @@ func TestSSHAgentForwarding(t *testing.T) {
 	out, err := sess.CombinedOutput("ssh-add -l")
 	require.NoError(t, err, string(out))
 	assert.Contains(t, string(out), "forwarded-key", "the session's SSH_AUTH_SOCK reaches the client's agent")
+}
+
+// greetOnce answers the first connection to l with greeting and closes it.
+func greetOnce(l net.Listener, greeting string) {
+	c, err := l.Accept()
+	if err != nil {
+		return
+	}
+	defer c.Close()
+	_, _ = c.Write([]byte(greeting))
 }

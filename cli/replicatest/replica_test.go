@@ -33,6 +33,7 @@ import (
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database/dbtestutil"
 	"github.com/devplane/devplane/testutil/logcapture"
+	"github.com/devplane/devplane/testutil/ptyterm"
 	"github.com/devplane/devplane/testutil/tcpproxy"
 )
 
@@ -405,15 +406,15 @@ func TestEverythingThroughTheOtherReplica(t *testing.T) {
 		// replays its output and it goes on.
 		id := uuid.New()
 		first := openTerminal(t, d.b.client, d.agentID, id)
-		first.send(t, "echo first-$((6*7))\r")
-		first.await(t, "first-42")
-		_ = first.conn.Close()
+		first.Type(t, "echo first-$((6*7))\r")
+		first.Await(t, "first-42")
+		_ = first.Conn.Close()
 
 		again := openTerminal(t, d.a.client, d.agentID, id)
-		again.await(t, "first-42")
-		again.send(t, "echo again-$((7*7))\r")
-		again.await(t, "again-49")
-		_ = again.conn.Close()
+		again.Await(t, "first-42")
+		again.Type(t, "echo again-$((7*7))\r")
+		again.Await(t, "again-49")
+		_ = again.Conn.Close()
 	})
 
 	t.Run("CoderSSHThroughB", func(t *testing.T) {
@@ -641,39 +642,9 @@ func decodeSeen(t *testing.T, res *http.Response) seen {
 	return s
 }
 
-// terminal is one client connection to a browser terminal, collecting
-// its output.
-type terminal struct {
-	conn net.Conn
-	out  logcapture.Buffer
-}
-
-func openTerminal(t *testing.T, c *codersdk.Client, agentID, id uuid.UUID) *terminal {
+func openTerminal(t *testing.T, c *codersdk.Client, agentID, id uuid.UUID) *ptyterm.Terminal {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), waitLong)
-	defer cancel()
-	conn, err := c.WorkspaceAgentReconnectingPTY(ctx, codersdk.WorkspaceAgentReconnectingPTYOpts{
-		AgentID: agentID, Reconnect: id, Height: 24, Width: 80,
-	})
-	require.NoError(t, err)
-	tm := &terminal{conn: conn}
-	go func() { _, _ = io.Copy(&tm.out, conn) }()
-	t.Cleanup(func() { _ = conn.Close() })
-	return tm
-}
-
-func (tm *terminal) send(t *testing.T, data string) {
-	t.Helper()
-	b, err := json.Marshal(codersdk.ReconnectingPTYRequest{Data: data})
-	require.NoError(t, err)
-	_, err = tm.conn.Write(b)
-	require.NoError(t, err)
-}
-
-func (tm *terminal) await(t *testing.T, want string) {
-	t.Helper()
-	require.Eventually(t, func() bool { return strings.Contains(tm.out.String(), want) }, waitLong, tick,
-		"the terminal shows %q", want)
+	return ptyterm.Open(t, c, codersdk.WorkspaceAgentReconnectingPTYOpts{AgentID: agentID, Reconnect: id, Height: 24, Width: 80})
 }
 
 // getApp requests path on the replica with the client's token and decodes

@@ -184,23 +184,8 @@ func TestOpenSSHThroughConfigSSH(t *testing.T) {
 	t.Run("LocalForward", func(t *testing.T) {
 		// A TCP service in the workspace (the local starter's workspace is
 		// this machine).
-		svc, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		defer svc.Close()
-		go func() {
-			for {
-				c, err := svc.Accept()
-				if err != nil {
-					return
-				}
-				_, _ = c.Write([]byte("service in the workspace"))
-				_ = c.Close()
-			}
-		}()
-		free, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		localPort := free.Addr().(*net.TCPAddr).Port
-		_ = free.Close()
+		svc := serveGreeting(t, "service in the workspace")
+		localPort := freePort(t)
 
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
@@ -234,23 +219,8 @@ func TestOpenSSHThroughConfigSSH(t *testing.T) {
 
 	t.Run("RemoteForward", func(t *testing.T) {
 		// A service on the client's side, reached from the workspace.
-		svc, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		defer svc.Close()
-		go func() {
-			for {
-				c, err := svc.Accept()
-				if err != nil {
-					return
-				}
-				_, _ = c.Write([]byte("service on the client"))
-				_ = c.Close()
-			}
-		}()
-		free, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		remotePort := free.Addr().(*net.TCPAddr).Port
-		_ = free.Close()
+		svc := serveGreeting(t, "service on the client")
+		remotePort := freePort(t)
 
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
@@ -433,4 +403,34 @@ type countingWriter struct{ n int64 }
 func (w *countingWriter) Write(p []byte) (int, error) {
 	w.n += int64(len(p))
 	return len(p), nil
+}
+
+// serveGreeting listens on loopback and answers every connection with
+// greeting, then closes it; it stops with the test.
+func serveGreeting(t *testing.T, greeting string) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			_, _ = c.Write([]byte(greeting))
+			_ = c.Close()
+		}
+	}()
+	return ln
+}
+
+// freePort is a loopback TCP port nothing listens on right now.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := ln.Addr().(*net.TCPAddr).Port
+	_ = ln.Close()
+	return port
 }

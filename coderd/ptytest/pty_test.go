@@ -1,13 +1,8 @@
 package ptytest_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"net"
 	"net/http"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +19,7 @@ import (
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/codersdk/agentsdk"
 	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/testutil/ptyterm"
 )
 
 // env is a server, its owner, and a running workspace whose agent runs in
@@ -87,55 +83,11 @@ func (e env) startAgent(t *testing.T) {
 }
 
 // term is one client connection to a terminal, collecting its output.
-type term struct {
-	conn net.Conn
-	mu   sync.Mutex
-	out  bytes.Buffer
-}
-
-func open(t *testing.T, client *codersdk.Client, agentID, id uuid.UUID) *term {
+func open(t *testing.T, client *codersdk.Client, agentID, id uuid.UUID) *ptyterm.Terminal {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := client.WorkspaceAgentReconnectingPTY(ctx, codersdk.WorkspaceAgentReconnectingPTYOpts{
+	return ptyterm.Open(t, client, codersdk.WorkspaceAgentReconnectingPTYOpts{
 		AgentID: agentID, Reconnect: id, Height: 24, Width: 80, Command: "/bin/sh",
 	})
-	require.NoError(t, err)
-	tm := &term{conn: conn}
-	go func() {
-		buf := make([]byte, 4096)
-		for {
-			n, err := conn.Read(buf)
-			tm.mu.Lock()
-			tm.out.Write(buf[:n])
-			tm.mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	t.Cleanup(func() { _ = conn.Close() })
-	return tm
-}
-
-func (tm *term) send(t *testing.T, req codersdk.ReconnectingPTYRequest) {
-	t.Helper()
-	b, err := json.Marshal(req)
-	require.NoError(t, err)
-	_, err = tm.conn.Write(b)
-	require.NoError(t, err)
-}
-
-func (tm *term) output() string {
-	tm.mu.Lock()
-	defer tm.mu.Unlock()
-	return tm.out.String()
-}
-
-func (tm *term) await(t *testing.T, want string) {
-	t.Helper()
-	require.Eventually(t, func() bool { return strings.Contains(tm.output(), want) }, 60*time.Second, 20*time.Millisecond,
-		"terminal output should contain %q", want)
 }
 
 // TestTerminal: type a command and read its output; a second connection
@@ -148,27 +100,27 @@ func TestTerminal(t *testing.T) {
 	id := uuid.New()
 
 	first := open(t, e.client, e.agentID, id)
-	first.send(t, codersdk.ReconnectingPTYRequest{Data: "echo hello-$((6*7))\r"})
-	first.await(t, "hello-42")
-	_ = first.conn.Close()
+	first.Send(t, codersdk.ReconnectingPTYRequest{Data: "echo hello-$((6*7))\r"})
+	first.Await(t, "hello-42")
+	_ = first.Conn.Close()
 
 	// Reattach: the recent output is replayed, and the same shell answers.
 	again := open(t, e.client, e.agentID, id)
-	again.await(t, "hello-42")
-	again.send(t, codersdk.ReconnectingPTYRequest{Data: "X=kept; echo var-$X\r"})
-	again.await(t, "var-kept")
+	again.Await(t, "hello-42")
+	again.Send(t, codersdk.ReconnectingPTYRequest{Data: "X=kept; echo var-$X\r"})
+	again.Await(t, "var-kept")
 
 	// A second client on the same terminal sees the same output.
 	other := open(t, e.client, e.agentID, id)
-	again.send(t, codersdk.ReconnectingPTYRequest{Height: 41, Width: 101})
-	again.send(t, codersdk.ReconnectingPTYRequest{Data: "stty size\r"})
-	again.await(t, "41 101")
-	other.await(t, "41 101")
+	again.Send(t, codersdk.ReconnectingPTYRequest{Height: 41, Width: 101})
+	again.Send(t, codersdk.ReconnectingPTYRequest{Data: "stty size\r"})
+	again.Await(t, "41 101")
+	other.Await(t, "41 101")
 
 	// A different id is a different shell.
 	fresh := open(t, e.client, e.agentID, uuid.New())
-	fresh.send(t, codersdk.ReconnectingPTYRequest{Data: "echo var-${X:-unset}\r"})
-	fresh.await(t, "var-unset")
+	fresh.Send(t, codersdk.ReconnectingPTYRequest{Data: "echo var-${X:-unset}\r"})
+	fresh.Await(t, "var-unset")
 }
 
 // TestTerminalAccess: a member the workspace is not shared with gets 404;
@@ -205,13 +157,13 @@ func TestTerminalAccess(t *testing.T) {
 	}))
 	// Shared as admin: in too (this session is not checked below).
 	byAdmin := open(t, admin, e.agentID, uuid.New())
-	byAdmin.send(t, codersdk.ReconnectingPTYRequest{Data: "echo admin-$((2+2))\r"})
-	byAdmin.await(t, "admin-4")
-	_ = byAdmin.conn.Close()
+	byAdmin.Send(t, codersdk.ReconnectingPTYRequest{Data: "echo admin-$((2+2))\r"})
+	byAdmin.Await(t, "admin-4")
+	_ = byAdmin.Conn.Close()
 	tm := open(t, shared, e.agentID, uuid.New())
-	tm.send(t, codersdk.ReconnectingPTYRequest{Data: "echo shared-$((1+1))\r"})
-	tm.await(t, "shared-2")
-	_ = tm.conn.Close()
+	tm.Send(t, codersdk.ReconnectingPTYRequest{Data: "echo shared-$((1+1))\r"})
+	tm.Await(t, "shared-2")
+	_ = tm.Conn.Close()
 
 	// The session is on record, with its end, as the shared user's.
 	// The raw store: there is no API for the connection log yet.

@@ -1,15 +1,12 @@
 package relaytest_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,6 +25,7 @@ import (
 	"github.com/devplane/devplane/codersdk/agentsdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbtestutil"
+	"github.com/devplane/devplane/testutil/ptyterm"
 	"github.com/devplane/devplane/testutil/tcpproxy"
 )
 
@@ -117,52 +115,11 @@ func (e env) startAgent(t *testing.T) {
 }
 
 // term is one client connection to a terminal, collecting its output.
-type term struct {
-	conn net.Conn
-	mu   sync.Mutex
-	out  bytes.Buffer
-}
-
-func open(t *testing.T, client *codersdk.Client, agentID uuid.UUID) *term {
+func open(t *testing.T, client *codersdk.Client, agentID uuid.UUID) *ptyterm.Terminal {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := client.WorkspaceAgentReconnectingPTY(ctx, codersdk.WorkspaceAgentReconnectingPTYOpts{
+	return ptyterm.Open(t, client, codersdk.WorkspaceAgentReconnectingPTYOpts{
 		AgentID: agentID, Reconnect: uuid.New(), Height: 24, Width: 80, Command: "/bin/sh",
 	})
-	require.NoError(t, err)
-	tm := &term{conn: conn}
-	go func() {
-		buf := make([]byte, 4096)
-		for {
-			n, err := conn.Read(buf)
-			tm.mu.Lock()
-			tm.out.Write(buf[:n])
-			tm.mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	t.Cleanup(func() { _ = conn.Close() })
-	return tm
-}
-
-func (tm *term) send(t *testing.T, data string) {
-	t.Helper()
-	b, err := json.Marshal(codersdk.ReconnectingPTYRequest{Data: data})
-	require.NoError(t, err)
-	_, err = tm.conn.Write(b)
-	require.NoError(t, err)
-}
-
-func (tm *term) await(t *testing.T, want string) {
-	t.Helper()
-	require.Eventually(t, func() bool {
-		tm.mu.Lock()
-		defer tm.mu.Unlock()
-		return strings.Contains(tm.out.String(), want)
-	}, 60*time.Second, 20*time.Millisecond, "terminal output should contain %q", want)
 }
 
 func ptyPath(agentID uuid.UUID) string {
@@ -179,13 +136,13 @@ func TestTerminalThroughOtherReplica(t *testing.T) {
 	require.Nil(t, e.b.api.AgentConns.Get(e.agentID), "the agent is not connected to B")
 
 	tm := open(t, e.b.client, e.agentID)
-	tm.send(t, "echo relayed-$((6*7))\r")
-	tm.await(t, "relayed-42")
+	tm.Type(t, "echo relayed-$((6*7))\r")
+	tm.Await(t, "relayed-42")
 	// Input that waits for the end of a line still comes back whole.
-	tm.send(t, "read X; echo got-$X\r")
-	tm.send(t, "typed\r")
-	tm.await(t, "got-typed")
-	_ = tm.conn.Close()
+	tm.Type(t, "read X; echo got-$X\r")
+	tm.Type(t, "typed\r")
+	tm.Await(t, "got-typed")
+	_ = tm.Conn.Close()
 
 	// The session was authorized and recorded by B, once; A's relay only
 	// carried it.
@@ -265,8 +222,8 @@ func TestOwningReplicaGone(t *testing.T) {
 	e := newEnv(t)
 	e.startAgent(t)
 	tm := open(t, e.b.client, e.agentID)
-	tm.send(t, "echo before-$((1+1))\r")
-	tm.await(t, "before-2")
+	tm.Type(t, "echo before-$((1+1))\r")
+	tm.Await(t, "before-2")
 
 	// A unreachable, still registered live and holding the agent.
 	e.a.relay.Close()
@@ -276,7 +233,7 @@ func TestOwningReplicaGone(t *testing.T) {
 	assert.Equal(t, `The workspace agent is connected to server replica "`+e.a.api.Replicas.Hostname()+`", which cannot be reached.`, res.Response(t).Message)
 	assert.NotContains(t, string(res.Body), e.a.relay.URL())
 	// The running session through the cut relay ended instead of hanging.
-	_, err := readUntilClosed(tm.conn)
+	_, err := readUntilClosed(tm.Conn)
 	assert.Error(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -298,8 +255,8 @@ func TestOwningReplicaGone(t *testing.T) {
 	require.Eventually(t, func() bool { return e.b.api.AgentConns.Get(e.agentID) != nil }, 60*time.Second, 20*time.Millisecond,
 		"the agent reconnects to B")
 	again := open(t, e.b.client, e.agentID)
-	again.send(t, "echo after-$((2+2))\r")
-	again.await(t, "after-4")
+	again.Type(t, "echo after-$((2+2))\r")
+	again.Await(t, "after-4")
 }
 
 // readUntilClosed drains conn until it fails, with a generous bound so a
