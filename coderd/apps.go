@@ -126,6 +126,11 @@ func (api *API) workspaceAgentPortForward(rw http.ResponseWriter, r *http.Reques
 		return
 	}
 	defer stream.Close()
+	// A plain request gets its 426 after the dial (whose failures are
+	// answered first) and before a session is recorded.
+	if !httpapi.RequireUpgrade(ctx, rw, r) {
+		return
+	}
 	session, err := api.ConnLog.Start(ctx, connlog.ConnStart{
 		Type: codersdk.ConnectionTypePortForwarding, Workspace: ws, AgentID: row.WorkspaceAgent.ID, AgentName: row.WorkspaceAgent.Name,
 		UserID: auth.Key.UserID, IP: connlog.RequestIP(r), UserAgent: r.UserAgent(), SlugOrPort: strconv.FormatUint(port, 10),

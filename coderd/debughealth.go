@@ -281,6 +281,9 @@ func (api *API) debugWebsocketEcho(rw http.ResponseWriter, r *http.Request) {
 		httpapi.ResourceNotFound(rw)
 		return
 	}
+	if !httpapi.RequireUpgrade(r.Context(), rw, r) {
+		return
+	}
 	conn, err := websocket.Accept(rw, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled})
 	if err != nil {
 		return // Accept has answered the client.

@@ -374,6 +374,9 @@ func (api *API) provisionerJobLogs(rw http.ResponseWriter, r *http.Request, job 
 
 func (api *API) followProvisionerJobLogs(rw http.ResponseWriter, r *http.Request, jobID uuid.UUID, after int64) {
 	ctx := r.Context()
+	if !httpapi.RequireUpgrade(ctx, rw, r) {
+		return
+	}
 	log := api.Logger.With(slog.F("job_id", jobID))
 
 	// Subscribe before the first read, so nothing stored in between is

@@ -94,6 +94,11 @@ func (api *API) workspaceAgentPTY(rw http.ResponseWriter, r *http.Request) {
 	}
 	defer stream.Close()
 
+	// A plain request gets its 426 after the dial (whose failures are
+	// answered first) and before a session is recorded.
+	if !httpapi.RequireUpgrade(ctx, rw, r) {
+		return
+	}
 	conn, err := api.ConnLog.Start(ctx, connlog.ConnStart{
 		Type: codersdk.ConnectionTypeReconnectingPTY, Workspace: workspace, AgentID: agent.ID, AgentName: agent.Name,
 		UserID: auth.Key.UserID, IP: connlog.RequestIP(r), UserAgent: r.UserAgent(),

@@ -107,6 +107,9 @@ func (api *API) tunnelHandler() http.Handler {
 // @Router /workspaceagents/me/rpc [get]
 func (api *API) workspaceAgentRPC(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	if !httpapi.RequireUpgrade(ctx, rw, r, agentsdk.TunnelUpgrade) {
+		return
+	}
 	agent := httpmw.WorkspaceAgent(r)
 	// The session outlives the upgrade request, and holds nothing of it:
 	// a context derived from the request's would keep the request, its
@@ -501,6 +504,10 @@ func (api *API) workspaceAgentLogs(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 		httpapi.Write(ctx, rw, http.StatusOK, logs)
+		return
+	}
+
+	if !httpapi.RequireUpgrade(ctx, rw, r) {
 		return
 	}
 

@@ -56,6 +56,11 @@ func (api *API) workspaceAgentSSH(rw http.ResponseWriter, r *http.Request) {
 	}
 	defer agentConn.Close()
 
+	// A plain request gets its 426 after the dial (whose failures are
+	// answered first) and before a session is recorded.
+	if !httpapi.RequireUpgrade(ctx, rw, r) {
+		return
+	}
 	// Every session is on record before it starts.
 	record, err := api.ConnLog.Start(ctx, connlog.ConnStart{
 		Type:      codersdk.ConnectionTypeSSH,

@@ -111,6 +111,9 @@ func (api *API) watchWorkspaceSSE(rw http.ResponseWriter, r *http.Request) {
 // @Router /workspaces/{workspace}/watch-ws [get]
 func (api *API) watchWorkspaceWS(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	if !httpapi.RequireUpgrade(ctx, rw, r) {
+		return
+	}
 	watch, err := api.startWorkspaceWatch(ctx, httpmw.WorkspaceParam(r), httpmw.APIKeyAuthorization(r).Key.UserID)
 	if err != nil {
 		httpapi.WriteError(ctx, rw, err)

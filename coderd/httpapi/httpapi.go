@@ -344,3 +344,42 @@ func WriteListFallible[T, U any](rw http.ResponseWriter, r *http.Request, rows [
 func WantsHTML(r *http.Request) bool {
 	return strings.Contains(r.Header.Get("Accept"), "text/html")
 }
+
+// RequireUpgrade answers 426 Upgrade Required, as a codersdk.Response,
+// unless r asks to upgrade to a WebSocket or to one of also (raw upgrade
+// tokens the handler accepts too). Handlers of streaming routes call it
+// first, so that a plain request gets a clear error before any session is
+// opened or recorded, not the WebSocket library's text.
+func RequireUpgrade(ctx context.Context, rw http.ResponseWriter, r *http.Request, also ...string) bool {
+	if headerHasToken(r.Header, "Connection", "upgrade") {
+		upgrade := r.Header.Get("Upgrade")
+		if strings.EqualFold(upgrade, "websocket") {
+			return true
+		}
+		for _, token := range also {
+			if strings.EqualFold(upgrade, token) {
+				return true
+			}
+		}
+	}
+	rw.Header().Set("Connection", "Upgrade")
+	rw.Header().Set("Upgrade", "websocket")
+	Write(ctx, rw, http.StatusUpgradeRequired, codersdk.Response{
+		Message: "This endpoint needs a WebSocket connection.",
+		Detail:  "Send the request as a WebSocket upgrade (Connection: Upgrade, Upgrade: websocket).",
+	})
+	return false
+}
+
+// headerHasToken reports whether the comma-separated header name holds
+// token (case-insensitive), as in "Connection: keep-alive, Upgrade".
+func headerHasToken(h http.Header, name, token string) bool {
+	for _, v := range h.Values(name) {
+		for _, t := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -190,3 +190,38 @@ func TestStorable(t *testing.T) {
 	assert.NotEmpty(t, httpapi.Unstorable("\x00"))
 	assert.NotEmpty(t, httpapi.Unstorable("\xc0\xaf"))
 }
+
+func TestRequireUpgrade(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		headers map[string]string
+		also    []string
+		ok      bool
+	}{
+		{name: "plain", headers: nil, ok: false},
+		{name: "websocket", headers: map[string]string{"Connection": "keep-alive, Upgrade", "Upgrade": "WebSocket"}, ok: true},
+		{name: "upgrade header without connection token", headers: map[string]string{"Upgrade": "websocket"}, ok: false},
+		{name: "other protocol", headers: map[string]string{"Connection": "Upgrade", "Upgrade": "h2c"}, ok: false},
+		{name: "accepted raw token", headers: map[string]string{"Connection": "Upgrade", "Upgrade": "devplane-tunnel"}, also: []string{"devplane-tunnel"}, ok: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := httptest.NewRequest(http.MethodGet, "/stream", nil)
+			for k, v := range tc.headers {
+				r.Header.Set(k, v)
+			}
+			rw := httptest.NewRecorder()
+			ok := httpapi.RequireUpgrade(r.Context(), rw, r, tc.also...)
+			require.Equal(t, tc.ok, ok)
+			if tc.ok {
+				return
+			}
+			require.Equal(t, http.StatusUpgradeRequired, rw.Code)
+			require.Equal(t, "websocket", rw.Header().Get("Upgrade"))
+			var res codersdk.Response
+			require.NoError(t, json.Unmarshal(rw.Body.Bytes(), &res))
+			require.Contains(t, res.Message, "WebSocket")
+		})
+	}
+}

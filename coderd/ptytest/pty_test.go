@@ -203,3 +203,21 @@ func TestTerminalAgentNotConnected(t *testing.T) {
 	assert.Equal(t, http.StatusBadGateway, res.Status)
 	assert.Contains(t, string(res.Body), "not connected")
 }
+
+// TestTerminalPlainRequest: a request that is not a WebSocket gets a 426
+// with a codersdk.Response, and no session is put on record for it.
+func TestTerminalPlainRequest(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.startAgent(t)
+	res := coderdtest.RawRequest(t, e.client, http.MethodGet,
+		"/api/v2/workspaceagents/"+e.agentID.String()+"/pty?reconnect="+uuid.NewString(), nil)
+	assert.Equal(t, http.StatusUpgradeRequired, res.Status)
+	assert.Contains(t, res.Response(t).Message, "WebSocket")
+
+	rows, err := e.db.GetConnectionLogsOffset(context.Background(), database.GetConnectionLogsOffsetParams{
+		WorkspaceID: e.workspace.ID, AuthAll: true,
+	})
+	require.NoError(t, err)
+	assert.Empty(t, rows)
+}
