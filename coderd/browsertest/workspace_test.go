@@ -21,6 +21,7 @@ import (
 	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/coderd/httpmw"
 	"github.com/devplane/devplane/codersdk"
+	"github.com/devplane/devplane/database/dbtestutil"
 )
 
 // hangGuard only keeps a broken test from hanging; no assertion depends on
@@ -151,22 +152,30 @@ func TestQueryTokenOnStreams(t *testing.T) {
 
 // TestWatchOutlivesWriteDeadline: watches (SSE and websocket) stay open
 // and deliver changes long after the write deadline that ends ordinary
-// responses.
+// responses. The setup and the builds go through a replica with the usual
+// deadlines (signing in alone can outlast a short write deadline on a loaded
+// machine under -race); only the watches use the replica whose write
+// deadline is short. Both share one database, so the build reaches the
+// watches as it reaches another replica's.
 func TestWatchOutlivesWriteDeadline(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, &coderdtest.Options{HTTPTimeouts: shortTimeouts})
+	dbURL := dbtestutil.Open(t)
+	f := newFixture(t, &coderdtest.Options{DatabaseURL: dbURL})
+	short := coderdtest.New(t, &coderdtest.Options{DatabaseURL: dbURL, HTTPTimeouts: shortTimeouts})
+	watcher := codersdk.New(short.URL)
+	watcher.SetSessionToken(f.member.SessionToken())
 	w := f.runningWorkspace(t)
 	ctx, cancel := context.WithTimeout(t.Context(), hangGuard)
 	defer cancel()
 
-	events, err := f.member.WatchWorkspace(ctx, w.ID)
+	events, err := watcher.WatchWorkspace(ctx, w.ID)
 	require.NoError(t, err)
 	<-events // the workspace as it is now
-	wsURL := *f.member.URL
+	wsURL := *watcher.URL
 	wsURL.Scheme = "ws"
 	wsURL.Path = fmt.Sprintf("/api/v2/workspaces/%s/watch-ws", w.ID)
 	conn, _, err := websocket.Dial(ctx, wsURL.String(), &websocket.DialOptions{
-		HTTPHeader: http.Header{codersdk.SessionTokenHeader: []string{f.member.SessionToken()}},
+		HTTPHeader: http.Header{codersdk.SessionTokenHeader: []string{watcher.SessionToken()}},
 	})
 	require.NoError(t, err)
 	defer conn.CloseNow()
