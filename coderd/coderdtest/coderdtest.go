@@ -181,6 +181,13 @@ func NewWithDatabase(t testing.TB, opts *Options) (*codersdk.Client, *coderd.API
 	t.Cleanup(srv.Close)
 
 	client := codersdk.New(serverURL)
-	t.Cleanup(client.HTTPClient.CloseIdleConnections)
+	// Its own transport, not http.DefaultTransport: every httptest server
+	// closes the default transport's idle connections when it closes, which
+	// breaks a request another parallel test is starting on one of them
+	// ("http: CloseIdleConnections called"). Clients made from this one
+	// (CreateAnotherUser) share it.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	client.HTTPClient.Transport = transport
+	t.Cleanup(transport.CloseIdleConnections)
 	return client, api, db
 }

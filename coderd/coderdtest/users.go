@@ -57,11 +57,11 @@ func CreateAnotherUser(t testing.TB, client *codersdk.Client, orgID uuid.UUID, s
 		}
 	}
 	other := codersdk.New(client.URL)
+	other.HTTPClient.Transport = client.HTTPClient.Transport
 	login, err := other.LoginWithPassword(ctx, codersdk.LoginWithPasswordRequest{Email: req.Email, Password: req.Password})
 	if err != nil {
 		t.Fatalf("log in %s: %v", req.Username, err)
 	}
 	other.SetSessionToken(login.SessionToken)
-	t.Cleanup(other.HTTPClient.CloseIdleConnections)
 	return other, user
 }
