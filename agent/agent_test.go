@@ -207,15 +207,19 @@ func TestLogsStopAtCap(t *testing.T) {
 	t.Parallel()
 	s := script(`i=0; while [ $i -lt 2000 ]; do echo "line $i"; i=$((i+1)); done`, true, false)
 	f := newFakeServer(t, agentsdk.Manifest{Scripts: []codersdk.WorkspaceAgentScript{s}})
-	f.logCap = 100
-	startAgent(t, f, agent.Options{})
+	// Any first batch reaches the cap, however many lines the batcher had
+	// when it sent it (a full 100, or fewer when the script was slow).
+	f.logCap = 1
+	stop := startAgent(t, f, agent.Options{})
 	require.Eventually(t, func() bool { return slices.Contains(lifecycleOf(f), "ready") }, waitLong, tick)
-	time.Sleep(500 * time.Millisecond)
-	// One batch (at most 100 lines) got through before the cap; the rest
-	// were not sent.
+	// Stopping delivers every report still queued: what was sent is final.
+	stop()
+	// One batch (at most 100 lines) got through before the cap; after the
+	// refusal of the next one nothing more was sent.
 	n := len(logsOf(f, s.LogSourceID))
 	assert.Positive(t, n)
 	assert.LessOrEqual(t, n, 100)
+	f.lock(func() { assert.Equal(t, 1, f.logRefused, "requests refused for the cap") })
 }
 
 func TestMetadata(t *testing.T) {

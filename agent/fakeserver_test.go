@@ -22,21 +22,22 @@ type fakeServer struct {
 	t   *testing.T
 	srv *httptest.Server
 
-	mu        sync.Mutex
-	manifest  agentsdk.Manifest
-	connects  int
-	sessions  []*yamux.Session
-	startups  []agentsdk.PostStartupRequest
-	lifecycle []codersdk.WorkspaceAgentLifecycle
-	logs      map[string][]string // by log source id
-	logBytes  int
-	logCap    int
-	metadata  map[string]agentsdk.Metadata
-	healths   []map[string]codersdk.WorkspaceAppHealth
-	ports     [][]agentsdk.ListeningPort
-	stats     int
-	refuse    bool // answer the dial with 401
-	changed   chan struct{}
+	mu         sync.Mutex
+	manifest   agentsdk.Manifest
+	connects   int
+	sessions   []*yamux.Session
+	startups   []agentsdk.PostStartupRequest
+	lifecycle  []codersdk.WorkspaceAgentLifecycle
+	logs       map[string][]string // by log source id
+	logBytes   int
+	logCap     int
+	logRefused int // PatchLogs answered 413
+	metadata   map[string]agentsdk.Metadata
+	healths    []map[string]codersdk.WorkspaceAppHealth
+	ports      [][]agentsdk.ListeningPort
+	stats      int
+	refuse     bool // answer the dial with 401
+	changed    chan struct{}
 }
 
 func newFakeServer(t *testing.T, m agentsdk.Manifest) *fakeServer {
@@ -144,6 +145,7 @@ func (f *fakeServer) api() http.Handler {
 		}
 		f.mu.Lock()
 		if f.logCap > 0 && f.logBytes >= f.logCap {
+			f.logRefused++
 			f.mu.Unlock()
 			w.WriteHeader(http.StatusRequestEntityTooLarge)
 			return

@@ -38,19 +38,35 @@ func TestPTYSessionLifetime(t *testing.T) {
 		return exec.Command("/bin/sh", "-c", "echo started; exec cat"), &pty.Winsize{Rows: 24, Cols: 80}
 	})
 	require.NoError(t, err)
+	// Attached at once, as the agent's handler does: the timeout runs from
+	// the start, and waiting for output first could outlast it.
+	client, agentSide := net.Pipe()
+	go func() { _, _ = io.Copy(io.Discard, client) }()
+	require.True(t, s.attach(agentSide))
+	assert.EqualValues(t, 1, m.count())
 	require.Eventually(t, func() bool {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		return strings.Contains(string(s.ring.bytes()), "started")
 	}, 30*time.Second, 10*time.Millisecond)
-
-	client, agentSide := net.Pipe()
-	go func() { _, _ = io.Copy(io.Discard, client) }()
-	require.True(t, s.attach(agentSide))
-	assert.EqualValues(t, 1, m.count())
 	same, err := m.get(id, nil)
 	require.NoError(t, err)
 	assert.Same(t, s, same, "the id names the running session")
+
+	// A client that attaches later gets the output so far.
+	late, lateSide := net.Pipe()
+	replayed := make(chan string, 1)
+	go func() {
+		buf := make([]byte, 64)
+		n, _ := io.ReadAtLeast(late, buf, len("started"))
+		replayed <- string(buf[:n])
+		_, _ = io.Copy(io.Discard, late)
+	}()
+	require.True(t, s.attach(lateSide))
+	assert.Contains(t, <-replayed, "started")
+	assert.EqualValues(t, 2, m.count())
+	s.detach(lateSide)
+	_ = lateSide.Close()
 
 	s.detach(agentSide)
 	assert.EqualValues(t, 0, m.count())

@@ -13,6 +13,7 @@ import (
 	"github.com/creack/pty"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/devplane/devplane/cli"
 	"github.com/devplane/devplane/cli/clitest"
@@ -142,6 +143,7 @@ func TestLoginFirstUserFlags(t *testing.T) {
 type terminal struct {
 	t    *testing.T
 	ptmx *os.File
+	tty  *os.File // the command's side
 	mu   sync.Mutex
 	out  strings.Builder
 	seen int
@@ -154,7 +156,7 @@ func newTerminal(t *testing.T) (*terminal, *os.File) {
 	t.Helper()
 	ptmx, tty, err := pty.Open()
 	require.NoError(t, err)
-	term := &terminal{t: t, ptmx: ptmx}
+	term := &terminal{t: t, ptmx: ptmx, tty: tty}
 	readerDone := make(chan struct{})
 	go func() {
 		defer close(readerDone)
@@ -244,6 +246,33 @@ func (term *terminal) expect(ctx context.Context, s string) string {
 	}
 }
 
+// expectSecret is expect for a prompt whose answer is read without echo:
+// it also waits until the command has turned the terminal's echo off. The
+// prompt is printed just before that, and a line typed in between would be
+// echoed by the terminal, as it would be to a user that quick.
+func (term *terminal) expectSecret(ctx context.Context, s string) string {
+	term.t.Helper()
+	between := term.expect(ctx, s)
+	rc, err := term.tty.SyscallConn()
+	require.NoError(term.t, err)
+	for {
+		var termios *unix.Termios
+		var getErr error
+		require.NoError(term.t, rc.Control(func(fd uintptr) {
+			termios, getErr = unix.IoctlGetTermios(int(fd), ioctlGetTermios)
+		}))
+		require.NoError(term.t, getErr)
+		if termios.Lflag&unix.ECHO == 0 {
+			return between
+		}
+		select {
+		case <-ctx.Done():
+			term.t.Fatalf("the terminal's echo stayed on after %q", s)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
 func (term *terminal) typeLine(s string) {
 	term.t.Helper()
 	_, err := term.ptmx.Write([]byte(s + "\r"))
@@ -261,7 +290,7 @@ func TestLoginPasswordOnTerminal(t *testing.T) {
 
 	term.expect(ctx, "Email")
 	term.typeLine("owner@example.com")
-	term.expect(ctx, "Password:")
+	term.expectSecret(ctx, "Password:")
 	term.typeLine(coderdtest.FirstUserPassword)
 	echoed := term.expect(ctx, "Welcome to Coder, owner!")
 	assert.NotContains(t, echoed, coderdtest.FirstUserPassword, "the password must not be echoed")

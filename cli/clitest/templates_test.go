@@ -224,7 +224,7 @@ func TestTemplatePushAsksForVariablesOnTerminal(t *testing.T) {
 
 	term, done := startOnTerminal(t, ctx, env, "templates", "push", "asked", "-d", dir, "--yes")
 
-	term.expect(ctx, "api_key:")
+	term.expectSecret(ctx, "api_key:")
 	term.typeLine("s3cret-value")
 	echoed := term.expect(ctx, "region (Where to run):")
 	assert.NotContains(t, echoed, "s3cret-value", "a sensitive value is not echoed")

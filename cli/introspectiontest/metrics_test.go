@@ -44,8 +44,14 @@ func TestMetrics(t *testing.T) {
 	var samples []sample
 	require.Eventually(t, func() bool {
 		samples = scrape(t, srv.prometheus)
-		// The periodic gauges catch up within a refresh interval.
-		return len(find(samples, "coderd_workspace_latest_build_status", map[string]string{"status": "succeeded"})) > 0
+		// The periodic gauges catch up within a refresh interval. The
+		// daemon records a job's timing (and leaves the running gauge)
+		// only after the job is completed, which the client may see
+		// first; a request is counted after its response is written.
+		return len(find(samples, "coderd_workspace_latest_build_status", map[string]string{"status": "succeeded"})) > 0 &&
+			len(find(samples, "coderd_provisionerd_job_timings_seconds_count", map[string]string{"type": "workspace_build"})) > 0 &&
+			len(find(samples, "coderd_api_requests_processed_total", map[string]string{"code": "200", "method": "GET", "path": wsPattern})) > 0 &&
+			len(find(samples, "coderd_api_requests_processed_total", map[string]string{"code": "404", "method": "GET", "path": wsPattern})) > 0
 	}, time.Minute, 100*time.Millisecond)
 
 	ok := find(samples, "coderd_api_requests_processed_total", map[string]string{"code": "200", "method": "GET", "path": wsPattern})

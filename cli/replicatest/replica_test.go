@@ -24,6 +24,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/devplane/devplane/cli/config"
 	"github.com/devplane/devplane/coderd"
@@ -128,7 +129,11 @@ func newDeployment(t *testing.T) *deployment {
 	owner, err := b.client.User(ctx, codersdk.Me)
 	require.NoError(t, err, "B knows the session A made: one database")
 
-	appPort, tcpPort, udpPort := freePort(t, "tcp"), freePort(t, "tcp"), freePort(t, "udp")
+	// The echo service's ports are chosen now (the app's is in the
+	// template) and held until the service listens on them too.
+	appPort, releaseApp := reservePort(t, "tcp")
+	tcpPort, releaseTCP := reservePort(t, "tcp")
+	udpPort, releaseUDP := reservePort(t, "udp")
 	mainTF, err := os.ReadFile("../../examples/templates/local/main.tf")
 	require.NoError(t, err)
 	tar, err := archive.CreateTar(map[string]string{
@@ -182,6 +187,9 @@ func newDeployment(t *testing.T) *deployment {
 	out, code := d.coderCmd(t, "config-ssh", "--ssh-config-file", d.sshConfig, "--yes")
 	require.Equal(t, 0, code, out)
 	d.startEchoApp(t, echoApp)
+	releaseApp()
+	releaseTCP()
+	releaseUDP()
 	return d
 }
 
@@ -221,6 +229,43 @@ func killPIDFile(path string) {
 	if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
 		_ = syscall.Kill(pid, syscall.SIGKILL)
 	}
+}
+
+// reservePort holds a free loopback port until release. It binds with
+// SO_REUSEPORT, as the echo service does, so the service can listen on the
+// port while it is held. A port merely free when chosen could be taken by
+// another process (another test package's server) in the minute the
+// template import, the build and the agent take before the service starts.
+// Nothing connects to the port before release, so no connection lands on
+// the held socket.
+func reservePort(t *testing.T, network string) (int, func()) {
+	t.Helper()
+	lc := net.ListenConfig{Control: reusePort}
+	var held io.Closer
+	var port int
+	if network == "udp" {
+		pc, err := lc.ListenPacket(context.Background(), "udp", "127.0.0.1:0")
+		require.NoError(t, err)
+		held, port = pc, pc.LocalAddr().(*net.UDPAddr).Port
+	} else {
+		ln, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		held, port = ln, ln.Addr().(*net.TCPAddr).Port
+	}
+	var once sync.Once
+	release := func() { once.Do(func() { _ = held.Close() }) }
+	t.Cleanup(release)
+	return port, release
+}
+
+func reusePort(_, _ string, c syscall.RawConn) error {
+	var err error
+	if cerr := c.Control(func(fd uintptr) {
+		err = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEPORT, 1)
+	}); cerr != nil {
+		return cerr
+	}
+	return err
 }
 
 // freePort is a loopback port nothing listens on right now.

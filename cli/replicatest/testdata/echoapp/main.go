@@ -5,6 +5,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"io"
@@ -13,8 +14,10 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"syscall"
 
 	"github.com/coder/websocket"
+	"golang.org/x/sys/unix"
 )
 
 // Seen is what a request brought to the app.
@@ -33,12 +36,16 @@ func main() {
 	pidFile := flag.String("pidfile", "", "file to write the process id to")
 	flag.Parse()
 
-	tcpLn, err := net.Listen("tcp", *tcpAddr)
+	// SO_REUSEPORT: the test holds its chosen ports (with the same
+	// option) until the service listens on them.
+	lc := net.ListenConfig{Control: reusePort}
+	ctx := context.Background()
+	tcpLn, err := lc.Listen(ctx, "tcp", *tcpAddr)
 	if err != nil {
 		log.Fatal(err)
 	}
 	go serveTCPEcho(tcpLn)
-	udpConn, err := net.ListenPacket("udp", *udpAddr)
+	udpConn, err := lc.ListenPacket(ctx, "udp", *udpAddr)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -58,7 +65,7 @@ func main() {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(s)
 	})
-	httpLn, err := net.Listen("tcp", *httpAddr)
+	httpLn, err := lc.Listen(ctx, "tcp", *httpAddr)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -69,6 +76,16 @@ func main() {
 		}
 	}
 	log.Fatal(http.Serve(httpLn, mux)) //nolint:gosec // a test service
+}
+
+func reusePort(_, _ string, c syscall.RawConn) error {
+	var err error
+	if cerr := c.Control(func(fd uintptr) {
+		err = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEPORT, 1)
+	}); cerr != nil {
+		return cerr
+	}
+	return err
 }
 
 func webSocketEcho(w http.ResponseWriter, r *http.Request) {
