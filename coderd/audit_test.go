@@ -108,7 +108,7 @@ func TestEveryMutatingRouteIsAudited(t *testing.T) {
 			target := "/api/v2" + fill.Replace(r.pattern)
 			require.NotContains(t, target, "{", "add a value for the path parameter of %s", r.pattern)
 			if r.pattern == "/users/logout" {
-				caller = codersdk.New(client.URL)
+				caller = coderdtest.Anonymous(client)
 				login, err := caller.LoginWithPassword(ctx, codersdk.LoginWithPasswordRequest{
 					Email: "owner@example.com", Password: coderdtest.FirstUserPassword,
 				})
@@ -209,7 +209,7 @@ func TestAuditLogin(t *testing.T) {
 	client := coderdtest.New(t, nil)
 	first := coderdtest.CreateFirstUser(t, client)
 
-	anon := codersdk.New(client.URL)
+	anon := coderdtest.Anonymous(client)
 	_, err := anon.LoginWithPassword(ctx, codersdk.LoginWithPasswordRequest{Email: "owner@example.com", Password: "wrong-password"})
 	require.Error(t, err)
 	_, err = anon.LoginWithPassword(ctx, codersdk.LoginWithPasswordRequest{Email: "nobody@example.com", Password: "wrong-password"})
@@ -237,7 +237,7 @@ func TestAuditLogin(t *testing.T) {
 	assert.Equal(t, "{user} logged in", ok.Description)
 
 	// Logging out is recorded by the session's user.
-	out := codersdk.New(client.URL)
+	out := coderdtest.Anonymous(client)
 	login, err := out.LoginWithPassword(ctx, codersdk.LoginWithPasswordRequest{Email: "owner@example.com", Password: coderdtest.FirstUserPassword})
 	require.NoError(t, err)
 	out.SetSessionToken(login.SessionToken)
@@ -294,7 +294,7 @@ func TestAuditPermissions(t *testing.T) {
 		assert.Empty(t, auditLogs(t, orgAuditor, "organization:"+first.OrganizationID.String()).AuditLogs)
 	})
 	t.Run("Unauthenticated", func(t *testing.T) {
-		_, err := codersdk.New(client.URL).AuditLogs(ctx, codersdk.AuditLogsRequest{})
+		_, err := coderdtest.Anonymous(client).AuditLogs(ctx, codersdk.AuditLogsRequest{})
 		var apiErr *codersdk.Error
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, http.StatusUnauthorized, apiErr.StatusCode())

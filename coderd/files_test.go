@@ -80,7 +80,7 @@ func TestPostFile(t *testing.T) {
 
 	t.Run("Unauthenticated", func(t *testing.T) {
 		t.Parallel()
-		anon := codersdk.New(f.owner.URL)
+		anon := coderdtest.Anonymous(f.owner)
 		_, err := anon.Upload(ctx, codersdk.ContentTypeTar, bytes.NewReader(data))
 		pvRequireStatus(t, err, http.StatusUnauthorized)
 	})

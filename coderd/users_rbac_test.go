@@ -88,7 +88,7 @@ func (f *identityFixture) newTarget(t *testing.T, password string) codersdk.User
 // loginAs returns a new client logged in with email and password.
 func loginAs(t *testing.T, base *codersdk.Client, email, password string) *codersdk.Client {
 	t.Helper()
-	c := codersdk.New(base.URL)
+	c := coderdtest.Anonymous(base)
 	t.Cleanup(c.HTTPClient.CloseIdleConnections)
 	resp, err := c.LoginWithPassword(t.Context(), codersdk.LoginWithPasswordRequest{Email: email, Password: password})
 	require.NoError(t, err)
@@ -99,7 +99,7 @@ func loginAs(t *testing.T, base *codersdk.Client, email, password string) *coder
 // tokenClient returns a client that authenticates with token.
 func tokenClient(t *testing.T, base *codersdk.Client, token string) *codersdk.Client {
 	t.Helper()
-	c := codersdk.New(base.URL)
+	c := coderdtest.Anonymous(base)
 	t.Cleanup(c.HTTPClient.CloseIdleConnections)
 	c.SetSessionToken(token)
 	return c

@@ -32,7 +32,7 @@ func TestSessionJourney(t *testing.T) {
 	token, err := client.CreateToken(ctx, codersdk.Me, codersdk.CreateTokenRequest{TokenName: "ci"})
 	require.NoError(t, err)
 
-	tokenClient := codersdk.New(client.URL)
+	tokenClient := coderdtest.Anonymous(client)
 	tokenClient.SetSessionToken(token.Key)
 	me, err := tokenClient.User(ctx, codersdk.Me)
 	require.NoError(t, err)

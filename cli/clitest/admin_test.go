@@ -63,7 +63,7 @@ func TestAdminCommands(t *testing.T) {
 	// tokens: create prints only the token, which then works.
 	token := strings.TrimSpace(u.ok("tokens", "create", "--name", "ci", "--lifetime", "7d"))
 	require.NotEmpty(t, token)
-	scripted := codersdk.New(client.URL)
+	scripted := coderdtest.Anonymous(client)
 	scripted.SetSessionToken(token)
 	_, err = scripted.User(ctx, codersdk.Me)
 	require.NoError(t, err, "the printed token authenticates")

@@ -104,7 +104,7 @@ func TestLoginWithToken(t *testing.T) {
 	assert.Contains(t, res.Stdout, "You are no longer logged in.")
 	assert.False(t, env.Config().Session().Exists())
 	// The key is gone on the server too.
-	stale := codersdk.New(client.URL)
+	stale := coderdtest.Anonymous(client)
 	stale.SetSessionToken(session)
 	_, err = stale.User(ctx, codersdk.Me)
 	var apiErr *codersdk.Error

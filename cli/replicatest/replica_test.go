@@ -412,7 +412,7 @@ func TestEverythingThroughTheOtherReplica(t *testing.T) {
 		// token minted by A is traded at B, the app cookie B set works
 		// at A.
 		host := "echo-sub--main--" + d.workspace.Name + "--" + d.owner.Username + appsDomain
-		anonA, anonB := codersdk.New(d.a.client.URL), codersdk.New(d.b.client.URL)
+		anonA, anonB := coderdtest.Anonymous(d.a.client), coderdtest.Anonymous(d.b.client)
 		res := raw(t, anonB, "/page?x=1", onHost(host), browser)
 		require.Equal(t, http.StatusSeeOther, res.StatusCode)
 		loc, err := url.Parse(res.Header.Get("Location"))

@@ -119,7 +119,7 @@ func TestSharingLevels(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
 	member, _ := coderdtest.CreateAnotherUser(t, e.client, e.orgID)
-	anon := codersdk.New(e.client.URL)
+	anon := coderdtest.Anonymous(e.client)
 
 	assert.Equal(t, http.StatusNotFound, get(t, member, appPath(e, "owner-app")+"/").StatusCode)
 	assert.Equal(t, http.StatusNotFound, get(t, member, appPath(e, strconv.Itoa(e.appPort))+"/").StatusCode)

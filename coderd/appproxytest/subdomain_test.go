@@ -35,7 +35,7 @@ func TestSubdomainApp(t *testing.T) {
 	require.NoError(t, vals.WildcardAccessURL.Set("*.apps.test"))
 	e := newEnv(t, &coderdtest.Options{DeploymentValues: vals, DeploymentOptions: optSet})
 	host := "owner-app--main--" + e.workspace.Name + "--" + e.owner.Username + ".apps.test"
-	anon := codersdk.New(e.client.URL)
+	anon := coderdtest.Anonymous(e.client)
 
 	// 1. Signed out: to the dashboard's auth redirect.
 	res := get(t, anon, "/page?x=1", onHost(host), browser)
@@ -90,7 +90,7 @@ func TestSubdomainApp(t *testing.T) {
 	assert.Empty(t, s.Cookies)
 
 	// The app-scoped token cannot act on the API as the user.
-	appClient := codersdk.New(e.client.URL)
+	appClient := coderdtest.Anonymous(e.client)
 	appClient.SetSessionToken(cookie.Value)
 	_, err = appClient.Workspace(context.Background(), e.workspace.ID)
 	require.Error(t, err)

@@ -30,7 +30,7 @@ func withHeader(k, v string) codersdk.RequestOption {
 // cookies, as a browser does.
 func browser(t *testing.T, base *codersdk.Client) *codersdk.Client {
 	t.Helper()
-	c := codersdk.New(base.URL)
+	c := coderdtest.Anonymous(base)
 	t.Cleanup(c.HTTPClient.CloseIdleConnections)
 	return c
 }

@@ -162,8 +162,7 @@ func TestWatchOutlivesWriteDeadline(t *testing.T) {
 	dbURL := dbtestutil.Open(t)
 	f := newFixture(t, &coderdtest.Options{DatabaseURL: dbURL})
 	short := coderdtest.New(t, &coderdtest.Options{DatabaseURL: dbURL, HTTPTimeouts: shortTimeouts})
-	watcher := codersdk.New(short.URL)
-	watcher.HTTPClient.Transport = f.member.HTTPClient.Transport
+	watcher := coderdtest.Anonymous(short)
 	watcher.SetSessionToken(f.member.SessionToken())
 	w := f.runningWorkspace(t)
 	ctx, cancel := context.WithTimeout(t.Context(), hangGuard)

@@ -65,3 +65,12 @@ func CreateAnotherUser(t testing.TB, client *codersdk.Client, orgID uuid.UUID, s
 	other.SetSessionToken(login.SessionToken)
 	return other, user
 }
+
+// Anonymous is a client of client's server without a session token. It
+// shares client's transport, which, unlike http.DefaultTransport, no other
+// test's server closes under it.
+func Anonymous(client *codersdk.Client) *codersdk.Client {
+	anon := codersdk.New(client.URL)
+	anon.HTTPClient.Transport = client.HTTPClient.Transport
+	return anon
+}

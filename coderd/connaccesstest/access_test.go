@@ -112,7 +112,7 @@ func newEnv(t *testing.T, admin *codersdk.Client, orgID uuid.UUID, owner *coders
 	me, err := owner.User(ctx, codersdk.Me)
 	require.NoError(t, err)
 	return env{
-		server: codersdk.New(owner.URL), workspace: ws, owner: me, agentID: agentID,
+		server: coderdtest.Anonymous(owner), workspace: ws, owner: me, agentID: agentID,
 		appPort: appPort, otherPort: startService(t, "other"),
 	}
 }

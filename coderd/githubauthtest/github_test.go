@@ -200,7 +200,7 @@ func (e *env) signIn(t *testing.T, path string) result {
 }
 
 func (e *env) me(t *testing.T, token string) codersdk.User {
-	c := codersdk.New(e.owner.URL)
+	c := coderdtest.Anonymous(e.owner)
 	c.SetSessionToken(token)
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()

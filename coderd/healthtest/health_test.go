@@ -147,7 +147,7 @@ func TestDebugHealthOwnersOnly(t *testing.T) {
 	for _, path := range []string{"/api/v2/debug/health", "/api/v2/debug/ws"} {
 		res := coderdtest.RawRequest(t, member, http.MethodGet, path, nil)
 		assert.Equal(t, http.StatusNotFound, res.Status, path)
-		anon := codersdk.New(client.URL)
+		anon := coderdtest.Anonymous(client)
 		res = coderdtest.RawRequest(t, anon, http.MethodGet, path, nil)
 		assert.Equal(t, http.StatusUnauthorized, res.Status, path)
 	}

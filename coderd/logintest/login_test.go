@@ -59,7 +59,7 @@ func login(ctx context.Context, t *testing.T, c *codersdk.Client, addr, email, p
 	if addr != "" {
 		opts = append(opts, from(addr))
 	}
-	anon := codersdk.New(c.URL)
+	anon := coderdtest.Anonymous(c)
 	anon.HTTPClient = c.HTTPClient
 	res, err := anon.Request(ctx, http.MethodPost, "/api/v2/users/login",
 		codersdk.LoginWithPasswordRequest{Email: email, Password: password}, opts...)

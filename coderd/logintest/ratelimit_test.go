@@ -94,7 +94,7 @@ func TestFakeTokensDoNotEscapeRateLimit(t *testing.T) {
 	assert.Equal(t, 600, counts[http.StatusUnauthorized]+counts[http.StatusTooManyRequests], counts)
 
 	// Requests without a token from that address are refused too.
-	res, err := codersdk.New(client.URL).Request(t.Context(), http.MethodGet, "/api/v2/buildinfo", nil)
+	res, err := coderdtest.Anonymous(client).Request(t.Context(), http.MethodGet, "/api/v2/buildinfo", nil)
 	require.NoError(t, err)
 	_ = res.Body.Close()
 	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode)

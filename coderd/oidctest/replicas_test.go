@@ -75,7 +75,7 @@ func TestSignInAcrossReplicas(t *testing.T) {
 			token = c.Value
 		}
 	}
-	client := codersdk.New(a.URL)
+	client := coderdtest.Anonymous(a)
 	client.SetSessionToken(token)
 	me, err := client.User(ctxT(t), codersdk.Me)
 	require.NoError(t, err, "the session B issued works on A")

@@ -177,7 +177,7 @@ func TestRelayRefusesWrongSecret(t *testing.T) {
 			}
 		}
 	}
-	anon := codersdk.New(e.a.client.URL)
+	anon := coderdtest.Anonymous(e.a.client)
 	for _, secret := range []string{"", "wrong", strings.Repeat("0", 64)} {
 		res := coderdtest.RawRequest(t, anon, http.MethodGet, relayPath, nil, upgrade(secret))
 		assert.Equal(t, http.StatusNotFound, res.Status, "secret %q", secret)
@@ -190,7 +190,7 @@ func TestRelayRefusesWrongSecret(t *testing.T) {
 	require.True(t, e.b.api.AgentConns.RelayAuthorized(withSecret(secret)))
 
 	// B does not hold the agent.
-	res := coderdtest.RawRequest(t, codersdk.New(e.b.client.URL), http.MethodGet, relayPath, nil, upgrade(secret))
+	res := coderdtest.RawRequest(t, coderdtest.Anonymous(e.b.client), http.MethodGet, relayPath, nil, upgrade(secret))
 	assert.Equal(t, http.StatusNotFound, res.Status)
 	assert.Contains(t, string(res.Body), "not connected to this replica")
 	// Not an upgrade.

@@ -35,7 +35,7 @@ func replica(t *testing.T, url string, opts *coderdtest.Options) *codersdk.Clien
 // wrongLogin posts a wrong password for the owner and returns the status.
 func wrongLogin(t *testing.T, c *codersdk.Client) int {
 	t.Helper()
-	res := coderdtest.RawRequest(t, codersdk.New(c.URL), http.MethodPost, "/api/v2/users/login",
+	res := coderdtest.RawRequest(t, coderdtest.Anonymous(c), http.MethodPost, "/api/v2/users/login",
 		codersdk.LoginWithPasswordRequest{Email: ownerEmail, Password: "Not-The-Password-1"})
 	if res.Status >= 400 {
 		assert.NotEmpty(t, res.Response(t).Message)

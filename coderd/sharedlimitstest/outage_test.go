@@ -30,13 +30,13 @@ func TestLimitsWhileDatabaseDown(t *testing.T) {
 	_ = coderdtest.CreateFirstUser(t, client)
 
 	proxy.SetDown(true)
-	res := coderdtest.RawRequest(t, codersdk.New(client.URL), http.MethodPost, "/api/v2/users/login",
+	res := coderdtest.RawRequest(t, coderdtest.Anonymous(client), http.MethodPost, "/api/v2/users/login",
 		codersdk.LoginWithPasswordRequest{Email: ownerEmail, Password: coderdtest.FirstUserPassword})
 	require.Equal(t, http.StatusServiceUnavailable, res.Status, string(res.Body))
 	assert.NotEmpty(t, res.Header.Get("Retry-After"))
 	assert.NotEmpty(t, res.Response(t).Message)
 
-	anon := codersdk.New(client.URL)
+	anon := coderdtest.Anonymous(client)
 	for i := range apiRateLimit / 2 {
 		res := coderdtest.RawRequest(t, anon, http.MethodGet, "/api/v2/buildinfo", nil)
 		require.Equal(t, http.StatusOK, res.Status, "request %d: %s", i+1, res.Body)
@@ -44,7 +44,7 @@ func TestLimitsWhileDatabaseDown(t *testing.T) {
 
 	proxy.SetDown(false)
 	require.Eventually(t, func() bool {
-		res := coderdtest.RawRequest(t, codersdk.New(client.URL), http.MethodPost, "/api/v2/users/login",
+		res := coderdtest.RawRequest(t, coderdtest.Anonymous(client), http.MethodPost, "/api/v2/users/login",
 			codersdk.LoginWithPasswordRequest{Email: ownerEmail, Password: coderdtest.FirstUserPassword})
 		return res.Status == http.StatusCreated
 	}, testTimeout, pollInterval, "logins work again once the database is back")
