@@ -152,30 +152,30 @@ func TestQueryTokenOnStreams(t *testing.T) {
 
 // TestWatchOutlivesWriteDeadline: watches (SSE and websocket) stay open
 // and deliver changes long after the write deadline that ends ordinary
-// responses. The setup and the builds go through a replica with the usual
-// deadlines (signing in alone can outlast a short write deadline on a loaded
-// machine under -race); only the watches use the replica whose write
-// deadline is short. Both share one database, so the build reaches the
-// watches as it reaches another replica's.
+// responses.
+//
+// The watches go to a replica with the short deadlines; the setup (users,
+// whose password hashing alone takes over a second under -race on a busy
+// machine, the import and the builds) goes through a replica with the
+// default ones, so only the streams meet the short deadline.
 func TestWatchOutlivesWriteDeadline(t *testing.T) {
 	t.Parallel()
 	dbURL := dbtestutil.Open(t)
 	f := newFixture(t, &coderdtest.Options{DatabaseURL: dbURL})
 	short := coderdtest.New(t, &coderdtest.Options{DatabaseURL: dbURL, HTTPTimeouts: shortTimeouts})
-	watcher := coderdtest.Anonymous(short)
-	watcher.SetSessionToken(f.member.SessionToken())
+	short.SetSessionToken(f.member.SessionToken())
 	w := f.runningWorkspace(t)
 	ctx, cancel := context.WithTimeout(t.Context(), hangGuard)
 	defer cancel()
 
-	events, err := watcher.WatchWorkspace(ctx, w.ID)
+	events, err := short.WatchWorkspace(ctx, w.ID)
 	require.NoError(t, err)
 	<-events // the workspace as it is now
-	wsURL := *watcher.URL
+	wsURL := *short.URL
 	wsURL.Scheme = "ws"
 	wsURL.Path = fmt.Sprintf("/api/v2/workspaces/%s/watch-ws", w.ID)
 	conn, _, err := websocket.Dial(ctx, wsURL.String(), &websocket.DialOptions{
-		HTTPHeader: http.Header{codersdk.SessionTokenHeader: []string{watcher.SessionToken()}},
+		HTTPHeader: http.Header{codersdk.SessionTokenHeader: []string{short.SessionToken()}},
 	})
 	require.NoError(t, err)
 	defer conn.CloseNow()
@@ -219,7 +219,10 @@ func TestWatchOutlivesWriteDeadline(t *testing.T) {
 // a time is answered 400 and disconnected once the body deadline passes.
 func TestSlowBodyCutOff(t *testing.T) {
 	t.Parallel()
-	client := coderdtest.New(t, &coderdtest.Options{HTTPTimeouts: shortTimeouts})
+	// Only the body deadline is short: the 400 is written after it passed,
+	// and a stall of half a second on a busy machine must not cut that
+	// answer off too.
+	client := coderdtest.New(t, &coderdtest.Options{HTTPTimeouts: httpmw.Timeouts{Body: shortTimeouts.Body, MinBodyRate: shortTimeouts.MinBodyRate}})
 	conns := make([]net.Conn, 3)
 	for i := range conns {
 		conn, err := net.Dial("tcp", client.URL.Host)

@@ -2,8 +2,11 @@ package connfailtest_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"testing"
 
@@ -28,9 +31,29 @@ func portPath(agentID uuid.UUID, port int) string {
 	return "/api/v2/workspaceagents/" + agentID.String() + "/port-forward?port=" + strconv.Itoa(port)
 }
 
-// closedPort is a loopback port nothing listens on.
+// closedPort is a loopback port nothing listens on. It is drawn below the
+// ephemeral range: a port the kernel picked for a listener on :0 goes back
+// to that range when closed, where the next listener on :0 anywhere on the
+// machine (another test's server) may get it while the test still counts
+// on it being refused.
 func closedPort(t *testing.T) int {
 	t.Helper()
+	low := 32768
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		_, _ = fmt.Sscan(string(b), &low)
+	}
+	const base = 10000
+	for range 100 {
+		if low-base < 1000 {
+			break // no room below the ephemeral range: let the kernel pick
+		}
+		//nolint:gosec // a port number, not a secret
+		port := base + rand.IntN(low-base)
+		if ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
+			require.NoError(t, ln.Close())
+			return port
+		}
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	port := ln.Addr().(*net.TCPAddr).Port

@@ -74,7 +74,10 @@ func TestSessionsOfLostReplicaClosed(t *testing.T) {
 	// At A's last heartbeat, which came before the cut, not when B noticed.
 	assert.False(t, lost.DisconnectTime.Before(lost.ConnectTime))
 	assert.True(t, lost.DisconnectTime.Before(cutAt), "closed at %s, A was cut off at %s", lost.DisconnectTime, cutAt)
-	entries := endEntries(t, db, lost.ID)
+	// Its disconnect entry follows the close in a statement of its own.
+	var entries []database.GetAuditLogsOffsetRow
+	require.Eventually(t, func() bool { entries = endEntries(t, db, lost.ID); return len(entries) > 0 }, 60*time.Second, 50*time.Millisecond,
+		"the closed session's disconnect entry")
 	require.Len(t, entries, 1)
 	assert.True(t, strings.Contains(string(entries[0].AdditionalFields), "stopped"))
 

@@ -24,12 +24,15 @@ import (
 // it.
 const hangGuard = 2 * time.Minute
 
-// shortTimeouts stand in for the minutes a real server allows.
-var shortTimeouts = httpmw.Timeouts{Body: 500 * time.Millisecond, MinBodyRate: 1 << 30, Write: 300 * time.Millisecond}
+// shortTimeouts stand in for the minutes a real server allows. The write
+// deadline is what a handler has to answer in after the body deadline
+// cut it off, or to flush its first line: a second, not less, so a busy
+// machine's scheduling stalls do not cut those answers off too.
+var shortTimeouts = httpmw.Timeouts{Body: 500 * time.Millisecond, MinBodyRate: 1 << 30, Write: time.Second}
 
 // timeoutServer serves /echo (reads the body), /stream (a marked stream
-// that writes a line every 50ms, 20 times) and /slow (writes, stalls past
-// the write deadline, writes again).
+// that writes a line every tenth of the write deadline, 20 times) and
+// /slow (writes, stalls past the write deadline, writes again).
 func timeoutServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	mux := http.NewServeMux()
@@ -47,7 +50,7 @@ func timeoutServer(t *testing.T) *httptest.Server {
 				return
 			}
 			_ = http.NewResponseController(rw).Flush()
-			time.Sleep(50 * time.Millisecond)
+			time.Sleep(shortTimeouts.Write / 10)
 		}
 	})
 	mux.HandleFunc("/slow", func(rw http.ResponseWriter, r *http.Request) {
@@ -55,7 +58,7 @@ func timeoutServer(t *testing.T) *httptest.Server {
 		_ = http.NewResponseController(rw).Flush()
 		// Sleep past the write deadline; the connection is gone after.
 		select {
-		case <-time.After(time.Second):
+		case <-time.After(2 * shortTimeouts.Write):
 		case <-r.Context().Done():
 		}
 		_, _ = io.WriteString(rw, strings.Repeat("x", 1<<20))

@@ -152,10 +152,6 @@ func (s *Service) source(ctx context.Context, in codersdk.CreateTemplateVersionR
 }
 
 func (s *Service) insert(ctx context.Context, req CreateRequest, in codersdk.CreateTemplateVersionRequest, template *database.Template) (database.TemplateVersion, database.ProvisionerJob, error) {
-	name := in.Name
-	if name == "" {
-		name = FriendlyName()
-	}
 	vars := make([]jobinput.VariableValue, 0, len(in.UserVariableValues))
 	for _, v := range in.UserVariableValues {
 		vars = append(vars, jobinput.VariableValue{Name: v.Name, Value: v.Value})
@@ -172,11 +168,45 @@ func (s *Service) insert(ctx context.Context, req CreateRequest, in codersdk.Cre
 	var (
 		job     database.ProvisionerJob
 		version database.TemplateVersion
+		name    string
 	)
-	err = s.DB.InTx(ctx, func(tx database.Store) error {
+	// A generated name has only 16,000 values: a template with a hundred
+	// versions meets one of them on 0.6% of its pushes. The user did not
+	// choose it, so another is drawn rather than answering 409.
+	for attempt := 0; ; attempt++ {
+		name = in.Name
+		if name == "" {
+			name = FriendlyName()
+		}
+		err = s.insertTx(ctx, req, in, template, versionID, name, input, tags, &job, &version)
+		if in.Name != "" || attempt >= generatedNameAttempts || !database.IsUniqueViolation(err, NameConstraint) {
+			break
+		}
+	}
+	switch {
+	case database.IsUniqueViolation(err, NameConstraint):
+		return version, job, &domain.Error{Kind: domain.KindConflict, Message: fmt.Sprintf("The template already has a version named %q.", name),
+			Fields: []domain.FieldError{{Field: "name", Detail: "This value is already in use and should be unique."}}}
+	case dbauthz.IsNotAuthorizedError(err):
+		return version, job, errForbiddenInOrg
+	case err != nil:
+		return version, job, err
+	}
+	s.Events.JobPosted(ctx, job)
+	return version, job, nil
+}
+
+// generatedNameAttempts bounds the draws of a generated version name.
+const generatedNameAttempts = 10
+
+// insertTx inserts the import job and the version in one transaction.
+func (s *Service) insertTx(ctx context.Context, req CreateRequest, in codersdk.CreateTemplateVersionRequest, template *database.Template,
+	versionID uuid.UUID, name string, input, tags []byte, job *database.ProvisionerJob, version *database.TemplateVersion,
+) error {
+	return s.DB.InTx(ctx, func(tx database.Store) error {
 		now := dbtime.Now()
 		var err error
-		job, err = tx.InsertProvisionerJob(ctx, database.InsertProvisionerJobParams{
+		*job, err = tx.InsertProvisionerJob(ctx, database.InsertProvisionerJobParams{
 			ID: uuid.New(), CreatedAt: now, UpdatedAt: now, OrganizationID: req.Organization, InitiatorID: req.Initiator,
 			Provisioner: database.ProvisionerType(in.Provisioner), Type: database.ProvisionerJobTypeTemplateVersionImport,
 			FileID: in.FileID, Input: input, Tags: tags,
@@ -192,21 +222,10 @@ func (s *Service) insert(ctx context.Context, req CreateRequest, in codersdk.Cre
 		if in.ExampleID != "" {
 			sourceExample = &in.ExampleID
 		}
-		version, err = tx.InsertTemplateVersion(ctx, database.InsertTemplateVersionParams{
+		*version, err = tx.InsertTemplateVersion(ctx, database.InsertTemplateVersionParams{
 			ID: versionID, TemplateID: templateID, OrganizationID: req.Organization, CreatedAt: now, UpdatedAt: now,
 			Name: name, Message: in.Message, JobID: job.ID, CreatedBy: req.Initiator, SourceExampleID: sourceExample,
 		})
 		return err
 	}, nil)
-	switch {
-	case database.IsUniqueViolation(err, NameConstraint):
-		return version, job, &domain.Error{Kind: domain.KindConflict, Message: fmt.Sprintf("The template already has a version named %q.", name),
-			Fields: []domain.FieldError{{Field: "name", Detail: "This value is already in use and should be unique."}}}
-	case dbauthz.IsNotAuthorizedError(err):
-		return version, job, errForbiddenInOrg
-	case err != nil:
-		return version, job, err
-	}
-	s.Events.JobPosted(ctx, job)
-	return version, job, nil
 }
