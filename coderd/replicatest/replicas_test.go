@@ -124,12 +124,34 @@ func TestDebugHealthCountsReplicas(t *testing.T) {
 	// A third replica, of another version, in the middle of an upgrade:
 	// what no API can arrange, so straight in the database, heartbeating
 	// as a live replica would.
+	// It keeps heartbeating until the report is read: one write is live
+	// for only 3 intervals, which a stalled test machine can outlast.
 	oddID := uuid.New()
-	_, err = raw.UpsertReplica(ctx, database.UpsertReplicaParams{
-		ID: oddID, Now: dbtime.Now(), Hostname: "upgraded", Version: "v9.9.9", RegionID: 999,
-	})
-	require.NoError(t, err)
+	heartbeat := func() {
+		_, err := raw.UpsertReplica(ctx, database.UpsertReplicaParams{
+			ID: oddID, Now: dbtime.Now(), Hostname: "upgraded", Version: "v9.9.9", RegionID: 999,
+		})
+		assert.NoError(t, err)
+	}
+	heartbeat()
+	stopHeartbeats := make(chan struct{})
+	heartbeatsStopped := make(chan struct{})
+	go func() {
+		defer close(heartbeatsStopped)
+		ticker := time.NewTicker(200 * time.Millisecond)
+		defer ticker.Stop()
+		for {
+			select {
+			case <-stopHeartbeats:
+				return
+			case <-ticker.C:
+				heartbeat()
+			}
+		}
+	}()
 	report, err = a.DebugHealthFresh(ctx)
+	close(stopHeartbeats)
+	<-heartbeatsStopped
 	require.NoError(t, err)
 	assert.Equal(t, 3, report.Replicas.Count)
 	assert.True(t, report.Replicas.VersionSkew)
