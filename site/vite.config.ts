@@ -26,5 +26,8 @@ export default defineConfig({
     environment: "jsdom",
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["src/testing/setup.ts"],
+    // Above the 5 s that findBy*/waitFor may wait (src/testing/setup.ts),
+    // so a test that times out says what it was waiting for.
+    testTimeout: 15_000,
   },
 });

@@ -84,10 +84,15 @@ let browser;
 let passed = 0;
 let failed = 0;
 try {
-  // Each replica's relay address is its own listener, which the other reaches directly.
-  const listen = [`127.0.0.1:${await freePort()}`, `127.0.0.1:${await freePort()}`];
+  // Each replica's relay address is its own listener, which the other
+  // reaches directly. Each port is picked just before its replica starts
+  // (which listens first thing): picked together, replica 2's port would
+  // stay free for all of replica 1's start, in which its built-in
+  // PostgreSQL picks a free port of its own the same way, and could get
+  // this one (or the two picks could return the same port).
   const logs = [path.join(repo, "build/e2e-replica1.log"), path.join(repo, "build/e2e-replica2.log")];
   const logStart = logs.map(sizeOf);
+  const listen = [`127.0.0.1:${await freePort()}`];
   const first = await startServer({
     binary,
     logFile: logs[0],
@@ -96,6 +101,7 @@ try {
     extraArgs: [...behindProxy, "--replica-relay-url", `http://${listen[0]}`],
   });
   servers.push(first);
+  listen.push(`127.0.0.1:${await freePort()}`);
   const second = await startServer({
     binary,
     logFile: logs[1],

@@ -188,6 +188,10 @@ export function useAppearance(user: string) {
 export function useUpdateAppearance(user: string) {
   const qc = useQueryClient();
   return useMutation({
+    // One save at a time, in the order chosen: two quick choices sent at
+    // once could reach the server in either order and leave the earlier
+    // one saved while the page shows the later.
+    scope: { id: `appearance:${user}` },
     mutationFn: (req: UpdateAppearanceRequest) => api.put<UserAppearanceSettings>(`${userPath(user)}/appearance`, req),
     onSuccess: (settings) => qc.setQueryData(userKeys.appearance(user), settings),
   });
