@@ -24,7 +24,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/sys/unix"
 
 	"github.com/devplane/devplane/cli/config"
 	"github.com/devplane/devplane/coderd"
@@ -33,6 +32,7 @@ import (
 	"github.com/devplane/devplane/coderd/provisionerd/archive"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database/dbtestutil"
+	"github.com/devplane/devplane/testutil/freeport"
 	"github.com/devplane/devplane/testutil/logcapture"
 	"github.com/devplane/devplane/testutil/ptyterm"
 	"github.com/devplane/devplane/testutil/tcpproxy"
@@ -240,7 +240,7 @@ func killPIDFile(path string) {
 // the held socket.
 func reservePort(t *testing.T, network string) (int, func()) {
 	t.Helper()
-	lc := net.ListenConfig{Control: reusePort}
+	lc := net.ListenConfig{Control: freeport.ReusePort}
 	var held io.Closer
 	var port int
 	if network == "udp" {
@@ -256,31 +256,6 @@ func reservePort(t *testing.T, network string) (int, func()) {
 	release := func() { once.Do(func() { _ = held.Close() }) }
 	t.Cleanup(release)
 	return port, release
-}
-
-func reusePort(_, _ string, c syscall.RawConn) error {
-	var err error
-	if cerr := c.Control(func(fd uintptr) {
-		err = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEPORT, 1)
-	}); cerr != nil {
-		return cerr
-	}
-	return err
-}
-
-// freePort is a loopback port nothing listens on right now.
-func freePort(t *testing.T, network string) int {
-	t.Helper()
-	if network == "udp" {
-		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-		require.NoError(t, err)
-		defer pc.Close()
-		return pc.LocalAddr().(*net.UDPAddr).Port
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // run runs a command and returns its output and exit status.
@@ -471,7 +446,7 @@ func TestEverythingThroughTheOtherReplica(t *testing.T) {
 	t.Run("SSHLocalForwardThroughB", func(t *testing.T) {
 		// What VS Code Remote-SSH and JetBrains Gateway do: ssh -L to a
 		// port in the workspace.
-		local := freePort(t, "tcp")
+		local := freeport.Loopback(t, "tcp")
 		stop := d.background(t, "ssh", "-F", d.sshConfig, "-o", "BatchMode=yes", "-o", "ExitOnForwardFailure=yes", "-N",
 			"-L", strconv.Itoa(local)+":127.0.0.1:"+strconv.Itoa(d.tcpPort), d.host)
 		defer stop()
@@ -479,7 +454,7 @@ func TestEverythingThroughTheOtherReplica(t *testing.T) {
 	})
 
 	t.Run("PortForwardThroughB", func(t *testing.T) {
-		tcpLocal, udpLocal := freePort(t, "tcp"), freePort(t, "udp")
+		tcpLocal, udpLocal := freeport.Loopback(t, "tcp"), freeport.Loopback(t, "udp")
 		stop := d.background(t, d.coder, "--global-config", d.global, "port-forward", d.workspace.Name,
 			"--tcp", strconv.Itoa(tcpLocal)+":"+strconv.Itoa(d.tcpPort),
 			"--udp", strconv.Itoa(udpLocal)+":"+strconv.Itoa(d.udpPort))

@@ -30,6 +30,7 @@ import (
 	"github.com/devplane/devplane/coderd/coderdtest/agentbin"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database/dbtestutil"
+	"github.com/devplane/devplane/testutil/freeport"
 )
 
 // Bounds that only keep a broken test from hanging.
@@ -185,7 +186,7 @@ func TestOpenSSHThroughConfigSSH(t *testing.T) {
 		// A TCP service in the workspace (the local starter's workspace is
 		// this machine).
 		svc := serveGreeting(t, "service in the workspace")
-		localPort := freePort(t)
+		localPort := freeport.Loopback(t, "tcp")
 
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
@@ -220,7 +221,7 @@ func TestOpenSSHThroughConfigSSH(t *testing.T) {
 	t.Run("RemoteForward", func(t *testing.T) {
 		// A service on the client's side, reached from the workspace.
 		svc := serveGreeting(t, "service on the client")
-		remotePort := freePort(t)
+		remotePort := freeport.Loopback(t, "tcp")
 
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
@@ -423,14 +424,4 @@ func serveGreeting(t *testing.T, greeting string) net.Listener {
 		}
 	}()
 	return ln
-}
-
-// freePort is a loopback TCP port nothing listens on right now.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	port := ln.Addr().(*net.TCPAddr).Port
-	_ = ln.Close()
-	return port
 }

@@ -3,12 +3,9 @@ package appproxytest_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -20,6 +17,7 @@ import (
 	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database"
+	"github.com/devplane/devplane/testutil/freeport"
 )
 
 // tcpEcho listens on loopback and echoes each connection; it returns the
@@ -59,63 +57,13 @@ func udpEcho(t testing.TB) int {
 	return pc.LocalAddr().(*net.UDPAddr).Port
 }
 
-// freePort is a free loopback port for a command under test to listen on.
-// A port the kernel picked (listen on :0, then close) is back in the
-// ephemeral range, where any connect() on the machine may be given it
-// before the command listens (EADDRINUSE); so the port is drawn below
-// that range, which the kernel never hands out by itself.
-func freePort(t testing.TB, network string) int {
-	t.Helper()
-	low := 32768
-	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
-		_, _ = fmt.Sscan(string(b), &low)
-	}
-	const base = 10000
-	for range 100 {
-		if low-base < 1000 {
-			break // no room below the ephemeral range: let the kernel pick
-		}
-		//nolint:gosec // a port number, not a secret
-		if port := base + rand.IntN(low-base); listenable(network, port) {
-			return port
-		}
-	}
-	if network == "udp" {
-		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-		require.NoError(t, err)
-		defer pc.Close()
-		return pc.LocalAddr().(*net.UDPAddr).Port
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// listenable reports whether port is free on loopback for network.
-func listenable(network string, port int) bool {
-	addr := "127.0.0.1:" + strconv.Itoa(port)
-	if network == "udp" {
-		pc, err := net.ListenPacket("udp", addr)
-		if err != nil {
-			return false
-		}
-		return pc.Close() == nil
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return false
-	}
-	return ln.Close() == nil
-}
-
 // TestPortForwardCLI: `coder port-forward --tcp L:R --udp L:R` reaches a
 // TCP and a UDP echo in the workspace; another member is refused (404).
 func TestPortForwardCLI(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
 	tcpRemote, udpRemote := tcpEcho(t), udpEcho(t)
-	tcpLocal, udpLocal := freePort(t, "tcp"), freePort(t, "udp")
+	tcpLocal, udpLocal := freeport.Loopback(t, "tcp"), freeport.Loopback(t, "udp")
 
 	cli := clitest.NewEnv(t)
 	cli.LoginAs(e.client)

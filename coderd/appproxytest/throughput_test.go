@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/devplane/devplane/cli/clitest"
+	"github.com/devplane/devplane/testutil/freeport"
 )
 
 // streamBytes is what one iteration moves through one stream.
@@ -61,7 +62,7 @@ func BenchmarkPortForwardStream(b *testing.B) {
 		}
 	}()
 	remote := ln.Addr().(*net.TCPAddr).Port
-	local := freePort(b, "tcp")
+	local := freeport.Loopback(b, "tcp")
 	cli := clitest.NewEnv(b)
 	cli.LoginAs(e.client)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -2,11 +2,7 @@ package connfailtest_test
 
 import (
 	"context"
-	"fmt"
-	"math/rand/v2"
-	"net"
 	"net/http"
-	"os"
 	"strconv"
 	"testing"
 
@@ -17,6 +13,7 @@ import (
 	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/codersdk"
 	"github.com/devplane/devplane/database/dbtestutil"
+	"github.com/devplane/devplane/testutil/freeport"
 )
 
 func ptyPath(agentID uuid.UUID) string {
@@ -29,36 +26,6 @@ func sshPath(agentID uuid.UUID) string {
 
 func portPath(agentID uuid.UUID, port int) string {
 	return "/api/v2/workspaceagents/" + agentID.String() + "/port-forward?port=" + strconv.Itoa(port)
-}
-
-// closedPort is a loopback port nothing listens on. It is drawn below the
-// ephemeral range: a port the kernel picked for a listener on :0 goes back
-// to that range when closed, where the next listener on :0 anywhere on the
-// machine (another test's server) may get it while the test still counts
-// on it being refused.
-func closedPort(t *testing.T) int {
-	t.Helper()
-	low := 32768
-	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
-		_, _ = fmt.Sscan(string(b), &low)
-	}
-	const base = 10000
-	for range 100 {
-		if low-base < 1000 {
-			break // no room below the ephemeral range: let the kernel pick
-		}
-		//nolint:gosec // a port number, not a secret
-		port := base + rand.IntN(low-base)
-		if ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
-			require.NoError(t, ln.Close())
-			return port
-		}
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	port := ln.Addr().(*net.TCPAddr).Port
-	require.NoError(t, ln.Close())
-	return port
 }
 
 // TestDialErrorNotConnectedThenRefused: with the agent not connected every
@@ -78,7 +45,7 @@ func TestDialErrorNotConnectedThenRefused(t *testing.T) {
 	}
 
 	startAgent(t, client, client.URL, w)
-	port := closedPort(t)
+	port := freeport.Loopback(t, "tcp")
 	res := coderdtest.RawRequest(t, client, http.MethodGet, portPath(w.agentID, port), nil)
 	require.Equal(t, http.StatusBadGateway, res.Status)
 	want := "Connection refused to port " + strconv.Itoa(port) + " in the workspace."
@@ -102,7 +69,7 @@ func TestDialErrorOtherReplica(t *testing.T) {
 	for _, tc := range []struct {
 		name, relay, want string
 	}{
-		{"unreachable", "http://127.0.0.1:" + strconv.Itoa(closedPort(t)), "which cannot be reached."},
+		{"unreachable", "http://127.0.0.1:" + strconv.Itoa(freeport.Loopback(t, "tcp")), "which cannot be reached."},
 		{"no relay address", "", "which the other replicas cannot reach."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -14,10 +14,10 @@ import (
 	"net/http"
 	"os"
 	"strconv"
-	"syscall"
 
 	"github.com/coder/websocket"
-	"golang.org/x/sys/unix"
+
+	"github.com/devplane/devplane/testutil/freeport"
 )
 
 // Seen is what a request brought to the app.
@@ -38,7 +38,7 @@ func main() {
 
 	// SO_REUSEPORT: the test holds its chosen ports (with the same
 	// option) until the service listens on them.
-	lc := net.ListenConfig{Control: reusePort}
+	lc := net.ListenConfig{Control: freeport.ReusePort}
 	ctx := context.Background()
 	tcpLn, err := lc.Listen(ctx, "tcp", *tcpAddr)
 	if err != nil {
@@ -76,16 +76,6 @@ func main() {
 		}
 	}
 	log.Fatal(http.Serve(httpLn, mux)) //nolint:gosec // a test service
-}
-
-func reusePort(_, _ string, c syscall.RawConn) error {
-	var err error
-	if cerr := c.Control(func(fd uintptr) {
-		err = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEPORT, 1)
-	}); cerr != nil {
-		return cerr
-	}
-	return err
 }
 
 func webSocketEcho(w http.ResponseWriter, r *http.Request) {
