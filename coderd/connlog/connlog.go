@@ -109,12 +109,20 @@ func (l *Logger) Start(ctx context.Context, s ConnStart) (*Conn, error) {
 		ip := s.IP
 		arg.Ip = &ip
 	}
-	if _, err := l.db.InsertConnectionLog(dbauthz.AsConnectionLogger(ctx), arg); err != nil {
-		return nil, xerrors.Errorf("insert connection log: %w", err)
-	}
 	c := &Conn{l: l, id: id, start: s}
-	if err := audit.Insert(ctx, l.db, c.auditEntry(now, true, nil, "")); err != nil {
-		l.log.Error(ctx, "audit connection start", slog.F("connection_id", id), slog.Error(err))
+	// The row and its audit entry commit together: a session is never on
+	// record in one and missing from the other.
+	err := l.db.InTx(ctx, func(tx database.Store) error {
+		if _, err := tx.InsertConnectionLog(dbauthz.AsConnectionLogger(ctx), arg); err != nil {
+			return xerrors.Errorf("insert connection log: %w", err)
+		}
+		if err := audit.Insert(ctx, tx, c.auditEntry(now, true, nil, "")); err != nil {
+			return xerrors.Errorf("audit connection start: %w", err)
+		}
+		return nil
+	}, nil)
+	if err != nil {
+		return nil, err
 	}
 	if l.usage != nil && s.UserID != uuid.Nil {
 		l.usage(ctx, s.Workspace, s.UserID)
@@ -130,19 +138,26 @@ func (c *Conn) End(code *int32, reason string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		now := c.l.now()
-		closed, err := c.l.db.CloseConnectionLog(dbauthz.AsConnectionLogger(ctx), database.CloseConnectionLogParams{
-			ID: c.id, DisconnectTime: now, Code: code, DisconnectReason: httpapi.Storable(reason, maxTextBytes),
-		})
+		err := c.l.db.InTx(ctx, func(tx database.Store) error {
+			closed, err := tx.CloseConnectionLog(dbauthz.AsConnectionLogger(ctx), database.CloseConnectionLogParams{
+				ID: c.id, DisconnectTime: now, Code: code, DisconnectReason: httpapi.Storable(reason, maxTextBytes),
+			})
+			if err != nil {
+				return xerrors.Errorf("close connection log: %w", err)
+			}
+			if closed == 0 {
+				// Already closed, with its audit entry, because this
+				// replica was taken for stopped (see
+				// CloseSessionsOfStoppedReplicas).
+				return nil
+			}
+			if err := audit.Insert(ctx, tx, c.auditEntry(now, false, code, reason)); err != nil {
+				return xerrors.Errorf("audit connection end: %w", err)
+			}
+			return nil
+		}, nil)
 		if err != nil {
-			c.l.logEndFailure(ctx, "close connection log", c.id, err)
-		} else if closed == 0 {
-			// Already closed, with its audit entry, because this
-			// replica was taken for stopped (see
-			// CloseSessionsOfStoppedReplicas).
-			return
-		}
-		if err := audit.Insert(ctx, c.l.db, c.auditEntry(now, false, code, reason)); err != nil {
-			c.l.logEndFailure(ctx, "audit connection end", c.id, err)
+			c.l.logEndFailure(ctx, "record the end of a session", c.id, err)
 		}
 	})
 }
@@ -153,44 +168,58 @@ func (c *Conn) End(code *int32, reason string) {
 // heartbeat. Each gets its disconnect audit entry. Failover runs it on
 // every tick, so sessions of a replica whose marker died too are closed by
 // the next tick.
-func CloseSessionsOfStoppedReplicas(ctx context.Context, db database.Store, log slog.Logger, selfID uuid.UUID) (int, error) {
-	rows, err := db.CloseConnectionLogsOfStoppedReplicas(dbauthz.AsConnectionLogger(ctx), selfID)
-	if err != nil {
-		return 0, xerrors.Errorf("close the sessions of stopped replicas: %w", err)
-	}
-	auditClosed(ctx, db, log, rows)
-	return len(rows), nil
+func CloseSessionsOfStoppedReplicas(ctx context.Context, db database.Store, selfID uuid.UUID) (int, error) {
+	return closeAndAudit(ctx, db, func(tx database.Store) ([]database.ConnectionLog, error) {
+		rows, err := tx.CloseConnectionLogsOfStoppedReplicas(dbauthz.AsConnectionLogger(ctx), selfID)
+		if err != nil {
+			return nil, xerrors.Errorf("close the sessions of stopped replicas: %w", err)
+		}
+		return rows, nil
+	})
 }
 
 // CloseSessionsOfReplica closes the sessions on record as open on one
 // replica and opened before openedBefore, at the time at (or their start,
 // if later), with reason: a replica's own at a clean shutdown, once its
 // agents' connections are closed, and a previous process's at start.
-func CloseSessionsOfReplica(ctx context.Context, db database.Store, log slog.Logger, replicaID uuid.UUID, openedBefore, at time.Time, reason string) (int, error) {
-	rows, err := db.CloseConnectionLogsOfReplica(dbauthz.AsConnectionLogger(ctx), database.CloseConnectionLogsOfReplicaParams{
-		ReplicaID: uuid.NullUUID{UUID: replicaID, Valid: true}, OpenedBefore: openedBefore,
-		DisconnectTime: at, DisconnectReason: reason,
+func CloseSessionsOfReplica(ctx context.Context, db database.Store, replicaID uuid.UUID, openedBefore, at time.Time, reason string) (int, error) {
+	return closeAndAudit(ctx, db, func(tx database.Store) ([]database.ConnectionLog, error) {
+		rows, err := tx.CloseConnectionLogsOfReplica(dbauthz.AsConnectionLogger(ctx), database.CloseConnectionLogsOfReplicaParams{
+			ReplicaID: uuid.NullUUID{UUID: replicaID, Valid: true}, OpenedBefore: openedBefore,
+			DisconnectTime: at, DisconnectReason: reason,
+		})
+		if err != nil {
+			return nil, xerrors.Errorf("close the sessions of replica %s: %w", replicaID, err)
+		}
+		return rows, nil
 	})
-	if err != nil {
-		return 0, xerrors.Errorf("close the sessions of replica %s: %w", replicaID, err)
-	}
-	auditClosed(ctx, db, log, rows)
-	return len(rows), nil
 }
 
-// auditClosed writes the disconnect (or close) entries of rows just closed
-// in bulk, as End writes one for a session it ends.
-func auditClosed(ctx context.Context, db database.Store, log slog.Logger, rows []database.ConnectionLog) {
-	for _, row := range rows {
-		c := &Conn{id: row.ID, start: startOf(row)}
-		at := row.ConnectTime
-		if row.DisconnectTime != nil {
-			at = *row.DisconnectTime
+// closeAndAudit closes sessions in bulk and writes their disconnect (or
+// close) entries, as End writes one for a session it ends, in one
+// transaction: if an entry cannot be written, the sessions stay open for
+// the next attempt instead of closing unaudited.
+func closeAndAudit(ctx context.Context, db database.Store, closeRows func(database.Store) ([]database.ConnectionLog, error)) (int, error) {
+	var closed int
+	err := db.InTx(ctx, func(tx database.Store) error {
+		rows, err := closeRows(tx)
+		if err != nil {
+			return err
 		}
-		if err := audit.Insert(ctx, db, c.auditEntry(at, false, row.Code, row.DisconnectReason)); err != nil {
-			log.Warn(ctx, "audit the end of a session of a stopped replica", slog.F("connection_id", row.ID), slog.Error(err))
+		for _, row := range rows {
+			c := &Conn{id: row.ID, start: startOf(row)}
+			at := row.ConnectTime
+			if row.DisconnectTime != nil {
+				at = *row.DisconnectTime
+			}
+			if err := audit.Insert(ctx, tx, c.auditEntry(at, false, row.Code, row.DisconnectReason)); err != nil {
+				return xerrors.Errorf("audit the end of session %s: %w", row.ID, err)
+			}
 		}
-	}
+		closed = len(rows)
+		return nil
+	}, nil)
+	return closed, err
 }
 
 // startOf is the ConnStart a row was written from.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/netip"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/xerrors"
 
 	"github.com/devplane/devplane/coderd/connlog"
 	"github.com/devplane/devplane/codersdk"
@@ -125,13 +127,13 @@ func TestSessionsOfReplicas(t *testing.T) {
 	onSelf := start(self, codersdk.ConnectionTypeReconnectingPTY)
 
 	// Not stopped yet: nothing closes.
-	n, err := connlog.CloseSessionsOfStoppedReplicas(ctx, db, log, self)
+	n, err := connlog.CloseSessionsOfStoppedReplicas(ctx, db, self)
 	require.NoError(t, err)
 	assert.Zero(t, n)
 
 	_, err = raw.MarkLostReplicas(ctx, database.MarkLostReplicasParams{SelfID: self, Now: now, UpdatedBefore: now.Add(-30 * time.Second), Error: "lost"})
 	require.NoError(t, err)
-	n, err = connlog.CloseSessionsOfStoppedReplicas(ctx, db, log, self)
+	n, err = connlog.CloseSessionsOfStoppedReplicas(ctx, db, self)
 	require.NoError(t, err)
 	assert.Equal(t, 2, n)
 
@@ -155,11 +157,74 @@ func TestSessionsOfReplicas(t *testing.T) {
 	assert.Equal(t, []string{"disconnect"}, endActions(t, db, onLost[0].ID()))
 
 	// A replica closes its own sessions opened before a time.
-	n, err = connlog.CloseSessionsOfReplica(ctx, db, log, self, dbtime.Now().Add(time.Second), dbtime.Now(), "restarted")
+	n, err = connlog.CloseSessionsOfReplica(ctx, db, self, dbtime.Now().Add(time.Second), dbtime.Now(), "restarted")
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 	assert.Equal(t, "restarted", byID(t, db, w.ID)[onSelf.ID()].DisconnectReason)
 	assert.Nil(t, byID(t, db, w.ID)[onLive.ID()].DisconnectTime)
+}
+
+// auditOutage is a store whose audit inserts fail while down is set,
+// inside transactions too.
+type auditOutage struct {
+	database.Store
+	down *atomic.Bool
+}
+
+func (s auditOutage) InsertAuditLog(ctx context.Context, arg database.InsertAuditLogParams) error {
+	if s.down.Load() {
+		return xerrors.New("audit log unavailable")
+	}
+	return s.Store.InsertAuditLog(ctx, arg)
+}
+
+func (s auditOutage) InTx(ctx context.Context, fn func(database.Store) error, opts *database.TxOptions) error {
+	return s.Store.InTx(ctx, func(tx database.Store) error {
+		return fn(auditOutage{Store: tx, down: s.down})
+	}, opts)
+}
+
+// TestSessionAndAuditCommitTogether: a session's row and its audit entries
+// are written in one transaction each time, so when the audit entry cannot
+// be written the session is neither opened nor closed without one.
+func TestSessionAndAuditCommitTogether(t *testing.T) {
+	t.Parallel()
+	raw, _ := dbtestutil.NewDB(t)
+	down := &atomic.Bool{}
+	db := auditOutage{Store: dbauthz.New(raw, nil), down: down}
+	ctx := context.Background()
+	replica := uuid.New()
+	_, err := raw.UpsertReplica(ctx, database.UpsertReplicaParams{ID: replica, Now: dbtime.Now(), Hostname: "self-host"})
+	require.NoError(t, err)
+	l := connlog.New(db, slogtest.Make(t, &slogtest.Options{IgnoreErrors: true}), replica, nil)
+	w := database.Workspace{ID: uuid.New(), OrganizationID: uuid.New(), OwnerID: uuid.New(), OwnerUsername: "alice", Name: "dev"}
+	start := connlog.ConnStart{Type: codersdk.ConnectionTypeSSH, Workspace: w, AgentID: uuid.New(), AgentName: "main", UserID: uuid.New()}
+
+	// No start entry: no session (the caller refuses it).
+	down.Store(true)
+	_, err = l.Start(ctx, start)
+	require.Error(t, err)
+	assert.Empty(t, byID(t, db, w.ID), "no row without its connect entry")
+
+	down.Store(false)
+	c, err := l.Start(ctx, start)
+	require.NoError(t, err)
+
+	// No end entry: the row stays open, for a later close to record both.
+	down.Store(true)
+	c.End(nil, "client went away")
+	assert.Nil(t, byID(t, db, w.ID)[c.ID()].DisconnectTime)
+	_, err = connlog.CloseSessionsOfReplica(ctx, db, replica, dbtime.Now().Add(time.Second), dbtime.Now(), "restarted")
+	require.Error(t, err)
+	assert.Nil(t, byID(t, db, w.ID)[c.ID()].DisconnectTime)
+	assert.Empty(t, endActions(t, db, c.ID()))
+
+	down.Store(false)
+	n, err := connlog.CloseSessionsOfReplica(ctx, db, replica, dbtime.Now().Add(time.Second), dbtime.Now(), "restarted")
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	assert.Equal(t, "restarted", byID(t, db, w.ID)[c.ID()].DisconnectReason)
+	assert.Equal(t, []string{"disconnect"}, endActions(t, db, c.ID()))
 }
 
 func byID(t *testing.T, db database.Store, workspaceID uuid.UUID) map[uuid.UUID]database.ConnectionLog {
@@ -213,11 +278,10 @@ func BenchmarkCloseSessionsOfStoppedReplicas(b *testing.B) {
 	require.NoError(b, err)
 	_, err = pool.Exec(ctx, `ANALYZE connection_logs`)
 	require.NoError(b, err)
-	log := slogtest.Make(b, nil)
 	self := live[0]
 	b.ResetTimer()
 	for range b.N {
-		n, err := connlog.CloseSessionsOfStoppedReplicas(ctx, db, log, self)
+		n, err := connlog.CloseSessionsOfStoppedReplicas(ctx, db, self)
 		if err != nil || n != 0 {
 			b.Fatal(n, err)
 		}

@@ -106,7 +106,7 @@ func (m *Manager) Start(ctx context.Context) error {
 	// Sessions still open under this replica id were a previous process's
 	// (ids are kept across restarts): they ended when it did.
 	now := m.opts.Now()
-	if n, err := connlog.CloseSessionsOfReplica(ctx, m.opts.DB, m.log, m.opts.ID, now, now, "the server replica serving this session ("+m.opts.Hostname+") restarted"); err != nil {
+	if n, err := connlog.CloseSessionsOfReplica(ctx, m.opts.DB, m.opts.ID, now, now, "the server replica serving this session ("+m.opts.Hostname+") restarted"); err != nil {
 		m.log.Warn(ctx, "close the sessions of this replica's previous process", slog.Error(err))
 	} else if n > 0 {
 		m.log.Warn(ctx, "closed the sessions of this replica's previous process", slog.F("sessions", n))
@@ -147,7 +147,7 @@ func (m *Manager) Close(ctx context.Context) error {
 	// The agents' connections are closed by now, and with them the
 	// sessions; those whose end could not be recorded are closed here.
 	now := m.opts.Now()
-	if n, err := connlog.CloseSessionsOfReplica(ctx, m.opts.DB, m.log, m.opts.ID, now, now, "the server replica serving this session ("+m.opts.Hostname+") shut down"); err != nil {
+	if n, err := connlog.CloseSessionsOfReplica(ctx, m.opts.DB, m.opts.ID, now, now, "the server replica serving this session ("+m.opts.Hostname+") shut down"); err != nil {
 		m.log.Warn(ctx, "close the sessions still open on this replica", slog.Error(err))
 	} else if n > 0 {
 		m.log.Info(ctx, "closed the sessions still open on this replica", slog.F("sessions", n))
@@ -264,7 +264,7 @@ func (m *Manager) failover(ctx context.Context) error {
 	// Sessions served by stopped replicas ended with them. Every tick, as
 	// for jobs below: the replica that marked one lost may have died
 	// before closing them.
-	if n, err := connlog.CloseSessionsOfStoppedReplicas(ctx, m.opts.DB, m.log, m.opts.ID); err != nil {
+	if n, err := connlog.CloseSessionsOfStoppedReplicas(ctx, m.opts.DB, m.opts.ID); err != nil {
 		m.log.Warn(ctx, "close the sessions of stopped replicas", slog.Error(err))
 	} else if n > 0 {
 		m.log.Warn(ctx, "closed the sessions of stopped replicas", slog.F("sessions", n))
