@@ -12,9 +12,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"testing"
-	"time"
 
-	"cdr.dev/slog/sloggers/slogtest"
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -23,7 +21,6 @@ import (
 	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/coderd/provisionerd/echo"
 	"github.com/devplane/devplane/codersdk"
-	"github.com/devplane/devplane/codersdk/agentsdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/database/dbtestutil"
 )
@@ -151,18 +148,8 @@ func newEnvTunnel(t testing.TB, opts *coderdtest.Options, webSocketOnly bool) en
 	require.NoError(t, err)
 	agentID := ws.LatestBuild.Resources[0].Agents[0].ID
 
-	ctx, cancel := context.WithCancel(context.Background())
-	a := agent.New(agent.Options{
-		Client: &agentsdk.Client{URL: client.URL, Token: token, WebSocketOnly: webSocketOnly},
-		Logger: slogtest.Make(t, &slogtest.Options{IgnoreErrors: true}).Named("agent"),
-	})
-	done := make(chan struct{})
-	go func() { defer close(done); _ = a.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	require.Eventually(t, func() bool {
-		got, err := client.WorkspaceAgent(context.Background(), agentID)
-		return err == nil && got.Status == codersdk.WorkspaceAgentConnected
-	}, 60*time.Second, 50*time.Millisecond, "agent never connected")
+	coderdtest.RunAgent(t, client.URL, token, func(o *agent.Options) { o.Client.WebSocketOnly = webSocketOnly })
+	coderdtest.AwaitAgentConnected(t, client, agentID)
 
 	me, err := client.User(context.Background(), codersdk.Me)
 	require.NoError(t, err)

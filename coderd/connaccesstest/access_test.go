@@ -14,18 +14,14 @@ import (
 	"testing"
 	"time"
 
-	"cdr.dev/slog"
-	"cdr.dev/slog/sloggers/slogtest"
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/devplane/devplane/agent"
 	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/coderd/provisionerd/echo"
 	"github.com/devplane/devplane/codersdk"
-	"github.com/devplane/devplane/codersdk/agentsdk"
 )
 
 const wildcard = "apps.test"
@@ -90,19 +86,8 @@ func newEnv(t *testing.T, admin *codersdk.Client, orgID uuid.UUID, owner *coders
 	require.NoError(t, err)
 	agentID := ws.LatestBuild.Resources[0].Agents[0].ID
 
-	agentCtx, cancel := context.WithCancel(context.Background())
-	a := agent.New(agent.Options{
-		Client:  &agentsdk.Client{URL: owner.URL, Token: token},
-		Logger:  slogtest.Make(t, &slogtest.Options{IgnoreErrors: true}).Leveled(slog.LevelInfo).Named("agent"),
-		Environ: []string{"HOME=" + t.TempDir(), "PATH=/usr/local/bin:/usr/bin:/bin", "SHELL=/bin/sh"},
-	})
-	done := make(chan struct{})
-	go func() { defer close(done); _ = a.Run(agentCtx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	require.Eventually(t, func() bool {
-		got, err := owner.WorkspaceAgent(ctx, agentID)
-		return err == nil && got.Status == codersdk.WorkspaceAgentConnected
-	}, 60*time.Second, 50*time.Millisecond, "agent never connected")
+	coderdtest.RunAgent(t, owner.URL, token)
+	coderdtest.AwaitAgentConnected(t, owner, agentID)
 
 	_, err = owner.UpsertWorkspaceAgentPortShare(ctx, ws.ID, codersdk.UpsertWorkspaceAgentPortShareRequest{
 		AgentName: "main", Port: int32(appPort), ShareLevel: codersdk.WorkspaceAgentPortShareLevelAuthenticated,

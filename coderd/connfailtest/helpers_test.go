@@ -7,16 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"cdr.dev/slog"
-	"cdr.dev/slog/sloggers/slogtest"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
-	"github.com/devplane/devplane/agent"
 	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/coderd/provisionerd/echo"
 	"github.com/devplane/devplane/codersdk"
-	"github.com/devplane/devplane/codersdk/agentsdk"
 	"github.com/devplane/devplane/database"
 )
 
@@ -51,21 +47,8 @@ func workspace(t *testing.T, client *codersdk.Client, orgID uuid.UUID) ws {
 // ends (or stop is called) and waits until client sees it connected.
 func startAgent(t *testing.T, client *codersdk.Client, serverURL *url.URL, w ws) (stop func()) {
 	t.Helper()
-	ag := agent.New(agent.Options{
-		Client:     &agentsdk.Client{URL: serverURL, Token: w.token},
-		Logger:     slogtest.Make(t, &slogtest.Options{IgnoreErrors: true}).Leveled(slog.LevelInfo).Named("agent"),
-		Environ:    []string{"HOME=" + t.TempDir(), "PATH=/usr/local/bin:/usr/bin:/bin", "SHELL=/bin/sh"},
-		MinBackoff: 100 * time.Millisecond, MaxBackoff: time.Second,
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = ag.Run(ctx) }()
-	stop = func() { cancel(); <-done }
-	t.Cleanup(stop)
-	require.Eventually(t, func() bool {
-		got, err := client.WorkspaceAgent(context.Background(), w.agentID)
-		return err == nil && got.Status == codersdk.WorkspaceAgentConnected
-	}, 60*time.Second, 20*time.Millisecond, "the agent connects")
+	stop = coderdtest.RunAgent(t, serverURL, w.token)
+	coderdtest.AwaitAgentConnected(t, client, w.agentID)
 	return stop
 }
 

@@ -6,18 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"cdr.dev/slog"
-	"cdr.dev/slog/sloggers/slogtest"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/devplane/devplane/agent"
 	"github.com/devplane/devplane/coderd"
 	"github.com/devplane/devplane/coderd/coderdtest"
 	"github.com/devplane/devplane/coderd/provisionerd/echo"
 	"github.com/devplane/devplane/codersdk"
-	"github.com/devplane/devplane/codersdk/agentsdk"
 	"github.com/devplane/devplane/database"
 	"github.com/devplane/devplane/testutil/ptyterm"
 )
@@ -66,20 +62,8 @@ func newEnv(t *testing.T) env {
 // it to be connected.
 func (e env) startAgent(t *testing.T) {
 	t.Helper()
-	home := t.TempDir()
-	a := agent.New(agent.Options{
-		Client:  &agentsdk.Client{URL: e.client.URL, Token: e.token},
-		Logger:  slogtest.Make(t, &slogtest.Options{IgnoreErrors: true}).Leveled(slog.LevelInfo).Named("agent"),
-		Environ: []string{"HOME=" + home, "PATH=/usr/local/bin:/usr/bin:/bin", "SHELL=/bin/sh"},
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = a.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	require.Eventually(t, func() bool {
-		ag, err := e.client.WorkspaceAgent(context.Background(), e.agentID)
-		return err == nil && ag.Status == codersdk.WorkspaceAgentConnected
-	}, 60*time.Second, 50*time.Millisecond, "agent connects")
+	coderdtest.RunAgent(t, e.client.URL, e.token)
+	coderdtest.AwaitAgentConnected(t, e.client, e.agentID)
 }
 
 // term is one client connection to a terminal, collecting its output.

@@ -10,13 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"cdr.dev/slog"
-	"cdr.dev/slog/sloggers/slogtest"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/devplane/devplane/agent"
 	"github.com/devplane/devplane/coderd"
 	"github.com/devplane/devplane/coderd/agentconn"
 	"github.com/devplane/devplane/coderd/coderdtest"
@@ -100,16 +97,7 @@ func (e env) startAgent(t *testing.T) {
 	t.Helper()
 	lbURL, err := url.Parse(e.lb.URL())
 	require.NoError(t, err)
-	ag := agent.New(agent.Options{
-		Client:     &agentsdk.Client{URL: lbURL, Token: e.token},
-		Logger:     slogtest.Make(t, &slogtest.Options{IgnoreErrors: true}).Leveled(slog.LevelInfo).Named("agent"),
-		Environ:    []string{"HOME=" + t.TempDir(), "PATH=/usr/local/bin:/usr/bin:/bin", "SHELL=/bin/sh"},
-		MinBackoff: 100 * time.Millisecond, MaxBackoff: time.Second,
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = ag.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	coderdtest.RunAgent(t, lbURL, e.token)
 	require.Eventually(t, func() bool { return e.a.api.AgentConns.Get(e.agentID) != nil }, 60*time.Second, 20*time.Millisecond,
 		"the agent connects to replica A")
 }
